@@ -1,0 +1,1 @@
+"""jiuzhu bot: engine, channels, session stores, settings and the command line."""

@@ -1,0 +1,51 @@
+"""The one FastAPI application served by ``jiuzhu serve``: channels, NLU, API, console."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    runtime = runtime or Runtime(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.aclose()
+
+    app = FastAPI(
+        title="救助小助手 jiuzhu",
+        description="社会救助对话助手：政策问答、智能研判、网上申请、进度查询、季度签到与工作人员接口。",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Chinese message first, the details for programs after it.
+        return JSONResponse(
+            status_code=422,
+            content={"detail": "请求内容格式不正确，请检查后重试。", "errors": _plain_errors(exc)},
+        )
+
+    from bot.channels.rest import build_router as rest_router
+
+    app.include_router(rest_router(runtime))
+    # Each package owns its routes; add them here, one line each.
+    return app
+
+
+def _plain_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+    return [
+        {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))}
+        for error in exc.errors()
+    ]

@@ -1,0 +1,44 @@
+"""The running system's services, built once from ``Settings`` and shared by every channel.
+
+Each service is created on first use, so a command that needs only one part (say
+``jiuzhu nlu test``) does not pay for the others, and nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+    from bot.stores.base import SessionStore
+    from nlu.types import Interpreter
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def interpreter(self) -> Interpreter:
+        from nlu.interpreter import load_interpreter
+
+        return load_interpreter(self.settings)
+
+    @cached_property
+    def store(self) -> SessionStore:
+        from bot.stores import make_store
+
+        return make_store(self.settings)
+
+    @cached_property
+    def engine(self) -> Engine:
+        from bot.engine import Engine
+
+        return Engine(runtime=self)
+
+    async def aclose(self) -> None:
+        if "store" in self.__dict__:
+            await self.store.aclose()

@@ -1,0 +1,1 @@
+"""jiuzhu flows: the dialogues, built on one small form mechanism."""

@@ -1,0 +1,1 @@
+"""jiuzhu NLU: Chinese normalisation, jieba tokenisation, intents and entities."""

@@ -1,0 +1,1 @@
+"""jiuzhu policies: the program catalog, dated regional parameters and the screening rules."""
