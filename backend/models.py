@@ -1,0 +1,204 @@
+"""SQLModel tables of the case backend and the Create/Public models layered on them.
+
+Times are naive UTC. 身份证号 are never stored in clear: ``id_hash`` (keyed hash, for
+look-up), ``id_enc`` (Fernet) and ``id_masked`` (for lists) instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from backend.clock import utcnow
+
+# --- staff -----------------------------------------------------------------------------
+
+
+class StaffBase(SQLModel):
+    name: str = Field(min_length=1, max_length=64, description="姓名")
+    role: str = Field(description="角色：admin（管理员）或 caseworker（经办人员）")
+    region: str = Field(default="", max_length=64, description="辖区（乡镇街道名称）")
+
+
+class Staff(StaffBase, table=True):
+    __tablename__ = "staff"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ChatBinding(SQLModel, table=True):
+    """A chat account bound to a staff member or to a roster entry."""
+
+    __tablename__ = "chat_bindings"
+    __table_args__ = (UniqueConstraint("role", "chat_channel", "sender"),)
+    id: int | None = Field(default=None, primary_key=True)
+    role: str  # "staff" | "recipient"
+    chat_channel: str
+    sender: str
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    recipient_id: int | None = Field(default=None, foreign_key="recipients.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- residents and cases ---------------------------------------------------------------
+
+
+class Resident(SQLModel, table=True):
+    __tablename__ = "residents"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = ""
+    id_hash: str | None = Field(default=None, unique=True)
+    id_enc: str | None = None
+    id_masked: str | None = None
+    phone: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseBase(SQLModel):
+    kind: str = Field(index=False, description="案件类型")
+    programs: list[str] = Field(default_factory=list, sa_type=JSON, description="救助项目")
+    channel: str = Field(description="办理渠道：网上办/掌上办/电话办/口述办")
+    township: str = Field(default="", description="乡镇街道")
+    village: str = Field(default="", description="村社区")
+    priority: str = Field(default="normal", description="优先级：urgent 或 normal")
+    summary: str = Field(default="", description="情况摘要")
+
+
+class Case(CaseBase, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_kind_created", "status", "kind", "created_at"),
+        Index("ix_cases_kind_created", "kind", "created_at"),
+        Index("ix_cases_created", "created_at"),
+        Index("ix_cases_township_status_created", "township", "status", "created_at"),
+        Index("ix_cases_chat", "chat_channel", "chat_sender"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(unique=True)
+    status: str
+    chat_channel: str | None = None
+    chat_sender: str | None = None
+    resident_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
+    assigned_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    household: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    screening: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    stage_at: datetime = Field(default_factory=utcnow)
+    accepted_at: datetime | None = None
+    extended: bool = False
+    due_date: date | None = None
+
+
+class CaseEvent(SQLModel, table=True):
+    """Append-only audit trail (the migration adds triggers refusing UPDATE and DELETE)."""
+
+    __tablename__ = "case_events"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor: str
+    action: str  # created | transition | reveal_id | message | extend
+    from_status: str | None = None
+    to_status: str | None = None
+    note: str = ""
+
+
+class Consent(SQLModel, table=True):
+    __tablename__ = "consents"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    text_id: str
+    text_version: str
+    channel: str
+    chat_channel: str | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+class OpenClaim(SQLModel, table=True):
+    """One row per (person, program) with an open application: makes de-duplication atomic."""
+
+    __tablename__ = "open_claims"
+    id_hash: str = Field(primary_key=True)
+    program: str = Field(primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+
+
+class CaseCounter(SQLModel, table=True):
+    __tablename__ = "case_counters"
+    day: str = Field(primary_key=True)
+    last: int = 0
+
+
+# --- roster and check-ins --------------------------------------------------------------
+
+
+class Recipient(SQLModel, table=True):
+    __tablename__ = "recipients"
+    __table_args__ = (Index("ix_recipients_place", "township", "village"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    id_hash: str = Field(unique=True)
+    id_enc: str
+    id_masked: str
+    phone: str = ""
+    township: str = ""
+    village: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class RecipientProgram(SQLModel, table=True):
+    __tablename__ = "recipient_programs"
+    recipient_id: int = Field(foreign_key="recipients.id", primary_key=True)
+    program: str = Field(primary_key=True)
+
+
+class CheckInBase(SQLModel):
+    quarter: str = Field(description="季度，如 2026Q4", regex=r"^\d{4}Q[1-4]$")
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, description="签到回答")
+    changes: list[str] = Field(default_factory=list, sa_type=JSON, description="家庭变化")
+
+
+class CheckIn(CheckInBase, table=True):
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "quarter"),
+        Index("ix_checkins_quarter", "quarter", "recipient_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipients.id")
+    channel: str = ""
+    at: datetime = Field(default_factory=utcnow)
+    change_case_no: str | None = None
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+# --- outbox ----------------------------------------------------------------------------
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_sink_id", "sink", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, description="幂等键")
+    sink: str  # "staff" | "resident" | any registered name
+    case_no: str | None = None
+    township: str = ""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = "pending"  # pending | delivered | dead
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,178 @@
+"""Workflow, deadlines, working-day calendar and notification texts, read from ``rules.yml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.datafiles import load_yaml
+
+RULES_FILE = Path(__file__).with_name("rules.yml")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    days: int
+    unit: str  # "working" | "calendar"
+    start: str  # "stage" | "accepted"
+    extended_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Workflow:
+    initial: str
+    transitions: dict[str, tuple[str, ...]]
+    terminal: frozenset[str]
+
+    def allowed(self, status: str) -> tuple[str, ...]:
+        return self.transitions.get(status, ())
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        found = set(self.transitions) | set(self.terminal)
+        for targets in self.transitions.values():
+            found.update(targets)
+        return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start``; 0 means ``start`` itself (or the next
+        working day when ``start`` is a rest day)."""
+        day = start
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        remaining = days
+        while remaining > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+
+@dataclass(frozen=True)
+class Rules:
+    application_kind: str
+    kinds: dict[str, str]
+    channels: tuple[str, ...]
+    priorities: tuple[str, ...]
+    workflows: dict[str, Workflow]
+    labels: dict[str, str]
+    next_steps: dict[str, str]
+    deadlines: dict[str, dict[str, Deadline]]
+    calendar: Calendar
+    notifications: dict[str, str] = field(default_factory=dict)
+
+    def workflow(self, kind: str) -> Workflow:
+        key = "application" if kind == self.application_kind else "other"
+        return self.workflows[key]
+
+    def is_terminal(self, kind: str, status: str) -> bool:
+        return status in self.workflow(kind).terminal
+
+    def deadline_rule(self, kind: str, status: str, priority: str) -> Deadline | None:
+        if priority == "urgent" and status in self.deadlines.get("urgent_priority", {}):
+            return self.deadlines["urgent_priority"][status]
+        if kind in self.deadlines:
+            return self.deadlines[kind].get(status)
+        if kind != self.application_kind:
+            return self.deadlines.get("other", {}).get(status)
+        return None
+
+    def due_date(
+        self,
+        kind: str,
+        status: str,
+        priority: str,
+        *,
+        stage_day: date,
+        accepted_day: date | None,
+        extended: bool = False,
+    ) -> date | None:
+        rule = self.deadline_rule(kind, status, priority)
+        if rule is None:
+            return None
+        start = accepted_day if rule.start == "accepted" and accepted_day else stage_day
+        days = rule.extended_days if extended and rule.extended_days else rule.days
+        if rule.unit == "calendar":
+            return start + timedelta(days=days)
+        return self.calendar.add_working_days(start, days)
+
+    def text(self, name: str, **values: Any) -> str:
+        return self.notifications[name].format_map(_Blank(values))
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _days(items: list[Any]) -> frozenset[date]:
+    found: set[date] = set()
+    for item in items:
+        if isinstance(item, list):
+            first, last = item
+            day = first
+            while day <= last:
+                found.add(day)
+                day += timedelta(days=1)
+        else:
+            found.add(item)
+    return frozenset(found)
+
+
+def parse_rules(data: dict[str, Any]) -> Rules:
+    workflows = {
+        name: Workflow(
+            initial=spec["initial"],
+            transitions={k: tuple(v) for k, v in spec["transitions"].items()},
+            terminal=frozenset(spec["terminal"]),
+        )
+        for name, spec in data["workflows"].items()
+    }
+    deadlines = {
+        group: {
+            status: Deadline(
+                days=int(rule["days"]),
+                unit=rule.get("unit", "working"),
+                start=rule.get("from", "stage"),
+                extended_days=rule.get("extended_days"),
+            )
+            for status, rule in rules.items()
+        }
+        for group, rules in data["deadlines"].items()
+    }
+    return Rules(
+        application_kind=data["application_kind"],
+        kinds=dict(data["kinds"]),
+        channels=tuple(data["channels"]),
+        priorities=tuple(data["priorities"]),
+        workflows=workflows,
+        labels={k: v["label"] for k, v in data["statuses"].items()},
+        next_steps={k: v["next_step"] for k, v in data["statuses"].items()},
+        deadlines=deadlines,
+        calendar=Calendar(
+            holidays=_days(data["calendar"]["holidays"]),
+            workdays=_days(data["calendar"]["workdays"]),
+        ),
+        notifications=dict(data["notifications"]),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> Rules:
+    return parse_rules(load_yaml(path or RULES_FILE))
