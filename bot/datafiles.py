@@ -35,7 +35,7 @@ def load_yaml(path: Path | str) -> Any:
 def _load_cached(path: str) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)  # noqa: S506 - safe loader class
+            return yaml.load(handle, Loader=_Loader)
     except FileNotFoundError as exc:
         raise DataFileError(path, "file not found") from exc
     except yaml.YAMLError as exc:

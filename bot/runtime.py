@@ -14,12 +14,14 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.engine import Engine
     from bot.stores.base import SessionStore
+    from flows.base import Flow
     from nlu.types import Interpreter
 
 
 class Runtime:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, flows: list[Flow] | None = None) -> None:
         self.settings = settings
+        self._flows = flows  # None: every flow of flows.registry
 
     @cached_property
     def interpreter(self) -> Interpreter:
@@ -37,7 +39,7 @@ class Runtime:
     def engine(self) -> Engine:
         from bot.engine import Engine
 
-        return Engine(runtime=self)
+        return Engine(runtime=self, flows=self._flows)
 
     async def aclose(self) -> None:
         if "store" in self.__dict__:

@@ -1,0 +1,1 @@
+"""Channel adapters: wire format in, ``UserMessage`` to the engine, ``BotReply`` out."""

@@ -1,0 +1,61 @@
+"""``jiuzhu chat``: talk to the assistant in a terminal. Buttons show as numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from bot.messages import BotReply, UserMessage
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+CHANNEL = "cli"
+_QUIT = {"exit", "quit", ":q"}
+
+
+def render(reply: BotReply) -> str:
+    lines = [reply.text]
+    lines += [f"  {number}. {button.title}" for number, button in enumerate(reply.buttons, 1)]
+    return "\n".join(lines)
+
+
+async def chat_loop(
+    runtime: Runtime,
+    sender_id: str,
+    read: Callable[[], str],
+    write: Callable[[str], None],
+) -> None:
+    write("救助小助手（终端）。输入 exit 退出。")
+    for reply in await runtime.engine.handle(UserMessage(CHANNEL, sender_id, "你好")):
+        write(render(reply))
+    while True:
+        try:
+            line = await asyncio.to_thread(read)
+        except (EOFError, KeyboardInterrupt):
+            break
+        if line.strip().lower() in _QUIT:
+            break
+        for reply in await runtime.engine.handle(UserMessage(CHANNEL, sender_id, line)):
+            write(render(reply))
+    write("再见！")
+
+
+def run_terminal_chat(settings: Settings, sender_id: str) -> int:
+    runtime = Runtime(settings)
+
+    def read() -> str:
+        return input("您> ")
+
+    def write(text: str) -> None:
+        print(text, flush=True)
+
+    async def main() -> None:
+        try:
+            await chat_loop(runtime, sender_id, read, write)
+        finally:
+            await runtime.aclose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+    return 0

@@ -1,0 +1,194 @@
+"""The dialogue engine: one ``UserMessage`` in, the replies out, the session saved.
+
+Order of a turn: clean the text → map a typed number/title to the button it names →
+global commands (取消/返回/菜单/转人工) → the active flow → the flow of the intent →
+small talk → fallback with the menu. A crash in a turn leaves the session as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.datafiles import load_yaml
+from bot.messages import BotReply, Button, UserMessage
+from bot.privacy import mask_text
+from bot.session import Session, Turn
+from bot.textclean import clean_text
+from flows.base import Flow, TurnContext
+from flows.texts import texts
+from nlu.types import INTENTS, ParseResult
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
+URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
+_SMALL_TALK = {
+    "thanks": "core.thanks",
+    "goodbye": "core.goodbye",
+    "affirm": "core.affirm_idle",
+    "deny": "core.deny_idle",
+}
+
+
+class Engine:
+    def __init__(self, runtime: Runtime, flows: list[Flow] | None = None) -> None:
+        from flows.registry import build_flows
+
+        self.runtime = runtime
+        self.texts = texts()
+        self.flows: dict[str, Flow] = {
+            flow.name: flow for flow in (flows if flows is not None else build_flows(runtime))
+        }
+        self.by_intent: dict[str, Flow] = {
+            intent: flow for flow in self.flows.values() for intent in flow.intents
+        }
+        commands = load_yaml(Path(__file__).with_name("global_commands.yml"))
+        self.commands: dict[str, str] = {
+            word: name for name, words in commands.items() for word in words
+        }
+
+    # -- the public entry point ------------------------------------------------------
+    async def handle(self, message: UserMessage) -> list[BotReply]:
+        text, shortened = clean_text(message.text)
+        if not text:
+            return [BotReply(self.texts("core.empty"), self.menu_buttons())]
+        try:
+            async with self.runtime.store.transaction(
+                message.channel, message.sender_id
+            ) as session:
+                replies = await self._turn(session, message, text)
+                if shortened:
+                    replies.insert(0, BotReply(self.texts("core.too_long")))
+                self._remember(session, text, replies)
+                return replies
+        except Exception:
+            log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))
+            return [BotReply(self.texts("core.error"))]
+
+    # -- one turn ------------------------------------------------------------------
+    async def _turn(self, session: Session, message: UserMessage, text: str) -> list[BotReply]:
+        payload = self._payload(session, text)
+        parse = self._parse(text, payload)
+        ctx = TurnContext(session, message, text, parse, self.runtime, payload)
+
+        command = self.commands.get(payload or _bare(text))
+        if command is not None:
+            return await self._command(ctx, command)
+
+        flow = self.flows.get(session.flow) if session.flow else None
+        if flow is not None and session.paused:
+            session.paused = False
+            starting = self._flow_for(parse)
+            if starting is not None and starting is not flow:
+                return await starting.start(ctx)
+            return await flow.handle(ctx)
+        if flow is not None:
+            urgent = self.by_intent.get("urgent_help")
+            if (
+                urgent is not None
+                and urgent is not flow
+                and parse.intent == "urgent_help"
+                and parse.confidence >= URGENT_INTERRUPT
+            ):
+                return await urgent.start(ctx)
+            return await flow.handle(ctx)
+        return await self._idle(ctx)
+
+    async def _idle(self, ctx: TurnContext) -> list[BotReply]:
+        parse = ctx.parse
+        flow = self._flow_for(parse)
+        if flow is not None:
+            return await flow.start(ctx)
+        if parse.confidence >= FALLBACK_THRESHOLD:
+            if parse.intent == "greet":
+                return [BotReply(self.texts("core.greet"), self.menu_buttons())]
+            if parse.intent == "help":
+                return [self.menu(ctx.session)]
+            if parse.intent in _SMALL_TALK:
+                return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
+        return [BotReply(self.texts("core.fallback"), self.menu_buttons())]
+
+    async def _command(self, ctx: TurnContext, command: str) -> list[BotReply]:
+        session = ctx.session
+        flow = self.flows.get(session.flow) if session.flow else None
+        if command == "cancel":
+            if flow is None:
+                return [BotReply(self.texts("core.nothing_to_cancel"))]
+            session.end_flow()
+            return [BotReply(self.texts("core.cancelled"), self.menu_buttons())]
+        if command == "back":
+            if flow is None:
+                return [BotReply(self.texts("core.nothing_to_go_back"))]
+            session.paused = False
+            return await flow.back(ctx)
+        if command == "menu":
+            if flow is not None:
+                session.paused = True
+            return [self.menu(session)]
+        if command == "continue":
+            if flow is None:
+                return [self.menu(session)]
+            session.paused = False
+            return await flow.resume(ctx)
+        # handoff: leave whatever was going on and reach a person
+        handoff = self.by_intent.get("human_handoff")
+        if handoff is None:
+            return [BotReply(self.texts("core.fallback"), self.menu_buttons())]
+        return await handoff.start(ctx)
+
+    # -- helpers -------------------------------------------------------------------
+    def _flow_for(self, parse: ParseResult) -> Flow | None:
+        if parse.confidence < FALLBACK_THRESHOLD:
+            return None
+        return self.by_intent.get(parse.intent)
+
+    def _payload(self, session: Session, text: str) -> str | None:
+        """A payload sent as text, or the payload of the button the user named."""
+        if text.startswith("/"):
+            return text.split()[0]
+        shown: list[list[str]] = session.slots.get("_buttons", [])
+        bare = _bare(text)
+        if bare.isdigit() and 1 <= int(bare) <= len(shown):
+            return shown[int(bare) - 1][1]
+        for title, payload in shown:
+            if bare == _bare(title):
+                return payload
+        return None
+
+    def _parse(self, text: str, payload: str | None) -> ParseResult:
+        if payload is not None:
+            name = payload[1:]
+            intent = name if name in INTENTS else "inform"
+            return ParseResult(text=text, intent=intent, confidence=1.0, normalized=text)
+        return self.runtime.interpreter.parse(text)
+
+    def menu_buttons(self) -> tuple[Button, ...]:
+        items: list[dict[str, Any]] = self.texts.raw("menu.items")
+        return tuple(
+            Button(item["title"], f"/{item['intent']}")
+            for item in items
+            if item["intent"] in self.by_intent
+        )
+
+    def menu(self, session: Session) -> BotReply:
+        buttons = self.menu_buttons()
+        if session.flow and session.paused:
+            resume = Button(self.texts("core.menu_continue"), "/continue")
+            return BotReply(self.texts("core.menu_paused"), (resume, *buttons))
+        return BotReply(self.texts("core.menu"), buttons)
+
+    def _remember(self, session: Session, text: str, replies: list[BotReply]) -> None:
+        buttons = [b for reply in replies for b in reply.buttons]
+        session.slots["_buttons"] = [[b.title, b.payload] for b in buttons]
+        turn = Turn(user=mask_text(text)[:500], bot=[mask_text(r.text)[:500] for r in replies])
+        session.remember(turn, self.runtime.settings.session_history_turns)
+
+
+def _bare(text: str) -> str:
+    """The message without spaces and end punctuation, for matching short commands."""
+    return text.strip().strip("。.!！?？~～ ,，").replace(" ", "")

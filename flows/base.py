@@ -1,0 +1,57 @@
+"""What every flow sees (``TurnContext``) and what every flow is (``Flow``).
+
+Like a rasa-sdk action: a flow has a ``name`` and is run with the turn's context;
+it returns the replies. Flows never see channels; channels never see flows.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.messages import BotReply, Button, UserMessage
+from bot.session import Session
+from flows.texts import Texts, texts
+from nlu.types import ParseResult
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+@dataclass
+class TurnContext:
+    session: Session
+    message: UserMessage
+    text: str  # the cleaned text of this turn
+    parse: ParseResult
+    runtime: Runtime
+    payload: str | None = None  # set when the user sent a button payload ("/…")
+    texts: Texts = field(default_factory=texts)
+
+    def say(self, key: str, buttons: tuple[Button, ...] = (), **values: Any) -> BotReply:
+        return BotReply(self.texts(key, **values), buttons)
+
+
+class Flow(ABC):
+    """A dialogue. ``start`` runs when its intent arrives; ``handle`` gets the next turns."""
+
+    name: ClassVar[str]
+    intents: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    async def start(self, ctx: TurnContext) -> list[BotReply]: ...
+
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        """Answer a turn while this flow is active; one-shot flows never get one."""
+        ctx.session.end_flow()
+        return await self.start(ctx)
+
+    async def back(self, ctx: TurnContext) -> list[BotReply]:
+        """``返回``: the previous question. One-shot flows have none."""
+        ctx.session.end_flow()
+        return [ctx.say("core.nothing_to_go_back")]
+
+    async def resume(self, ctx: TurnContext) -> list[BotReply]:
+        """Continue after the menu was shown mid-flow: ask the current question again."""
+        return await self.start(ctx)

@@ -1,0 +1,14 @@
+"""Every flow of the assistant, in one list. The engine routes intents to them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flows.base import Flow
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+def build_flows(runtime: Runtime) -> list[Flow]:
+    return []

@@ -1,0 +1,37 @@
+"""``jiuzhu chat``: the terminal shows buttons as numbered choices and takes numbers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bot.channels.terminal import chat_loop
+from bot.runtime import Runtime
+from bot.settings import Settings
+from tests.support.demo_form import DemoForm
+
+
+async def test_terminal_chat_numbers_the_buttons_and_takes_a_number(settings: Settings) -> None:
+    lines = iter(["/self_screening", "老王", "2", "exit"])
+    shown: list[str] = []
+    runtime = Runtime(settings, flows=[DemoForm()])
+    await chat_loop(runtime, "cli-test", lambda: next(lines), shown.append)
+    screen = "\n".join(shown)
+    assert "  1. 城镇\n  2. 农村" in screen
+    assert "几口人" in screen.split("2. 农村")[-1]  # choosing "2" moved on to the next question
+    assert screen.endswith("再见！")
+
+
+def test_jiuzhu_chat_runs_as_a_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="你好\n菜单\nexit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "救助小助手" in result.stdout
+    assert "再见" in result.stdout

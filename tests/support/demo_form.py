@@ -1,0 +1,89 @@
+"""A five-question form used to exercise the form mechanism and the channels.
+
+It is a real ``Form``: the mechanism under test runs unchanged; only the questions
+are the test's own (their texts live in ``tests/support/texts/demo.yml``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from bot.messages import BotReply
+from flows.base import TurnContext
+from flows.forms import Choice, Form, Slot
+from flows.texts import Texts
+
+TEXTS = Texts(Path(__file__).parent / "texts")
+
+
+def _number(ctx: TurnContext) -> int | None:
+    found = re.search(r"\d+", ctx.parse.normalized or ctx.text)
+    return int(found.group()) if found else None
+
+
+def _size(ctx: TurnContext) -> int | None:
+    found = re.search(r"(\d+)\s*口", ctx.text)
+    return int(found.group(1)) if found else None
+
+
+def _size_problem(value: int) -> str | None:
+    return None if 1 <= value <= 20 else "家庭人数应在1到20人之间。"
+
+
+def _phone_problem(value: str) -> str | None:
+    return None if re.fullmatch(r"1[3-9]\d{9}", value) else "手机号应为11位数字，以1开头。"
+
+
+def _phone(ctx: TurnContext) -> str | None:
+    found = re.search(r"\d{5,}", ctx.text)
+    return found.group() if found else None
+
+
+class DemoForm(Form):
+    name = "demo"
+    intents = ("self_screening",)
+    questions = TEXTS
+    slots = (
+        Slot("who", "demo.who", label="姓名"),
+        Slot(
+            "residence",
+            "demo.residence",
+            label="居住地",
+            choices=(Choice("urban", "城镇", ("城里", "城市")), Choice("rural", "农村", ("乡下",))),
+        ),
+        Slot(
+            "size",
+            "demo.size",
+            label="家庭人数",
+            extract=_number,
+            validate=_size_problem,
+            show=lambda v: f"{v}人",
+        ),
+        Slot("income", "demo.income", label="月收入", extract=_number, show=lambda v: f"{v}元"),
+        Slot("phone", "demo.phone", label="手机号", extract=_phone, validate=_phone_problem),
+    )
+
+    async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        ctx.session.slots["demo_submitted"] = values
+        return [BotReply(TEXTS("demo.done", **values))]
+
+
+class EagerDemoForm(DemoForm):
+    """The same form where the household size is also taken from any answer."""
+
+    name = "demo_eager"
+    slots = tuple(
+        Slot(
+            s.name,
+            s.question,
+            label=s.label,
+            extract=_size if s.name == "size" else s.extract,
+            validate=s.validate,
+            choices=s.choices,
+            eager=s.name == "size",
+            show=s.show,
+        )
+        for s in DemoForm.slots
+    )
