@@ -41,6 +41,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app.include_router(rest_router(runtime))
     # Each package owns its routes; add them here, one line each.
+    from policies.api import build_router as policies_router
+
+    app.include_router(policies_router(runtime))
+    from backend.api import build_router as backend_router
+
+    app.include_router(backend_router(runtime))
     return app
 
 
