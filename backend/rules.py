@@ -112,8 +112,8 @@ class Rules:
             return start + timedelta(days=days)
         return self.calendar.add_working_days(start, days)
 
-    def text(self, name: str, **values: Any) -> str:
-        return self.notifications[name].format_map(_Blank(values))
+    def text(self, template: str, /, **values: Any) -> str:
+        return self.notifications[template].format_map(_Blank(values))
 
 
 class _Blank(dict[str, Any]):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from backend.service import Backend
     from bot.engine import Engine
     from bot.stores.base import SessionStore
     from flows.base import Flow
@@ -41,6 +42,17 @@ class Runtime:
 
         return Engine(runtime=self, flows=self._flows)
 
+    @cached_property
+    def backend(self) -> Backend:
+        """The case backend; its migrations are applied when it is first built."""
+        from backend.service import Backend
+
+        backend = Backend(self.settings)
+        backend.migrate()
+        return backend
+
     async def aclose(self) -> None:
+        if "backend" in self.__dict__:
+            self.backend.close()
         if "store" in self.__dict__:
             await self.store.aclose()

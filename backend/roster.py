@@ -1,0 +1,231 @@
+"""The recipient roster (低保/特困 … already granted): bulk import, chat bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
+
+from backend.clock import utcnow
+from backend.db import Database
+from backend.models import ChatBinding, Recipient, RecipientProgram
+from backend.pii import PersonalData
+from backend.roster_file import RosterFileError, RosterRow, read_roster
+from backend.schemas import ImportError_, ImportResult, RecipientPublic
+from backend.sqlhelp import dialect_insert
+from nlu.validators import mask_phone
+
+CHUNK = 2000
+_FIELDS = ("name", "phone", "township", "village")
+
+
+class RosterService:
+    def __init__(self, database: Database, pii: PersonalData) -> None:
+        self.db = database
+        self.pii = pii
+
+    def import_file(self, data: bytes, filename: str) -> ImportResult:
+        """Import a roster file; valid rows are kept, bad rows reported by line, and
+        importing the same file again changes nothing."""
+        try:
+            rows, bad = read_roster(data, filename)
+        except RosterFileError as exc:
+            return ImportResult(
+                imported=0, updated=0, errors=[ImportError_(line=1, message=str(exc))]
+            )
+        imported, updated = self.upsert(rows)
+        errors = [ImportError_(line=e.line, message=e.message) for e in bad]
+        return ImportResult(imported=imported, updated=updated, errors=errors)
+
+    def upsert(self, rows: list[RosterRow]) -> tuple[int, int]:
+        """Insert new people and (person, program) pairs, update changed details."""
+        people: dict[str, RosterRow] = {}
+        pairs: dict[tuple[str, str], RosterRow] = {}
+        for row in rows:
+            key = self.pii.id_hash(row.id_number)
+            people[key] = row  # the last row of a person wins
+            pairs.setdefault((key, row.program), row)
+        now = utcnow()
+        with self.db.session() as session:
+            existing = self._existing(session, list(people))
+            new_people = [h for h in people if h not in existing]
+            changed = [
+                h
+                for h, (_rid, current) in existing.items()
+                if current != tuple(getattr(people[h], f) for f in _FIELDS)
+            ]
+            ids = {h: rid for h, (rid, _current) in existing.items()}
+            ids.update(self._insert_people(session, [(h, people[h]) for h in new_people], now))
+            if changed:
+                session.execute(
+                    update(Recipient)
+                    .where(Recipient.id == bindparam("rid"))
+                    .values(
+                        name=bindparam("n"),
+                        phone=bindparam("p"),
+                        township=bindparam("t"),
+                        village=bindparam("v"),
+                        updated_at=now,
+                    ),
+                    [
+                        {
+                            "rid": ids[h],
+                            "n": people[h].name,
+                            "p": people[h].phone,
+                            "t": people[h].township,
+                            "v": people[h].village,
+                        }
+                        for h in changed
+                    ],
+                    execution_options={"synchronize_session": False},
+                )
+            have = self._existing_pairs(session, [ids[h] for h in existing])
+            new_pairs = [(ids[h], p) for (h, p) in pairs if (ids[h], p) not in have]
+            table = RecipientProgram.__table__  # type: ignore[attr-defined]
+            for start in range(0, len(new_pairs), CHUNK):
+                chunk = new_pairs[start : start + CHUNK]
+                session.execute(
+                    dialect_insert(session, table).on_conflict_do_nothing(),
+                    [{"recipient_id": rid, "program": p} for rid, p in chunk],
+                )
+        return len(new_pairs), len(changed)
+
+    def _existing(
+        self, session: Session, hashes: list[str]
+    ) -> dict[str, tuple[int, tuple[str, ...]]]:
+        found: dict[str, tuple[int, tuple[str, ...]]] = {}
+        for chunk in _chunks(hashes):
+            result = session.execute(
+                select(
+                    Recipient.id_hash,
+                    Recipient.id,
+                    Recipient.name,
+                    Recipient.phone,
+                    Recipient.township,
+                    Recipient.village,
+                ).where(Recipient.id_hash.in_(chunk))  # type: ignore[attr-defined]
+            )
+            for id_hash, rid, *fields in result:
+                found[id_hash] = (rid, tuple(fields))
+        return found
+
+    def _existing_pairs(self, session: Session, ids: list[int]) -> set[tuple[int, str]]:
+        found: set[tuple[int, str]] = set()
+        for chunk in _chunks(ids):
+            result = session.execute(
+                select(RecipientProgram.recipient_id, RecipientProgram.program).where(
+                    RecipientProgram.recipient_id.in_(chunk)  # type: ignore[attr-defined]
+                )
+            )
+            found.update((rid, p) for rid, p in result)
+        return found
+
+    def _insert_people(
+        self, session: Session, people: list[tuple[str, RosterRow]], now: Any
+    ) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        table = Recipient.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(people), CHUNK):
+            values = []
+            for _id_hash, row in people[start : start + CHUNK]:
+                sealed = self.pii.seal(row.id_number)
+                values.append(
+                    {
+                        "name": row.name,
+                        "id_hash": sealed.hash,
+                        "id_enc": sealed.encrypted,
+                        "id_masked": sealed.masked,
+                        "phone": row.phone,
+                        "township": row.township,
+                        "village": row.village,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            result = session.execute(table.insert().returning(table.c.id_hash, table.c.id), values)
+            ids.update({h: rid for h, rid in result})
+        return ids
+
+    # --- chat accounts ---------------------------------------------------------------
+
+    def bind_chat(
+        self, chat_channel: str, sender: str, name: str, id_number: str, phone: str | None
+    ) -> RecipientPublic | None:
+        """Bind a chat account to a roster entry when name, 身份证号 (and the phone, where
+        the roster has one) match; None otherwise."""
+        with self.db.session() as session:
+            recipient = session.execute(
+                select(Recipient).where(Recipient.id_hash == self.pii.id_hash(id_number))
+            ).scalar_one_or_none()
+            if recipient is None or recipient.name != name.strip():
+                return None
+            if recipient.phone and (phone or "").strip() != recipient.phone:
+                return None
+            table = ChatBinding.__table__  # type: ignore[attr-defined]
+            session.execute(
+                dialect_insert(session, table)
+                .values(
+                    role="recipient",
+                    chat_channel=chat_channel,
+                    sender=sender,
+                    recipient_id=recipient.id,
+                    created_at=utcnow(),
+                )
+                .on_conflict_do_update(
+                    index_elements=[table.c.role, table.c.chat_channel, table.c.sender],
+                    set_={"recipient_id": recipient.id},
+                )
+            )
+            return self.public(session, recipient)
+
+    def for_chat(self, chat_channel: str, sender: str) -> RecipientPublic | None:
+        with self.db.session() as session:
+            recipient = session.execute(
+                select(Recipient)
+                .join(ChatBinding, ChatBinding.recipient_id == Recipient.id)  # type: ignore[arg-type]
+                .where(
+                    ChatBinding.role == "recipient",
+                    ChatBinding.chat_channel == chat_channel,
+                    ChatBinding.sender == sender,
+                )
+            ).scalar_one_or_none()
+            return self.public(session, recipient) if recipient else None
+
+    def get(self, recipient_id: int) -> RecipientPublic | None:
+        with self.db.session() as session:
+            recipient = session.get(Recipient, recipient_id)
+            return self.public(session, recipient) if recipient else None
+
+    def by_id_number(self, id_number: str) -> RecipientPublic | None:
+        with self.db.session() as session:
+            recipient = session.execute(
+                select(Recipient).where(Recipient.id_hash == self.pii.id_hash(id_number))
+            ).scalar_one_or_none()
+            return self.public(session, recipient) if recipient else None
+
+    def public(self, session: Session, recipient: Recipient) -> RecipientPublic:
+        programs = session.execute(
+            select(RecipientProgram.program)
+            .where(RecipientProgram.recipient_id == recipient.id)
+            .order_by(RecipientProgram.program)
+        ).scalars()
+        return to_public(recipient, list(programs))
+
+
+def to_public(recipient: Any, programs: list[str] | None = None) -> RecipientPublic:
+    return RecipientPublic(
+        id=recipient.id,
+        name=recipient.name,
+        id_masked=recipient.id_masked,
+        phone_masked=mask_phone(recipient.phone) if recipient.phone else "",
+        township=recipient.township,
+        village=recipient.village,
+        programs=programs or [],
+    )
+
+
+def _chunks(items: list[Any], size: int = 1000) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,172 @@
+"""Public (read) and input models of the backend service and API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from backend.models import CaseBase, CheckInBase, StaffBase
+
+
+class Applicant(BaseModel):
+    name: str = Field(default="", description="姓名")
+    id_number: str | None = Field(default=None, description="身份证号（18位）")
+    phone: str | None = Field(default=None, description="手机号")
+
+
+class ConsentIn(BaseModel):
+    text_id: str = Field(description="承诺/授权文本编号")
+    text_version: str = Field(description="文本版本")
+
+
+class CaseCreate(CaseBase):
+    """Everything a chat flow or staff intake gives when a case is opened."""
+
+    applicant: Applicant = Field(default_factory=Applicant)
+    chat_channel: str | None = None
+    chat_sender: str | None = None
+    household: dict[str, Any] | None = None
+    screening: dict[str, Any] | None = None
+    recorded_by: int | None = None
+    consents: list[ConsentIn] = Field(default_factory=list)
+
+
+class CaseView(BaseModel):
+    """A case as lists, notifications and residents see it: the 身份证号 masked."""
+
+    case_no: str = Field(description="案件编号")
+    kind: str = Field(description="案件类型")
+    kind_label: str = Field(description="案件类型（中文）")
+    programs: list[str] = Field(description="救助项目")
+    status: str = Field(description="状态")
+    stage: str = Field(description="当前阶段（中文）")
+    stage_date: date = Field(description="进入当前阶段的日期")
+    next_step: str = Field(description="下一步")
+    deadline: date | None = Field(description="办理时限（按工作日计算）")
+    channel: str = Field(description="办理渠道")
+    priority: str = Field(description="优先级")
+    township: str = Field(description="乡镇街道")
+    village: str = Field(description="村社区")
+    applicant_name: str = Field(description="申请人姓名")
+    id_masked: str | None = Field(description="身份证号（脱敏）")
+    summary: str = Field(description="情况摘要")
+    created_at: datetime = Field(description="创建时间（UTC）")
+
+
+class EventPublic(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+
+
+class ConsentPublic(BaseModel):
+    text_id: str
+    text_version: str
+    channel: str
+    at: datetime
+
+
+class CaseDetail(CaseView):
+    """The staff detail view; ``id_number`` only when explicitly revealed (and audited)."""
+
+    phone: str | None = Field(description="手机号")
+    id_number: str | None = Field(default=None, description="身份证号（完整，仅在 reveal=true 时）")
+    chat_channel: str | None = None
+    household: dict[str, Any] | None = None
+    screening: dict[str, Any] | None = None
+    recorded_by: int | None = None
+    allowed_transitions: list[str] = Field(description="可转入的状态")
+    events: list[EventPublic] = Field(description="办理记录")
+    consents: list[ConsentPublic] = Field(description="承诺与授权记录")
+
+
+class CaseOutcome(BaseModel):
+    """Result of ``create_case``: a new case, the existing open one, or 'already a recipient'."""
+
+    case: CaseView | None = None
+    created: bool = False
+    duplicate: bool = False
+    already_recipient: bool = False
+    already_recipient_programs: list[str] = Field(default_factory=list)
+
+
+class StaffCreate(StaffBase):
+    pass
+
+
+class StaffPublic(StaffBase):
+    id: int | None = Field(description="编号（环境变量管理员令牌为空）")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class StaffCreated(StaffPublic):
+    token: str = Field(description="访问令牌，只显示这一次")
+
+
+class RecipientPublic(BaseModel):
+    id: int
+    name: str
+    id_masked: str
+    phone_masked: str
+    township: str
+    village: str
+    programs: list[str] = Field(default_factory=list)
+
+
+class ImportError_(BaseModel):
+    line: int
+    message: str
+
+
+class ImportResult(BaseModel):
+    imported: int = Field(description="新增名册条目数")
+    updated: int = Field(description="更新条目数")
+    errors: list[ImportError_] = Field(default_factory=list, description="错误行")
+
+
+class CheckInCreate(CheckInBase):
+    """Staff recording a check-in on a recipient's behalf (or a flow recording one)."""
+
+    recipient_id: int | None = Field(default=None, description="名册编号")
+    id_number: str | None = Field(default=None, description="或：身份证号")
+    channel: str = Field(default="电话办", description="签到渠道")
+
+
+class CheckInPublic(BaseModel):
+    recipient_id: int
+    name: str
+    id_masked: str
+    township: str
+    village: str
+    quarter: str
+    channel: str
+    at: datetime
+    changes: list[str]
+    change_case_no: str | None
+
+
+class CheckInOutcome(BaseModel):
+    checkin: CheckInPublic
+    already_done: bool = False
+    change_case: CaseView | None = None
+
+
+class MissingPage(BaseModel):
+    quarter: str
+    total: int
+    items: list[RecipientPublic]
+
+
+class Stats(BaseModel):
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    by_channel: dict[str, int]
+    by_week: dict[str, int]

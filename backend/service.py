@@ -1,0 +1,266 @@
+"""``Backend`` — the one facade the chat flows, the HTTP API and the CLI call.
+
+Build it from ``Settings`` (nothing connects until first use)::
+
+    backend = Backend(settings)
+    backend.migrate()                      # start-up: Alembic to head
+    outcome = backend.create_case("application", programs=["dibao"], applicant=Applicant(...),
+                                  channel="网上办", chat_channel="telegram", chat_sender="42")
+
+Methods are synchronous (one short transaction each). From async code call them in a
+worker thread: ``await backend.run(backend.find_case, "JZ20261123-0007")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cached_property, partial
+from typing import Any, TypeVar
+
+import anyio
+
+from backend.cases import CaseService
+from backend.checkins import CheckInService
+from backend.db import Database, migrate_engine
+from backend.models import OutboxMessage
+from backend.outbox import Dispatcher, Sink
+from backend.pii import PersonalData
+from backend.roster import RosterService
+from backend.rules import Rules, load_rules
+from backend.schemas import (
+    Applicant,
+    CaseCreate,
+    CaseDetail,
+    CaseOutcome,
+    CaseView,
+    CheckInOutcome,
+    CheckInPublic,
+    ConsentIn,
+    ImportResult,
+    MissingPage,
+    RecipientPublic,
+    StaffCreated,
+    StaffPublic,
+    Stats,
+)
+from backend.staff import StaffService
+from backend.stats import case_stats
+from bot.settings import Settings
+
+T = TypeVar("T")
+
+
+class Backend:
+    """Cases, staff, roster, check-ins and the notification outbox."""
+
+    def __init__(self, settings: Settings, rules: Rules | None = None) -> None:
+        self.settings = settings
+        self.rules = rules or load_rules()
+        self.db = Database(settings.database_url)
+        self.pii = PersonalData(settings.secret_key)
+        self.sinks: dict[str, Sink] = {}
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Apply the Alembic migrations (same on SQLite and PostgreSQL)."""
+        self.settings.ensure_var_dir()
+        migrate_engine(self.db.engine)
+
+    async def run(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a facade method in a worker thread (for async callers)."""
+        return await anyio.to_thread.run_sync(partial(func, *args, **kwargs))
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    @cached_property
+    def cases(self) -> CaseService:
+        return CaseService(self.db, self.rules, self.pii)
+
+    @cached_property
+    def staff(self) -> StaffService:
+        return StaffService(self.db, self.pii, self.settings.admin_token)
+
+    @cached_property
+    def roster(self) -> RosterService:
+        return RosterService(self.db, self.pii)
+
+    @cached_property
+    def checkins(self) -> CheckInService:
+        return CheckInService(self.db, self.cases)
+
+    # --- cases -----------------------------------------------------------------------
+
+    def create_case(
+        self,
+        kind: str,
+        *,
+        programs: Sequence[str] = (),
+        applicant: Applicant | dict[str, Any] | None = None,
+        channel: str = "网上办",
+        chat_channel: str | None = None,
+        chat_sender: str | None = None,
+        township: str = "",
+        village: str = "",
+        household: dict[str, Any] | None = None,
+        screening: dict[str, Any] | None = None,
+        priority: str = "normal",
+        recorded_by: int | None = None,
+        consents: Sequence[tuple[str, str] | ConsentIn] = (),
+        summary: str = "",
+    ) -> CaseOutcome:
+        """Open a case. ``kind`` 'application' needs programs and the applicant's name and
+        身份证号; other kinds (urgent, discovery_report, feedback, handoff, change_report,
+        checkin_followup) do not. Returns the new case (``created``), the person's open
+        case for the same program (``duplicate``), or ``already_recipient`` when the
+        person already receives every program asked for. Raises ``InvalidInput``."""
+        if isinstance(applicant, dict):
+            applicant = Applicant(**applicant)
+        data = CaseCreate(
+            kind=kind,
+            programs=list(programs),
+            channel=channel,
+            township=township,
+            village=village,
+            priority=priority,
+            summary=summary,
+            applicant=applicant or Applicant(),
+            chat_channel=chat_channel,
+            chat_sender=chat_sender,
+            household=household,
+            screening=screening,
+            recorded_by=recorded_by,
+            consents=[
+                c if isinstance(c, ConsentIn) else ConsentIn(text_id=c[0], text_version=c[1])
+                for c in consents
+            ],
+        )
+        return self.cases.create(data)
+
+    def find_case(self, case_no: str) -> CaseView | None:
+        return self.cases.find(case_no)
+
+    def cases_for_sender(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """Cases opened from this chat account, newest first."""
+        return self.cases.for_sender(chat_channel, sender)
+
+    def verify_case_identity(self, case_no: str, id_last6: str) -> CaseView | None:
+        """The case when the last 6 characters of the applicant's 身份证号 match."""
+        return self.cases.verify_identity(case_no, id_last6)
+
+    def list_cases(
+        self,
+        *,
+        status: str | None = None,
+        kind: str | None = None,
+        since: datetime | None = None,
+        township: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CaseView]:
+        return self.cases.list(
+            status=status, kind=kind, since=since, township=township, limit=limit, offset=offset
+        )
+
+    def case_detail(self, case_no: str, *, reveal: bool = False, actor: str = "") -> CaseDetail:
+        """Staff detail view; ``reveal=True`` shows the whole 身份证号 and audits it."""
+        return self.cases.detail(case_no, reveal=reveal, actor=actor)
+
+    def transition(self, case_no: str, to: str, note: str = "", actor: str = "system") -> CaseView:
+        """Move along the workflow (raises ``InvalidTransition`` otherwise); writes the
+        audit event and the staff/resident notifications in the same transaction."""
+        return self.cases.transition(case_no, to, note, actor)
+
+    def message_resident(self, case_no: str, text: str, actor: str) -> str:
+        """Queue a staff message to the resident's chat (sink ``resident``); returns its key."""
+        return self.cases.message_resident(case_no, text, actor)
+
+    def stats(self, township: str | None = None) -> Stats:
+        return case_stats(self.db, township)
+
+    # --- staff -----------------------------------------------------------------------
+
+    def create_staff(self, name: str, role: str, region: str = "") -> tuple[StaffPublic, str]:
+        """Create a staff account; the token is returned once and only its hash is kept."""
+        created: StaffCreated = self.staff.create(name, role, region)
+        return StaffPublic(**created.model_dump(exclude={"token"})), created.token
+
+    def staff_for_token(self, token: str | None) -> StaffPublic | None:
+        """The staff member for a bearer token (``JIUZHU_ADMIN_TOKEN`` = admin)."""
+        return self.staff.for_token(token)
+
+    def bind_staff_chat(self, token: str, chat_channel: str, sender: str) -> StaffPublic | None:
+        return self.staff.bind_chat(token, chat_channel, sender)
+
+    def staff_for_chat(self, chat_channel: str, sender: str) -> StaffPublic | None:
+        return self.staff.for_chat(chat_channel, sender)
+
+    # --- roster and check-ins ----------------------------------------------------------
+
+    def import_recipients(self, data: bytes, filename: str) -> ImportResult:
+        return self.roster.import_file(data, filename)
+
+    def bind_recipient(
+        self, chat_channel: str, sender: str, name: str, id_number: str, phone: str | None = None
+    ) -> RecipientPublic | None:
+        return self.roster.bind_chat(chat_channel, sender, name, id_number, phone)
+
+    def recipient_for_chat(self, chat_channel: str, sender: str) -> RecipientPublic | None:
+        return self.roster.for_chat(chat_channel, sender)
+
+    def record_checkin(
+        self,
+        recipient: RecipientPublic | int,
+        quarter: str,
+        answers: dict[str, Any] | None = None,
+        changes: Sequence[str] = (),
+        *,
+        channel: str = "掌上办",
+        recorded_by: int | None = None,
+    ) -> CheckInOutcome:
+        """Record the quarter's check-in; reported changes open a ``change_report`` case."""
+        rid = recipient if isinstance(recipient, int) else recipient.id
+        return self.checkins.record(
+            rid, quarter, answers or {}, list(changes), channel=channel, recorded_by=recorded_by
+        )
+
+    def checkin_done(self, recipient: RecipientPublic | int, quarter: str) -> bool:
+        rid = recipient if isinstance(recipient, int) else recipient.id
+        return self.checkins.done(rid, quarter)
+
+    def list_checkins(self, quarter: str, township: str | None = None) -> list[CheckInPublic]:
+        return self.checkins.list(quarter, township)
+
+    def missing_checkins(
+        self, quarter: str, township: str | None = None, limit: int = 1000, offset: int = 0
+    ) -> MissingPage:
+        return self.checkins.missing(quarter, township, limit, offset)
+
+    # --- outbox ----------------------------------------------------------------------
+
+    def register_sink(self, name: str, sink: Sink) -> None:
+        """Register an async callable receiving ``Delivery`` objects for sink ``name``."""
+        self.sinks[name] = sink
+
+    def dispatcher(self, **options: Any) -> Dispatcher:
+        """A dispatcher over the sinks registered so far (see ``backend.outbox``)."""
+        return Dispatcher(self.db, self.sinks, **options)
+
+    def notifications(
+        self, *, township: str | None = None, after_id: int = 0, limit: int = 50
+    ) -> list[OutboxMessage]:
+        """The staff notification feed (outbox rows of sink ``staff``), oldest first."""
+        from sqlalchemy import select
+
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.sink == "staff", OutboxMessage.id > after_id)  # type: ignore[operator]
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        if township is not None:
+            query = query.where(OutboxMessage.township == township)
+        with self.db.session() as session:
+            return list(session.execute(query).scalars())
