@@ -7,7 +7,9 @@ small talk → fallback with the menu. A crash in a turn leaves the session as i
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,7 @@ from bot.session import Session, Turn
 from bot.textclean import clean_text
 from flows.base import Flow, TurnContext
 from flows.texts import texts
-from nlu.types import INTENTS, ParseResult
+from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
+_PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _SMALL_TALK = {
     "thanks": "core.thanks",
     "goodbye": "core.goodbye",
@@ -150,7 +153,7 @@ class Engine:
     def _payload(self, session: Session, text: str) -> str | None:
         """A payload sent as text, or the payload of the button the user named."""
         if text.startswith("/"):
-            return text.split()[0]
+            return text.strip()
         shown: list[list[str]] = session.slots.get("_buttons", [])
         bare = _bare(text)
         if bare.isdigit() and 1 <= int(bare) <= len(shown):
@@ -162,10 +165,28 @@ class Engine:
 
     def _parse(self, text: str, payload: str | None) -> ParseResult:
         if payload is not None:
-            name = payload[1:]
-            intent = name if name in INTENTS else "inform"
-            return ParseResult(text=text, intent=intent, confidence=1.0, normalized=text)
+            return self._parse_payload(text, payload)
         return self.runtime.interpreter.parse(text)
+
+    def _parse_payload(self, text: str, payload: str) -> ParseResult:
+        """Rasa-style payloads: ``/apply`` or ``/ask_amount{"program": "dibao"}``."""
+        match = _PAYLOAD.fullmatch(payload)
+        if match is None:
+            return ParseResult(text=text, intent="inform", confidence=1.0, normalized=text)
+        name, raw = match.group(1), match.group(2)
+        # "/apply" names an intent; "/followup_consent" names a flow's own trigger.
+        intent = name if name in INTENTS or name in self.by_intent else "inform"
+        entities: list[Entity] = []
+        if raw:
+            try:
+                given = json.loads(raw)
+            except ValueError:
+                given = {}
+            if isinstance(given, dict):
+                entities = [Entity(str(k), v, 0, 0, "payload") for k, v in given.items()]
+        return ParseResult(
+            text=text, intent=intent, confidence=1.0, entities=tuple(entities), normalized=text
+        )
 
     def menu_buttons(self) -> tuple[Button, ...]:
         items: list[dict[str, Any]] = self.texts.raw("menu.items")

@@ -46,13 +46,16 @@ class Slot:
     question: str  # reply-text key
     label: str = ""  # shown in the summary
     extract: Callable[[TurnContext], Any] | None = None  # value, or None when not found
-    validate: Callable[[Any], str | None] | None = None  # reason it is refused, or None
+    # The reason a value is refused (it sees the other answers too), or None.
+    validate: Callable[[Any, dict[str, Any]], str | None] | None = None
     choices: tuple[Choice, ...] = ()
     ask_if: Callable[[dict[str, Any]], bool] | None = None  # ask only when this holds
-    eager: bool = False  # also filled from answers to other questions
+    eager: bool = False  # also filled from answers to other questions …
+    eager_extract: Callable[[TurnContext], Any] | None = None  # … with this, if not `extract`
     show: Callable[[Any], str] | None = None  # how the value reads in the summary
     question_values: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # e.g. {"request_phone": True}
+    unclear: str = "forms.not_understood"  # reply-text key said when no value was found
 
     def wanted(self, values: dict[str, Any]) -> bool:
         return self.ask_if is None or self.ask_if(values)
@@ -159,8 +162,8 @@ class Form(Flow):
         values = self.values(ctx)
         value = self._read(ctx, slot)
         if value is None:
-            return self._reask(ctx, slot, ctx.texts("forms.not_understood"))
-        reason = slot.validate(value) if slot.validate else None
+            return self._reask(ctx, slot, ctx.texts(slot.unclear))
+        reason = slot.validate(value, values) if slot.validate else None
         if reason:
             return self._reask(ctx, slot, reason)
         values[slot.name] = value
@@ -186,12 +189,13 @@ class Form(Flow):
         overwrite = overwrite or bool(CORRECTION.search(ctx.text))
         changed: list[tuple[Slot, Any]] = []
         for slot in self.slots:
-            if not slot.eager or slot.name == skip or slot.extract is None:
+            extract = slot.eager_extract or slot.extract
+            if not slot.eager or slot.name == skip or extract is None:
                 continue
             if slot.name in values and not overwrite:
                 continue
-            value = slot.extract(ctx)
-            if value is None or (slot.validate and slot.validate(value)):
+            value = extract(ctx)
+            if value is None or (slot.validate and slot.validate(value, values)):
                 continue
             if values.get(slot.name) != value:
                 values[slot.name] = value

@@ -11,4 +11,7 @@ if TYPE_CHECKING:
 
 
 def build_flows(runtime: Runtime) -> list[Flow]:
-    return []
+    from flows.policy import PolicyAnswerFlow
+    from flows.screening import ScreeningFlow
+
+    return [PolicyAnswerFlow(), ScreeningFlow()]

@@ -6,6 +6,7 @@ errors, so a template and its caller cannot drift apart unnoticed.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from jinja2 import Environment, StrictUndefined, Template
 from bot.datafiles import DataFileError, load_yaml
 
 TEXTS_DIR = Path(__file__).parent / "texts"
+_BLANK_RUNS = re.compile(r"\n\s*\n")
 
 
 class Texts:
     def __init__(self, directory: Path = TEXTS_DIR) -> None:
-        self._env = Environment(undefined=StrictUndefined, autoescape=False)
+        self._env = Environment(
+            undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
+        )
         self._raw: dict[str, Any] = {}
         for path in sorted(directory.glob("*.yml")):
             data = load_yaml(path)
@@ -46,7 +50,8 @@ class Texts:
             if not isinstance(raw, str):
                 raise TypeError(f"reply text {key!r} is not a string")
             template = self._compiled[key] = self._env.from_string(raw)
-        return template.render(**values).strip()
+        # Templates with optional blocks may leave runs of blank lines: keep at most one.
+        return _BLANK_RUNS.sub("\n\n", template.render(**values)).strip()
 
 
 @lru_cache(maxsize=1)

@@ -28,11 +28,11 @@ def _size(ctx: TurnContext) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _size_problem(value: int) -> str | None:
+def _size_problem(value: int, _: dict[str, Any]) -> str | None:
     return None if 1 <= value <= 20 else "家庭人数应在1到20人之间。"
 
 
-def _phone_problem(value: str) -> str | None:
+def _phone_problem(value: str, _: dict[str, Any]) -> str | None:
     return None if re.fullmatch(r"1[3-9]\d{9}", value) else "手机号应为11位数字，以1开头。"
 
 

@@ -1,0 +1,103 @@
+"""Policy answers: any program × aspect, from the catalog and today's local standards.
+
+The program may come from this message ("低保要什么材料") or from the conversation
+("那要带什么材料？" after talking about 低保). Nothing is made up: an aspect the
+catalog lacks sends the user to screening or a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from bot.messages import BotReply, Button
+from flows.base import Flow, TurnContext
+from policies.catalog import Catalog, Program, load_catalog
+from policies.regions import Region, load_region
+
+ASPECTS: dict[str, str] = {
+    "ask_policy": "what",
+    "ask_eligibility": "eligibility",
+    "ask_materials": "materials",
+    "ask_process": "process",
+    "ask_amount": "amount",
+}
+INTENT_OF = {aspect: intent for intent, aspect in ASPECTS.items()}
+
+
+def payload(intent: str, program: str) -> str:
+    """A Rasa-style payload naming the intent and the program: /ask_amount{"program":"dibao"}."""
+    return f"/{intent}{json.dumps({'program': program}, separators=(',', ':'))}"
+
+
+class PolicyAnswerFlow(Flow):
+    name = "policy"
+    intents = tuple(ASPECTS)
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        ctx.session.end_flow()  # one turn: answers never hold the conversation
+        catalog = load_catalog()
+        aspect = ASPECTS.get(ctx.parse.intent, "what")
+        program_id = ctx.parse.first("program") or ctx.session.slots.get("program")
+        if program_id not in catalog.programs:
+            return [self._choose_program(ctx, catalog, aspect)]
+        ctx.session.slots["program"] = program_id
+        program = catalog.programs[program_id]
+        region = load_region(ctx.runtime.settings.region)
+        return [answer(ctx, program, aspect, region, dt.date.today())]
+
+    def _choose_program(self, ctx: TurnContext, catalog: Catalog, aspect: str) -> BotReply:
+        programs = list(catalog.programs.values())
+        buttons = tuple(Button(p.short_name, payload(INTENT_OF[aspect], p.id)) for p in programs)
+        if aspect == "what":
+            return BotReply(ctx.texts("policy.list", programs=programs), buttons)
+        return BotReply(ctx.texts("policy.which_program"), buttons)
+
+
+def answer(
+    ctx: TurnContext, program: Program, aspect: str, region: Region, today: dt.date
+) -> BotReply:
+    values: dict[str, Any] = {"p": program, "region": region.short_name}
+    if aspect == "amount":
+        values["standards"] = local_standards(ctx, program, region, today)
+    text = ctx.texts(f"policy.{aspect}", **values)
+    others = [a for a in ("eligibility", "materials", "process", "amount") if a != aspect]
+    buttons = [
+        Button(ctx.texts(f"policy.button_{a}"), payload(INTENT_OF[a], program.id)) for a in others
+    ]
+    buttons.append(Button(ctx.texts("policy.button_screening"), "/self_screening"))
+    buttons.append(Button(ctx.texts("policy.button_apply"), "/apply"))
+    return BotReply(text, tuple(buttons))
+
+
+def local_standards(
+    ctx: TurnContext, program: Program, region: Region, today: dt.date
+) -> list[str]:
+    """The region's figures in force today for this program, each with its source."""
+    lines: list[str] = []
+    parameters: dict[str, list[str]] = ctx.texts.raw("policy.amount_parameters")
+    for name in parameters.get(program.id, []):
+        parameter = region.parameters.get(name)
+        if parameter is None:
+            continue  # the region ships no figure: say nothing rather than guess
+        for residence in ("urban", "rural") if parameter.by_residence else ("",):
+            entry = region.parameter_entry(name, today, residence or None)
+            if entry is None:
+                continue
+            series, dated = entry
+            lines.append(
+                ctx.texts(
+                    "policy.standard_line",
+                    region=region.short_name,
+                    residence={"urban": "城市", "rural": "农村", "": ""}[residence],
+                    label=parameter.label,
+                    value=f"{dated.value:g}",
+                    unit=series.unit,
+                    monthly=region.parameter(name, today, residence or None),
+                    since=dated.start.isoformat(),
+                    source=dated.source.title,
+                    example=dated.example,
+                )
+            )
+    return lines
