@@ -1,0 +1,49 @@
+"""The backend inside the real application and the ``jiuzhu staff add`` command."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from backend.models import Staff
+from backend.service import Backend
+from bot.app import create_app
+from bot.cli import main
+from bot.settings import Settings
+from tests.backend.conftest import ADMIN, auth
+
+
+def test_the_served_app_migrates_and_serves_the_staff_api(backend_settings: Settings) -> None:
+    with TestClient(create_app(backend_settings)) as client:
+        assert client.get("/api/cases", headers=ADMIN).json() == []
+        created = client.post(
+            "/api/staff", json={"name": "周九", "role": "admin", "region": ""}, headers=ADMIN
+        )
+        assert created.status_code == 201
+        assert client.get("/api/cases", headers=auth(created.json()["token"])).status_code == 200
+        assert "案件列表" in client.get("/openapi.json").text
+
+
+def test_staff_add_prints_the_token_once(
+    backend_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JIUZHU_DATABASE_URL", backend_settings.database_url)
+    monkeypatch.setenv("JIUZHU_SECRET_KEY", backend_settings.secret_key)
+    assert (
+        main(["staff", "add", "--name", "吴十", "--role", "caseworker", "--region", "长春镇"]) == 0
+    )
+    printed = capsys.readouterr().out
+    token = re.search(r"jz_\S+", printed).group(0)  # type: ignore[union-attr]
+    backend = Backend(backend_settings)
+    try:
+        staff = backend.staff_for_token(token)
+        assert staff is not None and (staff.name, staff.region) == ("吴十", "长春镇")
+        with backend.db.session() as session:
+            assert token not in session.execute(select(Staff)).scalar_one().model_dump_json()
+    finally:
+        backend.close()
+    assert main(["staff", "add", "--name", "x", "--role", "caseworker"]) == 2
+    assert "辖区" in capsys.readouterr().out
