@@ -82,8 +82,9 @@ class ProgramRule:
     likely: Compiled
     possible: Compiled | None
     amount: Compiled | None
+    # (condition, text): shown when the condition is true
     reasons: tuple[tuple[Compiled, Template], ...]
-    next_steps: dict[str, tuple[Template, ...]]
+    next_steps: dict[str, tuple[tuple[Compiled, Template], ...]]
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,9 @@ class RuleSet:
                 outcomes.append(outcome)
         return shown, outcomes
 
+    def _say(self, texts: tuple[tuple[Compiled, Template], ...], env: dict[str, Any]) -> list[str]:
+        return [template.render(env, self.labels) for when, template in texts if when(env, None)]
+
     def _decide(self, rule: ProgramRule, env: dict[str, Any]) -> ProgramOutcome:
         likely = rule.likely(env, None)
         if likely is True:
@@ -150,10 +154,8 @@ class RuleSet:
         # The reasons see this program's own result under `status` and `amount`.
         env["status"] = status
         env["amount"] = amount
-        reasons = [
-            template.render(env, self.labels) for when, template in rule.reasons if when(env, None)
-        ]
-        steps = [template.render(env, self.labels) for template in rule.next_steps[status]]
+        reasons = self._say(rule.reasons, env)
+        steps = self._say(rule.next_steps[status], env)
         return ProgramOutcome(rule.program, status, amount, reasons, steps)
 
 
@@ -229,31 +231,35 @@ def _program(item: dict[str, Any], scope: Scope, where: str) -> ProgramRule:
     reason_scope = Scope(
         path, scope.names | {"status", "amount"}, scope.member_names, scope.programs
     )
-    reasons: list[tuple[Compiled, Template]] = []
-    for j, reason in enumerate(check.sequence(path, f"{where}.reasons", item.get("reasons"))):
-        field = f"{where}.reasons[{j}]"
-        reason = check.mapping(path, field, reason)
-        check.only_keys(path, field, reason, {"when", "text"})
-        if "when" not in reason:
-            raise check.fail(path, f"{field}.when", "缺少条件")
-        reasons.append(
-            (
-                compile_expr(reason["when"], reason_scope, f"{field}.when"),
-                _template(reason.get("text"), reason_scope, f"{field}.text"),
-            )
-        )
+    reasons = _texts(item.get("reasons"), reason_scope, f"{where}.reasons")
     raw_steps = check.mapping(path, f"{where}.next_steps", item.get("next_steps"))
     check.only_keys(path, f"{where}.next_steps", raw_steps, set(STATUSES))
     next_steps = {
-        status: tuple(
-            _template(text, reason_scope, f"{where}.next_steps.{status}[{k}]")
-            for k, text in enumerate(
-                check.sequence(path, f"{where}.next_steps.{status}", raw_steps.get(status, []))
-            )
-        )
+        status: _texts(raw_steps.get(status, []), reason_scope, f"{where}.next_steps.{status}")
         for status in STATUSES
     }
-    return ProgramRule(program, likely, possible, amount, tuple(reasons), next_steps)
+    return ProgramRule(program, likely, possible, amount, reasons, next_steps)
+
+
+def _always(env: dict[str, Any], member: dict[str, Any] | None) -> bool:
+    return True
+
+
+def _texts(raw: Any, scope: Scope, where: str) -> tuple[tuple[Compiled, Template], ...]:
+    """Reasons or next steps: a plain text, or ``{when: condition, text: ...}``."""
+    texts: list[tuple[Compiled, Template]] = []
+    for i, item in enumerate(check.sequence(scope.path, where, raw)):
+        field = f"{where}[{i}]"
+        if isinstance(item, str):
+            texts.append((_always, _template(item, scope, field)))
+            continue
+        item = check.mapping(scope.path, field, item)
+        check.only_keys(scope.path, field, item, {"when", "text"})
+        if "when" not in item:
+            raise check.fail(scope.path, f"{field}.when", "缺少条件")
+        when = compile_expr(item["when"], scope, f"{field}.when")
+        texts.append((when, _template(item.get("text"), scope, f"{field}.text")))
+    return tuple(texts)
 
 
 def _template(raw: Any, scope: Scope, where: str) -> Template:
