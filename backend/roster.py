@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from backend.clock import utcnow
@@ -59,9 +59,10 @@ class RosterService:
             ids = {h: rid for h, (rid, _current) in existing.items()}
             ids.update(self._insert_people(session, [(h, people[h]) for h in new_people], now))
             if changed:
+                table = Recipient.__table__  # type: ignore[attr-defined]
                 session.execute(
-                    update(Recipient)
-                    .where(Recipient.id == bindparam("rid"))
+                    table.update()
+                    .where(table.c.id == bindparam("rid"))
                     .values(
                         name=bindparam("n"),
                         phone=bindparam("p"),
@@ -79,7 +80,6 @@ class RosterService:
                         }
                         for h in changed
                     ],
-                    execution_options={"synchronize_session": False},
                 )
             have = self._existing_pairs(session, [ids[h] for h in existing])
             new_pairs = [(ids[h], p) for (h, p) in pairs if (ids[h], p) not in have]
