@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,21 @@ class Region:
     short_name: str
     places: list[Township]
     parameters: dict[str, Parameter]
+    # (date, residence) → every parameter's value; few distinct keys occur in practice.
+    _in_force: dict[tuple[dt.date, str], dict[str, float | bool | None]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def parameters_on(self, on_date: dt.date, residence: str) -> dict[str, float | bool | None]:
+        """Every known parameter's monthly value in force on that date (None: not shipped)."""
+        key = (on_date, residence)
+        values = self._in_force.get(key)
+        if values is None:
+            names = REQUIRED_PARAMETERS + OPTIONAL_PARAMETERS
+            values = {name: self.parameter(name, on_date, residence) for name in names}
+            if len(self._in_force) < 4096:  # bounded: dates come from requests
+                self._in_force[key] = values
+        return values
 
     def parameter(
         self, name: str, on_date: dt.date, residence: str | None = None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -57,16 +56,20 @@ def screen(
     household: Household | dict[str, Any],
     today: dt.date | None = None,
     programs: Iterable[str] | None = None,
+    region: Region | None = None,
 ) -> ScreeningResult:
     """Screen one household; ``InvalidHousehold`` (Chinese, per field) if it is not valid.
 
     ``today`` is the default for a household without ``date``; ``programs`` limits
-    the answer to those program ids (all ten by default).
+    the answer to those program ids (all ten by default); ``region`` screens against
+    that region (e.g. a parameter file being prepared) instead of the shipped one
+    named by the household.
     """
     checked = parse_household(household)
     rules = load_rules()
     only = _program_filter(programs, rules.program_ids)
-    region = _region(checked.region)
+    if region is None:
+        region = _region(checked.region)
     on_date = checked.date or today or dt.date.today()
     env = _environment(checked, region, on_date)
     facts, outcomes = rules.evaluate(env, only)
@@ -112,12 +115,9 @@ def _program_filter(programs: Iterable[str] | None, known: list[str]) -> frozens
     return wanted
 
 
-@lru_cache(maxsize=256)
-def _parameters(region_id: str, on_date: dt.date, residence: str) -> dict[str, Any]:
-    # Few distinct (region, date, residence) keys occur, so the look-ups are cached.
-    region = load_region(region_id)
+def _parameters(region: Region, on_date: dt.date, residence: str) -> dict[str, Any]:
     try:
-        return {name: region.parameter(name, on_date, residence) for name in PARAMETER_NAMES}
+        return region.parameters_on(on_date, residence)
     except ParameterNotInForceError:
         message = error_texts()["checks"]["date_too_early"].format(
             date=on_date.isoformat(), earliest=region.earliest_date.isoformat()
@@ -153,5 +153,5 @@ def _environment(household: Household, region: Region, on_date: dt.date) -> dict
         "self_members": self_members,
         "members_list": members,
     }
-    env.update(_parameters(region.id, on_date, household.residence))
+    env.update(_parameters(region, on_date, household.residence))
     return env
