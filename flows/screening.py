@@ -43,8 +43,6 @@ def _conditions_named(ctx: TurnContext) -> list[str] | None:
     text = text_of(ctx)
     table = _words("conditions")
     found = [c for c in CONDITION_ORDER[:-1] if any(w in text for w in table[c])]
-    if ctx.parse.first("illness") and "serious" not in found:
-        found.insert(0, "serious")
     if ctx.parse.first("disability_grade") and "disability" not in found:
         found.append("disability")
     return found or None

@@ -1,19 +1,30 @@
 """Runs every YAML conversation under ``tests/conversations/`` against the real assistant.
 
-A file holds a list of conversations; each turn is a user line and what the replies
-must show:
+The assistant runs whole: the NLU, the flows, the policy engine and the case backend
+on a fresh SQLite database. A file holds a list of conversations:
 
-    - name: greeting offers the menu
+    - name: applying creates a case
+      channel: rest                  # optional, default rest
+      setup:                         # optional, done through the backend before the chat
+        - staff: {name: 李干事, role: caseworker, region: 大码头街道}   # → {{staff_token}}
+        - recipients: [[张三, 430902195001011234, 13800000000, 低保, 大码头街道, 金花坪社区]]
+        - case: {kind: application, programs: [dibao], applicant: {...}}  # → {{case_no}}
       turns:
-        - user: 你好
-          bot: [救助小助手]          # substrings that must appear in the replies
-          bot_re: ["政策|申请"]       # regular expressions that must match
-          not: [抱歉]                # substrings that must not appear
-          buttons: [申请救助]         # button titles that must be offered
+        - user: 你好                  # {{staff_token}} / {{case_no}} are filled in
+          bot: [救助小助手]           # substrings that must appear in the replies
+          bot_re: ["政策|申请"]        # regular expressions that must match
+          not: [抱歉]                 # substrings that must not appear
+          buttons: [申请救助]          # button titles that must be offered
+          case: {kind: application, status: submitted, channel: 网上办}
+                                     # the newest case of this sender, as the backend stored it
+          cases: 1                   # how many cases this sender has
+          before: {transition: accepted}  # a staff step on the newest case before the turn
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import uuid
 from pathlib import Path
@@ -27,6 +38,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
+RECIPIENT_HEADER = ["姓名", "身份证号", "手机号", "项目", "乡镇街道", "村社区"]
 
 
 def _cases() -> list[Any]:
@@ -37,24 +49,74 @@ def _cases() -> list[Any]:
     return cases
 
 
+def _setup(runtime: Runtime, steps: list[dict[str, Any]], variables: dict[str, str]) -> None:
+    backend = runtime.backend
+    for step in steps:
+        if "staff" in step:
+            staff = step["staff"]
+            _, token = backend.create_staff(staff["name"], staff["role"], staff.get("region", ""))
+            variables["staff_token"] = token
+        if "recipients" in step:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(RECIPIENT_HEADER)
+            writer.writerows([[str(cell) for cell in row] for row in step["recipients"]])
+            result = backend.import_recipients(buffer.getvalue().encode(), "roster.csv")
+            assert not result.errors, result.errors
+        if "case" in step:
+            outcome = backend.create_case(**step["case"])
+            assert outcome.case is not None
+            variables["case_no"] = outcome.case.case_no
+
+
+def _fill(text: str, variables: dict[str, str]) -> str:
+    for name, value in variables.items():
+        text = text.replace("{{" + name + "}}", value)
+    return text
+
+
+def _check_case(
+    runtime: Runtime, channel: str, sender: str, turn: dict[str, Any], where: str
+) -> None:
+    cases = runtime.backend.cases_for_sender(channel, sender)
+    if "cases" in turn:
+        assert len(cases) == turn["cases"], (
+            f"expected {turn['cases']} cases, got {len(cases)} — {where}"
+        )
+    expected = turn.get("case")
+    if expected is None:
+        return
+    assert cases, f"no case stored — {where}"
+    stored = cases[0].model_dump()
+    for field, value in expected.items():
+        assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
+
+
 @pytest.mark.parametrize("conversation", _cases())
 async def test_conversation(conversation: dict[str, Any], settings: Settings) -> None:
     runtime = Runtime(settings)
     channel = conversation.get("channel", "rest")
     sender = f"conv-{uuid.uuid4().hex[:10]}"
+    variables: dict[str, str] = {}
     try:
+        _setup(runtime, conversation.get("setup", []), variables)
         for number, turn in enumerate(conversation["turns"], 1):
-            replies = await runtime.engine.handle(UserMessage(channel, sender, turn["user"]))
+            if "before" in turn:
+                newest = runtime.backend.cases_for_sender(channel, sender)[0]
+                runtime.backend.transition(newest.case_no, turn["before"]["transition"], "", "test")
+            text = _fill(turn["user"], variables)
+            replies = await runtime.engine.handle(UserMessage(channel, sender, text))
             said = "\n".join(reply.text for reply in replies)
             buttons = [button.title for reply in replies for button in reply.buttons]
-            where = f"turn {number} ({turn['user']!r}) got:\n{said}\nbuttons: {buttons}"
+            where = f"turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
             for expected in turn.get("bot", []):
-                assert expected in said, f"missing {expected!r} — {where}"
+                assert _fill(expected, variables) in said, f"missing {expected!r} — {where}"
             for pattern in turn.get("bot_re", []):
                 assert re.search(pattern, said), f"no match for {pattern!r} — {where}"
             for unwanted in turn.get("not", []):
-                assert unwanted not in said, f"unexpected {unwanted!r} — {where}"
+                assert _fill(unwanted, variables) not in said, f"unexpected {unwanted!r} — {where}"
             for title in turn.get("buttons", []):
                 assert title in buttons, f"no button {title!r} — {where}"
+            _check_case(runtime, channel, sender, turn, where)
     finally:
         await runtime.aclose()
