@@ -1,0 +1,83 @@
+"""Dictionary look-up of phrases in text: exact (longest first), then pinyin-fuzzy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from nlu.pinyin import char_key, word_key
+
+
+@dataclass(frozen=True)
+class Hit:
+    value: str
+    start: int
+    end: int
+    fuzzy: bool
+
+
+class PhraseMatcher:
+    """Finds known phrases; each phrase maps to a value (e.g. "五保户" → "tekun").
+
+    A fuzzy hit is a window whose fuzzy pinyin equals a phrase's and that shares at
+    least one character with it, for phrases of ``fuzzy_min`` characters or more.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, str]], fuzzy_min: int = 2) -> None:
+        self._exact: dict[str, str] = {}
+        self._fuzzy: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for phrase, value in phrases:
+            if not phrase:
+                continue
+            self._exact.setdefault(phrase, value)
+            key = word_key(phrase)
+            if key is not None and len(phrase) >= fuzzy_min:
+                self._fuzzy.setdefault(key, []).append((phrase, value))
+        self._lengths = sorted({len(phrase) for phrase in self._exact}, reverse=True)
+        self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy}, reverse=True)
+
+    def find(self, text: str, fuzzy: bool = True) -> list[Hit]:
+        hits: list[Hit] = []
+        covered = [False] * len(text)
+        position = 0
+        while position < len(text):
+            for length in self._lengths:
+                if position + length > len(text):
+                    continue
+                value = self._exact.get(text[position : position + length])
+                if value is not None:
+                    hits.append(Hit(value, position, position + length, False))
+                    for index in range(position, position + length):
+                        covered[index] = True
+                    position += length
+                    break
+            else:
+                position += 1
+        if fuzzy and self._fuzzy:
+            hits.extend(self._find_fuzzy(text, covered))
+        hits.sort(key=lambda hit: hit.start)
+        return hits
+
+    def _find_fuzzy(self, text: str, covered: list[bool]) -> list[Hit]:
+        hits: list[Hit] = []
+        keys = [char_key(char) for char in text]
+        position = 0
+        while position < len(text):
+            matched = 0
+            for length in self._fuzzy_lengths:
+                end = position + length
+                if end > len(text) or any(covered[position:end]):
+                    continue
+                window = tuple(keys[position:end])
+                if "" in window:
+                    continue
+                for phrase, value in self._fuzzy.get(window, ()):
+                    typed = text[position:end]
+                    if any(a == b for a, b in zip(typed, phrase, strict=True)):
+                        hits.append(Hit(value, position, end, True))
+                        matched = length
+                        break
+                if matched:
+                    break
+            position += matched or 1
+        return hits
