@@ -72,10 +72,12 @@ class CaseBase(SQLModel):
 class Case(CaseBase, table=True):
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_status_kind_created", "status", "kind", "created_at"),
-        Index("ix_cases_kind_created", "kind", "created_at"),
+        # lists are newest first (ORDER BY id DESC): one index per common filter
+        Index("ix_cases_status_kind_id", "status", "kind", "id"),
+        Index("ix_cases_kind_id", "kind", "id"),
+        Index("ix_cases_township_status_id", "township", "status", "id"),
+        Index("ix_cases_township_id", "township", "id"),
         Index("ix_cases_created", "created_at"),
-        Index("ix_cases_township_status_created", "township", "status", "created_at"),
         Index("ix_cases_chat", "chat_channel", "chat_sender"),
     )
     id: int | None = Field(default=None, primary_key=True)

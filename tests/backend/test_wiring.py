@@ -47,3 +47,13 @@ def test_staff_add_prints_the_token_once(
         backend.close()
     assert main(["staff", "add", "--name", "x", "--role", "caseworker"]) == 2
     assert "辖区" in capsys.readouterr().out
+
+
+def test_the_migrations_build_exactly_the_models(backend: Backend) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with backend.db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        assert compare_metadata(context, SQLModel.metadata) == []

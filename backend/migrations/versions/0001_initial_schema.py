@@ -135,14 +135,13 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_chat", ["chat_channel", "chat_sender"], unique=False)
         batch_op.create_index("ix_cases_created", ["created_at"], unique=False)
-        batch_op.create_index("ix_cases_kind_created", ["kind", "created_at"], unique=False)
+        batch_op.create_index("ix_cases_kind_id", ["kind", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_resident_id"), ["resident_id"], unique=False)
+        batch_op.create_index("ix_cases_status_kind_id", ["status", "kind", "id"], unique=False)
         batch_op.create_index(
-            "ix_cases_status_kind_created", ["status", "kind", "created_at"], unique=False
+            "ix_cases_township_status_id", ["township", "status", "id"], unique=False
         )
-        batch_op.create_index(
-            "ix_cases_township_status_created", ["township", "status", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_cases_township_id", ["township", "id"], unique=False)
 
     op.create_table(
         "chat_bindings",
@@ -301,10 +300,11 @@ def downgrade() -> None:
     op.drop_table("checkins")
     op.drop_table("chat_bindings")
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.drop_index("ix_cases_township_status_created")
-        batch_op.drop_index("ix_cases_status_kind_created")
+        batch_op.drop_index("ix_cases_township_id")
+        batch_op.drop_index("ix_cases_township_status_id")
+        batch_op.drop_index("ix_cases_status_kind_id")
         batch_op.drop_index(batch_op.f("ix_cases_resident_id"))
-        batch_op.drop_index("ix_cases_kind_created")
+        batch_op.drop_index("ix_cases_kind_id")
         batch_op.drop_index("ix_cases_created")
         batch_op.drop_index("ix_cases_chat")
 
