@@ -76,20 +76,15 @@ def screen(
     shown = {"members": env["members"]}
     shown.update({name: env[name] for name in PARAMETER_NAMES if env[name] is not None})
     shown.update(facts)
-    return ScreeningResult.model_construct(
-        region=region.id,
-        date=on_date,
-        facts=shown,
-        programs=[
-            ProgramResult.model_construct(
-                program=outcome.program,
-                status=outcome.status,
-                monthly_amount=outcome.monthly_amount,
-                reasons=outcome.reasons,
-                next_steps=outcome.next_steps,
-            )
-            for outcome in outcomes
-        ],
+    # Validating the plain dict runs in pydantic's compiled core: faster than
+    # model_construct on eleven models, and it checks our own output too.
+    return ScreeningResult.model_validate(
+        {
+            "region": region.id,
+            "date": on_date,
+            "facts": shown,
+            "programs": [outcome.__dict__ for outcome in outcomes],
+        }
     )
 
 
