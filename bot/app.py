@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app.include_router(rest_router(runtime))
     # Each package owns its routes; add them here, one line each.
+    from nlu.api import build_router as nlu_router
+
+    app.include_router(nlu_router(runtime))
     from policies.api import build_router as policies_router
 
     app.include_router(policies_router(runtime))
