@@ -49,6 +49,8 @@ class Slot:
     # The reason a value is refused (it sees the other answers too), or None.
     validate: Callable[[Any, dict[str, Any]], str | None] | None = None
     choices: tuple[Choice, ...] = ()
+    # Choices that depend on earlier answers (the villages of the chosen township).
+    choices_for: Callable[[dict[str, Any]], tuple[Choice, ...]] | None = None
     ask_if: Callable[[dict[str, Any]], bool] | None = None  # ask only when this holds
     eager: bool = False  # also filled from answers to other questions …
     eager_extract: Callable[[TurnContext], Any] | None = None  # … with this, if not `extract`
@@ -59,6 +61,9 @@ class Slot:
 
     def wanted(self, values: dict[str, Any]) -> bool:
         return self.ask_if is None or self.ask_if(values)
+
+    def options(self, values: dict[str, Any]) -> tuple[Choice, ...]:
+        return self.choices_for(values) if self.choices_for is not None else self.choices
 
     def display(self, value: Any) -> str:
         if self.show is not None:
@@ -107,6 +112,9 @@ class Form(Flow):
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         """Values known before the first question (e.g. facts from an earlier screening)."""
         return {}
+
+    def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
+        """Called after an answer fills ``slot``; may fill or clear what depends on it."""
 
     # -- the mechanism ------------------------------------------------------------
     def values(self, ctx: TurnContext) -> dict[str, Any]:
@@ -168,17 +176,19 @@ class Form(Flow):
             return self._reask(ctx, slot, reason)
         values[slot.name] = value
         ctx.session.form["tries"] = 0
+        self.on_filled(ctx, slot, values)
         self._fill_eager(ctx, values, overwrite=False, skip=slot.name)
         return await self._advance(ctx)
 
     def _read(self, ctx: TurnContext, slot: Slot) -> Any:
-        if slot.choices:
-            choice = match_choice(slot.choices, ctx)
+        options = slot.options(self.values(ctx))
+        if options:
+            choice = match_choice(options, ctx)
             if choice is not None:
                 return choice.value
         if slot.extract is not None:
             return slot.extract(ctx)
-        if slot.choices:
+        if options:
             return None
         return ctx.text.strip() or None
 
@@ -224,7 +234,8 @@ class Form(Flow):
             asked.append(name)
         extra = slot.question_values(self.values(ctx)) if slot.question_values else {}
         text = (self.questions or ctx.texts)(slot.question, **extra)
-        return [BotReply(text, choice_buttons(slot.choices), dict(slot.hints))]
+        buttons = choice_buttons(slot.options(self.values(ctx)))
+        return [BotReply(text, buttons, dict(slot.hints))]
 
     def _reask(self, ctx: TurnContext, slot: Slot, reason: str) -> list[BotReply]:
         tries = int(ctx.session.form.get("tries", 0)) + 1

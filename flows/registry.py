@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
 
 def build_flows(runtime: Runtime) -> list[Flow]:
+    from flows.apply import ApplyFlow
     from flows.policy import PolicyAnswerFlow
     from flows.screening import ScreeningFlow
 
-    return [PolicyAnswerFlow(), ScreeningFlow()]
+    region = runtime.settings.region
+    return [PolicyAnswerFlow(), ScreeningFlow(), ApplyFlow(region)]
