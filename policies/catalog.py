@@ -7,6 +7,7 @@ document it comes from; ids are defined once in ``policies/sources.yml``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ class Catalog:
     def __getitem__(self, program_id: str) -> Program:
         return self.programs[program_id]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Program]:
         return iter(self.programs.values())
 
 

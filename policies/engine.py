@@ -37,7 +37,7 @@ HOUSEHOLD_NAMES = (
     "hardship_event",
 )
 # Filled in by the screening from the region, for texts and the applicant rule.
-CONTEXT_NAMES = ("region_name", "region_short", "residence_name", "self_members")
+CONTEXT_NAMES = ("region_name", "region_short", "residence_name", "applicant_index")
 PARAMETER_NAMES = REQUIRED_PARAMETERS + OPTIONAL_PARAMETERS
 MEMBER_NAMES = (*Member.model_fields, "index")
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")

@@ -27,7 +27,8 @@ DisabilityKind = Literal[
 Student = Literal["none", "preschool", "compulsory", "senior_high", "vocational", "college"]
 Employment = Literal["employed", "unemployed", "farming", "retired", "none"]
 HardshipEvent = Literal["none", "accident", "disaster", "sudden_illness", "fire", "other"]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# The cap (100亿元) only keeps sums finite, so a result always serialises to JSON.
+Money = Annotated[float, Field(ge=0, le=1e10, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=1000)]
 
 
@@ -115,9 +116,6 @@ def parse_household(data: Household | dict[str, Any]) -> Household:
             household = Household.model_validate(data)
         except ValidationError as exc:
             raise InvalidHousehold(translate(exc)) from exc
-    if sum(1 for member in household.members if member.relation == "self") > 1:
-        message = error_texts()["checks"]["several_applicants"]
-        raise InvalidHousehold([FieldError("members", message)])
     return household
 
 

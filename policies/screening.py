@@ -125,12 +125,13 @@ def _environment(household: Household, region: Region, on_date: dt.date) -> dict
     expenses = household.monthly_rigid_expenses
     assets = household.assets
     members = []
-    self_members = 0
+    applicant_index = None
     for index, member in enumerate(household.members):
         values = member.__dict__.copy()
         values["index"] = index
         members.append(values)
-        self_members += member.relation == "self"
+        if applicant_index is None and member.relation == "self":
+            applicant_index = index
     env: dict[str, Any] = {
         "region": household.region,
         "residence": household.residence,
@@ -145,7 +146,7 @@ def _environment(household: Household, region: Region, on_date: dt.date) -> dict
         "region_name": region.name,
         "region_short": region.short_name,
         "residence_name": RESIDENCE_NAMES[household.residence],
-        "self_members": self_members,
+        "applicant_index": applicant_index or 0,
         "members_list": members,
     }
     env.update(_parameters(region, on_date, household.residence))

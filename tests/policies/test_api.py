@@ -114,6 +114,20 @@ def test_screening_refuses_bodies_that_are_not_a_household(client: TestClient, r
     assert response.json()["errors"][0]["field"] == "body"
 
 
+def test_extreme_but_valid_households_never_fail(client: TestClient) -> None:
+    members = [{"age": 0, "relation": "child"}] * 19 + [{"age": 120, "relation": "self"}]
+    household = _household(
+        members=members,
+        monthly_income=1e10,
+        monthly_rigid_expenses={"medical": 1e10, "education": 1e10},
+        assets={"deposits": 1e10, "vehicles": 1000, "houses": 1000},
+        hardship_event="other",
+    )
+    response = client.post("/api/screening", json=household)
+    assert response.status_code == 200
+    assert response.json()["facts"]["counted_income"] == 0
+
+
 def test_policy_list(client: TestClient) -> None:
     response = client.get("/api/policies")
     assert response.status_code == 200
