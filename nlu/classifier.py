@@ -62,8 +62,8 @@ class IntentModel:
         with open(directory / "weights.npz", "wb") as handle:
             np.savez_compressed(
                 handle,
-                idf=self.idf.astype(np.float32),
-                weights=self.weights.astype(np.float32),
+                idf=self.idf.astype(np.float16),
+                weights=self.weights.astype(np.float16),
                 bias=self.bias.astype(np.float32),
             )
 

@@ -13,7 +13,7 @@ from nlu.lexicon import Lexicon, load_lexicon
 from nlu.lookup import PhraseMatcher
 from nlu.normalize import Normalized, normalize
 from nlu.numbers import Found, find_ages, find_grades, find_household_sizes, find_money
-from nlu.places import match_place
+from nlu.places import match_place_normalized
 from nlu.types import Entity
 
 
@@ -42,7 +42,7 @@ class EntityExtractor:
                 self._entity(normalized, Found("illness", hit.value, hit.start, hit.end), "lookup")
             )
         if self.region_id:
-            place = match_place(normalized.original, self.region_id)
+            place = match_place_normalized(normalized, self.region_id)
             if place is not None:
                 value = place.township + (place.village or "")
                 entities.append(Entity("place", value, place.start, place.end, "lookup"))

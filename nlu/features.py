@@ -2,14 +2,17 @@
 
 Words come from the private jieba tokenizer; digits are reduced to their shape (every
 digit → "0"), dialect words also give their standard form, and each entity kind found
-adds a marker feature (``e:program``), so "432…" and "138…" teach "inform" as a kind.
+adds a marker feature (``e:program``), fuzzy-pinyin syllable pairs tolerate homophone
+typos, so "432…" and "138…" teach "inform" as a kind.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from nlu.lexicon import Lexicon
+from nlu.pinyin import char_key
 from nlu.tokenizer import DomainTokenizer
 from nlu.types import Entity
 
@@ -37,6 +40,9 @@ class FeatureMaker:
         padded = f"^{compact}$"
         for size in (1, 2, 3):
             out += [f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1)]
+        # Fuzzy-pinyin syllable pairs: homophone typos ("多写" for "多谢") meet the word.
+        keys = [char_key(char) for char in compact]
+        out += [f"p:{a}|{b}" for a, b in pairwise(keys) if a and b]
         kinds = sorted({entity.entity for entity in entities})
         out += [f"e:{kind}" for kind in kinds]
         if not compact:

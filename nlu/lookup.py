@@ -33,7 +33,12 @@ class PhraseMatcher:
             key = word_key(phrase)
             if key is not None and len(phrase) >= fuzzy_min:
                 self._fuzzy.setdefault(key, []).append((phrase, value))
-        self._lengths = sorted({len(phrase) for phrase in self._exact}, reverse=True)
+        # first character → the lengths of the phrases starting with it, longest first
+        self._lengths: dict[str, list[int]] = {}
+        for phrase in self._exact:
+            self._lengths.setdefault(phrase[0], []).append(len(phrase))
+        for lengths in self._lengths.values():
+            lengths.sort(reverse=True)
         self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy}, reverse=True)
 
     def find(self, text: str, fuzzy: bool = True) -> list[Hit]:
@@ -41,7 +46,7 @@ class PhraseMatcher:
         covered = [False] * len(text)
         position = 0
         while position < len(text):
-            for length in self._lengths:
+            for length in self._lengths.get(text[position], ()):
                 if position + length > len(text):
                     continue
                 value = self._exact.get(text[position : position + length])

@@ -147,11 +147,16 @@ def _collapse_space(
     return out_c, out_s, out_e
 
 
+_NOT_QUANTITY_RE = re.compile(
+    "|".join(sorted(map(re.escape, _NOT_QUANTITY), key=len, reverse=True))
+)
+
+
 def _is_quantity(text: str, start: int, end: int) -> bool:
     run = text[start:end]
-    for word in _NOT_QUANTITY:
-        at = text.find(word, max(0, start - len(word) + 1), end + len(word) - 1)
-        if at != -1 and at < end and at + len(word) > start:
+    window_start = max(0, start - 4)
+    for match in _NOT_QUANTITY_RE.finditer(text, window_start, end + 4):
+        if match.start() < end and match.end() > start:
             return False
     after = text[end : end + 2]
     if any(after.startswith(word) for word in _QUANTITY_AFTER):

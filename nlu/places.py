@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from nlu.lexicon import Place, load_places
 from nlu.lookup import PhraseMatcher
-from nlu.normalize import normalize
+from nlu.normalize import Normalized, normalize
 
 _SUFFIXES = ("街道办事处", "办事处", "居委会", "村委会", "街道", "社区", "镇", "乡", "村", "区")
 
@@ -49,10 +49,14 @@ def _matcher(region_id: str) -> tuple[PhraseMatcher, tuple[Place, ...]]:
 
 def match_place(text: str, region_id: str) -> PlaceMatch | None:
     """The best place named in ``text`` (a village wins over its township), or None."""
+    return match_place_normalized(normalize(text), region_id)
+
+
+def match_place_normalized(normalized: Normalized, region_id: str) -> PlaceMatch | None:
+    """``match_place`` for text already normalised (offsets into its original)."""
     matcher, places = _matcher(region_id)
-    if not places or not text:
+    if not places or not normalized.text:
         return None
-    normalized = normalize(text)
     hits = matcher.find(normalized.text)
     if not hits:
         return None
