@@ -12,8 +12,13 @@ if TYPE_CHECKING:
 
 def build_flows(runtime: Runtime) -> list[Flow]:
     from flows.apply import ApplyFlow
+    from flows.checkin import CheckinFlow, ReportChangeFlow
     from flows.policy import PolicyAnswerFlow
     from flows.screening import ScreeningFlow
+    from flows.status import StatusFlow
+    from flows.urgent import UrgentFlow
 
     region = runtime.settings.region
-    return [PolicyAnswerFlow(), ScreeningFlow(), ApplyFlow(region)]
+    flows: list[Flow] = [PolicyAnswerFlow(), ScreeningFlow(), ApplyFlow(region), StatusFlow()]
+    flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow()]
+    return flows

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flows.texts import Texts, texts
+from flows.texts import texts
 
 if TYPE_CHECKING:
-    from backend.schemas import CaseView
     from backend.service import Backend
     from flows.base import TurnContext
 
@@ -33,7 +32,3 @@ async def call(ctx: TurnContext, func: Callable[..., T], /, *args: Any, **kwargs
     """Run a synchronous backend method in a worker thread."""
     return await ctx.runtime.backend.run(func, *args, **kwargs)
 
-
-def describe_case(case: CaseView, words: Texts | None = None) -> str:
-    """One case as a resident reads it: number, stage since when, next step, by when."""
-    return (words or texts())("status.case", case=case)

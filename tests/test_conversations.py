@@ -9,6 +9,7 @@ on a fresh SQLite database. A file holds a list of conversations:
         - staff: {name: 李干事, role: caseworker, region: 大码头街道}   # → {{staff_token}}
         - recipients: [[张三, 430902195001011234, 13800000000, 低保, 大码头街道, 金花坪社区]]
         - case: {kind: application, programs: [dibao], applicant: {...}}  # → {{case_no}}
+          mine: true                 # opened from this conversation's chat account
       turns:
         - user: 你好                  # {{staff_token}} / {{case_no}} are filled in
           bot: [救助小助手]           # substrings that must appear in the replies
@@ -49,7 +50,9 @@ def _cases() -> list[Any]:
     return cases
 
 
-def _setup(runtime: Runtime, steps: list[dict[str, Any]], variables: dict[str, str]) -> None:
+def _setup(
+    runtime: Runtime, steps: list[dict[str, Any]], variables: dict[str, str], chat: tuple[str, str]
+) -> None:
     backend = runtime.backend
     for step in steps:
         if "staff" in step:
@@ -64,7 +67,8 @@ def _setup(runtime: Runtime, steps: list[dict[str, Any]], variables: dict[str, s
             result = backend.import_recipients(buffer.getvalue().encode(), "roster.csv")
             assert not result.errors, result.errors
         if "case" in step:
-            outcome = backend.create_case(**step["case"])
+            mine = {"chat_channel": chat[0], "chat_sender": chat[1]} if step.get("mine") else {}
+            outcome = backend.create_case(**step["case"], **mine)
             assert outcome.case is not None
             variables["case_no"] = outcome.case.case_no
 
@@ -99,12 +103,12 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
     sender = f"conv-{uuid.uuid4().hex[:10]}"
     variables: dict[str, str] = {}
     try:
-        _setup(runtime, conversation.get("setup", []), variables)
+        _setup(runtime, conversation.get("setup", []), variables, (channel, sender))
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
                 newest = runtime.backend.cases_for_sender(channel, sender)[0]
                 runtime.backend.transition(newest.case_no, turn["before"]["transition"], "", "test")
-            text = _fill(turn["user"], variables)
+            text = _fill(str(turn["user"]), variables)
             replies = await runtime.engine.handle(UserMessage(channel, sender, text))
             said = "\n".join(reply.text for reply in replies)
             buttons = [button.title for reply in replies for button in reply.buttons]
