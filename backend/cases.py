@@ -5,7 +5,6 @@ event and outbox rows in one transaction."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +38,7 @@ from backend.schemas import (
     EventPublic,
 )
 from backend.sqlhelp import dialect_insert, is_postgres
-from nlu.validators import id_number_problem, mask_phone, phone_problem
+from nlu.validators import id_number_problem, phone_problem
 
 STAFF_SINK = "staff"
 RESIDENT_SINK = "resident"
@@ -500,11 +499,3 @@ class CaseService:
             "summary": view.summary,
             "programs": "、".join(program_name(p) for p in view.programs),
         }
-
-
-def mask_optional_phone(phone: str | None) -> str:
-    return mask_phone(phone) if phone else ""
-
-
-def programs_text(programs: Sequence[str]) -> str:
-    return "、".join(program_name(p) for p in programs)
