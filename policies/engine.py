@@ -202,6 +202,10 @@ def _fact(item: Any, scope: Scope, where: str) -> FactRule:
     check.only_keys(scope.path, where, item, {"fact", "expr", "member", "show"})
     name = check.text(scope.path, f"{where}.fact", item.get("fact"))
     member = item.get("member", False)
+    show = item.get("show", True)
+    for flag, value in (("member", member), ("show", show)):
+        if not isinstance(value, bool):
+            raise check.fail(scope.path, f"{where}.{flag}", "应为 true 或 false")
     known = scope.member_names if member else scope.names
     if name in known or name in scope.names:
         raise check.fail(scope.path, f"{where}.fact", f"名称 {name!r} 已被使用")
@@ -210,7 +214,7 @@ def _fact(item: Any, scope: Scope, where: str) -> FactRule:
         raise check.fail(scope.path, f"{where}.expr", "缺少表达式")
     compiled = compile_expr(item["expr"], expr_scope, f"{where}.expr")
     known.add(name)
-    return FactRule(name=name, expr=compiled, member=bool(member), show=item.get("show", True))
+    return FactRule(name=name, expr=compiled, member=member, show=show)
 
 
 def _program(item: dict[str, Any], scope: Scope, where: str) -> ProgramRule:

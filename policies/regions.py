@@ -217,6 +217,7 @@ def parse_region(folder: Path) -> Region:
         _township(region_path, f"places[{i}]", item)
         for i, item in enumerate(check.sequence(region_path, "places", raw.get("places")))
     ]
+    _no_duplicate_places(region_path, places)
     parameters_path = folder / "parameters.yml"
     return Region(
         id=region_id,
@@ -225,6 +226,17 @@ def parse_region(folder: Path) -> Region:
         places=places,
         parameters=_parameters(parameters_path, load_yaml(parameters_path)),
     )
+
+
+def _no_duplicate_places(path: Path, places: list[Township]) -> None:
+    # A name must lead to one place, or "where do I apply" would have two answers.
+    seen: set[str] = set()
+    for i, place in enumerate(places):
+        for j, name in enumerate([place.name, *place.villages]):
+            if name in seen:
+                field = f"places[{i}].name" if j == 0 else f"places[{i}].villages[{j - 1}]"
+                raise check.fail(path, field, f"地名“{name}”重复")
+            seen.add(name)
 
 
 def _township(path: Path, field: str, raw: Any) -> Township:

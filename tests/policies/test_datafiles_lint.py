@@ -174,6 +174,15 @@ def test_region_village_must_be_text(region_copy: Path) -> None:
         parse_region(region_copy)
 
 
+def test_region_place_names_must_be_unique(region_copy: Path) -> None:
+    path = region_copy / "region.yml"
+    data = _read(path)
+    data["places"][1]["villages"].append(data["places"][0]["villages"][0])
+    _write(path, data)
+    with pytest.raises(DataFileError, match=r"places\[1\]\.villages\[2\]"):
+        parse_region(region_copy)
+
+
 @pytest.fixture
 def catalog_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "catalog"
@@ -265,6 +274,12 @@ RULE_BREAKS: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
         "facts.yml",
         lambda d: d["facts"].append({"fact": "oops", "expr": {"gt": ["member.age", 1]}}),
         "facts[",
+    ),
+    (
+        "show that is not a bool",
+        "facts.yml",
+        lambda d: d["facts"][0].update(show="no"),
+        "facts[0].show",
     ),
     (
         "comparison with three operands",
