@@ -418,6 +418,39 @@ class CaseService:
                 )
             return view
 
+    def extend(self, case_no: str, note: str, actor: str) -> CaseView:
+        """Record a deadline extension (低保: 45 instead of 30 working days); needs reasons."""
+        if not note.strip():
+            raise InvalidInput("延期须写明理由")
+        with self.db.session() as session:
+            case = self.get(session, case_no, lock=True)
+            rule = self.rules.deadline_rule(case.kind, case.status, case.priority)
+            if rule is None or not rule.extended_days:
+                label = self.rules.labels.get(case.status, case.status)
+                raise InvalidTransition(f"案件 {case.case_no} 当前为「{label}」，不能延期")
+            if case.extended:
+                raise InvalidTransition(f"案件 {case.case_no} 已经延期过")
+            case.extended = True
+            case.due_date = self._due(case)
+            case.updated_at = utcnow()
+            session.add(case)
+            event = CaseEvent(case_id=case.id or 0, actor=actor, action="extend", note=note)
+            session.add(event)
+            session.flush()
+            view = self.view(session, case)
+            enqueue(
+                session,
+                sink=STAFF_SINK,
+                key=f"{case.case_no}:event:{event.id}:staff",
+                case_no=case.case_no,
+                township=case.township,
+                payload={
+                    "text": self.rules.text("staff_extension", **self._fields(view), note=note),
+                    "status": case.status,
+                },
+            )
+            return view
+
     def message_resident(self, case_no: str, text: str, actor: str) -> str:
         """Queue a staff message to the resident's chat account; returns its outbox key."""
         if not text.strip():

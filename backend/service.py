@@ -173,6 +173,10 @@ class Backend:
         audit event and the staff/resident notifications in the same transaction."""
         return self.cases.transition(case_no, to, note, actor)
 
+    def extend_deadline(self, case_no: str, note: str, actor: str) -> CaseView:
+        """Record an extension of the decision deadline (低保: 45 working days)."""
+        return self.cases.extend(case_no, note, actor)
+
     def message_resident(self, case_no: str, text: str, actor: str) -> str:
         """Queue a staff message to the resident's chat (sink ``resident``); returns its key."""
         return self.cases.message_resident(case_no, text, actor)

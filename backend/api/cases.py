@@ -21,6 +21,10 @@ class TransitionIn(BaseModel):
     note: str = Field(default="", description="说明（不予批准时必须写明理由）")
 
 
+class ExtensionIn(BaseModel):
+    note: str = Field(min_length=1, description="延期理由")
+
+
 class MessageIn(BaseModel):
     text: str = Field(min_length=1, max_length=2000, description="发给申请人的消息")
 
@@ -72,6 +76,16 @@ def transition(case_no: str, body: TransitionIn, backend: BackendDep, staff: Sta
     with http_errors():
         ensure_region(staff, backend.cases.township_of(case_no))
         return backend.transition(case_no, body.to, body.note, actor_label(staff))
+
+
+@router.post("/{case_no}/extension", summary="延长办理时限", response_model=CaseView)
+def extend_deadline(
+    case_no: str, body: ExtensionIn, backend: BackendDep, staff: StaffDep
+) -> CaseView:
+    """特殊情况下把审核确认时限从30个工作日延长到45个工作日；须写明理由，只能延期一次。"""
+    with http_errors():
+        ensure_region(staff, backend.cases.township_of(case_no))
+        return backend.extend_deadline(case_no, body.note, actor_label(staff))
 
 
 @router.post(

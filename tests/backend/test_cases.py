@@ -295,3 +295,22 @@ def test_stats_count_by_status_kind_channel_and_week(backend: Backend) -> None:
     assert stats.by_channel == {"口述办": 1, "掌上办": 1, "网上办": 1}
     year, week, _ = local_day(utcnow()).isocalendar()
     assert stats.by_week == {f"{year}-W{week:02d}": 3}
+
+
+def test_a_recorded_extension_gives_45_working_days(backend: Backend) -> None:
+    no = apply(backend).case.case_no
+    with pytest.raises(InvalidTransition, match="不能延期"):
+        backend.extend_deadline(no, "情况复杂", "staff:1")  # not accepted yet
+    backend.transition(no, "accepted", "", "staff:1")
+    with pytest.raises(InvalidInput, match="理由"):
+        backend.extend_deadline(no, " ", "staff:1")
+    view = backend.extend_deadline(no, "需要外省协查", "staff:1 王五")
+    assert view.deadline == backend.rules.calendar.add_working_days(local_day(utcnow()), 45)
+    with pytest.raises(InvalidTransition, match="已经延期"):
+        backend.extend_deadline(no, "再延", "staff:1")
+    # the extension holds through the later stages
+    assert backend.transition(no, "investigating", "", "staff:1").deadline == view.deadline
+    events = backend.case_detail(no).events
+    assert ("extend", "staff:1 王五", "需要外省协查") in [
+        (e.action, e.actor, e.note) for e in events
+    ]
