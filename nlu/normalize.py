@@ -201,6 +201,9 @@ def _numerals(
 
 
 def _convert(run: str, text: str, start: int, end: int) -> str | None:
+    # Next to Arabic digits ("2万4一年") a converted run would merge with them.
+    if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
+        return None
     if not _is_quantity(text, start, end):
         return None
     if len(run) >= 2 and all(char in "零〇一二三四五六七八九" for char in run):

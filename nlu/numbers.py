@@ -33,7 +33,7 @@ _EXPENSE_WORDS = (
     "花", "费", "开销", "房租", "欠", "借", "押金", "交", "差", "存款", "存了", "贷款", "花销",
     "超过", "以上", "以下", "以内",
 )  # fmt: skip
-_FILLER = r"(?:有|能|就|才|只有|只|大概|差不多|能挣|挣|拿|能拿|共|一共|总共|也就|左右)?\s*$"
+_FILLER = r"(?:有|能|就|才|只有|只|大概|差不多|能挣|挣|拿|能拿|共|一共|总共|也就|左右|下来)?\s*$"
 _YEARLY = re.compile(r"(?:年收入|年入|每年|1年|一年|全年|年|/年)" + _FILLER)
 _MONTHLY = re.compile(r"(?:月收入|月入|每月|个月|月|/月)" + _FILLER)
 _INCOME_AFTER = re.compile(
@@ -43,6 +43,7 @@ _YEARLY_AFTER = re.compile(r"^\s*(?:多|来)?\s*(?:元|块|块钱)?\s*(?:/|每|�
 _EXPENSE_AFTER = re.compile(
     r"^\s*(?:多|来)?\s*(?:元|块|块钱)?\s*(?:的)?\s*(?:押金|医药费|药费|手术费|学费|房租|债|贷款|存款|以上|以下|以内)"
 )
+_ALONE = re.compile(r"[\s,.!?]*(?:大概|大约|差不多|约)?\s*#\s*(?:左右|上下|多|来|的样子)?[\s,.!?]*")
 _CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n]")
 
 _AGE = (
@@ -111,7 +112,9 @@ def find_money(text: str, taken: list[tuple[int, int]]) -> list[Found]:
         value = _number_value(match)
         keyword = any(word in before for word in _INCOME_WORDS) or bool(_INCOME_AFTER.match(after))
         period_before = bool(_YEARLY.search(before) or _MONTHLY.search(before))
-        if not (has_unit or keyword or (period_before and value >= 100)):
+        # A message that is only an amount ("一千五", "大概1200") answers "how much a month".
+        alone = _ALONE.fullmatch(text[:start] + "#" + text[end:]) is not None and value >= 100
+        if not (has_unit or keyword or alone or (period_before and value >= 100)):
             continue
         if any(word in before for word in _EXPENSE_WORDS) and not keyword:
             continue

@@ -14,17 +14,20 @@ from nlu.tokenizer import DomainTokenizer
 from nlu.types import Entity
 
 _lock = threading.Lock()
-_tokenizer: DomainTokenizer | None = None
+_tokenizers: dict[str | None, DomainTokenizer] = {}
 
 
-def shared_tokenizer() -> DomainTokenizer:
-    """The process's domain tokenizer (catalog names, lexicons; place names are added
-    by the pipeline of each region)."""
-    global _tokenizer
+def shared_tokenizer(region_id: str | None = None) -> DomainTokenizer:
+    """The process's domain tokenizer for a region: program names (catalog and
+    aliases), illness, disability and dialect words, and the region's place names."""
     with _lock:
-        if _tokenizer is None:
-            _tokenizer = DomainTokenizer(load_lexicon().words())
-        return _tokenizer
+        tokenizer = _tokenizers.get(region_id)
+        if tokenizer is None:
+            words = load_lexicon().words()
+            for place in load_places(region_id) if region_id else ():
+                words.append(place.village or place.township)
+            tokenizer = _tokenizers[region_id] = DomainTokenizer(words)
+        return tokenizer
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,8 @@ class Analysis:
 class Pipeline:
     def __init__(self, region_id: str | None = None) -> None:
         lexicon = load_lexicon()
-        self.tokenizer = shared_tokenizer()
-        places = load_places(region_id) if region_id else ()
-        for place in places:
-            self.tokenizer.add_word(place.village or place.township)
+        self.region_id = region_id
+        self.tokenizer = shared_tokenizer(region_id)
         self.extractor = EntityExtractor(lexicon, region_id)
         self.features = FeatureMaker(self.tokenizer, lexicon)
 

@@ -35,12 +35,6 @@ class DomainTokenizer:
             if len(word) >= 2:
                 self._tokenizer.add_word(word, freq=20000)
 
-    def add_word(self, word: str) -> None:
-        """Add one more domain word (call before the tokenizer is shared between threads)."""
-        if len(word) >= 2:
-            with _lock:
-                self._tokenizer.add_word(word, freq=20000)
-
     def cut(self, text: str) -> list[str]:
         """Tokens without whitespace tokens (jieba's precise mode, HMM on)."""
         return [token for token in self._tokenizer.lcut(text) if not token.isspace()]

@@ -28,9 +28,18 @@ def train_examples(
     return train(docs, [example.intent for example in examples], c=c, threshold=threshold)
 
 
-def train_files(paths: Sequence[Path | str], out: Path | str | None = None) -> IntentModel:
-    model = train_examples(load_examples(paths))
+def train_files(
+    paths: Sequence[Path | str], out: Path | str | None = None, region_id: str | None = None
+) -> IntentModel:
+    """Train on Rasa NLU files; the tokenizer knows the place names of ``region_id``
+    (default: the settings' region, as when the model is served)."""
+    if region_id is None:
+        from bot.settings import Settings
+
+        region_id = Settings().region
+    model = train_examples(load_examples(paths), Pipeline(region_id))
     model.meta["files"] = [Path(path).name for path in paths]
+    model.meta["region"] = region_id
     if out is not None:
         model.save(out)
     return model

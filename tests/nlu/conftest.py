@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from nlu.interpreter import NluInterpreter, load_interpreter
+
+REPO = Path(__file__).resolve().parents[2]
+HELDOUT = REPO / "nlu" / "data" / "heldout"
+REGION = "hunan-yiyang-ziyang"
+
+
+@pytest.fixture(scope="session")
+def interpreter() -> NluInterpreter:
+    return load_interpreter(Settings(region=REGION))

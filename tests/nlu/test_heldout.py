@@ -1,0 +1,61 @@
+"""The shipped model on the held-out set (written apart from the training data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nlu.commands import expand
+from nlu.evaluation import evaluate
+from nlu.interpreter import NluInterpreter
+from nlu.trainingdata import load_examples
+from tests.nlu.conftest import HELDOUT
+
+STYLES = {"typo", "traditional", "numerals", "long", "dialect", "staff"}
+
+
+@pytest.fixture(scope="module")
+def report(interpreter: NluInterpreter) -> dict[str, Any]:
+    return evaluate(interpreter, load_examples(expand([str(HELDOUT)])))
+
+
+def test_heldout_is_big_enough_and_covers_every_style_and_intent(report: dict[str, Any]) -> None:
+    from nlu.types import INTENTS
+
+    assert report["n"] >= 300
+    assert set(report["per_style"]) == STYLES
+    assert set(report["per_intent"]) == set(INTENTS)
+
+
+def test_intent_accuracy(report: dict[str, Any]) -> None:
+    assert report["accuracy"] >= 0.95, report["errors"]
+    assert report["macro_f1"] >= 0.93
+
+
+def test_every_style_holds_up(report: dict[str, Any]) -> None:
+    for style, scores in report["per_style"].items():
+        assert scores["accuracy"] >= 0.9, (style, scores)
+
+
+def test_program_f1(report: dict[str, Any]) -> None:
+    assert report["entities"]["program"]["f1"] >= 0.97, report["entity_errors"]
+
+
+@pytest.mark.parametrize("kind", ["household_size", "monthly_income", "age"])
+def test_numeric_entity_f1(report: dict[str, Any], kind: str) -> None:
+    assert report["entities"][kind]["f1"] >= 0.95, report["entity_errors"]
+
+
+@pytest.mark.parametrize("kind", ["id_number", "phone", "case_number"])
+def test_identifiers_exact(report: dict[str, Any], kind: str) -> None:
+    scores = report["entities"][kind]
+    assert scores["tp"] >= 3 and scores["fp"] == 0 and scores["fn"] == 0
+
+
+def test_training_and_heldout_do_not_share_utterances() -> None:
+    from nlu.training import training_files
+
+    train = {example.text for example in load_examples(training_files())}
+    heldout = {example.text for example in load_examples(expand([str(HELDOUT)]))}
+    assert not train & heldout

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from nlu.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("我們家三口人", "我们家3口人"),  # 繁→简 and a numeral that counts people
+        ("ＩＤ：４３０１", "ID:4301"),  # full-width letters, digits, colon
+        ("低\u200b保，怎么办？", "低保,怎么办?"),  # zero-width space, Chinese punctuation
+        ("  低  保   怎么 办 ", "低保怎么办"),  # spaces between Chinese characters dropped
+        ("call  me   now", "call me now"),  # other runs of spaces collapsed to one
+        ("一年两万四", "1年24000"),
+        ("一千五", "1500"),
+        ("七十多岁了", "70多岁了"),
+        ("一级残疾", "1级残疾"),
+        ("电话一三八一二三四五六七八", "电话13812345678"),
+        ("\x07坏\x00字符", "坏字符"),  # control characters removed
+    ],
+)
+def test_normalised_text(typed: str, expected: str) -> None:
+    assert normalize(typed).text == expected
+
+
+@pytest.mark.parametrize(
+    "typed", ["万一出事了", "我们一起去", "等一下", "五保户", "一直没人管", "第一次来"]
+)
+def test_numerals_that_are_not_quantities_are_kept(typed: str) -> None:
+    assert normalize(typed).text == typed
+
+
+def test_every_character_maps_back_to_the_original() -> None:
+    typed = "我們家\u200b三口人，一個月收入一千二"
+    result = normalize(typed)
+    assert len(result.starts) == len(result.ends) == len(result.text)
+    at = result.text.index("1200")
+    assert typed[slice(*result.span(at, at + 4))] == "一千二"
+    at = result.text.index("3口")
+    assert typed[slice(*result.span(at, at + 2))] == "三口"
+    at = result.text.index("收入")
+    assert typed[slice(*result.span(at, at + 2))] == "收入"
+
+
+def test_empty_and_blank_text() -> None:
+    assert normalize("").text == ""
+    assert normalize(" \u200b\n ").text == ""
+    assert normalize("").span(0, 0) == (0, 0)

@@ -1,0 +1,28 @@
+"""External check: SMP2017-ECDT task 1 (data nobody here wrote), train → dev."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.classifier import IntentModel
+from nlu.evaluation import intent_scores
+from nlu.pipeline import Pipeline
+from nlu.training import train_examples
+from nlu.trainingdata import load_examples
+from tests.nlu.conftest import REPO
+
+SMP = REPO.parent / "shared" / "benchmarks" / "smp2017"
+
+
+@pytest.mark.skipif(not (SMP / "train_nlu.yml").exists(), reason="SMP2017 data not present")
+def test_smp2017_dev_accuracy() -> None:
+    pipeline = Pipeline()
+    model: IntentModel = train_examples(load_examples([SMP / "train_nlu.yml"]), pipeline)
+    dev = load_examples([SMP / "dev_nlu.yml"])
+    predicted = [
+        model.intents[int(model.probabilities(pipeline.analyse(example.text).features).argmax())]
+        for example in dev
+    ]
+    scores = intent_scores([example.intent for example in dev], predicted)
+    assert len(dev) == 770
+    assert scores["accuracy"] >= 0.90
