@@ -1,0 +1,37 @@
+"""Staff web console under ``/console``: server-rendered Chinese pages over the ``Backend``.
+
+``build_router(runtime)`` gives every console route; ``runtime.backend`` serves them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from backend.console.state import ConsoleState
+from backend.console.web import PREFIX, ConsoleRoute, redirect
+
+
+def build_router(runtime: Any, state: ConsoleState | None = None) -> APIRouter:
+    from backend.console import auth, casepage, checkins, inbox, intake, static, stats
+
+    console = state or ConsoleState(runtime)
+
+    def bind_state(request: Request) -> None:
+        request.state.console = console
+
+    router = APIRouter(
+        prefix=PREFIX,
+        dependencies=[Depends(bind_state)],
+        include_in_schema=False,
+        route_class=ConsoleRoute,
+    )
+
+    @router.get("")
+    def home() -> Response:
+        return redirect(f"{PREFIX}/requests")
+
+    for module in (auth, static, inbox, casepage, intake, checkins, stats):
+        router.include_router(module.router)
+    return router

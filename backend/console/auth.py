@@ -1,0 +1,84 @@
+"""Sign-in with a staff token, sign-out."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse
+
+from backend.console.deps import FormSessionDep, StateDep
+from backend.console.security import same_token
+from backend.console.state import LOGIN_COOKIE, SESSION_COOKIE, ConsoleState
+from backend.console.web import PREFIX, ConsoleRoute, redirect, render
+
+router = APIRouter(route_class=ConsoleRoute)
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _login_page(
+    request: Request, state: ConsoleState, message: str = "", status_code: int = 200
+) -> HTMLResponse:
+    """The sign-in form with a fresh pre-session CSRF pair (cookie + hidden field)."""
+    nonce = secrets.token_urlsafe(24)
+    csrf = state.signer.sign(f"login:{nonce}").rpartition(".")[2]
+    response = render(request, "login.html", {"csrf": csrf, "message": message}, status_code)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        state.signer.sign(nonce),
+        max_age=3600,
+        path=PREFIX,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/login", summary="工作台登录页")
+def login_form(request: Request, state: StateDep) -> Response:
+    return _login_page(request, state)
+
+
+@router.post("/login", summary="工作台登录（表单字段 token）")
+def login(
+    request: Request,
+    state: StateDep,
+    token: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    address = _address(request)
+    if state.limiter.blocked(address):
+        return _login_page(request, state, "登录失败次数过多，请15分钟后再试，或联系管理员。", 429)
+    nonce = state.signer.unsign(request.cookies.get(LOGIN_COOKIE))
+    expected = state.signer.sign(f"login:{nonce}").rpartition(".")[2] if nonce else ""
+    if not nonce or not same_token(csrf, expected):
+        return _login_page(request, state, "登录页已过期，请重新输入令牌。", 403)
+    staff = state.backend.staff_for_token(token.strip())
+    if staff is None:
+        state.limiter.failed(address)
+        return _login_page(request, state, "访问令牌无效或已停用，请核对后重试。", 401)
+    session = state.sessions.create(staff)
+    response = redirect(f"{PREFIX}/requests")
+    response.set_cookie(
+        SESSION_COOKIE,
+        state.signer.sign(session.sid),
+        path=PREFIX,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    response.delete_cookie(LOGIN_COOKIE, path=PREFIX, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout", summary="退出工作台")
+def logout(state: StateDep, session: FormSessionDep) -> Response:
+    state.sessions.end(session.sid)
+    response = redirect(f"{PREFIX}/login")
+    response.delete_cookie(SESSION_COOKIE, path=PREFIX, httponly=True, samesite="strict")
+    return response
