@@ -50,6 +50,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from backend.api import build_router as backend_router
 
     app.include_router(backend_router(runtime))
+    from backend.console import build_router as console_router
+
+    app.include_router(console_router(runtime))
     return app
 
 
