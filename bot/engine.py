@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.datafiles import load_yaml
 from bot.messages import BotReply, Button, UserMessage
+from bot.notifier import take_inbox
 from bot.privacy import mask_text
 from bot.session import Session, Turn
 from bot.textclean import clean_text
@@ -64,20 +65,33 @@ class Engine:
             async with self.runtime.store.transaction(
                 message.channel, message.sender_id
             ) as session:
-                replies = await self._turn(session, message, text)
+                replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
-                self._remember(session, text, replies)
-                return replies
+                waiting = [BotReply(note) for note in take_inbox(session)]
+                self._remember(session, "（已隐藏）" if sensitive else text, replies)
+                return waiting + replies
         except Exception:
             log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))
             return [BotReply(self.texts("core.error"))]
 
     # -- one turn ------------------------------------------------------------------
-    async def _turn(self, session: Session, message: UserMessage, text: str) -> list[BotReply]:
+    async def _turn(
+        self, session: Session, message: UserMessage, text: str
+    ) -> tuple[list[BotReply], bool]:
+        """The replies, and whether the message held a secret (kept out of the history)."""
         payload = self._payload(session, text)
         parse = self._parse(text, payload)
         ctx = TurnContext(session, message, text, parse, self.runtime, payload)
+        replies = await self._route(ctx)
+        return replies, ctx.sensitive
+
+    async def _route(self, ctx: TurnContext) -> list[BotReply]:
+        session, text, payload, parse = ctx.session, ctx.text, ctx.payload, ctx.parse
+        # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
+        for flow in self.flows.values():
+            if any(text.startswith(prefix) for prefix in flow.prefixes):
+                return await flow.start(ctx)
 
         command = self.commands.get(payload or _bare(text))
         if command is not None:

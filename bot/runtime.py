@@ -9,11 +9,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import anyio
+
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     from backend.service import Backend
     from bot.engine import Engine
+    from bot.notifier import ResidentNotifier
     from bot.stores.base import SessionStore
     from flows.base import Flow
     from nlu.types import Interpreter
@@ -50,6 +53,25 @@ class Runtime:
         backend = Backend(self.settings)
         backend.migrate()
         return backend
+
+    @cached_property
+    def notifier(self) -> ResidentNotifier:
+        from bot.notifier import ResidentNotifier
+
+        return ResidentNotifier(self.store)
+
+    async def run_dispatcher(self, stop: anyio.Event) -> None:
+        """Deliver the backend's notifications until ``stop`` is set.
+
+        Sinks not registered by a channel (Telegram registers its own ``staff``
+        sink) fall back to the resident inbox and the server log.
+        """
+        from bot.notifier import log_staff_notification
+
+        backend = self.backend
+        backend.sinks.setdefault("resident", self.notifier)
+        backend.sinks.setdefault("staff", log_staff_notification)
+        await backend.dispatcher().run(stop)
 
     async def aclose(self) -> None:
         if "backend" in self.__dict__:

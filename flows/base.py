@@ -27,6 +27,7 @@ class TurnContext:
     parse: ParseResult
     runtime: Runtime
     payload: str | None = None  # set when the user sent a button payload ("/…")
+    sensitive: bool = False  # a flow sets it when the message held a secret (a token)
     texts: Texts = field(default_factory=texts)
 
     def say(self, key: str, buttons: tuple[Button, ...] = (), **values: Any) -> BotReply:
@@ -38,6 +39,8 @@ class Flow(ABC):
 
     name: ClassVar[str]
     intents: ClassVar[tuple[str, ...]] = ()
+    # Messages starting with one of these start the flow at any step ("/bind <token>").
+    prefixes: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...

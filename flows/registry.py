@@ -13,12 +13,24 @@ if TYPE_CHECKING:
 def build_flows(runtime: Runtime) -> list[Flow]:
     from flows.apply import ApplyFlow
     from flows.checkin import CheckinFlow, ReportChangeFlow
+    from flows.feedback import FeedbackFlow
+    from flows.handoff import HandoffFlow
     from flows.policy import PolicyAnswerFlow
+    from flows.report_other import ReportOtherFlow
     from flows.screening import ScreeningFlow
+    from flows.staff import StaffBindFlow, StaffIntakeFlow
     from flows.status import StatusFlow
     from flows.urgent import UrgentFlow
 
     region = runtime.settings.region
-    flows: list[Flow] = [PolicyAnswerFlow(), ScreeningFlow(), ApplyFlow(region), StatusFlow()]
-    flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow()]
+    flows: list[Flow] = [
+        PolicyAnswerFlow(),
+        ScreeningFlow(),
+        ApplyFlow(region),
+        StatusFlow(),
+        StaffBindFlow(),
+        StaffIntakeFlow(region),
+    ]
+    flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow(), ReportOtherFlow(), FeedbackFlow()]
+    flows += [HandoffFlow()]
     return flows

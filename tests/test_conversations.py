@@ -19,6 +19,9 @@ on a fresh SQLite database. A file holds a list of conversations:
           case: {kind: application, status: submitted, channel: 网上办}
                                      # the newest case of this sender, as the backend stored it
           cases: 1                   # how many cases this sender has
+          latest_case: {channel: 口述办, recorded_by: staff}
+                                     # the newest case of all (staff detail view); the
+                                     # value `staff` stands for the staff member of setup
           before: {transition: accepted}  # a staff step on the newest case before the turn
 """
 
@@ -57,8 +60,11 @@ def _setup(
     for step in steps:
         if "staff" in step:
             staff = step["staff"]
-            _, token = backend.create_staff(staff["name"], staff["role"], staff.get("region", ""))
+            member, token = backend.create_staff(
+                staff["name"], staff["role"], staff.get("region", "")
+            )
             variables["staff_token"] = token
+            variables["staff_id"] = str(member.id)
         if "recipients" in step:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
@@ -77,6 +83,23 @@ def _fill(text: str, variables: dict[str, str]) -> str:
     for name, value in variables.items():
         text = text.replace("{{" + name + "}}", value)
     return text
+
+
+def _check_latest(
+    runtime: Runtime, turn: dict[str, Any], variables: dict[str, str], where: str
+) -> None:
+    expected = turn.get("latest_case")
+    if expected is None:
+        return
+    newest = runtime.backend.list_cases(limit=1)
+    assert newest, f"no case stored — {where}"
+    stored = runtime.backend.case_detail(newest[0].case_no).model_dump()
+    for field, value in expected.items():
+        if value == "staff":
+            value = int(variables["staff_id"])
+        assert stored[field] == value, (
+            f"latest case {field} is {stored[field]!r}, not {value!r} — {where}"
+        )
 
 
 def _check_case(
@@ -122,5 +145,6 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
             for title in turn.get("buttons", []):
                 assert title in buttons, f"no button {title!r} — {where}"
             _check_case(runtime, channel, sender, turn, where)
+            _check_latest(runtime, turn, variables, where)
     finally:
         await runtime.aclose()

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
+import anyio
+
 from bot.messages import BotReply, UserMessage
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -51,8 +53,13 @@ def run_terminal_chat(settings: Settings, sender_id: str) -> int:
         print(text, flush=True)
 
     async def main() -> None:
+        stop = anyio.Event()
         try:
-            await chat_loop(runtime, sender_id, read, write)
+            async with anyio.create_task_group() as tasks:
+                # Replies and status changes from staff show up in this chat too.
+                tasks.start_soon(runtime.run_dispatcher, stop)
+                await chat_loop(runtime, sender_id, read, write)
+                stop.set()
         finally:
             await runtime.aclose()
 

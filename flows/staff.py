@@ -1,0 +1,197 @@
+"""Staff in the chat: bind the chat account with a staff token, then 口述办 intake.
+
+``/bind <token>`` (or ``绑定 <token>``) binds; the reply names the staff member and
+never repeats the token, and the message is kept out of the session history.
+``口述办`` (or ``/intake``) takes a transcribed account, shows every fact found, asks
+only for what is missing, has the 告知承诺 read out, and creates the application with
+channel 口述办 and the staff member as recorder — the same service the console uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages import BotReply
+from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
+from flows.apply import _program_choices
+from flows.base import Flow, TurnContext
+from flows.forms import Choice, Form, Slot
+from flows.intake import IntakeFacts, extract_facts, field_labels, problems, submit_intake
+from flows.screening import SLOTS as HOUSEHOLD_SLOTS
+from flows.services import call
+from flows.texts import texts
+
+AGREED = "agreed"
+
+
+class StaffBindFlow(Flow):
+    name = "staff_bind"
+    prefixes = ("/bind", "绑定")
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        ctx.sensitive = True  # the message carries a token
+        ctx.session.end_flow()
+        token = ctx.text.removeprefix("/bind").removeprefix("绑定").strip(" ：:")
+        if not token:
+            return [ctx.say("staff.bind_how")]
+        backend = ctx.runtime.backend
+        staff = await call(
+            ctx, backend.bind_staff_chat, token, ctx.message.channel, ctx.message.sender_id
+        )
+        if staff is None:
+            return [ctx.say("staff.bind_failed")]
+        ctx.session.slots["staff_id"] = staff.id
+        return [ctx.say("staff.bound", staff=staff)]
+
+
+def _read_out(kind: str) -> Slot:
+    consent = texts().raw(f"consents.{kind}")
+    return Slot(
+        f"{kind}_read",
+        "staff.read_out",
+        label=f"{consent['title']}（已宣读）",
+        choices=(
+            Choice(AGREED, "居民已同意", ("已同意", "同意", "居民同意")),
+            Choice("refused", "居民不同意", ("不同意",)),
+        ),
+        validate=lambda value, _values: None if value == AGREED else texts()("staff.must_agree"),
+        question_values=lambda _values: {"title": consent["title"], "text": consent["text"]},
+        show=lambda _value: "居民已同意",
+    )
+
+
+def _account(ctx: TurnContext) -> str | None:
+    text = ctx.text.strip()
+    return text if len(text) >= 4 else None
+
+
+def _intake_slots(region: str) -> tuple[Slot, ...]:
+    household = {slot.name: slot for slot in HOUSEHOLD_SLOTS}
+    return (
+        Slot("account", "staff.ask_account", extract=_account, unclear="staff.account_short"),
+        Slot("program", "staff.ask_program", label="申请项目", choices=_program_choices()),
+        name_slot(),
+        id_number_slot(),
+        phone_slot(),
+        *place_slots(region),
+        household["residence"],
+        household["household_size"],
+        household["monthly_income"],
+        _read_out("commitment"),
+        _read_out("authorisation"),
+    )
+
+
+class StaffIntakeFlow(Form):
+    name = "staff_intake"
+    prefixes = ("口述办", "/intake")
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self.slots = _intake_slots(region)  # type: ignore[misc]
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        backend = ctx.runtime.backend
+        staff = await call(ctx, backend.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        if staff is None:
+            ctx.session.end_flow()
+            return [ctx.say("staff.not_bound")]
+        replies = await super().start(ctx)
+        account = ctx.text.removeprefix("口述办").removeprefix("/intake").strip(" ：:")
+        if len(account) >= 4:  # "口述办 王大爷68岁…" in one message
+            self.values(ctx)["account"] = account
+            return await self._took_account(ctx, account)
+        return replies
+
+    async def _on_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
+        if slot.name == "account" and (account := _account(ctx)):
+            self.values(ctx)["account"] = account
+            return await self._took_account(ctx, account)
+        return await super()._on_answer(ctx, slot)
+
+    async def _took_account(self, ctx: TurnContext, account: str) -> list[BotReply]:
+        facts = extract_facts(account, self.region)
+        values = self.values(ctx)
+        invalid = problems(facts)
+        found = _as_values(facts)
+        for name, value in found.items():
+            if name not in invalid:
+                values[name] = value
+        place_filled(values)
+        labels = field_labels()
+        lines = [
+            f"{labels[k]}：{_shown(k, v)}"
+            for k, v in facts.model_dump().items()
+            if k in labels and v not in (None, [], "")
+        ]
+        summary = ctx.texts(
+            "staff.found",
+            lines=lines,
+            problems=[f"{labels[k]}：{r}" for k, r in invalid.items()],
+            hint=facts.name_hint,
+        )
+        values["_facts"] = facts.model_dump()  # kept with the answers for ``submit``
+        return [BotReply(summary), *await self._advance(ctx)]
+
+    def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
+        if slot.name == "place":
+            place_filled(values)
+
+    async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        backend = ctx.runtime.backend
+        staff = await call(ctx, backend.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        if staff is None:
+            return [ctx.say("staff.not_bound")]
+        facts = IntakeFacts.model_validate(values.get("_facts") or {})
+        facts = facts.model_copy(
+            update={
+                "name": values["name"],
+                "id_number": values["id_number"],
+                "phone": values["phone"],
+                "township": values["place"]["township"],
+                "village": values.get("village"),
+                "residence": values["residence"],
+                "household_size": values["household_size"],
+                "monthly_income": values["monthly_income"],
+                "programs": [values["program"]],
+            }
+        )
+        consents = [
+            (texts().raw(f"consents.{kind}")["id"], texts().raw(f"consents.{kind}")["version"])
+            for kind in ("commitment", "authorisation")
+        ]
+        outcome = await call(ctx, submit_intake, backend, facts, staff, consents, self.region)
+        if outcome.case is None:
+            return [ctx.say("staff.already_recipient")]
+        key = "staff.duplicate" if outcome.duplicate else "staff.created"
+        return [ctx.say(key, case=outcome.case)]
+
+
+def _as_values(facts: IntakeFacts) -> dict[str, Any]:
+    """Facts in the shape the form's slots hold them."""
+    values: dict[str, Any] = {}
+    for name in ("name", "id_number", "phone", "household_size", "monthly_income", "residence"):
+        value = getattr(facts, name)
+        if value is not None:
+            values[name] = value
+    if facts.township:
+        values["place"] = {"township": facts.township, "village": facts.village}
+    if facts.programs:
+        values["program"] = facts.programs[0]
+    return values
+
+
+def _shown(name: str, value: Any) -> str:
+    from nlu.validators import mask_id, mask_phone
+
+    if name == "id_number":
+        return mask_id(str(value))
+    if name == "phone":
+        return mask_phone(str(value))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if name == "residence":
+        return {"urban": "城镇", "rural": "农村"}.get(str(value), str(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
