@@ -31,4 +31,3 @@ def backend_of(ctx: TurnContext) -> Backend:
 async def call(ctx: TurnContext, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run a synchronous backend method in a worker thread."""
     return await ctx.runtime.backend.run(func, *args, **kwargs)
-
