@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from backend.clock import local_day, utcnow
+from backend.clock import CHINA, local_day, utcnow
 from backend.db import Database
 from backend.errors import InvalidInput, InvalidTransition, NotFound
 from backend.models import (
@@ -306,6 +306,8 @@ class CaseService:
         if kind:
             query = query.where(Case.kind == kind)
         if since:
+            if since.tzinfo is None:  # a time without zone is China time, as staff mean it
+                since = since.replace(tzinfo=CHINA)
             query = query.where(Case.created_at >= since)
         if township is not None:
             query = query.where(Case.township == township)

@@ -72,6 +72,9 @@ def migrate_engine(engine: Engine, revision: str = "head") -> None:
 
     config = alembic_config(engine)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # processes starting together (server, dispatcher) migrate one after the other
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7305841)")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

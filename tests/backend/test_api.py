@@ -106,6 +106,8 @@ def test_list_filters_status_kind_since(client: TestClient, backend: Backend) ->
     assert len(numbers(kind="urgent")) == 1
     assert len(numbers(since="2000-01-01T00:00:00Z")) == 3
     assert numbers(since="2999-01-01T00:00:00Z") == []
+    assert len(numbers(since="2000-01-01")) == 3  # a date, or a time without zone: China time
+    assert numbers(since="2999-01-01T08:00:00") == []
     assert client.get("/api/cases", params={"since": "昨天"}, headers=ADMIN).status_code == 422
 
 

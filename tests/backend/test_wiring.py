@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from backend.db import alembic_config, make_engine, migrate_engine
 from backend.models import Staff
 from backend.service import Backend
 from bot.app import create_app
 from bot.cli import main
 from bot.settings import Settings
-from tests.backend.conftest import ADMIN, auth
+from tests.backend.conftest import ADMIN, PG_ADMIN_URL, auth
 
 
 def test_the_served_app_migrates_and_serves_the_staff_api(backend_settings: Settings) -> None:
@@ -57,3 +63,32 @@ def test_the_migrations_build_exactly_the_models(backend: Backend) -> None:
     with backend.db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_processes_migrating_at_once_do_not_trip_over_each_other(
+    backend_settings: Settings, tmp_path: Path
+) -> None:
+    """Four engines migrate the same empty database at the same time."""
+    url = backend_settings.database_url
+    fresh = None
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    else:
+        fresh = f"jiuzhu_fresh_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{fresh}"')
+        url = url.rsplit("/", 1)[0] + f"/{fresh}"
+    engines = [make_engine(url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(migrate_engine, engines))
+        with engines[0].connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        head = ScriptDirectory.from_config(alembic_config(engines[0])).get_current_head()
+        assert version == [(head,)]
+    finally:
+        for engine in engines:
+            engine.dispose()
+        if fresh:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
