@@ -102,6 +102,17 @@ def _fit_svm(docs: list[list[str]], labels: list[str], c: float) -> tuple[object
     return vectorizer, model
 
 
+def _two_sided(values: np.ndarray, n_classes: int) -> np.ndarray:
+    """A binary SVM gives one score, for its second class; make it one per class."""
+    if n_classes != 2:
+        return values
+    if values.ndim == 2:  # coef_ (1, n_features)
+        return np.vstack([-values, values])
+    if values.shape == (1,):  # intercept_
+        return np.concatenate([-values, values])
+    return np.stack([-values, values], axis=-1)  # decision values (n,)
+
+
 def _identity(doc: list[str]) -> list[str]:
     return doc
 
@@ -140,7 +151,8 @@ def train(
         vectorizer, model = _fit_svm(
             [docs[i] for i in train_index], [labels[i] for i in train_index], c
         )
-        fold_scores = model.decision_function(vectorizer.transform([docs[i] for i in test_index]))  # type: ignore[attr-defined]
+        test_matrix = vectorizer.transform([docs[i] for i in test_index])  # type: ignore[attr-defined]
+        fold_scores = _two_sided(model.decision_function(test_matrix), len(model.classes_))  # type: ignore[attr-defined]
         columns = [index_of[str(name)] for name in model.classes_]  # type: ignore[attr-defined]
         oof[np.ix_(test_index, columns)] = fold_scores
     temperature = _fit_temperature(oof, truth)
@@ -148,9 +160,9 @@ def train(
     vocabulary = vectorizer.vocabulary_  # type: ignore[attr-defined]
     order = [index_of[str(name)] for name in model.classes_]  # type: ignore[attr-defined]
     weights = np.zeros((len(vocabulary), len(intents)))
-    weights[:, order] = model.coef_.T  # type: ignore[attr-defined]
+    weights[:, order] = _two_sided(model.coef_, len(intents)).T  # type: ignore[attr-defined]
     bias = np.zeros(len(intents))
-    bias[order] = model.intercept_  # type: ignore[attr-defined]
+    bias[order] = _two_sided(model.intercept_, len(intents))  # type: ignore[attr-defined]
     oof_accuracy = float((oof.argmax(axis=1) == truth).mean())
     return IntentModel(
         intents=intents,

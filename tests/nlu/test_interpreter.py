@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from nlu.classifier import IntentModel
+from nlu.interpreter import SHIPPED_MODEL, NluInterpreter, load_interpreter
+from tests.nlu.conftest import REGION
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("你好", "greet"),
+        ("我要申请低保", "apply"),
+        ("低保一个月多少钱", "ask_amount"),
+        ("申请低保要带什么材料", "ask_materials"),
+        ("我来签到", "checkin"),
+        ("转人工", "human_handoff"),
+        ("家里着火了，没地方住", "urgent_help"),
+        ("我的申请到哪一步了", "application_status"),
+        ("430902195803121231", "inform"),
+    ],
+)
+def test_plain_requests(interpreter: NluInterpreter, text: str, intent: str) -> None:
+    assert interpreter.parse(text).intent == intent
+
+
+def test_result_carries_normalised_text_and_ranking(interpreter: NluInterpreter) -> None:
+    result = interpreter.parse("我們家三口人")
+    assert result.normalized == "我们家3口人"
+    assert len(result.ranking) == 10
+    assert abs(sum(score for _, score in result.ranking) - 1.0) < 0.2
+    assert result.first("household_size") == 3
+
+
+def test_below_the_threshold_the_intent_is_out_of_scope(tmp_path: Path) -> None:
+    model = IntentModel.load(SHIPPED_MODEL)
+    model.threshold = 1.01  # nothing is ever that sure
+    model.save(tmp_path)
+    strict = load_interpreter(Settings(region=REGION, nlu_model=str(tmp_path)))
+    result = strict.parse("我要申请低保")
+    assert result.intent == "out_of_scope"
+    assert result.ranking[0][0] == "apply"  # the ranking keeps what came closest
+
+
+def test_settings_choose_the_model(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_interpreter(Settings(nlu_model=str(tmp_path / "missing")))
+
+
+def test_parse_is_thread_safe(interpreter: NluInterpreter) -> None:
+    texts = ["我家三口人，一年两万四，能吃低保吗", "底保咋个申请", "我來簽到", "转人工"] * 50
+    expected = [interpreter.parse(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(interpreter.parse, texts))
+    assert got == expected
