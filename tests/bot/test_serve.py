@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ import httpx
 from bot.cli import build_parser
 from bot.datafiles import load_yaml
 from bot.settings import Settings
+from tests.support.servers import require_redis
 
 
 def _free_port() -> int:
@@ -22,34 +24,63 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_answers_the_rest_channel(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIUZHU_")}
-    process = subprocess.Popen(
+def _serve(tmp_path: Path, port: int, **env: str) -> subprocess.Popen[bytes]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("JIUZHU_")}
+    return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
         cwd=tmp_path,
-        env=env,
+        env={**clean, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+def _say(process: subprocess.Popen[bytes], port: int, sender: str, text: str) -> list[dict]:  # type: ignore[type-arg]
+    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            response = httpx.post(url, json={"sender": sender, "message": text}, timeout=30)
+            assert response.status_code == 200
+            return list(response.json())
+        except httpx.TransportError:
+            assert process.poll() is None, process.stdout.read().decode()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_serve_answers_the_rest_channel(tmp_path: Path) -> None:
+    port = _free_port()
+    process = _serve(tmp_path, port)
     try:
-        url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                response = httpx.post(url, json={"sender": "s1", "message": "你好"}, timeout=10)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stdout.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
-        assert response.status_code == 200
-        assert response.json()[0]["recipient_id"] == "s1"
-        assert "救助小助手" in response.json()[0]["text"]
+        replies = _say(process, port, "s1", "你好")
+        assert replies[0]["recipient_id"] == "s1"
+        assert "救助小助手" in replies[0]["text"]
         assert (tmp_path / "var").is_dir()  # embedded defaults live under ./var/
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        _stop(process)
+
+
+def test_a_restarted_server_continues_the_form_from_redis(tmp_path: Path) -> None:
+    redis_url = require_redis()
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    port = _free_port()
+    first = _serve(tmp_path, port, JIUZHU_REDIS_URL=redis_url)
+    try:
+        _say(first, port, sender, "/self_screening")
+        assert "几口人" in _say(first, port, sender, "农村")[-1]["text"]
+    finally:
+        _stop(first)  # the process is gone between two turns of the form
+    second = _serve(tmp_path, port, JIUZHU_REDIS_URL=redis_url)
+    try:
+        assert "3个人的年龄" in _say(second, port, sender, "3")[-1]["text"]
+    finally:
+        _stop(second)
 
 
 def test_settings_come_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
