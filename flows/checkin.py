@@ -1,0 +1,290 @@
+"""Quarterly self check-in (季度自主签到), and reporting a change of the household.
+
+A recipient binds the chat account to the roster once (name + 身份证号 + phone); after
+that a check-in is four taps ("没有变化" × 4). Any change is described in one free-text
+answer and goes to staff as a ``change_report`` case, opened by the backend in the
+same transaction as the check-in. Words that read the answers live in
+``flows/texts/checkin.yml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date
+from typing import Any
+
+from backend.clock import current_quarter, local_day
+from backend.schemas import RecipientPublic
+from bot.messages import BotReply, Button
+from bot.privacy import mask_text
+from flows import identity
+from flows.base import TurnContext
+from flows.extract import text_of
+from flows.forms import Choice, Form, Slot
+from flows.services import application_channel, call
+from flows.texts import texts
+
+log = logging.getLogger(__name__)
+
+WORDS: dict[str, Any] = texts().raw("checkin.words")
+ASPECTS: tuple[str, ...] = ("members", "income", "address", "health")
+UNCHANGED, CHANGED = "unchanged", "changed"
+YES_NO = (Choice(UNCHANGED, WORDS["unchanged_title"]), Choice(CHANGED, WORDS["changed_title"]))
+MAX_BIND_FAILURES = 3  # per hour and chat account: the roster is not a guessing game
+BIND_WINDOW = 3600.0
+
+
+def same_or_changed(ctx: TurnContext) -> str | None:
+    """ "没变" → unchanged, "少了一个人" → changed. Strong change words win over a bare 没."""
+    text = text_of(ctx)
+    if any(word in text for word in WORDS["negated"]):
+        return UNCHANGED
+    if any(word in text for word in WORDS["strong_change"]):
+        return CHANGED
+    if any(word in text for word in WORDS["unchanged"]):
+        return UNCHANGED
+    if any(word in text for word in WORDS["changed"]) or ctx.parse.intent == "affirm":
+        return CHANGED
+    return UNCHANGED if ctx.parse.intent == "deny" else None
+
+
+def description(ctx: TurnContext) -> str | None:
+    text = ctx.text.strip()
+    return text if len(text) >= 2 else None
+
+
+def _bound(values: dict[str, Any]) -> bool:
+    return "recipient" in values
+
+
+def _unbound(values: dict[str, Any]) -> bool:
+    return "recipient" not in values
+
+
+def _any_change(values: dict[str, Any]) -> bool:
+    return any(values.get(aspect) == CHANGED for aspect in ASPECTS)
+
+
+def _aspect_slot(aspect: str) -> Slot:
+    return Slot(
+        aspect,
+        f"checkin.ask_{aspect}",
+        label=WORDS["aspect_names"][aspect],
+        choices=YES_NO,
+        extract=same_or_changed,
+        ask_if=_bound,
+        unclear="checkin.yes_no_unclear",
+    )
+
+
+def quarter_label(quarter: str) -> str:
+    return texts()("checkin.quarter_label", year=quarter[:4], number=quarter[-1])
+
+
+def next_quarter_start(quarter: str) -> date:
+    year, number = int(quarter[:4]), int(quarter[-1])
+    return date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+
+
+class CheckinFlow(Form):
+    name = "checkin"
+    intents = ("checkin",)
+    confirm = False  # four taps, no summary: a check-in should take under a minute
+    slots = (
+        Slot(
+            "name",
+            "checkin.ask_name",
+            extract=identity.name,
+            validate=identity.name_problem,
+            ask_if=_unbound,
+        ),
+        Slot(
+            "id_number",
+            "checkin.ask_id_number",
+            extract=identity.id_number,
+            validate=identity.id_problem,
+            ask_if=_unbound,
+            unclear="checkin.id_unclear",
+        ),
+        Slot(
+            "phone",
+            "checkin.ask_phone",
+            extract=identity.phone,
+            validate=identity.phone_check,
+            ask_if=_unbound,
+            hints={"request_phone": True},
+            unclear="checkin.phone_unclear",
+        ),
+        *(_aspect_slot(aspect) for aspect in ASPECTS),
+        Slot("changes", "checkin.ask_changes", extract=description, ask_if=_any_change),
+    )
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        backend = ctx.runtime.backend
+        recipient = await call(
+            ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id
+        )
+        if recipient is None:
+            if _locked(ctx):
+                ctx.session.end_flow()
+                return [ctx.say("checkin.bind_locked", buttons=_help_buttons(ctx))]
+            ctx.session.start_flow(self.name)
+            ctx.session.form["asked"] = []
+            return [ctx.say("checkin.bind_intro"), *await self._advance(ctx)]
+        done = await _already_done(ctx, recipient)
+        if done is not None:
+            return [done]
+        ctx.session.start_flow(self.name)
+        ctx.session.form["asked"] = []
+        self.values(ctx)["recipient"] = _keep(recipient)
+        intro = ctx.say("checkin.intro", name=recipient.name, quarter=quarter_label(_quarter()))
+        return [intro, *await self._advance(ctx)]
+
+    async def _advance(self, ctx: TurnContext) -> list[BotReply]:
+        values = self.values(ctx)
+        if _unbound(values) and all(k in values for k in ("name", "id_number", "phone")):
+            return await self._bind(ctx, values)
+        return await super()._advance(ctx)
+
+    async def _bind(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        # The 身份证号 and phone leave the session as soon as they were checked.
+        name, id_number, phone = values.pop("name"), values.pop("id_number"), values.pop("phone")
+        backend = ctx.runtime.backend
+        recipient = await call(
+            ctx,
+            backend.bind_recipient,
+            ctx.message.channel,
+            ctx.message.sender_id,
+            name,
+            id_number,
+            phone,
+        )
+        if recipient is None:
+            ctx.session.end_flow()
+            failures = _record_failure(ctx)
+            key = "checkin.bind_locked" if failures >= MAX_BIND_FAILURES else "checkin.not_found"
+            return [ctx.say(key, buttons=_help_buttons(ctx))]
+        ctx.session.slots.pop("checkin_bind_failures", None)
+        bound = ctx.say("checkin.bound", name=recipient.name, id_masked=recipient.id_masked)
+        done = await _already_done(ctx, recipient)
+        if done is not None:
+            ctx.session.end_flow()
+            return [bound, done]
+        values["recipient"] = _keep(recipient)
+        ctx.session.form["asked"] = []  # 返回 from the first check-in question stays there
+        intro = ctx.say("checkin.intro", name=recipient.name, quarter=quarter_label(_quarter()))
+        return [bound, intro, *await super()._advance(ctx)]
+
+    async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        quarter = _quarter()
+        answers = {aspect: values[aspect] for aspect in ASPECTS}
+        changes: list[str] = []
+        if _any_change(values):
+            areas = "、".join(WORDS["aspect_names"][a] for a in ASPECTS if values[a] == CHANGED)
+            changes.append(
+                ctx.texts("checkin.change_line", areas=areas, text=mask_text(values["changes"]))
+            )
+        backend = ctx.runtime.backend
+        outcome = await call(
+            ctx,
+            backend.record_checkin,
+            values["recipient"]["id"],
+            quarter,
+            answers,
+            changes,
+            channel=application_channel(ctx.message.channel),
+        )
+        checkin = outcome.checkin
+        if outcome.already_done:
+            return [_done_reply(ctx, quarter, local_day(checkin.at))]
+        return [
+            ctx.say(
+                "checkin.recorded",
+                quarter=quarter_label(quarter),
+                next_start=next_quarter_start(quarter),
+                case=outcome.change_case,
+            )
+        ]
+
+
+class ReportChangeFlow(Form):
+    """ "家里情况有变化": the change question of the check-in, on its own, any time."""
+
+    name = "report_change"
+    intents = ("report_change",)
+    confirm = False
+    slots = (Slot("changes", "checkin.ask_change_alone", extract=description),)
+
+    async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        backend = ctx.runtime.backend
+        recipient = await call(
+            ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id
+        )
+        outcome = await call(
+            ctx,
+            backend.create_case,
+            "change_report",
+            channel=application_channel(ctx.message.channel),
+            chat_channel=ctx.message.channel,
+            chat_sender=ctx.message.sender_id,
+            township=recipient.township if recipient else "",
+            village=recipient.village if recipient else "",
+            applicant={"name": recipient.name} if recipient else None,
+            summary=ctx.texts("checkin.change_alone_summary", text=mask_text(values["changes"])),
+        )
+        return [ctx.say("checkin.change_reported", case=outcome.case, bound=recipient is not None)]
+
+
+# -- helpers --------------------------------------------------------------------------
+def _quarter() -> str:
+    return current_quarter()
+
+
+def _keep(recipient: RecipientPublic) -> dict[str, Any]:
+    """What the session keeps of the roster entry: no 身份证号, not even masked."""
+    return {"id": recipient.id, "name": recipient.name}
+
+
+async def _already_done(ctx: TurnContext, recipient: RecipientPublic) -> BotReply | None:
+    backend = ctx.runtime.backend
+    quarter = _quarter()
+    if not await call(ctx, backend.checkin_done, recipient, quarter):
+        return None
+    done = await call(ctx, backend.list_checkins, quarter, recipient.township)
+    day = next((local_day(c.at) for c in done if c.recipient_id == recipient.id), None)
+    return _done_reply(ctx, quarter, day)
+
+
+def _done_reply(ctx: TurnContext, quarter: str, day: date | None) -> BotReply:
+    return ctx.say(
+        "checkin.already_done",
+        buttons=(Button(ctx.texts("checkin.button_report_change"), "/report_change"),),
+        quarter=quarter_label(quarter),
+        day=day,
+        next_start=next_quarter_start(quarter),
+    )
+
+
+def _help_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    return (
+        Button(ctx.texts("checkin.button_retry"), "/checkin"),
+        Button(ctx.texts("checkin.button_person"), "/human_handoff"),
+        Button(ctx.texts("checkin.button_screening"), "/self_screening"),
+    )
+
+
+def _recent_failures(ctx: TurnContext) -> list[float]:
+    now = time.time()
+    kept: list[float] = ctx.session.slots.get("checkin_bind_failures", [])
+    return [t for t in kept if now - t < BIND_WINDOW]
+
+
+def _locked(ctx: TurnContext) -> bool:
+    return len(_recent_failures(ctx)) >= MAX_BIND_FAILURES
+
+
+def _record_failure(ctx: TurnContext) -> int:
+    failures = [*_recent_failures(ctx), time.time()]
+    ctx.session.slots["checkin_bind_failures"] = failures
+    return len(failures)

@@ -1,0 +1,88 @@
+"""Suggestions, complaints and tip-offs (建议/投诉/举报) → a ``feedback`` case.
+
+A tip-off about improper benefits (举报) keeps the reporter confidential: the summary
+that staff lists and notifications show says nothing about who reported, and the
+contact number, if any, is kept only as the case's contact for the staff detail view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages import BotReply
+from bot.privacy import mask_text
+from flows import identity
+from flows.base import TurnContext
+from flows.extract import keywords
+from flows.forms import Choice, Form, Slot
+from flows.services import application_channel, call
+from flows.texts import texts
+from nlu.places import match_place
+
+KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
+CHOICES = tuple(Choice(k["value"], k["title"], tuple(k.get("words", ()))) for k in KINDS)
+KIND_WORDS = {k["value"]: tuple(k.get("words", ())) for k in KINDS}
+
+
+def content(ctx: TurnContext) -> str | None:
+    text = ctx.text.strip()
+    return text if len(text) >= 4 else None
+
+
+def kind_named(ctx: TurnContext) -> str | None:
+    return keywords(KIND_WORDS)(ctx)
+
+
+class FeedbackFlow(Form):
+    name = "feedback"
+    intents = ("feedback",)
+    slots = (
+        Slot(
+            "kind",
+            "feedback.ask_kind",
+            label="类型",
+            choices=CHOICES,
+            eager=True,
+            eager_extract=kind_named,  # "我要举报…" already says which
+        ),
+        Slot(
+            "content",
+            "feedback.ask_content",
+            label="内容",
+            extract=content,
+            question_values=lambda values: {"kind": values.get("kind", "")},
+            show=mask_text,
+            unclear="feedback.content_short",
+        ),
+        Slot(
+            "contact",
+            "feedback.ask_contact",
+            label="联系电话",
+            extract=identity.phone_or_skip,
+            validate=identity.contact_problem,
+            show=identity.show_phone,
+            question_values=lambda values: {"kind": values.get("kind", "")},
+            hints={"request_phone": True},
+            unclear="feedback.contact_unclear",
+        ),
+    )
+
+    async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        kind = values["kind"]
+        contact = identity.given(values["contact"])
+        summary = ctx.texts("feedback.summary", kind=kind, text=mask_text(values["content"]))
+        # A place named in the content routes the case to that township's staff.
+        place = match_place(values["content"], ctx.runtime.settings.region)
+        outcome = await call(
+            ctx,
+            ctx.runtime.backend.create_case,
+            "feedback",
+            channel=application_channel(ctx.message.channel),
+            chat_channel=ctx.message.channel,
+            chat_sender=ctx.message.sender_id,
+            township=place.township if place else "",
+            village=(place.village or "") if place else "",
+            applicant={"phone": contact} if contact else None,
+            summary=summary,
+        )
+        return [ctx.say("feedback.done", case=outcome.case, kind=kind, anonymous=contact is None)]

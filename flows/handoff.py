@@ -1,0 +1,75 @@
+"""Hand-off to a person (转人工): a ``handoff`` case with the recent conversation.
+
+Staff see what was said (masked: no whole 身份证号 or phone) and answer through the
+backend (``message_resident``), which reaches this chat. One open hand-off per chat
+account is enough: asking again points to the one already waiting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.datafiles import load_yaml
+from bot.messages import BotReply, Button
+from bot.privacy import mask_text
+from flows.base import Flow, TurnContext
+from flows.services import application_channel, call
+
+RECENT_TURNS = 6
+LINE_LIMIT = 120
+SUMMARY_LIMIT = 1500
+# The bare command ("转人工") says nothing staff need; a sentence ("想问问低保的事") does.
+_COMMANDS = load_yaml(Path(__file__).parents[1] / "bot" / "global_commands.yml")
+HANDOFF_WORDS: frozenset[str] = frozenset(_COMMANDS.get("handoff", []))
+
+
+def recent_conversation(ctx: TurnContext) -> str:
+    """The last turns as staff read them, each line masked and cut short."""
+    lines: list[str] = []
+    for turn in ctx.session.history[-RECENT_TURNS:]:
+        lines.append(ctx.texts("handoff.user_line", text=mask_text(turn.user)[:LINE_LIMIT]))
+        for said in turn.bot[:1]:  # the first reply is enough to see where the user was
+            lines.append(ctx.texts("handoff.bot_line", text=mask_text(said)[:LINE_LIMIT]))
+    return "\n".join(lines)
+
+
+class HandoffFlow(Flow):
+    name = "handoff"
+    intents = ("human_handoff",)
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        was_doing = ctx.session.flow
+        ctx.session.end_flow()  # a person takes over; the menu stays usable meanwhile
+        backend = ctx.runtime.backend
+        channel, sender = ctx.message.channel, ctx.message.sender_id
+        waiting = next(
+            (
+                case
+                for case in await call(ctx, backend.cases_for_sender, channel, sender)
+                if case.kind == "handoff" and case.status == "open"
+            ),
+            None,
+        )
+        buttons = (Button(ctx.texts("handoff.button_menu"), "/menu"),)
+        if waiting is not None:
+            return [ctx.say("handoff.already_waiting", buttons=buttons, case=waiting)]
+        history = recent_conversation(ctx)
+        said = ctx.text.strip().strip("。.!！?？ ")
+        opener = "" if ctx.payload or said in HANDOFF_WORDS else mask_text(said)
+        head = ctx.texts("handoff.summary_head", opener=opener, flow=was_doing or "")
+        tail = (
+            [ctx.texts("handoff.history_title"), history]
+            if history
+            else [ctx.texts("handoff.no_history")]
+        )
+        summary = "\n".join([head, *tail])[:SUMMARY_LIMIT]
+        outcome = await call(
+            ctx,
+            backend.create_case,
+            "handoff",
+            channel=application_channel(channel),
+            chat_channel=channel,
+            chat_sender=sender,
+            summary=summary,
+        )
+        return [ctx.say("handoff.done", buttons=buttons, case=outcome.case)]

@@ -1,0 +1,67 @@
+"""Reporting someone else in hardship (主动发现): who, where, what, and how to reach the
+reporter — who may stay anonymous. Opens a ``discovery_report`` case for the township
+the place names (typo-tolerant), so the right staff see it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages import BotReply
+from bot.privacy import mask_text
+from flows import identity
+from flows.base import TurnContext
+from flows.forms import Form, Slot
+from flows.services import application_channel, call
+from nlu.places import match_place
+
+
+def free_text(ctx: TurnContext) -> str | None:
+    text = ctx.text.strip()
+    return text if len(text) >= 2 else None
+
+
+class ReportOtherFlow(Form):
+    name = "report_other"
+    intents = ("report_other",)
+    intro = "report_other.intro"
+    slots = (
+        Slot("who", "report_other.ask_who", label="需要帮助的人", extract=free_text),
+        Slot("place", "report_other.ask_place", label="住在哪里", extract=free_text),
+        Slot("situation", "report_other.ask_situation", label="困难情况", extract=free_text),
+        Slot(
+            "contact",
+            "report_other.ask_contact",
+            label="您的联系电话",
+            extract=identity.phone_or_skip,
+            validate=identity.contact_problem,
+            show=identity.show_phone,
+            hints={"request_phone": True},
+            unclear="report_other.contact_unclear",
+        ),
+    )
+
+    async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        contact = identity.given(values["contact"])
+        place = match_place(values["place"], ctx.runtime.settings.region)
+        summary = ctx.texts(
+            "report_other.summary",
+            who=mask_text(values["who"]),
+            place=mask_text(values["place"]),
+            situation=mask_text(values["situation"]),
+            anonymous=contact is None,
+        )
+        outcome = await call(
+            ctx,
+            ctx.runtime.backend.create_case,
+            "discovery_report",
+            channel=application_channel(ctx.message.channel),
+            chat_channel=ctx.message.channel,
+            chat_sender=ctx.message.sender_id,
+            township=place.township if place else "",
+            village=(place.village or "") if place else "",
+            # The reporter is the case's contact: staff call this number back.
+            applicant={"phone": contact} if contact else None,
+            summary=summary,
+        )
+        return [ctx.say("report_other.done", case=outcome.case, anonymous=contact is None)]
