@@ -137,8 +137,8 @@ def completion(backend: Backend, quarter: str, township: str | None) -> list[Com
         roster = roster.where(Recipient.township == township)
         done = done.where(Recipient.township == township)
     with backend.db.session() as session:
-        totals = dict(session.execute(roster).tuples().all())
-        done_by = dict(session.execute(done).tuples().all())
+        totals = {name: n for name, n in session.execute(roster)}
+        done_by = {name: n for name, n in session.execute(done)}
     return [
         Completion(name or "（未填乡镇）", int(done_by.get(name, 0)), int(n))
         for name, n in sorted(totals.items())

@@ -1,0 +1,153 @@
+"""Sign-in, sessions, sign-out, the failed sign-in limit, security headers."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from backend.console.security import ABSOLUTE_SECONDS, FAILED_LOGIN_WINDOW, IDLE_SECONDS
+from backend.models import Staff
+from backend.service import Backend
+from tests.console.conftest import ADMIN_TOKEN, FakeClock, csrf_of, sign_in
+
+PAGES = ["/console/requests", "/console/intake", "/console/checkins", "/console/stats"]
+
+
+def _post_login(client: TestClient, token: str) -> object:
+    page = client.get("/console/login")
+    return client.post(
+        "/console/login", data={"token": token, "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
+
+
+def test_sign_in_sets_a_strict_http_only_session_cookie(anonymous: TestClient) -> None:
+    response = _post_login(anonymous, ADMIN_TOKEN)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.headers["location"] == "/console/requests"  # type: ignore[attr-defined]
+    cookie = next(
+        c
+        for c in response.headers.get_list("set-cookie")  # type: ignore[attr-defined]
+        if c.startswith("jz_console=")
+    )
+    assert "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower()
+    assert "Path=/console" in cookie
+    page = anonymous.get("/console/requests")
+    assert page.status_code == 200
+    assert "管理员" in page.text
+
+
+def test_staff_tokens_sign_in_and_unknown_ones_are_refused(
+    anonymous: TestClient, backend: Backend
+) -> None:
+    refused = _post_login(anonymous, "not-a-token")
+    assert refused.status_code == 401  # type: ignore[attr-defined]
+    assert "访问令牌无效" in refused.text  # type: ignore[attr-defined]
+    assert anonymous.get("/console/requests", follow_redirects=False).status_code == 303
+    _staff, token = backend.create_staff("王经办", "caseworker", "长春镇")
+    assert _post_login(anonymous, token).status_code == 303  # type: ignore[attr-defined]
+    assert "王经办（长春镇）" in anonymous.get("/console/requests").text
+
+
+def test_sign_in_without_the_login_form_token_is_refused(anonymous: TestClient) -> None:
+    response = anonymous.post(
+        "/console/login", data={"token": ADMIN_TOKEN, "csrf": "forged"}, follow_redirects=False
+    )
+    assert response.status_code == 403
+    assert "jz_console=" not in response.headers.get("set-cookie", "")
+
+
+def test_ten_failed_sign_ins_per_15_minutes_then_refused(
+    anonymous: TestClient, clock: FakeClock
+) -> None:
+    for _ in range(10):
+        assert _post_login(anonymous, "wrong").status_code == 401  # type: ignore[attr-defined]
+    blocked = _post_login(anonymous, ADMIN_TOKEN)  # even the right token, from this address
+    assert blocked.status_code == 429  # type: ignore[attr-defined]
+    assert "15分钟" in blocked.text  # type: ignore[attr-defined]
+    clock.advance(FAILED_LOGIN_WINDOW + 1)
+    assert _post_login(anonymous, ADMIN_TOKEN).status_code == 303  # type: ignore[attr-defined]
+
+
+def test_pages_need_a_session(anonymous: TestClient) -> None:
+    for path in [*PAGES, "/console/cases/JZ20261126-0001", "/console"]:
+        response = anonymous.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"].startswith("/console"), path
+    assert (
+        anonymous.get("/console/requests", follow_redirects=False).headers["location"]
+        == "/console/login"
+    )
+    live = anonymous.get("/console/requests/rows", headers={"X-Requested-With": "fetch"})
+    assert live.status_code == 401
+
+
+def test_a_forged_session_cookie_is_refused(anonymous: TestClient) -> None:
+    anonymous.cookies.set("jz_console", "made-up-session.0000", path="/console")
+    assert anonymous.get("/console/requests", follow_redirects=False).status_code == 303
+
+
+def test_sessions_expire_when_idle_and_after_the_absolute_limit(
+    admin: SimpleNamespace, clock: FakeClock
+) -> None:
+    client = admin.client
+    clock.advance(IDLE_SECONDS - 60)
+    assert client.get("/console/requests", follow_redirects=False).status_code == 200
+    clock.advance(IDLE_SECONDS + 1)
+    expired = client.get("/console/requests", follow_redirects=False)
+    assert expired.status_code == 303
+    assert expired.headers["location"] == "/console/login"
+
+    sign_in(client, ADMIN_TOKEN)
+    for _ in range(int(ABSOLUTE_SECONDS // (IDLE_SECONDS - 60)) + 1):
+        clock.advance(IDLE_SECONDS - 60)  # active all day long
+        client.get("/console/requests", follow_redirects=False)
+    assert client.get("/console/requests", follow_redirects=False).status_code == 303
+
+
+def test_sign_out_ends_the_session_on_the_server(app: FastAPI, admin: SimpleNamespace) -> None:
+    cookie = admin.client.cookies.get("jz_console")
+    refused = admin.client.post("/console/logout", data={"csrf": "wrong"}, follow_redirects=False)
+    assert refused.status_code == 403
+    done = admin.client.post("/console/logout", data={"csrf": admin.csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    with TestClient(app) as replay:  # the old cookie, replayed, no longer works
+        replay.cookies.set("jz_console", cookie, path="/console")
+        assert replay.get("/console/requests", follow_redirects=False).status_code == 303
+
+
+def test_a_deactivated_account_loses_its_session(
+    caseworker: SimpleNamespace, backend: Backend
+) -> None:
+    assert caseworker.client.get("/console/requests").status_code == 200
+    with backend.db.session() as session:
+        session.execute(update(Staff).where(Staff.id == caseworker.staff.id).values(active=False))
+    assert caseworker.client.get("/console/requests", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("path", ["/console/login", *PAGES, "/console/static/console.js"])
+def test_every_answer_has_a_content_security_policy(admin: SimpleNamespace, path: str) -> None:
+    response = admin.client.get(path)
+    assert response.status_code == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if path.endswith(".js"):
+        return
+    assert response.headers["cache-control"] == "no-store"
+    assert "<script>" not in response.text  # no inline scripts
+    assert 'style="' not in response.text  # no inline styles either
+
+
+def test_error_pages_also_carry_the_policy(admin: SimpleNamespace) -> None:
+    missing = admin.client.get("/console/cases/JZ20200101-0001")
+    assert missing.status_code == 404
+    assert "没有找到案件" in missing.text
+    assert "content-security-policy" in missing.headers
+    assert admin.client.get("/console/static/../web.py").status_code == 404
