@@ -8,7 +8,12 @@ import sys
 from collections.abc import Sequence
 
 # Modules that add sub-commands; each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("bot.commands", "backend.commands", "nlu.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.commands",
+    "backend.commands",
+    "nlu.commands",
+    "flows.followup",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ def build_flows(runtime: Runtime) -> list[Flow]:
     from flows.apply import ApplyFlow
     from flows.checkin import CheckinFlow, ReportChangeFlow
     from flows.feedback import FeedbackFlow
+    from flows.followup import FollowupConsentFlow, FollowupWithdrawFlow
     from flows.handoff import HandoffFlow
     from flows.policy import PolicyAnswerFlow
     from flows.report_other import ReportOtherFlow
@@ -32,5 +33,5 @@ def build_flows(runtime: Runtime) -> list[Flow]:
         StaffIntakeFlow(region),
     ]
     flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow(), ReportOtherFlow(), FeedbackFlow()]
-    flows += [HandoffFlow()]
+    flows += [HandoffFlow(), FollowupConsentFlow(), FollowupWithdrawFlow()]
     return flows
