@@ -86,11 +86,13 @@ def test_failing_sink_is_retried_with_back_off_then_given_up(backend: Backend) -
 
     backend.register_sink("staff", broken)
     slow = backend.dispatcher(base_delay=10.0)
+    before = utcnow()
     assert anyio.run(slow.run_once) == 1
     row = outbox(backend)[-1]
     assert row.status == "pending" and row.attempts == 1
-    wait = row.next_attempt_at - utcnow()
-    assert timedelta(seconds=7) < wait <= timedelta(seconds=12)
+    # 10 s ± 20 % jitter after the failure, which happened between `before` and now
+    assert row.next_attempt_at >= before + timedelta(seconds=8)
+    assert row.next_attempt_at <= utcnow() + timedelta(seconds=12)
     assert anyio.run(slow.run_once) == 0  # not due yet: backing off
     with backend.db.session() as session:
         session.get(OutboxMessage, row.id).next_attempt_at = utcnow()  # type: ignore[union-attr]
@@ -104,14 +106,20 @@ def test_cancelled_mid_delivery_then_restarted(backend: Backend, tmp_path: Path)
     open_cases(backend, 3)
     receiver = FileReceiver(tmp_path / "shown.jsonl")
 
+    second_shown = anyio.Event()
+
     async def stuck_on_second(delivery: Delivery) -> None:
         await receiver.show(delivery)
         if len(receiver.shown()) == 2:
+            second_shown.set()
             await anyio.sleep_forever()
 
     async def first_run() -> None:
-        with anyio.move_on_after(1.0):
-            await backend.dispatcher(lease_seconds=0.5).run()
+        async with anyio.create_task_group() as group:
+            group.start_soon(backend.dispatcher(lease_seconds=0.5).run)
+            with anyio.fail_after(30):
+                await second_shown.wait()
+            group.cancel_scope.cancel()  # the dispatcher is cancelled inside the sink
 
     backend.register_sink("staff", stuck_on_second)
     anyio.run(first_run)
