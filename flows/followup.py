@@ -99,6 +99,8 @@ class FollowupWithdrawFlow(Flow):
 
     name = "followup_withdraw"
     intents = ("followup_withdraw",)
+    # Typed at any time, even days later when the news arrives ("取消通知").
+    prefixes = tuple(texts().raw("followup.withdraw_words"))
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         ctx.session.end_flow()
