@@ -164,6 +164,17 @@ def train(
     bias = np.zeros(len(intents))
     bias[order] = _two_sided(model.intercept_, len(intents))  # type: ignore[attr-defined]
     oof_accuracy = float((oof.argmax(axis=1) == truth).mean())
+    # What the fallback threshold does, on cross-validated predictions.
+    scaled = oof / temperature
+    probs = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+    top = (probs / probs.sum(axis=1, keepdims=True)).max(axis=1)
+    right = oof.argmax(axis=1) == truth
+    below = top < threshold
+    fallback = {
+        "share_below_threshold": round(float(below.mean()), 4),
+        "accuracy_above": round(float(right[~below].mean()) if (~below).any() else 0.0, 4),
+        "accuracy_below": round(float(right[below].mean()) if below.any() else 0.0, 4),
+    }
     return IntentModel(
         intents=intents,
         vocabulary={str(k): int(v) for k, v in vocabulary.items()},
@@ -172,5 +183,10 @@ def train(
         bias=bias,
         temperature=temperature,
         threshold=threshold,
-        meta={"examples": len(docs), "c": c, "cv_accuracy": round(oof_accuracy, 4)},
+        meta={
+            "examples": len(docs),
+            "c": c,
+            "cv_accuracy": round(oof_accuracy, 4),
+            "cv_fallback": fallback,
+        },
     )
