@@ -22,6 +22,9 @@ from nlu.places import match_place
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = tuple(Choice(k["value"], k["title"], tuple(k.get("words", ()))) for k in KINDS)
 KIND_WORDS = {k["value"]: tuple(k.get("words", ())) for k in KINDS}
+# A first message this long carries the content itself ("我要举报二港村李某家有车还领低保"),
+# not only the wish to give feedback ("我要投诉"): it is not asked for again.
+OPENER_CONTENT = 12
 
 
 def content(ctx: TurnContext) -> str | None:
@@ -66,6 +69,10 @@ class FeedbackFlow(Form):
             unclear="feedback.contact_unclear",
         ),
     )
+
+    def prefill(self, ctx: TurnContext) -> dict[str, Any]:
+        said = ctx.text.strip()
+        return {"content": said} if not ctx.payload and len(said) >= OPENER_CONTENT else {}
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         kind = values["kind"]

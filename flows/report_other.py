@@ -15,6 +15,10 @@ from flows.forms import Form, Slot
 from flows.services import application_channel, call
 from nlu.places import match_place
 
+# A first message this long already describes the situation ("隔壁李奶奶一个人住，病了没人
+# 照顾"): it fills that question, which the summary shows and 修改 can change.
+OPENER_SITUATION = 14
+
 
 def free_text(ctx: TurnContext) -> str | None:
     text = ctx.text.strip()
@@ -40,6 +44,10 @@ class ReportOtherFlow(Form):
             unclear="report_other.contact_unclear",
         ),
     )
+
+    def prefill(self, ctx: TurnContext) -> dict[str, Any]:
+        said = ctx.text.strip()
+        return {"situation": said} if not ctx.payload and len(said) >= OPENER_SITUATION else {}
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         contact = identity.given(values["contact"])
