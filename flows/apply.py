@@ -143,6 +143,7 @@ class ApplyFlow(Form):
             return [BotReply(ctx.texts("apply.already_recipient", programs=names), status_button)]
         case = outcome.case
         assert case is not None
+        ctx.session.slots["case_number"] = case.case_no  # the Rasa action sets its slot from it
         key = "apply.duplicate" if outcome.duplicate else "apply.created"
         return [
             BotReply(ctx.texts(key, case=case, program=_name(values["program"])), status_button)
