@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
+DIGRESSION = 0.9  # a policy question answered in the middle of a form at this confidence
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _SMALL_TALK = {
     "thanks": "core.thanks",
@@ -105,6 +106,10 @@ class Engine:
                 return await starting.start(ctx)
             return await flow.handle(ctx)
         if flow is not None:
+            aside = self._flow_for(parse)
+            if aside is not None and aside.digression and parse.confidence >= DIGRESSION:
+                # Answer the question, then carry on where the form was.
+                return await aside.start(ctx) + await flow.resume(ctx)
             urgent = self.by_intent.get("urgent_help")
             if (
                 urgent is not None

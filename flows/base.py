@@ -41,6 +41,9 @@ class Flow(ABC):
     intents: ClassVar[tuple[str, ...]] = ()
     # Messages starting with one of these start the flow at any step ("/bind <token>").
     prefixes: ClassVar[tuple[str, ...]] = ()
+    # A one-turn answer that may interrupt a form ("要带什么材料？" while applying);
+    # the form then asks its current question again.
+    digression: ClassVar[bool] = False
 
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...

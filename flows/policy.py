@@ -34,9 +34,9 @@ def payload(intent: str, program: str) -> str:
 class PolicyAnswerFlow(Flow):
     name = "policy"
     intents = tuple(ASPECTS)
+    digression = True
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        ctx.session.end_flow()  # one turn: answers never hold the conversation
         catalog = load_catalog()
         aspect = ASPECTS.get(ctx.parse.intent, "what")
         program_id = ctx.parse.first("program") or ctx.session.slots.get("program")
