@@ -9,6 +9,7 @@ from nlu.interpreter import NluInterpreter, load_interpreter
 
 REPO = Path(__file__).resolve().parents[2]
 HELDOUT = REPO / "nlu" / "data" / "heldout"
+BLIND = REPO / "nlu" / "data" / "blind"
 REGION = "hunan-yiyang-ziyang"
 
 

@@ -90,6 +90,7 @@ def test_spending_and_counts_are_not_income(text: str) -> None:
         ("我们两口子", 2),
         ("我一个人过", 1),
         ("屋裡六口人", 6),
+        ("老伴去世了，家里只剩一个人", 1),
     ],
 )
 def test_household_size(text: str, size: int) -> None:
