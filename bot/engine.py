@@ -114,6 +114,7 @@ class Engine:
             if (
                 urgent is not None
                 and urgent is not flow
+                and flow.urgent_interrupt
                 and parse.intent == "urgent_help"
                 and parse.confidence >= URGENT_INTERRUPT
             ):
@@ -142,7 +143,7 @@ class Engine:
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_cancel"))]
             session.end_flow()
-            return [BotReply(self.texts("core.cancelled"), self.menu_buttons())]
+            return [BotReply(self.texts(flow.cancelled_text), self.menu_buttons())]
         if command == "back":
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_go_back"))]

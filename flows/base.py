@@ -44,6 +44,10 @@ class Flow(ABC):
     # A one-turn answer that may interrupt a form ("要带什么材料？" while applying);
     # the form then asks its current question again.
     digression: ClassVar[bool] = False
+    # Whether a message recognised as an emergency leaves this flow for the urgent one.
+    # Off where free-text answers describe hardship ("他家房子漏雨，没钱修").
+    urgent_interrupt: ClassVar[bool] = True
+    cancelled_text: ClassVar[str] = "core.cancelled"  # said when 取消 leaves this flow
 
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...

@@ -38,6 +38,7 @@ def kind_named(ctx: TurnContext) -> str | None:
 
 class FeedbackFlow(Form):
     name = "feedback"
+    urgent_interrupt = False  # answers here describe hardship; they are not new emergencies
     intents = ("feedback",)
     slots = (
         Slot(

@@ -35,6 +35,7 @@ def recent_conversation(ctx: TurnContext) -> str:
 
 class HandoffFlow(Flow):
     name = "handoff"
+    urgent_interrupt = False  # answers here describe hardship; they are not new emergencies
     intents = ("human_handoff",)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:

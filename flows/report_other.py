@@ -27,6 +27,7 @@ def free_text(ctx: TurnContext) -> str | None:
 
 class ReportOtherFlow(Form):
     name = "report_other"
+    urgent_interrupt = False  # answers here describe hardship; they are not new emergencies
     intents = ("report_other",)
     intro = "report_other.intro"
     slots = (

@@ -46,6 +46,8 @@ def describes_event(opener: str) -> bool:
 
 class UrgentFlow(Form):
     name = "urgent"
+    urgent_interrupt = False  # answers here describe hardship; they are not new emergencies
+    cancelled_text = "urgent.cancelled"
     intents = ("urgent_help",)
     confirm = False  # every second counts: the case already exists, answers only add to it
     slots = (

@@ -137,11 +137,13 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
             buttons = [button.title for reply in replies for button in reply.buttons]
             where = f"turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
             for expected in turn.get("bot", []):
-                assert _fill(expected, variables) in said, f"missing {expected!r} — {where}"
+                assert _fill(str(expected), variables) in said, f"missing {expected!r} — {where}"
             for pattern in turn.get("bot_re", []):
                 assert re.search(pattern, said), f"no match for {pattern!r} — {where}"
             for unwanted in turn.get("not", []):
-                assert _fill(unwanted, variables) not in said, f"unexpected {unwanted!r} — {where}"
+                assert _fill(str(unwanted), variables) not in said, (
+                    f"unexpected {unwanted!r} — {where}"
+                )
             for title in turn.get("buttons", []):
                 assert title in buttons, f"no button {title!r} — {where}"
             _check_case(runtime, channel, sender, turn, where)
