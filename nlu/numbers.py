@@ -106,7 +106,8 @@ def find_money(text: str, taken: list[tuple[int, int]]) -> list[Found]:
             continue
         after = text[end:]
         before = _clause_before(text, start)
-        has_unit = bool(match.group(2)) or bool(_MONEY_UNIT.match(after))
+        currency = start > 0 and text[start - 1] in "¥$"
+        has_unit = bool(match.group(2)) or bool(_MONEY_UNIT.match(after)) or currency
         if not has_unit and _NOT_MONEY_AFTER.match(after):
             continue
         value = _number_value(match)

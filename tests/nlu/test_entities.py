@@ -67,6 +67,8 @@ def test_no_program_in_unrelated_text(text: str) -> None:
         ("一年才挣3万", 2500),
         ("每月有三千收入", 3000),
         ("工资2万4一年", 2000),
+        ("￥1500", 1500),
+        ("一千五百元/月", 1500),
     ],
 )
 def test_monthly_income(text: str, income: int) -> None:
