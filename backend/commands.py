@@ -1,4 +1,5 @@
-"""Sub-commands of the backend: ``jiuzhu staff add`` and ``jiuzhu db migrate``."""
+"""Sub-commands of the backend: ``jiuzhu staff add``, ``jiuzhu db migrate`` and
+``jiuzhu outbox status|run``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ def register(subparsers: Any) -> None:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     migrate = db_commands.add_parser("migrate", help="把数据库升级到最新结构")
     migrate.set_defaults(handler=_migrate)
+
+    outbox = subparsers.add_parser("outbox", help="通知发送队列")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
+    status = outbox_commands.add_parser("status", help="按渠道统计待发送、已发送和失败的通知")
+    status.set_defaults(handler=_outbox_status)
+    run = outbox_commands.add_parser("run", help="把通知推送到 HTTP webhook（带 Idempotency-Key）")
+    run.add_argument("--staff-webhook", help="工作人员通知的 webhook 地址")
+    run.add_argument("--resident-webhook", help="给申请人的消息的 webhook 地址")
+    run.set_defaults(handler=_outbox_run)
 
 
 def _staff_add(args: argparse.Namespace) -> int:
@@ -48,4 +58,54 @@ def _migrate(_: argparse.Namespace) -> int:
 
     migrate(Settings())
     print("数据库已是最新结构")
+    return 0
+
+
+def _outbox_status(_: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from backend.models import OutboxMessage
+    from backend.service import Backend
+    from bot.settings import Settings
+
+    backend = Backend(Settings())
+    try:
+        backend.migrate()
+        with backend.db.session() as session:
+            rows = session.execute(
+                select(OutboxMessage.sink, OutboxMessage.status, func.count())
+                .group_by(OutboxMessage.sink, OutboxMessage.status)
+                .order_by(OutboxMessage.sink, OutboxMessage.status)
+            ).all()
+    finally:
+        backend.close()
+    if not rows:
+        print("发送队列为空")
+    for sink, state, count in rows:
+        print(f"{sink}\t{state}\t{count}")
+    return 0
+
+
+def _outbox_run(args: argparse.Namespace) -> int:
+    import anyio
+
+    from backend.service import Backend
+    from backend.sinks import webhook_sink
+    from bot.settings import Settings
+
+    if not (args.staff_webhook or args.resident_webhook):
+        print("错误：至少指定 --staff-webhook 或 --resident-webhook")
+        return 2
+    backend = Backend(Settings())
+    backend.migrate()
+    if args.staff_webhook:
+        backend.register_sink("staff", webhook_sink(args.staff_webhook))
+    if args.resident_webhook:
+        backend.register_sink("resident", webhook_sink(args.resident_webhook))
+    try:
+        anyio.run(backend.dispatcher().run)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        backend.close()
     return 0

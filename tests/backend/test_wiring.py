@@ -92,3 +92,20 @@ def test_processes_migrating_at_once_do_not_trip_over_each_other(
         if fresh:
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+def test_outbox_status_command(
+    backend: Backend,
+    backend_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("JIUZHU_DATABASE_URL", backend_settings.database_url)
+    assert main(["outbox", "status"]) == 0
+    assert "发送队列为空" in capsys.readouterr().out
+    backend.create_case(
+        "feedback", channel="网上办", summary="建议", chat_channel="rest", chat_sender="9"
+    )
+    assert main(["outbox", "status"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["staff\tpending\t1"]
+    assert main(["outbox", "run"]) == 2
