@@ -81,7 +81,8 @@ def _test(args: argparse.Namespace) -> int:
 def format_report(report: dict[str, Any]) -> str:
     lines = [
         f"examples {report['n']}  accuracy {report['accuracy']:.4f}  "
-        f"macro-F1 {report['macro_f1']:.4f}",
+        f"macro-F1 {report['macro_f1']:.4f}"
+        + (f"  ECE {report['calibration']['ece']:.4f}" if "calibration" in report else ""),
         "",
         f"{'intent':<20}{'precision':>10}{'recall':>10}{'f1':>10}{'n':>6}",
     ]

@@ -40,11 +40,33 @@ def intent_scores(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, A
     }
 
 
+def calibration(confidences: Sequence[float], correct: Sequence[bool]) -> dict[str, Any]:
+    """Expected calibration error over 10 equal-width confidence bins, and the bins."""
+    bins: list[dict[str, Any]] = []
+    ece = 0.0
+    for index in range(10):
+        low, high = index / 10, (index + 1) / 10
+        members = [
+            i for i, c in enumerate(confidences) if low <= c < high or (index == 9 and c == 1.0)
+        ]
+        if not members:
+            continue
+        confidence = sum(confidences[i] for i in members) / len(members)
+        accuracy = sum(1 for i in members if correct[i]) / len(members)
+        ece += len(members) / len(confidences) * abs(accuracy - confidence)
+        bins.append(
+            {"from": low, "to": high, "n": len(members),
+             "confidence": round(confidence, 4), "accuracy": round(accuracy, 4)}
+        )  # fmt: skip
+    return {"ece": round(ece, 4), "bins": bins}
+
+
 def evaluate(interpreter: Interpreter, examples: Sequence[Example]) -> dict[str, Any]:
     """Intent accuracy and macro-F1 (overall, per intent, per style), confusions, errors,
     and entity precision/recall/F1 per kind (by kind and value)."""
     truth: list[str] = []
     predicted: list[str] = []
+    confidences: list[float] = []
     errors: list[dict[str, Any]] = []
     entity_counts: dict[str, Counter[str]] = defaultdict(Counter)
     entity_errors: list[dict[str, Any]] = []
@@ -53,6 +75,7 @@ def evaluate(interpreter: Interpreter, examples: Sequence[Example]) -> dict[str,
         result = interpreter.parse(example.text)
         truth.append(example.intent)
         predicted.append(result.intent)
+        confidences.append(result.confidence)
         if example.style:
             by_style[example.style][0].append(example.intent)
             by_style[example.style][1].append(result.intent)
@@ -87,6 +110,9 @@ def evaluate(interpreter: Interpreter, examples: Sequence[Example]) -> dict[str,
     report["confusions"] = [
         {"truth": t, "predicted": p, "count": n} for (t, p), n in confusions.most_common()
     ]
+    report["calibration"] = calibration(
+        confidences, [t == p for t, p in zip(truth, predicted, strict=True)]
+    )
     report["errors"] = errors
     report["entities"] = {
         kind: {**_prf(c["tp"], c["fp"], c["fn"]), "tp": c["tp"], "fp": c["fp"], "fn": c["fn"]}
