@@ -13,7 +13,7 @@ from backend.db import Database
 from backend.models import ChatBinding, Recipient, RecipientProgram
 from backend.pii import PersonalData
 from backend.roster_file import RosterFileError, RosterRow, read_roster
-from backend.schemas import ImportError_, ImportResult, RecipientPublic
+from backend.schemas import ImportResult, ImportRowError, RecipientPublic
 from backend.sqlhelp import dialect_insert
 from nlu.validators import mask_phone
 
@@ -33,10 +33,10 @@ class RosterService:
             rows, bad = read_roster(data, filename)
         except RosterFileError as exc:
             return ImportResult(
-                imported=0, updated=0, errors=[ImportError_(line=1, message=str(exc))]
+                imported=0, updated=0, errors=[ImportRowError(line=1, message=str(exc))]
             )
         imported, updated = self.upsert(rows)
-        errors = [ImportError_(line=e.line, message=e.message) for e in bad]
+        errors = [ImportRowError(line=e.line, message=e.message) for e in bad]
         return ImportResult(imported=imported, updated=updated, errors=errors)
 
     def upsert(self, rows: list[RosterRow]) -> tuple[int, int]:

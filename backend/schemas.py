@@ -121,15 +121,15 @@ class RecipientPublic(BaseModel):
     programs: list[str] = Field(default_factory=list)
 
 
-class ImportError_(BaseModel):
-    line: int
-    message: str
+class ImportRowError(BaseModel):
+    line: int = Field(description="文件中的行号（表头为第1行）")
+    message: str = Field(description="错误原因")
 
 
 class ImportResult(BaseModel):
     imported: int = Field(description="新增名册条目数")
     updated: int = Field(description="更新条目数")
-    errors: list[ImportError_] = Field(default_factory=list, description="错误行")
+    errors: list[ImportRowError] = Field(default_factory=list, description="错误行")
 
 
 class CheckInCreate(CheckInBase):
