@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from bot.channels.rest import build_router as rest_router
 
     app.include_router(rest_router(runtime))
+    from bot.channels.telegram_webhook import build_router as telegram_router
+
+    app.include_router(telegram_router(runtime))
     # Each package owns its routes; add them here, one line each.
     from nlu.api import build_router as nlu_router
 

@@ -13,6 +13,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backend.commands",
     "nlu.commands",
     "flows.followup",
+    "bot.telegram_commands",
 )
 
 

@@ -17,6 +17,7 @@ def build_flows(runtime: Runtime) -> list[Flow]:
     from flows.followup import FollowupConsentFlow, FollowupWithdrawFlow
     from flows.handoff import HandoffFlow
     from flows.policy import PolicyAnswerFlow
+    from flows.reminders import ReminderSwitchFlow
     from flows.report_other import ReportOtherFlow
     from flows.screening import ScreeningFlow
     from flows.staff import StaffBindFlow, StaffIntakeFlow
@@ -34,4 +35,5 @@ def build_flows(runtime: Runtime) -> list[Flow]:
     ]
     flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow(), ReportOtherFlow(), FeedbackFlow()]
     flows += [HandoffFlow(), FollowupConsentFlow(), FollowupWithdrawFlow()]
+    flows += [ReminderSwitchFlow()]
     return flows

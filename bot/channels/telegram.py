@@ -1,0 +1,278 @@
+"""Telegram channel (python-telegram-bot v22): residents in private chats, staff in a group.
+
+One ``TelegramChannel`` wraps a PTB ``Application`` with one small handler per concern:
+
+* a guard that drops an update already handled (same ``update_id``, kept in the database);
+* ``/start``, ``/help``, ``/cancel`` → the engine's menu and cancel commands;
+* text → the engine; a shared contact → its number as text, ``metadata["contact_phone"]``;
+* a button press in a private chat → the button's payload as the message;
+* a button press in the staff group → ``telegram_staff.StaffDesk``.
+
+Replies become messages with inline keyboards; a reply that asks for a phone number
+(``hints["request_phone"]``) gets a reply keyboard with a "share my phone" button.
+``connect()`` registers the resident pusher and the staff-group sink with the backend;
+``serve_polling`` runs the bot with long polling (``jiuzhu telegram``), and
+``bot.channels.telegram_webhook`` serves the same application behind FastAPI.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import anyio
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from backend.chat_updates import first_time
+from bot.channels.telegram_limits import SendLimiter
+from bot.messages import BotReply, Button, UserMessage
+from bot.privacy import mask_text
+from flows.texts import texts
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
+TITLE_MARK = "#"  # callback_data "#<title>": the button's title stands for a long payload
+ENGINE_COMMANDS = ("start", "help", "cancel")
+_PHONE_KEYBOARD = "phone_keyboard"  # chat_data flag: a reply keyboard is showing
+_COMMAND = re.compile(r"^/(\w+)(@\w+)?(\s.*)?$", re.DOTALL)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def build_application(settings: Settings, *, polling: bool = True) -> Application:  # type: ignore[type-arg]
+    """A PTB application for ``settings`` (token, ``base_url`` when set, the limiter)."""
+    if not settings.telegram_token:
+        raise ValueError("JIUZHU_TELEGRAM_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .rate_limiter(SendLimiter())
+        .concurrent_updates(16)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if not polling:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+def callback_data(button: Button, number: int) -> str:
+    """What a press sends back: the payload, or (too long) the title or the number."""
+    for candidate in (button.payload, TITLE_MARK + button.title):
+        if 0 < len(candidate.encode()) <= CALLBACK_LIMIT:
+            return candidate
+    return str(number)
+
+
+def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.title, callback_data=callback_data(button, number))]
+            for number, button in enumerate(buttons, 1)
+        ]
+    )
+
+
+def phone_keyboard(buttons: Sequence[Button]) -> ReplyKeyboardMarkup:
+    rows = [[KeyboardButton(texts()("telegram.share_phone"), request_contact=True)]]
+    rows += [[KeyboardButton(button.title)] for button in buttons]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def normalise_phone(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    return digits
+
+
+class TelegramChannel:
+    def __init__(self, runtime: Runtime, application: Application | None = None) -> None:  # type: ignore[type-arg]
+        from bot.channels.telegram_staff import StaffDesk
+
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self.application = application or build_application(runtime.settings)
+        self.staff = StaffDesk(self)
+        self._add_handlers()
+
+    @property
+    def bot(self) -> Any:
+        return self.application.bot
+
+    # -- wiring --------------------------------------------------------------------------
+    def _add_handlers(self) -> None:
+        app = self.application
+        private = filters.ChatType.PRIVATE
+        app.add_handler(TypeHandler(Update, self._once), group=-1)
+        app.add_handler(CommandHandler(list(ENGINE_COMMANDS), self._command, filters=private))
+        app.add_handler(MessageHandler(private & filters.CONTACT, self._contact))
+        app.add_handler(MessageHandler(private & filters.TEXT, self._text))
+        app.add_handler(CallbackQueryHandler(self.staff.on_press, pattern=r"^staff:"))
+        app.add_handler(CallbackQueryHandler(self._press))
+        app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CONTACT, self._other))
+
+    def connect(self) -> None:
+        """Residents' notifications and (with a staff chat) new requests go to Telegram.
+
+        Call before the outbox dispatcher starts (it keeps sinks registered first)."""
+        self.runtime.notifier.register_pusher(CHANNEL, self.push)
+        if self.settings.telegram_staff_chat_id:
+            self.runtime.backend.register_sink("staff", self.staff.post)
+        else:
+            log.warning("%s", texts()("telegram.cli_no_staff_chat"))
+
+    # -- handlers ------------------------------------------------------------------------
+    async def _once(self, update: Update, _: Context) -> None:
+        backend = self.runtime.backend
+        if not await backend.run(first_time, backend, CHANNEL, update.update_id):
+            log.info("Telegram update %s was already handled", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def _command(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        match = _COMMAND.match(message.text.strip())
+        name = match.group(1) if match else "start"
+        await self.converse(update, context, f"/{name}")
+
+    async def _text(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is not None and message.text is not None:
+            await self.converse(update, context, message.text)
+
+    async def _contact(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or message.contact is None:
+            return
+        contact = message.contact
+        phone = normalise_phone(contact.phone_number)
+        metadata = {
+            "contact_phone": phone,
+            "contact_own": user is not None and contact.user_id == user.id,
+        }
+        await self.converse(update, context, phone, metadata)
+
+    async def _press(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE or not query.data:
+            await query.answer(texts()("telegram.group_ignored"))
+            return
+        await query.answer()
+        data = query.data
+        text = data[len(TITLE_MARK) :] if data.startswith(TITLE_MARK) else data
+        if isinstance(query.message, Message):
+            # The choice is made: take the keyboard off so an old button is not pressed again.
+            try:
+                await query.message.edit_reply_markup(reply_markup=None)
+            except BadRequest as exc:
+                log.debug("could not remove the keyboard: %s", exc)
+        await self.converse(update, context, text)
+
+    async def _other(self, update: Update, _: Context) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self.bot.send_message(chat_id=chat.id, text=texts()("telegram.unsupported"))
+
+    # -- the conversation ----------------------------------------------------------------
+    async def converse(
+        self, update: Update, context: Context, text: str, metadata: dict[str, Any] | None = None
+    ) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        meta = {"telegram_chat_id": chat.id, **(metadata or {})}
+        if user.language_code:
+            meta["language_code"] = user.language_code
+        replies = await self.runtime.engine.handle(UserMessage(CHANNEL, str(user.id), text, meta))
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        await self.send_replies(chat.id, replies, chat_data)
+
+    async def send_replies(
+        self, chat_id: int | str, replies: Sequence[BotReply], chat_data: dict[str, Any]
+    ) -> None:
+        for reply in replies:
+            markup: Any = None
+            if reply.hints.get("request_phone"):
+                markup = phone_keyboard(reply.buttons)
+                chat_data[_PHONE_KEYBOARD] = True
+            elif reply.buttons:
+                markup = inline_keyboard(reply.buttons)
+            elif chat_data.pop(_PHONE_KEYBOARD, False):
+                markup = ReplyKeyboardRemove()
+            await self.bot.send_message(chat_id=chat_id, text=reply.text, reply_markup=markup)
+
+    async def push(self, sender: str, text: str) -> None:
+        """The resident notifier's pusher: a status change or a staff reply, now."""
+        try:
+            await self.bot.send_message(chat_id=int(sender), text=text)
+        except TelegramError:
+            log.warning("could not push to Telegram user %s", mask_text(sender))
+            raise
+
+
+async def serve_polling(
+    runtime: Runtime,
+    stop: anyio.Event,
+    *,
+    poll_timeout: float = 30,
+    reminders: bool = True,
+    channel: TelegramChannel | None = None,
+) -> None:
+    """Long polling, the outbox dispatcher and the reminder schedule, until ``stop``."""
+    from bot.reminders import TelegramReminders
+
+    channel = channel or TelegramChannel(runtime)
+    channel.connect()
+    app = channel.application
+    async with app:
+        updater = app.updater
+        assert updater is not None
+        await updater.start_polling(
+            poll_interval=0.0,
+            timeout=int(poll_timeout),
+            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+        )
+        await app.start()
+        try:
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(runtime.run_dispatcher, stop)
+                if reminders:
+                    tasks.start_soon(TelegramReminders(runtime, app.bot).run, stop)
+                await stop.wait()
+        finally:
+            await updater.stop()
+            await app.stop()

@@ -1,0 +1,88 @@
+"""Telegram webhook mode inside the FastAPI app: ``POST /webhooks/telegram``.
+
+Telegram sends each update with the header ``X-Telegram-Bot-Api-Secret-Token`` set to
+the secret given to setWebhook (``jiuzhu telegram --webhook URL``); a request without
+the right secret is refused with 403, so nobody else can speak for Telegram. Without
+``JIUZHU_TELEGRAM_TOKEN`` the route answers 404. With a token, the app's lifespan
+initialises the bot, and (with a webhook secret) runs the check-in reminders.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import anyio
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from telegram import Update
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+PATH = "/webhooks/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def build_router(runtime: Runtime) -> APIRouter:
+    settings = runtime.settings
+    channel: TelegramChannel | None = None
+    if settings.telegram_token:
+        from bot.channels.telegram import TelegramChannel, build_application
+
+        channel = TelegramChannel(runtime, build_application(settings, polling=False))
+        channel.connect()  # before the app's dispatcher delivers anything
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if channel is None:
+            yield
+            return
+        from bot.reminders import TelegramReminders
+
+        app = channel.application
+        await app.initialize()
+        stop = anyio.Event()
+        try:
+            async with anyio.create_task_group() as tasks:
+                if settings.telegram_webhook_secret:
+                    tasks.start_soon(TelegramReminders(runtime, app.bot).run, stop)
+                try:
+                    yield
+                finally:
+                    stop.set()
+        finally:
+            await app.shutdown()
+
+    router = APIRouter(tags=["渠道 channels"], lifespan=lifespan)
+
+    @router.post(PATH, summary="Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)")
+    async def webhook(request: Request) -> Any:
+        if channel is None:
+            return JSONResponse(status_code=404, content={"detail": "telegram is not configured"})
+        secret = settings.telegram_webhook_secret or ""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            return JSONResponse(status_code=403, content={"detail": "forbidden"})
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse(status_code=413, content={"detail": "too large"})
+        try:
+            data = json.loads(body)
+            update = Update.de_json(data, channel.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
+        if update is None:
+            return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
+        await channel.application.process_update(update)
+        return {"ok": True}
+
+    return router

@@ -1,0 +1,76 @@
+"""``jiuzhu telegram``: run the bot with long polling, or register the webhook URL."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import Any
+
+import anyio
+
+from flows.texts import texts
+
+
+def register(subparsers: Any) -> None:
+    say = texts()
+    command = subparsers.add_parser("telegram", help=say("telegram.cli_help"))
+    command.add_argument("--webhook", metavar="URL", help=say("telegram.cli_webhook_help"))
+    command.add_argument(
+        "--poll-timeout", type=int, default=30, help=say("telegram.cli_poll_timeout_help")
+    )
+    command.set_defaults(handler=_telegram)
+
+
+def _telegram(args: argparse.Namespace) -> int:
+    from bot.settings import Settings
+
+    say = texts()
+    settings = Settings()
+    if not settings.telegram_token:
+        print(say("telegram.cli_no_token"), file=sys.stderr)
+        return 2
+    settings.ensure_var_dir()
+    if args.webhook:
+        if not settings.telegram_webhook_secret:
+            print(say("telegram.cli_no_secret"), file=sys.stderr)
+            return 2
+        asyncio.run(set_webhook(settings, args.webhook))
+        print(say("telegram.cli_webhook_set", url=args.webhook))
+        return 0
+    print(say("telegram.cli_polling"), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_poll(settings, args.poll_timeout))
+    return 0
+
+
+async def set_webhook(settings: Any, url: str) -> None:
+    from telegram import Update
+
+    from bot.channels.telegram import build_application
+
+    app = build_application(settings, polling=False)
+    async with app:
+        await app.bot.set_webhook(
+            url,
+            secret_token=settings.telegram_webhook_secret,
+            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+        )
+
+
+async def _poll(settings: Any, poll_timeout: int) -> None:
+    from bot.channels.telegram import serve_polling
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings)
+    stop = anyio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await serve_polling(runtime, stop, poll_timeout=poll_timeout)
+    finally:
+        await runtime.aclose()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import anyio
+import pytest
+
+from bot.settings import Settings
+from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
+
+STAFF_CHAT = -1001234567890
+WEBHOOK_SECRET = "s3cret-token_42"
+
+
+@pytest.fixture
+def bot_api() -> Iterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def tg_settings(tmp_path: Path, bot_api: FakeBotAPI) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'jiuzhu.db'}",
+        redis_url=None,
+        telegram_token=TOKEN,
+        telegram_base_url=bot_api.base_url,
+        telegram_staff_chat_id=str(STAFF_CHAT),
+        telegram_webhook_secret=WEBHOOK_SECRET,
+    )
+
+
+async def eventually(check: Callable[[], object], timeout: float = 15.0) -> None:
+    """Wait until ``check()`` is truthy (the bot works in other tasks and threads)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the bot")
+        await anyio.sleep(0.02)

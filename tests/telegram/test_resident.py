@@ -1,0 +1,145 @@
+"""A resident on Telegram, through long polling against the local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+import pytest
+
+from bot.channels.telegram import TelegramChannel, serve_polling
+from bot.runtime import Runtime
+from bot.settings import Settings
+from tests.telegram.conftest import STAFF_CHAT, eventually
+from tests.telegram.fake_bot_api import (
+    FakeBotAPI,
+    callback_update,
+    contact_update,
+    message_update,
+)
+
+RESIDENT = 700001
+
+
+@pytest.fixture
+async def polling(tg_settings: Settings) -> AsyncIterator[Runtime]:
+    runtime = Runtime(tg_settings)
+    stop = anyio.Event()
+    task = asyncio.create_task(serve_polling(runtime, stop, poll_timeout=1, reminders=False))
+    try:
+        yield runtime
+    finally:
+        stop.set()
+        await task
+        await runtime.aclose()
+
+
+def _buttons(message: dict[str, Any]) -> dict[str, str]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {button["text"]: button["callback_data"] for row in rows for button in row}
+
+
+async def _reply_after(
+    bot_api: FakeBotAPI, update: dict[str, Any], count: int = 1, chat: int = RESIDENT
+) -> list[dict[str, Any]]:
+    """Push an update; the ``count`` messages the bot answers with (the limiter spaces
+    a burst of messages to one chat, so they may take a few seconds)."""
+    before = len(bot_api.messages_to(chat))
+    bot_api.push(update)
+    await eventually(lambda: len(bot_api.messages_to(chat)) >= before + count)
+    return bot_api.messages_to(chat)[before:]
+
+
+async def test_a_resident_conversation_with_buttons_and_a_shared_phone(
+    polling: Runtime, bot_api: FakeBotAPI
+) -> None:
+    # /start answers with the menu as an inline keyboard
+    menu = (await _reply_after(bot_api, message_update(RESIDENT, "/start")))[-1]
+    buttons = _buttons(menu)
+    assert buttons["紧急求助"] == "/urgent_help"
+    assert "申请救助" in buttons
+
+    # pressing 紧急求助 sends its payload: the urgent flow opens a case and asks where
+    replies = await _reply_after(bot_api, callback_update(RESIDENT, "/urgent_help", menu), 2)
+    text = "\n".join(m["text"] for m in replies)
+    assert "JZ" in text
+    answered = bot_api.sent("answerCallbackQuery")
+    assert answered, "the press is answered so the client stops its spinner"
+    edited = bot_api.sent("editMessageReplyMarkup", chat_id=RESIDENT)
+    assert edited and edited[-1]["message_id"] == menu["message_id"]
+
+    # answer the questions in whatever order the flow asks them, until it asks for a phone
+    answers = {"哪里": "资阳区长春镇二港村3组", "发生了什么": "房子着火了，一家三口没地方住"}
+    question = replies[-1]
+    for _ in range(3):
+        if "keyboard" in (bot_api.sent(chat_id=RESIDENT)[-1].get("reply_markup") or {}):
+            break  # a reply keyboard (Telegram does not echo it in the Message)
+        answer = next((a for key, a in answers.items() if key in question["text"]), None)
+        assert answer is not None, question["text"]
+        question = (await _reply_after(bot_api, message_update(RESIDENT, answer)))[-1]
+    assert "电话" in question["text"] or "手机" in question["text"]
+    phone_question = bot_api.sent("sendMessage", chat_id=RESIDENT)[-1]
+    keyboard = phone_question["reply_markup"]["keyboard"]
+    assert keyboard[0][0] == {"text": "📱 发送我的手机号", "request_contact": True}
+
+    # sharing the contact answers the question with the number
+    await _reply_after(bot_api, contact_update(RESIDENT, "+86 138 0013 8000"))
+    session = await polling.store.get("telegram", str(RESIDENT))
+    assert session is not None and session.flow is None  # the urgent form is complete
+    last = bot_api.sent("sendMessage", chat_id=RESIDENT)[-1]
+    assert last["reply_markup"] == {"remove_keyboard": True}
+    case = polling.backend.cases_for_sender("telegram", str(RESIDENT))[0]
+    detail = polling.backend.case_detail(case.case_no)
+    assert "13800138000" in str(detail.model_dump())
+
+    # the staff group got the new urgent request with its three buttons
+    await eventually(lambda: bot_api.sent("sendMessage", chat_id=STAFF_CHAT))
+    posted = bot_api.sent("sendMessage", chat_id=STAFF_CHAT)[0]
+    assert posted["text"].startswith("🚨")
+    assert case.case_no in posted["text"]
+    staff_buttons = [b["callback_data"] for b in posted["reply_markup"]["inline_keyboard"][0]]
+    assert staff_buttons == [f"staff:{a}:{case.case_no}" for a in ("accept", "view", "assign")]
+
+
+async def test_a_long_payload_travels_as_the_button_title(
+    polling: Runtime, bot_api: FakeBotAPI
+) -> None:
+    from bot.channels.telegram import callback_data
+    from bot.messages import Button
+
+    long = Button("低保标准", '/ask_amount{"program": "dibao", "aspect": "amount", "x": "yyyyyy"}')
+    assert callback_data(long, 1) == "#低保标准"
+    menu = (await _reply_after(bot_api, message_update(RESIDENT, "/start")))[-1]
+    replies = await _reply_after(bot_api, callback_update(RESIDENT, "#低保标准", menu))
+    assert any("低保" in m["text"] for m in replies)
+
+
+async def test_the_same_update_delivered_again_is_handled_once(
+    polling: Runtime, bot_api: FakeBotAPI
+) -> None:
+    update = message_update(RESIDENT, "/start")
+    await _reply_after(bot_api, update)
+    count = len(bot_api.messages_to(RESIDENT))
+    bot_api.redeliver(update)  # as after a restart before the offset was confirmed
+    await eventually(lambda: not bot_api.redelivery_pending)
+    await anyio.sleep(1.0)  # time enough to answer it, were it handled
+    assert len(bot_api.messages_to(RESIDENT)) == count
+    # a new update is still answered
+    await _reply_after(bot_api, message_update(RESIDENT, "/help"))
+
+
+async def test_staff_group_messages_from_residents_are_not_answered(
+    tg_settings: Settings, bot_api: FakeBotAPI
+) -> None:
+    runtime = Runtime(tg_settings)
+    channel = TelegramChannel(runtime)
+    from telegram import Update
+
+    group_message = message_update(RESIDENT, "你好")
+    group_message["message"]["chat"] = {"id": STAFF_CHAT, "type": "supergroup", "title": "救助"}
+    async with channel.application as app:
+        await app.process_update(Update.de_json(group_message, app.bot))
+    assert bot_api.sent("sendMessage") == []
+    await runtime.aclose()
