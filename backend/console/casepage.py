@@ -40,6 +40,12 @@ def _deadline_rule(state: ConsoleState, detail: CaseDetail) -> str:
     return text
 
 
+def _consent_titles() -> dict[str, str]:
+    from backend.console.intake import consent_texts
+
+    return {str(item["id"]): str(item["title"]) for item in consent_texts()}
+
+
 def _page(
     request: Request, state: ConsoleState, session: ConsoleSession, detail: CaseDetail
 ) -> Response:
@@ -53,6 +59,7 @@ def _page(
         actions=words["actions"],
         statuses=state.backend.rules.labels,
         words=words,
+        consent_titles=_consent_titles(),
     )
     return render(request, "case.html", context)
 

@@ -25,7 +25,7 @@ MAX_ACCOUNT = 5000
 CONSENTS = ("commitment", "authorisation")
 
 
-def _consents() -> list[dict[str, Any]]:
+def consent_texts() -> list[dict[str, Any]]:
     return [texts().raw(f"consents.{name}") for name in CONSENTS]
 
 
@@ -57,7 +57,7 @@ def _form_page(
         facts=checked.facts,
         labels=field_labels(),
         required=required_fields(),
-        consents=_consents(),
+        consents=consent_texts(),
         consent_missing=consent_missing,
         **_choices(state),
     )
@@ -99,7 +99,7 @@ async def submit(request: Request, state: StateDep, session: FormSessionDep) -> 
     ticked = all(form.get(f"consent_{name}") == "yes" for name in CONSENTS)
     if not checked.ok or not ticked:
         return _form_page(request, state, session, checked, account, 422, not ticked)
-    consents = [(str(c["id"]), str(c["version"])) for c in _consents()]
+    consents = [(str(c["id"]), str(c["version"])) for c in consent_texts()]
     try:
         outcome = await state.backend.run(
             submit_intake, state.backend, checked.facts, session.staff, consents, state.region_id

@@ -10,7 +10,7 @@ from backend.api.errors import http_errors
 from backend.checkins import check_quarter
 from backend.clock import current_quarter
 from backend.console import stats_data
-from backend.console.charts import Bar, colour, hbars, stacked_columns
+from backend.console.charts import Bar, hbars, stacked_columns
 from backend.console.checkins import recent_quarters
 from backend.console.deps import SessionDep, StateDep, region_of
 from backend.console.web import ConsoleRoute, page_context, render
@@ -41,7 +41,10 @@ def stats_page(
     charts = {
         "kind": stacked_columns(week_labels, weekly.by_kind, "每周新请求（按类型）"),
         "channel": stacked_columns(week_labels, weekly.by_channel, "每周新请求（按渠道）"),
-        "status": hbars([Bar(labels.get(s, s), n) for s, n in by_status.items()], "各阶段案件数"),
+        "status": hbars(
+            [Bar(label, by_status[s]) for s, label in labels.items() if by_status.get(s)],
+            "各阶段案件数",
+        ),
         "stages": hbars(
             [
                 Bar(
@@ -61,14 +64,15 @@ def stats_page(
                 if c.total
             ],
             "各乡镇签到完成率（%）",
+            maximum=100,
         ),
     }
     context = page_context(
         session,
         "stats",
         charts=charts,
-        legend_kind=[(name, colour(i)) for i, name in enumerate(weekly.by_kind)],
-        legend_channel=[(name, colour(i)) for i, name in enumerate(weekly.by_channel)],
+        legend_kind=list(enumerate(weekly.by_kind)),
+        legend_channel=list(enumerate(weekly.by_channel)),
         stages=stages,
         stage_names={**labels, **STAGE_NAMES},
         unit=unit,

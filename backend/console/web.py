@@ -49,6 +49,13 @@ def _cst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return moment.astimezone(CHINA).strftime(fmt)
 
 
+def _num(value: object) -> object:
+    """1200.0 → 1200 (money and counts read better without a trailing .0)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 @lru_cache(maxsize=16)
 def static_version(name: str) -> str:
     return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
@@ -93,6 +100,7 @@ def environment() -> Environment:
     )
     env.filters["cst"] = _cst
     env.filters["program"] = program_name
+    env.filters["num"] = _num
     env.globals["static_url"] = static_url
     env.globals["today"] = _today
     env.globals["deadline_mark"] = deadline_mark

@@ -95,3 +95,12 @@ def test_charts_escape_labels_and_mark_limits() -> None:
     columns = str(stacked_columns(["11/2", "11/9"], {"申请": [1, 0], "急难": [2, 3]}, "周"))
     assert columns.count("<rect") == 3
     assert "11/9 急难：3" in columns
+
+
+def test_legend_swatches_use_the_chart_palette() -> None:
+    from backend.console.charts import PALETTE
+    from backend.console.web import STATIC_DIR
+
+    css = (STATIC_DIR / "console.css").read_text()
+    for index, fill in enumerate(PALETTE):
+        assert f".swatch-{index} {{ background: {fill}; }}" in css

@@ -1,0 +1,225 @@
+"""The console in a real headless Chromium against a live server (``jiuzhu serve``'s app):
+sign in, a request sent through the REST channel appears without a reload and is
+accepted, a full 口述办 intake, and every page at 360 px. Each test saves screenshots."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import create_app
+from bot.settings import Settings
+from tests.console.conftest import ADMIN_TOKEN, valid_id
+from tests.console.demo import seed_demo
+from tests.console.live import (
+    LiveServer,
+    csp_violations,
+    fresh_profile,
+    make_driver,
+    phone,
+    require_chromium,
+    shoot,
+)
+
+pytestmark = pytest.mark.browser
+
+# A resident applies for 低保 through the REST channel (as tests/conversations/apply.yml).
+APPLY_TURNS = [
+    "我想申请低保",
+    "我叫王建国",
+    valid_id("43090219580101123"),
+    "13807371234",
+    "金华坪社区",
+    "2",
+    "68 65",
+    "5",
+    "1200",
+    "同意",
+    "同意",
+    "确认无误",
+]
+INTAKE_ID = valid_id("43090219520304121")
+ACCOUNT = (
+    f"李桂英，73岁，身份证号{INTAKE_ID}，住长春镇二港村，一个人生活，"
+    "老伴去年走了，每月只有养老金300元左右，有高血压和糖尿病，想申请低保。"
+)
+
+
+@pytest.fixture
+def served(console_settings: Settings) -> Iterator[SimpleNamespace]:
+    require_chromium()
+    app = create_app(console_settings)
+    with LiveServer(app) as server:
+        yield SimpleNamespace(url=server.url, backend=app.state.runtime.backend)
+
+
+@pytest.fixture
+def browser(served: SimpleNamespace) -> Iterator[Any]:
+    profile = fresh_profile()
+    driver = make_driver(profile)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _by(css: str) -> tuple[str, str]:
+    from selenium.webdriver.common.by import By
+
+    return (By.CSS_SELECTOR, css)
+
+
+def _wait(driver: Any, seconds: float = 10) -> Any:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored)
+
+
+def sign_in(driver: Any, url: str, token: str) -> None:
+    driver.get(f"{url}/console/login")
+    driver.find_element(*_by("#token")).send_keys(token)
+    driver.find_element(*_by("form button[type=submit]")).click()
+    _wait(driver).until(lambda d: d.current_url.endswith("/console/requests"))
+
+
+def test_sign_in(served: SimpleNamespace, browser: Any) -> None:
+    browser.get(f"{served.url}/console/requests")
+    assert browser.current_url.endswith("/console/login")
+    browser.find_element(*_by("#token")).send_keys("wrong-token")
+    browser.find_element(*_by("form button[type=submit]")).click()
+    assert "访问令牌无效" in browser.find_element(*_by(".flash-error")).text
+    shoot(browser, "login")
+    sign_in(browser, served.url, ADMIN_TOKEN)
+    assert browser.find_element(*_by("h1")).text.startswith("新请求")
+    assert "管理员" in browser.find_element(*_by(".who")).text
+    assert "jz_console" not in browser.execute_script("return document.cookie")  # HttpOnly
+    shoot(browser, "requests-empty")
+    browser.find_element(*_by(".who button")).click()
+    _wait(browser).until(lambda d: d.current_url.endswith("/console/login"))
+    browser.get(f"{served.url}/console/requests")
+    assert browser.current_url.endswith("/console/login")
+    assert csp_violations(browser) == []
+
+
+def test_a_rest_channel_request_appears_live_and_is_accepted(
+    served: SimpleNamespace, browser: Any
+) -> None:
+    _staff, token = served.backend.create_staff("周社工", "caseworker", "大码头街道")
+    sign_in(browser, served.url, token)
+    assert browser.find_elements(*_by("[data-case]")) == []
+    browser.execute_script("window.__notReloaded = true")
+
+    replies: list[dict[str, Any]] = []
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        for text in APPLY_TURNS:
+            answer = client.post(
+                "/webhooks/rest/webhook", json={"sender": "browser-resident", "message": text}
+            )
+            assert answer.status_code == 200
+            replies = answer.json()
+    found = re.search(r"JZ\d{8}-\d{4}", " ".join(r["text"] for r in replies))
+    assert found, replies
+    case_no = found.group()
+
+    row = _wait(browser, 5).until(lambda d: d.find_element(*_by(f'[data-case="{case_no}"]')))
+    assert browser.execute_script("return window.__notReloaded === true")
+    assert "is-new" in row.get_attribute("class")
+    assert "王建国" in row.text and "已提交" in row.text
+    assert "收到 1 条新请求" in browser.find_element(*_by("[data-live-status]")).text
+    shoot(browser, "requests-live")
+
+    row.find_element(*_by("a")).click()
+    _wait(browser).until(lambda d: d.find_elements(*_by("[data-stage]")))
+    assert "王建国" in browser.page_source and "研判结果" in browser.page_source
+    browser.find_element(*_by("#note")).send_keys("材料齐全，予以受理")
+    browser.find_element(*_by('button[data-transition="accepted"]')).click()
+    _wait(browser).until(lambda d: d.find_element(*_by("[data-stage]")).text == "已受理")
+    assert "材料齐全，予以受理" in browser.find_element(*_by(".history")).text
+    assert "自受理之日起30个工作日" in browser.page_source
+    shoot(browser, "case-accepted")
+
+    detail = served.backend.case_detail(case_no)
+    assert detail.status == "accepted"
+    assert detail.events[-1].actor.endswith("周社工")
+    assert csp_violations(browser) == []
+
+
+def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    staff, token = served.backend.create_staff("吴民政", "caseworker", "长春镇")
+    sign_in(browser, served.url, token)
+    browser.find_element(*_by('nav a[href="/console/intake"]')).click()
+    browser.find_element(*_by("#account")).send_keys(ACCOUNT)
+    browser.find_element(*_by("main form button[type=submit]")).click()
+    _wait(browser).until(lambda d: d.find_elements(*_by("[data-intake-form]")))
+
+    assert browser.find_element(*_by("#f-name")).get_attribute("value") == "李桂英"
+    assert browser.find_element(*_by("#f-id_number")).get_attribute("value") == INTAKE_ID
+    assert Select(browser.find_element(*_by("#f-township"))).first_selected_option.text == "长春镇"
+    phone_field = browser.find_element(*_by('[data-field="phone"]'))
+    assert "field-missing" in phone_field.get_attribute("class")  # not said: marked
+    assert "手机号" in browser.find_element(*_by(".flash-error")).text
+    assert "如有隐瞒或虚报" in browser.find_element(*_by(".consent-text")).text
+    shoot(browser, "intake-form")
+
+    browser.find_element(*_by("#f-phone")).send_keys("13907371234")
+    for checkbox in browser.find_elements(*_by('input[name^="consent_"]')):
+        checkbox.click()
+    browser.find_element(*_by("[data-intake-form] button[type=submit]")).click()
+    _wait(browser).until(lambda d: "/console/cases/" in d.current_url)
+    assert "已创建申请" in browser.find_element(*_by(".flash")).text
+    assert "口述办" in browser.page_source
+    shoot(browser, "intake-case")
+
+    [case] = served.backend.list_cases()
+    detail = served.backend.case_detail(case.case_no)
+    assert detail.channel == "口述办" and detail.recorded_by == staff.id
+    assert detail.applicant_name == "李桂英" and detail.phone == "13907371234"
+    assert {c.text_id for c in detail.consents} == {"commitment", "authorisation"}
+    assert csp_violations(browser) == []
+
+
+def test_every_page_fits_a_360_px_phone(
+    served: SimpleNamespace, browser: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    urgent_case = seed_demo(served.backend, monkeypatch)
+    sign_in(browser, served.url, ADMIN_TOKEN)
+    for name in ("checkins", "stats", "requests"):
+        browser.get(f"{served.url}/console/{name}")
+        shoot(browser, f"{name}-desktop")
+    assert len(browser.find_elements(*_by(".case.overdue"))) > 0
+
+    phone(browser)
+    pages = {
+        "requests": "/console/requests",
+        "case": f"/console/cases/{urgent_case}",
+        "intake": "/console/intake",
+        "checkins": "/console/checkins",
+        "stats": "/console/stats",
+    }
+    for name, path in pages.items():
+        browser.get(served.url + path)
+        assert browser.execute_script("return window.innerWidth") == 360
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 360 px"
+        size = browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
+        assert size >= 16, f"{name}: body text {size}px is too small"
+        for link in browser.find_elements(*_by("nav a")):
+            assert link.is_displayed() and link.rect["x"] + link.rect["width"] <= 360
+        shoot(browser, f"{name}-360")
+    browser.get(served.url + "/console/requests")
+    first = browser.find_element(*_by("[data-case]"))
+    assert first.get_attribute("data-case") == urgent_case
+    assert csp_violations(browser) == []
