@@ -200,13 +200,46 @@ def _numerals(
     return out_c, out_s, out_e
 
 
+_DIGIT_VALUE = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNIT_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+# "三四千", "一两千", "两三万", "七八百": a range of two neighbouring digits and a unit.
+_RANGE = re.compile("([一二两三四五六七八])([二两三四五六七八九])([十百千万])")
+
+
+def _range_value(run: str) -> str | None:
+    """The middle of a spoken range ("三四千" → 3500), or None."""
+    match = _RANGE.fullmatch(run)
+    if not match:
+        return None
+    low, high = _DIGIT_VALUE[match.group(1)], _DIGIT_VALUE[match.group(2)]
+    if high != low + 1:
+        return None
+    return str(int((low + high) / 2 * _UNIT_VALUE[match.group(3)]))
+
+
 def _convert(run: str, text: str, start: int, end: int) -> str | None:
     # Next to Arabic digits ("2万4一年") a converted run would merge with them.
     if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
         return None
     if not _is_quantity(text, start, end):
         return None
-    if len(run) >= 2 and all(char in "零〇一二三四五六七八九" for char in run):
+    middle = _range_value(run)
+    if middle is not None:
+        return middle
+    if all(char in "零〇一二三四五六七八九" for char in run):
+        if len(run) < 4:  # "三四个人" is a range, not 34; "二零二三", "一三八…" are digits
+            return None if len(run) > 1 else str(_DIGIT_VALUE.get(run, 0))
         return "".join(str("零一二三四五六七八九".find(c) if c != "〇" else 0) for c in run)
     try:
         value = cn2an.cn2an(run, "smart")

@@ -19,6 +19,10 @@ from nlu.normalize import normalize
         ("一级残疾", "1级残疾"),
         ("电话一三八一二三四五六七八", "电话13812345678"),
         ("\x07坏\x00字符", "坏字符"),  # control characters removed
+        ("一个月挣三四千", "1个月挣3500"),  # a spoken range → its middle
+        ("七八百块", "750块"),
+        ("三四个人", "三四个人"),  # a range of people stays as typed
+        ("二零二三年", "2023年"),
     ],
 )
 def test_normalised_text(typed: str, expected: str) -> None:
