@@ -79,6 +79,14 @@ def deadline_mark(deadline: date | None, soon_days: int = 2) -> str:
     return "soon" if left <= soon_days else ""
 
 
+def deadline_label(deadline: date | None) -> str:
+    """What the mark says: 已超期, 今天到期, 明天到期, 2天内到期 (or nothing)."""
+    mark = deadline_mark(deadline)
+    if mark != "soon" or deadline is None:
+        return "已超期" if mark == "overdue" else ""
+    return {0: "今天到期", 1: "明天到期"}.get((deadline - _today()).days, "2天内到期")
+
+
 def page_context(session: ConsoleSession, active: str, **extra: Any) -> dict[str, Any]:
     """What every signed-in page shows: who, the navigation, the CSRF token, messages."""
     return {
@@ -104,6 +112,7 @@ def environment() -> Environment:
     env.globals["static_url"] = static_url
     env.globals["today"] = _today
     env.globals["deadline_mark"] = deadline_mark
+    env.globals["deadline_label"] = deadline_label
     env.globals["prefix"] = PREFIX
     return env
 

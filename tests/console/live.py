@@ -101,18 +101,21 @@ def fresh_profile() -> Path:
     return Path(tempfile.mkdtemp(prefix="jiuzhu-chromium-"))
 
 
-def shoot(driver: Any, name: str) -> Path:
-    """Save a whole-page screenshot under the test run's artifacts."""
+def shoot(driver: Any, name: str, max_height: int = 6000) -> Path:
+    """Save a screenshot of the page (up to ``max_height`` CSS pixels; phones: one and a
+    half screens) under the test run's artifacts."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     width = driver.execute_script("return window.innerWidth")
     height = driver.execute_script("return document.documentElement.scrollHeight")
     mobile = width <= 400
+    if mobile:
+        max_height = min(max_height, 1200)
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {
             "width": width,
-            "height": min(int(height), 6000),
+            "height": min(int(height), max_height),
             "deviceScaleFactor": 2 if mobile else 1,
             "mobile": mobile,
         },

@@ -91,3 +91,25 @@ def test_caseworkers_see_only_their_township(caseworker: SimpleNamespace, backen
     assert _order(client.get("/console/requests/rows").text) == [mine]
     assert theirs not in client.get("/console/requests/rows?status=all").text
     assert 'name="township"' not in client.get("/console/requests").text
+
+
+def test_deadline_marks_and_their_words() -> None:
+    from backend.console.web import deadline_label, deadline_mark
+
+    today = local_day(utcnow())
+    day = timedelta(days=1)
+    assert [deadline_mark(today + n * day) for n in (-1, 0, 1, 2, 3)] == [
+        "overdue",
+        "soon",
+        "soon",
+        "soon",
+        "",
+    ]
+    assert [deadline_label(today + n * day) for n in (-1, 0, 1, 2, 3)] == [
+        "已超期",
+        "今天到期",
+        "明天到期",
+        "2天内到期",
+        "",
+    ]
+    assert deadline_mark(None) == "" and deadline_label(None) == ""
