@@ -8,6 +8,7 @@ is the one the chat gives.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Tracker
@@ -32,13 +33,26 @@ def as_text(value: Any) -> str:
     return str(value).strip()
 
 
+def payload_value(text: str) -> str:
+    """A button's ``/inform{"residence":"rural"}`` filled in by a from_text mapping → rural."""
+    if not text.startswith("/") or "{" not in text:
+        return text
+    try:
+        data = json.loads(text[text.index("{") :])
+    except ValueError:
+        return text
+    if isinstance(data, dict) and len(data) == 1:
+        return as_text(next(iter(data.values())))
+    return text
+
+
 def read(
     runtime: Runtime, tracker: Tracker, slot: Slot, value: Any, values: dict[str, Any]
 ) -> tuple[Any, str | None]:
     """``(value as the flow keeps it, None)``, or ``(None, the reason it is refused)``."""
     if value is None or as_text(value) == "":
         return None, texts()(slot.unclear)
-    raw = as_text(value)
+    raw = payload_value(as_text(value))
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     options = slot.options(values)
     found: Any = next((c.value for c in options if c.value == raw), None)

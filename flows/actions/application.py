@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from flows.actions.context import JiuzhuAction, turn_context, utter
 from flows.actions.forms import FlowFormValidation
-from flows.actions.screening import conditions
+from flows.actions.screening import fill_conditions
 from flows.applicant import place_filled
 from flows.apply import ApplyFlow
 from flows.forms import Slot
@@ -32,13 +32,7 @@ class ValidateApplicationForm(FlowFormValidation):
         return {slot.name: slot for slot in ApplyFlow(self.runtime.settings.region).slots}
 
     def special(self, tracker: Tracker, values: dict[str, Any]) -> None:
-        given = tracker.get_slot("conditions")
-        if (
-            isinstance(given, list)
-            or tracker.get_slot("illness")
-            or tracker.get_slot("disability_grade")
-        ):
-            values["conditions"] = conditions(tracker)
+        fill_conditions(tracker, values)
 
     def to_rasa(self, name: str, value: Any) -> dict[str, Any]:
         if name == "place":  # {"township", "village"}: the village is its own slot

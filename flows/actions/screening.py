@@ -16,8 +16,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from flows.actions.answers import question, read
 from flows.actions.context import JiuzhuAction, slot_int, slot_text, turn_context, utter
+from flows.actions.forms import FlowFormValidation
+from flows.forms import Slot
 from flows.household import build_household
 from flows.screening import CONDITION_ORDER, SLOTS, render_result
 from policies.household import InvalidHousehold
@@ -26,8 +27,6 @@ from policies.screening import ScreeningResult, screen
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
-# Household answers a Rasa assistant may fill, under the screening flow's own names.
-HOUSEHOLD_SLOTS: tuple[str, ...] = tuple(s.name for s in SLOTS if s.name != "conditions")
 REQUIRED: tuple[str, ...] = ("household_size", "monthly_income")
 FLOW_SLOTS = {slot.name: slot for slot in SLOTS}
 
@@ -43,23 +42,30 @@ def conditions(tracker: Tracker) -> list[str]:
     return [c for c in CONDITION_ORDER if c in found]
 
 
-def household_values(
-    runtime: Runtime, tracker: Tracker, names: tuple[str, ...] = HOUSEHOLD_SLOTS
+def fill_conditions(tracker: Tracker, values: dict[str, Any]) -> None:
+    """Conditions already read (a list), or implied by ``illness`` / ``disability_grade``;
+    a typed answer ("1 3") is left to the flow's reader."""
+    if isinstance(tracker.get_slot("conditions"), list) or conditions(tracker):
+        values["conditions"] = conditions(tracker)
+
+
+class ValidateScreeningForm(FlowFormValidation):
+    """``validate_screening_form``: the screening flow's questions as a Rasa form."""
+
+    form = "screening_form"
+
+    def flow_slots(self) -> dict[str, Slot]:
+        return dict(FLOW_SLOTS)
+
+    def special(self, tracker: Tracker, values: dict[str, Any]) -> None:
+        fill_conditions(tracker, values)
+
+
+async def household_values(
+    runtime: Runtime, tracker: Tracker
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The screening form's answers from the slots, and the reasons for refused ones."""
-    values: dict[str, Any] = {}
-    found = conditions(tracker)
-    if found:
-        values["conditions"] = found
-    problems: dict[str, str] = {}
-    for name in names:
-        if tracker.get_slot(name) is None:
-            continue
-        value, problem = read(runtime, tracker, FLOW_SLOTS[name], tracker.get_slot(name), values)
-        if problem:
-            problems[name] = problem
-        else:
-            values[name] = value
+    values, problems = await ValidateScreeningForm(runtime).answers(tracker)
     age = slot_int(tracker, "age")
     if "ages" not in values and age is not None:
         values["age"] = age  # only the applicant's age: build_household repeats it
@@ -82,15 +88,14 @@ class ActionScreening(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        values, problems = household_values(self.runtime, tracker)
+        values, problems = await household_values(self.runtime, tracker)
         events: list[dict[str, Any]] = []
         for name, problem in problems.items():
             dispatcher.utter_message(text=problem)
             events.append(SlotSet(name, None))
         missing = [name for name in REQUIRED if name not in values]
         if missing:
-            text, buttons = question(FLOW_SLOTS[missing[0]], values)
-            dispatcher.utter_message(text=text, buttons=buttons or None)
+            ValidateScreeningForm(self.runtime).ask(dispatcher, missing[0], values)
             return events
         ctx = turn_context(self.runtime, tracker)
         household = build_household(values, self.region)

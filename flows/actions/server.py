@@ -26,7 +26,7 @@ from flows.actions.application import ActionSubmitApplication, ValidateApplicati
 from flows.actions.checkin import ActionCheckin, ValidateCheckinForm
 from flows.actions.handoff import ActionHandoff
 from flows.actions.policy import ActionPolicyAnswer
-from flows.actions.screening import ActionScreening
+from flows.actions.screening import ActionScreening, ValidateScreeningForm
 from flows.actions.status import ActionApplicationStatus
 from flows.actions.urgent import ActionUrgentHelp, ValidateUrgentForm
 
@@ -67,9 +67,11 @@ def actions(runtime: Runtime) -> list[Action]:
     application = ValidateApplicationForm(runtime)
     checkin = ValidateCheckinForm(runtime)
     urgent = ValidateUrgentForm(runtime)
+    screening = ValidateScreeningForm(runtime)
     return [
         ActionPolicyAnswer(runtime),
         ActionScreening(runtime),
+        screening,
         application,
         ActionSubmitApplication(runtime),
         ActionApplicationStatus(runtime),
@@ -81,6 +83,7 @@ def actions(runtime: Runtime) -> list[Action]:
         *application.ask_actions(),
         *checkin.ask_actions(),
         *urgent.ask_actions(),
+        *screening.ask_actions(),
     ]
 
 
