@@ -26,7 +26,7 @@ _NOT_MONEY_AFTER = re.compile(
 )
 _INCOME_WORDS = (
     "收入", "工资", "挣", "赚", "养老金", "退休金", "补贴", "进账", "到手", "月入", "年入",
-    "收", "补助", "工钱", "薪", "低保金", "生活费", "入", "拿", "领", "卖", "得",
+    "收", "补助", "工钱", "薪", "低保金", "生活费", "拿", "领", "卖",
 )  # fmt: skip
 # Money near these words is spent, owed or saved, not earned.
 _EXPENSE_WORDS = (
@@ -86,6 +86,11 @@ def _clause_after(text: str, end: int, width: int = 8) -> str:
     return _CLAUSE_BREAK.split(text[end : end + width])[0]
 
 
+def _last_position(text: str, words: tuple[str, ...]) -> int:
+    """Where the last of ``words`` ends in ``text`` (-1: none)."""
+    return max((text.rfind(word) + len(word) for word in words if word in text), default=-1)
+
+
 def _number_value(match: re.Match[str]) -> float:
     number = float(match.group(1))
     unit = (match.group(2) or "").lower()
@@ -111,14 +116,16 @@ def find_money(text: str, taken: list[tuple[int, int]]) -> list[Found]:
         if not has_unit and _NOT_MONEY_AFTER.match(after):
             continue
         value = _number_value(match)
-        keyword = any(word in before for word in _INCOME_WORDS) or bool(_INCOME_AFTER.match(after))
+        income_at = _last_position(before, _INCOME_WORDS)
+        expense_at = _last_position(before, _EXPENSE_WORDS)
+        keyword = income_at > expense_at or bool(_INCOME_AFTER.match(after))
         period_before = bool(_YEARLY.search(before) or _MONTHLY.search(before))
         # A message that is only an amount ("一千五", "大概1200") answers "how much a month".
         alone = _ALONE.fullmatch(text[:start] + "#" + text[end:]) is not None and value >= 100
         if not (has_unit or keyword or alone or (period_before and value >= 100)):
             continue
-        if any(word in before for word in _EXPENSE_WORDS) and not keyword:
-            continue
+        if expense_at > income_at and not _INCOME_AFTER.match(after):
+            continue  # the nearest word before it spends, owes or saves
         if _EXPENSE_AFTER.match(after):
             continue
         if value < 1:

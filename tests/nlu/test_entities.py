@@ -69,6 +69,8 @@ def test_no_program_in_unrelated_text(text: str) -> None:
         ("工资2万4一年", 2000),
         ("￥1500", 1500),
         ("一千五百元/月", 1500),
+        ("看病花了不少，现在每月收入一千", 1000),
+        ("药费每月花八百，工资一个月两千", 2000),
     ],
 )
 def test_monthly_income(text: str, income: int) -> None:
@@ -77,7 +79,15 @@ def test_monthly_income(text: str, income: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["住院押金要交三万", "手术费还差两万块", "存款超过两万", "我家三口人", "已经三天没吃饭了"],
+    [
+        "住院押金要交三万",
+        "手术费还差两万块",
+        "存款超过两万",
+        "我家三口人",
+        "已经三天没吃饭了",
+        "我得了癌症花了三万",
+        "入院花了两万块",
+    ],
 )
 def test_spending_and_counts_are_not_income(text: str) -> None:
     assert values(text, "monthly_income") == []
