@@ -15,7 +15,6 @@ from backend.console.deps import FormSessionDep, SessionDep, StateDep, admin_sta
 from backend.console.security import ConsoleSession
 from backend.console.state import ConsoleState
 from backend.console.web import ConsoleRoute, page_context, render
-from backend.programs import program_name
 from backend.schemas import ImportResult
 
 router = APIRouter(route_class=ConsoleRoute)
@@ -60,7 +59,6 @@ def _page(
         missing=missing,
         villages=villages,
         result=result,
-        program_name=program_name,
     )
     return render(request, "checkins.html", context, status_code)
 
@@ -98,21 +96,10 @@ def missing_csv(state: StateDep, session: SessionDep, quarter: Quarter = "") -> 
         missing = state.backend.missing_checkins(quarter, region_of(session.staff), limit=100000)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        ["季度", "乡镇街道", "村社区", "姓名", "身份证号（脱敏）", "手机号（脱敏）", "项目"]
-    )
+    writer.writerow(["季度", "乡镇街道", "村社区", "姓名", "身份证号（脱敏）", "手机号（脱敏）"])
     for row in missing.items:
-        programs = "、".join(program_name(p) for p in row.programs)
         writer.writerow(
-            [
-                quarter,
-                row.township,
-                row.village,
-                row.name,
-                row.id_masked,
-                row.phone_masked,
-                programs,
-            ]
+            [quarter, row.township, row.village, row.name, row.id_masked, row.phone_masked]
         )
     body = "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
     return Response(

@@ -111,7 +111,7 @@ def _roster(backend: Backend) -> None:
         program = "特困" if i % 5 == 0 else "低保"
         person_id = valid_id(f"430902194{i % 10}0202{i:03d}")
         rows.append(
-            f"{NAMES[i % 12]}{'甲乙丙'[i % 3]},{person_id},1380737{i:04d},{program},{township},{village}"
+            f"{NAMES[i % 12]}{'甲乙'[i // 12]},{person_id},1380737{i:04d},{program},{township},{village}"
         )
     backend.import_recipients(("\n".join(rows) + "\n").encode(), "roster.csv")
     for i in range(0, 24, 3):

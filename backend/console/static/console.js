@@ -13,6 +13,7 @@
   list.querySelectorAll("[data-case]").forEach(function (row) { known[row.dataset.case] = true; });
 
   function refresh() {
+    if (document.hidden) { window.setTimeout(refresh, POLL_MS); return; } // tab in background
     fetch(list.dataset.poll, {
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
