@@ -22,7 +22,9 @@ class EntityExtractor:
 
     def __init__(self, lexicon: Lexicon, region_id: str | None = None) -> None:
         self.region_id = region_id
-        self._programs = PhraseMatcher(lexicon.programs, fuzzy_min=2)
+        self._programs = PhraseMatcher(
+            lexicon.programs, fuzzy_min=3, also_fuzzy=lexicon.short_fuzzy
+        )
         self._illnesses = PhraseMatcher(((word, word) for word in lexicon.illnesses), fuzzy_min=3)
 
     def extract(self, normalized: Normalized) -> list[Entity]:

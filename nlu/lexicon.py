@@ -20,6 +20,7 @@ class Lexicon:
     illnesses: tuple[str, ...]
     disability: tuple[str, ...]
     dialect: tuple[tuple[str, str], ...]  # (dialect word, standard word)
+    short_fuzzy: tuple[str, ...] = ()  # two-character program names matched by pinyin too
 
     def words(self) -> list[str]:
         """Every word for the tokenizer's dictionary."""
@@ -63,6 +64,7 @@ def load_lexicon() -> Lexicon:
         illnesses=tuple(load_yaml(LEXICON_DIR / "illnesses.yml") or ()),
         disability=tuple(load_yaml(LEXICON_DIR / "disability.yml") or ()),
         dialect=tuple((str(k), str(v)) for k, v in dialect.items()),
+        short_fuzzy=tuple((load_yaml(LEXICON_DIR / "fuzzy.yml") or {}).get("short_fuzzy", ())),
     )
 
 

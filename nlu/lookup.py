@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from nlu.pinyin import char_key, word_key
 
+_NUMERALS = set("一二两三四五六七八九十几0123456789")
+_CLASSIFIERS = set("包个块只条张本瓶袋斤件箱盒桶碗杯次回趟")
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -23,7 +26,14 @@ class PhraseMatcher:
     least one character with it, for phrases of ``fuzzy_min`` characters or more.
     """
 
-    def __init__(self, phrases: Iterable[tuple[str, str]], fuzzy_min: int = 2) -> None:
+    def __init__(
+        self,
+        phrases: Iterable[tuple[str, str]],
+        fuzzy_min: int = 2,
+        also_fuzzy: Iterable[str] = (),
+    ) -> None:
+        """``also_fuzzy``: shorter phrases than ``fuzzy_min`` that may match by pinyin."""
+        extra = set(also_fuzzy)
         self._exact: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for phrase, value in phrases:
@@ -31,7 +41,7 @@ class PhraseMatcher:
                 continue
             self._exact.setdefault(phrase, value)
             key = word_key(phrase)
-            if key is not None and len(phrase) >= fuzzy_min:
+            if key is not None and (len(phrase) >= fuzzy_min or phrase in extra):
                 self._fuzzy.setdefault(key, []).append((phrase, value))
         # first character → the lengths of the phrases starting with it, longest first
         self._lengths: dict[str, list[int]] = {}
@@ -76,8 +86,10 @@ class PhraseMatcher:
                 window = tuple(keys[position:end])
                 if "" in window:
                     continue
+                typed = text[position:end]
+                if length == 2 and typed[0] in _NUMERALS and typed[1] in _CLASSIFIERS:
+                    continue  # "五包烟" is five packs, not 五保
                 for phrase, value in self._fuzzy.get(window, ()):
-                    typed = text[position:end]
                     if any(a == b for a, b in zip(typed, phrase, strict=True)):
                         hits.append(Hit(value, position, end, True))
                         matched = length

@@ -34,6 +34,8 @@ def test_offsets_point_into_the_typed_text() -> None:
         ("低保條件", "dibao"),  # traditional
         ("我吃五保的", "tekun"),
         ("五宝户怎么办", "tekun"),
+        ("特昆人员", "tekun"),
+        ("我是五包户", "tekun"),
         ("我是低保边缘户", "dibao_edge"),
         ("临时久助", "temporary"),
         ("大病救助", "medical"),
@@ -48,7 +50,9 @@ def test_program(text: str, program: str) -> None:
     assert values(text, "program") == [program]
 
 
-@pytest.mark.parametrize("text", ["地方政府", "保安", "今天天气不错", "低头走路保重"])
+@pytest.mark.parametrize(
+    "text", ["地方政府", "保安", "今天天气不错", "低头走路保重", "在地边干活", "买了五包烟"]
+)
 def test_no_program_in_unrelated_text(text: str) -> None:
     assert values(text, "program") == []
 
