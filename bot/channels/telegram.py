@@ -145,6 +145,7 @@ class TelegramChannel:
 
         Call before the outbox dispatcher starts (it keeps sinks registered first)."""
         self.runtime.notifier.register_pusher(CHANNEL, self.push)
+        self.runtime.backend.sinks.setdefault("resident", self.runtime.notifier)
         if self.settings.telegram_staff_chat_id:
             self.runtime.backend.register_sink("staff", self.staff.post)
         else:

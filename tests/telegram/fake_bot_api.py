@@ -35,6 +35,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int  # the HTTP status we answered
+    at: float  # time.monotonic() when it was answered
 
 
 class FakeBotAPI:
@@ -133,7 +134,7 @@ class FakeBotAPI:
         params = await _params(request)
         status, body = await self._answer(method, params)
         with self._lock:
-            self.calls.append(Call(method, params, status))
+            self.calls.append(Call(method, params, status, time.monotonic()))
             if status == 200:
                 self._ok_counts[method] = self._ok_counts.get(method, 0) + 1
         return JSONResponse(body, status_code=status)

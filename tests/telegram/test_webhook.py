@@ -1,0 +1,93 @@
+"""Webhook mode: ``POST /webhooks/telegram`` inside the FastAPI app, and ``--webhook URL``."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.app import create_app
+from bot.cli import main
+from bot.runtime import Runtime
+from bot.settings import Settings
+from tests.telegram.conftest import WEBHOOK_SECRET
+from tests.telegram.fake_bot_api import FakeBotAPI, message_update
+
+RESIDENT = 700003
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def test_the_secret_is_required_and_a_valid_update_is_answered(
+    tg_settings: Settings, bot_api: FakeBotAPI
+) -> None:
+    update = message_update(RESIDENT, "/start")
+    with TestClient(create_app(runtime=Runtime(tg_settings))) as client:
+        assert bot_api.sent("getMe"), "the bot is initialised with the app"
+        assert client.post("/webhooks/telegram", json=update).status_code == 403
+        wrong = client.post("/webhooks/telegram", json=update, headers={HEADER: "guess"})
+        assert wrong.status_code == 403
+        assert bot_api.sent("sendMessage") == []  # refused requests reach nobody
+
+        good = client.post("/webhooks/telegram", json=update, headers={HEADER: WEBHOOK_SECRET})
+        assert good.status_code == 200
+        menu = bot_api.sent(chat_id=RESIDENT)
+        assert len(menu) == 1 and "inline_keyboard" in menu[0]["reply_markup"]
+
+        # Telegram retries an update it thinks we missed: the same update_id, once
+        again = client.post("/webhooks/telegram", json=update, headers={HEADER: WEBHOOK_SECRET})
+        assert again.status_code == 200
+        assert len(bot_api.sent(chat_id=RESIDENT)) == 1
+
+        bad = client.post(
+            "/webhooks/telegram", content=b"{not json", headers={HEADER: WEBHOOK_SECRET}
+        )
+        assert bad.status_code == 400
+
+    # after a restart the update is still known
+    with TestClient(create_app(runtime=Runtime(tg_settings))) as client:
+        again = client.post("/webhooks/telegram", json=update, headers={HEADER: WEBHOOK_SECRET})
+        assert again.status_code == 200
+        assert len(bot_api.sent(chat_id=RESIDENT)) == 1
+
+
+def test_without_a_configured_secret_every_request_is_refused(
+    tg_settings: Settings, bot_api: FakeBotAPI
+) -> None:
+    settings = tg_settings.model_copy(update={"telegram_webhook_secret": None})
+    with TestClient(create_app(runtime=Runtime(settings))) as client:
+        response = client.post(
+            "/webhooks/telegram", json=message_update(RESIDENT, "/start"), headers={HEADER: ""}
+        )
+        assert response.status_code == 403
+    assert bot_api.sent("sendMessage") == []
+
+
+def test_without_a_token_the_route_is_not_there(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/webhooks/telegram", json={"update_id": 1}, headers={HEADER: "x"})
+        assert response.status_code == 404
+
+
+def test_the_command_registers_the_webhook_with_the_secret(
+    tg_settings: Settings, bot_api: FakeBotAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {
+        "JIUZHU_TELEGRAM_TOKEN": tg_settings.telegram_token,
+        "JIUZHU_TELEGRAM_BASE_URL": tg_settings.telegram_base_url,
+        "JIUZHU_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "JIUZHU_DATABASE_URL": tg_settings.database_url,
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    url = "https://jiuzhu.example.org/webhooks/telegram"
+    assert main(["telegram", "--webhook", url]) == 0
+    registered = bot_api.sent("setWebhook")
+    assert registered == [
+        {
+            "url": url,
+            "secret_token": WEBHOOK_SECRET,
+            "allowed_updates": ["message", "callback_query"],
+        }
+    ]
+    monkeypatch.delenv("JIUZHU_TELEGRAM_WEBHOOK_SECRET")
+    assert main(["telegram", "--webhook", url]) == 2
+    assert len(bot_api.sent("setWebhook")) == 1
