@@ -129,12 +129,17 @@ def _collapse_space(
     out_c: list[str] = []
     out_s: list[int] = []
     out_e: list[int] = []
-    count = len(chars)
+    following_of: list[str] = [""] * len(chars)  # the next non-space character
+    following = ""
+    for index in range(len(chars) - 1, -1, -1):
+        following_of[index] = following
+        if not chars[index].isspace():
+            following = chars[index]
     for index, char in enumerate(chars):
         if char.isspace():
             if not out_c or out_c[-1] == " ":
                 continue
-            following = next((c for c in chars[index + 1 :] if not c.isspace()), "")
+            following = following_of[index]
             if not following:
                 continue
             if _is_cjk(out_c[-1]) and _is_cjk(following):
@@ -143,7 +148,6 @@ def _collapse_space(
         out_c.append(char)
         out_s.append(starts[index])
         out_e.append(ends[index])
-    del count
     return out_c, out_s, out_e
 
 
