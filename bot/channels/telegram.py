@@ -17,9 +17,10 @@ Replies become messages with inline keyboards; a reply that asks for a phone num
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -38,6 +39,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -67,6 +69,35 @@ _COMMAND = re.compile(r"^/(\w+)(@\w+)?(\s.*)?$", re.DOTALL)
 Context = ContextTypes.DEFAULT_TYPE
 
 
+class PerChatOrder(BaseUpdateProcessor):
+    """Updates of different chats run side by side; one chat's updates in order."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # chat → lock, users
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
 def build_application(settings: Settings, *, polling: bool = True) -> Application:  # type: ignore[type-arg]
     """A PTB application for ``settings`` (token, ``base_url`` when set, the limiter)."""
     if not settings.telegram_token:
@@ -75,7 +106,7 @@ def build_application(settings: Settings, *, polling: bool = True) -> Applicatio
         ApplicationBuilder()
         .token(settings.telegram_token)
         .rate_limiter(SendLimiter())
-        .concurrent_updates(16)
+        .concurrent_updates(PerChatOrder(16))
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
@@ -131,7 +162,8 @@ class TelegramChannel:
     # -- wiring --------------------------------------------------------------------------
     def _add_handlers(self) -> None:
         app = self.application
-        private = filters.ChatType.PRIVATE
+        # New messages only: an edited message is not a new answer.
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         app.add_handler(TypeHandler(Update, self._once), group=-1)
         app.add_handler(CommandHandler(list(ENGINE_COMMANDS), self._command, filters=private))
         app.add_handler(MessageHandler(private & filters.CONTACT, self._contact))

@@ -143,3 +143,29 @@ async def test_staff_group_messages_from_residents_are_not_answered(
         await app.process_update(Update.de_json(group_message, app.bot))
     assert bot_api.sent("sendMessage") == []
     await runtime.aclose()
+
+
+async def test_one_chats_updates_run_in_order_other_chats_alongside(
+    tg_settings: Settings,
+) -> None:
+    from telegram import Update
+
+    from bot.channels.telegram import PerChatOrder, build_application
+
+    assert isinstance(build_application(tg_settings).update_processor, PerChatOrder)
+    order = PerChatOrder(8)
+    done: list[str] = []
+
+    async def work(name: str, delay: float) -> None:
+        await anyio.sleep(delay)
+        done.append(name)
+
+    def update(user_id: int) -> Update:
+        return Update.de_json(message_update(user_id, "你好"), None)  # type: ignore[return-value]
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(order.process_update, update(1), work("first of 1", 0.3))
+        await anyio.sleep(0.01)
+        tasks.start_soon(order.process_update, update(1), work("second of 1", 0.0))
+        tasks.start_soon(order.process_update, update(2), work("only of 2", 0.1))
+    assert done == ["only of 2", "first of 1", "second of 1"]
