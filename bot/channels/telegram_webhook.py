@@ -75,14 +75,24 @@ def build_router(runtime: Runtime) -> APIRouter:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse(status_code=413, content={"detail": "too large"})
-        try:
-            data = json.loads(body)
-            update = Update.de_json(data, channel.application.bot)
-        except (ValueError, TypeError, KeyError):
-            return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
+        update = _update(body, channel)
         if update is None:
             return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
         await channel.application.process_update(update)
         return {"ok": True}
 
     return router
+
+
+def _update(body: bytes, channel: TelegramChannel) -> Update | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return None
+    try:
+        return Update.de_json(data, channel.application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
