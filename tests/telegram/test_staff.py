@@ -104,6 +104,13 @@ async def test_a_bound_staff_member_accepts_and_an_unbound_user_is_refused(
     assert any(case_no in m["text"] for m in bot_api.messages_to(RESIDENT))
     assert len([m for m in bot_api.messages_to(STAFF_CHAT) if case_no in m["text"]]) == 2
 
+    # a staff reply from the console reaches the resident's chat too, once
+    backend.message_resident(case_no, "您好，我是民政办小李，明天上午给您回电话。", "李娟")
+    await deliver(channel)
+    await deliver(channel)
+    replies = [m for m in bot_api.messages_to(RESIDENT) if "明天上午" in m["text"]]
+    assert len(replies) == 1
+
     # pressing 受理 again cannot move it twice
     await feed(channel, callback_update(CLERK, accept, message))
     assert "不能受理" in alerts(bot_api)[-1]
