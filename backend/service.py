@@ -177,6 +177,12 @@ class Backend:
         """Record an extension of the decision deadline (低保: 45 working days)."""
         return self.cases.extend(case_no, note, actor)
 
+    def add_note(self, case_no: str, note: str, *, staff_text: str, **details: Any) -> None:
+        """Add what a resident told after the case was opened (see ``backend.notes``)."""
+        from backend.notes import add_note
+
+        add_note(self, case_no, note, staff_text=staff_text, **details)
+
     def message_resident(self, case_no: str, text: str, actor: str) -> str:
         """Queue a staff message to the resident's chat (sink ``resident``); returns its key."""
         return self.cases.message_resident(case_no, text, actor)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from backend.notes import add_note
 from bot.messages import BotReply
 from bot.privacy import mask_text
 from flows import identity
@@ -112,8 +111,7 @@ class UrgentFlow(Form):
         try:
             await call(
                 ctx,
-                add_note,
-                ctx.runtime.backend,
+                ctx.runtime.backend.add_note,
                 values["case_no"],
                 note,
                 staff_text=ctx.texts("urgent.staff_note", case_no=values["case_no"], note=note),

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from backend import models  # noqa: F401  (tables registered on the metadata)
+# Every module that defines tables, so the metadata the migrations compare with is whole.
+from backend import followup, models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 config = context.config

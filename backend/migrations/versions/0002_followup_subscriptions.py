@@ -15,7 +15,6 @@ from alembic import op
 # Importing the model registers its table on SQLModel.metadata wherever migrations run,
 # so comparing the migrated schema with the metadata sees it. The columns below are
 # spelled out all the same: a migration must not change when the model does later.
-from backend import followup  # noqa: F401
 
 revision = "0002"
 down_revision = "0001"
