@@ -52,4 +52,6 @@ def load_model(directory: Path | str | None = None) -> IntentModel:
 def load_interpreter(settings: Settings) -> NluInterpreter:
     """The interpreter for the settings' model (or the shipped one) and region."""
     model = load_model(settings.nlu_model)
-    return NluInterpreter(model, Pipeline(settings.region))
+    interpreter = NluInterpreter(model, Pipeline(settings.region))
+    interpreter.parse("你好，我想問問低保")  # warm the lazy parts before the first user
+    return interpreter
