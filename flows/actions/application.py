@@ -28,7 +28,7 @@ from flows.texts import texts
 class ValidateApplicationForm(FlowFormValidation):
     form = "application_form"
 
-    def flow_slots(self) -> dict[str, Slot]:
+    def build_slots(self) -> dict[str, Slot]:
         return {slot.name: slot for slot in ApplyFlow(self.runtime.settings.region).slots}
 
     def special(self, tracker: Tracker, values: dict[str, Any]) -> None:

@@ -84,7 +84,7 @@ async def bind(
 class ValidateCheckinForm(FlowFormValidation):
     form = "checkin_form"
 
-    def flow_slots(self) -> dict[str, Slot]:
+    def build_slots(self) -> dict[str, Slot]:
         return flow_slots()
 
     async def known(self, tracker: Tracker) -> dict[str, Any]:

@@ -126,8 +126,10 @@ def turn_context(
     message = UserMessage(
         channel, tracker.sender_id, readable, metadata if isinstance(metadata, dict) else {}
     )
-    extra = rasa_entities(tracker) if text is None else ()
-    result = parse(runtime, readable, intent or latest_intent(tracker), extra)
+    if text is None:  # this turn's message: Rasa's intent and entities count
+        result = parse(runtime, readable, intent or latest_intent(tracker), rasa_entities(tracker))
+    else:  # a slot's value, perhaps from an earlier turn: read on its own
+        result = parse(runtime, readable, intent)
     return TurnContext(session, message, readable.strip(), result, runtime, payload)
 
 

@@ -33,13 +33,19 @@ class FlowFormValidation(FormValidationAction):
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._slots: dict[str, Slot] | None = None
 
     def name(self) -> str:
         return f"validate_{self.form}"
 
-    # -- what a form provides -----------------------------------------------------
     def flow_slots(self) -> dict[str, Slot]:
         """Rasa slot name → the flow's ``Slot``, in the order the flow asks them."""
+        if self._slots is None:
+            self._slots = self.build_slots()
+        return self._slots
+
+    # -- what a form provides -----------------------------------------------------
+    def build_slots(self) -> dict[str, Slot]:
         raise NotImplementedError
 
     async def known(self, tracker: Tracker) -> dict[str, Any]:
@@ -114,7 +120,7 @@ class FlowFormValidation(FormValidationAction):
 
     def __getattr__(self, attribute: str) -> Validator:
         # rasa-sdk looks up ``validate_<slot>`` by name for every slot set this turn.
-        if attribute.startswith("_") or "runtime" not in self.__dict__:
+        if attribute.startswith("_") or "_slots" not in self.__dict__:
             raise AttributeError(attribute)
         name = attribute.removeprefix("validate_")
         if attribute.startswith("validate_") and name in self.flow_slots():

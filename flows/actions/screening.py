@@ -54,7 +54,7 @@ class ValidateScreeningForm(FlowFormValidation):
 
     form = "screening_form"
 
-    def flow_slots(self) -> dict[str, Slot]:
+    def build_slots(self) -> dict[str, Slot]:
         return dict(FLOW_SLOTS)
 
     def special(self, tracker: Tracker, values: dict[str, Any]) -> None:

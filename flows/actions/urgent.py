@@ -28,7 +28,7 @@ RASA_NAMES = {"place": "urgent_place", "what": "urgent_what", "phone": "phone"}
 class ValidateUrgentForm(FlowFormValidation):
     form = "urgent_form"
 
-    def flow_slots(self) -> dict[str, Slot]:
+    def build_slots(self) -> dict[str, Slot]:
         return {RASA_NAMES[slot.name]: slot for slot in UrgentFlow.slots}
 
 
