@@ -3,8 +3,10 @@
 Telegram sends each update with the header ``X-Telegram-Bot-Api-Secret-Token`` set to
 the secret given to setWebhook (``jiuzhu telegram --webhook URL``); a request without
 the right secret is refused with 403, so nobody else can speak for Telegram. Without
-``JIUZHU_TELEGRAM_TOKEN`` the route answers 404. With a token, the app's lifespan
-initialises the bot, and (with a webhook secret) runs the check-in reminders.
+``JIUZHU_TELEGRAM_TOKEN`` the route answers 404; with a token but no webhook secret
+(polling mode, run by ``jiuzhu telegram``) it refuses everything and this process does
+not talk to Telegram. In webhook mode the app's lifespan initialises the bot, sends
+the staff-group posts and resident notifications, and runs the check-in reminders.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from telegram import Update
+from telegram.error import TelegramError
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
@@ -35,11 +38,23 @@ MAX_BODY_BYTES = 1024 * 1024
 def build_router(runtime: Runtime) -> APIRouter:
     settings = runtime.settings
     channel: TelegramChannel | None = None
-    if settings.telegram_token:
+    if settings.telegram_token and settings.telegram_webhook_secret:
+        # Webhook mode. (With a token alone the bot runs by polling in `jiuzhu telegram`,
+        # and this process leaves Telegram alone.)
         from bot.channels.telegram import TelegramChannel, build_application
 
         channel = TelegramChannel(runtime, build_application(settings, polling=False))
         channel.connect()  # before the app's dispatcher delivers anything
+
+    async def ready() -> bool:
+        """Initialise the bot (getMe) once; Telegram being away must not stop the server."""
+        assert channel is not None
+        try:
+            await channel.application.initialize()  # returns at once when it already is
+        except TelegramError as exc:
+            log.error("Telegram bot could not be initialised: %s", exc)
+            return False
+        return True
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -48,29 +63,27 @@ def build_router(runtime: Runtime) -> APIRouter:
             return
         from bot.reminders import TelegramReminders
 
-        app = channel.application
-        await app.initialize()
+        await ready()
         stop = anyio.Event()
         try:
             async with anyio.create_task_group() as tasks:
-                if settings.telegram_webhook_secret:
-                    tasks.start_soon(TelegramReminders(runtime, app.bot).run, stop)
+                tasks.start_soon(TelegramReminders(runtime, channel.application.bot).run, stop)
                 try:
                     yield
                 finally:
                     stop.set()
         finally:
-            await app.shutdown()
+            await channel.application.shutdown()  # a no-op when it never started
 
     router = APIRouter(tags=["渠道 channels"], lifespan=lifespan)
 
     @router.post(PATH, summary="Telegram webhook (X-Telegram-Bot-Api-Secret-Token required)")
     async def webhook(request: Request) -> Any:
-        if channel is None:
+        if not settings.telegram_token:
             return JSONResponse(status_code=404, content={"detail": "telegram is not configured"})
         secret = settings.telegram_webhook_secret or ""
         given = request.headers.get(SECRET_HEADER, "")
-        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        if channel is None or not hmac.compare_digest(given.encode(), secret.encode()):
             return JSONResponse(status_code=403, content={"detail": "forbidden"})
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
@@ -78,6 +91,8 @@ def build_router(runtime: Runtime) -> APIRouter:
         update = _update(body, channel)
         if update is None:
             return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
+        if not await ready():  # Telegram sends the update again later
+            return JSONResponse(status_code=503, content={"detail": "telegram unavailable"})
         await channel.application.process_update(update)
         return {"ok": True}
 

@@ -57,7 +57,7 @@ def test_without_a_configured_secret_every_request_is_refused(
             "/webhooks/telegram", json=message_update(RESIDENT, "/start"), headers={HEADER: ""}
         )
         assert response.status_code == 403
-    assert bot_api.sent("sendMessage") == []
+    assert bot_api.calls == []  # polling mode: the server leaves Telegram to `jiuzhu telegram`
 
 
 def test_without_a_token_the_route_is_not_there(settings: Settings) -> None:
@@ -90,3 +90,22 @@ def test_the_command_registers_the_webhook_with_the_secret(
     monkeypatch.delenv("JIUZHU_TELEGRAM_WEBHOOK_SECRET")
     assert main(["telegram", "--webhook", url]) == 2
     assert len(bot_api.sent("setWebhook")) == 1
+
+
+def test_the_server_starts_while_telegram_is_away(tg_settings: Settings) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings = tg_settings.model_copy(
+        update={"telegram_base_url": f"http://127.0.0.1:{closed}/bot"}
+    )
+    with TestClient(create_app(runtime=Runtime(settings))) as client:
+        assert client.get("/webhooks/rest/").status_code == 200
+        response = client.post(
+            "/webhooks/telegram",
+            json=message_update(RESIDENT, "/start"),
+            headers={HEADER: WEBHOOK_SECRET},
+        )
+        assert response.status_code == 503  # Telegram will deliver it again later
