@@ -47,7 +47,7 @@ def hbars(
     ends at ``maximum`` (e.g. 100 for percentages) or at the largest value."""
     if not bars:
         return _svg(30, title, ['<text x="0" y="20" class="muted">暂无数据</text>'])
-    area = WIDTH - label_width - 56
+    area = WIDTH - label_width - 96  # room for the value after the bar or the marker
     top = maximum or max([b.value for b in bars] + [b.limit or 0 for b in bars] + [1])
     body: list[str] = []
     for i, bar in enumerate(bars):
@@ -78,7 +78,7 @@ def stacked_columns(labels: list[str], series: dict[str, list[int]], title: str)
     plot = height - bottom - head
     totals = [sum(values[i] for values in series.values()) for i in range(len(labels))]
     top = max([*totals, 1])
-    step = (WIDTH - left) / max(len(labels), 1)
+    step = (WIDTH - left - 12) / max(len(labels), 1)  # 12: room for the last label
     every = max(1, math.ceil(44 / step))  # label every n-th column so that labels never overlap
     body = [
         f'<line x1="{left}" x2="{WIDTH}" y1="{height - bottom}" y2="{height - bottom}" stroke="#d0d7de"/>',

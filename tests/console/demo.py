@@ -59,7 +59,7 @@ def seed_demo(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> str:
             township, village = PLACES[serial % len(PLACES)]
             name = NAMES[serial % len(NAMES)]
             if serial % 5 == 0:
-                backend.create_case(
+                other = backend.create_case(
                     ["feedback", "handoff", "discovery_report"][serial % 3],
                     applicant={"name": name},
                     township=township,
@@ -67,6 +67,9 @@ def seed_demo(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> str:
                     channel=CHANNELS[serial % 4],
                     summary="希望工作人员联系",
                 )
+                if week >= 2 and other.case is not None:  # older ones are dealt with
+                    clock.now += timedelta(days=2)
+                    backend.transition(other.case.case_no, "closed", "已电话回复", "staff:1 演示")
                 continue
             made = backend.create_case(
                 "application",
@@ -82,12 +85,28 @@ def seed_demo(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> str:
                 summary="家庭人均收入低于当地低保标准",
             )
             assert made.case is not None
-            for to, days in PATHS[serial % len(PATHS)]:
+            # Older applications have been decided; recent ones are at every stage.
+            path = PATHS[serial % 2] if week >= 5 else PATHS[2 + serial % (len(PATHS) - 2)]
+            for to, days in path:
                 clock.now += timedelta(days=days)
                 if clock.now > start:
                     break
                 note = "经审核不符合条件：家庭存款超过规定" if to == "rejected" else ""
                 backend.transition(made.case.case_no, to, note, "staff:1 演示")
+    for days_ago, (name, (township, village)) in enumerate(zip(NAMES[8:], PLACES, strict=False)):
+        clock.now = utcnow() - timedelta(days=days_ago, hours=2)
+        backend.create_case(
+            "application",
+            programs=["dibao"],
+            applicant={
+                "name": name,
+                "id_number": valid_id(f"43090220010101{days_ago:03d}"),
+            },
+            township=township,
+            village=village,
+            channel=CHANNELS[days_ago],
+            summary="新提交的低保申请",
+        )
     clock.now = utcnow()
     urgent = backend.create_case(
         "urgent",

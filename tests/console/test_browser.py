@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -150,6 +151,22 @@ def test_a_rest_channel_request_appears_live_and_is_accepted(
     detail = served.backend.case_detail(case_no)
     assert detail.status == "accepted"
     assert detail.events[-1].actor.endswith("周社工")
+
+    # A message to the resident reaches the chat the case came from.
+    browser.find_element(*_by("#text")).send_keys("请明天上午带户口本到街道民政办")
+    browser.find_element(*_by("#message button[type=submit]")).click()
+    _wait(browser).until(lambda d: "消息已进入发送队列" in d.find_element(*_by(".flash")).text)
+    seen: list[str] = []
+    with httpx.Client(base_url=served.url, timeout=30) as client:
+        for _ in range(40):
+            answer = client.post(
+                "/webhooks/rest/webhook", json={"sender": "browser-resident", "message": "谢谢"}
+            )
+            seen += [r["text"] for r in answer.json()]
+            if any("请明天上午带户口本到街道民政办" in text for text in seen):
+                break
+            time.sleep(0.5)
+    assert any("请明天上午带户口本到街道民政办" in text for text in seen), seen
     assert csp_violations(browser) == []
 
 
@@ -196,7 +213,7 @@ def test_every_page_fits_a_360_px_phone(
     sign_in(browser, served.url, ADMIN_TOKEN)
     for name in ("checkins", "stats", "requests"):
         browser.get(f"{served.url}/console/{name}")
-        shoot(browser, f"{name}-desktop")
+        shoot(browser, f"{name}-desktop", max_height=1100 if name == "requests" else 1500)
     assert len(browser.find_elements(*_by(".case.overdue"))) > 0
 
     phone(browser)
