@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from backend.schemas import RecipientPublic
-from flows.actions.context import JiuzhuAction, turn_context, utter
+from flows.actions.context import JiuzhuAction, slot_int, turn_context, utter
 from flows.actions.forms import FlowFormValidation
 from flows.base import TurnContext
 from flows.checkin import (
@@ -54,7 +54,7 @@ async def bind(
     ctx: TurnContext, tracker: Tracker, values: dict[str, Any], dispatcher: CollectingDispatcher
 ) -> tuple[RecipientPublic | None, list[dict[str, Any]]]:
     """Bind the chat account to the roster entry, as the flow does; the slot events."""
-    failures = int(tracker.get_slot(FAILURES) or 0)
+    failures = slot_int(tracker, FAILURES) or 0
     cleared = [SlotSet("id_number", None), SlotSet("phone", None)]
     if failures >= MAX_BIND_FAILURES:
         utter(dispatcher, [ctx.say("checkin.bind_locked", buttons=_help_buttons(ctx))])

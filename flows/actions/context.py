@@ -10,6 +10,7 @@ keeps the conversation, the actions hand back ``SlotSet`` events.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -171,14 +172,15 @@ def slot_number(tracker: Tracker, name: str) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def slot_int(tracker: Tracker, name: str) -> int | None:
     value = slot_number(tracker, name)
-    return None if value is None else int(value)
+    return None if value is None or abs(value) > 2**31 else int(value)
 
 
 def slot_text(tracker: Tracker, name: str) -> str | None:
@@ -187,3 +189,10 @@ def slot_text(tracker: Tracker, name: str) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def slot_strings(tracker: Tracker, name: str) -> list[str]:
+    """A list slot of strings; anything else in it is dropped."""
+    value = tracker.get_slot(name)
+    items = value if isinstance(value, list) else []
+    return [item for item in items if isinstance(item, str)]

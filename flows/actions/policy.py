@@ -16,9 +16,9 @@ from policies.catalog import load_catalog
 
 def program_id(value: Any) -> str | None:
     """A program slot as an id: ``dibao``, or a name or synonym Rasa kept as typed (低保)."""
-    if value is None:
+    if not isinstance(value, str):
         return None
-    text = str(value).strip()
+    text = value.strip()
     programs = load_catalog().programs
     if text in programs:
         return text
@@ -36,9 +36,9 @@ class ActionPolicyAnswer(JiuzhuAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         # The aspect: the slot, else the question's intent (ask_materials → materials).
-        aspect = tracker.get_slot("aspect") or ASPECTS.get(latest_intent(tracker) or "", "what")
-        if aspect not in INTENT_OF:
-            aspect = "what"
+        aspect = tracker.get_slot("aspect")
+        if not isinstance(aspect, str) or aspect not in INTENT_OF:
+            aspect = ASPECTS.get(latest_intent(tracker) or "", "what")
         program = program_id(tracker.get_slot("program"))
         ctx = turn_context(
             self.runtime,

@@ -7,6 +7,7 @@ Without a case number the sender's own cases are shown, as in the chat.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,10 +16,23 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from flows.actions.answers import question, read
-from flows.actions.context import JiuzhuAction, turn_context, utter
+from flows.actions.context import JiuzhuAction, slot_strings, turn_context, utter
 from flows.status import _FAILURES, StatusFlow
 
 SLOTS = {slot.name: slot for slot in StatusFlow.slots}
+
+
+def failures(tracker: Tracker) -> list[str]:
+    """The times of failed look-ups kept in ``status_failures`` (others dropped)."""
+    kept: list[str] = []
+    for at in slot_strings(tracker, "status_failures"):
+        try:
+            moment = dt.datetime.fromisoformat(at)
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            kept.append(at)
+    return kept
 
 
 class ActionApplicationStatus(JiuzhuAction):
@@ -28,8 +42,7 @@ class ActionApplicationStatus(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        failures = tracker.get_slot("status_failures") or []
-        ctx = turn_context(self.runtime, tracker, slots={_FAILURES: list(failures)})
+        ctx = turn_context(self.runtime, tracker, slots={_FAILURES: failures(tracker)})
         flow = StatusFlow()
         values: dict[str, Any] = {}
         events: list[dict[str, Any]] = []

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from flows.actions.context import JiuzhuAction, turn_context, utter
+from flows.actions.context import JiuzhuAction, slot_strings, slot_text, turn_context, utter
 from flows.actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.identity import SKIP
@@ -39,7 +39,7 @@ class ActionUrgentHelp(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        case_no = tracker.get_slot("urgent_case")
+        case_no = slot_text(tracker, "urgent_case")
         if not case_no:
             return await self.open(dispatcher, tracker)
         return await self.add_note(dispatcher, tracker, str(case_no))
@@ -67,7 +67,9 @@ class ActionUrgentHelp(JiuzhuAction):
         for name in ("place", "what", "phone"):
             values.setdefault(name, SKIP)
         values["case_no"] = case_no
-        values["from_opener"] = list(tracker.get_slot("urgent_opener") or [])
+        values["from_opener"] = [
+            n for n in slot_strings(tracker, "urgent_opener") if n in RASA_NAMES
+        ]
         ctx = turn_context(self.runtime, tracker)
         utter(dispatcher, await UrgentFlow().submit(ctx, values))
         done = ["urgent_case", "urgent_opener", "urgent_place", "urgent_what"]

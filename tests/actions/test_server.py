@@ -549,3 +549,23 @@ def test_handoff_keeps_the_conversation_for_staff(server: ActionServer, api: Tes
     assert ID_NUMBER not in case["summary"]  # masked, as in the chat
     again = server.run("action_handoff", sender=sender, text="转人工", intent="human_handoff")
     assert texts_of(again)[0].startswith("您已经在等工作人员回复了")
+
+
+# -- robustness -----------------------------------------------------------------------
+ODD_VALUES: list[Any] = [{"x": 1}, "💥", -1, [None], True, 1e30, ["a", 3]]
+
+
+@pytest.mark.parametrize("odd", ODD_VALUES, ids=repr)
+@pytest.mark.parametrize("action", CONTRACT_ACTIONS)
+def test_odd_slot_values_never_crash_an_action(server: ActionServer, action: str, odd: Any) -> None:
+    slots = dict.fromkeys(server.domain["slots"], odd)
+    body = server.run(
+        action,
+        sender="odd",
+        slots=slots,
+        text="我家3口人",
+        intent="inform",
+        active_loop={"name": "application_form"},
+    )
+    assert isinstance(body["events"], list)
+    assert isinstance(body["responses"], list)
