@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from backend.console.state import ConsoleState
 from backend.console.web import PREFIX, ConsoleRoute, redirect
@@ -34,4 +34,9 @@ def build_router(runtime: Any, state: ConsoleState | None = None) -> APIRouter:
 
     for module in (auth, static, inbox, casepage, intake, checkins, stats):
         router.include_router(module.router)
+
+    @router.api_route("/{path:path}", methods=["GET", "POST"])
+    def not_found(path: str) -> Response:
+        raise HTTPException(404, "没有这个页面。")
+
     return router

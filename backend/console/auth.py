@@ -62,6 +62,9 @@ def login(
     if staff is None:
         state.limiter.failed(address)
         return _login_page(request, state, "访问令牌无效或已停用，请核对后重试。", 401)
+    previous = state.signer.unsign(request.cookies.get(SESSION_COOKIE))
+    if previous:
+        state.sessions.end(previous)  # a new session id at every sign-in
     session = state.sessions.create(staff)
     response = redirect(f"{PREFIX}/requests")
     response.set_cookie(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, HTTPException, Request, Response, status
 
 from backend.console.deps import FormSessionDep, SessionDep, StateDep, region_of
 from backend.console.intake_form import CheckedFacts, check, from_form
@@ -64,9 +64,22 @@ def _form_page(
     return render(request, "intake_form.html", context, status_code)
 
 
+NOT_A_PERSON = (
+    "环境变量管理员令牌不对应具体的工作人员，无法记为录入人。请用个人的工作人员令牌登录后再录入"
+    "（jiuzhu staff add 新建）。"
+)
+
+
+def _recorder(session: ConsoleSession) -> None:
+    """口述办 records who typed the account in: a named staff account, not the env token."""
+    if session.staff.id is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, NOT_A_PERSON)
+
+
 @router.get("/intake", summary="口述办：录入居民口述")
 def intake_page(request: Request, session: SessionDep) -> Response:
-    return render(request, "intake.html", page_context(session, "intake", account=""))
+    context = page_context(session, "intake", account="", not_a_person=session.staff.id is None)
+    return render(request, "intake.html", context)
 
 
 @router.post("/intake/extract", summary="口述办：提取要素")
@@ -76,6 +89,7 @@ def extract(
     session: FormSessionDep,
     account: Annotated[str, Form(max_length=MAX_ACCOUNT)] = "",
 ) -> Response:
+    _recorder(session)
     account = account.strip()
     if not account:
         session.flash("请先粘贴或输入居民的口述内容。", "error")
@@ -89,6 +103,7 @@ def extract(
 
 @router.post("/intake/submit", summary="口述办：确认并创建申请")
 async def submit(request: Request, state: StateDep, session: FormSessionDep) -> Response:
+    _recorder(session)
     form = await request.form()
     choices = _choices(state)
     checked = from_form(form, set(choices["programs"]), set(choices["conditions"]))

@@ -100,6 +100,14 @@ def admin(app: FastAPI) -> Iterator[SimpleNamespace]:
 
 
 @pytest.fixture
+def named_admin(app: FastAPI, backend: Backend) -> Iterator[SimpleNamespace]:
+    """An administrator with a personal account (the env token is not a person)."""
+    staff, token = backend.create_staff("孙管理", "admin")
+    with TestClient(app) as client:
+        yield SimpleNamespace(client=client, csrf=sign_in(client, token), staff=staff)
+
+
+@pytest.fixture
 def caseworker(app: FastAPI, backend: Backend) -> Iterator[SimpleNamespace]:
     staff, token = backend.create_staff("李经办", "caseworker", TOWNSHIP)
     with TestClient(app) as client:

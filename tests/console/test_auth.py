@@ -151,3 +151,21 @@ def test_error_pages_also_carry_the_policy(admin: SimpleNamespace) -> None:
     assert "没有找到案件" in missing.text
     assert "content-security-policy" in missing.headers
     assert admin.client.get("/console/static/../web.py").status_code == 404
+
+
+def test_unknown_console_paths_answer_a_chinese_404_with_the_policy(
+    admin: SimpleNamespace,
+) -> None:
+    response = admin.client.get("/console/no-such-page")
+    assert response.status_code == 404
+    assert "没有这个页面" in response.text
+    assert "content-security-policy" in response.headers
+
+
+def test_signing_in_again_replaces_the_session(app: FastAPI, admin: SimpleNamespace) -> None:
+    old = admin.client.cookies.get("jz_console")
+    sign_in(admin.client, ADMIN_TOKEN)
+    assert admin.client.cookies.get("jz_console") != old
+    with TestClient(app) as replay:
+        replay.cookies.set("jz_console", old, path="/console")
+        assert replay.get("/console/requests", follow_redirects=False).status_code == 303

@@ -45,9 +45,9 @@ def _value(html: str, name: str) -> str:
     return found.group(1)
 
 
-def test_extracted_facts_come_back_as_an_editable_form(admin: SimpleNamespace) -> None:
-    page = admin.client.post(
-        "/console/intake/extract", data={"csrf": admin.csrf, "account": ACCOUNT}
+def test_extracted_facts_come_back_as_an_editable_form(named_admin: SimpleNamespace) -> None:
+    page = named_admin.client.post(
+        "/console/intake/extract", data={"csrf": named_admin.csrf, "account": ACCOUNT}
     )
     assert page.status_code == 200
     html = page.text
@@ -62,10 +62,10 @@ def test_extracted_facts_come_back_as_an_editable_form(admin: SimpleNamespace) -
     assert 'name="consent_commitment"' in html
 
 
-def test_missing_required_fields_are_marked(admin: SimpleNamespace) -> None:
-    page = admin.client.post(
+def test_missing_required_fields_are_marked(named_admin: SimpleNamespace) -> None:
+    page = named_admin.client.post(
         "/console/intake/extract",
-        data={"csrf": admin.csrf, "account": "王大爷七十多岁了，一个人住，没有收入"},
+        data={"csrf": named_admin.csrf, "account": "王大爷七十多岁了，一个人住，没有收入"},
     )
     html = page.text
     assert "还缺" in html
@@ -102,10 +102,12 @@ def test_confirming_creates_the_application_recorded_by_the_staff_member(
 
 
 def test_no_application_without_the_read_out_consents(
-    admin: SimpleNamespace, backend: Backend
+    named_admin: SimpleNamespace, backend: Backend
 ) -> None:
     data = {k: v for k, v in COMPLETE.items() if k != "consent_authorisation"}
-    response = admin.client.post("/console/intake/submit", data={"csrf": admin.csrf, **data})
+    response = named_admin.client.post(
+        "/console/intake/submit", data={"csrf": named_admin.csrf, **data}
+    )
     assert response.status_code == 422
     assert "请宣读以下文本" in response.text
     assert _value(response.text, "name") == "王建国"  # what was typed is kept
@@ -113,11 +115,13 @@ def test_no_application_without_the_read_out_consents(
 
 
 def test_wrong_or_missing_values_are_shown_and_nothing_is_created(
-    admin: SimpleNamespace, backend: Backend
+    named_admin: SimpleNamespace, backend: Backend
 ) -> None:
     data = {**COMPLETE, "id_number": ID[:-1] + ("0" if ID[-1] != "0" else "1"), "phone": ""}
     data["monthly_income"] = "很多"
-    response = admin.client.post("/console/intake/submit", data={"csrf": admin.csrf, **data})
+    response = named_admin.client.post(
+        "/console/intake/submit", data={"csrf": named_admin.csrf, **data}
+    )
     assert response.status_code == 422
     html = response.text
     assert 'field-missing" data-field="phone"' in html
@@ -139,8 +143,21 @@ def test_caseworkers_record_only_for_their_township(
     assert _cases(backend) == 0
 
 
-def test_intake_forms_refuse_a_wrong_csrf_token(admin: SimpleNamespace, backend: Backend) -> None:
+def test_intake_forms_refuse_a_wrong_csrf_token(
+    named_admin: SimpleNamespace, backend: Backend
+) -> None:
     for path, data in (("extract", {"account": ACCOUNT}), ("submit", COMPLETE)):
-        response = admin.client.post(f"/console/intake/{path}", data={"csrf": "x", **data})
+        response = named_admin.client.post(f"/console/intake/{path}", data={"csrf": "x", **data})
         assert response.status_code == 403
+    assert _cases(backend) == 0
+
+
+def test_the_environment_admin_token_cannot_be_the_recorder(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    assert "不能记为录入人" in admin.client.get("/console/intake").text
+    for path, data in (("extract", {"account": ACCOUNT}), ("submit", COMPLETE)):
+        response = admin.client.post(f"/console/intake/{path}", data={"csrf": admin.csrf, **data})
+        assert response.status_code == 403
+        assert "无法记为录入人" in response.text
     assert _cases(backend) == 0
