@@ -9,14 +9,24 @@ classifier's own scores, so callers can still see what came closest.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import numpy as np
 
 from bot.settings import Settings
 from nlu.classifier import IntentModel
-from nlu.pipeline import Pipeline
+from nlu.pipeline import Analysis, Pipeline
 from nlu.types import ParseResult
 
 SHIPPED_MODEL = Path(__file__).parent / "model"
+# A message that only names something ("五保户", "1500", an ID) is as likely an answer
+# to a question (inform) as a request; this share of the probability goes to inform,
+# so such a message never looks certain enough to break into a form as a digression.
+BARE_INFORM_SHARE = 0.4
+_FILLER = re.compile(
+    r"[\s,.!?;:~\"'()<>\[\]，。！？；：、…]|就是|那个|这个|是|的|吧|呢|啊|呀|吗|嘛|咯|哦|哈|了"
+)
 FALLBACK_INTENT = "out_of_scope"
 RANKING_SIZE = 10
 
@@ -37,12 +47,27 @@ class NluInterpreter:
                 text, FALLBACK_INTENT, 1.0, entities, ((FALLBACK_INTENT, 1.0),), normalized
             )
         probabilities = self.model.probabilities(analysis.features)
+        if entities and "inform" in self.model.intents and _only_entities(analysis):
+            inform = np.zeros_like(probabilities)
+            inform[self.model.intents.index("inform")] = 1.0
+            probabilities = (1 - BARE_INFORM_SHARE) * probabilities + BARE_INFORM_SHARE * inform
         order = probabilities.argsort()[::-1][:RANKING_SIZE]
         ranking = tuple((self.model.intents[i], float(probabilities[i])) for i in order)
         intent, confidence = ranking[0]
         if confidence < self.model.threshold:
             intent = FALLBACK_INTENT
         return ParseResult(text, intent, confidence, entities, ranking, normalized)
+
+
+def _only_entities(analysis: Analysis) -> bool:
+    """True when nothing but entities (and particles, punctuation) was typed."""
+    text = analysis.normalized.original
+    covered = [False] * len(text)
+    for entity in analysis.entities:
+        for index in range(entity.start, entity.end):
+            covered[index] = True
+    rest = "".join(char for char, done in zip(text, covered, strict=True) if not done)
+    return not _FILLER.sub("", rest)
 
 
 def load_model(directory: Path | str | None = None) -> IntentModel:

@@ -58,3 +58,20 @@ def test_parse_is_thread_safe(interpreter: NluInterpreter) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(interpreter.parse, texts))
     assert got == expected
+
+
+@pytest.mark.parametrize("text", ["五保户", "低保。", "医疗救助？", "最低生活保障"])
+def test_a_bare_program_name_is_asked_about_but_not_certainly(
+    interpreter: NluInterpreter, text: str
+) -> None:
+    """At the start it is a question about the program; inside a form it may be the
+    answer, so it must not look certain enough (engine: ≥ 0.9) to interrupt a form."""
+    result = interpreter.parse(text)
+    assert result.intent == "ask_policy"
+    assert 0.45 <= result.confidence < 0.9
+    assert dict(result.ranking)["inform"] >= 0.4
+
+
+def test_a_question_about_a_program_stays_certain(interpreter: NluInterpreter) -> None:
+    result = interpreter.parse("五保户是什么")
+    assert result.intent == "ask_policy" and result.confidence >= 0.9
