@@ -8,6 +8,7 @@ import anyio
 import pytest
 
 from bot.settings import Settings
+from tests.backend.conftest import pg_database  # noqa: F401 - a fixture
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
 STAFF_CHAT = -1001234567890
@@ -25,9 +26,27 @@ def bot_api() -> Iterator[FakeBotAPI]:
 
 
 @pytest.fixture
-def tg_settings(tmp_path: Path, bot_api: FakeBotAPI) -> Settings:
+def db_url(tmp_path: Path) -> str:
+    """SQLite here; modules that touch the reminder and update tables also run on
+    PostgreSQL (they override this with ``both_databases``)."""
+    return f"sqlite:///{tmp_path / 'jiuzhu.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def both_databases(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'jiuzhu.db'}"
+    from tests.backend.conftest import _empty_postgres
+
+    url: str = request.getfixturevalue("pg_database")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def tg_settings(db_url: str, bot_api: FakeBotAPI) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'jiuzhu.db'}",
+        database_url=db_url,
         redis_url=None,
         telegram_token=TOKEN,
         telegram_base_url=bot_api.base_url,

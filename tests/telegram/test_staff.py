@@ -22,6 +22,11 @@ RESIDENT = 700002
 
 
 @pytest.fixture
+def db_url(both_databases: str) -> str:
+    return both_databases
+
+
+@pytest.fixture
 async def channel(tg_settings: Settings) -> AsyncIterator[TelegramChannel]:
     runtime = Runtime(tg_settings)
     channel = TelegramChannel(runtime)
