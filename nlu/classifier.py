@@ -1,7 +1,7 @@
 """The intent classifier: TF-IDF over word and character n-grams, a linear SVM, and a
 softmax over its scores with a temperature fitted on cross-validated scores (so the
 confidence is calibrated). Training is deterministic (fixed folds and seeds, sorted
-vocabulary). The model is saved as ``model.json`` + ``weights.npz`` and applied
+vocabulary). The model is saved as ``model.json`` + ``weights.joblib`` and applied
 without scikit-learn at run time (a sparse dot product: fast and thread-safe).
 """
 
@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import joblib
 import numpy as np
 
 FORMAT = "jiuzhu-intent-v1"
 DEFAULT_THRESHOLD = 0.3
+WEIGHTS_FILE = "weights.joblib"
 
 
 @dataclass
@@ -59,13 +61,16 @@ class IntentModel:
         (directory / "model.json").write_text(
             json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
-        with open(directory / "weights.npz", "wb") as handle:
-            np.savez_compressed(
-                handle,
-                idf=self.idf.astype(np.float16),
-                weights=self.weights.astype(np.float16),
-                bias=self.bias.astype(np.float32),
-            )
+        # joblib (a pinned dependency) rather than .npz: the packaging ships *.joblib.
+        joblib.dump(
+            {
+                "idf": self.idf.astype(np.float16),
+                "weights": self.weights.astype(np.float16),
+                "bias": self.bias.astype(np.float32),
+            },
+            directory / WEIGHTS_FILE,
+            compress=3,
+        )
 
     @classmethod
     def load(cls, directory: Path | str) -> IntentModel:
@@ -73,10 +78,10 @@ class IntentModel:
         meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise ValueError(f"{directory}: not a {FORMAT} model")
-        with np.load(directory / "weights.npz") as arrays:
-            idf = arrays["idf"].astype(np.float64)
-            weights = arrays["weights"].astype(np.float64)
-            bias = arrays["bias"].astype(np.float64)
+        arrays = joblib.load(directory / WEIGHTS_FILE)  # a trusted model directory
+        idf = np.asarray(arrays["idf"], dtype=np.float64)
+        weights = np.asarray(arrays["weights"], dtype=np.float64)
+        bias = np.asarray(arrays["bias"], dtype=np.float64)
         vocabulary = {feature: index for index, feature in enumerate(meta["vocabulary"])}
         return cls(
             tuple(meta["intents"]), vocabulary, idf, weights, bias,
