@@ -7,7 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from backend.console.deps import SessionDep, StateDep, region_of
-from backend.console.queries import OPEN, QueueFilter, region_places, townships, work_queue
+from backend.console.queries import (
+    OPEN,
+    QUEUE_LIMIT,
+    QueueFilter,
+    region_places,
+    townships,
+    work_queue,
+)
 from backend.console.security import ConsoleSession
 from backend.console.state import ConsoleState
 from backend.console.web import ConsoleRoute, page_context, render
@@ -32,7 +39,7 @@ def _queue(
         channel=channel,
         township=region if region is not None else (township or None),
     )
-    return where, work_queue(state.backend, where)
+    return where, work_queue(state.backend, where, QUEUE_LIMIT)
 
 
 @router.get("/requests", summary="新到的请求")
@@ -52,6 +59,7 @@ def requests_page(
         session,
         "requests",
         cases=cases,
+        limit=QUEUE_LIMIT,
         where=where,
         query=request.url.query,
         statuses=rules.labels,
@@ -73,4 +81,4 @@ def requests_rows(
     township: Text = "",
 ) -> Response:
     _where, cases = _queue(state, session, status, kind, channel, township)
-    return render(request, "_rows.html", {"cases": cases})
+    return render(request, "_rows.html", {"cases": cases, "limit": QUEUE_LIMIT})

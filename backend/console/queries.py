@@ -31,7 +31,10 @@ def terminal_statuses(backend: Backend) -> set[str]:
     return found
 
 
-def work_queue(backend: Backend, where: QueueFilter, limit: int = 200) -> list[CaseView]:
+QUEUE_LIMIT = 200
+
+
+def work_queue(backend: Backend, where: QueueFilter, limit: int = QUEUE_LIMIT) -> list[CaseView]:
     """Cases to handle: urgent ones first, then the nearest deadline, then the newest."""
     urgent = or_(Case.priority == "urgent", Case.kind == "urgent")
     query = select(Case)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import update
 
 from backend.clock import local_day, utcnow
@@ -113,3 +114,14 @@ def test_deadline_marks_and_their_words() -> None:
         "",
     ]
     assert deadline_mark(None) == "" and deadline_label(None) == ""
+
+
+def test_a_long_queue_says_it_is_cut(
+    admin: SimpleNamespace, backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("backend.console.inbox.QUEUE_LIMIT", 2)
+    for i in range(3):
+        application(backend, id17=f"4309021990010100{i}")
+    page = admin.client.get("/console/requests").text
+    assert len(_order(page)) == 2
+    assert "只显示最前面的 2 条" in page
