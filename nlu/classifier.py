@@ -1,25 +1,27 @@
 """The intent classifier: TF-IDF over word and character n-grams, a linear SVM, and a
 softmax over its scores with a temperature fitted on cross-validated scores (so the
 confidence is calibrated). Training is deterministic (fixed folds and seeds, sorted
-vocabulary). The model is saved as ``model.json`` + ``weights.joblib`` and applied
+vocabulary). The model is saved as ``model.json`` + ``weights.json`` and applied
 without scikit-learn at run time (a sparse dot product: fast and thread-safe).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
 
 FORMAT = "jiuzhu-intent-v1"
 DEFAULT_THRESHOLD = 0.3
-WEIGHTS_FILE = "weights.joblib"
+# Arrays as zlib-compressed, base64-encoded JSON: no pickle, and *.json is package data.
+WEIGHTS_FILE = "weights.json"
 
 
 @dataclass
@@ -61,15 +63,14 @@ class IntentModel:
         (directory / "model.json").write_text(
             json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
-        # joblib (a pinned dependency) rather than .npz: the packaging ships *.joblib.
-        joblib.dump(
-            {
-                "idf": self.idf.astype(np.float16),
-                "weights": self.weights.astype(np.float16),
-                "bias": self.bias.astype(np.float32),
-            },
-            directory / WEIGHTS_FILE,
-            compress=3,
+        arrays = {
+            "idf": self.idf.astype(np.float16),
+            "weights": self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+        }
+        (directory / WEIGHTS_FILE).write_text(
+            json.dumps({name: _encode(array) for name, array in arrays.items()}),
+            encoding="utf-8",
         )
 
     @classmethod
@@ -78,15 +79,31 @@ class IntentModel:
         meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             raise ValueError(f"{directory}: not a {FORMAT} model")
-        arrays = joblib.load(directory / WEIGHTS_FILE)  # a trusted model directory
-        idf = np.asarray(arrays["idf"], dtype=np.float64)
-        weights = np.asarray(arrays["weights"], dtype=np.float64)
-        bias = np.asarray(arrays["bias"], dtype=np.float64)
+        arrays = json.loads((directory / WEIGHTS_FILE).read_text(encoding="utf-8"))
+        idf = _decode(arrays["idf"])
+        weights = _decode(arrays["weights"])
+        bias = _decode(arrays["bias"])
         vocabulary = {feature: index for index, feature in enumerate(meta["vocabulary"])}
         return cls(
             tuple(meta["intents"]), vocabulary, idf, weights, bias,
             float(meta["temperature"]), float(meta["threshold"]), dict(meta.get("meta", {})),
         )  # fmt: skip
+
+
+def _encode(array: np.ndarray) -> dict[str, object]:
+    data = zlib.compress(np.ascontiguousarray(array).tobytes(), 9)
+    return {
+        "dtype": str(array.dtype),
+        "shape": list(array.shape),
+        "zlib_base64": base64.b64encode(data).decode("ascii"),
+    }
+
+
+def _decode(item: dict[str, object]) -> np.ndarray:
+    data = zlib.decompress(base64.b64decode(str(item["zlib_base64"])))
+    shape = tuple(int(n) for n in item["shape"])  # type: ignore[attr-defined]
+    array = np.frombuffer(data, dtype=np.dtype(str(item["dtype"]))).reshape(shape)
+    return array.astype(np.float64)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

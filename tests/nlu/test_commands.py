@@ -44,7 +44,7 @@ def test_train_then_test(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     (tmp_path / "test.yml").write_text(TEST, encoding="utf-8")
     model = tmp_path / "model"
     assert main(["nlu", "train", str(tmp_path / "train.yml"), "--out", str(model)]) == 0
-    assert (model / "model.json").exists() and (model / "weights.joblib").exists()
+    assert (model / "model.json").exists() and (model / "weights.json").exists()
     report_path = tmp_path / "report.json"
     code = main(
         ["nlu", "test", str(tmp_path / "test.yml"), "--model", str(model),
