@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from nlu.classifier import IntentModel
@@ -14,8 +16,12 @@ from tests.nlu.conftest import REPO
 SMP = REPO.parent / "shared" / "benchmarks" / "smp2017"
 
 
-@pytest.mark.skipif(not (SMP / "train_nlu.yml").exists(), reason="SMP2017 data not present")
 def test_smp2017_dev_accuracy() -> None:
+    if not (SMP / "train_nlu.yml").exists():
+        # CI lays ../shared beside the clone: there the data must be found.
+        if os.environ.get("CI"):
+            pytest.fail(f"SMP2017 data missing at {SMP}")
+        pytest.skip("SMP2017 data not present (../shared not beside this checkout)")
     pipeline = Pipeline()
     model: IntentModel = train_examples(load_examples([SMP / "train_nlu.yml"]), pipeline)
     dev = load_examples([SMP / "dev_nlu.yml"])
