@@ -34,7 +34,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
+TEXT_LIMIT = 4096  # characters of one message
 TITLE_MARK = "#"  # callback_data "#<title>": the button's title stands for a long payload
 ENGINE_COMMANDS = ("start", "help", "cancel")
 _PHONE_KEYBOARD = "phone_keyboard"  # chat_data flag: a reply keyboard is showing
@@ -136,6 +137,19 @@ def phone_keyboard(buttons: Sequence[Button]) -> ReplyKeyboardMarkup:
     rows = [[KeyboardButton(texts()("telegram.share_phone"), request_contact=True)]]
     rows += [[KeyboardButton(button.title)] for button in buttons]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """A long reply as messages Telegram accepts, cut at line ends where possible."""
+    parts: list[str] = []
+    rest = text or " "
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        parts.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    parts.append(rest)
+    return parts
 
 
 def normalise_phone(number: str) -> str:
@@ -266,12 +280,19 @@ class TelegramChannel:
                 markup = inline_keyboard(reply.buttons)
             elif chat_data.pop(_PHONE_KEYBOARD, False):
                 markup = ReplyKeyboardRemove()
-            await self.bot.send_message(chat_id=chat_id, text=reply.text, reply_markup=markup)
+            *first, last = split_text(reply.text)
+            for part in first:
+                await self.bot.send_message(chat_id=chat_id, text=part)
+            await self.bot.send_message(chat_id=chat_id, text=last, reply_markup=markup)
 
     async def push(self, sender: str, text: str) -> None:
         """The resident notifier's pusher: a status change or a staff reply, now."""
         try:
-            await self.bot.send_message(chat_id=int(sender), text=text)
+            for part in split_text(text):
+                await self.bot.send_message(chat_id=int(sender), text=part)
+        except Forbidden:
+            # The resident blocked the bot: retrying cannot help; the case keeps the message.
+            log.warning("Telegram user %s has blocked the bot", mask_text(sender))
         except TelegramError:
             log.warning("could not push to Telegram user %s", mask_text(sender))
             raise

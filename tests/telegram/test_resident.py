@@ -169,3 +169,15 @@ async def test_one_chats_updates_run_in_order_other_chats_alongside(
         tasks.start_soon(order.process_update, update(1), work("second of 1", 0.0))
         tasks.start_soon(order.process_update, update(2), work("only of 2", 0.1))
     assert done == ["only of 2", "first of 1", "second of 1"]
+
+
+def test_a_long_reply_is_cut_at_line_ends_within_telegrams_limit() -> None:
+    from bot.channels.telegram import TEXT_LIMIT, split_text
+
+    lines = [f"第{n}条：" + "材料说明" * 30 for n in range(200)]
+    text = "\n".join(lines)
+    parts = split_text(text)
+    assert len(parts) > 1 and all(len(part) <= TEXT_LIMIT for part in parts)
+    assert "\n".join(parts) == text  # nothing lost, cut only at line ends
+    assert split_text("一" * (TEXT_LIMIT * 2 + 5)) == ["一" * TEXT_LIMIT] * 2 + ["一" * 5]
+    assert split_text("") == [" "]
