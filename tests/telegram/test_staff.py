@@ -186,3 +186,23 @@ async def test_a_failed_post_is_retried_by_the_outbox(
         session.execute(update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
     await dispatcher.drain()
     assert posted(bot_api, case_no)
+
+
+async def test_a_resident_who_blocked_the_bot_is_not_retried(
+    channel: TelegramChannel, bot_api: FakeBotAPI
+) -> None:
+    from sqlalchemy import select
+
+    from backend.models import OutboxMessage
+
+    backend = channel.runtime.backend
+    case_no = open_case(channel)
+    bot_api.blocked.add(RESIDENT)
+    backend.transition(case_no, "in_progress", "已安排", "李娟")
+    await deliver(channel)
+    assert bot_api.refused("sendMessage"), "the push was tried"
+    with backend.db.session() as session:
+        rows = session.execute(
+            select(OutboxMessage.status).where(OutboxMessage.sink == "resident")
+        ).all()
+    assert [row.status for row in rows] == ["delivered"]
