@@ -1,7 +1,7 @@
 """Quarterly check-in reminders sent to recipients' Telegram chats.
 
 Two rounds a quarter (``backend.reminders``): ``start`` in the quarter's first days and
-``end`` in its last ten days, each only to recipients bound to a Telegram chat who have
+``end`` in its last ten days (between 9:00 and 20:00 China time), each only to recipients bound to a Telegram chat who have
 not checked in and have not turned reminders off. Each reminder is claimed in the
 database before it is sent, so it goes out once even if two processes run rounds or a
 round is run again. Sends go through the bot's ``SendLimiter`` (rate limits, 429
@@ -21,7 +21,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from backend import reminders
-from backend.clock import current_quarter, utcnow
+from backend.clock import CHINA, current_quarter, utcnow
 from flows.texts import texts
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 CHECK_EVERY = 3600.0  # seconds between looks at the calendar
 PARALLEL = 8  # sends in flight at once (the limiter keeps the pace)
+SENDING_HOURS = (9, 20)  # China time: reminders go out from 9:00 to 19:59
 
 
 @dataclass
@@ -122,6 +123,8 @@ class TelegramReminders:
     async def run_due(self, moment: datetime | None = None) -> RoundResult | None:
         """The round due at ``moment`` (now), if any."""
         moment = moment or utcnow()
+        if not SENDING_HOURS[0] <= moment.astimezone(CHINA).hour < SENDING_HOURS[1]:
+            return None  # nobody is woken up by a reminder
         quarter = current_quarter(moment)
         day: date = reminders.china_today(moment)
         round_ = reminders.round_for(day, quarter)

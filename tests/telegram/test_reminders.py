@@ -163,8 +163,11 @@ async def test_run_due_picks_the_round_of_the_day(
     sender = TelegramReminders(channel.runtime, channel.application.bot)
     assert await sender.run_due(datetime(2026, 11, 15, 4, tzinfo=UTC)) is None
     assert bot_api.sent() == []
-    # 16:30 UTC on 21 December is already 22 December in China
-    result = await sender.run_due(datetime(2026, 12, 21, 16, 30, tzinfo=UTC))
+    # 23:30 UTC on 21 December is 7:30 on 22 December in China: too early for anyone
+    assert await sender.run_due(datetime(2026, 12, 21, 23, 30, tzinfo=UTC)) is None
+    assert bot_api.sent() == []
+    # 1:30 UTC is 9:30 in China: the last-ten-days round goes out
+    result = await sender.run_due(datetime(2026, 12, 22, 1, 30, tzinfo=UTC))
     assert result is not None and (result.round, result.sent) == ("end", 7)
     assert {p["chat_id"] for p in bot_api.sent()} == {users[n] for n in NAMES[:7]}
 
