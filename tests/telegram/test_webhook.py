@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -9,7 +11,7 @@ from bot.app import create_app
 from bot.cli import main
 from bot.runtime import Runtime
 from bot.settings import Settings
-from tests.telegram.conftest import WEBHOOK_SECRET
+from tests.telegram.conftest import STAFF_CHAT, WEBHOOK_SECRET
 from tests.telegram.fake_bot_api import FakeBotAPI, message_update
 
 RESIDENT = 700003
@@ -20,12 +22,22 @@ def test_the_secret_is_required_and_a_valid_update_is_answered(
     tg_settings: Settings, bot_api: FakeBotAPI
 ) -> None:
     update = message_update(RESIDENT, "/start")
-    with TestClient(create_app(runtime=Runtime(tg_settings))) as client:
+    runtime = Runtime(tg_settings)
+    with TestClient(create_app(runtime=runtime)) as client:
         assert bot_api.sent("getMe"), "the bot is initialised with the app"
+        # the server's dispatcher posts new requests to the staff group
+        outcome = runtime.backend.create_case("feedback", summary="低保评议不公开")
+        assert outcome.case is not None
+        deadline = time.monotonic() + 15
+        while not bot_api.sent(chat_id=STAFF_CHAT):
+            assert time.monotonic() < deadline, "the staff group got nothing"
+            time.sleep(0.05)
+        assert outcome.case.case_no in bot_api.sent(chat_id=STAFF_CHAT)[0]["text"]
+
         assert client.post("/webhooks/telegram", json=update).status_code == 403
         wrong = client.post("/webhooks/telegram", json=update, headers={HEADER: "guess"})
         assert wrong.status_code == 403
-        assert bot_api.sent("sendMessage") == []  # refused requests reach nobody
+        assert bot_api.sent(chat_id=RESIDENT) == []  # refused requests reach nobody
 
         good = client.post("/webhooks/telegram", json=update, headers={HEADER: WEBHOOK_SECRET})
         assert good.status_code == 200
