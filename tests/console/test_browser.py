@@ -85,9 +85,14 @@ def _wait(driver: Any, seconds: float = 10) -> Any:
     return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored)
 
 
+def _find(driver: Any, css: str) -> Any:
+    """The element, once the page that has it is there (clicks do not wait for loads)."""
+    return _wait(driver).until(lambda d: d.find_element(*_by(css)))
+
+
 def sign_in(driver: Any, url: str, token: str) -> None:
     driver.get(f"{url}/console/login")
-    driver.find_element(*_by("#token")).send_keys(token)
+    _find(driver, "#token").send_keys(token)
     driver.find_element(*_by("form button[type=submit]")).click()
     _wait(driver).until(lambda d: d.current_url.endswith("/console/requests"))
 
@@ -97,10 +102,10 @@ def test_sign_in(served: SimpleNamespace, browser: Any) -> None:
     assert browser.current_url.endswith("/console/login")
     browser.find_element(*_by("#token")).send_keys("wrong-token")
     browser.find_element(*_by("form button[type=submit]")).click()
-    assert "访问令牌无效" in browser.find_element(*_by(".flash-error")).text
+    assert "访问令牌无效" in _find(browser, ".flash-error").text
     shoot(browser, "login")
     sign_in(browser, served.url, ADMIN_TOKEN)
-    assert browser.find_element(*_by("h1")).text.startswith("新请求")
+    assert _find(browser, "h1").text.startswith("新请求")
     assert "管理员" in browser.find_element(*_by(".who")).text
     assert "jz_console" not in browser.execute_script("return document.cookie")  # HttpOnly
     shoot(browser, "requests-empty")
@@ -176,7 +181,7 @@ def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
     staff, token = served.backend.create_staff("吴民政", "caseworker", "长春镇")
     sign_in(browser, served.url, token)
     browser.find_element(*_by('nav a[href="/console/intake"]')).click()
-    browser.find_element(*_by("#account")).send_keys(ACCOUNT)
+    _find(browser, "#account").send_keys(ACCOUNT)
     browser.find_element(*_by("main form button[type=submit]")).click()
     _wait(browser).until(lambda d: d.find_elements(*_by("[data-intake-form]")))
 
@@ -194,7 +199,7 @@ def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
         checkbox.click()
     browser.find_element(*_by("[data-intake-form] button[type=submit]")).click()
     _wait(browser).until(lambda d: "/console/cases/" in d.current_url)
-    assert "已创建申请" in browser.find_element(*_by(".flash")).text
+    assert "已创建申请" in _find(browser, ".flash").text
     assert "口述办" in browser.page_source
     shoot(browser, "intake-case")
 

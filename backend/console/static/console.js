@@ -2,7 +2,7 @@
 // Plain JavaScript, no dependencies; the server renders the rows (escaped) as HTML.
 (function () {
   "use strict";
-  var POLL_MS = 3000;
+  var POLL_MS = 2000;
   var HIGHLIGHT_MS = 60000; // a new request stays highlighted for a minute
   var list = document.querySelector("[data-poll]");
   if (!list) return;
