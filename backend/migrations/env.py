@@ -7,7 +7,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 # Every module that defines tables, so the metadata the migrations compare with is whole.
-from backend import followup, models  # noqa: F401
+from backend import chat_updates, followup, models, reminders  # noqa: F401
 
 target_metadata = SQLModel.metadata
 config = context.config

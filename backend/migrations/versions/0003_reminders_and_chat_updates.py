@@ -14,10 +14,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-# Importing the models registers their tables on SQLModel.metadata wherever migrations
-# run; the columns are spelled out below all the same.
-from backend import chat_updates, reminders  # noqa: F401
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
