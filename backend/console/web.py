@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -37,6 +38,16 @@ SECURITY_HEADERS = {
 
 class LoginRequired(Exception):
     """The request has no valid session."""
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a console path of this site, else the work queue."""
+    fallback = f"{PREFIX}/requests"
+    if not target or not target.startswith(f"{PREFIX}/") or "//" in target or "\\" in target:
+        return fallback
+    if target.startswith((f"{PREFIX}/login", f"{PREFIX}/logout", f"{PREFIX}/static/")):
+        return fallback
+    return target
 
 
 def _cst(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -156,6 +167,12 @@ class ConsoleRoute(APIRoute):
             except LoginRequired:
                 if _is_fetch(request):
                     response = Response("请重新登录", status_code=401)
+                elif request.method == "GET" and request.url.path != f"{PREFIX}/requests":
+                    # Back to the page asked for (a case linked from a staff alert) after sign-in.
+                    wanted = request.url.path + (
+                        f"?{request.url.query}" if request.url.query else ""
+                    )
+                    response = redirect(f"{PREFIX}/login?{urlencode({'next': wanted})}")
                 else:
                     response = redirect(f"{PREFIX}/login")
             except HTTPException as exc:

@@ -169,3 +169,41 @@ def test_signing_in_again_replaces_the_session(app: FastAPI, admin: SimpleNamesp
     with TestClient(app) as replay:
         replay.cookies.set("jz_console", old, path="/console")
         assert replay.get("/console/requests", follow_redirects=False).status_code == 303
+
+
+def test_after_signing_in_the_page_asked_for_opens(anonymous: TestClient, backend: Backend) -> None:
+    from tests.console.conftest import application
+
+    case_no = application(backend)
+    asked = anonymous.get(f"/console/cases/{case_no}", follow_redirects=False)
+    assert asked.headers["location"] == f"/console/login?next=%2Fconsole%2Fcases%2F{case_no}"
+    page = anonymous.get(asked.headers["location"])
+    assert f'name="next" value="/console/cases/{case_no}"' in page.text
+    signed = anonymous.post(
+        "/console/login",
+        data={
+            "token": ADMIN_TOKEN,
+            "csrf": csrf_of(page.text),
+            "next": f"/console/cases/{case_no}",
+        },
+        follow_redirects=False,
+    )
+    assert signed.headers["location"] == f"/console/cases/{case_no}"
+
+
+def test_only_console_pages_are_followed_after_sign_in() -> None:
+    from backend.console.web import safe_next
+
+    assert safe_next("/console/cases/JZ20261126-0001") == "/console/cases/JZ20261126-0001"
+    assert safe_next("/console/checkins?quarter=2026Q3") == "/console/checkins?quarter=2026Q3"
+    for bad in (
+        "https://evil.example/",
+        "//evil.example/console/",
+        "/console//evil.example",
+        "/console/\\evil",
+        "/api/cases",
+        "/console/logout",
+        "",
+        None,
+    ):
+        assert safe_next(bad) == "/console/requests", bad
