@@ -533,4 +533,10 @@ class CaseService:
             "village": view.village,
             "summary": view.summary,
             "programs": "、".join(program_name(p) for p in view.programs),
+            # "王建国（4309**********1231）", "王建国", or nothing for an anonymous report
+            "who": (
+                f"{view.applicant_name}（{view.id_masked}）"
+                if view.applicant_name and view.id_masked
+                else view.applicant_name or ""
+            ),
         }
