@@ -10,6 +10,7 @@ the flow's slot (``checkin_members`` → ``members``).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +46,9 @@ class FlowFormValidation(FormValidationAction):
         return self._slots
 
     # -- what a form provides -----------------------------------------------------
+    @abstractmethod
     def build_slots(self) -> dict[str, Slot]:
-        raise NotImplementedError
+        """Rasa slot name → the flow's ``Slot`` this form validates."""
 
     async def known(self, tracker: Tracker) -> dict[str, Any]:
         """Facts that are not slots but decide what is asked (a bound roster entry)."""
