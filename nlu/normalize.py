@@ -123,6 +123,9 @@ def normalize(text: str) -> Normalized:
     return Normalized(text, "".join(chars), tuple(starts), tuple(ends))
 
 
+_NUMERAL_CHARS = frozenset("零〇一二三四五六七八九十百千万两")
+
+
 def _collapse_space(
     chars: list[str], starts: list[int], ends: list[int]
 ) -> tuple[list[str], list[int], list[int]]:
@@ -142,9 +145,12 @@ def _collapse_space(
             following = following_of[index]
             if not following:
                 continue
-            if _is_cjk(out_c[-1]) and _is_cjk(following):
+            if out_c[-1] in _NUMERAL_CHARS and following in _NUMERAL_CHARS:
+                char = ","  # "七十二 六十八" are two numbers, not one
+            elif _is_cjk(out_c[-1]) and _is_cjk(following):
                 continue
-            char = " "
+            else:
+                char = " "
         out_c.append(char)
         out_s.append(starts[index])
         out_e.append(ends[index])

@@ -52,3 +52,10 @@ def test_empty_and_blank_text() -> None:
     assert normalize("").text == ""
     assert normalize(" \u200b\n ").text == ""
     assert normalize("").span(0, 0) == (0, 0)
+
+
+def test_a_space_between_two_chinese_numbers_keeps_them_apart() -> None:
+    # "七十二 六十八" answering "how old is everyone?" is two ages, not 7,268.
+    normalized = normalize("七十二 六十八")
+    assert normalized.text == "72,68"
+    assert normalize("三 口人").text == "3口人"  # a stray space inside one phrase still goes
