@@ -105,6 +105,12 @@ class Engine:
             if starting is not None and starting is not flow:
                 return await starting.start(ctx)
             return await flow.handle(ctx)
+        if flow is not None and payload is not None:
+            # A button naming another service (an old menu, a "switch?" offer) leaves
+            # this flow for that one; the form's own buttons are not intents.
+            target = self._flow_for(parse)
+            if target is not None and target is not flow and not target.digression:
+                return await target.start(ctx)
         if flow is not None:
             aside = self._flow_for(parse)
             if aside is not None and aside.digression and parse.confidence >= DIGRESSION:

@@ -24,6 +24,7 @@ from flows.texts import Texts
 CONFIRM = "confirm"
 CHANGE = "change"
 MAX_TRIES = 3
+SWITCH_CONFIDENCE = 0.9  # an unfitting answer this sure of another intent offers to switch
 
 # "不对，是四口人", "改成…", "应该是…": a later answer may overwrite an earlier one.
 CORRECTION = re.compile(r"不对|不是|错了|改成|改为|更正|应该是|说错")
@@ -170,6 +171,9 @@ class Form(Flow):
         values = self.values(ctx)
         value = self._read(ctx, slot)
         if value is None:
+            offer = self._offer_switch(ctx)
+            if offer is not None:
+                return [offer]
             return self._reask(ctx, slot, ctx.texts(slot.unclear))
         reason = slot.validate(value, values) if slot.validate else None
         if reason:
@@ -179,6 +183,21 @@ class Form(Flow):
         self.on_filled(ctx, slot, values)
         self._fill_eager(ctx, values, overwrite=False, skip=slot.name)
         return await self._advance(ctx)
+
+    def _offer_switch(self, ctx: TurnContext) -> BotReply | None:
+        """An answer that fits no question but clearly asks for something else
+        ("查进度" while applying): offer that, or to carry on here."""
+        intent = ctx.parse.intent
+        if intent in self.intents or ctx.parse.confidence < SWITCH_CONFIDENCE:
+            return None
+        titles = {item["intent"]: item["title"] for item in ctx.texts.raw("menu.items")}
+        if intent not in titles:
+            return None
+        buttons = (
+            Button(titles[intent], f"/{intent}"),
+            Button(ctx.texts("core.menu_continue"), "/continue"),
+        )
+        return BotReply(ctx.texts("forms.switch_offer", title=titles[intent]), buttons)
 
     def _read(self, ctx: TurnContext, slot: Slot) -> Any:
         options = slot.options(self.values(ctx))
