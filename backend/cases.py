@@ -533,6 +533,7 @@ class CaseService:
             "village": view.village,
             "summary": view.summary,
             "programs": "、".join(program_name(p) for p in view.programs),
+            "by_when": f"，预计{view.deadline.isoformat()}前" if view.deadline else "",
             # "王建国（4309**********1231）", "王建国", or nothing for an anonymous report
             "who": (
                 f"{view.applicant_name}（{view.id_masked}）"
