@@ -48,7 +48,7 @@ def name_slot() -> Slot:
     return Slot(
         "name",
         "applicant.ask_name",
-        label="姓名",
+        label="labels.name",
         extract=identity.name,
         validate=identity.name_problem,
     )
@@ -58,7 +58,7 @@ def id_number_slot() -> Slot:
     return Slot(
         "id_number",
         "applicant.ask_id_number",
-        label="身份证号",
+        label="labels.id_number",
         extract=identity.id_number,
         validate=identity.id_problem,
         show=identity.show_id,
@@ -70,7 +70,7 @@ def phone_slot() -> Slot:
     return Slot(
         "phone",
         "applicant.ask_phone",
-        label="手机号",
+        label="labels.phone",
         extract=_phone,
         validate=identity.phone_check,
         show=identity.show_phone,
@@ -85,7 +85,7 @@ def place_slots(region: str) -> tuple[Slot, Slot]:
         Slot(
             "place",
             "applicant.ask_place",
-            label="乡镇（街道）",
+            label="labels.township",
             extract=_place,
             show=lambda v: v["township"],
             unclear="applicant.place_unclear",
@@ -94,7 +94,7 @@ def place_slots(region: str) -> tuple[Slot, Slot]:
         Slot(
             "village",
             "applicant.ask_village",
-            label="村（社区）",
+            label="labels.village",
             extract=_village,
             choices_for=_villages(region),
             ask_if=lambda values: bool(values.get("place")),

@@ -39,14 +39,15 @@ def _consent_slot(kind: str) -> Slot:
     return Slot(
         kind,
         f"apply.ask_{kind}",
-        label=consent["title"],
+        label="labels.consent",
+        label_values={"title": consent["title"]},
         choices=(
             Choice(AGREE, "同意", ("我同意", "同意的", "好", "可以", "是", "愿意")),
             Choice("refuse", "不同意", ("不同意", "不愿意", "拒绝")),
         ),
         validate=lambda value, _values: None if value == AGREE else texts()("apply.must_agree"),
         question_values=lambda _values: {"text": consent["text"]},
-        show=lambda _value: "已同意",
+        show=lambda _value: texts()("labels.show_agreed"),
     )
 
 
@@ -55,7 +56,7 @@ def _slots(region: str) -> tuple[Slot, ...]:
     program = Slot(
         "program",
         "apply.ask_program",
-        label="申请项目",
+        label="labels.program",
         choices=_program_choices(),
         eager=True,
         eager_extract=lambda ctx: ctx.parse.first("program"),

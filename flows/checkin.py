@@ -70,7 +70,7 @@ def _aspect_slot(aspect: str) -> Slot:
     return Slot(
         aspect,
         f"checkin.ask_{aspect}",
-        label=WORDS["aspect_names"][aspect],
+        label=f"labels.checkin_{aspect}",
         choices=YES_NO,
         extract=same_or_changed,
         ask_if=_bound,
@@ -181,7 +181,9 @@ class CheckinFlow(Form):
         answers = {aspect: values[aspect] for aspect in ASPECTS}
         changes: list[str] = []
         if _any_change(values):
-            areas = "、".join(WORDS["aspect_names"][a] for a in ASPECTS if values[a] == CHANGED)
+            areas = "、".join(
+                texts()(f"labels.checkin_{a}") for a in ASPECTS if values[a] == CHANGED
+            )
             changes.append(
                 ctx.texts("checkin.change_line", areas=areas, text=mask_text(values["changes"]))
             )

@@ -44,7 +44,7 @@ class FeedbackFlow(Form):
         Slot(
             "kind",
             "feedback.ask_kind",
-            label="类型",
+            label="labels.feedback_kind",
             choices=CHOICES,
             eager=True,
             eager_extract=kind_named,  # "我要举报…" already says which
@@ -52,7 +52,7 @@ class FeedbackFlow(Form):
         Slot(
             "content",
             "feedback.ask_content",
-            label="内容",
+            label="labels.feedback_content",
             extract=content,
             question_values=lambda values: {"kind": values.get("kind", "")},
             show=mask_text,
@@ -61,7 +61,7 @@ class FeedbackFlow(Form):
         Slot(
             "contact",
             "feedback.ask_contact",
-            label="联系电话",
+            label="labels.feedback_contact",
             extract=identity.phone_or_skip,
             validate=identity.contact_problem,
             show=identity.show_phone,

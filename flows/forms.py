@@ -43,9 +43,21 @@ class Choice:
 
 @dataclass(frozen=True)
 class Slot:
+    """One question of a form.
+
+    ``question`` and ``label`` are reply-text keys, looked up in the same ``Texts``:
+    the form's ``questions`` when it has its own (the tests' demo form keeps both in
+    ``tests/support/texts/``), else ``flows/texts`` (labels in ``labels.yml``). The
+    label names the answer in the summary, the change menu and a correction; a slot
+    without one is left out of them. ``label_values`` fill the label's template
+    (a consent's title). ``show`` says how a value reads (usually a ``labels.show_*``
+    template).
+    """
+
     name: str
     question: str  # reply-text key
-    label: str = ""  # shown in the summary
+    label: str = ""  # reply-text key naming the answer in the summary
+    label_values: dict[str, Any] = field(default_factory=dict)
     extract: Callable[[TurnContext], Any] | None = None  # value, or None when not found
     # The reason a value is refused (it sees the other answers too), or None.
     validate: Callable[[Any, dict[str, Any]], str | None] | None = None
@@ -103,7 +115,8 @@ class Form(Flow):
     slots: ClassVar[tuple[Slot, ...]] = ()
     confirm: ClassVar[bool] = True
     intro: ClassVar[str | None] = None  # reply-text key said once at the start
-    questions: ClassVar[Texts | None] = None  # where question keys live; default: flows/texts
+    # Where question and label keys live; default: flows/texts.
+    questions: ClassVar[Texts | None] = None
 
     # -- what a subclass provides -------------------------------------------------
     @abstractmethod
@@ -265,6 +278,10 @@ class Form(Flow):
         return replies + self._ask(ctx, slot.name)
 
     # -- summary, confirm and change ----------------------------------------------
+    def _label(self, ctx: TurnContext, slot: Slot) -> str:
+        """The slot's label, rendered from the texts its question comes from."""
+        return (self.questions or ctx.texts)(slot.label, **slot.label_values)
+
     def _summary(self, ctx: TurnContext) -> BotReply:
         values = self.values(ctx)
         lines = [ctx.texts("forms.summary_title")]
@@ -275,7 +292,8 @@ class Form(Flow):
                     if values.get(slot.name) is not None
                     else ctx.texts("forms.not_given")
                 )
-                lines.append(ctx.texts("forms.summary_line", label=slot.label, value=shown))
+                label = self._label(ctx, slot)
+                lines.append(ctx.texts("forms.summary_line", label=label, value=shown))
         lines.append(ctx.texts("forms.summary_ask"))
         return BotReply("\n".join(lines), choice_buttons(self._confirm_choices(ctx)))
 
@@ -291,7 +309,11 @@ class Form(Flow):
         corrected = self._fill_eager(ctx, values, overwrite=True)
         if corrected:
             notes = [
-                ctx.say("forms.corrected", label=slot.label or slot.name, value=slot.display(v))
+                ctx.say(
+                    "forms.corrected",
+                    label=self._label(ctx, slot) if slot.label else slot.name,
+                    value=slot.display(v),
+                )
                 for slot, v in corrected
             ]
             return [*notes, self._summary(ctx)]
@@ -311,7 +333,7 @@ class Form(Flow):
     def _changeable(self, ctx: TurnContext) -> tuple[Choice, ...]:
         values = self.values(ctx)
         return tuple(
-            Choice(slot.name, slot.label)
+            Choice(slot.name, self._label(ctx, slot))
             for slot in self.slots
             if slot.label and slot.wanted(values)
         )

@@ -31,13 +31,18 @@ class ReportOtherFlow(Form):
     intents = ("report_other",)
     intro = "report_other.intro"
     slots = (
-        Slot("who", "report_other.ask_who", label="需要帮助的人", extract=free_text),
-        Slot("place", "report_other.ask_place", label="住在哪里", extract=free_text),
-        Slot("situation", "report_other.ask_situation", label="困难情况", extract=free_text),
+        Slot("who", "report_other.ask_who", label="labels.report_who", extract=free_text),
+        Slot("place", "report_other.ask_place", label="labels.report_place", extract=free_text),
+        Slot(
+            "situation",
+            "report_other.ask_situation",
+            label="labels.report_situation",
+            extract=free_text,
+        ),
         Slot(
             "contact",
             "report_other.ask_contact",
-            label="您的联系电话",
+            label="labels.report_contact",
             extract=identity.phone_or_skip,
             validate=identity.contact_problem,
             show=identity.show_phone,

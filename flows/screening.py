@@ -131,14 +131,21 @@ def _has(*conditions: str) -> Any:
 
 
 def _yuan(value: Any) -> str:
-    return "不清楚" if value == UNKNOWN else f"{float(value):g}元"
+    if value == UNKNOWN:
+        return texts()("labels.show_unknown")
+    return texts()("labels.show_yuan", v=f"{float(value):g}")
+
+
+def _conditions_shown(value: list[str]) -> str:
+    names = WORDS["condition_names"]
+    return "、".join(names[c] for c in value) or texts()("labels.show_no_conditions")
 
 
 SLOTS: tuple[Slot, ...] = (
     Slot(
         "residence",
         "screening.ask_residence",
-        label="居住地",
+        label="labels.residence",
         choices=_choices("residence"),
         eager=True,
         eager_extract=keywords(_words("residence")),
@@ -146,53 +153,53 @@ SLOTS: tuple[Slot, ...] = (
     Slot(
         "household_size",
         "screening.ask_household_size",
-        label="家庭人数",
+        label="labels.household_size",
         extract=first_of(entity("household_size"), count),
         validate=_size_problem,
         eager=True,
         eager_extract=entity("household_size"),
-        show=lambda v: f"{v}人",
+        show=lambda v: texts()("labels.show_people", v=v),
     ),
     Slot(
         "ages",
         "screening.ask_ages",
-        label="年龄",
+        label="labels.ages",
         extract=_ages,
         validate=_ages_problem,
         eager=True,
         eager_extract=_age_entities,
-        show=lambda v: "、".join(f"{a}岁" for a in v),
+        show=lambda v: texts()("labels.show_ages", v=v),
         question_values=lambda values: {"size": int(values.get("household_size") or 1)},
     ),
     Slot(
         "conditions",
         "screening.ask_conditions",
-        label="家中特殊情况",
+        label="labels.conditions",
         extract=_conditions,
         eager=True,
         eager_extract=_conditions_named,
-        show=lambda v: "、".join(WORDS["condition_names"][c] for c in v) or "都没有",
+        show=_conditions_shown,
         unclear="screening.conditions_unclear",
     ),
     Slot(
         "condition_holder",
         "screening.ask_condition_holder",
-        label="重病或残疾的是",
+        label="labels.condition_holder",
         choices=_choices("holder"),
         ask_if=lambda v: int(v.get("household_size") or 1) > 1 and _has("serious", "disability")(v),
     ),
     Slot(
         "disability_grade",
         "screening.ask_disability_grade",
-        label="残疾等级",
+        label="labels.disability_grade",
         extract=_grade,
         ask_if=_has("disability"),
-        show=lambda v: "不清楚" if v == UNKNOWN else f"{v}级",
+        show=lambda v: texts()("labels.show_unknown" if v == UNKNOWN else "labels.show_grade", v=v),
     ),
     Slot(
         "monthly_income",
         "screening.ask_income",
-        label="家庭月收入",
+        label="labels.monthly_income",
         extract=_income,
         validate=_money_problem,
         eager=True,
@@ -203,7 +210,7 @@ SLOTS: tuple[Slot, ...] = (
     Slot(
         "medical",
         "screening.ask_medical",
-        label="每月自付医药费",
+        label="labels.medical",
         extract=_money_or_unknown,
         validate=_money_problem,
         ask_if=_has("serious", "disability"),
@@ -212,30 +219,32 @@ SLOTS: tuple[Slot, ...] = (
     Slot(
         "deposits",
         "screening.ask_deposits",
-        label="家庭存款",
+        label="labels.deposits",
         extract=_money_or_unknown,
         validate=_money_problem,
         show=_yuan,
     ),
-    Slot("vehicles", "screening.ask_vehicles", label="机动车", choices=_choices("vehicles")),
+    Slot(
+        "vehicles", "screening.ask_vehicles", label="labels.vehicles", choices=_choices("vehicles")
+    ),
     Slot(
         "houses",
         "screening.ask_houses",
-        label="住房",
+        label="labels.houses",
         choices=_choices("houses"),
         extract=_count_or_unknown,
     ),
     Slot(
         "supporters_able",
         "screening.ask_supporters",
-        label="有赡养能力的亲属",
+        label="labels.supporters_able",
         choices=_choices("supporters"),
         ask_if=applicant_without_labour,
     ),
     Slot(
         "hardship_event",
         "screening.ask_event",
-        label="近3个月突发困难",
+        label="labels.hardship_event",
         choices=_choices("events"),
         eager=True,
         eager_extract=keywords({k: v for k, v in _words("events").items() if k != "none"}),

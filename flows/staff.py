@@ -49,14 +49,15 @@ def _read_out(kind: str) -> Slot:
     return Slot(
         f"{kind}_read",
         "staff.read_out",
-        label=f"{consent['title']}（已宣读）",
+        label="labels.consent_read_out",
+        label_values={"title": consent["title"]},
         choices=(
             Choice(AGREED, "居民已同意", ("已同意", "同意", "居民同意")),
             Choice("refused", "居民不同意", ("不同意",)),
         ),
         validate=lambda value, _values: None if value == AGREED else texts()("staff.must_agree"),
         question_values=lambda _values: {"title": consent["title"], "text": consent["text"]},
-        show=lambda _value: "居民已同意",
+        show=lambda _value: texts()("labels.show_agreed_read_out"),
     )
 
 
@@ -69,7 +70,7 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
     household = {slot.name: slot for slot in HOUSEHOLD_SLOTS}
     return (
         Slot("account", "staff.ask_account", extract=_account, unclear="staff.account_short"),
-        Slot("program", "staff.ask_program", label="申请项目", choices=_program_choices()),
+        Slot("program", "staff.ask_program", label="labels.program", choices=_program_choices()),
         name_slot(),
         id_number_slot(),
         phone_slot(),

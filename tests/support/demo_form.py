@@ -1,7 +1,7 @@
 """A five-question form used to exercise the form mechanism and the channels.
 
 It is a real ``Form``: the mechanism under test runs unchanged; only the questions
-are the test's own (their texts live in ``tests/support/texts/demo.yml``).
+and labels are the test's own (their texts live in ``tests/support/texts/``).
 """
 
 from __future__ import annotations
@@ -46,23 +46,29 @@ class DemoForm(Form):
     intents = ("self_screening",)
     questions = TEXTS
     slots = (
-        Slot("who", "demo.who", label="姓名"),
+        Slot("who", "demo.who", label="labels.who"),
         Slot(
             "residence",
             "demo.residence",
-            label="居住地",
+            label="labels.residence",
             choices=(Choice("urban", "城镇", ("城里", "城市")), Choice("rural", "农村", ("乡下",))),
         ),
         Slot(
             "size",
             "demo.size",
-            label="家庭人数",
+            label="labels.size",
             extract=_number,
             validate=_size_problem,
-            show=lambda v: f"{v}人",
+            show=lambda v: TEXTS("labels.show_people", v=v),
         ),
-        Slot("income", "demo.income", label="月收入", extract=_number, show=lambda v: f"{v}元"),
-        Slot("phone", "demo.phone", label="手机号", extract=_phone, validate=_phone_problem),
+        Slot(
+            "income",
+            "demo.income",
+            label="labels.income",
+            extract=_number,
+            show=lambda v: TEXTS("labels.show_yuan", v=v),
+        ),
+        Slot("phone", "demo.phone", label="labels.phone", extract=_phone, validate=_phone_problem),
     )
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
