@@ -13,7 +13,7 @@ from typing import Any
 from bot.messages import BotReply, Button
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.base import TurnContext
-from flows.forms import Choice, Form, Slot
+from flows.forms import Choice, Form, Slot, choices_from
 from flows.household import build_household
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.services import application_channel, call
@@ -41,10 +41,7 @@ def _consent_slot(kind: str) -> Slot:
         f"apply.ask_{kind}",
         label="labels.consent",
         label_values={"title": consent["title"]},
-        choices=(
-            Choice(AGREE, "同意", ("我同意", "同意的", "好", "可以", "是", "愿意")),
-            Choice("refuse", "不同意", ("不同意", "不愿意", "拒绝")),
-        ),
+        choices=choices_from(texts().raw("words.consent")),
         validate=lambda value, _values: None if value == AGREE else texts()("apply.must_agree"),
         question_values=lambda _values: {"text": consent["text"]},
         show=lambda _value: texts()("labels.show_agreed"),

@@ -14,13 +14,13 @@ from bot.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext
 from flows.extract import keywords
-from flows.forms import Choice, Form, Slot
+from flows.forms import Form, Slot, choices_from
 from flows.services import application_channel, call
 from flows.texts import texts
 from nlu.places import match_place
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
-CHOICES = tuple(Choice(k["value"], k["title"], tuple(k.get("words", ()))) for k in KINDS)
+CHOICES = choices_from(KINDS)
 KIND_WORDS = {k["value"]: tuple(k.get("words", ())) for k in KINDS}
 # A first message this long carries the content itself ("我要举报二港村李某家有车还领低保"),
 # not only the wish to give feedback ("我要投诉"): it is not asked for again.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -85,6 +85,13 @@ class Slot:
             if choice.value == value:
                 return choice.title
         return str(value)
+
+
+def choices_from(items: Iterable[Mapping[str, Any]]) -> tuple[Choice, ...]:
+    """Choices from a YAML list of ``{value, title, words}`` (``words`` may be left out)."""
+    return tuple(
+        Choice(str(item["value"]), item["title"], tuple(item.get("words", ()))) for item in items
+    )
 
 
 def match_choice(choices: tuple[Choice, ...], ctx: TurnContext) -> Choice | None:

@@ -90,7 +90,7 @@ def local_standards(
                 ctx.texts(
                     "policy.standard_line",
                     region=region.short_name,
-                    residence={"urban": "城市", "rural": "农村", "": ""}[residence],
+                    residence=ctx.texts.raw("policy.residence_names")[residence],
                     label=parameter.label,
                     value=f"{dated.value:g}",
                     unit=series.unit,

@@ -14,7 +14,7 @@ from typing import Any
 from bot.messages import BotReply, Button
 from flows.base import TurnContext
 from flows.extract import amount, count, entity, first_of, keywords, numbers, says_unknown, text_of
-from flows.forms import Choice, Form, Slot
+from flows.forms import Choice, Form, Slot, choices_from
 from flows.household import UNKNOWN, applicant_without_labour, build_household
 from flows.texts import texts
 from policies.catalog import load_catalog
@@ -27,10 +27,7 @@ CONDITION_ORDER: tuple[str, ...] = ("serious", "disability", "student", "unemplo
 
 def _choices(name: str) -> tuple[Choice, ...]:
     """A question's choices from the word file: value, title, synonyms."""
-    return tuple(
-        Choice(str(item["value"]), item["title"], tuple(item.get("words", ())))
-        for item in WORDS[name]
-    )
+    return choices_from(WORDS[name])
 
 
 def _words(name: str) -> dict[str, tuple[str, ...]]:

@@ -15,9 +15,10 @@ from bot.messages import BotReply
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.apply import _program_choices
 from flows.base import Flow, TurnContext
-from flows.forms import Choice, Form, Slot
+from flows.forms import Form, Slot, choices_from
 from flows.intake import IntakeFacts, extract_facts, field_labels, problems, submit_intake
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
+from flows.screening import WORDS
 from flows.services import call
 from flows.texts import texts
 
@@ -51,10 +52,7 @@ def _read_out(kind: str) -> Slot:
         "staff.read_out",
         label="labels.consent_read_out",
         label_values={"title": consent["title"]},
-        choices=(
-            Choice(AGREED, "居民已同意", ("已同意", "同意", "居民同意")),
-            Choice("refused", "居民不同意", ("不同意",)),
-        ),
+        choices=choices_from(texts().raw("words.consent_read_out")),
         validate=lambda value, _values: None if value == AGREED else texts()("staff.must_agree"),
         question_values=lambda _values: {"title": consent["title"], "text": consent["text"]},
         show=lambda _value: texts()("labels.show_agreed_read_out"),
@@ -192,7 +190,8 @@ def _shown(name: str, value: Any) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if name == "residence":
-        return {"urban": "城镇", "rural": "农村"}.get(str(value), str(value))
+        titles = {c.value: c.title for c in choices_from(WORDS["residence"])}
+        return titles.get(str(value), str(value))
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
