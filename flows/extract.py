@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flows.base import TurnContext
+from flows.texts import texts
 
 Extractor = Callable[[TurnContext], Any]
 
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千|百)?")
 _SCALE = {"万": 10000, "千": 1000, "百": 100, None: 1}
-_NONE_WORDS = ("没有", "没", "无", "零", "0")
-_UNKNOWN_WORDS = ("不清楚", "不知道", "不晓得", "说不清", "不确定", "不记得", "不好说")
+_NONE_WORDS: tuple[str, ...] = tuple(texts().raw("words.none"))  # flows/texts/words.yml
+_UNKNOWN_WORDS: tuple[str, ...] = tuple(texts().raw("words.unknown"))
 
 
 def text_of(ctx: TurnContext) -> str:

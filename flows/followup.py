@@ -38,7 +38,7 @@ def _consent_choices() -> tuple[Choice, ...]:
 def _consent_answer(ctx: TurnContext) -> str | None:
     """A sentence the buttons did not settle: any 不/别 refuses, 同意/好 agrees."""
     text = text_of(ctx)
-    if any(word in text for word in ("不", "别", "没")):
+    if any(word in text for word in texts().raw("words.refuse")):
         return DECLINE
     return AGREE if ctx.parse.intent == "affirm" else None
 

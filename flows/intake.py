@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from backend.schemas import CaseOutcome, StaffPublic
     from backend.service import Backend
 
-INTAKE_CHANNEL = "口述办"
+INTAKE_CHANNEL: str = texts().raw("channels.intake_channel")
 _ID_LIKE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 

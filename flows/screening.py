@@ -22,6 +22,8 @@ from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult, screen
 
 WORDS: dict[str, Any] = texts().raw("screening_words.words")
+NONE_MONEY: tuple[str, ...] = tuple(texts().raw("words.none_money"))
+YEARLY: tuple[str, ...] = tuple(texts().raw("words.yearly"))
 CONDITION_ORDER: tuple[str, ...] = ("serious", "disability", "student", "unemployed", "none")
 
 
@@ -72,7 +74,7 @@ def _income(ctx: TurnContext) -> float | None:
     if found is not None:
         return float(found)
     text = text_of(ctx)
-    if "年" in text:
+    if any(w in text for w in YEARLY):
         return None  # a yearly figure the NLU could not read: ask again, with help
     value = amount(ctx)
     if value is None and any(w in text for w in _words("conditions")["none"]):
@@ -91,7 +93,7 @@ def _money_or_unknown(ctx: TurnContext) -> float | str | None:
     found = amount(ctx)
     if found is not None:
         return found
-    return 0.0 if any(w in text_of(ctx) for w in ("没有", "没", "无")) else None
+    return 0.0 if any(w in text_of(ctx) for w in NONE_MONEY) else None
 
 
 def _count_or_unknown(ctx: TurnContext) -> int | str | None:

@@ -27,12 +27,12 @@ AGREED = "agreed"
 
 class StaffBindFlow(Flow):
     name = "staff_bind"
-    prefixes = ("/bind", "绑定")
+    prefixes = tuple(texts().raw("staff.bind_words"))
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         ctx.sensitive = True  # the message carries a token
         ctx.session.end_flow()
-        token = ctx.text.removeprefix("/bind").removeprefix("绑定").strip(" ：:")
+        token = _without(ctx.text, self.prefixes)
         if not token:
             return [ctx.say("staff.bind_how")]
         backend = ctx.runtime.backend
@@ -43,6 +43,13 @@ class StaffBindFlow(Flow):
             return [ctx.say("staff.bind_failed")]
         ctx.session.slots["staff_id"] = staff.id
         return [ctx.say("staff.bound", staff=staff)]
+
+
+def _without(text: str, commands: tuple[str, ...]) -> str:
+    """What follows the command word ("绑定 abc" → "abc")."""
+    for command in commands:
+        text = text.removeprefix(command)
+    return text.strip(" ：:")
 
 
 def _read_out(kind: str) -> Slot:
@@ -83,7 +90,7 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
 
 class StaffIntakeFlow(Form):
     name = "staff_intake"
-    prefixes = ("口述办", "/intake")
+    prefixes = tuple(texts().raw("staff.intake_words"))
 
     def __init__(self, region: str) -> None:
         self.region = region
@@ -96,7 +103,7 @@ class StaffIntakeFlow(Form):
             ctx.session.end_flow()
             return [ctx.say("staff.not_bound")]
         replies = await super().start(ctx)
-        account = ctx.text.removeprefix("口述办").removeprefix("/intake").strip(" ：:")
+        account = _without(ctx.text, self.prefixes)
         if len(account) >= 4:  # "口述办 王大爷68岁…" in one message
             self.values(ctx)["account"] = account
             return await self._took_account(ctx, account)
