@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.texts import bot_text
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # Chinese message first, the details for programs after it.
         return JSONResponse(
             status_code=422,
-            content={"detail": "请求内容格式不正确，请检查后重试。", "errors": _plain_errors(exc)},
+            content={"detail": bot_text("invalid_request"), "errors": _plain_errors(exc)},
         )
 
     from bot.channels.rest import build_router as rest_router

@@ -19,6 +19,7 @@ from bot.notifier import take_inbox
 from bot.privacy import mask_text
 from bot.session import Session, Turn
 from bot.textclean import clean_text
+from bot.texts import bot_text
 from flows.base import Flow, TurnContext
 from flows.texts import texts
 from nlu.types import INTENTS, Entity, ParseResult
@@ -70,7 +71,7 @@ class Engine:
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
                 waiting = [BotReply(note) for note in take_inbox(session)]
-                self._remember(session, "（已隐藏）" if sensitive else text, replies)
+                self._remember(session, bot_text("hidden_message") if sensitive else text, replies)
                 return waiting + replies
         except Exception:
             log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.messages import BotReply, UserMessage
+from bot.texts import bot_text
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -28,8 +29,9 @@ def render(sender: str, replies: list[BotReply]) -> list[dict[str, Any]]:
     return rendered
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": message})
+def _error(status: int, key: str) -> JSONResponse:
+    """A refusal whose ``detail`` is the text ``key`` of ``bot/texts.yml``."""
+    return JSONResponse(status_code=status, content={"detail": bot_text(key)})
 
 
 def build_router(runtime: Runtime) -> APIRouter:
@@ -46,28 +48,28 @@ def build_router(runtime: Runtime) -> APIRouter:
     async def webhook(request: Request) -> Any:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
-            return _error(413, "消息太长了，请分几次发送。")
+            return _error(413, "rest_too_long")
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
-            return _error(400, "请求内容不是有效的 JSON。")
+            return _error(400, "rest_not_json")
         if not isinstance(data, dict):
-            return _error(400, 'JSON 应为对象，例如 {"sender": "u1", "message": "你好"}。')
+            return _error(400, "rest_not_object")
         sender = data.get("sender")
         message = data.get("message", "")
         metadata = data.get("metadata") or {}
         if isinstance(sender, int) and not isinstance(sender, bool):
             sender = str(sender)
         if not isinstance(sender, str) or not sender.strip():
-            return _error(422, "缺少发送者 sender。")
+            return _error(422, "rest_no_sender")
         if len(sender) > MAX_SENDER_CHARS:
-            return _error(422, "发送者 sender 太长。")
+            return _error(422, "rest_sender_too_long")
         if message is None:
             message = ""
         if not isinstance(message, str):
-            return _error(422, "消息 message 应为文字。")
+            return _error(422, "rest_message_not_text")
         if not isinstance(metadata, dict):
-            return _error(422, "metadata 应为 JSON 对象。")
+            return _error(422, "rest_metadata_not_object")
         replies = await runtime.engine.handle(UserMessage(CHANNEL, sender, message, metadata))
         return render(sender, replies)
 

@@ -11,6 +11,7 @@ import anyio
 from bot.messages import BotReply, UserMessage
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.texts import bot_text
 
 CHANNEL = "cli"
 _QUIT = {"exit", "quit", ":q"}
@@ -28,8 +29,10 @@ async def chat_loop(
     read: Callable[[], str],
     write: Callable[[str], None],
 ) -> None:
-    write("救助小助手（终端）。输入 exit 退出。")
-    for reply in await runtime.engine.handle(UserMessage(CHANNEL, sender_id, "你好")):
+    write(bot_text("terminal_banner"))
+    for reply in await runtime.engine.handle(
+        UserMessage(CHANNEL, sender_id, bot_text("terminal_opening"))
+    ):
         write(render(reply))
     while True:
         try:
@@ -40,14 +43,14 @@ async def chat_loop(
             break
         for reply in await runtime.engine.handle(UserMessage(CHANNEL, sender_id, line)):
             write(render(reply))
-    write("再见！")
+    write(bot_text("terminal_goodbye"))
 
 
 def run_terminal_chat(settings: Settings, sender_id: str) -> int:
     runtime = Runtime(settings)
 
     def read() -> str:
-        return input("您> ")
+        return input(bot_text("terminal_prompt"))
 
     def write(text: str) -> None:
         print(text, flush=True)
