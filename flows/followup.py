@@ -152,5 +152,5 @@ def _rescreen_command(args: argparse.Namespace) -> int:
         told = rescreen_region(backend, region, today)
     finally:
         backend.close()
-    print(f"已按 {today.isoformat()} 的标准重新测算 {region}：{told} 户可能新符合条件，已排队通知")
+    print(texts()("followup.rescreened", date=today.isoformat(), region=region, told=told))
     return 0
