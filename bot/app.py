@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # Chinese message first, the details for programs after it.
         return JSONResponse(
             status_code=422,
-            content={"detail": bot_text("invalid_request"), "errors": _plain_errors(exc)},
+            content={"detail": bot_text("app.invalid_request"), "errors": _plain_errors(exc)},
         )
 
     from bot.channels.rest import build_router as rest_router

@@ -71,7 +71,9 @@ class Engine:
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
                 waiting = [BotReply(note) for note in take_inbox(session)]
-                self._remember(session, bot_text("hidden_message") if sensitive else text, replies)
+                self._remember(
+                    session, bot_text("engine.hidden_message") if sensitive else text, replies
+                )
                 return waiting + replies
         except Exception:
             log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))

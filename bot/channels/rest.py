@@ -48,28 +48,28 @@ def build_router(runtime: Runtime) -> APIRouter:
     async def webhook(request: Request) -> Any:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
-            return _error(413, "rest_too_long")
+            return _error(413, "rest.too_long")
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
-            return _error(400, "rest_not_json")
+            return _error(400, "rest.not_json")
         if not isinstance(data, dict):
-            return _error(400, "rest_not_object")
+            return _error(400, "rest.not_object")
         sender = data.get("sender")
         message = data.get("message", "")
         metadata = data.get("metadata") or {}
         if isinstance(sender, int) and not isinstance(sender, bool):
             sender = str(sender)
         if not isinstance(sender, str) or not sender.strip():
-            return _error(422, "rest_no_sender")
+            return _error(422, "rest.no_sender")
         if len(sender) > MAX_SENDER_CHARS:
-            return _error(422, "rest_sender_too_long")
+            return _error(422, "rest.sender_too_long")
         if message is None:
             message = ""
         if not isinstance(message, str):
-            return _error(422, "rest_message_not_text")
+            return _error(422, "rest.message_not_text")
         if not isinstance(metadata, dict):
-            return _error(422, "rest_metadata_not_object")
+            return _error(422, "rest.metadata_not_object")
         replies = await runtime.engine.handle(UserMessage(CHANNEL, sender, message, metadata))
         return render(sender, replies)
 

@@ -52,7 +52,7 @@ from backend.chat_updates import first_time
 from bot.channels.telegram_limits import SendLimiter
 from bot.messages import BotReply, Button, UserMessage
 from bot.privacy import mask_text
-from flows.texts import texts
+from bot.texts import bot_text
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -134,7 +134,7 @@ def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup:
 
 
 def phone_keyboard(buttons: Sequence[Button]) -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(texts()("telegram.share_phone"), request_contact=True)]]
+    rows = [[KeyboardButton(bot_text("telegram.share_phone"), request_contact=True)]]
     rows += [[KeyboardButton(button.title)] for button in buttons]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
@@ -195,7 +195,7 @@ class TelegramChannel:
         if self.settings.telegram_staff_chat_id:
             self.runtime.backend.register_sink("staff", self.staff.post)
         else:
-            log.warning("%s", texts()("telegram.cli_no_staff_chat"))
+            log.warning("%s", bot_text("telegram.cli_no_staff_chat"))
 
     # -- handlers ------------------------------------------------------------------------
     async def _once(self, update: Update, _: Context) -> None:
@@ -236,7 +236,7 @@ class TelegramChannel:
             return
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
-            await query.answer(texts()("telegram.group_ignored"))
+            await query.answer(bot_text("telegram.group_ignored"))
             return
         await query.answer()
         data = query.data
@@ -252,7 +252,7 @@ class TelegramChannel:
     async def _other(self, update: Update, _: Context) -> None:
         chat = update.effective_chat
         if chat is not None:
-            await self.bot.send_message(chat_id=chat.id, text=texts()("telegram.unsupported"))
+            await self.bot.send_message(chat_id=chat.id, text=bot_text("telegram.unsupported"))
 
     # -- the conversation ----------------------------------------------------------------
     async def converse(
