@@ -106,10 +106,13 @@ def test_embedded_defaults_need_no_server(monkeypatch) -> None:  # type: ignore[
 def test_docker_compose_runs_commands_the_cli_has() -> None:
     compose = load_yaml(Path(__file__).parents[2] / "docker-compose.yml")
     services = compose["services"]
-    assert {"redis", "postgres", "server", "telegram"} <= set(services)
+    assert {"redis", "postgres", "server", "telegram", "actions"} <= set(services)
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert services["server"]["command"][:2] == ["jiuzhu", "serve"]
-    assert "serve" in commands
+    for service in services.values():
+        command = service.get("command", [])
+        if command[:1] == ["jiuzhu"]:
+            assert command[1] in commands, f"docker-compose runs unknown command {command}"
     for name in ("server", "telegram"):
         env = services[name]["environment"]
         assert env["JIUZHU_REDIS_URL"].startswith("redis://")
