@@ -77,12 +77,38 @@ def _by(css: str) -> tuple[str, str]:
     return (By.CSS_SELECTOR, css)
 
 
+class _NavigatingWait:
+    """WebDriverWait that also retries while a submitted form is loading its next page.
+
+    Chromium then reports a node of the old document not as stale but as a generic
+    "Node with given id does not belong to the document" error.
+    """
+
+    def __init__(self, wait: Any) -> None:
+        self._wait = wait
+
+    def until(self, condition: Any) -> Any:
+        from selenium.common.exceptions import WebDriverException
+
+        def tolerant(driver: Any) -> Any:
+            try:
+                return condition(driver)
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return False
+                raise
+
+        return self._wait.until(tolerant)
+
+
 def _wait(driver: Any, seconds: float = 10) -> Any:
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     ignored = (NoSuchElementException, StaleElementReferenceException)
-    return WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored)
+    return _NavigatingWait(
+        WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=ignored)
+    )
 
 
 def _find(driver: Any, css: str) -> Any:
