@@ -68,7 +68,7 @@ async def _poll(settings: Any, poll_timeout: int) -> None:
     stop = anyio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             loop.add_signal_handler(sig, stop.set)
     try:
         await serve_polling(runtime, stop, poll_timeout=poll_timeout)

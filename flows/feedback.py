@@ -15,9 +15,8 @@ from flows import identity
 from flows.base import TurnContext
 from flows.extract import keywords
 from flows.forms import Form, Slot, choices_from
-from flows.services import application_channel, call
+from flows.services import open_chat_case
 from flows.texts import texts
-from nlu.places import match_place
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)
@@ -80,17 +79,7 @@ class FeedbackFlow(Form):
         contact = identity.given(values["contact"])
         summary = ctx.texts("feedback.summary", kind=kind, text=mask_text(values["content"]))
         # A place named in the content routes the case to that township's staff.
-        place = match_place(values["content"], ctx.runtime.settings.region)
-        outcome = await call(
-            ctx,
-            ctx.runtime.backend.create_case,
-            "feedback",
-            channel=application_channel(ctx.message.channel),
-            chat_channel=ctx.message.channel,
-            chat_sender=ctx.message.sender_id,
-            township=place.township if place else "",
-            village=(place.village or "") if place else "",
-            applicant={"phone": contact} if contact else None,
-            summary=summary,
+        outcome = await open_chat_case(
+            ctx, "feedback", summary=summary, place_text=values["content"], contact=contact
         )
         return [ctx.say("feedback.done", case=outcome.case, kind=kind, anonymous=contact is None)]

@@ -12,8 +12,7 @@ from bot.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext
 from flows.forms import Form, Slot
-from flows.services import application_channel, call
-from nlu.places import match_place
+from flows.services import open_chat_case
 
 # A first message this long already describes the situation ("隔壁李奶奶一个人住，病了没人
 # 照顾"): it fills that question, which the summary shows and 修改 can change.
@@ -57,7 +56,6 @@ class ReportOtherFlow(Form):
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         contact = identity.given(values["contact"])
-        place = match_place(values["place"], ctx.runtime.settings.region)
         summary = ctx.texts(
             "report_other.summary",
             who=mask_text(values["who"]),
@@ -65,17 +63,8 @@ class ReportOtherFlow(Form):
             situation=mask_text(values["situation"]),
             anonymous=contact is None,
         )
-        outcome = await call(
-            ctx,
-            ctx.runtime.backend.create_case,
-            "discovery_report",
-            channel=application_channel(ctx.message.channel),
-            chat_channel=ctx.message.channel,
-            chat_sender=ctx.message.sender_id,
-            township=place.township if place else "",
-            village=(place.village or "") if place else "",
-            # The reporter is the case's contact: staff call this number back.
-            applicant={"phone": contact} if contact else None,
-            summary=summary,
+        # The reporter is the case's contact: staff call this number back.
+        outcome = await open_chat_case(
+            ctx, "discovery_report", summary=summary, place_text=values["place"], contact=contact
         )
         return [ctx.say("report_other.done", case=outcome.case, anonymous=contact is None)]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from flows.texts import texts
 
 if TYPE_CHECKING:
+    from backend.schemas import CaseOutcome
     from backend.service import Backend
     from flows.base import TurnContext
 
@@ -31,3 +32,26 @@ def backend_of(ctx: TurnContext) -> Backend:
 async def call(ctx: TurnContext, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run a synchronous backend method in a worker thread."""
     return await ctx.runtime.backend.run(func, *args, **kwargs)
+
+
+async def open_chat_case(
+    ctx: TurnContext, kind: str, *, summary: str, place_text: str, contact: str | None
+) -> CaseOutcome:
+    """Open a case from this chat (report, feedback …): its channel and chat account,
+    the township named in ``place_text`` (so it reaches that township's staff), and the
+    contact phone staff call back, if one was left."""
+    from nlu.places import match_place
+
+    place = match_place(place_text, ctx.runtime.settings.region) if place_text else None
+    return await call(
+        ctx,
+        ctx.runtime.backend.create_case,
+        kind,
+        channel=application_channel(ctx.message.channel),
+        chat_channel=ctx.message.channel,
+        chat_sender=ctx.message.sender_id,
+        township=place.township if place else "",
+        village=(place.village or "") if place else "",
+        applicant={"phone": contact} if contact else None,
+        summary=summary,
+    )
