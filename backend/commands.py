@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
 def _staff_add(args: argparse.Namespace) -> int:
     from backend.errors import InvalidInput
     from backend.service import Backend
-    from bot.settings import Settings
+    from base.settings import Settings
 
     backend = Backend(Settings())
     try:
@@ -54,7 +54,7 @@ def _staff_add(args: argparse.Namespace) -> int:
 
 def _migrate(_: argparse.Namespace) -> int:
     from backend.db import migrate
-    from bot.settings import Settings
+    from base.settings import Settings
 
     migrate(Settings())
     print("数据库已是最新结构")
@@ -66,7 +66,7 @@ def _outbox_status(_: argparse.Namespace) -> int:
 
     from backend.models import OutboxMessage
     from backend.service import Backend
-    from bot.settings import Settings
+    from base.settings import Settings
 
     backend = Backend(Settings())
     try:
@@ -91,7 +91,7 @@ def _outbox_run(args: argparse.Namespace) -> int:
 
     from backend.service import Backend
     from backend.sinks import webhook_sink
-    from bot.settings import Settings
+    from base.settings import Settings
 
     if not (args.staff_webhook or args.resident_webhook):
         print("错误：至少指定 --staff-webhook 或 --resident-webhook")

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from bot.settings import Settings
+from base.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 

@@ -46,7 +46,7 @@ from backend.schemas import (
 )
 from backend.staff import StaffService
 from backend.stats import case_stats
-from bot.settings import Settings
+from base.settings import Settings
 
 T = TypeVar("T")
 

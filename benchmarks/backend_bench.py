@@ -27,7 +27,7 @@ import psycopg
 
 from backend.clock import utcnow
 from backend.service import Backend
-from bot.settings import Settings
+from base.settings import Settings
 from nlu.validators import id_check_char
 
 TOWNSHIPS = [f"第{i}镇" for i in range(1, 21)]

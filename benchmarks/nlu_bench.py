@@ -23,7 +23,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from bot.settings import Settings  # noqa: E402
+from base.settings import Settings  # noqa: E402
 from nlu.interpreter import load_interpreter  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]

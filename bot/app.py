@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
 from bot.texts import bot_text
 
 
@@ -46,23 +46,23 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             content={"detail": bot_text("app.invalid_request"), "errors": _plain_errors(exc)},
         )
 
-    from bot.channels.rest import build_router as rest_router
+    from channels.rest import build_router as rest_router
 
     app.include_router(rest_router(runtime))
-    from bot.channels.telegram_webhook import build_router as telegram_router
+    from channels.telegram.webhook import build_router as telegram_router
 
     app.include_router(telegram_router(runtime))
     # Each package owns its routes; add them here, one line each.
-    from nlu.api import build_router as nlu_router
+    from api.nlu import build_router as nlu_router
 
     app.include_router(nlu_router(runtime))
-    from policies.api import build_router as policies_router
+    from api.policies import build_router as policies_router
 
     app.include_router(policies_router(runtime))
-    from backend.api import build_router as backend_router
+    from api import build_router as backend_router
 
     app.include_router(backend_router(runtime))
-    from backend.console import build_router as console_router
+    from console import build_router as console_router
 
     app.include_router(console_router(runtime))
     return app

@@ -14,7 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nlu.commands",
     "flows.followup",
     "bot.telegram_commands",
-    "flows.actions.commands",
+    "actions.commands",
 )
 
 

@@ -20,8 +20,8 @@ def register(subparsers: Any) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from base.settings import Settings
     from bot.app import create_app
-    from bot.settings import Settings
 
     settings = Settings()
     settings.ensure_var_dir()
@@ -30,8 +30,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from bot.channels.terminal import run_terminal_chat
-    from bot.settings import Settings
+    from base.settings import Settings
+    from channels.terminal import run_terminal_chat
 
     settings = Settings()
     settings.ensure_var_dir()

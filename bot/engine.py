@@ -13,13 +13,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.datafiles import load_yaml
-from bot.messages import BotReply, Button, UserMessage
-from bot.notifier import take_inbox
-from bot.privacy import mask_text
-from bot.session import Session, Turn
-from bot.textclean import clean_text
+from base.datafiles import load_yaml
+from base.messages import BotReply, Button, UserMessage
+from base.privacy import mask_text
+from base.session import Session, Turn
+from base.textclean import clean_text
 from bot.texts import bot_text
+from channels.notifier import take_inbox
 from flows.base import Flow, TurnContext
 from flows.texts import texts
 from nlu.types import INTENTS, Entity, ParseResult

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from bot.settings import Settings
+from base.settings import Settings
 
 if TYPE_CHECKING:
     from backend.service import Backend
+    from base.stores import SessionStore
     from bot.engine import Engine
-    from bot.notifier import ResidentNotifier
-    from bot.stores.base import SessionStore
+    from channels.notifier import ResidentNotifier
     from flows.base import Flow
     from nlu.types import Interpreter
 
@@ -56,7 +56,7 @@ class Runtime:
 
     @cached_property
     def notifier(self) -> ResidentNotifier:
-        from bot.notifier import ResidentNotifier
+        from channels.notifier import ResidentNotifier
 
         return ResidentNotifier(self.store)
 
@@ -66,7 +66,7 @@ class Runtime:
         Sinks not registered by a channel (Telegram registers its own ``staff``
         sink) fall back to the resident inbox and the server log.
         """
-        from bot.notifier import log_staff_notification
+        from channels.notifier import log_staff_notification
 
         backend = self.backend
         backend.sinks.setdefault("resident", self.notifier)

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
 
 
 def _telegram(args: argparse.Namespace) -> int:
-    from bot.settings import Settings
+    from base.settings import Settings
 
     say = bot_text
     settings = Settings()
@@ -49,7 +49,7 @@ def _telegram(args: argparse.Namespace) -> int:
 async def set_webhook(settings: Any, url: str) -> None:
     from telegram import Update
 
-    from bot.channels.telegram import build_application
+    from channels.telegram.bot import build_application
 
     app = build_application(settings, polling=False)
     async with app:
@@ -61,8 +61,8 @@ async def set_webhook(settings: Any, url: str) -> None:
 
 
 async def _poll(settings: Any, poll_timeout: int) -> None:
-    from bot.channels.telegram import serve_polling
     from bot.runtime import Runtime
+    from channels.telegram.bot import serve_polling
 
     runtime = Runtime(settings)
     stop = anyio.Event()

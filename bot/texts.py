@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 
 TEXTS_FILE = Path(__file__).with_name("texts.yml")
 _ENV = Environment(

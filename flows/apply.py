@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.base import TurnContext
 from flows.forms import Choice, Form, Slot, choices_from
 from flows.household import build_household
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
-from flows.services import application_channel, call
 from flows.texts import texts
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import screen
+from services.chat import application_channel, call
 
 # The household questions an application needs; assets are checked by staff later.
 _HOUSEHOLD = ("residence", "household_size", "ages", "conditions", "condition_holder",

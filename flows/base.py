@@ -10,8 +10,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bot.messages import BotReply, Button, UserMessage
-from bot.session import Session
+from base.messages import BotReply, Button, UserMessage
+from base.session import Session
 from flows.texts import Texts, texts
 from nlu.types import ParseResult
 

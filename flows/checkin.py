@@ -16,14 +16,14 @@ from typing import Any
 
 from backend.clock import current_quarter, local_day
 from backend.schemas import RecipientPublic
-from bot.messages import BotReply, Button
-from bot.privacy import mask_text
+from base.messages import BotReply, Button
+from base.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext
 from flows.extract import text_of
 from flows.forms import Choice, Form, Slot
-from flows.services import application_channel, call
 from flows.texts import texts
+from services.chat import application_channel, call
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import BotReply
-from bot.privacy import mask_text
+from base.messages import BotReply
+from base.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext
 from flows.extract import keywords
 from flows.forms import Form, Slot, choices_from
-from flows.services import open_chat_case
 from flows.texts import texts
+from services.chat import open_chat_case
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)

@@ -12,13 +12,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from backend import followup
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
 from flows.extract import text_of
 from flows.forms import Choice, Form, Slot
-from flows.services import call
 from flows.texts import texts
 from policies.catalog import load_catalog
+from services.chat import call
 
 if TYPE_CHECKING:
     from backend.service import Backend
@@ -141,7 +141,7 @@ def register(subparsers: Any) -> None:
 
 def _rescreen_command(args: argparse.Namespace) -> int:
     from backend.service import Backend
-    from bot.settings import Settings
+    from base.settings import Settings
 
     settings = Settings()
     backend = Backend(settings)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
 from flows.texts import Texts
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.datafiles import load_yaml
-from bot.messages import BotReply, Button
-from bot.privacy import mask_text
+from base.datafiles import load_yaml
+from base.messages import BotReply, Button
+from base.privacy import mask_text
 from flows.base import Flow, TurnContext
-from flows.services import application_channel, call
+from services.chat import application_channel, call
 
 RECENT_TURNS = 6
 LINE_LIMIT = 120

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
 from policies.catalog import Catalog, Program, load_catalog
 from policies.regions import Region, load_region

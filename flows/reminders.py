@@ -6,10 +6,10 @@ The words live in ``flows/texts/reminders.yml``; they work at any step, like ``/
 from __future__ import annotations
 
 from backend import reminders
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
-from flows.services import call
 from flows.texts import texts
+from services.chat import call
 
 
 class ReminderSwitchFlow(Flow):

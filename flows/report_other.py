@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import BotReply
-from bot.privacy import mask_text
+from base.messages import BotReply
+from base.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext
 from flows.forms import Form, Slot
-from flows.services import open_chat_case
+from services.chat import open_chat_case
 
 # A first message this long already describes the situation ("隔壁李奶奶一个人住，病了没人
 # 照顾"): it fills that question, which the summary shows and 修改 can change.

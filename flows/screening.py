@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.base import TurnContext
 from flows.extract import amount, count, entity, first_of, keywords, numbers, says_unknown, text_of
 from flows.forms import Choice, Form, Slot, choices_from

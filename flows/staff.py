@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import BotReply
+from base.messages import BotReply
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.apply import _program_choices
 from flows.base import Flow, TurnContext
@@ -19,8 +19,8 @@ from flows.forms import Form, Slot, choices_from
 from flows.intake import IntakeFacts, extract_facts, field_labels, problems, submit_intake
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS
-from flows.services import call
 from flows.texts import texts
+from services.chat import call
 
 AGREED = "agreed"
 

@@ -9,13 +9,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from bot.messages import BotReply, Button
+from base.messages import BotReply, Button
 from flows.base import TurnContext
 from flows.extract import text_of
 from flows.forms import Form, Slot
-from flows.services import call
 from flows.texts import texts
 from policies.catalog import load_catalog
+from services.chat import call
 
 _CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{4,})", re.IGNORECASE)
 _LAST6 = re.compile(r"(?<![0-9])[0-9]{5}[0-9Xx](?![0-9Xx])")

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template
 
-from bot.datafiles import DataFileError, load_yaml
+from base.datafiles import DataFileError, load_yaml
 
 TEXTS_DIR = Path(__file__).parent / "texts"
 _BLANK_RUNS = re.compile(r"\n\s*\n")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.messages import BotReply
-from bot.privacy import mask_text
+from base.messages import BotReply
+from base.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext
 from flows.extract import text_of
 from flows.forms import Form, Slot
-from flows.services import application_channel, call
 from flows.texts import texts
 from nlu.places import match_place
 from nlu.validators import mask_phone
+from services.chat import application_channel, call
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 def _interpreter(model: str | None) -> Any:
-    from bot.settings import Settings
+    from base.settings import Settings
     from nlu.interpreter import load_interpreter
 
     settings = Settings()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.settings import Settings
+from base.settings import Settings
 from nlu.classifier import IntentModel
 from nlu.pipeline import Analysis, Pipeline
 from nlu.types import ParseResult

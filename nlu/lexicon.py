@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ def train_files(
     """Train on Rasa NLU files; the tokenizer knows the place names of ``region_id``
     (default: the settings' region, as when the model is served)."""
     if region_id is None:
-        from bot.settings import Settings
+        from base.settings import Settings
 
         region_id = Settings().region
     model = train_examples(load_examples(paths), Pipeline(region_id))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import DataFileError, load_yaml_uncached
+from base.datafiles import DataFileError, load_yaml_uncached
 
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\(([^)]+)\)|(\{[^}]*\}))")
 

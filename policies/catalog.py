@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 from policies import datacheck as check
 from policies.household import field_path
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import DataFileError
+from base.datafiles import DataFileError
 
 
 def fail(path: Path | str, field: str, message: str) -> DataFileError:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 from policies import datacheck as check
 from policies.household import Member
 from policies.regions import OPTIONAL_PARAMETERS, REQUIRED_PARAMETERS

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 
 ERRORS_FILE = Path(__file__).parent / "texts" / "errors.yml"
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 from policies import datacheck as check
 
 REGIONS_DIR = Path(__file__).parent / "regions"

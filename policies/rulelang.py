@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import DataFileError
+from base.datafiles import DataFileError
 
 # (env, member) -> value. env holds household facts, parameters, derived facts and
 # program statuses ("status.dibao"); member is the current member's dict or None.

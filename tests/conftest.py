@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from base.settings import Settings
 
 
 @pytest.fixture

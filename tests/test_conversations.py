@@ -36,10 +36,10 @@ from typing import Any
 
 import pytest
 
-from bot.datafiles import load_yaml
-from bot.messages import UserMessage
+from base.datafiles import load_yaml
+from base.messages import UserMessage
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
 RECIPIENT_HEADER = ["姓名", "身份证号", "手机号", "项目", "乡镇街道", "村社区"]

@@ -22,8 +22,8 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from base.settings import Settings
 from bot.app import create_app
-from bot.settings import Settings
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "rasa"

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
+from actions import CONTRACT_ACTIONS
+from actions.forms import FlowFormValidation
+from actions.server import DEFAULT_PORT, actions
+from actions.slots import ALL_SLOTS, CONTRACT_SLOTS
+from base.settings import Settings
 from bot.cli import build_parser
 from bot.runtime import Runtime
-from bot.settings import Settings
 from flows import identity
-from flows.actions import CONTRACT_ACTIONS
-from flows.actions.forms import FlowFormValidation
-from flows.actions.server import DEFAULT_PORT, actions
-from flows.actions.slots import ALL_SLOTS, CONTRACT_SLOTS
 from nlu.types import INTENTS
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "rasa"

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from actions import CONTRACT_ACTIONS
 from backend.clock import current_quarter
 from backend.service import Backend
-from flows.actions import CONTRACT_ACTIONS
 from flows.checkin import quarter_label
 from flows.texts import texts
 from nlu.validators import id_number_problem, phone_problem

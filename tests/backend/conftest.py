@@ -19,10 +19,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backend.api import build_router
+from api import build_router
 from backend.db import make_engine, migrate_engine
 from backend.service import Backend
-from bot.settings import Settings
+from base.settings import Settings
 from tests.support.servers import require_postgres
 
 ADMIN_TOKEN = "test-admin-token-0123456789"

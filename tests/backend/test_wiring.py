@@ -16,9 +16,9 @@ from sqlalchemy import select
 from backend.db import alembic_config, make_engine, migrate_engine
 from backend.models import Staff
 from backend.service import Backend
+from base.settings import Settings
 from bot.app import create_app
 from bot.cli import main
-from bot.settings import Settings
 from tests.backend.conftest import ADMIN, PG_ADMIN_URL, auth
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messages import BotReply, UserMessage
+from base.messages import BotReply, UserMessage
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
 from tests.support.demo_form import DemoForm, EagerDemoForm
 
 

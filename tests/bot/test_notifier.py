@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from backend.outbox import Delivery
-from bot.messages import UserMessage
+from base.messages import UserMessage
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
 
 
 def _open_case(runtime: Runtime, sender: str) -> str:

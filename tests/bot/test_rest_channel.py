@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from base.settings import Settings
 from bot.app import create_app
 from bot.runtime import Runtime
-from bot.settings import Settings
 from tests.support.demo_form import DemoForm
 from tests.support.servers import require_redis
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from base.datafiles import load_yaml
+from base.settings import Settings
 from bot.cli import build_parser
-from bot.datafiles import load_yaml
-from bot.settings import Settings
 from tests.support.servers import require_redis
 
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.stores.base import SessionStore
-from bot.stores.memory import MemorySessionStore
+from base.memory_store import MemorySessionStore
+from base.stores import SessionStore
 from tests.support.servers import require_redis
 
 
@@ -18,7 +18,7 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[SessionStore]:
     if request.param == "memory":
         yield MemorySessionStore(ttl_seconds=60)
         return
-    from bot.stores.redis_store import RedisSessionStore
+    from backend.redis_store import RedisSessionStore
 
     redis_store = RedisSessionStore(require_redis(), ttl_seconds=60)
     yield redis_store
@@ -106,7 +106,7 @@ async def test_redis_sessions_are_json_with_an_idle_ttl() -> None:
 
     from redis.asyncio import Redis
 
-    from bot.stores.redis_store import RedisSessionStore
+    from backend.redis_store import RedisSessionStore
 
     url = require_redis()
     store = RedisSessionStore(url, ttl_seconds=120)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bot.channels.terminal import chat_loop
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from channels.terminal import chat_loop
 from tests.support.demo_form import DemoForm
 
 

@@ -13,10 +13,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backend.console import build_router
-from backend.console.state import ConsoleState
 from backend.service import Backend
-from bot.settings import Settings
+from base.settings import Settings
+from console import build_router
+from console.state import ConsoleState
 from nlu.validators import id_check_char
 
 ADMIN_TOKEN = "console-admin-token-0123456789"

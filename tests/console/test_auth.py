@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from backend.console.security import ABSOLUTE_SECONDS, FAILED_LOGIN_WINDOW, IDLE_SECONDS
 from backend.models import Staff
 from backend.service import Backend
+from console.security import ABSOLUTE_SECONDS, FAILED_LOGIN_WINDOW, IDLE_SECONDS
 from tests.console.conftest import ADMIN_TOKEN, FakeClock, csrf_of, sign_in
 
 PAGES = ["/console/requests", "/console/intake", "/console/checkins", "/console/stats"]
@@ -192,7 +192,7 @@ def test_after_signing_in_the_page_asked_for_opens(anonymous: TestClient, backen
 
 
 def test_only_console_pages_are_followed_after_sign_in() -> None:
-    from backend.console.web import safe_next
+    from console.web import safe_next
 
     assert safe_next("/console/cases/JZ20261126-0001") == "/console/cases/JZ20261126-0001"
     assert safe_next("/console/checkins?quarter=2026Q3") == "/console/checkins?quarter=2026Q3"

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from base.settings import Settings
 from bot.app import create_app
-from bot.settings import Settings
 from tests.console.conftest import ADMIN_TOKEN, valid_id
 from tests.console.demo import seed_demo
 from tests.console.live import (

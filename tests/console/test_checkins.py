@@ -7,8 +7,8 @@ import io
 from types import SimpleNamespace
 
 from backend.clock import current_quarter
-from backend.console.checkins import recent_quarters
 from backend.service import Backend
+from console.checkins import recent_quarters
 from tests.console.conftest import valid_id
 
 PEOPLE = [

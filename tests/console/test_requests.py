@@ -95,7 +95,7 @@ def test_caseworkers_see_only_their_township(caseworker: SimpleNamespace, backen
 
 
 def test_deadline_marks_and_their_words() -> None:
-    from backend.console.web import deadline_label, deadline_mark
+    from console.web import deadline_label, deadline_mark
 
     today = local_day(utcnow())
     day = timedelta(days=1)
@@ -119,7 +119,7 @@ def test_deadline_marks_and_their_words() -> None:
 def test_a_long_queue_says_it_is_cut(
     admin: SimpleNamespace, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("backend.console.inbox.QUEUE_LIMIT", 2)
+    monkeypatch.setattr("console.inbox.QUEUE_LIMIT", 2)
     for i in range(3):
         application(backend, id17=f"4309021990010100{i}")
     page = admin.client.get("/console/requests").text

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from backend.clock import current_quarter
-from backend.console import stats_data
-from backend.console.charts import Bar, hbars, stacked_columns
 from backend.service import Backend
+from console import stats_data
+from console.charts import Bar, hbars, stacked_columns
 from tests.console.conftest import OTHER_TOWNSHIP, application, urgent, valid_id
 
 
@@ -98,8 +98,8 @@ def test_charts_escape_labels_and_mark_limits() -> None:
 
 
 def test_legend_swatches_use_the_chart_palette() -> None:
-    from backend.console.charts import PALETTE
-    from backend.console.web import STATIC_DIR
+    from console.charts import PALETTE
+    from console.web import STATIC_DIR
 
     css = (STATIC_DIR / "console.css").read_text()
     for index, fill in enumerate(PALETTE):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from base.settings import Settings
 from bot.app import create_app
-from bot.settings import Settings
 from tests.console.conftest import ADMIN_TOKEN, csrf_of
 
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import OutboxMessage
-from bot.messages import UserMessage
+from base.messages import UserMessage
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
 
 ID = "430902195001011233"
 PHONE = "13800000000"

@@ -15,10 +15,10 @@ from backend import followup
 from backend.models import OutboxMessage
 from backend.outbox import Delivery
 from backend.service import Backend
+from base.messages import UserMessage
+from base.settings import Settings
 from bot.cli import main
-from bot.messages import UserMessage
 from bot.runtime import Runtime
-from bot.settings import Settings
 from flows.followup import rescreen_region
 from policies.screening import screen
 

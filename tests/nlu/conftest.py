@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from base.settings import Settings
 from nlu.interpreter import NluInterpreter, load_interpreter
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from nlu.api import build_router
+from api.nlu import build_router
 from nlu.interpreter import NluInterpreter
 from nlu.types import INTENTS
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from base.settings import Settings
 from nlu.classifier import IntentModel
 from nlu.interpreter import SHIPPED_MODEL, NluInterpreter, load_interpreter
 from tests.nlu.conftest import REGION

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from base.settings import Settings
 from bot.app import create_app
-from bot.settings import Settings
 from policies.catalog import PROGRAM_IDS
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.datafiles import DataFileError
+from base.datafiles import DataFileError
 from policies.catalog import CATALOG_DIR, PROGRAM_IDS, SOURCES_FILE, load_catalog, parse_catalog
 from policies.engine import RULES_DIR, load_rules, parse_rules
 from policies.regions import REGIONS_DIR, list_regions, parse_region

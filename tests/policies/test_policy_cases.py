@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 from policies.catalog import PROGRAM_IDS
 from policies.household import InvalidHousehold
 from policies.screening import screen

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.datafiles import DataFileError
+from base.datafiles import DataFileError
 from policies.rulelang import Scope, compile_expr
 
 NAMES = {"a", "b", "flag", "maybe", "deposits"}

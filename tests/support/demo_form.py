@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.messages import BotReply
+from base.messages import BotReply
 from flows.base import TurnContext
 from flows.forms import Choice, Form, Slot
 from flows.texts import Texts

@@ -7,7 +7,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from bot.settings import Settings
+from base.settings import Settings
 from tests.backend.conftest import pg_database  # noqa: F401 - a fixture
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 

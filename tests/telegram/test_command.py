@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from bot.settings import Settings
+from base.settings import Settings
 from tests.telegram.fake_bot_api import FakeBotAPI, message_update
 
 

@@ -11,11 +11,11 @@ import pytest
 from telegram import Update
 
 from backend import reminders
-from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_limits import SendLimiter
-from bot.reminders import TelegramReminders
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from channels.telegram.bot import TelegramChannel
+from channels.telegram.limits import SendLimiter
+from channels.telegram.reminders import TelegramReminders
 from nlu.validators import id_check_char
 from tests.telegram.fake_bot_api import FakeBotAPI, callback_update, message_update
 

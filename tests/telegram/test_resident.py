@@ -9,9 +9,9 @@ from typing import Any
 import anyio
 import pytest
 
-from bot.channels.telegram import TelegramChannel, serve_polling
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from channels.telegram.bot import TelegramChannel, serve_polling
 from tests.telegram.conftest import STAFF_CHAT, eventually
 from tests.telegram.fake_bot_api import (
     FakeBotAPI,
@@ -106,8 +106,8 @@ async def test_a_resident_conversation_with_buttons_and_a_shared_phone(
 async def test_a_long_payload_travels_as_the_button_title(
     polling: Runtime, bot_api: FakeBotAPI
 ) -> None:
-    from bot.channels.telegram import callback_data
-    from bot.messages import Button
+    from base.messages import Button
+    from channels.telegram.bot import callback_data
 
     long = Button("低保标准", '/ask_amount{"program": "dibao", "aspect": "amount", "x": "yyyyyy"}')
     assert callback_data(long, 1) == "#低保标准"
@@ -150,7 +150,7 @@ async def test_one_chats_updates_run_in_order_other_chats_alongside(
 ) -> None:
     from telegram import Update
 
-    from bot.channels.telegram import PerChatOrder, build_application
+    from channels.telegram.bot import PerChatOrder, build_application
 
     assert isinstance(build_application(tg_settings).update_processor, PerChatOrder)
     order = PerChatOrder(8)
@@ -172,7 +172,7 @@ async def test_one_chats_updates_run_in_order_other_chats_alongside(
 
 
 def test_a_long_reply_is_cut_at_line_ends_within_telegrams_limit() -> None:
-    from bot.channels.telegram import TEXT_LIMIT, split_text
+    from channels.telegram.bot import TEXT_LIMIT, split_text
 
     lines = [f"第{n}条：" + "材料说明" * 30 for n in range(200)]
     text = "\n".join(lines)

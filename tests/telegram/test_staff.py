@@ -9,9 +9,9 @@ import pytest
 from telegram import Update
 
 from backend.assignment import assignee_of
-from bot.channels.telegram import TelegramChannel
+from base.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from channels.telegram.bot import TelegramChannel
 from tests.telegram.conftest import STAFF_CHAT
 from tests.telegram.fake_bot_api import FakeBotAPI, callback_update, message_update
 

@@ -7,10 +7,10 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from base.settings import Settings
 from bot.app import create_app
 from bot.cli import main
 from bot.runtime import Runtime
-from bot.settings import Settings
 from tests.telegram.conftest import STAFF_CHAT, WEBHOOK_SECRET
 from tests.telegram.fake_bot_api import FakeBotAPI, message_update
 

@@ -1,0 +1,156 @@
+"""A Rasa form over a flow's slots: validation, which slots are wanted, and the questions.
+
+``FlowFormValidation`` is a rasa-sdk ``FormValidationAction`` whose ``validate_<slot>``
+methods read and check each answer with the flow's own ``Slot`` (extractor,
+validator, reason), whose ``required_slots`` drop the slots the flow would not ask
+(``Slot.ask_if``), and whose ``action_ask_<form>_<slot>`` actions ask the flow's
+question with its choices as buttons. The Rasa slot may be named differently from
+the flow's slot (``checkin_members`` → ``members``).
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import question, read
+from flows.forms import Slot
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+Validator = Callable[[Any, CollectingDispatcher, Tracker, DomainDict], Awaitable[dict[str, Any]]]
+
+
+class FlowFormValidation(FormValidationAction):
+    """``validate_<form>`` for a Rasa form whose slots are a flow's slots."""
+
+    form: str = ""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._slots: dict[str, Slot] | None = None
+
+    def name(self) -> str:
+        return f"validate_{self.form}"
+
+    def flow_slots(self) -> dict[str, Slot]:
+        """Rasa slot name → the flow's ``Slot``, in the order the flow asks them."""
+        if self._slots is None:
+            self._slots = self.build_slots()
+        return self._slots
+
+    # -- what a form provides -----------------------------------------------------
+    @abstractmethod
+    def build_slots(self) -> dict[str, Slot]:
+        """Rasa slot name → the flow's ``Slot`` this form validates."""
+
+    async def known(self, tracker: Tracker) -> dict[str, Any]:
+        """Facts that are not slots but decide what is asked (a bound roster entry)."""
+        return {}
+
+    def special(self, tracker: Tracker, values: dict[str, Any]) -> None:
+        """Fill ``values`` from slots read otherwise than one by one (conditions)."""
+
+    def to_rasa(self, name: str, value: Any) -> dict[str, Any]:
+        """The slot events for an accepted value (a place also names its village)."""
+        return {name: value}
+
+    # -- the mechanism ------------------------------------------------------------
+    async def values(self, tracker: Tracker, skip: str = "") -> dict[str, Any]:
+        """The answers so far as the flow keeps them (refused ones left out)."""
+        values, _ = await self.answers(tracker, skip)
+        return values
+
+    async def answers(
+        self, tracker: Tracker, skip: str = ""
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The answers so far, and the reason each refused slot value was refused."""
+        values = await self.known(tracker)
+        self.special(tracker, values)
+        problems: dict[str, str] = {}
+        for name, slot in self.flow_slots().items():
+            if name == skip or slot.name in values or tracker.get_slot(name) is None:
+                continue
+            value, problem = read(self.runtime, tracker, slot, tracker.get_slot(name), values)
+            if problem is None:
+                values[slot.name] = value
+            else:
+                problems[name] = problem
+        return values, problems
+
+    async def missing(self, tracker: Tracker) -> tuple[dict[str, Any], str | None, str | None]:
+        """The answers, the first slot the flow wants that is not there, and the reason
+        its value was refused (None when it was never given)."""
+        values, problems = await self.answers(tracker)
+        for name, slot in self.flow_slots().items():
+            if slot.name not in values and slot.wanted(values):
+                return values, name, problems.get(name)
+        return values, None, None
+
+    def ask(self, dispatcher: CollectingDispatcher, name: str, values: dict[str, Any]) -> None:
+        """Ask the flow's question for the Rasa slot ``name``, choices as buttons."""
+        text, buttons = question(self.flow_slots()[name], values, name)
+        dispatcher.utter_message(text=text, buttons=buttons or None)
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        slots = self.flow_slots()
+        values = await self.values(tracker)
+        return [name for name in domain_slots if name not in slots or slots[name].wanted(values)]
+
+    async def validate_slot(
+        self, name: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        slot = self.flow_slots()[name]
+        values = await self.values(tracker, skip=name)
+        found, problem = read(self.runtime, tracker, slot, value, values)
+        if problem is not None:
+            dispatcher.utter_message(text=problem)
+            return {name: None}
+        return self.to_rasa(name, found)
+
+    def __getattr__(self, attribute: str) -> Validator:
+        # rasa-sdk looks up ``validate_<slot>`` by name for every slot set this turn.
+        if attribute.startswith("_") or "_slots" not in self.__dict__:
+            raise AttributeError(attribute)
+        name = attribute.removeprefix("validate_")
+        if attribute.startswith("validate_") and name in self.flow_slots():
+
+            async def validate(
+                value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, _: DomainDict
+            ) -> dict[str, Any]:
+                return await self.validate_slot(name, value, dispatcher, tracker)
+
+            return validate
+        raise AttributeError(attribute)
+
+    def ask_actions(self) -> list[Action]:
+        return [AskFlowSlot(self, name) for name in self.flow_slots()]
+
+
+class AskFlowSlot(Action):
+    """``action_ask_<form>_<slot>``: the flow's question, its choices as buttons."""
+
+    def __init__(self, form: FlowFormValidation, slot: str) -> None:
+        self.form = form
+        self.slot = slot
+
+    def name(self) -> str:
+        return f"action_ask_{self.form.form}_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        self.form.ask(dispatcher, self.slot, await self.form.values(tracker))
+        return []

@@ -1,0 +1,28 @@
+"""``action_handoff``: a hand-off case with the recent conversation, by the flow itself.
+
+The conversation staff see is the tracker's (masked by the flow); one open hand-off
+per sender is enough, as in the chat.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import JiuzhuAction, turn_context, utter
+from flows.handoff import HandoffFlow
+
+
+class ActionHandoff(JiuzhuAction):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        ctx = turn_context(self.runtime, tracker)
+        utter(dispatcher, await HandoffFlow().start(ctx))
+        return []

@@ -1,0 +1,65 @@
+"""Dependencies of the staff API: the backend, the signed-in staff member, the admin check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from backend.schemas import StaffPublic
+from backend.service import Backend
+
+_bearer = HTTPBearer(auto_error=False, description="工作人员访问令牌（Bearer）")
+
+
+def get_backend(request: Request) -> Backend:
+    return request.state.backend  # set by the router built in api.build_router
+
+
+BackendDep = Annotated[Backend, Depends(get_backend)]
+
+
+def current_staff(
+    backend: BackendDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> StaffPublic:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "未登录：请在请求头中提供 Authorization: Bearer <访问令牌>。",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    staff = backend.staff_for_token(credentials.credentials)
+    if staff is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "访问令牌无效或已停用，请向管理员重新申请。",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return staff
+
+
+StaffDep = Annotated[StaffPublic, Depends(current_staff)]
+
+
+def admin_staff(staff: StaffDep) -> StaffPublic:
+    if staff.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "权限不足：此操作仅限管理员。")
+    return staff
+
+
+AdminDep = Annotated[StaffPublic, Depends(admin_staff)]
+
+
+def region_of(staff: StaffPublic) -> str | None:
+    """The township a caseworker is limited to; None for admins (everything)."""
+    return None if staff.role == "admin" else staff.region
+
+
+def ensure_region(staff: StaffPublic, township: str) -> None:
+    region = region_of(staff)
+    if region is not None and township != region:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"无权访问：该案件不在您的辖区（{staff.region}）。"
+        )

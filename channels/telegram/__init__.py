@@ -1,0 +1,1 @@
+"""The Telegram channel: the resident bot, the staff desk, the webhook, reminders."""

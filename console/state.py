@@ -1,0 +1,35 @@
+"""What the console keeps while it runs: the backend, sessions, the sign-in limiter."""
+
+from __future__ import annotations
+
+import time
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from console.security import Clock, LoginLimiter, SessionStore, Signer
+
+if TYPE_CHECKING:
+    from backend.service import Backend
+
+SESSION_COOKIE = "jz_console"
+LOGIN_COOKIE = "jz_login"
+
+
+class ConsoleState:
+    def __init__(self, runtime: Any, clock: Clock = time.time) -> None:
+        self.runtime = runtime  # anything with a ``backend`` attribute
+        self.clock = clock
+        self.sessions = SessionStore(clock)
+        self.limiter = LoginLimiter(clock)
+
+    @property
+    def backend(self) -> Backend:
+        return self.runtime.backend  # type: ignore[no-any-return]
+
+    @cached_property
+    def signer(self) -> Signer:
+        return Signer(self.backend.settings.secret_key)
+
+    @property
+    def region_id(self) -> str:
+        return str(self.backend.settings.region)
