@@ -19,7 +19,7 @@ from flows.forms import Slot, match_choice
 from flows.texts import texts
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 
 def as_text(value: Any) -> str:
@@ -47,7 +47,7 @@ def payload_value(text: str) -> str:
 
 
 def read(
-    runtime: Runtime, tracker: Tracker, slot: Slot, value: Any, values: dict[str, Any]
+    services: Services, tracker: Tracker, slot: Slot, value: Any, values: dict[str, Any]
 ) -> tuple[Any, str | None]:
     """``(value as the flow keeps it, None)``, or ``(None, the reason it is refused)``."""
     if value is None or as_text(value) == "":
@@ -57,7 +57,7 @@ def read(
     options = slot.options(values)
     found: Any = next((c.value for c in options if c.value == raw), None)
     if found is None:
-        ctx = turn_context(runtime, tracker, text=raw)
+        ctx = turn_context(services, tracker, text=raw)
         # A number from an entity is an amount or a count, not "choice number 1".
         if options and not numeric:
             choice = match_choice(options, ctx)

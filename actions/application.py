@@ -29,7 +29,7 @@ class ValidateApplicationForm(FlowFormValidation):
     form = "application_form"
 
     def build_slots(self) -> dict[str, Slot]:
-        return {slot.name: slot for slot in ApplyFlow(self.runtime.settings.region).slots}
+        return {slot.name: slot for slot in ApplyFlow(self.services.region).slots}
 
     def special(self, tracker: Tracker, values: dict[str, Any]) -> None:
         fill_conditions(tracker, values)
@@ -58,14 +58,14 @@ class ActionSubmitApplication(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        form = ValidateApplicationForm(self.runtime)
+        form = ValidateApplicationForm(self.services)
         values, missing, problem = await form.missing(tracker)
         if missing is not None:
             if problem:
                 dispatcher.utter_message(text=texts()("actions.not_submitted", reason=problem))
             form.ask(dispatcher, missing, values)
             return [SlotSet(missing, None)]
-        ctx = turn_context(self.runtime, tracker)
+        ctx = turn_context(self.services, tracker)
         replies = await ApplyFlow(self.region).submit(ctx, values)
         utter(dispatcher, replies)
         case_number = ctx.session.slots.get("case_number")

@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.context import JiuzhuAction, slot_int, turn_context, utter
 from actions.forms import FlowFormValidation
 from backend.schemas import RecipientPublic
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.checkin import (
     ASPECTS,
     MAX_BIND_FAILURES,
@@ -32,7 +32,6 @@ from flows.checkin import (
     quarter_label,
 )
 from flows.forms import Slot
-from services.chat import call
 
 IDENTITY = ("name", "id_number", "phone")
 ASPECT_SLOTS = {f"checkin_{aspect}": aspect for aspect in ASPECTS}
@@ -46,7 +45,7 @@ def flow_slots() -> dict[str, Slot]:
 
 
 async def recipient_of(ctx: TurnContext) -> RecipientPublic | None:
-    backend = ctx.runtime.backend
+    backend = ctx.services.backend
     return await call(ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id)
 
 
@@ -59,7 +58,7 @@ async def bind(
     if failures >= MAX_BIND_FAILURES:
         utter(dispatcher, [ctx.say("checkin.bind_locked", buttons=_help_buttons(ctx))])
         return None, cleared
-    backend = ctx.runtime.backend
+    backend = ctx.services.backend
     recipient = await call(
         ctx,
         backend.bind_recipient,
@@ -88,7 +87,7 @@ class ValidateCheckinForm(FlowFormValidation):
         return flow_slots()
 
     async def known(self, tracker: Tracker) -> dict[str, Any]:
-        ctx = turn_context(self.runtime, tracker, text="")
+        ctx = turn_context(self.services, tracker, text="")
         recipient = await recipient_of(ctx)
         return {"recipient": _keep(recipient)} if recipient else {}
 
@@ -102,7 +101,7 @@ class ValidateCheckinForm(FlowFormValidation):
         values = await self.values(tracker)
         if "recipient" in values or not all(k in values for k in IDENTITY):
             return accepted
-        ctx = turn_context(self.runtime, tracker)
+        ctx = turn_context(self.services, tracker)
         _, events = await bind(ctx, tracker, values, dispatcher)
         return {**accepted, **{e["name"]: e["value"] for e in events}}
 
@@ -114,8 +113,8 @@ class ActionCheckin(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        form = ValidateCheckinForm(self.runtime)
-        ctx = turn_context(self.runtime, tracker)
+        form = ValidateCheckinForm(self.services)
+        ctx = turn_context(self.services, tracker)
         events: list[dict[str, Any]] = []
         recipient = await recipient_of(ctx)
         if recipient is None:

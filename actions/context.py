@@ -1,7 +1,7 @@
 """What every action shares: the turn a flow would see, built from a Rasa ``Tracker``.
 
 The flows are written against ``TurnContext`` (session, message, NLU parse,
-runtime). A Rasa action builds the same context from the tracker — channel and
+services). A Rasa action builds the same context from the tracker — channel and
 sender from the conversation, the text read by our own NLU, Rasa's entities added
 — and can then call the flows' own functions. The session is a scratch copy: Rasa
 keeps the conversation, the actions hand back ``SlotSet`` events.
@@ -24,7 +24,7 @@ from flows.texts import texts
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 DEFAULT_CHANNEL = "rasa"  # a tracker that names no input channel
 HISTORY_TURNS = 10
@@ -33,12 +33,12 @@ HISTORY_TURNS = 10
 class JiuzhuAction(Action):
     """A rasa-sdk action with the process's ``Runtime`` (backend, NLU) at hand."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     @property
     def region(self) -> str:
-        return self.runtime.settings.region
+        return self.services.region
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -87,11 +87,11 @@ def history(tracker: Tracker) -> list[Turn]:
 
 
 def parse(
-    runtime: Runtime, text: str, intent: str | None = None, extra: Iterable[Entity] = ()
+    services: Services, text: str, intent: str | None = None, extra: Iterable[Entity] = ()
 ) -> ParseResult:
     """Our NLU's reading of ``text`` (normalised text, entities), Rasa's intent and
     entities added where ours found none of that kind."""
-    ours = runtime.interpreter.parse(text)
+    ours = services.interpreter.parse(text)
     kinds = {entity.entity for entity in ours.entities}
     entities = ours.entities + tuple(e for e in extra if e.entity not in kinds)
     return ParseResult(
@@ -105,7 +105,7 @@ def parse(
 
 
 def turn_context(
-    runtime: Runtime,
+    services: Services,
     tracker: Tracker,
     *,
     text: str | None = None,
@@ -128,10 +128,10 @@ def turn_context(
         channel, tracker.sender_id, readable, metadata if isinstance(metadata, dict) else {}
     )
     if text is None:  # this turn's message: Rasa's intent and entities count
-        result = parse(runtime, readable, intent or latest_intent(tracker), rasa_entities(tracker))
+        result = parse(services, readable, intent or latest_intent(tracker), rasa_entities(tracker))
     else:  # a slot's value, perhaps from an earlier turn: read on its own
-        result = parse(runtime, readable, intent)
-    return TurnContext(session, message, readable.strip(), result, runtime, payload)
+        result = parse(services, readable, intent)
+    return TurnContext(session, message, readable.strip(), result, services, payload)
 
 
 def rasa_payload(payload: str) -> str | None:

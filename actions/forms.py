@@ -22,7 +22,7 @@ from actions.answers import question, read
 from flows.forms import Slot
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 Validator = Callable[[Any, CollectingDispatcher, Tracker, DomainDict], Awaitable[dict[str, Any]]]
 
@@ -32,8 +32,8 @@ class FlowFormValidation(FormValidationAction):
 
     form: str = ""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self._slots: dict[str, Slot] | None = None
 
     def name(self) -> str:
@@ -77,7 +77,7 @@ class FlowFormValidation(FormValidationAction):
         for name, slot in self.flow_slots().items():
             if name == skip or slot.name in values or tracker.get_slot(name) is None:
                 continue
-            value, problem = read(self.runtime, tracker, slot, tracker.get_slot(name), values)
+            value, problem = read(self.services, tracker, slot, tracker.get_slot(name), values)
             if problem is None:
                 values[slot.name] = value
             else:
@@ -114,7 +114,7 @@ class FlowFormValidation(FormValidationAction):
     ) -> dict[str, Any]:
         slot = self.flow_slots()[name]
         values = await self.values(tracker, skip=name)
-        found, problem = read(self.runtime, tracker, slot, value, values)
+        found, problem = read(self.services, tracker, slot, value, values)
         if problem is not None:
             dispatcher.utter_message(text=problem)
             return {name: None}

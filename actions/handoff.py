@@ -23,6 +23,6 @@ class ActionHandoff(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        ctx = turn_context(self.runtime, tracker)
+        ctx = turn_context(self.services, tracker)
         utter(dispatcher, await HandoffFlow().start(ctx))
         return []

@@ -41,7 +41,7 @@ class ActionPolicyAnswer(JiuzhuAction):
             aspect = ASPECTS.get(latest_intent(tracker) or "", "what")
         program = program_id(tracker.get_slot("program"))
         ctx = turn_context(
-            self.runtime,
+            self.services,
             tracker,
             intent=INTENT_OF[aspect],
             slots={"program": program} if program else {},

@@ -25,7 +25,7 @@ from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult, screen
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 REQUIRED: tuple[str, ...] = ("household_size", "monthly_income")
 FLOW_SLOTS = {slot.name: slot for slot in SLOTS}
@@ -62,10 +62,10 @@ class ValidateScreeningForm(FlowFormValidation):
 
 
 async def household_values(
-    runtime: Runtime, tracker: Tracker
+    services: Services, tracker: Tracker
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The screening form's answers from the slots, and the reasons for refused ones."""
-    values, problems = await ValidateScreeningForm(runtime).answers(tracker)
+    values, problems = await ValidateScreeningForm(services).answers(tracker)
     age = slot_int(tracker, "age")
     if "ages" not in values and age is not None:
         values["age"] = age  # only the applicant's age: build_household repeats it
@@ -88,16 +88,16 @@ class ActionScreening(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        values, problems = await household_values(self.runtime, tracker)
+        values, problems = await household_values(self.services, tracker)
         events: list[dict[str, Any]] = []
         for name, problem in problems.items():
             dispatcher.utter_message(text=problem)
             events.append(SlotSet(name, None))
         missing = [name for name in REQUIRED if name not in values]
         if missing:
-            ValidateScreeningForm(self.runtime).ask(dispatcher, missing[0], values)
+            ValidateScreeningForm(self.services).ask(dispatcher, missing[0], values)
             return events
-        ctx = turn_context(self.runtime, tracker)
+        ctx = turn_context(self.services, tracker)
         household = build_household(values, self.region)
         try:
             result = screen(household, today=dt.date.today())

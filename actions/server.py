@@ -1,6 +1,6 @@
 """The action server: rasa-sdk's own endpoint with our actions registered.
 
-``create_action_app(runtime)`` is ``rasa_sdk.endpoint.create_app`` over an
+``create_action_app(services)`` is ``rasa_sdk.endpoint.create_app`` over an
 ``ActionExecutor`` holding every action below — ``POST /webhook``, ``GET /health``
 and ``GET /actions`` are rasa-sdk's. One guard is added in front of ``/webhook``: a
 body that is not a well-formed action call for one of our actions answers ``400``
@@ -31,7 +31,7 @@ from actions.status import ActionApplicationStatus
 from actions.urgent import ActionUrgentHelp, ValidateUrgentForm
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -62,24 +62,24 @@ class _ActionCall(BaseModel):
     version: str | None = None
 
 
-def actions(runtime: Runtime) -> list[Action]:
+def actions(services: Services) -> list[Action]:
     """Every action the server registers: the contract's, and the forms' ask actions."""
-    application = ValidateApplicationForm(runtime)
-    checkin = ValidateCheckinForm(runtime)
-    urgent = ValidateUrgentForm(runtime)
-    screening = ValidateScreeningForm(runtime)
+    application = ValidateApplicationForm(services)
+    checkin = ValidateCheckinForm(services)
+    urgent = ValidateUrgentForm(services)
+    screening = ValidateScreeningForm(services)
     return [
-        ActionPolicyAnswer(runtime),
-        ActionScreening(runtime),
+        ActionPolicyAnswer(services),
+        ActionScreening(services),
         screening,
         application,
-        ActionSubmitApplication(runtime),
-        ActionApplicationStatus(runtime),
+        ActionSubmitApplication(services),
+        ActionApplicationStatus(services),
         checkin,
-        ActionCheckin(runtime),
+        ActionCheckin(services),
         urgent,
-        ActionUrgentHelp(runtime),
-        ActionHandoff(runtime),
+        ActionUrgentHelp(services),
+        ActionHandoff(services),
         *application.ask_actions(),
         *checkin.ask_actions(),
         *urgent.ask_actions(),
@@ -87,9 +87,9 @@ def actions(runtime: Runtime) -> list[Action]:
     ]
 
 
-def build_executor(runtime: Runtime) -> ActionExecutor:
+def build_executor(services: Services) -> ActionExecutor:
     executor = ActionExecutor()
-    for action in actions(runtime):
+    for action in actions(services):
         executor.register_action(action)
     return executor
 
@@ -108,8 +108,8 @@ def _action_call(request: Request) -> dict[str, Any]:
     return loaded
 
 
-def create_action_app(runtime: Runtime) -> Sanic:
-    executor = build_executor(runtime)
+def create_action_app(services: Services) -> Sanic:
+    executor = build_executor(services)
     app = create_app(executor)
 
     @app.on_request
@@ -133,7 +133,7 @@ def create_action_app(runtime: Runtime) -> Sanic:
 
     @app.after_server_stop
     async def close(_: Sanic) -> None:
-        await runtime.aclose()
+        await services.aclose()
 
     return app
 
@@ -141,10 +141,11 @@ def create_action_app(runtime: Runtime) -> Sanic:
 def run(port: int = DEFAULT_PORT, host: str = "0.0.0.0") -> None:
     """Serve the action server in this process until stopped (Ctrl-C)."""
     from base.settings import Settings
-    from bot.runtime import Runtime
 
     settings = Settings()
     settings.ensure_var_dir()
-    app = create_action_app(Runtime(settings))
+    from services.container import Services
+
+    app = create_action_app(Services(settings))
     log.info("jiuzhu action server on http://%s:%d/webhook", host, port)
     app.run(host=host, port=port, single_process=True, access_log=False, motd=False)

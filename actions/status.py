@@ -42,14 +42,14 @@ class ActionApplicationStatus(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        ctx = turn_context(self.runtime, tracker, slots={_FAILURES: failures(tracker)})
+        ctx = turn_context(self.services, tracker, slots={_FAILURES: failures(tracker)})
         flow = StatusFlow()
         values: dict[str, Any] = {}
         events: list[dict[str, Any]] = []
         for name in ("case_number", "id_last6"):
             if tracker.get_slot(name) is None:
                 continue
-            value, problem = read(self.runtime, tracker, SLOTS[name], tracker.get_slot(name), {})
+            value, problem = read(self.services, tracker, SLOTS[name], tracker.get_slot(name), {})
             if problem:
                 dispatcher.utter_message(text=problem)
                 events.append(SlotSet(name, None))

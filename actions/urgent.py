@@ -47,7 +47,7 @@ class ActionUrgentHelp(JiuzhuAction):
     async def open(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[dict[str, Any]]:
-        ctx = turn_context(self.runtime, tracker)
+        ctx = turn_context(self.services, tracker)
         replies = await UrgentFlow().start(ctx)
         values = ctx.session.form.get("values", {})
         if not values.get("case_no"):
@@ -62,7 +62,7 @@ class ActionUrgentHelp(JiuzhuAction):
     async def add_note(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, case_no: str
     ) -> list[dict[str, Any]]:
-        form = ValidateUrgentForm(self.runtime)
+        form = ValidateUrgentForm(self.services)
         values = await form.values(tracker)
         for name in ("place", "what", "phone"):
             values.setdefault(name, SKIP)
@@ -70,7 +70,7 @@ class ActionUrgentHelp(JiuzhuAction):
         values["from_opener"] = [
             n for n in slot_strings(tracker, "urgent_opener") if n in RASA_NAMES
         ]
-        ctx = turn_context(self.runtime, tracker)
+        ctx = turn_context(self.services, tracker)
         utter(dispatcher, await UrgentFlow().submit(ctx, values))
         done = ["urgent_case", "urgent_opener", "urgent_place", "urgent_what"]
         return [SlotSet(name, None) for name in done]

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from bot.runtime import Runtime
 from policies.catalog import Program, load_catalog
 from policies.household import FieldError, Household, InvalidHousehold, error_texts
 from policies.screening import ScreeningResult, screen
+from services.container import Services
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -31,9 +31,9 @@ _ERROR_SCHEMA = {
 }
 
 
-def build_router(runtime: Runtime) -> APIRouter:
-    # The routes read only shipped data; the runtime is taken for the common signature.
-    del runtime
+def build_router(services: Services) -> APIRouter:
+    # The routes read only shipped data; the services are taken for the common signature.
+    del services
     router = APIRouter(tags=["政策与研判"])
 
     @router.post(

@@ -25,7 +25,8 @@ from flows.texts import texts
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from base.stores import SessionStore
+    from services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,16 @@ _SMALL_TALK = {
 
 
 class Engine:
-    def __init__(self, runtime: Runtime, flows: list[Flow] | None = None) -> None:
+    def __init__(
+        self, services: Services, store: SessionStore, flows: list[Flow] | None = None
+    ) -> None:
         from flows.registry import build_flows
 
-        self.runtime = runtime
+        self.services = services
+        self.store = store
         self.texts = texts()
         self.flows: dict[str, Flow] = {
-            flow.name: flow for flow in (flows if flows is not None else build_flows(runtime))
+            flow.name: flow for flow in (flows if flows is not None else build_flows(services))
         }
         self.by_intent: dict[str, Flow] = {
             intent: flow for flow in self.flows.values() for intent in flow.intents
@@ -64,9 +68,7 @@ class Engine:
         if not text:
             return [BotReply(self.texts("core.empty"), self.menu_buttons())]
         try:
-            async with self.runtime.store.transaction(
-                message.channel, message.sender_id
-            ) as session:
+            async with self.store.transaction(message.channel, message.sender_id) as session:
                 replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
@@ -86,7 +88,7 @@ class Engine:
         """The replies, and whether the message held a secret (kept out of the history)."""
         payload = self._payload(session, text)
         parse = self._parse(text, payload)
-        ctx = TurnContext(session, message, text, parse, self.runtime, payload)
+        ctx = TurnContext(session, message, text, parse, self.services, payload)
         replies = await self._route(ctx)
         return replies, ctx.sensitive
 
@@ -195,7 +197,7 @@ class Engine:
     def _parse(self, text: str, payload: str | None) -> ParseResult:
         if payload is not None:
             return self._parse_payload(text, payload)
-        return self.runtime.interpreter.parse(text)
+        return self.services.interpreter.parse(text)
 
     def _parse_payload(self, text: str, payload: str) -> ParseResult:
         """Rasa-style payloads: ``/apply`` or ``/ask_amount{"program": "dibao"}``."""
@@ -236,7 +238,7 @@ class Engine:
         buttons = [b for reply in replies for b in reply.buttons]
         session.slots["_buttons"] = [[b.title, b.payload] for b in buttons]
         turn = Turn(user=mask_text(text)[:500], bot=[mask_text(r.text)[:500] for r in replies])
-        session.remember(turn, self.runtime.settings.session_history_turns)
+        session.remember(turn, self.services.settings.session_history_turns)
 
 
 def _bare(text: str) -> str:

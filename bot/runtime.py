@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import anyio
 
 from base.settings import Settings
+from services.container import Services
 
 if TYPE_CHECKING:
     from backend.service import Backend
@@ -28,10 +29,12 @@ class Runtime:
         self._flows = flows  # None: every flow of flows.registry
 
     @cached_property
-    def interpreter(self) -> Interpreter:
-        from nlu.interpreter import load_interpreter
+    def services(self) -> Services:
+        return Services(self.settings)
 
-        return load_interpreter(self.settings)
+    @property
+    def interpreter(self) -> Interpreter:
+        return self.services.interpreter
 
     @cached_property
     def store(self) -> SessionStore:
@@ -43,16 +46,12 @@ class Runtime:
     def engine(self) -> Engine:
         from bot.engine import Engine
 
-        return Engine(runtime=self, flows=self._flows)
+        return Engine(self.services, self.store, flows=self._flows)
 
-    @cached_property
+    @property
     def backend(self) -> Backend:
         """The case backend; its migrations are applied when it is first built."""
-        from backend.service import Backend
-
-        backend = Backend(self.settings)
-        backend.migrate()
-        return backend
+        return self.services.backend
 
     @cached_property
     def notifier(self) -> ResidentNotifier:
@@ -74,7 +73,7 @@ class Runtime:
         await backend.dispatcher().run(stop)
 
     async def aclose(self) -> None:
-        if "backend" in self.__dict__:
-            self.backend.close()
+        if "services" in self.__dict__:
+            self.services.close()
         if "store" in self.__dict__:
             await self.store.aclose()

@@ -24,14 +24,14 @@ def _phone(ctx: TurnContext) -> str | None:
 
 
 def _place(ctx: TurnContext) -> dict[str, str | None] | None:
-    found = match_place(ctx.text, ctx.runtime.settings.region)
+    found = match_place(ctx.text, ctx.services.region)
     if found is None:
         return None
     return {"township": found.township, "village": found.village}
 
 
 def _village(ctx: TurnContext) -> str | None:
-    found = match_place(ctx.text, ctx.runtime.settings.region)
+    found = match_place(ctx.text, ctx.services.region)
     return found.village if found else None
 
 

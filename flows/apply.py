@@ -12,7 +12,7 @@ from typing import Any
 
 from base.messages import BotReply, Button
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot, choices_from
 from flows.household import build_household
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
@@ -20,7 +20,7 @@ from flows.texts import texts
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import screen
-from services.chat import application_channel, call
+from services.chat import application_channel
 
 # The household questions an application needs; assets are checked by staff later.
 _HOUSEHOLD = ("residence", "household_size", "ages", "conditions", "condition_holder",
@@ -105,7 +105,7 @@ class ApplyFlow(Form):
             return [ctx.say("apply.invalid", problem=problem.errors[0].message)]
         commitment = texts().raw("consents.commitment")
         authorisation = texts().raw("consents.authorisation")
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         outcome = await call(
             ctx,
             backend.create_case,

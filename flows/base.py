@@ -7,16 +7,19 @@ it returns the replies. Flows never see channels; channels never see flows.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from base.messages import BotReply, Button, UserMessage
 from base.session import Session
 from flows.texts import Texts, texts
 from nlu.types import ParseResult
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 
 @dataclass
@@ -25,7 +28,7 @@ class TurnContext:
     message: UserMessage
     text: str  # the cleaned text of this turn
     parse: ParseResult
-    runtime: Runtime
+    services: Services
     payload: str | None = None  # set when the user sent a button payload ("/…")
     sensitive: bool = False  # a flow sets it when the message held a secret (a token)
     texts: Texts = field(default_factory=texts)
@@ -65,3 +68,8 @@ class Flow(ABC):
     async def resume(self, ctx: TurnContext) -> list[BotReply]:
         """Continue after the menu was shown mid-flow: ask the current question again."""
         return await self.start(ctx)
+
+
+async def call(ctx: TurnContext, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run a synchronous service call in a worker thread."""
+    return await ctx.services.run(func, *args, **kwargs)

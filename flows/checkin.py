@@ -19,11 +19,11 @@ from backend.schemas import RecipientPublic
 from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows import identity
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.extract import text_of
 from flows.forms import Choice, Form, Slot
 from flows.texts import texts
-from services.chat import application_channel, call
+from services.chat import application_channel
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class CheckinFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         recipient = await call(
             ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id
         )
@@ -150,7 +150,7 @@ class CheckinFlow(Form):
     async def _bind(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         # The 身份证号 and phone leave the session as soon as they were checked.
         name, id_number, phone = values.pop("name"), values.pop("id_number"), values.pop("phone")
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         recipient = await call(
             ctx,
             backend.bind_recipient,
@@ -187,7 +187,7 @@ class CheckinFlow(Form):
             changes.append(
                 ctx.texts("checkin.change_line", areas=areas, text=mask_text(values["changes"]))
             )
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         outcome = await call(
             ctx,
             backend.record_checkin,
@@ -219,7 +219,7 @@ class ReportChangeFlow(Form):
     slots = (Slot("changes", "checkin.ask_change_alone", extract=description),)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         recipient = await call(
             ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id
         )
@@ -249,7 +249,7 @@ def _keep(recipient: RecipientPublic) -> dict[str, Any]:
 
 
 async def _already_done(ctx: TurnContext, recipient: RecipientPublic) -> BotReply | None:
-    backend = ctx.runtime.backend
+    backend = ctx.services.backend
     quarter = _quarter()
     if not await call(ctx, backend.checkin_done, recipient, quarter):
         return None

@@ -80,6 +80,12 @@ class FeedbackFlow(Form):
         summary = ctx.texts("feedback.summary", kind=kind, text=mask_text(values["content"]))
         # A place named in the content routes the case to that township's staff.
         outcome = await open_chat_case(
-            ctx, "feedback", summary=summary, place_text=values["content"], contact=contact
+            ctx.services,
+            "feedback",
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+            summary=summary,
+            place_text=values["content"],
+            contact=contact,
         )
         return [ctx.say("feedback.done", case=outcome.case, kind=kind, anonymous=contact is None)]

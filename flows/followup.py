@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from backend import followup
 from base.messages import BotReply, Button
-from flows.base import Flow, TurnContext
+from flows.base import Flow, TurnContext, call
 from flows.extract import text_of
 from flows.forms import Choice, Form, Slot
 from flows.texts import texts
 from policies.catalog import load_catalog
-from services.chat import call
 
 if TYPE_CHECKING:
     from backend.service import Backend
@@ -66,7 +65,7 @@ class FollowupConsentFlow(Form):
             ctx.session.end_flow()
             screening = Button(ctx.texts("followup.button_screening"), "/self_screening")
             return [ctx.say("followup.need_screening", buttons=(screening,))]
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         if await call(
             ctx, followup.is_subscribed, backend, ctx.message.channel, ctx.message.sender_id
         ):
@@ -82,10 +81,10 @@ class FollowupConsentFlow(Form):
         await call(
             ctx,
             followup.subscribe,
-            ctx.runtime.backend,
+            ctx.services.backend,
             ctx.message.channel,
             ctx.message.sender_id,
-            region=str(household.get("region") or ctx.runtime.settings.region),
+            region=str(household.get("region") or ctx.services.region),
             household=household,
             statuses=dict(screening.get("programs", {})),
             consent_version=str(ctx.texts.raw("followup.consent_version")),
@@ -107,7 +106,7 @@ class FollowupWithdrawFlow(Flow):
         withdrawn = await call(
             ctx,
             followup.withdraw,
-            ctx.runtime.backend,
+            ctx.services.backend,
             ctx.message.channel,
             ctx.message.sender_id,
         )

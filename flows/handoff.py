@@ -12,8 +12,8 @@ from pathlib import Path
 from base.datafiles import load_yaml
 from base.messages import BotReply, Button
 from base.privacy import mask_text
-from flows.base import Flow, TurnContext
-from services.chat import application_channel, call
+from flows.base import Flow, TurnContext, call
+from services.chat import application_channel
 
 RECENT_TURNS = 6
 LINE_LIMIT = 120
@@ -41,7 +41,7 @@ class HandoffFlow(Flow):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         was_doing = ctx.session.flow
         ctx.session.end_flow()  # a person takes over; the menu stays usable meanwhile
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         channel, sender = ctx.message.channel, ctx.message.sender_id
         waiting = next(
             (

@@ -19,12 +19,13 @@ from nlu.entities import extract_entities
 from nlu.normalize import normalize
 from nlu.places import match_place
 from nlu.validators import id_number_problem, phone_problem
+from services.chat import intake_channel
 
 if TYPE_CHECKING:
     from backend.schemas import CaseOutcome, StaffPublic
     from backend.service import Backend
 
-INTAKE_CHANNEL: str = texts().raw("channels.intake_channel")
+INTAKE_CHANNEL: str = intake_channel()
 _ID_LIKE = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 

@@ -44,7 +44,7 @@ class PolicyAnswerFlow(Flow):
             return [self._choose_program(ctx, catalog, aspect)]
         ctx.session.slots["program"] = program_id
         program = catalog.programs[program_id]
-        region = load_region(ctx.runtime.settings.region)
+        region = load_region(ctx.services.region)
         return [answer(ctx, program, aspect, region, dt.date.today())]
 
     def _choose_program(self, ctx: TurnContext, catalog: Catalog, aspect: str) -> BotReply:

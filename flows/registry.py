@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from flows.base import Flow
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 
-def build_flows(runtime: Runtime) -> list[Flow]:
+def build_flows(services: Services) -> list[Flow]:
     from flows.apply import ApplyFlow
     from flows.checkin import CheckinFlow, ReportChangeFlow
     from flows.feedback import FeedbackFlow
@@ -24,7 +24,7 @@ def build_flows(runtime: Runtime) -> list[Flow]:
     from flows.status import StatusFlow
     from flows.urgent import UrgentFlow
 
-    region = runtime.settings.region
+    region = services.region
     flows: list[Flow] = [
         PolicyAnswerFlow(),
         ScreeningFlow(),

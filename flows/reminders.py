@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from backend import reminders
 from base.messages import BotReply, Button
-from flows.base import Flow, TurnContext
+from flows.base import Flow, TurnContext, call
 from flows.texts import texts
-from services.chat import call
 
 
 class ReminderSwitchFlow(Flow):
@@ -29,7 +28,7 @@ class ReminderSwitchFlow(Flow):
         await call(
             ctx,
             reminders.set_enabled,
-            ctx.runtime.backend,
+            ctx.services.backend,
             ctx.message.channel,
             ctx.message.sender_id,
             enabled,

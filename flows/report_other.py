@@ -65,6 +65,12 @@ class ReportOtherFlow(Form):
         )
         # The reporter is the case's contact: staff call this number back.
         outcome = await open_chat_case(
-            ctx, "discovery_report", summary=summary, place_text=values["place"], contact=contact
+            ctx.services,
+            "discovery_report",
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+            summary=summary,
+            place_text=values["place"],
+            contact=contact,
         )
         return [ctx.say("report_other.done", case=outcome.case, anonymous=contact is None)]

@@ -262,7 +262,7 @@ class ScreeningFlow(Form):
         return dict(ctx.session.slots.get("household_answers", {}))
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        household = build_household(values, ctx.runtime.settings.region)
+        household = build_household(values, ctx.services.region)
         try:
             result = screen(household, today=dt.date.today())
         except InvalidHousehold as problem:

@@ -14,13 +14,12 @@ from typing import Any
 from base.messages import BotReply
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.apply import _program_choices
-from flows.base import Flow, TurnContext
+from flows.base import Flow, TurnContext, call
 from flows.forms import Form, Slot, choices_from
 from flows.intake import IntakeFacts, extract_facts, field_labels, problems, submit_intake
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS
 from flows.texts import texts
-from services.chat import call
 
 AGREED = "agreed"
 
@@ -35,7 +34,7 @@ class StaffBindFlow(Flow):
         token = _without(ctx.text, self.prefixes)
         if not token:
             return [ctx.say("staff.bind_how")]
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         staff = await call(
             ctx, backend.bind_staff_chat, token, ctx.message.channel, ctx.message.sender_id
         )
@@ -97,7 +96,7 @@ class StaffIntakeFlow(Form):
         self.slots = _intake_slots(region)  # type: ignore[misc]
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         staff = await call(ctx, backend.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
         if staff is None:
             ctx.session.end_flow()
@@ -144,7 +143,7 @@ class StaffIntakeFlow(Form):
             place_filled(values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         staff = await call(ctx, backend.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
         if staff is None:
             return [ctx.say("staff.not_bound")]

@@ -10,12 +10,11 @@ import re
 from typing import Any
 
 from base.messages import BotReply, Button
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.extract import text_of
 from flows.forms import Form, Slot
 from flows.texts import texts
 from policies.catalog import load_catalog
-from services.chat import call
 
 _CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{4,})", re.IGNORECASE)
 _LAST6 = re.compile(r"(?<![0-9])[0-9]{5}[0-9Xx](?![0-9Xx])")
@@ -79,7 +78,7 @@ class StatusFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         if not _case_number(ctx):
             mine = await call(
                 ctx, backend.cases_for_sender, ctx.message.channel, ctx.message.sender_id
@@ -96,7 +95,7 @@ class StatusFlow(Form):
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         if _locked(ctx):
             return [self._locked_reply(ctx)]
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         case = await call(
             ctx, backend.verify_case_identity, values["case_number"], values["id_last6"]
         )

@@ -14,13 +14,13 @@ from typing import Any
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.extract import text_of
 from flows.forms import Form, Slot
 from flows.texts import texts
 from nlu.places import match_place
 from nlu.validators import mask_phone
-from services.chat import application_channel, call
+from services.chat import application_channel
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class UrgentFlow(Form):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         opener = "" if ctx.payload else ctx.text.strip()
         summary = mask_text(opener)[:SUMMARY_LIMIT] if opener else ctx.texts("urgent.from_menu")
-        backend = ctx.runtime.backend
+        backend = ctx.services.backend
         try:
             outcome = await call(
                 ctx,
@@ -91,7 +91,7 @@ class UrgentFlow(Form):
         if opener and describes_event(text_of(ctx)):
             values["what"] = opener
             values["from_opener"].append("what")
-        if opener and match_place(opener, ctx.runtime.settings.region) is not None:
+        if opener and match_place(opener, ctx.services.region) is not None:
             values["place"] = opener
             values["from_opener"].append("place")
         received = ctx.say("urgent.received", case=outcome.case)
@@ -105,13 +105,13 @@ class UrgentFlow(Form):
             if values[name] != identity.SKIP and name not in values["from_opener"]
         }
         place_text = values["place"] if values["place"] != identity.SKIP else ""
-        place = match_place(place_text, ctx.runtime.settings.region) if place_text else None
+        place = match_place(place_text, ctx.services.region) if place_text else None
         facts = {**{"place": "", "what": ""}, **new, "phone": mask_phone(phone) if phone else ""}
         note = ctx.texts("urgent.note", **facts)
         try:
             await call(
                 ctx,
-                ctx.runtime.backend.add_note,
+                ctx.services.backend.add_note,
                 values["case_no"],
                 note,
                 staff_text=ctx.texts("urgent.staff_note", case_no=values["case_no"], note=note),

@@ -16,9 +16,9 @@ from actions.server import DEFAULT_PORT, actions
 from actions.slots import ALL_SLOTS, CONTRACT_SLOTS
 from base.settings import Settings
 from bot.cli import build_parser
-from bot.runtime import Runtime
 from flows import identity
 from nlu.types import INTENTS
+from services.container import Services
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "rasa"
 RASA_BUILTIN_ACTIONS = {"action_listen", "action_restart", "action_session_start"}
@@ -34,8 +34,8 @@ def load(name: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     database = tmp_path_factory.mktemp("registry") / "unused.db"
-    runtime = Runtime(Settings(database_url=f"sqlite:///{database}", redis_url=None))
-    return {action.name(): action for action in actions(runtime)}
+    services = Services(Settings(database_url=f"sqlite:///{database}", redis_url=None))
+    return {action.name(): action for action in actions(services)}
 
 
 DOMAIN = load("domain.yml")
