@@ -8,7 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template
+
 from base.datafiles import load_yaml
+from base.texts import compile_text, render
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
@@ -76,6 +79,7 @@ class Rules:
     deadlines: dict[str, dict[str, Deadline]]
     calendar: Calendar
     notifications: dict[str, str] = field(default_factory=dict)
+    _compiled: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     def workflow(self, kind: str) -> Workflow:
         key = "application" if kind == self.application_kind else "other"
@@ -113,12 +117,10 @@ class Rules:
         return self.calendar.add_working_days(start, days)
 
     def text(self, template: str, /, **values: Any) -> str:
-        return self.notifications[template].format_map(_Blank(values))
-
-
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return ""
+        compiled = self._compiled.get(template)
+        if compiled is None:
+            compiled = self._compiled[template] = compile_text(self.notifications[template])
+        return render(compiled, **values)
 
 
 def _days(items: list[Any]) -> frozenset[date]:

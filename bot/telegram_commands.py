@@ -11,11 +11,11 @@ from typing import Any
 
 import anyio
 
-from bot.texts import bot_text
+from channels.texts import channel_text
 
 
 def register(subparsers: Any) -> None:
-    say = bot_text
+    say = channel_text
     command = subparsers.add_parser("telegram", help=say("telegram.cli_help"))
     command.add_argument("--webhook", metavar="URL", help=say("telegram.cli_webhook_help"))
     command.add_argument(
@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
 def _telegram(args: argparse.Namespace) -> int:
     from base.settings import Settings
 
-    say = bot_text
+    say = channel_text
     settings = Settings()
     if not settings.telegram_token:
         print(say("telegram.cli_no_token"), file=sys.stderr)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from base.messages import BotReply, UserMessage
-from bot.texts import bot_text
+from channels.texts import channel_text
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -30,8 +30,8 @@ def render(sender: str, replies: list[BotReply]) -> list[dict[str, Any]]:
 
 
 def _error(status: int, key: str) -> JSONResponse:
-    """A refusal whose ``detail`` is the text ``key`` of ``bot/texts.yml``."""
-    return JSONResponse(status_code=status, content={"detail": bot_text(key)})
+    """A refusal whose ``detail`` is the text ``key`` of ``channels/texts/rest.yml``."""
+    return JSONResponse(status_code=status, content={"detail": channel_text(key)})
 
 
 def build_router(runtime: Runtime) -> APIRouter:

@@ -11,7 +11,7 @@ import anyio
 from base.messages import BotReply, UserMessage
 from base.settings import Settings
 from bot.runtime import Runtime
-from bot.texts import bot_text
+from channels.texts import channel_text
 
 CHANNEL = "cli"
 _QUIT = {"exit", "quit", ":q"}
@@ -29,9 +29,9 @@ async def chat_loop(
     read: Callable[[], str],
     write: Callable[[str], None],
 ) -> None:
-    write(bot_text("terminal.banner"))
+    write(channel_text("terminal.banner"))
     for reply in await runtime.engine.handle(
-        UserMessage(CHANNEL, sender_id, bot_text("terminal.opening"))
+        UserMessage(CHANNEL, sender_id, channel_text("terminal.opening"))
     ):
         write(render(reply))
     while True:
@@ -43,14 +43,14 @@ async def chat_loop(
             break
         for reply in await runtime.engine.handle(UserMessage(CHANNEL, sender_id, line)):
             write(render(reply))
-    write(bot_text("terminal.goodbye"))
+    write(channel_text("terminal.goodbye"))
 
 
 def run_terminal_chat(settings: Settings, sender_id: str) -> int:
     runtime = Runtime(settings)
 
     def read() -> str:
-        return input(bot_text("terminal.prompt") + " ")
+        return input(channel_text("terminal.prompt") + " ")
 
     def write(text: str) -> None:
         print(text, flush=True)

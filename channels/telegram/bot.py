@@ -51,8 +51,8 @@ from telegram.ext import (
 from backend.chat_updates import first_time
 from base.messages import BotReply, Button, UserMessage
 from base.privacy import mask_text
-from bot.texts import bot_text
 from channels.telegram.limits import SendLimiter
+from channels.texts import channel_text
 
 if TYPE_CHECKING:
     from base.settings import Settings
@@ -134,7 +134,7 @@ def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup:
 
 
 def phone_keyboard(buttons: Sequence[Button]) -> ReplyKeyboardMarkup:
-    rows = [[KeyboardButton(bot_text("telegram.share_phone"), request_contact=True)]]
+    rows = [[KeyboardButton(channel_text("telegram.share_phone"), request_contact=True)]]
     rows += [[KeyboardButton(button.title)] for button in buttons]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
@@ -195,7 +195,7 @@ class TelegramChannel:
         if self.settings.telegram_staff_chat_id:
             self.runtime.backend.register_sink("staff", self.staff.post)
         else:
-            log.warning("%s", bot_text("telegram.cli_no_staff_chat"))
+            log.warning("%s", channel_text("telegram.cli_no_staff_chat"))
 
     # -- handlers ------------------------------------------------------------------------
     async def _once(self, update: Update, _: Context) -> None:
@@ -236,7 +236,7 @@ class TelegramChannel:
             return
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE or not query.data:
-            await query.answer(bot_text("telegram.group_ignored"))
+            await query.answer(channel_text("telegram.group_ignored"))
             return
         await query.answer()
         data = query.data
@@ -252,7 +252,7 @@ class TelegramChannel:
     async def _other(self, update: Update, _: Context) -> None:
         chat = update.effective_chat
         if chat is not None:
-            await self.bot.send_message(chat_id=chat.id, text=bot_text("telegram.unsupported"))
+            await self.bot.send_message(chat_id=chat.id, text=channel_text("telegram.unsupported"))
 
     # -- the conversation ----------------------------------------------------------------
     async def converse(

@@ -26,7 +26,7 @@ from backend.outbox import Delivery
 from backend.programs import program_name
 from backend.schemas import StaffPublic
 from backend.staff import actor_label
-from bot.texts import bot_text
+from channels.texts import channel_text
 
 if TYPE_CHECKING:
     from telegram.ext import ContextTypes
@@ -40,7 +40,7 @@ ACCEPT_TARGETS = ("accepted", "in_progress")  # the first one the workflow allow
 
 
 def staff_keyboard(case_no: str) -> InlineKeyboardMarkup:
-    say = bot_text
+    say = channel_text
     return InlineKeyboardMarkup(
         [
             [
@@ -79,7 +79,7 @@ class StaffDesk:
     async def post(self, delivery: Delivery) -> None:
         text = delivery.text
         if delivery.payload.get("priority") == "urgent":
-            text = f"{bot_text('telegram.urgent_mark')} {text}"
+            text = f"{channel_text('telegram.urgent_mark')} {text}"
         markup = None
         if delivery.case_no and delivery.key.endswith(":created:staff"):
             markup = staff_keyboard(delivery.case_no)
@@ -90,7 +90,7 @@ class StaffDesk:
         query = update.callback_query
         if query is None or not query.data:
             return
-        say = bot_text
+        say = channel_text
         parts = query.data.split(":", 2)
         if len(parts) != 3 or parts[1] not in ACTIONS:
             await query.answer(say("telegram.stale_button"))
@@ -124,7 +124,7 @@ class StaffDesk:
                 log.debug("could not update the staff buttons: %s", exc)
 
     async def _accept(self, staff: StaffPublic, case_no: str, kind: str, status: str) -> _Answer:
-        say = bot_text
+        say = channel_text
         backend = self.runtime.backend
         allowed = backend.rules.workflow(kind).allowed(status)
         target = next((to for to in ACCEPT_TARGETS if to in allowed), None)
@@ -139,7 +139,7 @@ class StaffDesk:
         return _Answer(say("telegram.accepted", case_no=case_no, staff=staff.name), True)
 
     async def _assign(self, staff: StaffPublic, case_no: str) -> _Answer:
-        say = bot_text
+        say = channel_text
         backend = self.runtime.backend
         note = say("telegram.assign_note", staff=staff.name)
         try:
@@ -149,7 +149,7 @@ class StaffDesk:
         return _Answer(say("telegram.assigned", case_no=case_no, staff=staff.name), True)
 
     async def _view(self, staff: StaffPublic, case_no: str, user_id: int) -> _Answer:
-        say = bot_text
+        say = channel_text
         backend = self.runtime.backend
         detail = await backend.run(backend.case_detail, case_no, actor=actor_label(staff))
         text = say(
