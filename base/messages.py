@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -29,3 +29,9 @@ class UserMessage:
     sender_id: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class Assistant(Protocol):
+    """What a channel talks to: one message in, the replies out (``bot.engine.Engine``)."""
+
+    async def handle(self, message: UserMessage) -> list[BotReply]: ...

@@ -48,17 +48,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime))
+    app.include_router(rest_router(runtime.engine))
     from channels.telegram.webhook import build_router as telegram_router
 
     app.include_router(telegram_router(runtime))
     # Each package owns its routes; add them here, one line each.
     from api.nlu import build_router as nlu_router
 
-    app.include_router(nlu_router(runtime))
+    app.include_router(nlu_router(runtime.services))
     from api.policies import build_router as policies_router
 
-    app.include_router(policies_router(runtime))
+    app.include_router(policies_router(runtime.services))
     from api import build_router as backend_router
 
     app.include_router(backend_router(runtime))

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from channels.texts import channel_text
+
+if TYPE_CHECKING:
+    from base.settings import Settings
 
 
 def register(subparsers: Any) -> None:
@@ -31,8 +40,36 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     from base.settings import Settings
-    from channels.terminal import run_terminal_chat
 
     settings = Settings()
     settings.ensure_var_dir()
     return run_terminal_chat(settings, sender_id=args.sender)
+
+
+def run_terminal_chat(settings: Settings, sender_id: str) -> int:
+    """The terminal chat, with the outbox delivered while it runs."""
+    from bot.runtime import Runtime
+    from channels.terminal import chat_loop
+
+    runtime = Runtime(settings)
+
+    def read() -> str:
+        return input(channel_text("terminal.prompt") + " ")
+
+    def write(text: str) -> None:
+        print(text, flush=True)
+
+    async def main() -> None:
+        stop = anyio.Event()
+        try:
+            async with anyio.create_task_group() as tasks:
+                # Replies and status changes from staff show up in this chat too.
+                tasks.start_soon(runtime.run_dispatcher, stop)
+                await chat_loop(runtime.engine, sender_id, read, write)
+                stop.set()
+        finally:
+            await runtime.aclose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+    return 0

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from base.messages import BotReply, UserMessage
+from base.messages import Assistant, BotReply, UserMessage
 from channels.texts import channel_text
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 CHANNEL = "rest"
 MAX_BODY_BYTES = 64 * 1024
@@ -34,7 +31,7 @@ def _error(status: int, key: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": channel_text(key)})
 
 
-def build_router(runtime: Runtime) -> APIRouter:
+def build_router(assistant: Assistant) -> APIRouter:
     router = APIRouter(tags=["渠道 channels"])
 
     @router.get("/webhooks/rest/", summary="REST 渠道健康检查")
@@ -70,7 +67,7 @@ def build_router(runtime: Runtime) -> APIRouter:
             return _error(422, "rest.message_not_text")
         if not isinstance(metadata, dict):
             return _error(422, "rest.metadata_not_object")
-        replies = await runtime.engine.handle(UserMessage(CHANNEL, sender, message, metadata))
+        replies = await assistant.handle(UserMessage(CHANNEL, sender, message, metadata))
         return render(sender, replies)
 
     return router

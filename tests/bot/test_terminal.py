@@ -15,7 +15,7 @@ async def test_terminal_chat_numbers_the_buttons_and_takes_a_number(settings: Se
     lines = iter(["/self_screening", "老王", "2", "exit"])
     shown: list[str] = []
     runtime = Runtime(settings, flows=[DemoForm()])
-    await chat_loop(runtime, "cli-test", lambda: next(lines), shown.append)
+    await chat_loop(runtime.engine, "cli-test", lambda: next(lines), shown.append)
     screen = "\n".join(shown)
     assert "  1. 城镇\n  2. 农村" in screen
     assert "几口人" in screen.split("2. 农村")[-1]  # choosing "2" moved on to the next question
