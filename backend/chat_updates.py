@@ -7,27 +7,19 @@ survives a restart; rows older than ``KEEP`` are dropped now and then.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Index, delete
-from sqlmodel import Field, SQLModel
+from sqlalchemy import delete
 
 from backend.clock import utcnow
+from backend.models import ChatUpdate
 from backend.sqlhelp import dialect_insert
 
 if TYPE_CHECKING:
     from backend.service import Backend
 
 KEEP = timedelta(days=3)  # Telegram keeps undelivered updates for 24 hours
-
-
-class ChatUpdate(SQLModel, table=True):
-    __tablename__ = "chat_updates"
-    __table_args__ = (Index("ix_chat_updates_seen_at", "seen_at"),)
-    chat_channel: str = Field(primary_key=True)
-    update_id: int = Field(primary_key=True, sa_type=BigInteger)
-    seen_at: datetime = Field(default_factory=utcnow)
 
 
 def first_time(backend: Backend, chat_channel: str, update_id: int) -> bool:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint, select
-from sqlmodel import Field, SQLModel
+from sqlalchemy import select
 
 from backend.cases import RESIDENT_SINK
 from backend.clock import utcnow
+from backend.models import FollowupSubscription
 from backend.outbox import enqueue
 
 if TYPE_CHECKING:
@@ -31,26 +31,6 @@ log = logging.getLogger(__name__)
 
 # Composes the message for the programs that newly may fit (texts live with the flows).
 Compose = Callable[[list["ProgramResult"], date], str]
-
-
-class FollowupSubscription(SQLModel, table=True):
-    __tablename__ = "followup_subscriptions"
-    __table_args__ = (
-        UniqueConstraint("chat_channel", "sender"),
-        Index("ix_followup_region_active", "region", "active"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    chat_channel: str
-    sender: str
-    region: str
-    household: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    statuses: dict[str, str] = Field(default_factory=dict, sa_type=JSON)  # program → status
-    consent_version: str
-    consented_at: datetime = Field(default_factory=utcnow)
-    active: bool = True
-    withdrawn_at: datetime | None = None
-    screened_on: date | None = None
-    created_at: datetime = Field(default_factory=utcnow)
 
 
 def _find(session: Any, chat_channel: str, sender: str) -> FollowupSubscription | None:

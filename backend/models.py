@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.clock import utcnow
@@ -204,3 +204,75 @@ class OutboxMessage(SQLModel, table=True):
     delivered_at: datetime | None = None
     last_error: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- chat updates, follow-up, reminders (moved here: every table in one module) -----
+
+
+class ChatUpdate(SQLModel, table=True):
+    __tablename__ = "chat_updates"
+    __table_args__ = (Index("ix_chat_updates_seen_at", "seen_at"),)
+    chat_channel: str = Field(primary_key=True)
+    update_id: int = Field(primary_key=True, sa_type=BigInteger)
+    seen_at: datetime = Field(default_factory=utcnow)
+
+
+class FollowupSubscription(SQLModel, table=True):
+    __tablename__ = "followup_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("chat_channel", "sender"),
+        Index("ix_followup_region_active", "region", "active"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    chat_channel: str
+    sender: str
+    region: str
+    household: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    statuses: dict[str, str] = Field(default_factory=dict, sa_type=JSON)  # program → status
+    consent_version: str
+    consented_at: datetime = Field(default_factory=utcnow)
+    active: bool = True
+    withdrawn_at: datetime | None = None
+    screened_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CheckinReminder(SQLModel, table=True):
+    __tablename__ = "checkin_reminders"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "quarter", "round"),
+        Index("ix_checkin_reminders_quarter", "quarter", "round"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipients.id")
+    quarter: str
+    round: str
+    chat_channel: str
+    sender: str
+    status: str = "sending"  # sending | sent | failed
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class ReminderPreference(SQLModel, table=True):
+    __tablename__ = "reminder_preferences"
+    __table_args__ = (UniqueConstraint("chat_channel", "sender"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_channel: str
+    sender: str
+    enabled: bool = True
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- limits on guessing and sign-in (shared by every process) --------------------------
+
+
+class FailedAttempt(SQLModel, table=True):
+    """One failed attempt (a wrong last-6, a roster mismatch, a bad token) under a key
+    such as ``status:JZ20261123-0007`` or ``signin:127.0.0.1``; counted in a window."""
+
+    __tablename__ = "failed_attempts"
+    __table_args__ = (Index("ix_failed_attempts_key_at", "key", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    at: datetime = Field(default_factory=utcnow)

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Index, UniqueConstraint, delete, exists, select, update
-from sqlmodel import Field, SQLModel
+from sqlalchemy import delete, exists, select, update
 
 from backend.clock import CHINA, utcnow
-from backend.models import ChatBinding, CheckIn, Recipient
+from backend.models import ChatBinding, CheckIn, CheckinReminder, Recipient, ReminderPreference
 from backend.sqlhelp import dialect_insert
 
 if TYPE_CHECKING:
@@ -28,33 +27,6 @@ if TYPE_CHECKING:
 ROUNDS = ("start", "end")
 END_ROUND_DAYS = 10  # the second round goes out this many days before the quarter ends
 START_ROUND_DAYS = 30  # the first round is sent only in the quarter's first days
-
-
-class CheckinReminder(SQLModel, table=True):
-    __tablename__ = "checkin_reminders"
-    __table_args__ = (
-        UniqueConstraint("recipient_id", "quarter", "round"),
-        Index("ix_checkin_reminders_quarter", "quarter", "round"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    recipient_id: int = Field(foreign_key="recipients.id")
-    quarter: str
-    round: str
-    chat_channel: str
-    sender: str
-    status: str = "sending"  # sending | sent | failed
-    created_at: datetime = Field(default_factory=utcnow)
-    sent_at: datetime | None = None
-
-
-class ReminderPreference(SQLModel, table=True):
-    __tablename__ = "reminder_preferences"
-    __table_args__ = (UniqueConstraint("chat_channel", "sender"),)
-    id: int | None = Field(default=None, primary_key=True)
-    chat_channel: str
-    sender: str
-    enabled: bool = True
-    updated_at: datetime = Field(default_factory=utcnow)
 
 
 @dataclass(frozen=True)

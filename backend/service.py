@@ -23,6 +23,7 @@ import anyio
 from backend.cases import CaseService
 from backend.checkins import CheckInService
 from backend.db import Database, migrate_engine
+from backend.limits import Limits
 from backend.models import OutboxMessage
 from backend.outbox import Dispatcher, Sink
 from backend.pii import PersonalData
@@ -86,6 +87,11 @@ class Backend:
     @cached_property
     def roster(self) -> RosterService:
         return RosterService(self.db, self.pii)
+
+    @cached_property
+    def limits(self) -> Limits:
+        """Failure counters shared by every process (status look-ups, binding, sign-in)."""
+        return Limits(self.db)
 
     @cached_property
     def checkins(self) -> CheckInService:

@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-# Every module that defines tables, so the metadata the migrations compare with is whole.
-from backend import chat_updates, followup, models, reminders  # noqa: F401
+# Every table is in backend.models, so the metadata the migrations compare with is whole.
+from backend import models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 config = context.config
