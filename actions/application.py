@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.context import JiuzhuAction, turn_context, utter
 from actions.forms import FlowFormValidation
 from actions.screening import fill_conditions
+from backend.programs import program_name
 from flows.applicant import place_filled
 from flows.apply import ApplyFlow, application_replies, application_request
 from flows.forms import Slot
@@ -38,6 +39,8 @@ class ValidateApplicationForm(FlowFormValidation):
     def to_rasa(self, name: str, value: Any) -> dict[str, Any]:
         if name == "place":  # {"township", "village"}: the village is its own slot
             return {"place": value["township"], "village": value.get("village")}
+        if name == "program" and isinstance(value, list):  # several: kept as their names,
+            return {"program": "、".join(program_name(p) for p in value)}  # read back as all
         return {name: value}
 
     async def answers(

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from backend.clock import current_quarter, local_day
 from backend.schemas import CheckInOutcome, RecipientPublic
+from services.access import ensure_covers
 from services.chat import application_channel
 
 if TYPE_CHECKING:
+    from backend.schemas import StaffPublic
     from backend.service import Backend
 
 
@@ -53,4 +55,28 @@ class CheckIns:
             answers,
             list(changes),
             channel=application_channel(chat_channel),
+        )
+
+    def recipient(
+        self, *, recipient_id: int | None = None, id_number: str | None = None
+    ) -> RecipientPublic | None:
+        """A roster entry by its number or by 身份证号."""
+        if recipient_id is not None:
+            return self.backend.roster.get(recipient_id)
+        return self.backend.roster.by_id_number(id_number) if id_number else None
+
+    def record_by_staff(
+        self,
+        staff: StaffPublic,
+        recipient: RecipientPublic,
+        quarter: str,
+        answers: dict[str, Any],
+        changes: Sequence[str],
+        *,
+        channel: str,
+    ) -> CheckInOutcome:
+        """A check-in staff record for a recipient of their own township (``NotAllowed``)."""
+        ensure_covers(staff, recipient.township)
+        return self.backend.record_checkin(
+            recipient, quarter, answers, list(changes), channel=channel, recorded_by=staff.id
         )

@@ -368,6 +368,22 @@ def test_a_submitted_application_reaches_staff_and_the_senders_status(
     assert texts_of(again)[0].startswith("您已经有一件低保申请正在办理")
 
 
+def test_two_programs_in_the_form_give_two_cases(server: ActionServer, api: TestClient) -> None:
+    named = validate(server, "application_form", "program", "低保和医疗救助都要申请")
+    assert named["responses"] == []
+    program = slot_sets(named)["program"]
+    assert program == "低保、医疗救助"
+    slots = applicant(program=program, name="赵六", id_number="430902196503031239")
+    assert id_number_problem(slots["id_number"]) is None
+    body = server.run("action_submit_application", sender="two-programs", slots=slots)
+    [reply] = texts_of(body)
+    numbers = re.findall(r"JZ\d{8}-\d{4,}", reply)
+    assert len(numbers) == 2 and "低保：案件编号" in reply and "医疗救助：案件编号" in reply
+    assert slot_sets(body)["case_number"] == numbers[0]
+    programs = [api.get(f"/api/cases/{n}").json()["programs"] for n in numbers]
+    assert programs == [["dibao"], ["medical"]]
+
+
 def test_the_rest_channel_applies_as_online(server: ActionServer, api: TestClient) -> None:
     slots = applicant(name="李四", id_number="430902196002021235", program="temporary")
     assert id_number_problem(slots["id_number"]) is None
