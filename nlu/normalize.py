@@ -258,3 +258,17 @@ def _convert(run: str, text: str, start: int, end: int) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
+
+
+def simplify(text: str) -> str:
+    """Full-width → half-width, one punctuation, 繁 → 简; numerals and spaces kept as typed.
+
+    For readers that must see the characters themselves: a name such as "卫三百" or
+    "王二" is not a quantity, and a phone read out digit by digit keeps its groups.
+    """
+    chars = [_width_and_punct(char) for char in text if not _is_dropped(char)]
+    joined = "".join(chars)
+    simplified = _t2s().convert(joined)
+    if len(simplified) == len(joined):
+        return simplified
+    return "".join((_t2s().convert(char) or char)[0] for char in chars)
