@@ -71,7 +71,7 @@ def extract_facts(
     ages = ages_of(body, asked=slot == "ages")
     if ages:
         facts["ages"] = ages
-    facts.update(conditions_of(body, applicant))
+    facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
 
     money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
     for role, total in money.totals.items():

@@ -68,7 +68,7 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if not any(word in text for word in yes):
         return CONFIRM_NO
     allowed = (*yes, *_list("frame"), *_list("particles"))
-    return CONFIRM_YES if only_words(plain, allowed) else CONFIRM_NO
+    return CONFIRM_YES if only_words(text, allowed) else CONFIRM_NO
 
 
 def read_confirm(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
@@ -98,14 +98,15 @@ def consent_value(text: str) -> str:
       "不太同意", "先不同意吧", "不能同意") or a refusal said outright (拒绝, 不行, 要不得);
     - agree: an agreement word and NO negator anywhere before any agreement word
       (only the idioms 没问题 / 没意见 are masked), no hedge or question anywhere
-      ("我考虑一下", "要问问儿子", "同意什么"), nothing asked after it; the weak words
-      (好, 行, 可以) agree only when they are all that is said;
+      ("我考虑一下", "要问问儿子", "同意什么"), nothing asked after it and no contrast
+      after it ("同意，但是…"); the weak words (好, 行, 可以, 没问题) agree only when they
+      are all that is said;
     - unsure: everything else.
     """
     plain = _mask(text, _list("idioms", "consent"))
     agree_words = _list("agree", "consent")
-    hits = find_all(plain, agree_words)
-    if _refuses(plain, hits):
+    hits = find_all(text, agree_words)
+    if _refuses(plain, hits) or _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
         return REFUSE
     if not hits:
         return UNSURE
@@ -119,6 +120,8 @@ def consent_value(text: str) -> str:
         if after and any(after.startswith(word) for word in _list("asks_about", "consent")):
             return UNSURE
     if "?" in plain[last_start:]:
+        return UNSURE
+    if any(word in plain[hits[0][1] :] for word in _list("contrasts", "consent")):
         return UNSURE
     strong = [hit for hit in hits if hit[2] not in _list("weak", "consent")]
     if strong:

@@ -37,7 +37,9 @@ def _short_negated(text: str, start: int) -> bool:
 
 
 # -- household size ----------------------------------------------------------------
-_PEOPLE = re.compile(rf"(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(口之家|口人|个人|口|人)(?!民币|员|家)")
+_PEOPLE = re.compile(
+    rf"(?<!老)(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(口之家|口人|个人|口|人)(?!民币|员|家|子)"
+)
 
 
 def household_size_of(text: str, asked: bool = False) -> int | None:
@@ -54,6 +56,10 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
         value = cn_int(match.group(1))
         if value is None or not 1 <= value <= 20 or _short_negated(text, match.start()):
             continue
+        if _is_change(text, match.start()):
+            continue  # "少了一个人", "还要加一个人": a change, not the size
+        if value == 1 and match.group(2) == "个人" and not _ends_clause(text, match.end()):
+            continue  # "我一个人带两个孩子": alone in doing something, not a household of one
         before = text[clause_start(text, match.start()) : match.start()]
         total = any(word in before for word in terms("counts", "household", "total_words"))
         candidates.append((total, value))
@@ -64,6 +70,9 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
         return candidates[0][1]
     if _says_alone(text):
         return 1
+    listed = _listed(text)
+    if listed is not None:
+        return listed
     if any(word in text for word in terms("counts", "household", "pair")):
         return 2
     if not asked:
@@ -74,7 +83,19 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     value = cn_int(bare) if bare else None
     if value is not None and 1 <= value <= 20:
         return value
-    return _listed(text)
+    return None
+
+
+def _is_change(text: str, start: int) -> bool:
+    return any(
+        word in text[max(0, start - 3) : start]
+        for word in ("少了", "多了", "加", "减", "添", "还有", "再")
+    )
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    following = text[end : end + 1]
+    return not following or following in CLAUSE_END + _PARTICLES + "住过"
 
 
 def _says_alone(text: str) -> bool:
@@ -90,11 +111,14 @@ def _says_alone(text: str) -> bool:
 
 
 def _listed(text: str) -> int | None:
-    """Persons named in a list joined by 、/和/还有 count the household."""
+    """Persons named in a list joined by 、/和/还有/带 count the household ("我、老伴、
+    儿子" → 3, "老两口加一个孙子" → 3); a pair word (老两口) is the applicant and spouse."""
     if not any(joiner in text for joiner in terms("counts", "household", "joiners")):
         return None
     mentions = find_mentions(text)
     people = {(m.relation if m.relation in ("self", "spouse") else m.word) for m in mentions}
+    if any(word in text for word in terms("counts", "household", "pair")):
+        people |= {"self", "spouse"}
     count = len(people) + sum(m.count - 1 for m in mentions)
     return count if count >= 2 else None
 
@@ -113,7 +137,10 @@ def read_count(text: str, *, region: str | None = None, applicant: str = "self")
 
 
 # -- ages ------------------------------------------------------------------------
-_AGE = re.compile(rf"(?<![\d.])(\d{{1,3}}|[{CN_DIGITS}]{{1,4}})(?![\d.])")
+# Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
+_AGE = re.compile(
+    rf"(?<![\d.{CN_DIGITS}])(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])(?![\d.{CN_DIGITS}])"
+)
 _NOT_AGE_AFTER = (
     "口", "人", "个", "元", "块", "级", "套", "辆", "台", "年", "月", "天", "斤", "亩", "分",
     "万", "千", "百", "号", "次", "间", "栋", "位", "名", "多块", "来块", "几", "%", "点",
@@ -130,6 +157,12 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
     ages: list[tuple[int, int]] = []
     for match in _AGE.finditer(text):
         token = match.group(1)
+        if len(token) == 1 and not token.isdigit():
+            alone = (match.start() == 0 or text[match.start() - 1] in _PUNCT) and (
+                match.end() == len(text) or text[match.end()] in _PUNCT
+            )
+            if not (asked and alone):
+                continue  # "考虑一下": a single numeral is an age only as its own answer
         value = cn_int(token)
         if value is None or not 0 <= value <= 120:
             continue
@@ -226,7 +259,7 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     motor = terms("counts", "vehicles", "motor")
     not_motor = terms("counts", "vehicles", "not_motor")
     ignore = ("车祸", "车间", "车费", "车票", "坐车", "打车", "车站", "班车", "公交车", "火车",
-              "救护车", "撞车", "车撞", "开车")  # fmt: skip
+              "救护车", "撞车", "车撞", "开车", "汽车路")  # fmt: skip
     hits = find_all(text, (*motor, *not_motor, *ignore))
     total = 0
     said = False
@@ -239,14 +272,31 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in ("车", "车子") and not asked:
             continue
         said = True
-        if is_negated(text, start, end):
+        if is_negated(text, start, end) or _gone(text, end):
             continue
         total += _count_at(text, start, end)
     if said:
         return total
     if asked and _bare_no(text):
         return 0
-    return None
+    return _bare_count(text) if asked else None
+
+
+def _gone(text: str, end: int) -> bool:
+    """ "车子卖了", "摩托报废了": no longer the household's."""
+    tail = text[end : end + 6]
+    return any(
+        tail.startswith(word) or tail[1:].startswith(word)
+        for word in terms("counts", "vehicles", "gone")
+    )
+
+
+def _bare_count(text: str) -> int | None:
+    """An answer that is only a number ("1", "两个"), for a count question."""
+    bare = text.strip(_PUNCT + _PARTICLES)
+    bare = re.sub(r"(?:个|辆|台|套|栋)$", "", bare)
+    value = cn_int(bare) if bare else None
+    return value if value is not None and 0 <= value <= 20 else None
 
 
 def _bare_no(text: str) -> bool:
@@ -280,7 +330,9 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         tail = text[match.end() : match.end() + 6]
         head = text[max(0, match.start() - 5) : match.start()]
         is_house = unit in ("套", "栋", "幢", "座", "处") and (
-            asked or any(word in tail or word in head for word in owned)
+            asked
+            or any(word in tail or word in head for word in owned)
+            or (unit in ("套", "栋", "幢") and _ends_clause(text, match.end()))
         )
         if unit in ("个", "间") and any(tail.startswith(word) for word in owned):
             is_house = True
@@ -309,7 +361,7 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         return 0
     if asked and _bare_no(text):
         return 0
-    return None
+    return _bare_count(text) if asked else None
 
 
 def _rented(text: str, position: int, end: int | None = None) -> bool:

@@ -145,6 +145,8 @@ def _name_at(text: str, start: int, known_only: bool) -> NameReading | None:
     by a particle, punctuation or an explanation of the characters ("耳东陈")."""
     data = _names()
     stops = str(data["stops"])
+    if text[start : start + 1] in ("老", "小") and _surname_at(text, start + 1, True):
+        return NameReading(None, text[start : start + 2])  # "老王", "小李": what they are called
     surname = _surname_at(text, start, known_only)
     if not surname:
         return None
@@ -159,11 +161,21 @@ def _name_at(text: str, start: int, known_only: bool) -> NameReading | None:
             break
         end += 1
     name = text[start:end]
-    if end - start - surname < 1:
-        return None
-    if any(name.startswith(str(word)) for word in data["not_names"]):  # type: ignore[union-attr]
+    if end - start - surname < 1 or _not_a_name(name):
         return None
     return NameReading(name, None)
+
+
+def _not_a_name(name: str) -> bool:
+    """Words that start with a surname but are not names (高血压, 白马山, 马上)."""
+    for word in (str(w) for w in _names()["not_names"]):  # type: ignore[union-attr]
+        if (
+            name == word
+            or (len(word) >= 3 and name.startswith(word))
+            or (name[:2] == word and len(name) == 2)
+        ):
+            return True
+    return False
 
 
 def _clean(text: str) -> str:
@@ -174,18 +186,21 @@ def _clean(text: str) -> str:
 
 
 def _after_cue(body: str, start: int) -> int:
-    """Skip what stands between a cue and the name: punctuation and whose name it is
-    ("申请人是我爸，王德福")."""
-    owners = sorted((str(o) for o in _names()["owners"]), key=len, reverse=True)  # type: ignore[union-attr]
+    """Skip what stands between a cue and the name: punctuation, whose name it is and
+    a second cue ("申请人是我妈，叫刘翠花")."""
+    data = _names()
+    owners = sorted((str(o) for o in data["owners"]), key=len, reverse=True)  # type: ignore[union-attr]
+    cues = [str(c) for c in data["cues"] if str(c) not in ("是", "为")]  # type: ignore[union-attr]
+    skips = sorted((*owners, *cues), key=len, reverse=True)
     moved = True
     while moved and start < len(body):
         moved = False
         while start < len(body) and body[start] in ",.:;!?~ ":
             start += 1
             moved = True
-        for owner in owners:
-            if body.startswith(owner, start) and len(body) > start + len(owner):
-                start += len(owner)
+        for word in skips:
+            if body.startswith(word, start) and len(body) > start + len(word):
+                start += len(word)
                 moved = True
                 break
     return start
@@ -225,11 +240,14 @@ def names_in(text: str, asked: bool = False) -> NameReading:
         position += len(cue)
     if asked:
         whole = body.strip(",.!?;:~ ")
-        if 2 <= len(whole) <= 4 and all(_is_cjk(char) for char in whole):
+        starts_as_speech = whole[:1] in ("我", "他", "她") or any(
+            c in whole for c in cues if len(c) > 1
+        )
+        if 2 <= len(whole) <= 4 and all(_is_cjk(char) for char in whole) and not starts_as_speech:
             reading = _name_at(whole, 0, known_only=False)
             if reading is not None and reading.hint:
                 return reading
-            if not any(whole.startswith(str(word)) for word in data["not_names"]):  # type: ignore[union-attr]
+            if not _not_a_name(whole):
                 return NameReading(whole, None)
         reading = _name_at(whole, 0, known_only=True)
         if reading is not None:

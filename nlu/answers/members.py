@@ -147,7 +147,9 @@ def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
     return details
 
 
-def read_conditions_text(text: str, applicant: str = "self") -> dict[str, list[Any]]:
+def read_conditions_text(
+    text: str, applicant: str = "self", asked: bool = False
+) -> dict[str, list[Any]]:
     """The per-member conditions of one segment of prepared text.
 
     Rules: a negated term is never set, and a negated term of a kind says "nobody"
@@ -187,10 +189,16 @@ def read_conditions_text(text: str, applicant: str = "self") -> dict[str, list[A
                 found.setdefault(term.kind, []).append(relation)
     for kind in denied:
         found.setdefault(kind, [])
-    if says_none_at_all(text):
+    if says_none_at_all(text) or (asked and _bare_no(text)):
         for kind in KINDS:
             found.setdefault(kind, [])
     return found
+
+
+def _bare_no(text: str) -> bool:
+    """At the question itself, "没有" / "无" / "没有没有" says none of the four."""
+    body = text.strip(",.;!?:~ /的了啊呀咯哦")
+    return bool(body) and not body.strip("没有无都冇") and len(body) <= 6
 
 
 def _person_key(who: Mention | None) -> tuple[str, int]:
@@ -211,11 +219,13 @@ def _merge_details(entries: list[dict[str, Any]], relation: str, details: dict[s
             return
 
 
-def conditions_of(prepared_text: str, applicant: str = "self") -> dict[str, list[Any]]:
+def conditions_of(
+    prepared_text: str, applicant: str = "self", asked: bool = False
+) -> dict[str, list[Any]]:
     """Conditions over the whole answer; a corrected segment replaces a kind it names."""
     result: dict[str, list[Any]] = {}
     for part in segments(prepared_text):
-        result.update(read_conditions_text(part, applicant))
+        result.update(read_conditions_text(part, applicant, asked))
     return result
 
 
@@ -226,6 +236,6 @@ def read_conditions(text: str, *, region: str | None = None, applicant: str = "s
     ``disabled: [{who: child, grade: 1}]``); a kind denied is an empty list; a kind
     not mentioned is absent. None when the answer says nothing about any kind.
     """
-    value = conditions_of(prepare(text).text, applicant) or None
+    value = conditions_of(prepare(text).text, applicant, asked=True) or None
     facts = other_facts(text, "conditions", KINDS, region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)

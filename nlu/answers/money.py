@@ -13,7 +13,9 @@ Approximations, each a named rule:
 - ``unit`` — "千把块", "百来块", "万把": one of the unit (1000);
 - ``range`` — "几百", "几千", "几万" (and "十几万"): a ``Range`` (几千 → 1000–9000),
   kept as a range, never averaged;
-- ``about`` — "左右", "大概", "约": the number said.
+- ``about`` — "左右", "大概", "约": the number said;
+- ``span`` — "一千到两千", "有时候一千有时候两千": a ``Range`` from one to the other;
+- ``below`` — "不到一千", "一千都不到", "没有一万": a ``Range`` from 0 to it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from nlu.answers.negation import masked, negated_after, negated_before
 from nlu.answers.reading import UNKNOWN, Range, Reading, other_facts
-from nlu.answers.text import CLAUSE_END, clause_start, is_unknown, prepare, segments, terms
+from nlu.answers.text import CLAUSE_END, clause_start, cn_int, is_unknown, prepare, segments, terms
 
 ROLES = ("income", "medical", "education", "one_off", "deposits", "debt")
 MONTHLY_ROLES = ("income", "medical", "education")
@@ -39,7 +41,7 @@ FACT_KEY = {
 PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
 
 _NUMBER = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(\d)?(?![\d.])"
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:(?:来|多)(?=万|千|百|w|k))?(万|千|百|w|k)?(\d)?(?![\d.])"
     r"|(十)?几(十|百|千|万)(万)?"
     r"|(?<![\d一二两三四五六七八九])([百千万])(把|来)"
 )
@@ -186,19 +188,97 @@ def _one_off_rule(
     return role
 
 
-def find_amounts(text: str, simple: str = "", default: str | None = None) -> list[Amount]:
-    """Every amount of money in one segment of prepared text, with role and period."""
-    amounts: list[Amount] = []
-    previous_end = 0
+@dataclass(frozen=True)
+class _Token:
+    value: int | Range
+    start: int
+    end: int  # end of the number itself
+    rule: str | None
+    scaled: bool  # had its own 万/千/百 ("2万", "1.5k"), so no unit is needed
+
+
+_SPAN = re.compile(
+    r"(\d+(?:\.\d+)?|[一二两三四五六七八九十])\s*(?:块钱|块|元)?\s*(?:到|至|~|-)\s*"
+    r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?![\d.])"
+)
+_BELOW_BEFORE = re.compile(r"(?:不到|不足|没有|没|还不到)$")
+_BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|没有|那么多都没有)")
+_SOMETIMES = "有时"
+
+
+def _tokens(text: str) -> list[_Token]:
+    """The numbers of ``text`` that may be money, a span "一千到两千" as one range."""
+    tokens: list[_Token] = []
+    taken: list[tuple[int, int]] = []
+    for match in _SPAN.finditer(text):
+        high = float(match.group(2)) * _SCALE.get((match.group(3) or "").lower(), 1)
+        low = (
+            float(match.group(1))
+            if match.group(1)[0].isdigit()
+            else float(cn_int(match.group(1)) or 0)
+        )
+        if 0 < low < high / 10:  # "三到5000", "1到2000": the low end takes the high end's unit
+            low *= 10 ** (len(str(int(high))) - len(str(int(low))))
+        if 0 < low < high:
+            tokens.append(
+                _Token(Range(round(low), round(high)), *match.span(), "span", bool(match.group(3)))
+            )
+            taken.append(match.span())
     for match in _NUMBER.finditer(text):
         start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
         if match.group(1) and len(match.group(1).split(".")[0]) > 7:
             continue  # a phone or ID number
-        unit_end, is_money, other_unit = _unit_after(text, end)
-        if other_unit and not match.group(2):
-            continue
         value, rule = _value(match)
-        if _short_negation(text, start):
+        tokens.append(_Token(value, start, end, rule, bool(match.group(2) or match.group(5))))
+    tokens.sort(key=lambda token: token.start)
+    return _sometimes(text, tokens)
+
+
+def _sometimes(text: str, tokens: list[_Token]) -> list[_Token]:
+    """ "有时候一千有时候两千": two amounts that alternate are one range."""
+    merged: list[_Token] = []
+    for token in tokens:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and _SOMETIMES in text[previous.end : token.start]
+            and _SOMETIMES in text[max(0, previous.start - 4) : previous.start]
+            and isinstance(previous.value, int)
+            and isinstance(token.value, int)
+        ):
+            low, high = sorted((previous.value, token.value))
+            merged[-1] = _Token(Range(low, high), previous.start, token.end, "span", True)
+            continue
+        merged.append(token)
+    return merged
+
+
+def _below(text: str, token: _Token, unit_end: int) -> bool:
+    """ "不到一千", "一千都不到", "没有一万": less than the amount said."""
+    before = text[max(0, token.start - 4) : token.start]
+    return bool(_BELOW_BEFORE.search(before) or _BELOW_AFTER.match(text[token.end : token.end + 8]))
+
+
+def find_amounts(text: str, simple: str = "", default: str | None = None) -> list[Amount]:
+    """Every amount of money in one segment of prepared text, with role and period.
+
+    A number is money when a yuan unit follows it, or it has its own scale ("2万"), or
+    a role word or a period places it; never when another unit follows ("3口人",
+    "1套", "2个月"). "不是两千" is taken back; "不到一千" is a range below it
+    (rule ``below``)."""
+    amounts: list[Amount] = []
+    previous_end = 0
+    for token in _tokens(text):
+        start, end = token.start, token.end
+        unit_end, is_money, other_unit = _unit_after(text, end)
+        if other_unit and not token.scaled:
+            continue
+        value, rule = token.value, token.rule
+        if _below(text, token, unit_end) and isinstance(value, int):
+            value, rule = Range(0, value), "below"
+        elif _short_negation(text, start):
             previous_end = unit_end
             continue  # "是两千五不是两千"
         clause_from = max(previous_end, clause_start(text, start))

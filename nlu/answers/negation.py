@@ -110,6 +110,9 @@ def has_negator(text: str) -> bool:
     return bool(negator_spans(text))
 
 
+_DENIAL_TAIL = re.compile(
+    r"^(?:有|的|了|啊|呀|咯|哦|呢|嘛|噻|哈|都好好的|都挺好)*(?:$|[,.;!?:~\n])"
+)
 _DENIAL_LEAD = re.compile(
     r"^(?:没有|没|不|无|家里|我们家|我家|我们|那个|嗯|啊|其实|就|也|现在|目前)*$"
 )
@@ -117,12 +120,14 @@ _DENIAL_LEAD = re.compile(
 
 def says_none_at_all(text: str) -> bool:
     """ "都没有", "别的都没有", "都好好的": nothing of what was asked about — said for
-    itself, at the start of its clause ("一分钱都没有" denies money, not illness)."""
+    itself, as a clause of its own ("一分钱都没有" denies money, not illness, and
+    "都没有工作" says everyone is out of work)."""
     for word in word_list("text", "global_denial"):
         at = text.find(word)
         while at >= 0:
             lead = text[_clause_from(text, at) : at]
-            if _DENIAL_LEAD.match(lead):
+            tail = text[at + len(word) :]
+            if _DENIAL_LEAD.match(lead) and _DENIAL_TAIL.match(tail):
                 return True
             at = text.find(word, at + 1)
     return False

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from nlu.answers._words import words
@@ -28,9 +29,33 @@ def residence_of(text: str, asked: bool = False) -> str | None:
     """ "urban" or "rural": the one named outside a negation ("不是农村的，住在城区");
     when asked, negating one of the two chooses the other ("街上的 不是乡里")."""
     if asked:
-        return choice_of(text, residence_choices())[0]
+        value = choice_of(text, residence_choices())[0]
+        return value if value is not None else _strongest_residence(text)
     named, _ = mentions(text, residence_choices())
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _strongest_residence(text: str) -> str | None:
+    """Both named: the one whose clause has the strongest cue (户口 > 家 > 住)."""
+    cue_levels = words("situation")["residence_cues"]
+    best: dict[str, int] = {}
+    for clause in re.split(r"[,.;!?:~]", text):
+        named, _ = mentions(clause, residence_choices())
+        if len(named) != 1:
+            continue
+        level = next(
+            (
+                len(cue_levels) - i
+                for i, cues in enumerate(cue_levels)
+                if any(c in clause for c in cues)
+            ),
+            0,
+        )
+        value = next(iter(named))
+        best[value] = max(best.get(value, 0), level)
+    if len(best) == 2 and len(set(best.values())) == 2:
+        return max(best, key=lambda value: best[value])
+    return None
 
 
 def read_residence(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
@@ -58,6 +83,8 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
             last = (start, value)
     if last is not None:
         return last[1]
+    if asked and is_unknown(text):
+        return UNKNOWN
     body = strip_fillers(text).strip(",.;!?:~ ")
     if body.startswith(("没有", "没", "无", "不")):
         return False
