@@ -124,6 +124,7 @@ def normalize(text: str) -> Normalized:
 
 
 _NUMERAL_CHARS = frozenset("零〇一二三四五六七八九十百千万两")
+_DIGIT_CHARS = frozenset("零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾")
 
 
 def _collapse_space(
@@ -166,6 +167,8 @@ def _is_quantity(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     window_start = max(0, start - 4)
     for match in _NOT_QUANTITY_RE.finditer(text, window_start, end + 4):
+        if start < match.start() and match.end() <= end and run[0] in _DIGIT_CHARS:
+            continue  # inside a longer numeral: "一万一千" holds 万一 but is 11000
         if match.start() < end and match.end() > start:
             return False
     after = text[end : end + 2]

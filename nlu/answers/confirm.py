@@ -171,23 +171,22 @@ _YES = (
 _NO = ("没有", "没", "无", "不是", "不会", "不要", "不用", "不需要", "不能", "不在", "不", "否")
 
 
+_SUBJECT = re.compile(r"^(?:我们家|我家|我们|我|他们|他|她|家里|老人|户主|该户|都|也|还|就|倒是)+")
+
+
 def yes_no_value(text: str) -> bool | str | None:
-    """True / False / "unknown" / None: the first of these that the answer starts
-    with decides ("没有，儿子不在了" → False; "有的" → True), else a yes or no word
-    anywhere, a negated one counting as no."""
+    """True / False / "unknown" / None: the answer's first word decides, after fillers
+    and a subject ("没有，儿子不在了" → False; "我们有的" → True); "不知道" is unknown;
+    an answer that starts otherwise answers something else (None)."""
     if is_unknown(text):
         return UNKNOWN
-    body = _PUNCT.sub("", strip_fillers(text))
+    body = _SUBJECT.sub("", _PUNCT.sub("", strip_fillers(text)))
     for word in _NO:
         if body.startswith(word):
             return False
     for word in _YES:
         if body.startswith(word):
             return True
-    if any(word in body for word in _NO):
-        return False
-    if any(word in body for word in _YES):
-        return True
     return None
 
 
