@@ -44,6 +44,7 @@ SLOT_ROLE = {
     "debt": "debt",
 }
 MONEY_SLOTS = ("monthly_income", "income", "medical", "education", "one_off", "deposits", "debt")
+_NOT_WANTED = ("不要", "不申请", "不用", "不想", "就不", "算了", "不办")
 _REQUEST_WORDS = ("申请", "要", "想办", "办", "想要", "能不能", "可不可以", "能否", "帮我")
 
 
@@ -117,6 +118,7 @@ def programs_of(text: str) -> list[str]:
         return []
     found: list[str] = []
     for hit in _program_matcher().find(text):
-        if hit.value not in found and not is_negated(text, hit.start, hit.end):
+        refused = text[hit.end : hit.end + 4].startswith(_NOT_WANTED)
+        if hit.value not in found and not refused and not is_negated(text, hit.start, hit.end):
             found.append(hit.value)
     return found

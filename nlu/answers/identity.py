@@ -238,6 +238,9 @@ def names_in(text: str, asked: bool = False) -> NameReading:
         if reading is not None and reading.hint:
             hint = hint or reading.hint
         position += len(cue)
+    reading = _after_owner(body)
+    if reading is not None:
+        return reading
     if asked:
         whole = body.strip(",.!?;:~ ")
         starts_as_speech = whole[:1] in ("我", "他", "她") or any(
@@ -253,6 +256,18 @@ def names_in(text: str, asked: bool = False) -> NameReading:
         if reading is not None:
             return reading
     return NameReading(None, hint or _title_hint(body))
+
+
+def _after_owner(body: str) -> NameReading | None:
+    """Staff write the name right after whose it is: "户主刘桂兰", "申请人李四"."""
+    for owner in ("户主", "申请人", "老人", "该户户主"):
+        at = body.find(owner)
+        while at >= 0:
+            reading = _name_at(body, at + len(owner), known_only=True)
+            if reading is not None and reading.name:
+                return reading
+            at = body.find(owner, at + 1)
+    return None
 
 
 def _title_hint(body: str) -> str | None:

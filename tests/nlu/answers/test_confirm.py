@@ -69,7 +69,11 @@ _IDIOMS = terms("confirm", "consent", "idioms")
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(_ALPHABET, max_size=8), st.sampled_from(sorted(NEGATOR_CHARS)), st.text(_ALPHABET, max_size=8))
+@given(
+    st.text(_ALPHABET, max_size=8),
+    st.sampled_from(sorted(NEGATOR_CHARS)),
+    st.text(_ALPHABET, max_size=8),
+)
 def test_a_message_with_a_negator_never_confirms(before: str, negator: str, after: str) -> None:
     text = before + negator + after
     plain = prepare(text).text
@@ -80,7 +84,10 @@ def test_a_message_with_a_negator_never_confirms(before: str, negator: str, afte
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(CONFIRMS), st.sampled_from(["13907371234", "三口人", "紫薇村", "我叫王二", "存款两万"]))
+@given(
+    st.sampled_from(CONFIRMS),
+    st.sampled_from(["13907371234", "三口人", "紫薇村", "我叫王二", "存款两万"]),
+)
 def test_a_confirmation_that_also_says_a_fact_is_a_correction(yes: str, fact: str) -> None:
     assert read_confirm(yes + "，" + fact, region=REGION).value == "no"
 
@@ -152,7 +159,10 @@ def test_a_negator_before_the_agreement_is_never_agreement(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(AGREES), st.sampled_from(["考虑一下", "问问儿子", "什么意思？", "等我女儿回来再说", "不太懂"]))
+@given(
+    st.sampled_from(AGREES),
+    st.sampled_from(["考虑一下", "问问儿子", "什么意思？", "等我女儿回来再说", "不太懂"]),
+)
 def test_an_agreement_with_a_hesitation_is_not_agreement(agree: str, hedge: str) -> None:
     assert read_consent(agree + "，" + hedge).value != "agree"
     assert read_consent(hedge + "，" + agree).value != "agree"

@@ -48,7 +48,12 @@ def test_each_amount_is_read_with_its_role(text: str, role: str, value: int) -> 
 @pytest.mark.parametrize(
     ("text", "role", "fact", "value"),
     [
-        ("住院押金交了两万", "medical", "one_off_cost", 20000),  # a one-off is never monthly spending
+        (
+            "住院押金交了两万",
+            "medical",
+            "one_off_cost",
+            20000,
+        ),  # a one-off is never monthly spending
         ("住院花了一万多", "medical", "one_off_cost", 10000),
         ("1套", "deposits", "houses", 1),  # 套 is not yuan
         ("就一套老房子 没存款", "deposits", "houses", 1),
@@ -56,7 +61,9 @@ def test_each_amount_is_read_with_its_role(text: str, role: str, value: int) -> 
         ("早就花光了 还欠人家两万", "deposits", "debt", 20000),
     ],
 )
-def test_an_amount_of_another_role_is_kept_as_its_own_fact(text: str, role: str, fact: str, value: int) -> None:
+def test_an_amount_of_another_role_is_kept_as_its_own_fact(
+    text: str, role: str, fact: str, value: int
+) -> None:
     reading = read_money(text, {"monthly_income": "income"}.get(role, role))
     assert reading.facts[fact] == value
     if text in ("住院押金交了两万", "住院花了一万多", "1套", "3口人"):
@@ -75,7 +82,16 @@ def test_none_at_all_is_zero(text: str, role: str) -> None:
     assert read_money(text, role).value == 0
 
 
-@pytest.mark.parametrize("text", ["不清楚", "记不得了", "搞不清楚好多钱", "我也说不清楚嗯反正就是很多", "不清楚那个卡都在我老婆那里"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不清楚",
+        "记不得了",
+        "搞不清楚好多钱",
+        "我也说不清楚嗯反正就是很多",
+        "不清楚那个卡都在我老婆那里",
+    ],
+)
 def test_not_knowing_is_unknown_never_zero(text: str) -> None:
     for role in ("income", "medical", "deposits"):
         assert read_money(text, role).value == UNKNOWN
