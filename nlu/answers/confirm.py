@@ -91,7 +91,7 @@ def _says_no(text: str) -> bool:
     )
 
 
-def consent_value(text: str) -> str:
+def consent_value(text: str, applicant: str = "self") -> str:
     """The rule for a consent: "agree" only for an explicit, un-negated, un-hedged yes.
 
     - refuse: an agreement word with a negator just before it ("不同意", "没同意",
@@ -100,7 +100,7 @@ def consent_value(text: str) -> str:
       (only the idioms 没问题 / 没意见 are masked), no hedge or question anywhere
       ("我考虑一下", "要问问儿子", "同意什么"), nothing asked after it and no contrast
       after it ("同意，但是…"); the weak words (好, 行, 可以, 没问题) agree only when they
-      are all that is said;
+      are all that is said; someone else agreeing ("我老伴同意了") is not agreement;
     - unsure: everything else.
     """
     plain = _mask(text, _list("idioms", "consent"))
@@ -123,11 +123,24 @@ def consent_value(text: str) -> str:
         return UNSURE
     if any(word in plain[hits[0][1] :] for word in _list("contrasts", "consent")):
         return UNSURE
+    if _someone_else_agrees(text, hits[0][0], applicant):
+        return UNSURE
     strong = [hit for hit in hits if hit[2] not in _list("weak", "consent")]
     if strong:
         return AGREE
     allowed = (*agree_words, *_list("frame"), *_list("particles"))
     return AGREE if only_words(text, allowed) else UNSURE
+
+
+def _someone_else_agrees(text: str, position: int, applicant: str) -> bool:
+    """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed."""
+    from nlu.answers.members import find_mentions
+
+    before = [m for m in find_mentions(text[:position], applicant) if m.end <= position]
+    if not before or position - before[-1].end > 3:
+        return False
+    person = before[-1]  # the one who types ("我") answers the form, whoever the applicant is
+    return person.relation != "self" and person.word not in ("我", "我自己", "我们", "本人")
 
 
 def _refuses(text: str, hits: list[tuple[int, int, str]]) -> bool:
@@ -146,7 +159,7 @@ def _refuses(text: str, hits: list[tuple[int, int, str]]) -> bool:
 def read_consent(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """At the 告知承诺 or the 核对授权: "agree", "refuse" or "unsure"."""
     prepared = prepare(text)
-    value = consent_value(prepared.text)
+    value = consent_value(prepared.text, applicant)
     facts = other_facts(text, "consent", ("consent",), region=region, applicant=applicant)
     return Reading(value, sure=value != UNSURE, facts=facts)
 

@@ -70,7 +70,7 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
         return candidates[0][1]
     if _says_alone(text):
         return 1
-    listed = _listed(text)
+    listed = _listed(text) if asked else None
     if listed is not None:
         return listed
     if any(word in text for word in terms("counts", "household", "pair")):

@@ -273,10 +273,14 @@ def _after_owner(body: str) -> NameReading | None:
 def _title_hint(body: str) -> str | None:
     """ "老王", "小李", "王大爷" named anywhere: how the person is called."""
     surnames = str(_names()["surnames"])
-    for match in re.finditer(r"[老小]([\u4e00-\u9fff])(?=$|[,.!?;: 说家的])", body):
+    for match in re.finditer(
+        r"(?:^|(?<=[,.!?;: 叫是找问]))[老小]([\u4e00-\u9fff])(?=$|[,.!?;: 说家的头])", body
+    ):
         if match.group(1) in surnames:
             return match.group()
     for index in range(len(body)):
+        if body[index] in "老小":
+            continue  # 老/小 + surname only where the pattern above allows it (not 养老金)
         reading = _name_at(body, index, known_only=True)
         if reading is not None and reading.hint:
             return reading.hint

@@ -180,13 +180,12 @@ def read_conditions_text(
                 )
             continue
         seen[term.kind].add(key)
-        count = who.count if who else 1
-        for _ in range(count):
+        for person in _persons(relation, who.count if who else 1):
             if term.kind == "disabled":
-                entry = {"who": relation} | _disability_details(text, term.start, term.end)
+                entry = {"who": person} | _disability_details(text, term.start, term.end)
                 found.setdefault("disabled", []).append(entry)
             else:
-                found.setdefault(term.kind, []).append(relation)
+                found.setdefault(term.kind, []).append(person)
     for kind in denied:
         found.setdefault(kind, [])
     if says_none_at_all(text) or (asked and _bare_no(text)):
@@ -199,6 +198,14 @@ def _bare_no(text: str) -> bool:
     """At the question itself, "没有" / "无" / "没有没有" says none of the four."""
     body = text.strip(",.;!?:~ /的了啊呀咯哦")
     return bool(body) and not body.strip("没有无都冇") and len(body) <= 6
+
+
+def _persons(relation: str, count: int) -> list[str]:
+    """A counted mention as persons: "两个儿子" are two children; "两个老人" (counted
+    applicants) are the applicant and the spouse."""
+    if relation == "self" and count > 1:
+        return ["self", "spouse", *["other"] * (count - 2)]
+    return [relation] * count
 
 
 def _person_key(who: Mention | None) -> tuple[str, int]:

@@ -46,6 +46,8 @@ _NUMBER = re.compile(
     r"|(?<![\d一二两三四五六七八九])([百千万])(把|来)"
 )
 _PAIR = re.compile("[一二两三四五六七八][二两三四五六七八九][十百千万]")
+# "三五千", "一两万" that normalize did not turn into one number: two numerals, one unit.
+_LOOSE_PAIR = re.compile("([一二两三四五六七八])([二两三四五六七八九])([十百千万])")
 _SCALE = {"万": 10000, "w": 10000, "千": 1000, "k": 1000, "百": 100}
 AFTER_WINDOW = 7  # how far after an amount its role word may stand ("七八百块钱吧看病")
 
@@ -223,6 +225,12 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(
                 _Token(Range(round(low), round(high)), *match.span(), "span", bool(match.group(3)))
             )
+            taken.append(match.span())
+    for match in _LOOSE_PAIR.finditer(text):
+        low, high = cn_int(match.group(1)) or 0, cn_int(match.group(2)) or 0
+        unit = {"十": 10, "百": 100, "千": 1000, "万": 10000}[match.group(3)]
+        if 0 < low < high:
+            tokens.append(_Token(Range(low * unit, high * unit), *match.span(), "span", True))
             taken.append(match.span())
     for match in _NUMBER.finditer(text):
         start, end = match.span()
