@@ -169,14 +169,31 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
         after = text[match.end() : match.end() + 2]
         if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
             continue
-        if text[max(0, match.start() - 1) : match.start()] == "第":
-            continue
+        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
+            continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
         named = any(0 <= match.start() - m.end <= 3 for m in mentions)
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
         if has_years or named or cue or asked:
             ages.append((match.start(), value))
+    ages += _birth_years(text)
+    ages.sort()
     return _apply_corrections(text, ages)
+
+
+_BORN = re.compile(r"(?<!\d)(19[2-9]\d|20[0-2]\d)\s*年?\s*(?:出生|生的|生|的人|的)")
+
+
+def _birth_years(text: str) -> list[tuple[int, int]]:
+    """ "1950年出生", "我是1955年的": the age this year (a born year is said for an age)."""
+    from datetime import date
+
+    found: list[tuple[int, int]] = []
+    for match in _BORN.finditer(text):
+        age = date.today().year - int(match.group(1))
+        if 0 <= age <= 120:
+            found.append((match.start(), age))
+    return found
 
 
 def _apply_corrections(text: str, ages: list[tuple[int, int]]) -> list[int]:

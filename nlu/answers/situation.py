@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from nlu.answers._words import words
 from nlu.answers.choice import choice_of, choices_from, mentions
-from nlu.answers.negation import is_negated
+from nlu.answers.negation import has_negator, is_negated
 from nlu.answers.reading import UNKNOWN, Choice, Reading, other_facts
 from nlu.answers.text import find_all, is_unknown, prepare, strip_fillers, terms
 
@@ -52,7 +52,7 @@ def _strongest_residence(text: str) -> str | None:
             0,
         )
         value = next(iter(named))
-        best[value] = max(best.get(value, 0), level)
+        best[value] = max(best.get(value, -9), level)
     if len(best) == 2 and len(set(best.values())) == 2:
         return max(best, key=lambda value: best[value])
     return None
@@ -90,10 +90,8 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
         return False
     if not asked:
         return None
-    if is_unknown(text):
-        return UNKNOWN
-    if body.startswith("有"):
-        return True
+    if body.startswith("有") and not has_negator(body):
+        return True  # "有" with nothing said against it ("有个儿子，不管我" says nothing of means)
     return None
 
 
@@ -103,6 +101,9 @@ def read_supporters(text: str, *, region: str | None = None, applicant: str = "s
         text, "supporters", ("supporters_able",), region=region, applicant=applicant
     )
     return Reading(value, sure=value not in (None, UNKNOWN), facts=facts)
+
+
+_LEAD_TIME = re.compile(r"^(?:暂时|目前|现在|最近|暂|还|也|都)+")
 
 
 def event_of(text: str, asked: bool = False) -> str | None:
@@ -120,7 +121,7 @@ def event_of(text: str, asked: bool = False) -> str | None:
     if "none" in named:
         return "none"
     if asked:
-        body = strip_fillers(text).strip(",.;!?:~ 的了吧啊")
+        body = _LEAD_TIME.sub("", strip_fillers(text).strip(",.;!?:~ 的了吧啊"))
         if (
             negated
             or body in ("没有", "没", "无", "都没有", "没有没有")
