@@ -36,7 +36,8 @@ def residence_of(text: str, asked: bool = False) -> str | None:
 
 
 def _strongest_residence(text: str) -> str | None:
-    """Both named: the one whose clause has the strongest cue (户口 > 家 > 住)."""
+    """Both named: the one whose clause has the strongest cue (户口 > 家 > 住 > none >
+    a clause about work)."""
     cue_levels = words("situation")["residence_cues"]
     best: dict[str, int] = {}
     for clause in re.split(r"[,.;!?:~]", text):
@@ -51,6 +52,8 @@ def _strongest_residence(text: str) -> str | None:
             ),
             0,
         )
+        if any(word in clause for word in words("situation")["residence_not_cues"]):
+            level = -1  # "在城里打工": where someone works, not where the household lives
         value = next(iter(named))
         best[value] = max(best.get(value, -9), level)
     if len(best) == 2 and len(set(best.values())) == 2:
