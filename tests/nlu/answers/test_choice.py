@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlu.answers import (
     Choice,
@@ -102,3 +104,46 @@ def test_an_event_keeps_its_one_off_cost() -> None:
     assert reading.facts["ill"] == ["self"]
     assert "one_off_cost" not in read_event("没有").facts  # "没有" is no event, not a 0 bill
     assert "one_off_cost" not in read_event("老人说儿子被人骗了十万").facts  # money lost is no bill
+
+
+CONDITIONS = (
+    Choice("serious", "重病", ("癌", "尿毒症", "瘫痪", "生病")),
+    Choice("disability", "残疾", ("残疾证", "残疾人")),
+    Choice("student", "上学", ("读书", "上大学")),
+    Choice("unemployed", "失业", ("下岗",)),
+)
+
+
+def test_a_negated_condition_choice_is_never_selected() -> None:
+    assert read_choices("么得残疾的", CONDITIONS).value == []
+    assert read_choices("家里没谁生病", CONDITIONS).value == []
+    assert read_choices("没人生病，孩子在读书", CONDITIONS).value == ["student"]
+
+
+_NEGATIONS = [
+    "没有{}",
+    "没{}",
+    "么得{}",
+    "冇得{}的",
+    "不是{}",
+    "无{}",
+    "没有人{}",
+    "{}没有",
+    "{}都没有",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([(c, w) for c in (*CONDITIONS, *VEHICLES) for w in (c.title, *c.words)]),
+    st.sampled_from(_NEGATIONS),
+    st.sampled_from(["", "我家", "家里", "嗯那个", "俺们"]),
+)
+def test_a_choice_word_inside_a_negation_never_selects_it(
+    choice_word, pattern: str, lead: str
+) -> None:
+    choice, word = choice_word
+    text = lead + pattern.format(word)
+    options = CONDITIONS if choice in CONDITIONS else VEHICLES
+    assert read_choice(text, options).value != choice.value
+    assert choice.value not in (read_choices(text, options).value or [])

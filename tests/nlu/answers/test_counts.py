@@ -99,3 +99,10 @@ def test_houses(text: str, count: int) -> None:
 
 def test_a_place_name_is_not_a_vehicle() -> None:
     assert "vehicles" not in read_count("汽车路街道，三口人").facts
+
+
+def test_a_relative_age_and_a_birth_year() -> None:
+    from datetime import date
+
+    assert read_ages("老伴比我大两岁 我七十").value == [70]
+    assert read_ages("1950年出生").value == [date.today().year - 1950]
