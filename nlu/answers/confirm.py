@@ -75,7 +75,9 @@ def read_confirm(text: str, *, region: str | None = None, applicant: str = "self
     """At a summary: "yes" (submit), "no" (a correction or anything else) or "cancel".
 
     Never None: what is not an explicit confirmation is "no", and the facts of a
-    correction ("电话错了是139…") come back in ``facts`` to be applied.
+    correction ("电话错了是139…") come back in ``facts`` to be applied. A "no" is
+    ``sure`` when it says what is wrong (a negation, a change word or a fact); an
+    unsure "no" ("我再看看", a question) means: ask what to change.
     """
     prepared = prepare(text)
     facts = other_facts(text, "confirm", ("confirm",), region=region, applicant=applicant)
