@@ -1,7 +1,7 @@
 """The answer readers' word lists (``nlu/data/answers/*.yml``), loaded in one place.
 
 The project's YAML loader is imported here and nowhere else in ``nlu/answers``, so when
-it moves (``bot.datafiles`` → ``base.datafiles``) only this import changes.
+it moves (``base.datafiles`` → ``base.datafiles``) only this import changes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.datafiles import load_yaml
+from base.datafiles import load_yaml
 
 WORDS_DIR = Path(__file__).resolve().parent.parent / "data" / "answers"
 
