@@ -13,6 +13,7 @@ worker thread: ``await backend.run(backend.find_case, "JZ20261123-0007")``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cached_property, partial
@@ -22,6 +23,7 @@ import anyio
 
 from backend.cases import CaseService
 from backend.checkins import CheckInService
+from backend.clock import local_day, utcnow
 from backend.db import Database, migrate_engine
 from backend.limits import Limits
 from backend.models import OutboxMessage
@@ -50,6 +52,7 @@ from backend.stats import case_stats
 from base.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Backend:
@@ -68,6 +71,9 @@ class Backend:
         """Apply the Alembic migrations (same on SQLite and PostgreSQL)."""
         self.settings.ensure_var_dir()
         migrate_engine(self.db.engine)
+        warning = self.rules.calendar.warning(local_day(utcnow()))
+        if warning:
+            log.warning("%s", warning)
 
     async def run(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a facade method in a worker thread (for async callers)."""
