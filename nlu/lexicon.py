@@ -23,6 +23,7 @@ class Lexicon:
     short_fuzzy: tuple[str, ...] = ()  # two-character program names matched by pinyin too
     confusable: tuple[tuple[str, str], ...] = ()  # (typed by mistake, character meant)
     numeral_followers: str = ""  # what may follow "五包" read as 五保
+    keywords: tuple[str, ...] = ()  # request words also recognised as homophones
 
     def words(self) -> list[str]:
         """Every word for the tokenizer's dictionary."""
@@ -70,6 +71,7 @@ def load_lexicon() -> Lexicon:
         short_fuzzy=tuple(fuzzy.get("short_fuzzy", ())),
         confusable=tuple((str(k), str(v)) for k, v in (fuzzy.get("confusable") or {}).items()),
         numeral_followers=str(fuzzy.get("numeral_name_followers", "")),
+        keywords=tuple(str(word) for word in load_yaml(LEXICON_DIR / "keywords.yml") or ()),
     )
 
 

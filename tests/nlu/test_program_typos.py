@@ -57,6 +57,4 @@ def test_a_longer_typo_is_not_cut_into_a_shorter_name() -> None:
     ]
     # an exact name plus a homophone of a longer name's tail stays the exact name
     found = extract_entities("低保今年涨了吗")
-    assert [(e.value, e.start, e.end) for e in found if e.entity == "program"] == [
-        ("dibao", 0, 2)
-    ]
+    assert [(e.value, e.start, e.end) for e in found if e.entity == "program"] == [("dibao", 0, 2)]
