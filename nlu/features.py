@@ -103,7 +103,7 @@ class FeatureMaker:
             if word in compact and word not in kept:
                 out.append(f"w:{self._dialect[word]}")
         padded = f"^{compact}$"
-        for size in (1, 2, 3):
+        for size in (1, 2):
             out += [
                 f"c:{gram}"
                 for i in range(len(padded) - size + 1)
