@@ -7,8 +7,8 @@ catalog lacks sends the user to screening or a person.
 A question is only ever answered with the figures of the program it is about: a
 message naming several programs ("低保和特困哪个钱多") gets an answer for each, and
 the program of the conversation is used only when the message names none and seems to
-name none either — "那个补贴有多少" after talking about 低保 asks which program is meant
-rather than answering with 低保's figures.
+name no other either — "那个补贴有多少" after talking about 低保 asks which program is
+meant rather than answering with 低保's figures (after 残疾人两项补贴 it is that one).
 """
 
 from __future__ import annotations
@@ -50,9 +50,10 @@ class PolicyAnswerFlow(Flow):
         catalog = load_catalog()
         aspect = ASPECTS.get(ctx.parse.intent, "what")
         named = list(dict.fromkeys(p for p in ctx.parse.all("program") if p in catalog.programs))
-        if not named and not names_some_program(ctx):
-            remembered = ctx.session.slots.get("program")
-            named = [remembered] if remembered in catalog.programs else []
+        remembered = ctx.session.slots.get("program")
+        if not named and remembered in catalog.programs:
+            if not names_another_program(ctx, catalog.programs[remembered]):
+                named = [remembered]
         if not named:
             return [self._choose_program(ctx, catalog, aspect)]
         named = named[:MAX_PROGRAMS]
@@ -69,11 +70,14 @@ class PolicyAnswerFlow(Flow):
         return BotReply(ctx.texts("policy.which_program"), buttons)
 
 
-def names_some_program(ctx: TurnContext) -> bool:
-    """Whether the message names a program in words the NLU did not place ("那个补贴")."""
+def names_another_program(ctx: TurnContext, program: Program) -> bool:
+    """Whether the message names some program in words the NLU did not place ("那个补贴")
+    that are not words of ``program``'s own names (补贴 after 残疾人两项补贴 is that one)."""
     if ctx.payload is not None:
         return False
-    return bool(_PROGRAM_WORDS.search(ctx.parse.normalized or ctx.text))
+    words = set(_PROGRAM_WORDS.findall(ctx.parse.normalized or ctx.text))
+    names = (program.name, program.short_name, *program.synonyms)
+    return any(not any(word in name for name in names) for word in words)
 
 
 def answer(
