@@ -51,9 +51,12 @@ class PolicyAnswerFlow(Flow):
         aspect = ASPECTS.get(ctx.parse.intent, "what")
         named = list(dict.fromkeys(p for p in ctx.parse.all("program") if p in catalog.programs))
         remembered = ctx.session.slots.get("program")
-        if not named and remembered in catalog.programs:
-            if not names_another_program(ctx, catalog.programs[remembered]):
-                named = [remembered]
+        if (
+            not named
+            and remembered in catalog.programs
+            and not names_another_program(ctx, catalog.programs[remembered])
+        ):
+            named = [remembered]
         if not named:
             return [self._choose_program(ctx, catalog, aspect)]
         named = named[:MAX_PROGRAMS]
