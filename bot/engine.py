@@ -155,7 +155,9 @@ class Engine:
             if parse.intent in _SMALL_TALK:
                 return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
         top = parse.ranking[0][0] if parse.ranking else parse.intent
-        if likely and (flow is not None or top != "out_of_scope" or parse.hardship):
+        unsure = flow is not None or top != "out_of_scope" or parse.hardship
+        # a hardship with a single likely service gets the fuller hardship offer below
+        if likely and unsure and (len(likely) >= 2 or not parse.hardship):
             # unsure: ask which of the likely services is meant
             return [self._clarify(parse, likely)]
         if parse.hardship:

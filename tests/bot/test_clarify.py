@@ -107,6 +107,20 @@ async def test_hardship_without_a_likely_service_gets_the_hardship_offer(runtime
     assert payloads(replies) == ["/self_screening", "/apply", "/urgent_help", "/human_handoff"]
 
 
+async def test_hardship_with_one_likely_service_gets_the_hardship_offer(runtime: Runtime) -> None:
+    replies = await say(
+        runtime, given([("out_of_scope", 0.2), ("self_screening", 0.15)], hardship=True)
+    )
+    assert "难处" in replies[0].text
+    assert payloads(replies) == ["/self_screening", "/apply", "/urgent_help", "/human_handoff"]
+
+
+async def test_one_likely_service_without_hardship_is_asked_about(runtime: Runtime) -> None:
+    replies = await say(runtime, given([("ask_amount", 0.28), ("greet", 0.05)]))
+    assert "确认一下" in replies[0].text
+    assert payloads(replies) == ["/ask_amount", "/help"]
+
+
 async def test_unrelated_text_still_gets_the_fallback(runtime: Runtime) -> None:
     replies = await say(runtime, given([("out_of_scope", 0.9), ("ask_amount", 0.05)]))
     assert "没太明白" in replies[0].text
