@@ -1,6 +1,6 @@
 """The staff group: new requests posted with buttons, and what a press does.
 
-Every new request from the outbox (sink ``staff``) is posted to
+Every new request from the outbox (sink ``staff:telegram``) is posted to
 ``TELEGRAM_STAFF_CHAT_ID`` with its masked summary (🚨 first when urgent) and three
 buttons — 受理 / 查看 / 指派给我 — whose callback data name the case
 (``staff:accept:JZ20261123-0007``). Other staff notifications (transitions, deadline
@@ -68,7 +68,7 @@ def _without(markup: Any, pressed: str) -> InlineKeyboardMarkup | None:
 class StaffDesk:
     def __init__(self, channel: TelegramChannel) -> None:
         self.channel = channel
-        self.runtime = channel.runtime
+        self.services = channel.services
 
     @property
     def chat_id(self) -> int | str:
@@ -77,6 +77,7 @@ class StaffDesk:
 
     # -- the outbox sink -------------------------------------------------------------------
     async def post(self, delivery: Delivery) -> None:
+        await self.channel.ready()
         text = delivery.text
         if delivery.payload.get("priority") == "urgent":
             text = f"{channel_text('telegram.urgent_mark')} {text}"
@@ -96,7 +97,7 @@ class StaffDesk:
             await query.answer(say("telegram.stale_button"))
             return
         action, case_no = parts[1], parts[2]
-        backend = self.runtime.backend
+        backend = self.services.backend
         staff = await backend.run(backend.staff_for_chat, "telegram", str(query.from_user.id))
         if staff is None:
             await query.answer(say("telegram.not_staff"), show_alert=True)
@@ -125,7 +126,7 @@ class StaffDesk:
 
     async def _accept(self, staff: StaffPublic, case_no: str, kind: str, status: str) -> _Answer:
         say = channel_text
-        backend = self.runtime.backend
+        backend = self.services.backend
         allowed = backend.rules.workflow(kind).allowed(status)
         target = next((to for to in ACCEPT_TARGETS if to in allowed), None)
         if target is None:
@@ -140,7 +141,7 @@ class StaffDesk:
 
     async def _assign(self, staff: StaffPublic, case_no: str) -> _Answer:
         say = channel_text
-        backend = self.runtime.backend
+        backend = self.services.backend
         note = say("telegram.assign_note", staff=staff.name)
         try:
             await backend.run(assign_case, backend, case_no, staff, note)
@@ -150,7 +151,7 @@ class StaffDesk:
 
     async def _view(self, staff: StaffPublic, case_no: str, user_id: int) -> _Answer:
         say = channel_text
-        backend = self.runtime.backend
+        backend = self.services.backend
         detail = await backend.run(backend.case_detail, case_no, actor=actor_label(staff))
         text = say(
             "telegram.detail",

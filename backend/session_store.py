@@ -1,0 +1,288 @@
+"""Chat sessions in the case database: the embedded default when no Redis is configured.
+
+A restart of ``jiuzhu serve`` or ``jiuzhu chat`` resumes a half-filled form, and
+several processes on one database share the sessions. The semantics are those of the
+Redis store (``base.stores.SessionStore.transaction``): one sender's turns run one after
+the other across every process, other senders are not held up, a failed turn writes
+nothing, and a session idle for ``ttl_seconds`` is gone.
+
+How one sender's turns are serialised:
+
+* **PostgreSQL** — ``lock`` opens a transaction on its own connection, makes sure the
+  session's row exists and takes it with ``SELECT … FOR UPDATE``; ``load`` and ``save``
+  inside the lock run on that connection, and the lock commits on success or rolls
+  back when the turn failed. A process that dies releases the row with its connection.
+* **SQLite** — the whole file has one write lock, and a turn writes cases through other
+  connections, so a transaction cannot stay open for the turn. ``lock`` takes a lease
+  instead (``locked_until``, ``lock_token``), claimed in a short ``BEGIN IMMEDIATE``
+  transaction; ``save`` writes only while this lease is held, and a lease left by a
+  dead process runs out after ``lock_timeout`` seconds.
+
+Within one process, turns of one sender also queue on an ``asyncio.Lock``, so they do
+not poll the database for each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import anyio
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from backend.clock import utcnow
+from backend.db import Database
+from backend.models import ChatSession
+from base.stores import SessionStore
+
+_TABLE: Any = ChatSession.__table__  # type: ignore[attr-defined]
+_PURGE_EVERY = 60.0  # seconds between deletions of expired sessions (per store)
+
+
+class SessionLockTimeout(TimeoutError):
+    """Another turn of this sender held the session for longer than ``lock_timeout``."""
+
+
+class LeaseLost(RuntimeError):
+    """The lease ran out during the turn and another turn took the session (SQLite)."""
+
+
+class DatabaseSessionStore(SessionStore):
+    def __init__(
+        self,
+        database: Database,
+        ttl_seconds: int = 7 * 24 * 3600,
+        lock_timeout: float = 60.0,
+    ) -> None:
+        self._db = database
+        self._ttl = timedelta(seconds=ttl_seconds)
+        self._lock_timeout = lock_timeout
+        self._local: dict[str, tuple[asyncio.Lock, int]] = {}  # key -> (lock, users)
+        self._held: dict[str, Connection | str] = {}  # key -> PG connection | SQLite token
+        self._purged_at = 0.0
+
+    @property
+    def _postgres(self) -> bool:
+        return self._db.dialect == "postgresql"
+
+    def _insert(self) -> Any:
+        return (postgresql if self._postgres else sqlite).insert(_TABLE)
+
+    # -- the SessionStore interface ------------------------------------------------------
+    async def load(self, key: str) -> str | None:
+        held = self._held.get(key)
+        if isinstance(held, Connection):
+            return await anyio.to_thread.run_sync(self._load_on, held, key)
+        return await anyio.to_thread.run_sync(self._load, key)
+
+    async def save(self, key: str, value: str) -> None:
+        held = self._held.get(key)
+        if isinstance(held, Connection):
+            await anyio.to_thread.run_sync(self._save_on, held, key, value)
+        else:
+            await anyio.to_thread.run_sync(self._save, key, value, held)
+        if time.monotonic() - self._purged_at > _PURGE_EVERY:
+            self._purged_at = time.monotonic()
+            await anyio.to_thread.run_sync(self._purge)
+
+    async def delete(self, key: str) -> None:
+        held = self._held.get(key)
+        if isinstance(held, Connection):
+            await anyio.to_thread.run_sync(self._delete_on, held, key)
+        else:
+            await anyio.to_thread.run_sync(self._delete, key)
+
+    @asynccontextmanager
+    async def lock(self, key: str) -> AsyncIterator[None]:
+        async with self._local_lock(key):
+            if self._postgres:
+                async with self._row_lock(key):
+                    yield
+            else:
+                async with self._lease(key):
+                    yield
+
+    async def aclose(self) -> None:
+        self._db.dispose()
+
+    # -- in this process -----------------------------------------------------------------
+    @asynccontextmanager
+    async def _local_lock(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._local.get(key, (asyncio.Lock(), 0))
+        self._local[key] = (lock, users + 1)
+        try:
+            with anyio.fail_after(self._lock_timeout):
+                await lock.acquire()
+        except TimeoutError:
+            self._leave(key)
+            raise SessionLockTimeout(key) from None
+        try:
+            yield
+        finally:
+            lock.release()
+            self._leave(key)
+
+    def _leave(self, key: str) -> None:
+        lock, users = self._local[key]
+        if users <= 1:
+            del self._local[key]
+        else:
+            self._local[key] = (lock, users - 1)
+
+    # -- PostgreSQL: the row, FOR UPDATE -------------------------------------------------
+    @asynccontextmanager
+    async def _row_lock(self, key: str) -> AsyncIterator[None]:
+        connection = await anyio.to_thread.run_sync(self._take_row, key)
+        self._held[key] = connection
+        try:
+            yield
+        except BaseException:
+            del self._held[key]
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_end, connection, False)
+            raise
+        del self._held[key]
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end, connection, True)
+
+    def _take_row(self, key: str) -> Connection:
+        connection = self._db.engine.connect()
+        try:
+            # Waits below while another turn of this sender (any process) holds the row.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self._lock_timeout)}s'")
+            now = utcnow()
+            connection.execute(
+                self._insert()
+                .values(key=key, data=None, expires_at=now, updated_at=now)
+                .on_conflict_do_nothing(index_elements=[_TABLE.c.key])
+            )
+            connection.execute(select(_TABLE.c.key).where(_TABLE.c.key == key).with_for_update())
+        except BaseException:
+            _end(connection, False)
+            raise
+        return connection
+
+    def _load_on(self, connection: Connection, key: str) -> str | None:
+        value = connection.execute(
+            select(_TABLE.c.data).where(_TABLE.c.key == key, _TABLE.c.expires_at > utcnow())
+        ).scalar_one_or_none()
+        return value if isinstance(value, str) else None
+
+    def _save_on(self, connection: Connection, key: str, value: str) -> None:
+        now = utcnow()
+        connection.execute(
+            update(_TABLE)
+            .where(_TABLE.c.key == key)
+            .values(data=value, expires_at=now + self._ttl, updated_at=now)
+        )
+
+    def _delete_on(self, connection: Connection, key: str) -> None:
+        connection.execute(update(_TABLE).where(_TABLE.c.key == key).values(data=None))
+
+    # -- SQLite: a lease -----------------------------------------------------------------
+    @asynccontextmanager
+    async def _lease(self, key: str) -> AsyncIterator[None]:
+        token = secrets.token_hex(16)
+        deadline = time.monotonic() + self._lock_timeout
+        pause = 0.005
+        while not await anyio.to_thread.run_sync(self._claim_lease, key, token):
+            if time.monotonic() > deadline:
+                raise SessionLockTimeout(key)
+            await anyio.sleep(pause)
+            pause = min(pause * 2, 0.1)
+        self._held[key] = token
+        try:
+            yield
+        finally:
+            del self._held[key]
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._release_lease, key, token)
+
+    def _claim_lease(self, key: str, token: str) -> bool:
+        now = utcnow()
+        with self._db.engine.begin() as connection:  # BEGIN IMMEDIATE (backend.db)
+            connection.execute(
+                self._insert()
+                .values(key=key, data=None, expires_at=now, updated_at=now)
+                .on_conflict_do_nothing(index_elements=[_TABLE.c.key])
+            )
+            claimed = connection.execute(
+                update(_TABLE)
+                .where(
+                    _TABLE.c.key == key,
+                    (_TABLE.c.locked_until.is_(None)) | (_TABLE.c.locked_until < now),
+                )
+                .values(
+                    lock_token=token,
+                    locked_until=now + timedelta(seconds=self._lock_timeout),
+                )
+            )
+            return bool(claimed.rowcount)
+
+    def _release_lease(self, key: str, token: str) -> None:
+        with self._db.engine.begin() as connection:
+            mine = (_TABLE.c.key == key) & (_TABLE.c.lock_token == token)
+            # a new sender whose first turn failed leaves no row behind
+            connection.execute(delete(_TABLE).where(mine, _TABLE.c.data.is_(None)))
+            connection.execute(
+                update(_TABLE).where(mine).values(lock_token=None, locked_until=None)
+            )
+
+    # -- without a lock, or under the SQLite lease ---------------------------------------
+    def _load(self, key: str) -> str | None:
+        with self._db.engine.connect() as connection:
+            return self._load_on(connection, key)
+
+    def _save(self, key: str, value: str, token: Connection | str | None) -> None:
+        now = utcnow()
+        with self._db.engine.begin() as connection:
+            if isinstance(token, str):
+                written = connection.execute(
+                    update(_TABLE)
+                    .where(_TABLE.c.key == key, _TABLE.c.lock_token == token)
+                    .values(data=value, expires_at=now + self._ttl, updated_at=now)
+                )
+                if not written.rowcount:
+                    raise LeaseLost(key)
+                return
+            connection.execute(
+                self._insert()
+                .values(key=key, data=value, expires_at=now + self._ttl, updated_at=now)
+                .on_conflict_do_update(
+                    index_elements=[_TABLE.c.key],
+                    set_={"data": value, "expires_at": now + self._ttl, "updated_at": now},
+                )
+            )
+
+    def _delete(self, key: str) -> None:
+        with self._db.engine.begin() as connection:
+            connection.execute(update(_TABLE).where(_TABLE.c.key == key).values(data=None))
+
+    def _purge(self) -> None:
+        now = utcnow()
+        with self._db.engine.begin() as connection:
+            connection.execute(
+                delete(_TABLE).where(
+                    _TABLE.c.expires_at < now,
+                    (_TABLE.c.locked_until.is_(None)) | (_TABLE.c.locked_until < now),
+                )
+            )
+
+
+def _end(connection: Connection, commit: bool) -> None:
+    try:
+        if commit:
+            connection.commit()
+        else:
+            connection.rollback()
+    finally:
+        connection.close()
+
+
+__all__ = ["DatabaseSessionStore", "LeaseLost", "SessionLockTimeout"]
