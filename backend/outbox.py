@@ -133,9 +133,43 @@ def _delivery(row: OutboxMessage) -> Delivery:
     )
 
 
+def _inbox_is_empty(database: Database, chat_channel: str, sender: str) -> bool:
+    """The common case, answered with one indexed read outside any write transaction
+    (every SQLAlchemy transaction on SQLite is ``BEGIN IMMEDIATE``)."""
+    if database.dialect != "sqlite":
+        with database.engine.connect() as connection:
+            found = connection.execute(
+                select(OutboxMessage.id)
+                .where(
+                    OutboxMessage.chat_channel == chat_channel,
+                    OutboxMessage.chat_sender == sender,
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.sink == RESIDENT_INBOX,
+                )
+                .limit(1)
+            ).first()
+        return found is None
+    raw = database.engine.raw_connection()
+    try:
+        found = (
+            raw.cursor()
+            .execute(
+                "SELECT 1 FROM outbox WHERE chat_channel = ? AND chat_sender = ?"
+                " AND status = 'pending' AND sink = ? LIMIT 1",
+                (chat_channel, sender, RESIDENT_INBOX),
+            )
+            .fetchone()
+        )
+    finally:
+        raw.close()
+    return found is None
+
+
 def take_inbox(database: Database, chat_channel: str, sender: str) -> list[Delivery]:
     """The messages waiting for this chat account (sink ``resident:inbox``), oldest
     first; they are marked delivered in the same transaction, so none is shown twice."""
+    if _inbox_is_empty(database, chat_channel, sender):
+        return []
     with database.session() as session:
         query = (
             select(OutboxMessage)

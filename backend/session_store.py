@@ -27,18 +27,19 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import timedelta
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backend.clock import utcnow
 from backend.db import Database
 from backend.models import ChatSession
+from base.session import Session, session_key
 from base.stores import SessionStore
 
 _TABLE: Any = ChatSession.__table__  # type: ignore[attr-defined]
@@ -66,6 +67,11 @@ class DatabaseSessionStore(SessionStore):
         self._local: dict[str, tuple[asyncio.Lock, int]] = {}  # key -> (lock, users)
         self._held: dict[str, Connection | str] = {}  # key -> PG connection | SQLite token
         self._purged_at = 0.0
+        if not self._postgres:
+            # A session is not a case: in WAL mode, NORMAL syncs at checkpoints, not at
+            # every commit (safe after a crash of the process; a power cut may lose the
+            # last turns). Only this store's own connections; case writes keep FULL.
+            event.listen(database.engine, "connect", _sessions_pragmas)
 
     @property
     def _postgres(self) -> bool:
@@ -87,6 +93,9 @@ class DatabaseSessionStore(SessionStore):
             await anyio.to_thread.run_sync(self._save_on, held, key, value)
         else:
             await anyio.to_thread.run_sync(self._save, key, value, held)
+        await self._maybe_purge()
+
+    async def _maybe_purge(self) -> None:
         if time.monotonic() - self._purged_at > _PURGE_EVERY:
             self._purged_at = time.monotonic()
             await anyio.to_thread.run_sync(self._purge)
@@ -107,6 +116,37 @@ class DatabaseSessionStore(SessionStore):
             else:
                 async with self._lease(key):
                     yield
+
+    @asynccontextmanager
+    async def transaction(self, channel: str, sender_id: str) -> AsyncIterator[Session]:
+        if self._postgres:  # lock · load · save · commit on the row's connection
+            async with super().transaction(channel, sender_id) as session:
+                yield session
+            return
+        # SQLite: the lease is claimed with the load, and the save releases it, so a turn
+        # costs two short write transactions.
+        key = session_key(channel, sender_id)
+        async with self._local_lock(key):
+            token = secrets.token_hex(16)
+            raw = await self._wait_for_lease(key, token)
+            session = (
+                Session.model_validate_json(raw)
+                if raw
+                else Session(channel=channel, sender_id=sender_id)
+            )
+            self._held[key] = token
+            try:
+                yield session
+            except BaseException:
+                del self._held[key]
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(self._release_lease, key, token, None)
+                raise
+            del self._held[key]
+            value = session.model_dump_json()
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._release_lease, key, token, value)
+        await self._maybe_purge()
 
     async def aclose(self) -> None:
         self._db.dispose()
@@ -189,49 +229,90 @@ class DatabaseSessionStore(SessionStore):
     @asynccontextmanager
     async def _lease(self, key: str) -> AsyncIterator[None]:
         token = secrets.token_hex(16)
-        deadline = time.monotonic() + self._lock_timeout
-        pause = 0.005
-        while not await anyio.to_thread.run_sync(self._claim_lease, key, token):
-            if time.monotonic() > deadline:
-                raise SessionLockTimeout(key)
-            await anyio.sleep(pause)
-            pause = min(pause * 2, 0.1)
+        await self._wait_for_lease(key, token)
         self._held[key] = token
         try:
             yield
         finally:
             del self._held[key]
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self._release_lease, key, token)
+                await anyio.to_thread.run_sync(self._release_lease, key, token, None)
 
-    def _claim_lease(self, key: str, token: str) -> bool:
+    async def _wait_for_lease(self, key: str, token: str) -> str | None:
+        """Claim the lease (waiting while another turn holds it); the session's JSON."""
+        deadline = time.monotonic() + self._lock_timeout
+        pause = 0.005
+        while True:
+            claimed, raw = await anyio.to_thread.run_sync(self._claim_lease, key, token)
+            if claimed:
+                return raw
+            if time.monotonic() > deadline:
+                raise SessionLockTimeout(key)
+            await anyio.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    # The two statements of every SQLite turn go to the driver as plain SQL: they are
+    # most of what a turn costs the store.
+    @contextmanager
+    def _sqlite(self) -> Iterator[Any]:
+        """A DB-API cursor in one ``BEGIN IMMEDIATE`` transaction (committed on success)."""
+        raw = self._db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                yield cursor
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+        finally:
+            raw.close()  # back to the pool
+
+    def _claim_lease(self, key: str, token: str) -> tuple[bool, str | None]:
         now = utcnow()
-        with self._db.engine.begin() as connection:  # BEGIN IMMEDIATE (backend.db)
-            connection.execute(
-                self._insert()
-                .values(key=key, data=None, expires_at=now, updated_at=now)
-                .on_conflict_do_nothing(index_elements=[_TABLE.c.key])
+        until = now + timedelta(seconds=self._lock_timeout)
+        with self._sqlite() as cursor:
+            cursor.execute(
+                "INSERT INTO chat_sessions (key, data, expires_at, updated_at)"
+                " VALUES (?, NULL, ?, ?) ON CONFLICT (key) DO NOTHING",
+                (key, _stamp(now), _stamp(now)),
             )
-            claimed = connection.execute(
-                update(_TABLE)
-                .where(
-                    _TABLE.c.key == key,
-                    (_TABLE.c.locked_until.is_(None)) | (_TABLE.c.locked_until < now),
-                )
-                .values(
-                    lock_token=token,
-                    locked_until=now + timedelta(seconds=self._lock_timeout),
-                )
+            cursor.execute(
+                "UPDATE chat_sessions SET lock_token = ?, locked_until = ?"
+                " WHERE key = ? AND (locked_until IS NULL OR locked_until < ?)",
+                (token, _stamp(until), key, _stamp(now)),
             )
-            return bool(claimed.rowcount)
+            if cursor.rowcount != 1:
+                return False, None
+            found = cursor.execute(
+                "SELECT data FROM chat_sessions WHERE key = ? AND expires_at > ?",
+                (key, _stamp(now)),
+            ).fetchone()
+        return True, found[0] if found else None
 
-    def _release_lease(self, key: str, token: str) -> None:
-        with self._db.engine.begin() as connection:
-            mine = (_TABLE.c.key == key) & (_TABLE.c.lock_token == token)
+    def _release_lease(self, key: str, token: str, value: str | None) -> None:
+        """Give the lease back, writing ``value`` (the turn's session) when given."""
+        now = utcnow()
+        with self._sqlite() as cursor:
+            if value is not None:
+                cursor.execute(
+                    "UPDATE chat_sessions SET data = ?, expires_at = ?, updated_at = ?,"
+                    " lock_token = NULL, locked_until = NULL WHERE key = ? AND lock_token = ?",
+                    (value, _stamp(now + self._ttl), _stamp(now), key, token),
+                )
+                if cursor.rowcount != 1:
+                    raise LeaseLost(key)
+                return
             # a new sender whose first turn failed leaves no row behind
-            connection.execute(delete(_TABLE).where(mine, _TABLE.c.data.is_(None)))
-            connection.execute(
-                update(_TABLE).where(mine).values(lock_token=None, locked_until=None)
+            cursor.execute(
+                "DELETE FROM chat_sessions WHERE key = ? AND lock_token = ? AND data IS NULL",
+                (key, token),
+            )
+            cursor.execute(
+                "UPDATE chat_sessions SET lock_token = NULL, locked_until = NULL"
+                " WHERE key = ? AND lock_token = ?",
+                (key, token),
             )
 
     # -- without a lock, or under the SQLite lease ---------------------------------------
@@ -273,6 +354,17 @@ class DatabaseSessionStore(SessionStore):
                     (_TABLE.c.locked_until.is_(None)) | (_TABLE.c.locked_until < now),
                 )
             )
+
+
+def _stamp(moment: datetime) -> str:
+    """A UTC time as SQLAlchemy stores ``DateTime`` in SQLite (so both compare alike)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sessions_pragmas(dbapi_connection: Any, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def _end(connection: Connection, commit: bool) -> None:
