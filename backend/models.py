@@ -201,7 +201,7 @@ class OutboxMessage(SQLModel, table=True):
     chat_sender: str | None = None
     township: str = ""
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    status: str = "pending"  # pending | delivered | dead
+    status: str = "pending"  # pending | sending (at-most-once rows) | delivered | dead
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     claimed_until: datetime | None = None

@@ -15,6 +15,9 @@ and leaves every other row alone:
 * **retries with back-off** — a failing sink is retried after ``base_delay·2ⁿ`` seconds
   (capped, with jitter) until ``max_attempts``, then the row is marked ``dead``; a sink
   that knows a retry cannot help (the user blocked the bot) raises ``GiveUp``;
+* **at most once where asked** — a row whose payload has ``"at_most_once": true`` (a
+  reminder) is marked ``sending`` before the sink is called: if the dispatcher dies
+  during the send, nobody sends it again (lost rather than twice);
 * **sending hours** — a row whose payload has ``"hours": [9, 20]`` is delivered only
   from 9:00 to 19:59 China time; outside them it waits for the next 9:00;
 * **order per chat** — rows of one batch go out side by side (``parallel``), but the
@@ -251,6 +254,10 @@ class Dispatcher:
             if opening is not None:  # nobody is woken up: wait for the next morning
                 await anyio.to_thread.run_sync(self._defer, delivery, opening)
                 return
+        if delivery.payload.get("at_most_once"):
+            # Rather lost than twice (a reminder): a dispatcher that dies during the send
+            # leaves the row "sending", and nobody claims it again.
+            await anyio.to_thread.run_sync(self._sending, delivery)
         try:
             await self.sinks[delivery.sink](delivery)
         except GiveUp as exc:
@@ -325,6 +332,14 @@ class Dispatcher:
                 .values(status="delivered", delivered_at=utcnow(), claimed_until=None)
             )
 
+    def _sending(self, delivery: Delivery) -> None:
+        with self.database.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == delivery.id)
+                .values(status="sending")
+            )
+
     def _defer(self, delivery: Delivery, until: datetime) -> None:
         """Not an attempt: the row waits, untouched, until ``until``."""
         with self.database.session() as session:
@@ -349,7 +364,11 @@ class Dispatcher:
     def _failed(self, delivery: Delivery, error: str) -> None:
         delay = min(self.max_delay, self.base_delay * 2 ** (delivery.attempt - 1))
         delay *= random.uniform(0.8, 1.2)
-        values: dict[str, Any] = {"last_error": error[:500], "claimed_until": None}
+        values: dict[str, Any] = {
+            "last_error": error[:500],
+            "claimed_until": None,
+            "status": "pending",  # a failed "sending" row was not sent: try it again
+        }
         if delivery.attempt >= self.max_attempts:
             values["status"] = "dead"
         else:

@@ -158,11 +158,11 @@ class ReminderRecord:
     round: str
     chat_channel: str
     sender: str
-    status: str  # queued | sent | failed
+    status: str  # queued | sending (perhaps sent: not tried again) | sent | failed
     sent_at: datetime | None
 
 
-_STATUS = {"pending": "queued", "delivered": "sent", "dead": "failed"}
+_STATUS = {"pending": "queued", "sending": "sending", "delivered": "sent", "dead": "failed"}
 
 
 def sent(backend: Backend, quarter: str) -> list[ReminderRecord]:

@@ -219,3 +219,71 @@ def test_resident_rows_carry_the_chat_address_and_wait_in_the_inbox(backend: Bac
     assert len(texts) == 2 and "已受理" in texts[0] and "请带户口本" in texts[1]
     assert backend.take_inbox("rest", "u0") == []  # taken once
     assert {m.status for m in outbox(backend) if m.sink == "resident:inbox"} == {"delivered"}
+
+
+def test_an_at_most_once_row_is_not_sent_again_after_a_dispatcher_died(backend: Backend) -> None:
+    from backend.outbox import enqueue
+
+    with backend.db.session() as session:
+        for key, once in (("reminder:1:2026Q4:end", True), ("ordinary", False)):
+            enqueue(
+                session,
+                sink="resident:telegram",
+                key=key,
+                chat_channel="telegram",
+                chat_sender=key,  # one chat each: delivered side by side
+                payload={"text": key, "at_most_once": once},
+            )
+    shown: list[str] = []
+    both = anyio.Event()
+
+    async def dies_after_sending(delivery: Delivery) -> None:
+        shown.append(delivery.key)
+        if len(shown) == 2:
+            both.set()
+        await anyio.sleep_forever()  # the process dies before it hears back
+
+    async def first_run() -> None:
+        async with anyio.create_task_group() as group:
+            group.start_soon(backend.dispatcher(lease_seconds=0.3).run)
+            with anyio.fail_after(30):
+                await both.wait()
+            group.cancel_scope.cancel()
+
+    backend.register_sink("resident:telegram", dies_after_sending)
+    anyio.run(first_run)
+    assert sorted(shown) == ["ordinary", "reminder:1:2026Q4:end"]
+    time.sleep(0.4)  # the leases run out
+
+    async def works(delivery: Delivery) -> None:
+        shown.append(delivery.key)
+
+    backend.register_sink("resident:telegram", works)
+    anyio.run(backend.dispatcher(lease_seconds=0.3).drain)
+    # the ordinary row is delivered again (at least once), the reminder is not (at most once)
+    assert sorted(shown[2:]) == ["ordinary"]
+    states = {m.key: m.status for m in outbox(backend)}
+    assert states == {"reminder:1:2026Q4:end": "sending", "ordinary": "delivered"}
+
+
+def test_a_failed_at_most_once_row_is_tried_again(backend: Backend) -> None:
+    from backend.outbox import enqueue
+
+    with backend.db.session() as session:
+        enqueue(
+            session,
+            sink="resident:telegram",
+            key="reminder:2:2026Q4:end",
+            payload={"text": "x", "at_most_once": True, "sender": "9"},
+        )
+    calls: list[int] = []
+
+    async def flaky(delivery: Delivery) -> None:
+        calls.append(delivery.attempt)
+        if len(calls) == 1:
+            raise ConnectionError("not sent: the network is down")
+
+    backend.register_sink("resident:telegram", flaky)
+    anyio.run(backend.dispatcher(base_delay=0.0).drain)
+    assert calls == [1, 2]
+    assert [m.status for m in outbox(backend)] == ["delivered"]
