@@ -80,6 +80,7 @@ def test_each_row_names_the_sink_of_its_audience_and_chat(telegram_backend: Back
 
 def test_a_follow_up_message_goes_to_the_residents_chat(telegram_backend: Backend) -> None:
     from flows.followup import rescreen_region
+    from services.container import Services
     from tests.flows.test_followup import AFTER, BEFORE, HOUSEHOLD, REGION, statuses
 
     backend = telegram_backend
@@ -94,7 +95,7 @@ def test_a_follow_up_message_goes_to_the_residents_chat(telegram_backend: Backen
             consent_version="1",
             screened_on=BEFORE,
         )
-    assert rescreen_region(backend, REGION, AFTER) == 2
+    assert rescreen_region(Services.around(backend), REGION, AFTER) == 2
     sinks = {sender: sink for _, sink, sender in _rows(backend)}
     assert sinks == {"77": "resident:telegram", "r7": "resident:inbox"}
 
