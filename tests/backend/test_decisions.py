@@ -41,7 +41,7 @@ def told(backend: Backend, case_no: str) -> list[str]:
     with backend.db.session() as session:
         rows = session.execute(
             select(OutboxMessage)
-            .where(OutboxMessage.sink == "resident", OutboxMessage.case_no == case_no)
+            .where(OutboxMessage.sink.like("resident:%"), OutboxMessage.case_no == case_no)
             .order_by(OutboxMessage.id)
         ).scalars()
         return [row.payload["text"] for row in rows]
@@ -51,7 +51,7 @@ def staff_told(backend: Backend, case_no: str) -> list[str]:
     with backend.db.session() as session:
         rows = session.execute(
             select(OutboxMessage)
-            .where(OutboxMessage.sink == "staff", OutboxMessage.case_no == case_no)
+            .where(OutboxMessage.sink.like("staff:%"), OutboxMessage.case_no == case_no)
             .order_by(OutboxMessage.id)
         ).scalars()
         return [row.payload["text"] for row in rows]

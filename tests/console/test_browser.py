@@ -255,7 +255,7 @@ def _resident_texts(backend: Any, case_no: str) -> list[str]:
     with backend.db.session() as session:
         rows = session.execute(
             select(OutboxMessage)
-            .where(OutboxMessage.sink == "resident", OutboxMessage.case_no == case_no)
+            .where(OutboxMessage.sink.like("resident:%"), OutboxMessage.case_no == case_no)
             .order_by(OutboxMessage.id)
         ).scalars()
         return [row.payload["text"] for row in rows]

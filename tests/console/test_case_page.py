@@ -90,7 +90,9 @@ def test_rejection_needs_a_reason(admin: SimpleNamespace, backend: Backend) -> N
 def _resident_texts(backend: Backend) -> list[str]:
     with backend.db.session() as session:
         rows = session.execute(
-            select(OutboxMessage).where(OutboxMessage.sink == "resident").order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.sink.like("resident:%"))
+            .order_by(OutboxMessage.id)
         ).scalars()
         return [row.payload["text"] for row in rows]
 
@@ -226,7 +228,7 @@ def test_a_message_to_the_resident_goes_to_their_chat(
     assert "消息已进入发送队列" in page.text
     with backend.db.session() as session:
         [row] = session.execute(
-            select(OutboxMessage).where(OutboxMessage.sink == "resident")
+            select(OutboxMessage).where(OutboxMessage.sink == "resident:inbox")
         ).scalars()
         assert row.payload["chat_channel"] == "rest"
         assert "请带上户口本" in row.payload["text"]
