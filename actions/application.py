@@ -17,14 +17,21 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import JiuzhuAction, turn_context, utter
+from actions.context import JiuzhuAction, cancelled, turn_context, utter
 from actions.forms import FlowFormValidation
 from actions.screening import fill_conditions
 from backend.programs import program_name
 from flows.applicant import place_filled
 from flows.apply import ApplyFlow, application_replies, application_request
 from flows.forms import Slot
+from flows.household import build_household
 from flows.texts import texts
+from services.consents import APPLICATION_CONSENTS
+
+# design.md, contract "Rasa action server": the slots of ``application_form``.
+CONTRACT_FORM_SLOTS = ("program", "name", "id_number", "phone", "place", "residence")
+# Household facts without which a household cannot be screened.
+SCREENABLE = ("monthly_income",)
 
 
 class ValidateApplicationForm(FlowFormValidation):
@@ -62,15 +69,43 @@ class ActionSubmitApplication(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if cancelled(tracker):  # 取消 left the form: nothing is filed
+            return []
         form = ValidateApplicationForm(self.services)
-        values, missing, problem = await form.missing(tracker)
-        if missing is not None:
-            if problem:
-                dispatcher.utter_message(text=texts()("actions.not_submitted", reason=problem))
-            form.ask(dispatcher, missing, values)
-            return [SlotSet(missing, None)]
+        values, problems = await form.answers(tracker)
+        declared = set((domain or {}).get("slots") or {}) or set(form.flow_slots())
+        for name, slot in form.flow_slots().items():
+            demanded = name in CONTRACT_FORM_SLOTS or (
+                name in declared and (name in APPLICATION_CONSENTS or name == "village")
+            )
+            if demanded and slot.name not in values and slot.wanted(values):
+                if problems.get(name):
+                    reason = problems[name]
+                    dispatcher.utter_message(text=texts()("actions.not_submitted", reason=reason))
+                form.ask(dispatcher, name, values)
+                return [SlotSet(name, None)]
         ctx = turn_context(self.services, tracker)
         request = application_request(ctx, values)
+        complete = all(values.get(k) is not None for k in SCREENABLE) and bool(
+            values.get("household_size") or values.get("ages")
+        )
+        changes: dict[str, Any] = {}
+        if not complete:
+            changes.update(screen=False, household=partial_household(values, self.region))
+        if not any(kind in declared for kind in APPLICATION_CONSENTS):
+            changes["consents_in_person"] = True
+        if changes:
+            request = request.model_copy(update=changes)
         outcome = await self.services.run(self.services.applications.submit, request)
         utter(dispatcher, application_replies(ctx, outcome))
         return [SlotSet("case_number", outcome.cases[0].case_no)] if outcome.cases else []
+
+
+def partial_household(values: dict[str, Any], region: str) -> dict[str, Any]:
+    """The household facts given, and no others (no income of 0 for an income not said)."""
+    household: dict[str, Any] = {"region": region, "residence": values.get("residence", "urban")}
+    if values.get("household_size") or values.get("ages"):
+        household["members"] = build_household(values, region)["members"]
+    if values.get("monthly_income") is not None:
+        household["monthly_income"] = float(values["monthly_income"])
+    return household

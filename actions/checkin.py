@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import JiuzhuAction, channel_of, turn_context, utter
+from actions.context import JiuzhuAction, cancelled, channel_of, turn_context, utter
 from actions.forms import FlowFormValidation
 from backend.schemas import RecipientPublic
 from flows.base import TurnContext
@@ -104,6 +104,8 @@ class ActionCheckin(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if cancelled(tracker):  # 取消 left the form: nothing to do
+            return []
         services = self.services
         form = ValidateCheckinForm(services)
         ctx = turn_context(services, tracker)

@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from base.datafiles import load_yaml
 from base.messages import BotReply, Button, UserMessage
 from base.session import Session, Turn
 from flows.base import TurnContext
@@ -41,6 +44,22 @@ class JiuzhuAction(Action):
     @property
     def region(self) -> str:
         return self.services.region
+
+
+# The words that work at every step of the chat (bot/global_commands.yml, read as data).
+GLOBAL_COMMANDS = Path(__file__).parents[1] / "bot" / "global_commands.yml"
+
+
+@lru_cache(maxsize=1)
+def _cancel_words() -> frozenset[str]:
+    return frozenset(str(word) for word in load_yaml(GLOBAL_COMMANDS)["cancel"])
+
+
+def cancelled(tracker: Tracker) -> bool:
+    """The latest message is 取消 (or 不办了, 算了 …, matched on the whole message as the
+    chat does): a form the user was in is left, and nothing is submitted."""
+    text = latest_text(tracker).strip().strip("。！!.")
+    return text in _cancel_words()
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -6,6 +6,18 @@ validator, reason), whose ``required_slots`` drop the slots the flow would not a
 (``Slot.ask_if``), and whose ``action_ask_<form>_<slot>`` actions ask the flow's
 question with its choices as buttons. The Rasa slot may be named differently from
 the flow's slot (``checkin_members`` → ``members``).
+
+Two things the chat engine does outside a flow are done here for Rasa:
+
+* an answer fills the slot asked for, not another one already answered: Rasa's
+  ``from_entity`` mappings fill a slot from any message (the deposits answer "两千" also
+  carries a ``monthly_income`` entity), so a slot set this turn that was not asked keeps
+  its earlier value — unless the flow lets it be filled from other answers
+  (``Slot.eager``) and it was empty, or the answer is a correction ("不对，是…");
+* "取消" (jiuzhu's NLU reads it as ``deny``, the same as the answer "没有", so no Rasa rule
+  can tell them apart) leaves the form: the validation action ends the loop
+  (``ActiveLoop(None)``), clears what this form filled and says so; the action run when
+  the form is done (``cancelled``) then does nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +27,14 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import question, read
-from flows.forms import Slot
+from actions.context import cancelled, latest_text
+from flows.forms import CORRECTION, Slot
+from flows.texts import texts
 
 if TYPE_CHECKING:
     from services.container import Services
@@ -31,6 +46,7 @@ class FlowFormValidation(FormValidationAction):
     """``validate_<form>`` for a Rasa form whose slots are a flow's slots."""
 
     form: str = ""
+    cancelled_text = "core.cancelled"  # what 取消 says (the flow's own text)
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -109,10 +125,29 @@ class FlowFormValidation(FormValidationAction):
         values = await self.values(tracker)
         return [name for name in domain_slots if name not in slots or slots[name].wanted(values)]
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if cancelled(tracker):
+            dispatcher.utter_message(text=texts()(self.cancelled_text))
+            filled = filled_since_start(tracker, self.form)
+            return [
+                *(SlotSet(name, None) for name in filled if name in self.flow_slots()),
+                SlotSet("requested_slot", None),
+                ActiveLoop(None),
+            ]
+        return await super().run(dispatcher, tracker, domain)
+
     async def validate_slot(
         self, name: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         slot = self.flow_slots()[name]
+        asked = tracker.get_slot("requested_slot")
+        if asked and asked != name and tracker.active_loop_name == self.form:
+            earlier = value_before_this_turn(tracker, name)
+            correction = bool(CORRECTION.search(latest_text(tracker)))
+            if not (slot.eager and (earlier is None or correction)):
+                return {name: earlier}  # the answer was to another question
         values = await self.values(tracker, skip=name)
         found, problem = read(self.services, tracker, slot, value, values)
         if problem is not None:
@@ -137,6 +172,29 @@ class FlowFormValidation(FormValidationAction):
 
     def ask_actions(self) -> list[Action]:
         return [AskFlowSlot(self, name) for name in self.flow_slots()]
+
+
+def value_before_this_turn(tracker: Tracker, name: str) -> Any:
+    """The slot's value before the latest user message (what an earlier turn left)."""
+    value: Any = None
+    before: Any = None
+    for event in tracker.events:
+        if event.get("event") == "user":
+            before = value
+        elif event.get("event") == "slot" and event.get("name") == name:
+            value = event.get("value")
+    return before
+
+
+def filled_since_start(tracker: Tracker, form: str) -> list[str]:
+    """The slots set since ``form`` was last activated."""
+    names: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            names = []
+        elif event.get("event") == "slot" and event.get("name") not in names:
+            names.append(str(event.get("name")))
+    return [name for name in names if name != "requested_slot"]
 
 
 class AskFlowSlot(Action):

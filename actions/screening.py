@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import JiuzhuAction, slot_int, slot_text, turn_context, utter
+from actions.context import JiuzhuAction, cancelled, slot_int, slot_text, turn_context, utter
 from actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.household import build_household
@@ -88,6 +88,8 @@ class ActionScreening(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if cancelled(tracker):  # 取消 left the form: nothing to do
+            return []
         values, problems = await household_values(self.services, tracker)
         events: list[dict[str, Any]] = []
         for name, problem in problems.items():

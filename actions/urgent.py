@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import JiuzhuAction, slot_strings, slot_text, turn_context, utter
+from actions.context import JiuzhuAction, cancelled, slot_strings, slot_text, turn_context, utter
 from actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.identity import SKIP
@@ -28,8 +28,12 @@ log = logging.getLogger(__name__)
 RASA_NAMES = {"place": "urgent_place", "what": "urgent_what", "phone": "phone"}
 
 
+URGENT_SLOTS = ("urgent_case", "urgent_opener", "urgent_place", "urgent_what")
+
+
 class ValidateUrgentForm(FlowFormValidation):
     form = "urgent_form"
+    cancelled_text = "urgent.cancelled"
 
     def build_slots(self) -> dict[str, Slot]:
         return {RASA_NAMES[slot.name]: slot for slot in UrgentFlow.slots}
@@ -45,6 +49,8 @@ class ActionUrgentHelp(JiuzhuAction):
         case_no = slot_text(tracker, "urgent_case")
         if not case_no:
             return await self.open(dispatcher, tracker)
+        if cancelled(tracker):  # 取消 left the questions: the case stays open as it is
+            return [SlotSet(name, None) for name in URGENT_SLOTS]
         return await self.add_note(dispatcher, tracker, str(case_no))
 
     async def open(
@@ -97,5 +103,4 @@ class ActionUrgentHelp(JiuzhuAction):
             utter(dispatcher, [ctx.say("urgent.note_failed", case_no=case_no)])
         else:
             utter(dispatcher, [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)])
-        done = ["urgent_case", "urgent_opener", "urgent_place", "urgent_what"]
-        return [SlotSet(name, None) for name in done]
+        return [SlotSet(name, None) for name in URGENT_SLOTS]

@@ -43,6 +43,14 @@ class ApplicationRequest(BaseModel):
         default_factory=list, description="已同意的文本（commitment, authorisation）"
     )
     summary: str | None = Field(default=None, description="情况摘要；空则按家庭情况生成")
+    screen: bool = Field(
+        default=True,
+        description="False：家庭情况不全（只问了谁、在哪里的 Rasa 表单），不测算，入户核实时补齐",
+    )
+    consents_in_person: bool = Field(
+        default=False,
+        description="True：承诺书、授权书没有在聊天里签（表单里没有这两项），受理时当面签署",
+    )
 
 
 class ProgramOutcome(BaseModel):
@@ -86,18 +94,22 @@ class Applications:
         from policies.household import InvalidHousehold
 
         missing = [kind for kind in APPLICATION_CONSENTS if kind not in request.agreed]
-        if missing:
+        if missing and not request.consents_in_person:
             return ApplicationOutcome(missing_consents=missing)
-        try:
-            result = self.screen(request.household)
-        except InvalidHousehold as problem:
-            return ApplicationOutcome(problem=problem.errors[0].message)
-        screening = result.model_dump(mode="json")
+        screening: dict[str, Any] | None = None
+        if request.screen:
+            try:
+                result = self.screen(request.household)
+            except InvalidHousehold as problem:
+                return ApplicationOutcome(problem=problem.errors[0].message)
+            screening = result.model_dump(mode="json")
         programs = list(dict.fromkeys(request.programs))
         consents = [
             ConsentIn(text_id=consent(kind).id, text_version=consent(kind).version)
             for kind in APPLICATION_CONSENTS
+            if kind in request.agreed
         ]
+        in_person = wording()("summaries.consents_in_person") if missing else ""
         items = [
             CaseCreate(
                 kind="application",
@@ -105,7 +117,7 @@ class Applications:
                 channel=request.channel,
                 township=request.township,
                 village=request.village,
-                summary=request.summary or self.summary(program, request.household),
+                summary=(request.summary or self.summary(program, request.household)) + in_person,
                 applicant=request.applicant,
                 chat_channel=request.chat_channel,
                 chat_sender=request.chat_sender,
@@ -134,8 +146,8 @@ class Applications:
         return wording()(
             "summaries.application",
             program=program_name(program),
-            household_size=len(household.get("members") or []) or 1,
-            monthly_income=float(household.get("monthly_income") or 0),
+            household_size=len(household.get("members") or []) or None,
+            monthly_income=household.get("monthly_income"),
         )
 
 

@@ -21,7 +21,12 @@ from nlu.types import INTENTS
 from services.container import Services
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "rasa"
-RASA_BUILTIN_ACTIONS = {"action_listen", "action_restart", "action_session_start"}
+RASA_BUILTIN_ACTIONS = {
+    "action_listen",
+    "action_restart",
+    "action_session_start",
+    "action_deactivate_loop",
+}
 RASA_BUILTIN_SLOTS = {"requested_slot"}
 RASA_BUILTIN_INTENTS = {"nlu_fallback"}
 
