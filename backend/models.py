@@ -276,3 +276,20 @@ class FailedAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)
     at: datetime = Field(default_factory=utcnow)
+
+
+# --- staff console sessions (shared by every process) ----------------------------------
+
+
+class ConsoleSessionRow(SQLModel, table=True):
+    """A signed-in console session. The cookie carries the session id; only its SHA-256
+    is kept here, so the table alone cannot be replayed as cookies."""
+
+    __tablename__ = "console_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    sid_hash: str = Field(max_length=64, unique=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")  # None: env admin
+    csrf: str = Field(max_length=64)
+    created_at: datetime
+    expires_at: datetime = Field(index=True)  # moved on by use, never past created + 12 h
+    flashes: list[list[str]] = Field(default_factory=list, sa_type=JSON)
