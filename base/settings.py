@@ -20,6 +20,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=_default_database_url)
     redis_url: str | None = None
+    # Start of every Redis key, so several deployments (or tests) can share one Redis.
+    redis_prefix: str = "jiuzhu:"
     region: str = "hunan-yiyang-ziyang"
     telegram_token: str | None = None
     telegram_staff_chat_id: str | None = None

@@ -65,7 +65,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from console import build_router as console_router
 
     app.include_router(console_router(runtime))
+    from bot.health import build_router as health_router
+
+    app.include_router(health_router(runtime))
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app factory of ``jiuzhu serve`` (``uvicorn --factory``): every worker process
+    calls it and builds its own runtime from the environment's ``Settings``."""
+    return create_app(Settings())
 
 
 def _plain_errors(exc: RequestValidationError) -> list[dict[str, object]]:
