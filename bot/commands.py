@@ -34,8 +34,6 @@ def register(subparsers: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from backend.db import migrate
     from base.settings import Settings
 
@@ -46,16 +44,17 @@ def _serve(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr, flush=True)
         return 2
     migrate(settings)  # once, before the workers start
-    # An import string and a factory: each worker process builds its own app and runtime.
-    uvicorn.run(
-        "bot.app:create_app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-    )
+    run_uvicorn("bot.app:create_app_from_env", args.host, args.port, args.workers)
     return 0
+
+
+def run_uvicorn(factory: str, host: str, port: int, workers: int) -> None:
+    """Serve the app made by ``factory`` (an import string): each worker process calls
+    it and builds its own app. ``benchmarks/serve_bench.py`` serves its echo app
+    through this too, so both are served the same way."""
+    import uvicorn
+
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def serve_problem(settings: Settings, workers: int) -> str | None:

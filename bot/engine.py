@@ -61,6 +61,12 @@ class Engine:
         self.commands: dict[str, str] = {
             word: name for name, words in commands.items() for word in words
         }
+        # Hot-path tables, fixed once the flows are built.
+        self._prefixed: list[tuple[tuple[str, ...], Flow]] = [
+            (tuple(flow.prefixes), flow) for flow in self.flows.values() if flow.prefixes
+        ]
+        self._menu_buttons: tuple[Button, ...] | None = None
+        self._masked: dict[str, str] = {}  # reply text → as kept in the history
 
     # -- the public entry point ------------------------------------------------------
     async def handle(self, message: UserMessage) -> list[BotReply]:
@@ -95,8 +101,8 @@ class Engine:
     async def _route(self, ctx: TurnContext) -> list[BotReply]:
         session, text, payload, parse = ctx.session, ctx.text, ctx.payload, ctx.parse
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
-        for flow in self.flows.values():
-            if any(text.startswith(prefix) for prefix in flow.prefixes):
+        for prefixes, flow in self._prefixed:
+            if text.startswith(prefixes):
                 return await flow.start(ctx)
 
         command = self.commands.get(payload or _bare(text))
@@ -220,12 +226,14 @@ class Engine:
         )
 
     def menu_buttons(self) -> tuple[Button, ...]:
-        items: list[dict[str, Any]] = self.texts.raw("menu.items")
-        return tuple(
-            Button(item["title"], f"/{item['intent']}")
-            for item in items
-            if item["intent"] in self.by_intent
-        )
+        if self._menu_buttons is None:
+            items: list[dict[str, Any]] = self.texts.raw("menu.items")
+            self._menu_buttons = tuple(
+                Button(item["title"], f"/{item['intent']}")
+                for item in items
+                if item["intent"] in self.by_intent
+            )
+        return self._menu_buttons
 
     def menu(self, session: Session) -> BotReply:
         buttons = self.menu_buttons()
@@ -237,8 +245,18 @@ class Engine:
     def _remember(self, session: Session, text: str, replies: list[BotReply]) -> None:
         buttons = [b for reply in replies for b in reply.buttons]
         session.slots["_buttons"] = [[b.title, b.payload] for b in buttons]
-        turn = Turn(user=mask_text(text)[:500], bot=[mask_text(r.text)[:500] for r in replies])
+        turn = Turn(user=mask_text(text)[:500], bot=[self._mask_reply(r.text) for r in replies])
         session.remember(turn, self.services.settings.session_history_turns)
+
+    def _mask_reply(self, text: str) -> str:
+        """A reply as the history keeps it; replies repeat, so each is masked once."""
+        masked = self._masked.get(text)
+        if masked is None:
+            masked = mask_text(text)[:500]
+            if len(self._masked) >= 4096:
+                self._masked.clear()
+            self._masked[text] = masked
+        return masked
 
 
 def _bare(text: str) -> str:

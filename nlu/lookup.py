@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nlu.pinyin import char_key, word_key
+from nlu.pinyin import text_keys, word_key
 
 _NUMERALS = set("一二两三四五六七八九十几0123456789")
 _CLASSIFIERS = set("包个块只条张本瓶袋斤件箱盒桶碗杯次回趟")
@@ -49,7 +49,14 @@ class PhraseMatcher:
             self._lengths.setdefault(phrase[0], []).append(len(phrase))
         for lengths in self._lengths.values():
             lengths.sort(reverse=True)
-        self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy}, reverse=True)
+        # first fuzzy key → the lengths of the fuzzy phrases starting with it, longest
+        # first: a window can only meet a phrase whose first key is its own.
+        by_first: dict[str, set[int]] = {}
+        for key in self._fuzzy:
+            by_first.setdefault(key[0], set()).add(len(key))
+        self._fuzzy_first = {
+            first: tuple(sorted(lengths, reverse=True)) for first, lengths in by_first.items()
+        }
 
     def find(self, text: str, fuzzy: bool = True) -> list[Hit]:
         hits: list[Hit] = []
@@ -75,15 +82,21 @@ class PhraseMatcher:
 
     def _find_fuzzy(self, text: str, covered: list[bool]) -> list[Hit]:
         hits: list[Hit] = []
-        keys = [char_key(char) for char in text]
+        keys = text_keys(text)
+        first_lengths = self._fuzzy_first
+        size = len(text)
         position = 0
-        while position < len(text):
+        while position < size:
+            lengths = first_lengths.get(keys[position])
+            if lengths is None:  # no fuzzy phrase starts with this syllable ('' included)
+                position += 1
+                continue
             matched = 0
-            for length in self._fuzzy_lengths:
+            for length in lengths:
                 end = position + length
-                if end > len(text) or any(covered[position:end]):
+                if end > size or any(covered[position:end]):
                     continue
-                window = tuple(keys[position:end])
+                window = keys[position:end]
                 if "" in window:
                     continue
                 typed = text[position:end]
