@@ -8,7 +8,7 @@ is needed for two workers; the keys use a prefix of this run and are removed aft
 
 What is measured, each for ``--duration`` seconds after a 2-second warm-up, with
 ``wrk -t1 -c<connections>`` and a Lua script that varies the message (four idle-state
-questions) and the sender (a pool of 1,000, so sessions carry a real history):
+questions) and the sender (a pool of 997, so sessions carry a real history):
 
 - ``POST /webhooks/rest/webhook`` (a whole REST turn: NLU, flow, session load/lock/save)
   and ``POST /model/parse``, on ``jiuzhu serve`` with 1 worker (in-memory sessions, the
@@ -48,7 +48,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(1, str(REPO))
 
 MESSAGES = ["你好", "低保标准是多少", "特困供养要什么条件", "谢谢"]
-SENDERS = 1000
+SENDERS = 997  # prime: every sender meets every message in turn
 ECHO_DATA = "JIUZHU_BENCH_ECHO_DATA"
 ERROR_MARK = "turn failed"
 
