@@ -17,8 +17,8 @@ questions) and the sender (a pool of 997, so sessions carry a real history):
   the real server gave for each message, with the same uvicorn settings
   (``bot.commands.run_uvicorn``) and the same number of workers;
 - the ratio real / echo for each, and two workers / one worker; plus the server's CPU
-  time per request (all of its processes, from /proc), which a busy machine disturbs
-  less than the rates.
+  time per request (all of its processes, from /proc) and the echo's CPU per request ÷
+  the server's ("echo÷CPU"), which a busy machine disturbs less than the rates.
 
 Targets: REST turn ≥ 0.35 of the echo with one worker, and two workers ≥ 1.7× one.
 The machine's load average is printed with each figure: the rates are only as quiet as
@@ -331,12 +331,19 @@ def one_round(args: argparse.Namespace, directory: Path, redis: str | None) -> d
 
 def report(results: dict[str, Any], round_no: int) -> None:
     print(f"\nround {round_no}")
-    print(f"{'server':<22}{'path':<7}{'req/s':>9}{'÷ echo':>8}{'CPU ms/req':>12}{'load':>6}  notes")
+    print(
+        f"{'server':<22}{'path':<7}{'req/s':>9}{'÷ echo':>8}{'CPU ms/req':>12}"
+        f"{'echo÷CPU':>10}{'load':>6}  notes"
+    )
     for name, figures in results.items():
         workers = name.rsplit("/", 1)[1]
         echo = results.get(f"echo/{workers}")
         for kind, f in figures.items():
-            ratio = f["rate"] / echo[kind]["rate"] if echo and not name.startswith("echo") else None
+            mine = echo and not name.startswith("echo")
+            ratio = f["rate"] / echo[kind]["rate"] if mine else None
+            # CPU per request of the echo ÷ this server's: the rate ratio a quiet machine
+            # would give a server bound by its one core (less disturbed by other load).
+            cpu_ratio = echo[kind]["cpu_ms"] / f["cpu_ms"] if mine and f["cpu_ms"] else None
             notes = []
             if f.get("non2xx"):
                 notes.append(f"{int(f['non2xx'])} non-2xx")
@@ -347,7 +354,9 @@ def report(results: dict[str, Any], round_no: int) -> None:
             print(
                 f"{name:<22}{kind:<7}{f['rate']:>9.0f}"
                 f"{(f'{ratio:.2f}' if ratio is not None else '—'):>8}"
-                f"{f['cpu_ms']:>12.2f}{f['load']:>6.1f}  {', '.join(notes)}"
+                f"{f['cpu_ms']:>12.2f}"
+                f"{(f'{cpu_ratio:.2f}' if cpu_ratio is not None else '—'):>10}"
+                f"{f['load']:>6.1f}  {', '.join(notes)}"
             )
     one, two = results.get("serve/redis/1"), results.get("serve/redis/2")
     if one and two:
