@@ -11,11 +11,13 @@ memory of one process.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from redis import Redis
@@ -86,6 +88,17 @@ def _say(server: Server, sender: str, text: str) -> str:
     return "\n".join(item["text"] for item in answer.json())
 
 
+def _wait_delivered(database_url: str, key: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute("SELECT status FROM outbox WHERE key = %s", (key,)).fetchone()
+            if row and row[0] == "delivered":
+                return
+            time.sleep(0.2)
+    raise AssertionError(f"notification {key} not delivered in {seconds:.0f}s")
+
+
 def _csrf(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, "no CSRF field on the page"
@@ -120,6 +133,20 @@ def test_two_processes_share_conversations_console_sessions_and_limits(
     ]
     assert cases[0]["case_no"] in reply
     assert httpx.get(f"{second.url}/api/cases", headers=admin, timeout=30).json() == cases
+
+    # A staff message, queued on one process, is delivered once by the dispatchers of
+    # both, and shows up in the resident's next answer on either process, once.
+    note = "请明天上午带户口本到镇政府。"
+    queued = httpx.post(
+        f"{second.url}/api/cases/{cases[0]['case_no']}/messages",
+        json={"text": note},
+        headers=admin,
+        timeout=30,
+    )
+    assert queued.status_code == 202, queued.text
+    _wait_delivered(shared_env["JIUZHU_DATABASE_URL"], queued.json()["key"])
+    assert _say(first, sender, "你好").count(note) == 1
+    assert note not in _say(second, sender, "你好")
 
     # A console sign-in on the first process is valid on the second ...
     with _client(first) as on_first, _client(second) as on_second:
