@@ -45,6 +45,22 @@ class Workflow:
 class Calendar:
     holidays: frozenset[date]
     workdays: frozenset[date]
+    published_years: frozenset[int] = frozenset()
+
+    def missing_years(self, today: date) -> list[int]:
+        """This year and the coming one, where their holidays are not entered yet."""
+        return [y for y in (today.year, today.year + 1) if y not in self.published_years]
+
+    def warning(self, today: date) -> str | None:
+        """A start-up warning when deadlines would silently skip only weekends."""
+        missing = self.missing_years(today)
+        if not missing:
+            return None
+        years = "、".join(f"{y}年" for y in missing)
+        return (
+            f"节假日安排缺少{years}：办理时限只会跳过周末。"
+            "国务院办公厅公布后，请补到 backend/rules.yml 的 calendar 里。"
+        )
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:
@@ -170,6 +186,7 @@ def parse_rules(data: dict[str, Any]) -> Rules:
         calendar=Calendar(
             holidays=_days(data["calendar"]["holidays"]),
             workdays=_days(data["calendar"]["workdays"]),
+            published_years=frozenset(int(y) for y in data["calendar"].get("published_years", ())),
         ),
         notifications=dict(data["notifications"]),
     )

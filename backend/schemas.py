@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from backend.models import CaseBase, CheckInBase, StaffBase
+from base.privacy import mask_text
 
 
 class Applicant(BaseModel):
@@ -31,6 +32,13 @@ class CaseCreate(CaseBase):
     screening: dict[str, Any] | None = None
     recorded_by: int | None = None
     consents: list[ConsentIn] = Field(default_factory=list)
+
+    @field_validator("summary")
+    @classmethod
+    def _mask_summary(cls, value: str) -> str:
+        # Summaries are shown in lists, feeds and staff chats: an ID or phone typed
+        # into the story is masked however it was typed. Full values live encrypted.
+        return mask_text(value)
 
 
 class CaseView(BaseModel):

@@ -15,6 +15,14 @@ def _default_database_url() -> str:
     return f"sqlite:///{Path('var') / 'jiuzhu.db'}"
 
 
+DEFAULT_SECRET_KEY = "jiuzhu-local-development-key-change-me"
+_LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+
+
+class UnsafeSettings(Exception):
+    """The settings would expose personal data (a public default key on a real deployment)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="JIUZHU_", extra="ignore")
 
@@ -31,7 +39,7 @@ class Settings(BaseSettings):
     nlu_model: str | None = None
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.
-    secret_key: str = "jiuzhu-local-development-key-change-me"
+    secret_key: str = DEFAULT_SECRET_KEY
     session_ttl_seconds: int = 7 * 24 * 3600
     session_history_turns: int = 10
 
@@ -40,3 +48,27 @@ class Settings(BaseSettings):
         if self.database_url.startswith("sqlite:///"):
             path = Path(self.database_url.removeprefix("sqlite:///"))
             path.parent.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def default_secret(self) -> bool:
+        return self.secret_key == DEFAULT_SECRET_KEY
+
+    def check_secret(self, host: str | None = None) -> str | None:
+        """Refuse the public default key where real people's data may be kept.
+
+        Raises ``UnsafeSettings`` when the default key is used with PostgreSQL or on an
+        address other than loopback; returns a warning for the embedded default (a
+        local demo), else None. ``serve``, ``telegram`` and ``actions`` call it at start.
+        """
+        if not self.default_secret:
+            return None
+        if self.database_url.startswith("postgresql"):
+            raise UnsafeSettings(
+                "JIUZHU_SECRET_KEY 仍是公开的默认值，不能用于 PostgreSQL 数据库。"
+                "请设置自己的密钥（例如 python -c 'import secrets; print(secrets.token_urlsafe(32))'）。"
+            )
+        if host is not None and not host.startswith(_LOOPBACK):
+            raise UnsafeSettings(
+                f"JIUZHU_SECRET_KEY 仍是公开的默认值，不能在 {host} 上对外提供服务。请设置自己的密钥。"
+            )
+        return "JIUZHU_SECRET_KEY 是默认值，只适合本机试用；正式使用请设置自己的密钥。"

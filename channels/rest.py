@@ -57,7 +57,7 @@ def build_router(assistant: Assistant) -> APIRouter:
         metadata = data.get("metadata") or {}
         if isinstance(sender, int) and not isinstance(sender, bool):
             sender = str(sender)
-        if not isinstance(sender, str) or not sender.strip():
+        if not isinstance(sender, str) or not sender.strip() or not sender.isprintable():
             return _error(422, "rest.no_sender")
         if len(sender) > MAX_SENDER_CHARS:
             return _error(422, "rest.sender_too_long")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from itertools import groupby
 from typing import Annotated
 
@@ -11,6 +9,7 @@ from fastapi import APIRouter, File, HTTPException, Query, Request, Response, Up
 
 from api.errors import http_errors
 from backend.clock import current_quarter
+from backend.exports import csv_bytes
 from backend.schemas import ImportResult
 from console.deps import FormSessionDep, SessionDep, StateDep, admin_staff, region_of
 from console.security import ConsoleSession
@@ -94,16 +93,15 @@ def missing_csv(state: StateDep, session: SessionDep, quarter: Quarter = "") -> 
     quarter = quarter or current_quarter()
     with http_errors():
         missing = state.backend.missing_checkins(quarter, region_of(session.staff), limit=100000)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["季度", "乡镇街道", "村社区", "姓名", "身份证号（脱敏）", "手机号（脱敏）"])
-    for row in missing.items:
-        writer.writerow(
+    body = csv_bytes(
+        ["季度", "乡镇街道", "村社区", "姓名", "身份证号（脱敏）", "手机号（脱敏）"],
+        (
             [quarter, row.township, row.village, row.name, row.id_masked, row.phone_masked]
-        )
-    body = "\ufeff" + out.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
+            for row in missing.items
+        ),
+    )
     return Response(
-        body.encode("utf-8"),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="missing-{quarter}.csv"'},
     )

@@ -1,4 +1,4 @@
-"""What the console keeps while it runs: the backend, the cookie signer, and the
+"""What the console keeps while it runs: the use-cases, the cookie signer, and the
 database-backed sessions and sign-in limit (shared by every server process)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from console.security import Clock, Signer
 
 if TYPE_CHECKING:
     from backend.service import Backend
+    from services.container import Services
 
 SESSION_COOKIE = "jz_console"
 LOGIN_COOKIE = "jz_login"
@@ -19,7 +20,7 @@ LOGIN_COOKIE = "jz_login"
 
 class ConsoleState:
     def __init__(self, runtime: Any, clock: Clock = time.time) -> None:
-        self.runtime = runtime  # anything with a ``backend`` attribute
+        self.runtime = runtime  # anything with ``services`` (or at least a ``backend``)
         self.clock = clock
 
     @property
@@ -30,6 +31,16 @@ class ConsoleState:
     def sessions(self) -> ConsoleSessions:
         backend = self.backend
         return ConsoleSessions(backend.db, backend.staff, backend.limits, self.clock)
+
+    @cached_property
+    def services(self) -> Services:
+        """The use-cases the pages call (the runtime's, or built around its backend)."""
+        services = getattr(self.runtime, "services", None)
+        if services is not None:
+            return services  # type: ignore[no-any-return]
+        from services.container import Services
+
+        return Services.around(self.backend)
 
     @cached_property
     def signer(self) -> Signer:

@@ -124,6 +124,7 @@ def normalize(text: str) -> Normalized:
 
 
 _NUMERAL_CHARS = frozenset("零〇一二三四五六七八九十百千万两")
+_DIGIT_CHARS = frozenset("零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾")
 
 
 def _collapse_space(
@@ -166,6 +167,8 @@ def _is_quantity(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     window_start = max(0, start - 4)
     for match in _NOT_QUANTITY_RE.finditer(text, window_start, end + 4):
+        if start < match.start() and match.end() <= end and run[0] in _DIGIT_CHARS:
+            continue  # inside a longer numeral: "一万一千" holds 万一 but is 11000
         if match.start() < end and match.end() > start:
             return False
     after = text[end : end + 2]
@@ -258,3 +261,17 @@ def _convert(run: str, text: str, start: int, end: int) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
+
+
+def simplify(text: str) -> str:
+    """Full-width → half-width, one punctuation, 繁 → 简; numerals and spaces kept as typed.
+
+    For readers that must see the characters themselves: a name such as "卫三百" or
+    "王二" is not a quantity, and a phone read out digit by digit keeps its groups.
+    """
+    chars = [_width_and_punct(char) for char in text if not _is_dropped(char)]
+    joined = "".join(chars)
+    simplified = _t2s().convert(joined)
+    if len(simplified) == len(joined):
+        return simplified
+    return "".join((_t2s().convert(char) or char)[0] for char in chars)

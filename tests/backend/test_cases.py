@@ -314,3 +314,16 @@ def test_a_recorded_extension_gives_45_working_days(backend: Backend) -> None:
     assert ("extend", "staff:1 王五", "需要外省协查") in [
         (e.action, e.actor, e.note) for e in events
     ]
+
+
+def test_a_summary_masks_ids_and_phones_typed_any_way(backend: Backend) -> None:
+    outcome = backend.create_case(
+        "urgent",
+        summary="老人电话 138 0737 1234，身份证４３０９０２１９５８０１０１１２３１，+86 139-0737-1234",
+        channel="网上办",
+    )
+    shown = backend.find_case(outcome.case.case_no)
+    assert shown is not None
+    for secret in ("0737", "19580101", "１９５８"):
+        assert secret not in shown.summary
+    assert "138****1234" in shown.summary

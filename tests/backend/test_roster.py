@@ -86,6 +86,56 @@ def test_xlsx_import_with_a_bad_row_and_reimport(backend: Backend) -> None:
     assert (again.imported, again.updated) == (0, 0)
 
 
+def test_an_id_column_excel_stored_as_numbers_gets_one_clear_error(backend: Backend) -> None:
+    data = xlsx(
+        [
+            ["刘一", float(A), "13900000001", "dibao", "新桥河镇", "羊角村"],
+            ["陈三", float(C), None, "特困", "长春镇", "二村"],
+        ]
+    )
+    result = backend.import_recipients(data, "roster.xlsx")
+    assert (result.imported, result.updated) == (0, 0)
+    assert len(result.errors) == 1
+    assert "文本" in result.errors[0].message and "身份证号" in result.errors[0].message
+
+
+def test_an_xls_roster_is_read(backend: Backend) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("名单")
+    rows = [HEADER.split(","), ["刘一", A, "13900000001", "低保", "新桥河镇", "羊角村"]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    result = backend.import_recipients(out.getvalue(), "roster.xls")
+    assert (result.imported, result.errors) == (1, [])
+
+
+def test_a_csv_field_over_the_csv_limit_is_reported_not_a_crash(backend: Backend) -> None:
+    data = roster_csv(f"刘一,{A},13900000001,低保,新桥河镇,{'村' * 200_000}").encode("utf-8")
+    result = backend.import_recipients(data, "roster.csv")
+    assert result.imported == 0
+    assert "第2行" in result.errors[0].message
+
+
+def test_too_many_rows_are_refused_with_one_message(backend: Backend) -> None:
+    from backend import roster_file
+
+    rows = "\n".join(f"刘{i},{A},13900000001,低保,新桥河镇,羊角村" for i in range(12))
+    data = f"{HEADER}\n{rows}\n".encode()
+    old = roster_file.MAX_ROWS
+    roster_file.MAX_ROWS = 10
+    try:
+        result = backend.import_recipients(data, "roster.csv")
+    finally:
+        roster_file.MAX_ROWS = old
+    assert result.imported == 0
+    assert len(result.errors) == 1 and "行数太多" in result.errors[0].message
+
+
 def test_import_over_http_is_for_admins(client: TestClient) -> None:
     files = {"file": ("roster.csv", GOOD_AND_BAD.encode("utf-8"), "text/csv")}
     answer = client.post("/api/recipients/import", files=files, headers=ADMIN)

@@ -109,3 +109,20 @@ def test_outbox_status_command(
     assert main(["outbox", "status"]) == 0
     assert capsys.readouterr().out.splitlines() == ["staff\tpending\t1"]
     assert main(["outbox", "run"]) == 2
+
+
+def test_start_up_warns_when_the_coming_years_holidays_are_missing(
+    backend_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from datetime import date
+
+    from backend.rules import load_rules
+
+    calendar = load_rules().calendar
+    assert calendar.warning(date(2026, 6, 1)) is not None  # 2027 is not published yet
+    assert "2027年" in (calendar.warning(date(2026, 12, 1)) or "")
+    assert calendar.warning(date(2025, 6, 1)) is None  # 2025 and 2026 are both there
+    with caplog.at_level("WARNING", logger="backend.service"):
+        Backend(backend_settings).migrate()
+    if calendar.missing_years(date.today()):
+        assert any("节假日安排缺少" in r.getMessage() for r in caplog.records)

@@ -112,3 +112,14 @@ def test_import_refuses_a_wrong_csrf_token(admin: SimpleNamespace, backend: Back
 
 def test_recent_quarters_cross_the_year() -> None:
     assert recent_quarters("2026Q2", 4) == ["2026Q2", "2026Q1", "2025Q4", "2025Q3"]
+
+
+def test_exported_cells_never_run_as_formulas(admin: SimpleNamespace) -> None:
+    lines = ["姓名,身份证号,手机号,项目,乡镇街道,村社区"]
+    lines.append(f'"=HYPERLINK(""http://x"")",{PEOPLE[0][1]},13800138000,低保,长春镇,@SUM(A1)')
+    _import(admin, ("\n".join(lines) + "\n").encode())
+    response = admin.client.get("/console/checkins/missing.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert '\'=HYPERLINK("http://x")' in cells and "'@SUM(A1)" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)

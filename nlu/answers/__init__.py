@@ -1,0 +1,45 @@
+"""Answer readers: one small pure function per kind of form question.
+
+Each reads the user's text (normalised by ``nlu.normalize``) and returns a
+``Reading``: the value (None when the answer does not give it), how sure it is, and
+every other fact the message held (keyed as ``nlu.facts.extract_facts`` keys them).
+"""
+
+from nlu.answers.choice import choices_from, read_choice, read_choices
+from nlu.answers.confirm import read_confirm, read_consent, read_yes_no
+from nlu.answers.counts import read_ages, read_assets_count, read_count, read_grade
+from nlu.answers.free import read_free_text
+from nlu.answers.identity import read_id_number, read_name, read_phone
+from nlu.answers.members import read_conditions
+from nlu.answers.money import read_money
+from nlu.answers.place import Place, read_place
+from nlu.answers.reading import UNKNOWN, Choice, Range, Reading
+from nlu.answers.situation import read_event, read_residence, read_supporters
+
+__all__ = [
+    "UNKNOWN",
+    "Choice",
+    "Place",
+    "Range",
+    "Reading",
+    "choices_from",
+    "read_ages",
+    "read_assets_count",
+    "read_choice",
+    "read_choices",
+    "read_conditions",
+    "read_confirm",
+    "read_consent",
+    "read_count",
+    "read_event",
+    "read_free_text",
+    "read_grade",
+    "read_id_number",
+    "read_money",
+    "read_name",
+    "read_phone",
+    "read_place",
+    "read_residence",
+    "read_supporters",
+    "read_yes_no",
+]

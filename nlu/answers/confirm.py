@@ -1,0 +1,215 @@
+"""Confirmation at a summary, the two consents, and plain yes/no questions.
+
+These answers decide what is submitted and what is recorded as agreed, so they say
+"yes" only when the message says nothing but yes. Words in ``confirm.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.answers._words import word_list
+from nlu.answers.reading import UNKNOWN, Reading, other_facts
+from nlu.answers.text import find_all, is_unknown, prepare, strip_fillers, terms
+
+CONFIRM_YES, CONFIRM_NO, CANCEL = "yes", "no", "cancel"
+AGREE, REFUSE, UNSURE = "agree", "refuse", "unsure"
+# Any of these characters before an agreement word blocks it (only idioms are masked).
+NEGATOR_CHARS = "不没无未非别莫甭勿否冇"
+_PUNCT = re.compile(r"[\s,.;!?:~/\-\"'()\[\]<>…]+")
+
+
+def _list(key: str, section: str | None = None) -> tuple[str, ...]:
+    """A list of ``confirm.yml`` (in ``section`` when given), normalised, longest first."""
+    return terms("confirm", section, key) if section else terms("confirm", key)
+
+
+def _mask(text: str, phrases: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        text = text.replace(phrase, "_" * len(phrase))
+    return text
+
+
+def only_words(text: str, allowed: tuple[str, ...]) -> bool:
+    """Is ``text`` made of nothing but ``allowed`` words, fillers and punctuation?"""
+    rest = _PUNCT.sub("", text)
+    for word in sorted((*allowed, *word_list("text", "fillers")), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not rest.replace("_", "")
+
+
+def _cancels(text: str) -> bool:
+    """A cancel word ("不办了", "取消", "算了") that is not itself negated ("不取消")."""
+    for start, _end, _word in find_all(text, _list("cancel", "confirm")):
+        if text[max(0, start - 1) : start] not in ("不", "别"):
+            return True
+    return False
+
+
+def confirm_value(text: str, facts: dict[str, object]) -> str:
+    """The rule for a summary: yes only for an explicit confirmation.
+
+    "yes" needs a yes word, no negator (the idioms 没问题 / 没错 masked), no change or
+    hedge word, no other fact (a village or a phone typed there is a correction), and
+    nothing else said: the message must be made only of yes words, particles and who
+    is speaking ("老人说信息都对，确认提交"). "cancel" needs a cancel word. All else is
+    "no": the resident wants something changed.
+    """
+    if _cancels(text):
+        return CANCEL
+    plain = _mask(text, _list("idioms", "consent"))
+    if any(char in plain for char in NEGATOR_CHARS):
+        return CONFIRM_NO
+    if any(word in plain for word in (*_list("change", "confirm"), *_list("hedge", "confirm"))):
+        return CONFIRM_NO
+    if facts:
+        return CONFIRM_NO
+    yes = _list("confirms", "confirm")
+    if not any(word in text for word in yes):
+        return CONFIRM_NO
+    allowed = (*yes, *_list("frame"), *_list("particles"))
+    return CONFIRM_YES if only_words(text, allowed) else CONFIRM_NO
+
+
+def read_confirm(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """At a summary: "yes" (submit), "no" (a correction or anything else) or "cancel".
+
+    Never None: what is not an explicit confirmation is "no", and the facts of a
+    correction ("电话错了是139…") come back in ``facts`` to be applied. A "no" is
+    ``sure`` when it says what is wrong (a negation, a change word or a fact); an
+    unsure "no" ("我再看看", a question) means: ask what to change.
+    """
+    prepared = prepare(text)
+    facts = other_facts(text, "confirm", ("confirm",), region=region, applicant=applicant)
+    value = confirm_value(prepared.text, facts)
+    return Reading(
+        value, sure=value != CONFIRM_NO or bool(facts) or _says_no(prepared.text), facts=facts
+    )
+
+
+def _says_no(text: str) -> bool:
+    return any(char in text for char in NEGATOR_CHARS) or any(
+        word in text for word in _list("change", "confirm")
+    )
+
+
+def consent_value(text: str, applicant: str = "self") -> str:
+    """The rule for a consent: "agree" only for an explicit, un-negated, un-hedged yes.
+
+    - refuse: an agreement word with a negator just before it ("不同意", "没同意",
+      "不太同意", "先不同意吧", "不能同意") or a refusal said outright (拒绝, 不行, 要不得);
+    - agree: an agreement word and NO negator anywhere before any agreement word
+      (only the idioms 没问题 / 没意见 are masked), no hedge or question anywhere
+      ("我考虑一下", "要问问儿子", "同意什么"), nothing asked after it and no contrast
+      after it ("同意，但是…"); the weak words (好, 行, 可以, 没问题) agree only when they
+      are all that is said; someone else agreeing ("我老伴同意了") is not agreement;
+    - unsure: everything else.
+    """
+    plain = _mask(text, _list("idioms", "consent"))
+    agree_words = _list("agree", "consent")
+    hits = find_all(text, agree_words)
+    if _refuses(plain, hits) or _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
+        return REFUSE
+    if not hits:
+        return UNSURE
+    last_start = hits[-1][0]
+    if any(char in NEGATOR_CHARS for char in plain[:last_start]):
+        return UNSURE
+    if any(word in plain for word in _list("hedge", "consent")):
+        return UNSURE
+    for _start, end, _word in hits:
+        after = plain[end : end + 3]
+        if after and any(after.startswith(word) for word in _list("asks_about", "consent")):
+            return UNSURE
+    if "?" in plain[last_start:]:
+        return UNSURE
+    if any(word in plain[hits[0][1] :] for word in _list("contrasts", "consent")):
+        return UNSURE
+    if _someone_else_agrees(text, hits[0][0], applicant):
+        return UNSURE
+    strong = [hit for hit in hits if hit[2] not in _list("weak", "consent")]
+    if strong:
+        return AGREE
+    allowed = (*agree_words, *_list("frame"), *_list("particles"))
+    return AGREE if only_words(text, allowed) else UNSURE
+
+
+def _someone_else_agrees(text: str, position: int, applicant: str) -> bool:
+    """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed."""
+    from nlu.answers.members import find_mentions
+
+    before = [m for m in find_mentions(text[:position], applicant) if m.end <= position]
+    if not before or position - before[-1].end > 3:
+        return False
+    person = before[-1]  # the one who types ("我") answers the form, whoever the applicant is
+    return person.relation != "self" and person.word not in ("我", "我自己", "我们", "本人")
+
+
+def _refuses(text: str, hits: list[tuple[int, int, str]]) -> bool:
+    """A refusal word, or a negator within three characters before an agreement word,
+    or an agreement word followed by 不了 ("同意不了")."""
+    if any(word in text for word in _list("refuse", "consent")):
+        return True
+    for start, end, _word in hits:
+        if any(char in NEGATOR_CHARS for char in text[max(0, start - 3) : start]):
+            return True
+        if text[end : end + 2] in ("不了", "不得"):
+            return True
+    return False
+
+
+def read_consent(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """At the 告知承诺 or the 核对授权: "agree", "refuse" or "unsure"."""
+    prepared = prepare(text)
+    value = consent_value(prepared.text, applicant)
+    facts = other_facts(text, "consent", ("consent",), region=region, applicant=applicant)
+    return Reading(value, sure=value != UNSURE, facts=facts)
+
+
+_YES = (
+    "有的",
+    "有",
+    "是的",
+    "是",
+    "对的",
+    "对",
+    "会",
+    "要",
+    "需要",
+    "嗯",
+    "好的",
+    "好",
+    "可以",
+    "能",
+    "在",
+)
+_NO = ("没有", "没", "无", "不是", "不会", "不要", "不用", "不需要", "不能", "不在", "不", "否")
+
+
+_SUBJECT = re.compile(r"^(?:我们家|我家|我们|我|他们|他|她|家里|老人|户主|该户|都|也|还|就|倒是)+")
+
+
+def yes_no_value(text: str) -> bool | str | None:
+    """True / False / "unknown" / None: the answer's first word decides, after fillers
+    and a subject ("没有，儿子不在了" → False; "我们有的" → True); "不知道" is unknown;
+    an answer that starts otherwise answers something else (None)."""
+    if is_unknown(text):
+        return UNKNOWN
+    body = _SUBJECT.sub("", _PUNCT.sub("", strip_fillers(text)))
+    for word in _NO:
+        if body.startswith(word):
+            return False
+    for word in _YES:
+        if body.startswith(word):
+            return True
+    return None
+
+
+def read_yes_no(
+    text: str, *, slot: str | None = None, region: str | None = None, applicant: str = "self"
+) -> Reading:
+    """A yes/no question: True, False, "unknown" (不知道) or None (no answer to it)."""
+    prepared = prepare(text)
+    value = yes_no_value(prepared.text)
+    facts = other_facts(text, slot, (), region=region, applicant=applicant)
+    return Reading(value, sure=value is not None, facts=facts)

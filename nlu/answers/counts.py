@@ -1,0 +1,407 @@
+"""Counts: household size, ages per member, disability grade, vehicles, houses.
+
+Words in ``counts.yml``. A number whose unit does not fit the question ("3000元"
+asked for the household size, "1套" asked for deposits) is never that question's
+value; the fact extractor files it under the slot it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nlu.answers.members import find_mentions
+from nlu.answers.negation import is_negated
+from nlu.answers.reading import UNKNOWN, Reading, other_facts
+from nlu.answers.text import (
+    CLAUSE_END,
+    CN_DIGITS,
+    clause_end,
+    clause_start,
+    cn_int,
+    find_all,
+    is_unknown,
+    prepare,
+    segments,
+    terms,
+)
+
+_PUNCT = CLAUSE_END + " /"
+_PARTICLES = "吧啊呀噻咯哦嘛的了呢哈"
+
+
+def _short_negated(text: str, start: int) -> bool:
+    """ "不是四口", "没有3个": a negator just before a count negates it."""
+    window = text[max(0, start - 3) : start]
+    return any(word in window for word in ("不是", "没有", "没", "不"))
+
+
+# -- household size ----------------------------------------------------------------
+_PEOPLE = re.compile(
+    rf"(?<!老)(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(口之家|口人|个人|口|人)(?!民币|员|家|子)"
+)
+
+
+def household_size_of(text: str, asked: bool = False) -> int | None:
+    """The household size said in one segment of prepared text.
+
+    Rules, in order: a count of people preceded by a total word (一共, 家里, 该户共);
+    else the first count of people not negated ("不是四口"); else "就我一个"/"独居"
+    (1) or "老两口" (2); else, when the question was asked, a bare number or the
+    persons listed ("我爸、我妈还有我" → 3). "两个小孩" counts children, not the
+    household, and "3000元" is money.
+    """
+    candidates: list[tuple[bool, int]] = []
+    for match in _PEOPLE.finditer(text):
+        value = cn_int(match.group(1))
+        if value is None or not 1 <= value <= 20 or _short_negated(text, match.start()):
+            continue
+        if _is_change(text, match.start()):
+            continue  # "少了一个人", "还要加一个人": a change, not the size
+        if value == 1 and match.group(2) == "个人" and not _ends_clause(text, match.end()):
+            continue  # "我一个人带两个孩子": alone in doing something, not a household of one
+        before = text[clause_start(text, match.start()) : match.start()]
+        total = any(word in before for word in terms("counts", "household", "total_words"))
+        candidates.append((total, value))
+    totals = [value for total, value in candidates if total]
+    if totals:
+        return totals[-1]
+    if candidates:
+        return candidates[0][1]
+    if _says_alone(text):
+        return 1
+    listed = _listed(text) if asked else None
+    if listed is not None:
+        return listed
+    if any(word in text for word in terms("counts", "household", "pair")):
+        return 2
+    if not asked:
+        return None
+    bare = text.strip(_PUNCT + _PARTICLES)
+    bare = re.sub(r"^(?:大概|一共|总共|共|就|是|有)+", "", bare)
+    bare = re.sub(r"(?:个|位)?(?:吧|啊|噻|咯|哦|嘛|的|了)*$", "", bare)
+    value = cn_int(bare) if bare else None
+    if value is not None and 1 <= value <= 20:
+        return value
+    return None
+
+
+def _is_change(text: str, start: int) -> bool:
+    return any(
+        word in text[max(0, start - 3) : start]
+        for word in ("少了", "多了", "加", "减", "添", "还有", "再")
+    )
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    following = text[end : end + 1]
+    return not following or following in CLAUSE_END + _PARTICLES + "住过"
+
+
+def _says_alone(text: str) -> bool:
+    """ "就我一个", "老人独居": but "就我一个女儿" counts a daughter, not the household."""
+    for word in terms("counts", "household", "alone"):
+        at = text.find(word)
+        while at >= 0:
+            following = text[at + len(word) : at + len(word) + 1]
+            if not following or following in CLAUSE_END + "人" + _PARTICLES + "住过在":
+                return True
+            at = text.find(word, at + 1)
+    return False
+
+
+def _listed(text: str) -> int | None:
+    """Persons named in a list joined by 、/和/还有/带 count the household ("我、老伴、
+    儿子" → 3, "老两口加一个孙子" → 3); a pair word (老两口) is the applicant and spouse."""
+    if not any(joiner in text for joiner in terms("counts", "household", "joiners")):
+        return None
+    mentions = find_mentions(text)
+    people = {(m.relation if m.relation in ("self", "spouse") else m.word) for m in mentions}
+    if any(word in text for word in terms("counts", "household", "pair")):
+        people |= {"self", "spouse"}
+    count = len(people) + sum(m.count - 1 for m in mentions)
+    return count if count >= 2 else None
+
+
+def read_count(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """How many people live and budget together (1–20), or None."""
+    value: int | None = None
+    for part in segments(prepare(text).text):
+        found = household_size_of(part, asked=True)
+        if found is not None:
+            value = found
+    facts = other_facts(
+        text, "household_size", ("household_size",), region=region, applicant=applicant
+    )
+    return Reading(value, sure=value is not None, facts=facts)
+
+
+# -- ages ------------------------------------------------------------------------
+# Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
+_AGE = re.compile(
+    rf"(?<![\d.{CN_DIGITS}])(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])(?![\d.{CN_DIGITS}])"
+)
+_NOT_AGE_AFTER = (
+    "口", "人", "个", "元", "块", "级", "套", "辆", "台", "年", "月", "天", "斤", "亩", "分",
+    "万", "千", "百", "号", "次", "间", "栋", "位", "名", "多块", "来块", "几", "%", "点",
+)  # fmt: skip
+_AGE_CUE_BEFORE = re.compile(r"(?:今年|年纪|年龄|岁数)(?:是|有|已经|都)?$")
+
+
+def ages_of(text: str, asked: bool = False) -> list[int]:
+    """Ages in the order said. A number is an age when 岁 follows it, or a person is
+    named just before it ("老伴50", "我今年65"), or — when the question was asked —
+    it stands alone; never when another unit follows ("2个娃", "4口人", "3000块").
+    A correction ("六十九 不对 七十了") drops the age said just before it."""
+    mentions = find_mentions(text)
+    ages: list[tuple[int, int]] = []
+    for match in _AGE.finditer(text):
+        token = match.group(1)
+        if len(token) == 1 and not token.isdigit():
+            alone = (match.start() == 0 or text[match.start() - 1] in _PUNCT) and (
+                match.end() == len(text) or text[match.end()] in _PUNCT
+            )
+            if not (asked and alone):
+                continue  # "考虑一下": a single numeral is an age only as its own answer
+        value = cn_int(token)
+        if value is None or not 0 <= value <= 120:
+            continue
+        after = text[match.end() : match.end() + 2]
+        if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
+            continue
+        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
+            continue  # "第2", "比我大两岁": not an age
+        has_years = after.startswith(("岁", "周岁"))
+        named = any(0 <= match.start() - m.end <= 3 for m in mentions)
+        cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
+        if has_years or named or cue or asked:
+            ages.append((match.start(), value))
+    ages += _birth_years(text)
+    ages.sort()
+    return _apply_corrections(text, ages)
+
+
+_BORN = re.compile(r"(?<!\d)(19[2-9]\d|20[0-2]\d)\s*年?\s*(?:出生|生的|生|的人|的)")
+
+
+def _birth_years(text: str) -> list[tuple[int, int]]:
+    """ "1950年出生", "我是1955年的": the age this year (a born year is said for an age)."""
+    from datetime import date
+
+    found: list[tuple[int, int]] = []
+    for match in _BORN.finditer(text):
+        age = date.today().year - int(match.group(1))
+        if 0 <= age <= 120:
+            found.append((match.start(), age))
+    return found
+
+
+def _apply_corrections(text: str, ages: list[tuple[int, int]]) -> list[int]:
+    markers = terms("text", "corrections")
+    kept = list(ages)
+    for marker in markers:
+        at = text.find(marker)
+        while at >= 0:
+            if not (marker == "不对" and text[max(0, at - 1) : at] == "对"):
+                before = [age for age in kept if age[0] < at]
+                if before and any(age[0] > at for age in kept):
+                    kept.remove(before[-1])
+            at = text.find(marker, at + len(marker))
+    return [value for _, value in kept]
+
+
+def read_ages(
+    text: str, size: int | None = None, *, region: str | None = None, applicant: str = "self"
+) -> Reading:
+    """The ages of the household's members, applicant first, as a list; None when
+    none is given. Not sure when ``size`` is given and the count differs."""
+    ages = ages_of(prepare(text).text, asked=True)
+    value = ages or None
+    sure = value is not None and (size is None or len(ages) == size)
+    facts = other_facts(text, "ages", ("ages",), region=region, applicant=applicant)
+    return Reading(value, sure=sure, facts=facts)
+
+
+# -- disability grade --------------------------------------------------------------
+_GRADE = re.compile(r"([1-4一二三四])\s*级")
+
+
+def grade_of(text: str, asked: bool = False) -> int | str | None:
+    """A disability grade 1–4 ("二级", "肢体三级"); "unknown" for 不记得/证搞丢了;
+    with the question asked, a bare "2" too."""
+    match = _GRADE.search(text)
+    if match:
+        return cn_int(match.group(1))
+    if not asked:
+        return None
+    if is_unknown(text):
+        return UNKNOWN
+    bare = text.strip(_PUNCT + _PARTICLES)
+    if bare in ("1", "2", "3", "4"):
+        return int(bare)
+    return None
+
+
+def read_grade(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """The grade on the disability certificate (1 = most severe), "unknown" or None."""
+    value = grade_of(prepare(text).text, asked=True)
+    facts = other_facts(
+        text, "disability_grade", ("disability_grade",), region=region, applicant=applicant
+    )
+    return Reading(value, sure=value not in (None, UNKNOWN), facts=facts)
+
+
+# -- vehicles ----------------------------------------------------------------------
+_COUNT_BEFORE = re.compile(
+    rf"(\d+|[{CN_DIGITS}]{{1,2}})\s*(?:辆|台|部|个)(?:旧|新|老|破|二手)?(?:的)?$"
+)
+_COUNT_AFTER = re.compile(rf"^(\d+|[{CN_DIGITS}]{{1,2}})\s*(?:辆|台|部|个)")
+
+
+def _count_at(text: str, start: int, end: int) -> int:
+    before = _COUNT_BEFORE.search(text[max(0, start - 6) : start])
+    after = _COUNT_AFTER.match(text[end : end + 4])
+    for match in (before, after):
+        if match:
+            value = cn_int(match.group(1))
+            if value:
+                return min(value, 20)
+    return 1
+
+
+def vehicles_of(text: str, asked: bool = False) -> int | None:
+    """Motor vehicles (domain.md): each un-negated motor vehicle counts; electric bikes,
+    bicycles and a disabled member's mobility vehicle do not. "没有摩托车也没有汽车"
+    → 0. The bare word 车 counts only when the question was asked."""
+    motor = terms("counts", "vehicles", "motor")
+    not_motor = terms("counts", "vehicles", "not_motor")
+    ignore = ("车祸", "车间", "车费", "车票", "坐车", "打车", "车站", "班车", "公交车", "火车",
+              "救护车", "撞车", "车撞", "开车", "汽车路")  # fmt: skip
+    hits = find_all(text, (*motor, *not_motor, *ignore))
+    total = 0
+    said = False
+    for start, end, word in hits:
+        if word in ignore:
+            continue
+        if word in not_motor:
+            said = True
+            continue
+        if word in ("车", "车子") and not asked:
+            continue
+        said = True
+        if is_negated(text, start, end) or _gone(text, end):
+            continue
+        total += _count_at(text, start, end)
+    if said:
+        return total
+    if asked and _bare_no(text):
+        return 0
+    return _bare_count(text) if asked else None
+
+
+def _gone(text: str, end: int) -> bool:
+    """ "车子卖了", "摩托报废了": no longer the household's."""
+    tail = text[end : end + 6]
+    return any(
+        tail.startswith(word) or tail[1:].startswith(word)
+        for word in terms("counts", "vehicles", "gone")
+    )
+
+
+def _bare_count(text: str) -> int | None:
+    """An answer that is only a number ("1", "两个"), for a count question."""
+    bare = text.strip(_PUNCT + _PARTICLES)
+    bare = re.sub(r"(?:个|辆|台|套|栋)$", "", bare)
+    value = cn_int(bare) if bare else None
+    return value if value is not None and 0 <= value <= 20 else None
+
+
+def _bare_no(text: str) -> bool:
+    body = text.strip(_PUNCT + _PARTICLES)
+    return body in (
+        "没有",
+        "没",
+        "无",
+        "没有没有",
+        "都没有",
+        "一个都没有",
+        "啥都没有",
+        "什么都没有",
+    )
+
+
+# -- houses ------------------------------------------------------------------------
+_HOUSE_COUNT = re.compile(rf"(\d+|[{CN_DIGITS}]{{1,2}})\s*(套|栋|处|间|座|幢|个)")
+
+
+def houses_of(text: str, asked: bool = False) -> int | None:
+    """Dwellings owned. Counts said ("两套", "1栋土砖屋", "住房一套") decide: the largest
+    when one is above 1 ("两套，还有一套是老家的" is two), else how many were said;
+    a house mentioned without a count is one (when asked); a negated house
+    ("没有房子", "名下没有房产") or only a rented one ("都是租的") is 0."""
+    owned = terms("counts", "houses", "owned")
+    not_owned = terms("counts", "houses", "not_owned")
+    counts: list[int] = []
+    for match in _HOUSE_COUNT.finditer(text):
+        unit = match.group(2)
+        tail = text[match.end() : match.end() + 6]
+        head = text[max(0, match.start() - 5) : match.start()]
+        is_house = unit in ("套", "栋", "幢", "座", "处") and (
+            asked
+            or any(word in tail or word in head for word in owned)
+            or (unit in ("套", "栋", "幢") and _ends_clause(text, match.end()))
+        )
+        if unit in ("个", "间") and any(tail.startswith(word) for word in owned):
+            is_house = True
+        if not is_house or _short_negated(text, match.start()):
+            continue
+        if _rented(text, match.start(), match.end()):
+            continue
+        value = cn_int(match.group(1))
+        if value is not None and 0 <= value <= 20:
+            counts.append(value)
+    if counts:
+        return max(counts) if max(counts) > 1 else len(counts)
+    hits = find_all(text, (*owned, *not_owned))
+    negated = rented = mentioned = False
+    for start, end, word in hits:
+        if word in not_owned:
+            rented = True
+            continue
+        if is_negated(text, start, end):
+            negated = True
+        elif not _rented(text, start, end):
+            mentioned = True
+    if mentioned and asked:
+        return 1
+    if negated or rented:
+        return 0
+    if asked and _bare_no(text):
+        return 0
+    return _bare_count(text) if asked else None
+
+
+def _rented(text: str, position: int, end: int | None = None) -> bool:
+    """A rent word stands right by the house, in its clause ("租的房子", "房子是租的")."""
+    end = position + 1 if end is None else end
+    low = max(clause_start(text, position), position - 4)
+    high = min(clause_end(text, end), end + 4)
+    return any(word in text[low:high] for word in terms("counts", "houses", "not_owned"))
+
+
+def read_assets_count(
+    text: str, kind: str, *, region: str | None = None, applicant: str = "self"
+) -> Reading:
+    """``kind`` "vehicles" (motor vehicles) or "houses" (dwellings owned): a count, 0,
+    "unknown" or None."""
+    finder = {"vehicles": vehicles_of, "houses": houses_of}[kind]
+    prepared = prepare(text).text
+    value: Any = None
+    for part in segments(prepared):
+        found = finder(part, asked=True)
+        if found is not None:
+            value = found
+    if value is None and is_unknown(prepared):
+        value = UNKNOWN
+    facts = other_facts(text, kind, (kind,), region=region, applicant=applicant)
+    return Reading(value, sure=value not in (None, UNKNOWN), facts=facts)

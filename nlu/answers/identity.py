@@ -1,0 +1,298 @@
+"""Phone numbers, 身份证号 and names, as people type and say them. Words in
+``identity.yml``.
+
+Digits may be typed, full-width, or said one by one in Chinese ("一五八 二二三四
+五六七八", "幺八六…"), in groups with spaces or dashes, with +86 in front. Names are
+read from the characters as typed, so numerals in a name stay ("卫三百", "王二").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nlu.answers._words import words
+from nlu.answers.negation import negated_before
+from nlu.answers.reading import Reading, other_facts
+from nlu.normalize import simplify
+from nlu.validators import id_number_problem, phone_problem
+
+_PHONE = re.compile(r"1[3-9]\d{9}")
+_ID = re.compile(r"\d{17}[\dX]")
+
+
+@lru_cache(maxsize=1)
+def _spoken() -> dict[str, str]:
+    return {str(key): str(value) for key, value in words("identity")["spoken_digits"].items()}
+
+
+def digit_runs(text: str) -> list[str]:
+    """Runs of digits (and a final X) as the person meant them: spoken digits turned into
+    digits, separators inside a run dropped, a +86 / 0086 in front removed."""
+    spoken = _spoken()
+    separators = str(words("identity")["separators"])
+    chars = [spoken.get(char, spoken.get(char.lower(), char)) for char in simplify(text)]
+    runs: list[str] = []
+    current = ""
+    pending_separator = False
+    for char in chars:
+        if char.isdigit() or (char == "X" and current):
+            if pending_separator and not current:
+                pending_separator = False
+            current += char
+            pending_separator = False
+        elif char in separators and current:
+            pending_separator = True
+        elif char == "+":
+            if current:
+                runs.append(current)
+            current = ""
+        else:
+            if current:
+                runs.append(current)
+            current = ""
+            pending_separator = False
+    if current:
+        runs.append(current)
+    cleaned: list[str] = []
+    for run in runs:
+        for prefix in ("0086", "86"):
+            if run.startswith(prefix) and len(run) - len(prefix) == 11:
+                run = run[len(prefix) :]
+        cleaned.append(run)
+    return cleaned
+
+
+def phones_of(text: str) -> list[str]:
+    """Every valid mobile number in ``text``, in order."""
+    return [run for run in digit_runs(text) if _PHONE.fullmatch(run) and phone_problem(run) is None]
+
+
+def read_phone(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """An 11-digit mobile number (13x–19x), or None with the reason when digits were
+    typed but do not make one."""
+    phones = phones_of(text)
+    facts = other_facts(text, "phone", ("phone",), region=region, applicant=applicant)
+    if phones:
+        return Reading(phones[0], sure=len(set(phones)) == 1, facts=facts)
+    problem = None
+    long_runs = [run for run in digit_runs(text) if len(run) >= 7 and "X" not in run]
+    if long_runs:
+        problem = phone_problem(long_runs[0])
+    return Reading(None, sure=False, facts=facts, problem=problem)
+
+
+def id_numbers_of(text: str) -> tuple[list[str], str | None]:
+    """Valid 身份证号 in ``text`` (GB 11643 checksum), and the problem of the first
+    candidate that failed, if any."""
+    found: list[str] = []
+    problem = None
+    for run in digit_runs(text):
+        run = run.upper()
+        if len(run) < 15 or len(run) > 19:
+            continue
+        if _ID.fullmatch(run):
+            reason = id_number_problem(run)
+            if reason is None:
+                found.append(run)
+                continue
+            problem = problem or reason
+        else:
+            problem = problem or id_number_problem(run)
+    return found, problem
+
+
+def read_id_number(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """An 18-character 身份证号 whose GB 11643 check character holds, or None (with the
+    reason in ``problem`` when one was typed but is wrong)."""
+    found, problem = id_numbers_of(text)
+    facts = other_facts(text, "id_number", ("id_number",), region=region, applicant=applicant)
+    if found:
+        return Reading(found[0], sure=len(set(found)) == 1, facts=facts)
+    return Reading(None, sure=False, facts=facts, problem=problem)
+
+
+# -- names -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NameReading:
+    name: str | None
+    hint: str | None  # "王大爷": what the person is called, not their name
+
+
+def _names() -> dict[str, object]:
+    return words("identity")["names"]
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _surname_at(text: str, start: int, known_only: bool) -> int:
+    """Length of the surname starting at ``start`` (2 for 欧阳), 0 when none."""
+    data = _names()
+    for compound in data["compound_surnames"]:  # type: ignore[union-attr]
+        if text.startswith(str(compound), start):
+            return len(str(compound))
+    known = start < len(text) and text[start] in str(data["surnames"])
+    if start < len(text) and _is_cjk(text[start]) and (known or not known_only):
+        return 1
+    return 0
+
+
+def _name_at(text: str, start: int, known_only: bool) -> NameReading | None:
+    """The name starting at ``start``: a surname and one or two more characters, ended
+    by a particle, punctuation or an explanation of the characters ("耳东陈")."""
+    data = _names()
+    stops = str(data["stops"])
+    if text[start : start + 1] in ("老", "小") and _surname_at(text, start + 1, True):
+        return NameReading(None, text[start : start + 2])  # "老王", "小李": what they are called
+    surname = _surname_at(text, start, known_only)
+    if not surname:
+        return None
+    for title in sorted(data["titles"], key=len, reverse=True):  # type: ignore[arg-type]
+        if text.startswith(str(title), start + surname):
+            return NameReading(None, text[start : start + surname + len(str(title))])
+    end = start + surname
+    while end < len(text) and end - start - surname < 2 and _is_cjk(text[end]):
+        if text[end] in stops:
+            break
+        if any(text.startswith(str(word), end) for word in data["explain"]):  # type: ignore[union-attr]
+            break
+        end += 1
+    name = text[start:end]
+    if end - start - surname < 1 or _not_a_name(name):
+        return None
+    return NameReading(name, None)
+
+
+def _not_a_name(name: str) -> bool:
+    """Words that start with a surname but are not names (高血压, 白马山, 马上)."""
+    for word in (str(w) for w in _names()["not_names"]):  # type: ignore[union-attr]
+        if (
+            name == word
+            or (len(word) >= 3 and name.startswith(word))
+            or (name[:2] == word and len(name) == 2)
+        ):
+            return True
+    return False
+
+
+def _clean(text: str) -> str:
+    body = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", simplify(text).strip())
+    for old, new in (("俺", "我"), ("嗯", ""), ("那个", ""), ("就是", "")):
+        body = body.replace(old, new)
+    return body
+
+
+def _after_cue(body: str, start: int) -> int:
+    """Skip what stands between a cue and the name: punctuation, whose name it is and
+    a second cue ("申请人是我妈，叫刘翠花")."""
+    data = _names()
+    owners = sorted((str(o) for o in data["owners"]), key=len, reverse=True)  # type: ignore[union-attr]
+    cues = [str(c) for c in data["cues"] if str(c) not in ("是", "为")]  # type: ignore[union-attr]
+    skips = sorted((*owners, *cues), key=len, reverse=True)
+    moved = True
+    while moved and start < len(body):
+        moved = False
+        while start < len(body) and body[start] in ",.:;!?~ ":
+            start += 1
+            moved = True
+        for word in skips:
+            if body.startswith(word, start) and len(body) > start + len(word):
+                start += len(word)
+                moved = True
+                break
+    return start
+
+
+def names_in(text: str, asked: bool = False) -> NameReading:
+    """The applicant's name in ``text``.
+
+    Rules: a name after a cue (我叫, 名字是, 申请人为, 老人叫), skipping whose it is
+    ("申请人是我爸，王德福"), never after a negated cue ("不是周建华"); the weak cues
+    是/为/应为 count only at the name question or after 名字/姓名/申请人/叫. When the
+    question was asked, also a whole answer of 2–4 characters ("李四", "卫三百") or a
+    name it starts with; otherwise the surname must be a common one. A title
+    ("王大爷", "老王") is a hint, not a name.
+    """
+    body = _clean(text)
+    data = _names()
+    cues = sorted((str(c) for c in data["cues"]), key=len, reverse=True)  # type: ignore[union-attr]
+    named_context = any(word in body for word in ("名字", "姓名", "申请人", "叫"))
+    hint: str | None = None
+    position = 0
+    while position < len(body):
+        cue = next((c for c in cues if body.startswith(c, position)), None)
+        if cue is None:
+            position += 1
+            continue
+        weak = cue in ("是", "为", "应为", "应该是")
+        if (weak and not (asked or named_context)) or negated_before(body, position):
+            position += len(cue)
+            continue
+        start = _after_cue(body, position + len(cue))
+        reading = _name_at(body, start, known_only=not asked or weak)
+        if reading is not None and reading.name:
+            return reading
+        if reading is not None and reading.hint:
+            hint = hint or reading.hint
+        position += len(cue)
+    reading = _after_owner(body)
+    if reading is not None:
+        return reading
+    if asked:
+        whole = body.strip(",.!?;:~ ")
+        starts_as_speech = whole[:1] in ("我", "他", "她") or any(
+            c in whole for c in cues if len(c) > 1
+        )
+        if 2 <= len(whole) <= 4 and all(_is_cjk(char) for char in whole) and not starts_as_speech:
+            reading = _name_at(whole, 0, known_only=False)
+            if reading is not None and reading.hint:
+                return reading
+            if not _not_a_name(whole):
+                return NameReading(whole, None)
+        reading = _name_at(whole, 0, known_only=True)
+        if reading is not None:
+            return reading
+    return NameReading(None, hint or _title_hint(body))
+
+
+def _after_owner(body: str) -> NameReading | None:
+    """Staff write the name right after whose it is: "户主刘桂兰", "申请人李四"."""
+    for owner in ("户主", "申请人", "老人", "该户户主"):
+        at = body.find(owner)
+        while at >= 0:
+            reading = _name_at(body, at + len(owner), known_only=True)
+            if reading is not None and reading.name:
+                return reading
+            at = body.find(owner, at + 1)
+    return None
+
+
+def _title_hint(body: str) -> str | None:
+    """ "老王", "小李", "王大爷" named anywhere: how the person is called."""
+    surnames = str(_names()["surnames"])
+    for match in re.finditer(
+        r"(?:^|(?<=[,.!?;: 叫是找问]))[老小]([\u4e00-\u9fff])(?=$|[,.!?;: 说家的头])", body
+    ):
+        if match.group(1) in surnames:
+            return match.group()
+    for index in range(len(body)):
+        if body[index] in "老小":
+            continue  # 老/小 + surname only where the pattern above allows it (not 养老金)
+        reading = _name_at(body, index, known_only=True)
+        if reading is not None and reading.hint:
+            return reading.hint
+    return None
+
+
+def read_name(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """The applicant's full name as on the ID card, or None; a title such as "王大爷"
+    comes back as ``facts["name_hint"]``, never as the name."""
+    found = names_in(text, asked=True)
+    facts = other_facts(text, "name", ("name",), region=region, applicant=applicant)
+    if found.hint and "name_hint" not in facts:
+        facts["name_hint"] = found.hint
+    sure = found.name is not None and 2 <= len(found.name) <= 4
+    return Reading(found.name, sure=sure, facts=facts)

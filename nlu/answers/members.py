@@ -1,0 +1,248 @@
+"""The household per member: who is named, and who is ill, disabled, at school or out
+of work. Words in ``members.yml`` and ``conditions.yml``.
+
+``applicant`` says who the applicant is to the person typing: "self" (default), or
+"father"/"mother" when a child types for a parent ("我爸中风了" is then the applicant).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nlu.answers._words import words
+from nlu.answers.negation import is_negated, says_none_at_all
+from nlu.answers.reading import Reading, other_facts
+from nlu.answers.text import CLAUSE_END, cn_int, find_all, prepare, segments
+
+KINDS = ("ill", "disabled", "students", "unemployed")
+_COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九])\s*(?:个|位|名)?$")
+_GRADE = re.compile(r"([1-4一二三四])\s*级")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    relation: str
+    word: str
+    count: int = 1
+
+
+@lru_cache(maxsize=4)
+def _relation_words(applicant: str) -> tuple[tuple[str, str], ...]:
+    """(word, relation) pairs, longest word first; a child's view overrides for a parent."""
+    data = words("members")
+    table: dict[str, str] = {}
+    if applicant in data["as_child_of"]:
+        for relation, items in data["as_child_of"][applicant].items():
+            for word in items:
+                table.setdefault(str(word), relation)
+    for relation, items in data["relations"].items():
+        for word in items:
+            table.setdefault(str(word), relation)
+    return tuple(sorted(table.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+def member_words(applicant: str = "self") -> tuple[str, ...]:
+    return tuple(word for word, _ in _relation_words(applicant))
+
+
+def find_mentions(text: str, applicant: str = "self") -> list[Mention]:
+    """Every person named in ``text``, in order; a pronoun right after a person is that
+    person; "两个儿子" / "二子" is one mention that counts two."""
+    table = dict(_relation_words(applicant))
+    mentions: list[Mention] = []
+    pronouns = tuple(str(word) for word in words("members")["pronouns"])
+    counted = tuple(str(word) for word in words("members")["count_nouns"])
+    for start, end, word in find_all(text, (*table, *pronouns)):
+        if word not in table:  # a pronoun: the person named just before, if any
+            previous = mentions[-1] if mentions else None
+            if previous is None or start - previous.end <= 2:
+                continue  # nobody yet, or "我老婆她…": the same person again
+            mentions.append(Mention(start, end, previous.relation, previous.word))
+            continue
+        count = 1
+        match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
+        if match and word in counted:
+            count = cn_int(match.group(1)) or 1
+        mentions.append(Mention(start, end, table[word], word, max(1, min(count, 10))))
+    return mentions
+
+
+@dataclass(frozen=True)
+class _Term:
+    start: int
+    end: int
+    kind: str  # ill, disabled, students, unemployed, or "" for a word that sets nothing
+    word: str
+    generic: bool
+
+
+@lru_cache(maxsize=1)
+def _terms() -> tuple[tuple[str, str, bool], ...]:
+    data = words("conditions")
+    generic = set(data["generic_ill"])
+    terms: dict[str, tuple[str, bool]] = {}
+    for word in data["not_serious"]:
+        terms[str(word)] = ("", False)
+    for kind in KINDS:
+        for word in data[kind]:
+            terms.setdefault(str(word), (kind, str(word) in generic))
+    return tuple((word, kind, is_generic) for word, (kind, is_generic) in terms.items())
+
+
+def _find_terms(text: str) -> list[_Term]:
+    table = {word: (kind, generic) for word, kind, generic in _terms()}
+    found = find_all(text, tuple(table))
+    return [_Term(start, end, *table[word][:1], word, table[word][1]) for start, end, word in found]
+
+
+def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
+    """Whom a condition at ``position`` is about: the person named last before it in its
+    clause, else the first named after it in its clause ("化疗的是我爸"), else the
+    person named last before (the sentence goes on about them), else nobody (self)."""
+    clause_from = position
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    clause_to = position
+    while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
+        clause_to += 1
+    before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    if before:
+        return before[-1]
+    after = [m for m in mentions if position <= m.start < clause_to]
+    if after:
+        return after[0]
+    earlier = [m for m in mentions if m.end <= position]
+    return earlier[-1] if earlier else None
+
+
+def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
+    """Grade (1–4) and kind said in the clause of a disability, or the clause after it
+    when that one names no other person ("我哥是智力残疾，三级的")."""
+    data = words("conditions")
+    clause_from = start
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    clause_to = end
+    while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
+        clause_to += 1
+    window = text[clause_from:clause_to]
+    details: dict[str, Any] = {}
+    match = _GRADE.search(window)
+    if match is None and clause_to < len(text):
+        following = text[clause_to + 1 :]
+        next_end = min((following.find(c) for c in CLAUSE_END if c in following), default=-1)
+        nxt = following if next_end < 0 else following[:next_end]
+        match = _GRADE.search(nxt) if len(nxt) <= 6 else None
+    if match:
+        details["grade"] = cn_int(match.group(1))
+    for kind, kind_words in data["kinds"].items():
+        if any(word in window for word in kind_words):
+            details["kind"] = kind
+            break
+    return details
+
+
+def read_conditions_text(
+    text: str, applicant: str = "self", asked: bool = False
+) -> dict[str, list[Any]]:
+    """The per-member conditions of one segment of prepared text.
+
+    Rules: a negated term is never set, and a negated term of a kind says "nobody"
+    for that kind (an explicit empty list), as does "都没有" for every kind not set;
+    a generic illness word ("病", "生病") sets nothing but its negation denies; one
+    entry per person and kind, a counted mention ("两个儿子") giving that many.
+    """
+    mentions = find_mentions(text, applicant)
+    stops = member_words(applicant)
+    found: dict[str, list[Any]] = {}
+    denied: set[str] = set()
+    seen: dict[str, set[tuple[str, int]]] = {kind: set() for kind in KINDS}
+    for term in _find_terms(text):
+        if not term.kind:
+            continue
+        if is_negated(text, term.start, term.end, stops):
+            denied.add(term.kind)
+            continue
+        if term.generic:
+            continue
+        who = who_at(text, term.start, mentions)
+        relation = who.relation if who else "self"
+        key = _person_key(who)
+        if key in seen[term.kind]:
+            if term.kind == "disabled":
+                _merge_details(
+                    found["disabled"], relation, _disability_details(text, term.start, term.end)
+                )
+            continue
+        seen[term.kind].add(key)
+        for person in _persons(relation, who.count if who else 1):
+            if term.kind == "disabled":
+                entry = {"who": person} | _disability_details(text, term.start, term.end)
+                found.setdefault("disabled", []).append(entry)
+            else:
+                found.setdefault(term.kind, []).append(person)
+    for kind in denied:
+        found.setdefault(kind, [])
+    if says_none_at_all(text) or (asked and _bare_no(text)):
+        for kind in KINDS:
+            found.setdefault(kind, [])
+    return found
+
+
+def _bare_no(text: str) -> bool:
+    """At the question itself, "没有" / "无" / "没有没有" says none of the four."""
+    body = text.strip(",.;!?:~ /的了啊呀咯哦")
+    return bool(body) and not body.strip("没有无都冇") and len(body) <= 6
+
+
+def _persons(relation: str, count: int) -> list[str]:
+    """A counted mention as persons: "两个儿子" are two children; "两个老人" (counted
+    applicants) are the applicant and the spouse."""
+    if relation == "self" and count > 1:
+        return ["self", "spouse", *["other"] * (count - 2)]
+    return [relation] * count
+
+
+def _person_key(who: Mention | None) -> tuple[str, int]:
+    """One person per key: there is one "self" and one spouse, however named; other
+    relations are told apart by the word (儿子 / 女儿) and a counted mention by place."""
+    if who is None:
+        return ("self", -1)
+    if who.relation in ("self", "spouse"):
+        return (who.relation, -1)
+    return (who.relation + "/" + who.word, who.start if who.count > 1 else -1)
+
+
+def _merge_details(entries: list[dict[str, Any]], relation: str, details: dict[str, Any]) -> None:
+    for entry in reversed(entries):
+        if entry["who"] == relation:
+            for key, value in details.items():
+                entry.setdefault(key, value)
+            return
+
+
+def conditions_of(
+    prepared_text: str, applicant: str = "self", asked: bool = False
+) -> dict[str, list[Any]]:
+    """Conditions over the whole answer; a corrected segment replaces a kind it names."""
+    result: dict[str, list[Any]] = {}
+    for part in segments(prepared_text):
+        result.update(read_conditions_text(part, applicant, asked))
+    return result
+
+
+def read_conditions(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """Who is seriously ill, disabled (grade, kind), a student, unemployed.
+
+    The value maps each kind said to a list (``ill: [spouse]``,
+    ``disabled: [{who: child, grade: 1}]``); a kind denied is an empty list; a kind
+    not mentioned is absent. None when the answer says nothing about any kind.
+    """
+    value = conditions_of(prepare(text).text, applicant, asked=True) or None
+    facts = other_facts(text, "conditions", KINDS, region=region, applicant=applicant)
+    return Reading(value, sure=value is not None, facts=facts)

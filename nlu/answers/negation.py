@@ -1,0 +1,139 @@
+"""Is a word negated where it stands? The rules every reader uses for 没有/不是/无.
+
+A word is negated when, inside its own clause, a negator stands before it and no
+word in between says "there is" again ("没有汽车就有个三轮车": 三轮车 is not
+negated), or when a negator follows it and ends the clause ("低保都没有",
+"残疾的没有"). Words that only look like negators (别的, 不过, 没错, 差不多) are
+masked first.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nlu.answers._words import word_list
+from nlu.answers.text import CLAUSE_END
+
+SCOPE = 12  # how far back (characters) a negator reaches inside its clause
+# After a word, a negator that ends the clause negates it: "残疾的没有", "低保都没有".
+_POST = re.compile(
+    r"^(?:的|了|呢|嘛|啊|这些|之类的?|什么的)?(?:就是|也是|倒是|都|也|就|倒|还|是)*(?:那个)?"
+    r"(?:没有|没|无|不是)(?:的|了|啊|呀|咯|哦|呢|吧|嘛|噻|哈|过)*(?=$|[,.;!?:~\n])"
+)
+
+
+@lru_cache(maxsize=1)
+def _negators() -> tuple[str, ...]:
+    return word_list("text", "negators")
+
+
+@lru_cache(maxsize=1)
+def _masks() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, word_list("text", "not_negators"))))
+
+
+@lru_cache(maxsize=1)
+def _breaks() -> tuple[str, ...]:
+    return word_list("text", "clause_breaks")
+
+
+@lru_cache(maxsize=1)
+def _affirmers() -> tuple[str, ...]:
+    return word_list("text", "affirmers")
+
+
+def masked(text: str) -> str:
+    """``text`` with the false negators (别的, 不过, 没错 …) blanked out, same length."""
+    return _masks().sub(lambda match: "_" * len(match.group()), text)
+
+
+def negator_spans(text: str) -> list[tuple[int, int]]:
+    """Where the real negators stand in ``text`` (longest first, never overlapping)."""
+    plain = masked(text)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(plain):
+        for negator in _negators():
+            if plain.startswith(negator, index):
+                spans.append((index, index + len(negator)))
+                index += len(negator)
+                break
+        else:
+            index += 1
+    return spans
+
+
+def _scope_start(text: str, position: int, stops: tuple[str, ...] = ()) -> int:
+    """Where a negation that could reach ``position`` may start: its clause, cut at a
+    contrast word (但是, 就是, 还有 …) or at one of ``stops`` (a reader's own scope
+    ends, e.g. a new person named: "没有人生病儿子在读高中"), at most ``SCOPE`` back."""
+    start = max(0, position - SCOPE)
+    for index in range(position - 1, start - 1, -1):
+        if text[index] in CLAUSE_END:
+            start = index + 1
+            break
+    window = text[start:position]
+    cut = start
+    for word in (*_breaks(), *stops):
+        at = window.rfind(word)
+        if at >= 0:
+            cut = max(cut, start + at + len(word))
+    return cut
+
+
+def negated_before(text: str, position: int, stops: tuple[str, ...] = ()) -> bool:
+    """A negator stands before ``position`` in its scope, not undone by "有"/"是"."""
+    start = _scope_start(text, position, stops)
+    spans = [span for span in negator_spans(text[:position]) if span[0] >= start]
+    if not spans:
+        return False
+    last_end = spans[-1][1]
+    between = masked(text[last_end:position])
+    # "不是没有" — two negators in a row say yes; "没有…还有…" says yes again.
+    if len(spans) >= 2 and spans[-2][1] == spans[-1][0]:
+        return False
+    return not any(word in between for word in _affirmers())
+
+
+def negated_after(text: str, end: int) -> bool:
+    """A negator right after the word ends its clause ("低保都没有", "残疾的冇得")."""
+    return _POST.match(text[end:]) is not None
+
+
+def is_negated(text: str, start: int, end: int, stops: tuple[str, ...] = ()) -> bool:
+    """Is the word at ``text[start:end]`` negated (before or after)?"""
+    return negated_before(text, start, stops) or negated_after(text, end)
+
+
+def has_negator(text: str) -> bool:
+    return bool(negator_spans(text))
+
+
+_DENIAL_TAIL = re.compile(
+    r"^(?:有|的|了|啊|呀|咯|哦|呢|嘛|噻|哈|都好好的|都挺好)*(?:$|[,.;!?:~\n])"
+)
+_DENIAL_LEAD = re.compile(
+    r"^(?:没有|没|不|无|家里|我们家|我家|我们|那个|嗯|啊|其实|就|也|现在|目前)*$"
+)
+
+
+def says_none_at_all(text: str) -> bool:
+    """ "都没有", "别的都没有", "都好好的": nothing of what was asked about — said for
+    itself, as a clause of its own ("一分钱都没有" denies money, not illness, and
+    "都没有工作" says everyone is out of work)."""
+    for word in word_list("text", "global_denial"):
+        at = text.find(word)
+        while at >= 0:
+            lead = text[_clause_from(text, at) : at]
+            tail = text[at + len(word) :]
+            if _DENIAL_LEAD.match(lead) and _DENIAL_TAIL.match(tail):
+                return True
+            at = text.find(word, at + 1)
+    return False
+
+
+def _clause_from(text: str, position: int) -> int:
+    while position > 0 and text[position - 1] not in CLAUSE_END:
+        position -= 1
+    return position

@@ -1,0 +1,177 @@
+"""An answer made ready for the readers: normalised once, cut into clauses and segments.
+
+``prepare`` runs ``nlu.normalize.normalize`` (繁→简, full-width, Chinese numerals as
+digits) after two steps of its own, then maps dialect words to the standard ones:
+
+- a run of spaces becomes a comma: people who type slowly separate clauses with a
+  space ("么得残疾的 也冇得病人"), and normalize would otherwise glue the clauses;
+- "、" becomes "/", so an enumeration stays one clause ("无重病、残疾、在校生").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+from nlu.answers._words import word_list, words
+from nlu.normalize import normalize, simplify
+
+CLAUSE_END = ",.;!?:~\n"
+_CLAUSE_SPLIT = re.compile(r"[,.;!?:~\n]+")
+_SPACES = re.compile(r"\s+")
+CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+_CN_RUN = re.compile(f"[{CN_DIGITS}]+")
+_CN_SINGLE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    original: str
+    simple: str  # 简体, half-width, numerals as typed (names, digit strings)
+    text: str  # normalised + dialect mapped: what the rules read
+
+    def clauses(self) -> list[tuple[int, int]]:
+        return clause_spans(self.text)
+
+
+def _dialect(text: str) -> str:
+    table: dict[str, str] = words("text")["dialect"]
+    pattern = _dialect_pattern()
+    return pattern.sub(lambda match: table[match.group()], text)
+
+
+@lru_cache(maxsize=1)
+def _dialect_pattern() -> re.Pattern[str]:
+    keys = word_list("text", "dialect")
+    return re.compile("|".join(map(re.escape, keys)))
+
+
+@lru_cache(maxsize=2048)
+def prepare(text: str) -> Prepared:
+    """The answer as the readers see it (cached: every reader of one message shares it)."""
+    raw = _SPACES.sub(",", text.strip()).replace("、", "/").replace("～", "~")
+    normalised = normalize(raw).text.lower()
+    return Prepared(text, simplify(text).strip(), _dialect(normalised))
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause: the text between punctuation marks."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_SPLIT.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def clause_start(text: str, position: int) -> int:
+    """Where the clause holding ``position`` starts."""
+    index = position
+    while index > 0 and text[index - 1] not in CLAUSE_END:
+        index -= 1
+    return index
+
+
+def clause_end(text: str, position: int) -> int:
+    index = position
+    while index < len(text) and text[index] not in CLAUSE_END:
+        index += 1
+    return index
+
+
+def find_all(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Every occurrence of the terms, longest first, never two overlapping."""
+    taken = [False] * len(text)
+    found: list[tuple[int, int, str]] = []
+    for term in sorted(terms, key=len, reverse=True):
+        if not term:
+            continue
+        start = text.find(term)
+        while start >= 0:
+            end = start + len(term)
+            if not any(taken[start:end]):
+                found.append((start, end, term))
+                for index in range(start, end):
+                    taken[index] = True
+            start = text.find(term, start + 1)
+    found.sort()
+    return found
+
+
+def contains_any(text: str, terms: tuple[str, ...] | list[str]) -> bool:
+    return any(term and term in text for term in terms)
+
+
+def cn_int(run: str) -> int | None:
+    """A Chinese numeral that normalize left as typed ("一", "二子", "十几" → None)."""
+    if run.isdigit():
+        return int(run)
+    if len(run) == 1 and run in _CN_SINGLE:
+        return _CN_SINGLE[run]
+    try:
+        value = cn2an.cn2an(run.replace("两", "二"), "normal")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+
+
+def number_value(token: str) -> float | None:
+    try:
+        return float(token)
+    except ValueError:
+        value = cn_int(token)
+        return None if value is None else float(value)
+
+
+def is_unknown(text: str) -> bool:
+    """The answer says "I don't know" (不清楚, 记不得, 晓不得 …)."""
+    return contains_any(text, word_list("text", "unknown"))
+
+
+def strip_fillers(text: str) -> str:
+    for filler in word_list("text", "fillers"):
+        text = text.replace(filler, "")
+    return text
+
+
+def segments(text: str) -> list[str]:
+    """The answer cut at each correction ("四个人吧不对是三个人" → two segments).
+
+    A fact read from a later segment replaces the same fact from an earlier one: the
+    resident corrected it. "对不对" (a question) is not a correction.
+    """
+    markers = word_list("text", "corrections")
+    pattern = re.compile("|".join(map(re.escape, markers)))
+    parts: list[str] = []
+    start = 0
+    for match in pattern.finditer(text):
+        if match.group() == "不对" and text[max(0, match.start() - 1) : match.start()] == "对":
+            continue
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    return [part for part in parts if part.strip(CLAUSE_END + " /")]
+
+
+@lru_cache(maxsize=256)
+def terms(name: str, *path: str) -> tuple[str, ...]:
+    """A word list of ``<name>.yml`` (``path`` leads to it), each word put through the
+    same normalisation as the answers ("一分钱都没有" → "1分钱都没有"), longest first."""
+    node = words(name)
+    for key in path:
+        node = node[key]
+    seen = dict.fromkeys(_prepare_word(str(item)) for item in node)
+    return tuple(sorted((word for word in seen if word), key=len, reverse=True))
+
+
+def _prepare_word(word: str) -> str:
+    return _dialect(normalize(word).text.lower())

@@ -1,0 +1,124 @@
+"""THE fact extractor: every fact one message holds, for every slot of the forms.
+
+Used for long stories, for 口述办 (staff typing what a resident said, "老人说…",
+"该户…"), and by every answer reader for the facts beyond its own question. It is
+built from the readers' own rules (``nlu.answers``), so a fact is read the same way
+whichever question was asked.
+
+Keys (absent when not said — never 0 for "not said"):
+``household_size`` int · ``ages`` [int] · ``ill`` [who] · ``disabled`` [{who, grade?,
+kind?}] · ``students`` [who] · ``unemployed`` [who] · ``disability_grade`` 1–4 ·
+``residence`` urban|rural · ``monthly_income`` · ``medical`` · ``education`` (yuan per
+month) · ``one_off_cost`` · ``deposits`` · ``debt`` (yuan) — each an int, a
+``Range`` or "unknown" · ``vehicles`` · ``houses`` int · ``supporters_able`` bool ·
+``hardship_event`` · ``name`` · ``name_hint`` · ``phone`` · ``id_number`` ·
+``township`` · ``village`` · ``programs`` [program id].
+
+``slot`` is the question that was asked, when there was one: it lets a bare answer
+("4", "没有", "一千五", "不清楚") count for that question, and only for it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from nlu.answers.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
+from nlu.answers.identity import id_numbers_of, names_in, phones_of
+from nlu.answers.members import conditions_of
+from nlu.answers.money import FACT_KEY, money_of
+from nlu.answers.negation import is_negated
+from nlu.answers.place import place_of
+from nlu.answers.situation import event_of, residence_of, supporters_of
+from nlu.answers.text import prepare, segments
+
+# The question asked → the money role a bare amount answers.
+SLOT_ROLE = {
+    "monthly_income": "income",
+    "income": "income",
+    "medical": "medical",
+    "education": "education",
+    "one_off": "one_off",
+    "event": "one_off",
+    "deposits": "deposits",
+    "debt": "debt",
+}
+MONEY_SLOTS = ("monthly_income", "income", "medical", "education", "one_off", "deposits", "debt")
+_NOT_WANTED = ("不要", "不申请", "不用", "不想", "就不", "算了", "不办")
+_REQUEST_WORDS = ("申请", "要", "想办", "办", "想要", "能不能", "可不可以", "能否", "帮我")
+
+
+def extract_facts(
+    text: str, region: str | None = None, *, applicant: str = "self", slot: str | None = None
+) -> dict[str, Any]:
+    """Every fact ``text`` holds (see the module doc for the keys).
+
+    ``region`` enables places (township, village); ``applicant`` says who the applicant
+    is to the person typing ("self", or "father"/"mother" for a child typing for a
+    parent); ``slot`` the question asked, if any.
+    """
+    prepared = prepare(text)
+    body = prepared.text
+    facts: dict[str, Any] = {}
+
+    for part in segments(body):  # a later segment is a correction of an earlier one
+        _put(facts, "household_size", household_size_of(part, asked=slot == "household_size"))
+        _put(facts, "residence", residence_of(part, asked=slot == "residence"))
+        _put(facts, "vehicles", vehicles_of(part, asked=slot == "vehicles"))
+        _put(facts, "houses", houses_of(part, asked=slot == "houses"))
+        _put(facts, "hardship_event", event_of(part, asked=slot == "event"))
+        _put(facts, "supporters_able", supporters_of(part, asked=slot == "supporters"))
+        _put(facts, "disability_grade", grade_of(part, asked=slot == "disability_grade"))
+    ages = ages_of(body, asked=slot == "ages")
+    if ages:
+        facts["ages"] = ages
+    facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
+
+    money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
+    for role, total in money.totals.items():
+        facts[FACT_KEY[role]] = total
+
+    name = names_in(text, asked=slot == "name")
+    _put(facts, "name", name.name)
+    _put(facts, "name_hint", name.hint)
+    for part in segments(prepared.simple):
+        phones = phones_of(part)
+        if phones:
+            facts["phone"] = phones[0]
+        ids, _problem = id_numbers_of(part)
+        if ids:
+            facts["id_number"] = ids[0]
+    place = place_of(text, region)
+    if place is not None:
+        facts.update(place.to_facts())
+    programs = programs_of(body)
+    if programs:
+        facts["programs"] = programs
+    return facts
+
+
+def _put(facts: dict[str, Any], key: str, value: Any) -> None:
+    if value is not None:
+        facts[key] = value
+
+
+@lru_cache(maxsize=1)
+def _program_matcher() -> Any:
+    from nlu.lexicon import load_lexicon
+    from nlu.lookup import PhraseMatcher
+
+    lexicon = load_lexicon()
+    return PhraseMatcher(lexicon.programs, fuzzy_min=3, also_fuzzy=lexicon.short_fuzzy)
+
+
+def programs_of(text: str) -> list[str]:
+    """Programs asked for ("低保和医疗救助都要申请" → [dibao, medical]): a program named
+    outside a negation in a message that asks for something (申请, 要, 办)."""
+    if not any(word in text for word in _REQUEST_WORDS):
+        return []
+    found: list[str] = []
+    for hit in _program_matcher().find(text):
+        refused = text[hit.end : hit.end + 4].startswith(_NOT_WANTED)
+        if hit.value not in found and not refused and not is_negated(text, hit.start, hit.end):
+            found.append(hit.value)
+    return found

@@ -1,0 +1,70 @@
+"""THE fact extractor: every fact of a message, whatever was asked."""
+
+from __future__ import annotations
+
+from nlu.answers import Range
+from nlu.facts import extract_facts
+
+REGION = "hunan-yiyang-ziyang"
+
+
+def test_facts_in_any_order() -> None:
+    facts = extract_facts("我们家四口人，我52，老伴50，两个孩子上大学，一个月收入三千")
+    assert facts == {
+        "household_size": 4,
+        "ages": [52, 50],
+        "students": ["child", "child"],
+        "monthly_income": 3000,
+    }
+
+
+def test_a_story_told_by_staff_in_the_third_person() -> None:
+    text = (
+        "该户住张家塞乡白马山村，户主刘桂兰，今年七十二岁，老伴瘫痪在床，一家两口。"
+        "每月养老金两百多，老伴每个月吃药要自己出六百左右，存款没有，欠亲戚三万，无机动车，"
+        "有一栋老房子。电话一三九零七三七一二三四，低保和医疗救助都想申请。"
+    )
+    facts = extract_facts(text, REGION)
+    assert facts["township"] == "张家塞乡" and facts["village"] == "白马山村"
+    assert facts["name"] == "刘桂兰"
+    assert facts["ages"] == [72]
+    assert facts["ill"] == ["spouse"]
+    assert facts["household_size"] == 2
+    assert facts["monthly_income"] == 200
+    assert facts["medical"] == 600
+    assert facts["deposits"] == 0 and facts["debt"] == 30000
+    assert facts["vehicles"] == 0 and facts["houses"] == 1
+    assert facts["phone"] == "13907371234"
+    assert facts["programs"] == ["dibao", "medical"]
+    assert facts.get("residence", "rural") == "rural"
+
+
+def test_facts_not_said_are_absent_never_zero() -> None:
+    assert extract_facts("你好") == {}
+    facts = extract_facts("老伴住院了")
+    assert "medical" not in facts and "one_off_cost" not in facts and "monthly_income" not in facts
+
+
+def test_a_bare_answer_counts_only_for_the_question_asked() -> None:
+    assert extract_facts("没有") == {}
+    assert extract_facts("没有", slot="deposits") == {"deposits": 0}
+    assert extract_facts("没有", slot="vehicles") == {"vehicles": 0}
+    assert extract_facts("4", slot="household_size") == {"household_size": 4}
+    assert extract_facts("4") == {}
+    assert extract_facts("几千块", slot="deposits") == {"deposits": Range(1000, 9000)}
+
+
+def test_one_slots_answer_is_never_filed_into_another() -> None:
+    assert "monthly_income" not in extract_facts("一个月八百多", slot="medical")
+    assert extract_facts("一个月八百多", slot="medical")["medical"] == 800
+    assert "deposits" not in extract_facts("1套", slot="deposits")
+    assert extract_facts("1套", slot="deposits")["houses"] == 1
+    assert "vehicles" not in extract_facts("汽车路街道文昌阁社区", REGION)
+
+
+def test_money_denied_is_not_an_illness_denied() -> None:
+    assert "ill" not in extract_facts("存款一分钱都没有")
+
+
+def test_a_negated_program_is_not_asked_for() -> None:
+    assert extract_facts("低保不要，想申请临时救助")["programs"] == ["temporary"]
