@@ -43,6 +43,13 @@ class PhraseMatcher:
         ("五包户"); without it a numeral + measure word is never a fuzzy name."""
         extra = set(also_fuzzy)
         self._confusable = dict(confusable or {})
+        # one character for another: the keys of a text are those of the translated
+        # text, whose keys are cached (several matchers look at one text)
+        self._translation = (
+            str.maketrans(self._confusable)
+            if all(len(k) == 1 and len(v) == 1 for k, v in self._confusable.items())
+            else None
+        )
         self._followers = set(numeral_followers)
         self._exact: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, ...], list[tuple[str, str]]] = {}
@@ -111,7 +118,9 @@ class PhraseMatcher:
 
     def _keys(self, text: str) -> tuple[str, ...]:
         if not self._confusable:
-            return text_keys(text)  # cached: several matchers look at one text
+            return text_keys(text)
+        if self._translation is not None:
+            return text_keys(text.translate(self._translation))
         return tuple(self._key(char) for char in text)
 
     def _find_fuzzy(self, text: str, exact: list[Hit]) -> list[Hit]:
