@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
         "--workers",
         type=int,
         default=1,
-        help="工作进程数（默认 1；多于 1 个时会话须存在 Redis：JIUZHU_REDIS_URL）",
+        help="工作进程数（默认 1；各进程共用 Redis 或数据库里的会话）",
     )
     serve.set_defaults(handler=_serve)
 
@@ -94,6 +94,7 @@ def run_terminal_chat(settings: Settings, sender_id: str) -> int:
     from channels.terminal import chat_loop
 
     runtime = Runtime(settings)
+    runtime.register_sinks(runtime.server_sinks())  # the staff log (or webhook)
 
     def read() -> str:
         return input(channel_text("terminal.prompt") + " ")
@@ -105,7 +106,8 @@ def run_terminal_chat(settings: Settings, sender_id: str) -> int:
         stop = anyio.Event()
         try:
             async with anyio.create_task_group() as tasks:
-                # Replies and status changes from staff show up in this chat too.
+                # Staff alerts go to the log (or webhook); replies and status changes
+                # wait in the database and show up before the next answer.
                 tasks.start_soon(runtime.run_dispatcher, stop)
                 await chat_loop(runtime.engine, sender_id, read, write)
                 stop.set()
