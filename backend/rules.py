@@ -15,6 +15,9 @@ from base.texts import compile_text, render
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
+# Priorities looked at the same day: "life" (danger to life) and "urgent".
+URGENT_PRIORITIES = ("life", "urgent")
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -105,7 +108,7 @@ class Rules:
         return status in self.workflow(kind).terminal
 
     def deadline_rule(self, kind: str, status: str, priority: str) -> Deadline | None:
-        if priority == "urgent" and status in self.deadlines.get("urgent_priority", {}):
+        if priority in URGENT_PRIORITIES and status in self.deadlines.get("urgent_priority", {}):
             return self.deadlines["urgent_priority"][status]
         if kind in self.deadlines:
             return self.deadlines[kind].get(status)

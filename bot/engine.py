@@ -23,6 +23,7 @@ from bot.texts import bot_text
 from channels.notifier import take_inbox
 from flows.base import Flow, TurnContext
 from flows.texts import texts
+from nlu.danger import find_danger
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ CLARIFY_MAX = 3
 NEVER_CLARIFIED = ("urgent_help", "human_handoff")
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
 DIGRESSION = 0.9  # a policy question answered in the middle of a form at this confidence
+# The message after a danger reply that asks this surely for another service goes there
+# (the urgent case stays with staff) instead of being taken as an urgent answer.
+AFTER_DANGER_SWITCH = 0.7
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _SMALL_TALK = {
     "thanks": "core.thanks",
@@ -102,6 +106,13 @@ class Engine:
 
     async def _route(self, ctx: TurnContext) -> list[BotReply]:
         session, text, payload, parse = ctx.session, ctx.text, ctx.payload, ctx.parse
+        # Danger to life first, at every step of every flow: the lines, then the case.
+        urgent_flow = self.flows.get("urgent")
+        if payload is None and urgent_flow is not None and hasattr(urgent_flow, "on_danger"):
+            danger = find_danger(text)
+            if danger is not None:
+                replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
+                return replies
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
         for flow in self.flows.values():
             if any(text.startswith(prefix) for prefix in flow.prefixes):
@@ -112,6 +123,19 @@ class Engine:
             return await self._command(ctx, command)
 
         flow = self.flows.get(session.flow) if session.flow else None
+        after_danger = flow is not None and bool(session.form.pop("after_danger", False))
+        if after_danger and payload is None:
+            # The message after a danger reply: another request goes to its service.
+            other = self._flow_for(parse)
+            if (
+                other is not None
+                and other is not flow
+                and parse.intent != "inform"
+                and parse.confidence >= AFTER_DANGER_SWITCH
+            ):
+                case_no = session.form.get("values", {}).get("case_no", "")
+                kept = BotReply(self.texts("urgent.kept_for_staff", case_no=case_no))
+                return [kept, *await other.start(ctx)]
         if flow is not None and session.paused:
             session.paused = False
             starting = self._flow_for(parse)

@@ -78,7 +78,10 @@ class StaffDesk:
     # -- the outbox sink -------------------------------------------------------------------
     async def post(self, delivery: Delivery) -> None:
         text = delivery.text
-        if delivery.payload.get("priority") == "urgent":
+        priority = delivery.payload.get("priority")
+        if priority == "life":
+            text = f"{channel_text('telegram.life_mark')} {text}"
+        elif priority == "urgent":
             text = f"{channel_text('telegram.urgent_mark')} {text}"
         markup = None
         case_no = new_case_alert(delivery.case_no, delivery.key, delivery.payload)

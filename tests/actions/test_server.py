@@ -535,9 +535,11 @@ def test_urgent_help_opens_the_case_first_then_adds_the_answers(
     case_no = events["urgent_case"]
     assert CASE_NO.match(case_no)
     assert events["urgent_what"] == "家里着火了没地方住"  # said already: not asked again
-    assert "120" in texts_of(first)[0] and case_no in texts_of(first)[0]
+    # a fire may cost a life: the lines first, then the case marked so
+    assert texts_of(first)[0].startswith("🆘 请马上拨打 119 火警、120 急救、110 报警")
+    assert case_no in texts_of(first)[1] and "危及生命" in texts_of(first)[1]
     case = api.get(f"/api/cases/{case_no}").json()
-    assert (case["kind"], case["priority"]) == ("urgent", "urgent")
+    assert (case["kind"], case["priority"]) == ("urgent", "life")
 
     asked = server.run("action_ask_urgent_form_urgent_place", sender=sender)
     assert texts_of(asked) == [texts()("urgent.ask_place")]

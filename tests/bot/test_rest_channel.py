@@ -158,3 +158,19 @@ async def test_a_restart_between_two_turns_continues_at_the_same_question(
 async def test_health(client: httpx.AsyncClient) -> None:
     response = await client.get("/webhooks/rest/")
     assert response.json() == {"status": "ok"}
+
+
+async def test_danger_over_rest_gives_the_lines_first_and_a_life_case(settings: Settings) -> None:
+    runtime = Runtime(settings)
+    try:
+        async with _client(runtime) as http:
+            response = await http.post(URL, json={"sender": "d1", "message": "我想申请低保"})
+            assert response.status_code == 200
+            response = await http.post(URL, json={"sender": "d1", "message": "我老伴喘不上气了"})
+            body = response.json()
+            assert body[0]["text"].startswith("🆘 请马上拨打 120 急救、110 报警")
+            assert any("危及生命" in item["text"] for item in body)
+        cases = runtime.backend.cases_for_sender("rest", "d1")
+        assert [(c.kind, c.priority) for c in cases] == [("urgent", "life")]
+    finally:
+        await runtime.aclose()
