@@ -10,7 +10,7 @@ import pytest
 from base.settings import Settings
 from bot.runtime import Runtime
 from channels.telegram.bot import TelegramChannel
-from tests.telegram.conftest import STAFF_CHAT
+from tests.telegram.conftest import STAFF_CHAT, connected
 from tests.telegram.fake_bot_api import FakeBotAPI, message_update
 from tests.telegram.test_staff import deliver, feed
 
@@ -20,8 +20,7 @@ RESIDENT = 700101
 @pytest.fixture
 async def channel(tg_settings: Settings) -> AsyncIterator[TelegramChannel]:
     runtime = Runtime(tg_settings)
-    channel = TelegramChannel(runtime)
-    channel.connect()
+    channel = connected(runtime)
     async with channel.application:
         yield channel
     await runtime.aclose()
@@ -37,7 +36,7 @@ async def test_collapse_in_a_form_gives_120_first_and_alerts_the_group_as_life(
     first = next(i for i, text in enumerate(said) if "请马上拨打" in text)
     assert said[first].startswith("🆘 请马上拨打 120 急救、110 报警")
     assert "危及生命" in said[first + 1]
-    cases = channel.runtime.backend.cases_for_sender("telegram", str(RESIDENT))
+    cases = channel.services.backend.cases_for_sender("telegram", str(RESIDENT))
     assert [(c.kind, c.priority) for c in cases] == [("urgent", "life")]
     await deliver(channel)
     alert = [m["text"] for m in bot_api.messages_to(STAFF_CHAT) if cases[0].case_no in m["text"]]
