@@ -21,6 +21,7 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
+from flows.handoff import HandoffFlow, attached_case
 from flows.texts import texts
 from nlu.danger import find_danger
 from nlu.types import INTENTS, Entity, ParseResult
@@ -114,12 +115,15 @@ class Engine:
         return replies, ctx.sensitive
 
     async def _route(self, ctx: TurnContext) -> list[BotReply]:
-        session, text, payload, parse = ctx.session, ctx.text, ctx.payload, ctx.parse
+        text, payload = ctx.text, ctx.payload
         # Danger to life first, at every step of every flow: the lines, then the case.
         urgent_flow = self.flows.get("urgent")
         if payload is None and urgent_flow is not None and hasattr(urgent_flow, "on_danger"):
             danger = find_danger(text)
             if danger is not None:
+                handoff = self.flows.get("handoff")
+                if isinstance(handoff, HandoffFlow):
+                    handoff.release(ctx)  # the urgent questions come first; 转人工 again after
                 replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
                 return replies
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
@@ -128,8 +132,28 @@ class Engine:
                 return await flow.start(ctx)
 
         command = self.commands.get(payload or _bare(text))
+        notice: list[BotReply] = []
+        handoff = self.flows.get("handoff")
+        if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
+            # 转人工 is a conversation: what the resident writes goes to the person.
+            if command == "end_handoff":
+                return await handoff.end(ctx)
+            if command is None and payload is None:
+                handled, said = await handoff.converse(ctx)
+                if handled:
+                    return said
+                notice = said  # the case ended meanwhile: back to the assistant
+            elif command != "handoff":
+                handoff.release(ctx)  # a button or command of the assistant: back to it
+        if command == "end_handoff":
+            return [BotReply(self.texts("handoff.not_attached"), self.menu_buttons())]
         if command is not None:
-            return await self._command(ctx, command)
+            return notice + await self._command(ctx, command)
+        return notice + await self._route_on(ctx)
+
+    async def _route_on(self, ctx: TurnContext) -> list[BotReply]:
+        """The active flow, or the flow of the intent (commands were handled already)."""
+        session, payload, parse = ctx.session, ctx.payload, ctx.parse
 
         flow = self.flows.get(session.flow) if session.flow else None
         after_danger = flow is not None and bool(session.form.pop("after_danger", False))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from services.desk import Desk
     from services.figures import Figures
     from services.followup import Followup, ReminderSwitch
+    from services.handoff import Handoffs
     from services.intake import FactExtractor, Intake
     from services.status import StatusLookup
 
@@ -124,6 +125,13 @@ class Services:
         from services.desk import Desk
 
         return Desk(self.backend)
+
+    @cached_property
+    def handoffs(self) -> Handoffs:
+        """转人工 as a conversation: the resident's messages to the case, staff answers back."""
+        from services.handoff import Handoffs
+
+        return Handoffs(self.backend, self.desk)
 
     @cached_property
     def followup(self) -> Followup:

@@ -23,6 +23,7 @@ on a fresh SQLite database. A file holds a list of conversations:
                                      # the newest case of all (staff detail view); the
                                      # value `staff` stands for the staff member of setup
           before: {transition: accepted}  # a staff step on the newest case before the turn
+                                     # ({message: …}: a staff message to this chat)
 """
 
 from __future__ import annotations
@@ -130,7 +131,11 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
                 newest = runtime.backend.cases_for_sender(channel, sender)[0]
-                runtime.backend.transition(newest.case_no, turn["before"]["transition"], "", "test")
+                before = turn["before"]
+                if "transition" in before:
+                    runtime.backend.transition(newest.case_no, before["transition"], "", "test")
+                if "message" in before:  # a staff answer to the chat
+                    runtime.backend.message_resident(newest.case_no, before["message"], "test")
             text = _fill(str(turn["user"]), variables)
             replies = await runtime.engine.handle(UserMessage(channel, sender, text))
             said = "\n".join(reply.text for reply in replies)

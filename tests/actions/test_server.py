@@ -575,7 +575,7 @@ def test_handoff_keeps_the_conversation_for_staff(server: ActionServer, api: Tes
     assert "低保怎么申请" in case["summary"]
     assert ID_NUMBER not in case["summary"]  # masked, as in the chat
     again = server.run("action_handoff", sender=sender, text="转人工", intent="human_handoff")
-    assert texts_of(again)[0].startswith("您已经在等工作人员回复了")
+    assert texts_of(again)[0].startswith("您已经在和工作人员对话了")
 
 
 # -- robustness -----------------------------------------------------------------------
