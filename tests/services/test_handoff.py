@@ -20,8 +20,6 @@ def _handoff(services: Services, sender: str = "h1", township: str = "") -> str:
     )
     if township:
         with services.backend.db.session() as session:
-            from backend.models import Case
-
             case = services.backend.cases.get(session, opened.case.case_no)
             case.township = township
             session.add(case)
