@@ -22,6 +22,7 @@ from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
 from flows.handoff import HandoffFlow, attached_case
+from flows.story import StoryFlow
 from flows.texts import texts
 from nlu.danger import find_danger
 from nlu.types import INTENTS, Entity, ParseResult
@@ -200,6 +201,10 @@ class Engine:
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
         parse = ctx.parse
+        story = self.flows.get("story")
+        if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
+            # an account of a situation: said back, then what fits
+            return await story.start(ctx)
         flow = self._flow_for(parse)
         likely = self._likely_services(parse)
         if flow is not None and not _close_call(parse, likely):

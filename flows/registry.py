@@ -22,18 +22,20 @@ def build_flows(services: Services) -> list[Flow]:
     from flows.screening import ScreeningFlow
     from flows.staff import StaffBindFlow, StaffIntakeFlow
     from flows.status import StatusFlow
+    from flows.story import StoryFlow
     from flows.urgent import UrgentFlow
 
     region = services.region
+    screening, apply = ScreeningFlow(), ApplyFlow(region)
     flows: list[Flow] = [
         PolicyAnswerFlow(),
-        ScreeningFlow(),
-        ApplyFlow(region),
+        screening,
+        apply,
         StatusFlow(),
         StaffBindFlow(),
         StaffIntakeFlow(region),
     ]
     flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow(), ReportOtherFlow(), FeedbackFlow()]
     flows += [HandoffFlow(), FollowupConsentFlow(), FollowupWithdrawFlow()]
-    flows += [ReminderSwitchFlow()]
+    flows += [ReminderSwitchFlow(), StoryFlow(screening, apply)]
     return flows

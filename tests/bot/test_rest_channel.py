@@ -174,3 +174,20 @@ async def test_danger_over_rest_gives_the_lines_first_and_a_life_case(settings: 
         assert [(c.kind, c.priority) for c in cases] == [("urgent", "life")]
     finally:
         await runtime.aclose()
+
+
+async def test_an_account_over_rest_is_said_back_with_buttons(settings: Settings) -> None:
+    runtime = Runtime(settings)
+    try:
+        async with _client(runtime) as http:
+            text = "家里5口人，我爱人患白血病在住院，现在没有收入，不知道该怎么办"
+            body = (await http.post(URL, json={"sender": "s1", "message": text})).json()
+            assert body[0]["text"].startswith("我听明白的是：家里5口人")
+            payloads = [b["payload"] for b in body[0]["buttons"]]
+            assert payloads[0] == "/story_screening" and "/urgent_help" in payloads
+            body = (
+                await http.post(URL, json={"sender": "s1", "message": "/story_screening"})
+            ).json()
+            assert "初步测算" in body[0]["text"]
+    finally:
+        await runtime.aclose()
