@@ -584,6 +584,7 @@ class CaseService:
             id_masked=resident.id_masked if resident else None,
             summary=case.summary,
             created_at=case.created_at,
+            related_case_no=case.related_case_no,
         )
 
     def _fields(self, view: CaseView) -> dict[str, Any]:

@@ -101,6 +101,9 @@ class Rules:
     _compiled: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     def workflow(self, kind: str) -> Workflow:
+        """The kind's own workflow (application, review …), else the one of other kinds."""
+        if kind in self.workflows:
+            return self.workflows[kind]
         key = "application" if kind == self.application_kind else "other"
         return self.workflows[key]
 

@@ -22,6 +22,7 @@ from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
 from flows.handoff import HandoffFlow, attached_case
+from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
 from nlu.danger import find_danger
@@ -201,6 +202,10 @@ class Engine:
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
         parse = ctx.parse
+        manage = self.flows.get("manage")
+        if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
+            # 撤回 / 更正 / 复核 of one's own application: never a new application
+            return await manage.start(ctx)
         story = self.flows.get("story")
         if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
             # an account of a situation: said back, then what fits

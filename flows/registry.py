@@ -16,6 +16,7 @@ def build_flows(services: Services) -> list[Flow]:
     from flows.feedback import FeedbackFlow
     from flows.followup import FollowupConsentFlow, FollowupWithdrawFlow
     from flows.handoff import HandoffFlow
+    from flows.manage import ManageFlow
     from flows.policy import PolicyAnswerFlow
     from flows.reminders import ReminderSwitchFlow
     from flows.report_other import ReportOtherFlow
@@ -37,5 +38,5 @@ def build_flows(services: Services) -> list[Flow]:
     ]
     flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow(), ReportOtherFlow(), FeedbackFlow()]
     flows += [HandoffFlow(), FollowupConsentFlow(), FollowupWithdrawFlow()]
-    flows += [ReminderSwitchFlow(), StoryFlow(screening, apply)]
+    flows += [ReminderSwitchFlow(), StoryFlow(screening, apply), ManageFlow()]
     return flows

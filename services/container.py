@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from services.followup import Followup, ReminderSwitch
     from services.handoff import Handoffs
     from services.intake import FactExtractor, Intake
+    from services.manage import OwnRequests
     from services.status import StatusLookup
 
 T = TypeVar("T")
@@ -132,6 +133,13 @@ class Services:
         from services.handoff import Handoffs
 
         return Handoffs(self.backend, self.desk)
+
+    @cached_property
+    def own_requests(self) -> OwnRequests:
+        """A resident's own applications: withdraw, correct, ask for a review."""
+        from services.manage import OwnRequests
+
+        return OwnRequests(self.backend)
 
     @cached_property
     def followup(self) -> Followup:

@@ -191,3 +191,37 @@ async def test_an_account_over_rest_is_said_back_with_buttons(settings: Settings
             assert "初步测算" in body[0]["text"]
     finally:
         await runtime.aclose()
+
+
+async def test_handoff_and_withdraw_over_rest(settings: Settings) -> None:
+    from nlu.validators import id_check_char
+
+    runtime = Runtime(settings)
+    try:
+        async with _client(runtime) as http:
+
+            async def say(text: str) -> str:
+                body = (await http.post(URL, json={"sender": "m1", "message": text})).json()
+                return "\n".join(item.get("text", "") for item in body)
+
+            assert "已经帮您转给工作人员" in await say("转人工")
+            assert "已转给工作人员" in await say("想问问低保")
+            handoff = runtime.backend.cases_for_sender("rest", "m1")[0]
+            runtime.backend.message_resident(handoff.case_no, "您好，请讲。", "李娟")
+            said = await say("回到小助手")
+            assert "您好，请讲。" in said and "回到小助手" in said
+
+            prefix = "43090219580101123"
+            applied = runtime.backend.create_case(
+                "application",
+                programs=["dibao"],
+                applicant={"name": "王建国", "id_number": prefix + id_check_char(prefix)},
+                chat_channel="rest",
+                chat_sender="m1",
+            )
+            assert applied.case is not None
+            assert "确定要撤回" in await say("我要撤回申请")
+            assert "已经撤回" in await say("/affirm")
+            assert runtime.backend.find_case(applied.case.case_no).status == "withdrawn"  # type: ignore[union-attr]
+    finally:
+        await runtime.aclose()
