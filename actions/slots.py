@@ -55,6 +55,9 @@ EXTRA_SLOTS: dict[str, str] = {
     "urgent_opener": "第一句话已经说明的项（place, what）",
     "urgent_place": "紧急求助：在哪里",
     "urgent_what": "紧急求助：发生了什么",
+    # hand-off (flows/handoff.py): a conversation while attached
+    "handoff_on": "正在和工作人员对话（转人工以后，直到回到小助手或办结）",
+    "handoff_case": "转人工案件编号",
 }
 
 ALL_SLOTS: dict[str, str] = {**CONTRACT_SLOTS, **EXTRA_SLOTS}

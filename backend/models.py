@@ -96,6 +96,8 @@ class Case(CaseBase, table=True):
     accepted_at: datetime | None = None
     extended: bool = False
     due_date: date | None = None
+    # A review (复核): the refused application it is about.
+    related_case_no: str | None = Field(default=None, index=True)
 
 
 class CaseEvent(SQLModel, table=True):
