@@ -10,14 +10,23 @@ from pydantic import BaseModel, Field
 
 from api.deps import DeskDep, ServicesDep, StaffDep
 from api.errors import http_errors
-from backend.schemas import CaseDetail, CaseView
+from backend.schemas import (
+    CaseDetail,
+    CaseView,
+    MessagePreview,
+    TransitionPreview,
+    TransitionRequest,
+)
 
 router = APIRouter(prefix="/cases", tags=["案件"])
 
 
-class TransitionIn(BaseModel):
-    to: str = Field(description="目标状态，如 accepted、investigating、approved、closed")
-    note: str = Field(default="", description="说明（不予批准时必须写明理由）")
+class NoteIn(BaseModel):
+    note: str = Field(min_length=1, max_length=2000, description="内部备注（不发给申请人）")
+
+
+class NoteAdded(BaseModel):
+    case_no: str
 
 
 class ExtensionIn(BaseModel):
@@ -30,6 +39,7 @@ class MessageIn(BaseModel):
 
 class MessageQueued(BaseModel):
     key: str = Field(description="消息的幂等键")
+    resident_text: str = Field(default="", description="申请人收到的原文")
 
 
 @router.get("", summary="案件列表", response_model=list[CaseView])
@@ -61,11 +71,40 @@ def case_detail(
 
 
 @router.post("/{case_no}/transitions", summary="变更案件状态", response_model=CaseView)
-def transition(case_no: str, body: TransitionIn, desk: DeskDep, staff: StaffDep) -> CaseView:
-    """只能按流程推进（提交→受理→入户核实→审核确认→公示→批准/不予批准；决定前可撤回）。
-    每次变更记录操作人、时间和说明，并通知申请人与工作人员。"""
+def transition(case_no: str, body: TransitionRequest, desk: DeskDep, staff: StaffDep) -> CaseView:
+    """只能按流程推进：提交→受理→入户核实→审核确认→公示（7天）→批准；提交时可不予受理，
+    入户核实、审核确认后可不予批准，公示期间有异议可退回入户核实或不予批准；决定前可撤回。
+
+    - `note`：内部备注，只记入办理记录，**不发给申请人**。
+    - `reason`：不予受理、不予批准、公示异议时必填，连同申请复核、投诉的途径告知申请人。
+    - `message`：给申请人的话（可不填），随通知一起发送。
+    - `approval`：批准时必填 `{"programs": ["dibao"], "monthly_amount": 1172,
+      "start_month": "2027-01"}`；公示未满7天时拒绝（409，说明哪天起可以批准）。
+
+    申请人收到的原文可先用 `…/transitions/preview` 查看。"""
     with http_errors():
-        return desk.transition(staff, case_no, body.to, body.note)
+        return desk.transition(staff, case_no, body)
+
+
+@router.post(
+    "/{case_no}/transitions/preview",
+    summary="预览状态变更（申请人将收到的原文）",
+    response_model=TransitionPreview,
+)
+def preview_transition(
+    case_no: str, body: TransitionRequest, desk: DeskDep, staff: StaffDep
+) -> TransitionPreview:
+    """与变更状态同样检查，但不变更：返回申请人将收到的通知原文和工作人员看到的通知。"""
+    with http_errors():
+        return desk.preview(staff, case_no, body)
+
+
+@router.post("/{case_no}/notes", summary="添加内部备注", response_model=NoteAdded, status_code=201)
+def add_note(case_no: str, body: NoteIn, desk: DeskDep, staff: StaffDep) -> NoteAdded:
+    """内部备注记入办理记录，只给工作人员看，不会发给申请人。"""
+    with http_errors():
+        desk.note(staff, case_no, body.note)
+        return NoteAdded(case_no=case_no.strip().upper())
 
 
 @router.post("/{case_no}/extension", summary="延长办理时限", response_model=CaseView)
@@ -84,9 +123,13 @@ def extend_deadline(case_no: str, body: ExtensionIn, desk: DeskDep, staff: Staff
 def message_resident(
     case_no: str, body: MessageIn, desk: DeskDep, staff: StaffDep
 ) -> MessageQueued:
-    """通过申请人原来的聊天渠道回复（转人工的答复）；消息进入发送队列，失败会自动重试。"""
+    """通过申请人原来的聊天渠道回复（转人工的答复）；消息进入发送队列，失败会自动重试。
+    原文可先用 `…/messages/preview` 查看；只给工作人员看的内容请写内部备注（`…/notes`）。"""
     with http_errors():
-        return MessageQueued(key=desk.message(staff, case_no, body.text))
+        shown = desk.preview_message(staff, case_no, body.text)
+        return MessageQueued(
+            key=desk.message(staff, case_no, body.text), resident_text=shown.resident_text
+        )
 
 
 class ConversationLine(BaseModel):
@@ -119,3 +162,16 @@ def conversation(
         )
         for line in lines
     ]
+
+
+@router.post(
+    "/{case_no}/messages/preview",
+    summary="预览给申请人的消息",
+    response_model=MessagePreview,
+)
+def preview_message(
+    case_no: str, body: MessageIn, desk: DeskDep, staff: StaffDep
+) -> MessagePreview:
+    """申请人将收到的原文（不发送）。"""
+    with http_errors():
+        return desk.preview_message(staff, case_no, body.text)

@@ -5,7 +5,7 @@ event and outbox rows in one transaction."""
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import case as sql_case
@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from backend.clock import CHINA, local_day, utcnow
 from backend.db import Database
-from backend.errors import InvalidInput, InvalidTransition, NotFound
+from backend.errors import InvalidInput, InvalidTransition, NotFound, TooEarly
 from backend.models import (
     Case,
     CaseEvent,
@@ -24,20 +24,26 @@ from backend.models import (
     Recipient,
     RecipientProgram,
     Resident,
+    Staff,
 )
 from backend.numbering import next_case_no
 from backend.outbox import enqueue
 from backend.pii import PersonalData
 from backend.programs import is_program, program_name
+from backend.roster import join_roster
 from backend.routing import Routing
 from backend.rules import URGENT_PRIORITIES, Rules
 from backend.schemas import (
+    Approval,
     CaseCreate,
     CaseDetail,
     CaseOutcome,
     CaseView,
     ConsentPublic,
     EventPublic,
+    MessagePreview,
+    TransitionPreview,
+    TransitionRequest,
 )
 from backend.sqlhelp import dialect_insert, is_postgres
 from nlu.validators import id_number_problem, phone_problem
@@ -100,6 +106,9 @@ class CaseService:
 
     def create_in(self, session: Session, data: CaseCreate) -> CaseOutcome:
         """Open a case inside the caller's transaction (see ``Backend.create_case``)."""
+        recorder = session.get(Staff, data.recorded_by) if data.recorded_by else None
+        if data.recorded_by and recorder is None:
+            raise InvalidInput(f"没有编号为 {data.recorded_by} 的工作人员")
         resident = self._resident(session, data)
         programs = list(dict.fromkeys(data.programs))
         held: list[str] = []
@@ -133,6 +142,7 @@ class CaseService:
             chat_sender=data.chat_sender,
             resident_id=resident.id if resident else None,
             recorded_by=data.recorded_by,
+            recorded_by_name=recorder.name if recorder else None,
             household=data.household,
             screening=data.screening,
             created_at=now,
@@ -152,14 +162,15 @@ class CaseService:
                 )
                 .values(case_id=case.id)
             )
-        actor = f"staff:{data.recorded_by}" if data.recorded_by else "resident"
+        # 口述办: the recorder by number and name, as every staff step is (actor_label)
+        actor = f"staff:{recorder.id} {recorder.name}" if recorder else "resident"
         session.add(
             CaseEvent(
                 case_id=case.id or 0,
                 actor=actor,
                 action="created",
                 to_status=case.status,
-                note=f"{data.channel}",
+                note=f"{data.channel}（录入人：{recorder.name}）" if recorder else data.channel,
                 at=now,
             )
         )
@@ -357,6 +368,14 @@ class CaseService:
             consents = session.execute(
                 select(Consent).where(Consent.case_id == case.id).order_by(Consent.id)  # type: ignore[arg-type]
             ).scalars()
+            allowed = list(self.rules.workflow(case.kind).allowed(case.status))
+            needed = {}
+            for to in allowed:
+                if rule := self.rules.reason_rule(case.status, to):
+                    needed[to] = rule.label
+            publicity = self.rules.publicity
+            publicizing = case.status == "publicizing"
+            started = local_day(case.stage_at)
             return CaseDetail(
                 **self._view(case, resident).model_dump(),
                 phone=resident.phone if resident else None,
@@ -365,7 +384,15 @@ class CaseService:
                 household=case.household,
                 screening=case.screening,
                 recorded_by=case.recorded_by,
-                allowed_transitions=list(self.rules.workflow(case.kind).allowed(case.status)),
+                recorded_by_name=case.recorded_by_name,
+                decision_reason=case.decision_reason,
+                approved_programs=case.approved_programs,
+                monthly_amount=case.monthly_amount,
+                start_month=case.start_month,
+                publicity_ends=publicity.last_day(started) if publicizing else None,
+                approvable_from=publicity.approvable_from(started) if publicizing else None,
+                reasons_needed=needed,
+                allowed_transitions=allowed,
                 events=[EventPublic.model_validate(e, from_attributes=True) for e in events],
                 consents=[ConsentPublic.model_validate(c, from_attributes=True) for c in consents],
             )
@@ -420,51 +447,53 @@ class CaseService:
 
     # --- changes ---------------------------------------------------------------------
 
-    def transition(self, case_no: str, to: str, note: str, actor: str) -> CaseView:
-        """Move a case one step along its workflow; refuse anything else."""
+    def transition(
+        self,
+        case_no: str,
+        to: str | TransitionRequest,
+        note: str = "",
+        actor: str = "system",
+    ) -> CaseView:
+        """Move a case one step along its workflow; refuse anything else.
+
+        ``to`` is the status, or a whole ``TransitionRequest`` (reason, message to the
+        applicant, approval). The note is internal: it is in the audit trail and the staff
+        notification, never in what the applicant is sent."""
+        request = to if isinstance(to, TransitionRequest) else TransitionRequest(to=to, note=note)
         with self.db.session() as session:
             case = self.get(session, case_no, lock=True)
-            allowed = self.rules.workflow(case.kind).allowed(case.status)
-            if to not in allowed:
-                label = self.rules.labels.get(case.status, case.status)
-                options = "、".join(allowed) if allowed else "无（已办结）"
-                raise InvalidTransition(
-                    f"案件 {case.case_no} 当前为「{label}」，不能转为 {to}；可转为：{options}"
-                )
-            if to == "rejected" and not note.strip():
-                raise InvalidTransition("不予批准须写明理由")
-            now = utcnow()
             before = case.status
-            case.status = to
-            case.stage_at = now
-            case.updated_at = now
-            if to == "accepted":
-                case.accepted_at = now
-            case.due_date = self._due(case)
+            self._check(case, request)
+            now = utcnow()
+            self._move(case, request, now)
             session.add(case)
+            resident = session.get(Resident, case.resident_id) if case.resident_id else None
+            view = self._view(case, resident)
+            resident_text, staff_text = self._texts(view, before, request, actor)
             event = CaseEvent(
                 case_id=case.id or 0,
                 actor=actor,
                 action="transition",
                 from_status=before,
-                to_status=to,
-                note=note,
+                to_status=request.to,
+                note=request.note,
+                message=resident_text,
                 at=now,
             )
             session.add(event)
             session.flush()
+            to = request.to
             if self.rules.is_terminal(case.kind, to):
                 session.execute(delete(OpenClaim).where(OpenClaim.case_id == case.id))  # type: ignore[arg-type]
-            resident = session.get(Resident, case.resident_id) if case.resident_id else None
-            view = self._view(case, resident)
-            fields = {**self._fields(view), "note": note}
+            if to == "approved" and resident is not None:
+                join_roster(session, case, resident)
             enqueue(
                 session,
                 sink=self.routing.staff,
                 key=f"{case.case_no}:event:{event.id}:staff",
                 case_no=case.case_no,
                 township=case.township,
-                payload={"text": self.rules.text("staff_transition", **fields), "status": to},
+                payload={"text": staff_text, "status": to},
             )
             if case.chat_channel and case.chat_sender:
                 enqueue(
@@ -478,11 +507,145 @@ class CaseService:
                     payload={
                         "chat_channel": case.chat_channel,
                         "sender": case.chat_sender,
-                        "text": self.rules.text("resident_transition", **fields),
+                        "text": resident_text,
                         "status": to,
                     },
                 )
             return view
+
+    def preview(self, case_no: str, request: TransitionRequest, actor: str) -> TransitionPreview:
+        """What ``transition`` would send, checked the same way, without doing it."""
+        with self.db.session() as session:
+            case = self.get(session, case_no)
+            before = case.status
+            self._check(case, request)
+            draft = Case(**case.model_dump())  # a copy outside the session: nothing is saved
+            self._move(draft, request, utcnow())
+            resident = session.get(Resident, case.resident_id) if case.resident_id else None
+            resident_text, staff_text = self._texts(
+                self._view(draft, resident), before, request, actor
+            )
+            return TransitionPreview(
+                case_no=case.case_no,
+                to=request.to,
+                stage=self.rules.labels.get(request.to, request.to),
+                resident_text=resident_text,
+                reaches_resident=bool(case.chat_channel and case.chat_sender),
+                staff_text=staff_text,
+            )
+
+    def _check(self, case: Case, request: TransitionRequest) -> None:
+        """Refuse a step the rules do not allow: not in the workflow, a refusal or objection
+        without its reason, an approval before 公示 has ended or without its details."""
+        rules = self.rules
+        to = request.to
+        allowed = rules.workflow(case.kind).allowed(case.status)
+        label = rules.labels.get(case.status, case.status)
+        if to not in allowed:
+            options = "、".join(allowed) if allowed else "无（已办结）"
+            raise InvalidTransition(
+                f"案件 {case.case_no} 当前为「{label}」，不能转为 {to}；可转为：{options}"
+            )
+        rule = rules.reason_rule(case.status, to)
+        if rule is not None and not request.reason:
+            raise InvalidTransition(f"请写明{rule.label}：理由会告知申请人")
+        if to != "approved" or case.kind != rules.application_kind:
+            if request.approval is not None:
+                raise InvalidInput("只有批准时才填写批准的项目、金额和开始月份")
+            return
+        if case.status == "publicizing":
+            started = local_day(case.stage_at)
+            possible = rules.publicity.approvable_from(started)
+            today = local_day(utcnow())
+            if today < possible:
+                last = rules.publicity.last_day(started)
+                raise TooEarly(
+                    f"案件 {case.case_no} 的公示须满{rules.publicity.days}天"
+                    f"（{started.isoformat()}开始公示，到{last.isoformat()}期满），"
+                    f"{possible.isoformat()}起才能批准",
+                    possible,
+                )
+        self._check_approval(case, request.approval)
+
+    def _check_approval(self, case: Case, approval: Approval | None) -> None:
+        if approval is None:
+            raise InvalidInput("批准须填写批准的项目、每月金额和开始发放的月份")
+        rule = self.rules.approval
+        unknown = [p for p in approval.programs if not is_program(p)]
+        if unknown:
+            raise InvalidInput(f"未知的救助项目：{'、'.join(unknown)}")
+        others = [p for p in approval.programs if p not in case.programs]
+        if others:
+            asked = "、".join(program_name(p) for p in case.programs)
+            raise InvalidInput(
+                f"批准的项目须是申请的项目（{asked}）；"
+                f"{'、'.join(program_name(p) for p in others)}请另行申请"
+            )
+        if approval.monthly_amount > rule.max_monthly_amount:
+            raise InvalidInput(
+                f"每月金额{_money(approval.monthly_amount)}元超过{_money(rule.max_monthly_amount)}元，"
+                "请核对是否多输了位数"
+            )
+        start = _month(approval.start_month)
+        applied = local_day(case.created_at).replace(day=1)
+        today = local_day(utcnow())
+        latest = _add_months(today.replace(day=1), rule.start_months_ahead)
+        if start < applied:
+            raise InvalidInput(
+                f"开始发放的月份不能早于申请的月份（{applied.year}年{applied.month}月）"
+            )
+        if start > latest:
+            raise InvalidInput(f"开始发放的月份不能晚于{latest.year}年{latest.month}月，请核对")
+
+    def _move(self, case: Case, request: TransitionRequest, now: datetime) -> None:
+        to = request.to
+        case.status = to
+        case.stage_at = now
+        case.updated_at = now
+        if to == "accepted":
+            case.accepted_at = now
+        if to == "rejected":
+            case.decision_reason = request.reason
+        if to == "approved" and request.approval is not None:
+            approval = request.approval
+            case.approved_programs = list(dict.fromkeys(approval.programs))
+            case.monthly_amount = round(approval.monthly_amount, 2)
+            case.start_month = approval.start_month
+        case.due_date = self._due(case)
+
+    def _texts(
+        self, view: CaseView, before: str, request: TransitionRequest, actor: str
+    ) -> tuple[str, str]:
+        """What the applicant reads, and what staff read, for a step into ``view``'s status."""
+        rules = self.rules
+        approval = request.approval if request.to == "approved" else None
+        fields = {
+            **self._fields(view),
+            "note": request.note,
+            "reason": _sentence(request.reason),
+            "message": request.message,
+            "actor": actor_name(actor),
+            "review": rules.text(
+                "resident_review",
+                days=rules.review.days,
+                authority=rules.review.authority,
+                hotline=rules.review.hotline,
+                township=view.township,
+            ),
+            "approved_programs": (
+                "、".join(program_name(p) for p in approval.programs) if approval else ""
+            ),
+            "amount": _money(approval.monthly_amount) if approval else "",
+            "start": _month_label(approval.start_month) if approval else "",
+        }
+        rule = rules.reason_rule(before, request.to)
+        if approval is not None:
+            template = "resident_approved"
+        elif rule is not None:
+            template = rule.notification
+        else:
+            template = "resident_transition"
+        return rules.text(template, **fields), rules.text("staff_transition", **fields)
 
     def extend(self, case_no: str, note: str, actor: str) -> CaseView:
         """Record a deadline extension (低保: 45 instead of 30 working days); needs reasons."""
@@ -517,6 +680,32 @@ class CaseService:
             )
             return view
 
+    def preview_message(self, case_no: str, text: str) -> MessagePreview:
+        """The message ``message_resident`` would send, as the applicant will read it."""
+        if not text.strip():
+            raise InvalidInput("消息内容不能为空")
+        with self.db.session() as session:
+            case = self.get(session, case_no)
+            return MessagePreview(
+                case_no=case.case_no,
+                resident_text=self.rules.text(
+                    "resident_message", case_no=case.case_no, text=text.strip()
+                ),
+                reaches_resident=bool(case.chat_channel and case.chat_sender),
+            )
+
+    def add_staff_note(self, case_no: str, note: str, actor: str) -> None:
+        """An internal note on the case: in its history for staff, never sent to anyone."""
+        if not note.strip():
+            raise InvalidInput("备注内容不能为空")
+        with self.db.session() as session:
+            case = self.get(session, case_no, lock=True)
+            session.add(
+                CaseEvent(case_id=case.id or 0, actor=actor, action="note", note=note.strip())
+            )
+            case.updated_at = utcnow()
+            session.add(case)
+
     def message_resident(self, case_no: str, text: str, actor: str) -> str:
         """Queue a staff message to the resident's chat account; returns its outbox key."""
         if not text.strip():
@@ -525,7 +714,8 @@ class CaseService:
             case = self.get(session, case_no)
             if not (case.chat_channel and case.chat_sender):
                 raise InvalidInput(f"案件 {case.case_no} 没有可联系的聊天账号")
-            event = CaseEvent(case_id=case.id or 0, actor=actor, action="message", note=text)
+            sent = self.rules.text("resident_message", case_no=case.case_no, text=text.strip())
+            event = CaseEvent(case_id=case.id or 0, actor=actor, action="message", message=sent)
             session.add(event)
             session.flush()
             key = f"{case.case_no}:message:{event.id}"
@@ -540,7 +730,7 @@ class CaseService:
                 payload={
                     "chat_channel": case.chat_channel,
                     "sender": case.chat_sender,
-                    "text": self.rules.text("resident_message", case_no=case.case_no, text=text),
+                    "text": sent,
                 },
             )
             return key
@@ -608,3 +798,36 @@ class CaseService:
                 else view.applicant_name or ""
             ),
         }
+
+
+def actor_name(actor: str) -> str:
+    """The person in an audit actor ("staff:3 李娟" → "李娟"; "resident" stays)."""
+    head, _, name = actor.partition(" ")
+    if name and (head.startswith("staff:") or head == "admin-token"):
+        return name
+    return actor
+
+
+def _sentence(text: str) -> str:
+    """A reason as it goes into "理由：{reason}。": without its own final stop."""
+    return text.strip().rstrip("。．.；;，, ")
+
+
+def _money(amount: float) -> str:
+    """1172.0 → "1172", 1172.5 → "1172.50"."""
+    return f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
+
+
+def _month(text: str) -> date:
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _month_label(text: str) -> str:
+    start = _month(text)
+    return f"{start.year}年{start.month}月"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 class BackendError(Exception):
     """Base class; ``message`` is meant for people."""
@@ -21,3 +23,11 @@ class InvalidInput(BackendError):
 
 class InvalidTransition(BackendError):
     pass
+
+
+class TooEarly(InvalidTransition):
+    """A step not possible yet (approval during 公示); ``possible_from`` says when."""
+
+    def __init__(self, message: str, possible_from: date) -> None:
+        super().__init__(message)
+        self.possible_from = possible_from

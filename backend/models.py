@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.clock import utcnow
@@ -88,6 +88,16 @@ class Case(CaseBase, table=True):
     resident_id: int | None = Field(default=None, foreign_key="residents.id", index=True)
     assigned_staff_id: int | None = Field(default=None, foreign_key="staff.id")
     recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    # 口述办: the recorder's name as it was when the case was recorded (a real person)
+    recorded_by_name: str | None = None
+    # the decision: a refusal's reason as the applicant was told it, or the approval
+    decision_reason: str | None = None
+    approved_programs: list[str] | None = Field(default=None, sa_type=JSON)
+    monthly_amount: float | None = Field(
+        default=None,
+        sa_type=Numeric(12, 2, asdecimal=False),  # type: ignore[call-overload]
+    )
+    start_month: str | None = None  # "2027-01"
     household: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     screening: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     created_at: datetime = Field(default_factory=utcnow)
@@ -108,10 +118,11 @@ class CaseEvent(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     at: datetime = Field(default_factory=utcnow)
     actor: str
-    action: str  # created | transition | reveal_id | message | extend
+    action: str  # created | transition | reveal_id | message | extend | note | assign
     from_status: str | None = None
     to_status: str | None = None
-    note: str = ""
+    note: str = ""  # internal: staff only, never sent to the applicant
+    message: str = ""  # what the applicant was told, exactly as sent
 
 
 class Consent(SQLModel, table=True):

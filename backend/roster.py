@@ -1,4 +1,5 @@
-"""The recipient roster (低保/特困 … already granted): bulk import, chat bindings."""
+"""The recipient roster (低保/特困 … already granted): bulk import, chat bindings, and the
+household an approval adds (``join_roster``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlmodel import Session
 
 from backend.clock import utcnow
 from backend.db import Database
-from backend.models import ChatBinding, Recipient, RecipientProgram
+from backend.models import Case, ChatBinding, Recipient, RecipientProgram, Resident
 from backend.pii import PersonalData
 from backend.roster_file import RosterFileError, RosterRow, read_roster
 from backend.schemas import ImportResult, ImportRowError, RecipientPublic
@@ -212,6 +213,61 @@ class RosterService:
             .order_by(RecipientProgram.program)
         ).scalars()
         return to_public(recipient, list(programs))
+
+
+def join_roster(session: Session, case: Case, resident: Resident) -> Recipient | None:
+    """An approved household joins the roster, inside the approval's transaction: the
+    applicant (by 身份证号), the programs granted, and — when the case came from a chat —
+    that chat account bound to the entry, so its first quarterly check-in needs no
+    binding. A person already on the roster keeps the entry and gains the programs."""
+    if not (resident.id_hash and resident.id_enc and resident.id_masked):
+        return None
+    now = utcnow()
+    table = Recipient.__table__  # type: ignore[attr-defined]
+    values = {
+        "name": resident.name,
+        "phone": resident.phone or "",
+        "township": case.township,
+        "village": case.village,
+        "updated_at": now,
+    }
+    session.execute(
+        dialect_insert(session, table)
+        .values(
+            id_hash=resident.id_hash,
+            id_enc=resident.id_enc,
+            id_masked=resident.id_masked,
+            created_at=now,
+            **values,
+        )
+        .on_conflict_do_update(index_elements=[table.c.id_hash], set_=values)
+    )
+    recipient = session.execute(
+        select(Recipient).where(Recipient.id_hash == resident.id_hash)
+    ).scalar_one()
+    programs = case.approved_programs or list(case.programs)
+    pairs = RecipientProgram.__table__  # type: ignore[attr-defined]
+    session.execute(
+        dialect_insert(session, pairs).on_conflict_do_nothing(),
+        [{"recipient_id": recipient.id, "program": p} for p in programs],
+    )
+    if case.chat_channel and case.chat_sender:
+        bindings = ChatBinding.__table__  # type: ignore[attr-defined]
+        session.execute(
+            dialect_insert(session, bindings)
+            .values(
+                role="recipient",
+                chat_channel=case.chat_channel,
+                sender=case.chat_sender,
+                recipient_id=recipient.id,
+                created_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=[bindings.c.role, bindings.c.chat_channel, bindings.c.sender],
+                set_={"recipient_id": recipient.id},
+            )
+        )
+    return recipient
 
 
 def to_public(recipient: Any, programs: list[str] | None = None) -> RecipientPublic:

@@ -87,6 +87,45 @@ class Calendar:
 
 
 @dataclass(frozen=True)
+class ReasonRule:
+    """A transition that needs a written reason, and the notification telling it."""
+
+    notification: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """How a refused applicant asks for a review (复核) or complains."""
+
+    days: int = 60
+    authority: str = "县级人民政府民政部门"
+    hotline: str = "12345"
+
+
+@dataclass(frozen=True)
+class Publicity:
+    """公示: ``days`` long; the day it starts counts only when ``start_day_counts``."""
+
+    days: int = 7
+    start_day_counts: bool = False
+
+    def last_day(self, started: date) -> date:
+        first = started if self.start_day_counts else started + timedelta(days=1)
+        return first + timedelta(days=self.days - 1)
+
+    def approvable_from(self, started: date) -> date:
+        """The first day a decision may be made: the day after the last day of 公示."""
+        return self.last_day(started) + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    max_monthly_amount: float = 50000
+    start_months_ahead: int = 3
+
+
+@dataclass(frozen=True)
 class Rules:
     application_kind: str
     kinds: dict[str, str]
@@ -98,6 +137,10 @@ class Rules:
     deadlines: dict[str, dict[str, Deadline]]
     calendar: Calendar
     notifications: dict[str, str] = field(default_factory=dict)
+    reasons: dict[tuple[str, str], ReasonRule] = field(default_factory=dict)
+    review: Review = field(default_factory=Review)
+    publicity: Publicity = field(default_factory=Publicity)
+    approval: ApprovalRule = field(default_factory=ApprovalRule)
     _compiled: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     def workflow(self, kind: str) -> Workflow:
@@ -109,6 +152,10 @@ class Rules:
 
     def is_terminal(self, kind: str, status: str) -> bool:
         return status in self.workflow(kind).terminal
+
+    def reason_rule(self, before: str, to: str) -> ReasonRule | None:
+        """The reason a move ``before`` → ``to`` needs (refusals, objections), if any."""
+        return self.reasons.get((before, to))
 
     def deadline_rule(self, kind: str, status: str, priority: str) -> Deadline | None:
         if priority in URGENT_PRIORITIES and status in self.deadlines.get("urgent_priority", {}):
@@ -195,7 +242,21 @@ def parse_rules(data: dict[str, Any]) -> Rules:
             published_years=frozenset(int(y) for y in data["calendar"].get("published_years", ())),
         ),
         notifications=dict(data["notifications"]),
+        reasons={
+            _move(key): ReasonRule(notification=rule["notification"], label=rule["label"])
+            for key, rule in (data.get("reasons") or {}).items()
+        },
+        review=Review(**(data.get("review") or {})),
+        publicity=Publicity(**(data.get("publicity") or {})),
+        approval=ApprovalRule(**(data.get("approval") or {})),
     )
+
+
+def _move(key: str) -> tuple[str, str]:
+    before, _, to = key.partition(">")
+    if not before or not to:
+        raise ValueError(f"reasons: {key!r} should read <from>><to>")
+    return before.strip(), to.strip()
 
 
 @lru_cache(maxsize=4)

@@ -66,11 +66,65 @@ class CaseView(BaseModel):
 
 class EventPublic(BaseModel):
     at: datetime
-    actor: str
+    actor: str = Field(description="操作人（工作人员带姓名）")
     action: str
     from_status: str | None
     to_status: str | None
-    note: str
+    note: str = Field(description="内部备注（只给工作人员看）")
+    message: str = Field(default="", description="告知申请人的原文")
+
+
+class Approval(BaseModel):
+    """What an approval records: the programs granted, the monthly amount, the start month."""
+
+    programs: list[str] = Field(min_length=1, description="批准的救助项目（申请的项目之一或几项）")
+    monthly_amount: float = Field(gt=0, description="每月金额（元，全户）")
+    start_month: str = Field(
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="开始发放的月份，如 2027-01"
+    )
+
+
+class TransitionRequest(BaseModel):
+    """One step along the workflow. ``note`` is internal (staff only); ``reason`` (needed
+    by refusals and objections) and ``message`` are what the applicant is told."""
+
+    to: str = Field(description="目标状态，如 accepted、investigating、approved、rejected")
+    note: str = Field(
+        default="", max_length=2000, description="内部备注：只记入办理记录，不发给申请人"
+    )
+    reason: str = Field(
+        default="",
+        max_length=1000,
+        description="理由：不予受理、不予批准、公示异议时必填，会告知申请人",
+    )
+    message: str = Field(
+        default="", max_length=2000, description="给申请人的话（可不填），随通知一起发送"
+    )
+    approval: Approval | None = Field(
+        default=None, description="批准时必填：项目、每月金额、开始月份"
+    )
+
+    @field_validator("note", "reason", "message")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class TransitionPreview(BaseModel):
+    """What a step would do, before it is done: the text the applicant will read."""
+
+    case_no: str
+    to: str
+    stage: str = Field(description="转入的阶段（中文）")
+    resident_text: str = Field(description="申请人将收到的通知原文")
+    reaches_resident: bool = Field(description="申请人有聊天账号，通知会发到那里")
+    staff_text: str = Field(description="工作人员看到的通知")
+
+
+class MessagePreview(BaseModel):
+    case_no: str
+    resident_text: str = Field(description="申请人将收到的原文")
+    reaches_resident: bool
 
 
 class ConsentPublic(BaseModel):
@@ -88,7 +142,17 @@ class CaseDetail(CaseView):
     chat_channel: str | None = None
     household: dict[str, Any] | None = None
     screening: dict[str, Any] | None = None
-    recorded_by: int | None = None
+    recorded_by: int | None = Field(default=None, description="口述办录入人的工作人员编号")
+    recorded_by_name: str | None = Field(default=None, description="口述办录入人姓名")
+    decision_reason: str | None = Field(default=None, description="不予受理/不予批准的理由")
+    approved_programs: list[str] | None = Field(default=None, description="批准的项目")
+    monthly_amount: float | None = Field(default=None, description="批准的每月金额（元）")
+    start_month: str | None = Field(default=None, description="开始发放的月份")
+    publicity_ends: date | None = Field(default=None, description="公示的最后一天（公示中）")
+    approvable_from: date | None = Field(default=None, description="可以批准的日期（公示中）")
+    reasons_needed: dict[str, str] = Field(
+        default_factory=dict, description="可转入的状态中须写明理由的（状态 → 理由名称）"
+    )
     allowed_transitions: list[str] = Field(description="可转入的状态")
     events: list[EventPublic] = Field(description="办理记录")
     consents: list[ConsentPublic] = Field(description="承诺与授权记录")

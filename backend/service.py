@@ -42,11 +42,14 @@ from backend.schemas import (
     CheckInPublic,
     ConsentIn,
     ImportResult,
+    MessagePreview,
     MissingPage,
     RecipientPublic,
     StaffCreated,
     StaffPublic,
     Stats,
+    TransitionPreview,
+    TransitionRequest,
 )
 from backend.staff import StaffService
 from backend.stats import case_stats
@@ -211,10 +214,32 @@ class Backend:
         """Staff detail view; ``reveal=True`` shows the whole 身份证号 and audits it."""
         return self.cases.detail(case_no, reveal=reveal, actor=actor)
 
-    def transition(self, case_no: str, to: str, note: str = "", actor: str = "system") -> CaseView:
+    def transition(
+        self,
+        case_no: str,
+        to: str | TransitionRequest,
+        note: str = "",
+        actor: str = "system",
+    ) -> CaseView:
         """Move along the workflow (raises ``InvalidTransition`` otherwise); writes the
-        audit event and the staff/resident notifications in the same transaction."""
+        audit event and the staff/resident notifications in the same transaction.
+        ``to`` is a status or a ``TransitionRequest`` (reason, message, approval); the
+        note is internal and never sent to the applicant."""
         return self.cases.transition(case_no, to, note, actor)
+
+    def preview_transition(
+        self, case_no: str, request: TransitionRequest, actor: str = "system"
+    ) -> TransitionPreview:
+        """What a transition would tell the applicant and staff, checked, not done."""
+        return self.cases.preview(case_no, request, actor)
+
+    def add_staff_note(self, case_no: str, note: str, actor: str) -> None:
+        """An internal note in the case's history (never sent to the applicant)."""
+        self.cases.add_staff_note(case_no, note, actor)
+
+    def preview_message(self, case_no: str, text: str) -> MessagePreview:
+        """A message to the applicant as they will read it (not sent)."""
+        return self.cases.preview_message(case_no, text)
 
     def extend_deadline(self, case_no: str, note: str, actor: str) -> CaseView:
         """Record an extension of the decision deadline (低保: 45 working days)."""

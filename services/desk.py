@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from backend.errors import InvalidTransition, NotFound
-from backend.schemas import CaseDetail, CaseView, StaffPublic
+from backend.schemas import (
+    CaseDetail,
+    CaseView,
+    MessagePreview,
+    StaffPublic,
+    TransitionPreview,
+    TransitionRequest,
+)
 from backend.staff import actor_label
 from services.access import NotAllowed, ensure_covers, region_of
 
@@ -111,10 +118,31 @@ class Desk:
         case = self.case(staff, case_no)
         return self.backend.assign_case(case.case_no, staff, note)
 
-    def transition(self, staff: StaffPublic, case_no: str, to: str, note: str = "") -> CaseView:
-        """One step along the workflow (``InvalidTransition`` otherwise)."""
+    def transition(
+        self, staff: StaffPublic, case_no: str, to: str | TransitionRequest, note: str = ""
+    ) -> CaseView:
+        """One step along the workflow (``InvalidTransition`` otherwise). ``to`` is a
+        status, or a ``TransitionRequest`` with the reason, the message to the applicant
+        and the approval's details; the note is internal."""
         case = self.case(staff, case_no)
         return self.backend.transition(case.case_no, to, note, actor_label(staff))
+
+    def preview(
+        self, staff: StaffPublic, case_no: str, request: TransitionRequest
+    ) -> TransitionPreview:
+        """What the step would tell the applicant (checked as the step is), not done."""
+        case = self.case(staff, case_no)
+        return self.backend.preview_transition(case.case_no, request, actor_label(staff))
+
+    def note(self, staff: StaffPublic, case_no: str, text: str) -> None:
+        """An internal note in the case's history: staff read it, the applicant never."""
+        case = self.case(staff, case_no)
+        self.backend.add_staff_note(case.case_no, text, actor_label(staff))
+
+    def preview_message(self, staff: StaffPublic, case_no: str, text: str) -> MessagePreview:
+        """The message to the applicant exactly as they will read it (not sent)."""
+        case = self.case(staff, case_no)
+        return self.backend.preview_message(case.case_no, text)
 
     def extend(self, staff: StaffPublic, case_no: str, note: str) -> CaseView:
         case = self.case(staff, case_no)

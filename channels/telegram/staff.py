@@ -15,22 +15,42 @@ A hand-off is a conversation: what the resident writes is posted here as it come
 (【转人工·居民留言】 with the case number); a bound staff member answers by *replying* to
 that message (or to any message naming the case), and the answer goes to the resident's
 chat (``services.handoff``), in the staff member's name.
+
+The other steps are commands in the staff group, each acting as the bound sender:
+
+* ``/note <案件号> <内容>`` — an internal note in the case's history, never sent;
+* ``/msg <案件号> <内容>`` — a message to the applicant;
+* ``/reject <案件号> <理由>`` — 不予受理 (已提交) or 不予批准 (入户核实、审核确认, or 公示
+  with an objection that holds), the reason told to the applicant with how to ask for a
+  review;
+* ``/objection <案件号> <异议内容>`` — an objection during 公示: back to 入户核实;
+* ``/approve <案件号> <项目> <每月金额> <开始月份>`` — e.g. ``/approve JZ20261123-0007 低保
+  1172 2027-01`` (refused until the 7 days of 公示 have ended, with the date);
+* ``/step <案件号> <状态>`` — any other step (the 查看 detail has these as buttons).
+
+Nothing reaches the applicant at once: the bot answers with the text the applicant will
+read, word for word, and 确认发送 / 取消 buttons. The preview ends with the command
+itself, and 确认发送 carries that command out (so a confirmation survives a restart and
+needs no state in the process).
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import filters
+from telegram.ext import CommandHandler, filters
 
 from backend.clock import CHINA
-from backend.errors import BackendError, NotFound
+from backend.errors import BackendError, InvalidInput, NotFound
 from backend.outbox import Delivery
-from backend.programs import program_name
-from backend.schemas import StaffPublic
+from backend.programs import program_name, resolve_program
+from backend.schemas import Approval, StaffPublic, TransitionRequest
 from channels.texts import channel_text
 from services.access import NotAllowed
 from services.desk import Desk, new_case_alert
@@ -43,6 +63,70 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACTIONS = ("accept", "view", "assign")
+CONFIRM = ("ok", "no")  # 确认发送 / 取消 under a preview
+STEP = "to-"  # staff:to-investigating:JZ… — a step button of the 查看 detail
+COMMANDS = ("note", "msg", "reject", "objection", "approve", "step")
+COMMAND_LINE = "命令："  # the preview's last line: the command 确认发送 carries out
+_COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s+(\S+)(?:\s+(.*))?$", re.DOTALL)
+MESSAGE_LIMIT = 1000  # characters of what staff type (a preview must fit one message)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A staff command: its name, the case, and what follows."""
+
+    name: str
+    case_no: str
+    rest: str
+
+    @property
+    def line(self) -> str:
+        return f"/{self.name} {self.case_no} {self.rest}".strip()
+
+
+def parse_command(text: str) -> Command | None:
+    found = _COMMAND.match(text.strip())
+    if not found or found.group(1) not in COMMANDS:
+        return None
+    return Command(found.group(1), found.group(2).upper(), (found.group(3) or "").strip())
+
+
+def approval_of(rest: str) -> Approval:
+    """``低保 1172 2027-01`` (programs joined by 、 or ,) → the approval's details."""
+    parts = rest.split(maxsplit=3)
+    if len(parts) < 3:
+        raise InvalidInput(channel_text("telegram.approve_usage"))
+    names, amount, month = parts[:3]
+    programs = [resolve_program(name) for name in re.split(r"[、,，+]", names) if name]
+    if not programs or None in programs:
+        raise InvalidInput(channel_text("telegram.unknown_program", programs=names))
+    try:
+        return Approval(
+            programs=[p for p in programs if p],
+            monthly_amount=float(amount.removesuffix("元")),
+            start_month=month,
+        )
+    except (ValueError, ValidationError):
+        raise InvalidInput(channel_text("telegram.approve_usage")) from None
+
+
+def request_of(command: Command) -> TransitionRequest:
+    """The step a command asks for."""
+    name, rest = command.name, command.rest
+    if len(rest) > MESSAGE_LIMIT:
+        raise InvalidInput(channel_text("telegram.too_long", limit=MESSAGE_LIMIT))
+    if name == "reject":
+        return TransitionRequest(to="rejected", reason=rest)
+    if name == "objection":
+        return TransitionRequest(to="investigating", reason=rest)
+    if name == "approve":
+        approval = approval_of(rest)
+        extra = rest.split(maxsplit=3)[3:] or [""]
+        return TransitionRequest(to="approved", approval=approval, message=extra[0])
+    to, _, words = rest.partition(" ")
+    if not to:
+        raise InvalidInput(channel_text("telegram.step_usage"))
+    return TransitionRequest(to=to, message=words.strip())
 
 
 def staff_keyboard(case_no: str) -> InlineKeyboardMarkup:
@@ -75,6 +159,12 @@ class StaffDesk:
     def __init__(self, channel: TelegramChannel) -> None:
         self.channel = channel
         self.services = channel.services
+        # Commands in a group (the staff group is checked in ``on_command``); the
+        # resident-side handlers take private chats only.
+        groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+        channel.application.add_handler(
+            CommandHandler(list(COMMANDS), self.on_command, filters=groups)
+        )
 
     @property
     def chat_id(self) -> int | str:
@@ -132,7 +222,10 @@ class StaffDesk:
             return
         say = channel_text
         parts = query.data.split(":", 2)
-        if len(parts) != 3 or parts[1] not in ACTIONS:
+        known = len(parts) == 3 and (
+            parts[1] in ACTIONS or parts[1] in CONFIRM or parts[1].startswith(STEP)
+        )
+        if not known:
             await query.answer(say("telegram.stale_button"))
             return
         action, case_no = parts[1], parts[2]
@@ -148,6 +241,14 @@ class StaffDesk:
             return
         except NotAllowed:
             await query.answer(say("telegram.other_region", region=staff.region), show_alert=True)
+            return
+        if action in CONFIRM:
+            await self._confirm(query, staff, case_no, action == "ok")
+            return
+        if action.startswith(STEP):
+            command = Command("step", case_no, action.removeprefix(STEP))
+            answer = await self._preview(staff, command, _chat_of(query, query.from_user.id))
+            await query.answer(answer.text, show_alert=not answer.done)
             return
         if action == "accept":
             answer = await self._accept(staff, case_no)
@@ -195,12 +296,166 @@ class StaffDesk:
             programs=[program_name(p) for p in detail.programs],
             created=detail.created_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
             allowed=[desk.stage_label(s) for s in detail.allowed_transitions],
+            commands=_commands(detail.case_no, detail.allowed_transitions, detail.reasons_needed),
         )
+        plain = [
+            to
+            for to in detail.allowed_transitions
+            if to not in detail.reasons_needed and to not in ("approved", "withdrawn")
+        ]
+        markup = None
+        if plain:
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            say("telegram.step_button", stage=desk.stage_label(to)),
+                            callback_data=f"staff:{STEP}{to}:{detail.case_no}",
+                        )
+                    ]
+                    for to in plain
+                ]
+            )
         try:
-            await self.channel.bot.send_message(chat_id=user_id, text=text)
+            await self.channel.bot.send_message(chat_id=user_id, text=text, reply_markup=markup)
         except (Forbidden, BadRequest):
             return _Answer(say("telegram.detail_blocked"), False)
         return _Answer(say("telegram.detail_sent"), True)
+
+    # -- commands and their previews ----------------------------------------------------
+    async def on_command(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        if str(message.chat_id) != str(self.chat_id):
+            return  # another group: not the staff desk
+        say = channel_text
+        command = parse_command(message.text)
+        if command is None:
+            await message.reply_text(say("telegram.command_usage"))
+            return
+        desk = self.desk
+        staff = await self.services.run(desk.staff_for_chat, "telegram", str(user.id))
+        if staff is None:
+            await message.reply_text(say("telegram.not_staff"))
+            return
+        if command.name == "note":
+            answer = await self._note(staff, command)
+        else:
+            answer = await self._preview(staff, command, message.chat_id)
+        if not answer.done or command.name == "note":
+            await message.reply_text(answer.text)
+
+    async def _note(self, staff: StaffPublic, command: Command) -> _Answer:
+        say = channel_text
+        try:
+            await self.services.run(self.desk.note, staff, command.case_no, command.rest)
+        except BackendError as exc:
+            return _Answer(exc.message, False)
+        return _Answer(say("telegram.note_added", case_no=command.case_no), True)
+
+    async def _preview(self, staff: StaffPublic, command: Command, chat_id: int | str) -> _Answer:
+        """Post what the applicant will read, with 确认发送 / 取消; nothing is sent yet."""
+        say = channel_text
+        desk = self.desk
+        try:
+            case = await self.services.run(desk.case, staff, command.case_no)
+            if command.name == "msg":
+                if len(command.rest) > MESSAGE_LIMIT:
+                    raise InvalidInput(say("telegram.too_long", limit=MESSAGE_LIMIT))
+                shown = await self.services.run(
+                    desk.preview_message, staff, case.case_no, command.rest
+                )
+                resident_text, reaches, what = shown.resident_text, shown.reaches_resident, ""
+            else:
+                request = request_of(command)
+                preview = await self.services.run(desk.preview, staff, case.case_no, request)
+                resident_text, reaches, what = (
+                    preview.resident_text,
+                    preview.reaches_resident,
+                    preview.stage,
+                )
+        except NotFound:
+            return _Answer(say("telegram.not_found", case_no=command.case_no), False)
+        except BackendError as exc:
+            return _Answer(exc.message, False)
+        text = say(
+            "telegram.preview",
+            case_no=case.case_no,
+            stage=what,
+            text=resident_text,
+            reaches=reaches,
+            command=COMMAND_LINE + command.line,
+        )
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        say("telegram.confirm_send"), callback_data=f"staff:ok:{case.case_no}"
+                    ),
+                    InlineKeyboardButton(
+                        say("telegram.confirm_drop"), callback_data=f"staff:no:{case.case_no}"
+                    ),
+                ]
+            ]
+        )
+        await self.channel.bot.send_message(chat_id=chat_id, text=text, reply_markup=keyboard)
+        return _Answer(say("telegram.preview_posted"), True)
+
+    async def _confirm(self, query: Any, staff: StaffPublic, case_no: str, send: bool) -> None:
+        """确认发送 carries out the command the preview ends with; 取消 drops it."""
+        say = channel_text
+        message = query.message if isinstance(query.message, Message) else None
+        lines = (message.text or "").splitlines() if message else []
+        line = next((x for x in reversed(lines) if x.startswith(COMMAND_LINE)), "")
+        command = parse_command(line.removeprefix(COMMAND_LINE))
+        if message is None or command is None or command.case_no != case_no:
+            await query.answer(say("telegram.stale_button"))
+            return
+        if not send:
+            await query.answer(say("telegram.dropped"))
+            await self._close(message, say("telegram.dropped"))
+            return
+        desk = self.desk
+        try:
+            if command.name == "msg":
+                await self.services.run(desk.message, staff, case_no, command.rest)
+                done = say("telegram.message_sent", case_no=case_no)
+            else:
+                request = request_of(command)
+                moved = await self.services.run(desk.transition, staff, case_no, request)
+                done = say("telegram.step_done", case_no=case_no, stage=moved.stage)
+        except BackendError as exc:
+            await query.answer(exc.message, show_alert=True)
+            return
+        await query.answer(done)
+        await self._close(message, done + say("telegram.by", staff=staff.name))
+
+    async def _close(self, message: Message, outcome: str) -> None:
+        """The preview keeps its text, loses its buttons and says what became of it."""
+        try:
+            await message.edit_text(f"{message.text}\n\n{outcome}", reply_markup=None)
+        except BadRequest as exc:
+            log.debug("could not close the preview: %s", exc)
+
+
+def _chat_of(query: Any, fallback: int) -> int:
+    message = query.message
+    return int(message.chat.id) if isinstance(message, Message) else fallback
+
+
+def _commands(case_no: str, allowed: list[str], reasons: dict[str, str]) -> list[str]:
+    """The commands that carry the steps needing words (reasons, an approval's details)."""
+    say = channel_text
+    found: list[str] = []
+    for to in allowed:
+        if to == "approved":
+            found.append(say("telegram.hint_approve", case_no=case_no))
+        elif to == "rejected":
+            found.append(say("telegram.hint_reject", case_no=case_no, label=reasons.get(to, "")))
+        elif to in reasons:
+            found.append(say("telegram.hint_objection", case_no=case_no))
+    return found
 
 
 class _Answer:

@@ -108,3 +108,35 @@ def valid_id(prefix17: str) -> str:
     from nlu.validators import id_check_char
 
     return prefix17 + id_check_char(prefix17)
+
+
+def backdate_stage(backend: Backend, case_no: str, days: int) -> None:
+    """Make the case's current stage begin ``days`` days earlier (公示 that has run)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from backend.models import Case
+
+    with backend.db.session() as session:
+        case = backend.cases.get(session, case_no)
+        session.execute(
+            update(Case)
+            .where(Case.id == case.id)
+            .values(stage_at=case.stage_at - timedelta(days=days))
+        )
+
+
+def approval(programs: tuple[str, ...] = ("dibao",), amount: float = 1172, start: str = ""):
+    """An approval's details: the programs, the monthly amount, this month by default."""
+    from backend.clock import local_day, utcnow
+    from backend.schemas import Approval
+
+    month = start or f"{local_day(utcnow()):%Y-%m}"
+    return Approval(programs=list(programs), monthly_amount=amount, start_month=month)
+
+
+def publicise(backend: Backend, case_no: str, actor: str = "staff:1 王五") -> None:
+    """Walk an application from submitted to publicizing."""
+    for status in ("accepted", "investigating", "reviewing", "publicizing"):
+        backend.transition(case_no, status, "", actor)

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from backend.clock import current_quarter, utcnow
+from backend.clock import current_quarter, local_day, utcnow
+from backend.schemas import Approval, CaseView, TransitionRequest
 from backend.service import Backend
 from tests.console.conftest import valid_id
 
@@ -37,8 +38,8 @@ PLACES = [
 CHANNELS = ["网上办", "掌上办", "电话办", "口述办"]
 # Days spent in each stage, per application (then the decision, if any).
 PATHS = [
-    [("accepted", 2), ("investigating", 3), ("reviewing", 9), ("publicizing", 4), ("approved", 7)],
-    [("accepted", 1), ("investigating", 2), ("reviewing", 12), ("publicizing", 6), ("rejected", 8)],
+    [("accepted", 2), ("investigating", 3), ("reviewing", 9), ("publicizing", 4), ("approved", 8)],
+    [("accepted", 1), ("investigating", 2), ("reviewing", 12), ("rejected", 3)],
     [("accepted", 4), ("investigating", 4), ("reviewing", 8)],
     [("accepted", 3), ("investigating", 6)],
     [("accepted", 1)],
@@ -91,8 +92,7 @@ def seed_demo(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> str:
                 clock.now += timedelta(days=days)
                 if clock.now > start:
                     break
-                note = "经审核不符合条件：家庭存款超过规定" if to == "rejected" else ""
-                backend.transition(made.case.case_no, to, note, "staff:1 演示")
+                backend.transition(made.case.case_no, _step(made.case, to), actor="staff:1 演示")
     for days_ago, (name, (township, village)) in enumerate(zip(NAMES[8:], PLACES, strict=False)):
         clock.now = utcnow() - timedelta(days=days_ago, hours=2)
         backend.create_case(
@@ -121,6 +121,17 @@ def seed_demo(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> str:
     assert urgent.case is not None
     _roster(backend)
     return urgent.case.case_no
+
+
+def _step(case: CaseView, to: str) -> TransitionRequest:
+    """A demo step: a refusal with its reason, an approval with its details."""
+    if to == "rejected":
+        return TransitionRequest(to=to, reason="经审核不符合条件：家庭存款超过规定")
+    if to == "approved":
+        month = f"{local_day(case.created_at):%Y-%m}"
+        details = Approval(programs=case.programs, monthly_amount=650, start_month=month)
+        return TransitionRequest(to=to, approval=details)
+    return TransitionRequest(to=to)
 
 
 def _roster(backend: Backend) -> None:

@@ -174,8 +174,14 @@ def test_a_rest_channel_request_appears_live_and_is_accepted(
     assert "王建国" in browser.page_source and "研判结果" in browser.page_source
     browser.find_element(*_by("#note")).send_keys("材料齐全，予以受理")
     browser.find_element(*_by('button[data-transition="accepted"]')).click()
+    # first what the applicant will read, without the internal note; then it is sent
+    told = _find(browser, "[data-preview] [data-resident-text]").text
+    assert "已受理" in told and "材料齐全" not in told
+    assert served.backend.case_detail(case_no).status == "submitted"
+    shoot(browser, "case-preview")
+    browser.find_element(*_by("button[data-confirm]")).click()
     _wait(browser).until(lambda d: d.find_element(*_by("[data-stage]")).text == "已受理")
-    assert "材料齐全，予以受理" in browser.find_element(*_by(".history")).text
+    assert "内部备注：材料齐全，予以受理" in browser.find_element(*_by(".history")).text
     assert "自受理之日起30个工作日" in browser.page_source
     shoot(browser, "case-accepted")
 
@@ -185,7 +191,10 @@ def test_a_rest_channel_request_appears_live_and_is_accepted(
 
     # A message to the resident reaches the chat the case came from.
     browser.find_element(*_by("#text")).send_keys("请明天上午带户口本到街道民政办")
-    browser.find_element(*_by("#message button[type=submit]")).click()
+    browser.find_element(*_by("button[data-preview-message]")).click()
+    shown = _find(browser, "[data-message-preview] [data-resident-text]").text
+    assert shown == f"工作人员回复（{case_no}）：请明天上午带户口本到街道民政办"
+    browser.find_element(*_by("button[data-confirm-message]")).click()
     _wait(browser).until(lambda d: "消息已进入发送队列" in d.find_element(*_by(".flash")).text)
     seen: list[str] = []
     with httpx.Client(base_url=served.url, timeout=30) as client:
@@ -227,6 +236,7 @@ def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
     _wait(browser).until(lambda d: "/console/cases/" in d.current_url)
     assert "已创建申请" in _find(browser, ".flash").text
     assert "口述办" in browser.page_source
+    assert browser.find_element(*_by("[data-recorder]")).text == "吴民政"
     shoot(browser, "intake-case")
 
     [case] = served.backend.list_cases()
@@ -234,6 +244,89 @@ def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
     assert detail.channel == "口述办" and detail.recorded_by == staff.id
     assert detail.applicant_name == "李桂英" and detail.phone == "13907371234"
     assert {c.text_id for c in detail.consents} == {"commitment", "authorisation"}
+    assert csp_violations(browser) == []
+
+
+def _resident_texts(backend: Any, case_no: str) -> list[str]:
+    from sqlalchemy import select
+
+    from backend.models import OutboxMessage
+
+    with backend.db.session() as session:
+        rows = session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.sink.like("resident:%"), OutboxMessage.case_no == case_no)
+            .order_by(OutboxMessage.id)
+        ).scalars()
+        return [row.payload["text"] for row in rows]
+
+
+def test_a_refusal_and_an_approval_as_the_applicant_reads_them(
+    served: SimpleNamespace, browser: Any
+) -> None:
+    from backend.clock import local_day, utcnow
+    from tests.backend.conftest import backdate_stage, publicise
+
+    backend = served.backend
+    _staff, token = backend.create_staff("周社工", "caseworker", "长春镇")
+
+    def apply(id17: str, name: str) -> str:
+        outcome = backend.create_case(
+            "application",
+            programs=["dibao"],
+            applicant={"name": name, "id_number": valid_id(id17), "phone": "13807371234"},
+            channel="网上办",
+            township="长春镇",
+            village="二港村",
+            chat_channel="rest",
+            chat_sender=f"resident-{id17}",
+        )
+        assert outcome.case is not None
+        return outcome.case.case_no
+
+    refused, approved = apply("43090219580101123", "王建国"), apply("43090219600101123", "李秀英")
+    sign_in(browser, served.url, token)
+
+    # 不予受理 from 已提交: the reason is required, then previewed, then sent
+    browser.get(f"{served.url}/console/cases/{refused}")
+    button = _find(browser, 'button[data-transition="rejected"]')
+    assert button.text == "不予受理"
+    browser.find_element(*_by("#note")).send_keys("内部：已电话联系其儿子")
+    button.click()
+    assert "不予受理的理由" in _find(browser, ".flash-error").text
+    browser.find_element(*_by("#reason")).send_keys(
+        "户籍和居住地都不在长春镇，请到户籍所在地乡镇申请"
+    )
+    browser.find_element(*_by('button[data-transition="rejected"]')).click()
+    told = _find(browser, "[data-preview] [data-resident-text]").text
+    assert "不予受理" in told and "户籍和居住地都不在长春镇" in told
+    assert "复核" in told and "12345" in told and "已电话联系" not in told
+    shoot(browser, "case-refusal-preview")
+    browser.find_element(*_by("button[data-confirm]")).click()
+    _wait(browser).until(lambda d: d.find_element(*_by("[data-stage]")).text == "未获批准")
+    assert _resident_texts(backend, refused) == [told]
+
+    # 批准: refused during 公示 with the date, then with programs, amount, start month
+    publicise(backend, approved)
+    browser.get(f"{served.url}/console/cases/{approved}")
+    possible = _find(browser, "[data-approvable-from]").text
+    amount = browser.find_element(*_by("#monthly_amount"))
+    amount.send_keys("1172")
+    browser.find_element(*_by('button[data-transition="approved"]')).click()
+    assert f"{possible}起才能批准" in _find(browser, ".flash-error").text
+    backdate_stage(backend, approved, 8)
+    browser.get(f"{served.url}/console/cases/{approved}")
+    _find(browser, "#monthly_amount").send_keys("1172")
+    browser.find_element(*_by('button[data-transition="approved"]')).click()
+    told = _find(browser, "[data-preview] [data-resident-text]").text
+    month = local_day(utcnow())
+    assert "每月1172元" in told and f"从{month.year}年{month.month}月起" in told
+    shoot(browser, "case-approval-preview")
+    browser.find_element(*_by("button[data-confirm]")).click()
+    _wait(browser).until(lambda d: d.find_element(*_by("[data-stage]")).text == "已批准")
+    assert "每月 1172 元" in browser.find_element(*_by("[data-decision]")).text
+    assert _resident_texts(backend, approved)[-1] == told
+    assert backend.recipient_for_chat("rest", "resident-43090219600101123") is not None
     assert csp_violations(browser) == []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -78,10 +80,127 @@ def test_rejection_needs_a_reason(admin: SimpleNamespace, backend: Backend) -> N
     for to in ("accepted", "investigating", "reviewing", "publicizing"):
         backend.transition(case_no, to, "", "test")
     page = admin.client.post(
-        f"/console/cases/{case_no}/transition", data={"csrf": admin.csrf, "to": "rejected"}
+        f"/console/cases/{case_no}/transition",
+        data={"csrf": admin.csrf, "to": "rejected", "note": "内部备注不算理由"},
     )
-    assert "不予批准须写明理由" in page.text
+    assert "请写明异议核实后不予批准的理由" in page.text
     assert backend.case_detail(case_no).status == "publicizing"
+
+
+def _resident_texts(backend: Backend) -> list[str]:
+    with backend.db.session() as session:
+        rows = session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.sink.like("resident:%"))
+            .order_by(OutboxMessage.id)
+        ).scalars()
+        return [row.payload["text"] for row in rows]
+
+
+def test_a_refusal_is_previewed_as_the_applicant_reads_it_then_sent(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    case_no = application(backend)
+    page = admin.client.get(f"/console/cases/{case_no}").text
+    assert 'data-transition="rejected">不予受理<' in page and "不予受理时必填" in page
+    form = {
+        "csrf": admin.csrf,
+        "to": "rejected",
+        "reason": "户籍不在本镇，请到户籍所在地乡镇申请",
+        "note": "内部：申请人儿子来电说明",
+        "message": "如需帮助可以来镇民政办。",
+    }
+    shown = admin.client.post(f"/console/cases/{case_no}/transition/preview", data=form)
+    assert shown.status_code == 200
+    assert backend.case_detail(case_no).status == "submitted"  # nothing done yet
+    assert _resident_texts(backend) == []
+    quoted = re.search(r"data-resident-text>(.*?)</blockquote>", shown.text, re.S)
+    assert quoted is not None
+    preview = html.unescape(quoted.group(1))
+    assert "不予受理" in preview and "户籍不在本镇" in preview and "复核" in preview
+    assert "儿子来电" not in preview and "如需帮助可以来镇民政办。" in preview
+    assert "确认：不予受理并发出通知" in shown.text
+    done = admin.client.post(f"/console/cases/{case_no}/transition", data=form)
+    assert "已将" in done.text and "理由（已告知申请人）：户籍不在本镇" in done.text
+    assert _resident_texts(backend) == [preview]
+    history = done.text.split("办理记录", 1)[1]
+    assert "内部备注：内部：申请人儿子来电说明" in history and "告知申请人：" in history
+
+
+def test_approval_in_the_console_waits_for_publicity_and_records_the_details(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    from datetime import timedelta
+
+    from backend.clock import local_day, utcnow
+    from tests.backend.conftest import backdate_stage, publicise
+
+    case_no = application(backend)
+    publicise(backend, case_no)
+    page = admin.client.get(f"/console/cases/{case_no}").text
+    possible = local_day(utcnow()) + timedelta(days=8)
+    assert f"{possible.isoformat()}</strong> 起可以批准" in page
+    assert "公示有异议，退回入户核实" in page
+    month = f"{local_day(utcnow()):%Y-%m}"
+    form = {
+        "csrf": admin.csrf,
+        "to": "approved",
+        "programs": "dibao",
+        "monthly_amount": "1172",
+        "start_month": month,
+    }
+    early = admin.client.post(f"/console/cases/{case_no}/transition/preview", data=form)
+    assert f"{possible.isoformat()}起才能批准" in early.text
+    assert 'value="1172"' in early.text  # what was typed is kept
+    backdate_stage(backend, case_no, 8)
+    bad = admin.client.post(
+        f"/console/cases/{case_no}/transition/preview", data={**form, "monthly_amount": "一千"}
+    )
+    assert "请填写每月金额" in bad.text and "data-preview>" not in bad.text
+    shown = admin.client.post(f"/console/cases/{case_no}/transition/preview", data=form)
+    assert "每月1172元" in shown.text and "data-confirm" in shown.text
+    done = admin.client.post(f"/console/cases/{case_no}/transition", data=form)
+    assert "已批准：低保" in done.text or "已批准：最低生活保障" in done.text
+    detail = backend.case_detail(case_no)
+    assert (detail.status, detail.monthly_amount, detail.start_month) == ("approved", 1172, month)
+    assert "每月1172元" in _resident_texts(backend)[-1]
+
+
+def test_a_note_stays_internal_and_a_message_is_previewed(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    case_no = application(backend)
+    noted = admin.client.post(
+        f"/console/cases/{case_no}/note", data={"csrf": admin.csrf, "text": "邻居反映常年在外"}
+    )
+    assert "内部备注已记入办理记录" in noted.text and "内部备注：邻居反映常年在外" in noted.text
+    assert _resident_texts(backend) == []
+    shown = admin.client.post(
+        f"/console/cases/{case_no}/message/preview",
+        data={"csrf": admin.csrf, "text": "请带上户口本"},
+    )
+    assert f"工作人员回复（{case_no}）：请带上户口本" in shown.text and "确认发送" in shown.text
+    assert _resident_texts(backend) == []
+    admin.client.post(
+        f"/console/cases/{case_no}/message", data={"csrf": admin.csrf, "text": "请带上户口本"}
+    )
+    assert _resident_texts(backend) == [f"工作人员回复（{case_no}）：请带上户口本"]
+
+
+def test_the_recorder_is_named_on_the_case_page(admin: SimpleNamespace, backend: Backend) -> None:
+    clerk, _ = backend.create_staff("李娟", "caseworker", "长春镇")
+    outcome = backend.create_case(
+        "application",
+        programs=["dibao"],
+        applicant={"name": "李桂英", "id_number": valid_id("43090219520304121")},
+        channel="口述办",
+        township="长春镇",
+        recorded_by=clerk.id,
+    )
+    assert outcome.case is not None
+    page = admin.client.get(f"/console/cases/{outcome.case.case_no}").text
+    assert "<dt>录入人</dt><dd data-recorder>李娟</dd>" in page
+    assert f"staff:{clerk.id} 李娟" in page  # the history names who recorded it
 
 
 def test_revealing_the_full_id_is_audited(admin: SimpleNamespace, backend: Backend) -> None:
@@ -127,6 +246,9 @@ def test_a_message_to_the_resident_goes_to_their_chat(
         ("transition", {"to": "accepted"}),
         ("reveal", {}),
         ("message", {"text": "你好"}),
+        ("message/preview", {"text": "你好"}),
+        ("transition/preview", {"to": "accepted"}),
+        ("note", {"text": "内部"}),
     ],
 )
 def test_case_forms_refuse_a_missing_or_wrong_csrf_token(

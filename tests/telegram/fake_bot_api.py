@@ -169,7 +169,7 @@ class FakeBotAPI:
             with self._lock:
                 self.messages.append(message)
             return 200, _ok(message)
-        if method == "editMessageReplyMarkup":
+        if method in {"editMessageReplyMarkup", "editMessageText"}:
             message = self._message(chat_id, params)
             message["message_id"] = params.get("message_id")
             return 200, _ok(message)
@@ -261,6 +261,14 @@ def message_update(user_id: int, text: str, update_id: int | None = None) -> dic
         command = text.split()[0]
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return {"update_id": update_id or next(_update_ids), "message": message}
+
+
+def group_message_update(user_id: int, chat_id: int, text: str) -> dict[str, Any]:
+    """A message by ``user_id`` in the group ``chat_id`` (the staff group)."""
+    update = message_update(user_id, text)
+    update["message"]["chat"] = {"id": chat_id, "type": "supergroup", "title": "民政工作群"}
+    update["message"]["from"] = user(user_id, "工作人员")
+    return update
 
 
 def contact_update(user_id: int, phone: str) -> dict[str, Any]:

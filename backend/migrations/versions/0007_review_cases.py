@@ -1,7 +1,7 @@
 """Review (复核) cases linked to the refused application
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02
 
 ``cases.related_case_no``: the application a ``review`` case is about (the refusal asked
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
