@@ -54,6 +54,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from channels.telegram.webhook import build_router as telegram_router
 
     app.include_router(telegram_router(runtime))
+    from channels.web import build_router as web_router
+    from channels.web.inbox import SessionInbox
+
+    app.include_router(
+        web_router(runtime.engine, runtime.settings.secret_key, SessionInbox(runtime.store))
+    )
     # Each package owns its routes; add them here, one line each.
     from api.nlu import build_router as nlu_router
 
