@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.engine))
+    app.include_router(rest_router(runtime.assistant))
     from channels.telegram.webhook import build_router as telegram_router
 
     app.include_router(telegram_router(runtime))
@@ -58,8 +58,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from channels.web.inbox import SessionInbox
 
     app.include_router(
-        web_router(runtime.engine, runtime.settings.secret_key, SessionInbox(runtime.store))
+        web_router(runtime.assistant, runtime.settings.secret_key, SessionInbox(runtime.store))
     )
+    if runtime.settings.wechat_token:
+        from channels.wechat.webhook import WeChatChannel
+
+        wechat = WeChatChannel(runtime.assistant, runtime.services, runtime.wechat_api)
+        app.include_router(wechat.router())
+        app.state.wechat = wechat
     # Each package owns its routes; add them here, one line each.
     from api.nlu import build_router as nlu_router
 

@@ -16,9 +16,11 @@ from services.container import Services
 
 if TYPE_CHECKING:
     from backend.service import Backend
+    from base.messages import Assistant
     from base.stores import SessionStore
     from bot.engine import Engine
     from channels.notifier import ResidentNotifier
+    from channels.wechat.api import WeChatAPI
     from flows.base import Flow
     from nlu.types import Interpreter
 
@@ -47,6 +49,22 @@ class Runtime:
         from bot.engine import Engine
 
         return Engine(self.services, self.store, flows=self._flows)
+
+    @cached_property
+    def assistant(self) -> Assistant:
+        """What every chat channel talks to: the engine behind the contact book."""
+        from channels.contacts import ContactBook
+
+        return ContactBook(self.engine, self.services)
+
+    @cached_property
+    def wechat_api(self) -> WeChatAPI | None:
+        """WeChat's API (with ``WECHAT_APPID`` and ``WECHAT_SECRET``), else None."""
+        if not (self.settings.wechat_appid and self.settings.wechat_secret):
+            return None
+        from channels.wechat.api import WeChatAPI
+
+        return WeChatAPI(self.settings, self.backend.db)
 
     @property
     def backend(self) -> Backend:

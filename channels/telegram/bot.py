@@ -264,7 +264,9 @@ class TelegramChannel:
         meta = {"telegram_chat_id": chat.id, **(metadata or {})}
         if user.language_code:
             meta["language_code"] = user.language_code
-        replies = await self.runtime.engine.handle(UserMessage(CHANNEL, str(user.id), text, meta))
+        replies = await self.runtime.assistant.handle(
+            UserMessage(CHANNEL, str(user.id), text, meta)
+        )
         chat_data = context.chat_data if context.chat_data is not None else {}
         await self.send_replies(chat.id, replies, chat_data)
 
