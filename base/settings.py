@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     sms_region: str = "ap-guangzhou"  # Tencent: the API region
     sms_template_reminder: str | None = None  # the approved template ids
     sms_template_status: str | None = None
+    sms_inbound_token: str | None = None  # ?token= of the reply callback (回复 TD)
     nlu_model: str | None = None
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.

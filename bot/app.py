@@ -60,6 +60,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(
         web_router(runtime.assistant, runtime.settings.secret_key, SessionInbox(runtime.store))
     )
+    from channels.sms.inbound import build_router as sms_inbound_router
+
+    app.include_router(sms_inbound_router(runtime.services))
     if runtime.settings.wechat_token:
         from channels.wechat.webhook import WeChatChannel
 
