@@ -24,7 +24,7 @@ from sqlalchemy import delete, select, update
 from backend.clock import utcnow
 from backend.db import Database
 from backend.limits import Limit, Limits
-from backend.models import Contact, ContactLinkCode
+from backend.models import Case, Contact, ContactLinkCode
 from backend.sqlhelp import dialect_insert
 
 CODE_DIGITS = 6
@@ -92,6 +92,16 @@ class Contacts:
         if person is None:
             return []
         return self.accounts_of(person)
+
+    def for_case(self, case_no: str) -> tuple[str, str, list[ContactView]] | None:
+        """The chat account a case came from and its person's accounts (staff views)."""
+        with self.database.session() as session:
+            row = session.execute(
+                select(Case.chat_channel, Case.chat_sender).where(Case.case_no == case_no)
+            ).first()
+        if row is None or not row[0] or not row[1]:
+            return None
+        return row[0], row[1], self.accounts(row[0], row[1])
 
     def accounts_of(self, person: str) -> list[ContactView]:
         with self.database.session() as session:

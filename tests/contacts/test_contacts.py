@@ -17,7 +17,6 @@ from backend.models import ContactLinkCode
 from backend.service import Backend
 from base.settings import Settings
 from bot.app import create_app
-from tests.backend.conftest import database_url, pg_database  # noqa: F401 - fixtures
 from tests.wechat.conftest import reply_content, signed_query, text_xml
 
 OPENID = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
