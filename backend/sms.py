@@ -148,3 +148,10 @@ def phones_of_sender(backend: Backend, chat_channel: str, sender: str) -> list[s
             ).scalars()
     phones = [normalise_phone(p) for p in found if p]
     return list(dict.fromkeys(p for p in phones if len(p) == 11))
+
+
+def recipient_name(backend: Backend, recipient_id: int) -> str:
+    """The roster name for an SMS reminder (the template greets the recipient)."""
+    with backend.db.session() as session:
+        recipient = session.get(Recipient, recipient_id)
+        return recipient.name if recipient is not None else ""

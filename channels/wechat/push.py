@@ -80,3 +80,20 @@ class WeChatPusher:
                 raise CannotReach("unsubscribed") from exc
             raise
         log.info("template message to %s (outside the 48 hours)", mask_text(openid))
+
+
+class WeChatSink:
+    """The outbox sink of residents on WeChat: ``push``, else ``fallback`` (SMS)."""
+
+    def __init__(self, pusher: WeChatPusher, fallback: Any = None) -> None:
+        self.pusher = pusher
+        self.fallback = fallback
+
+    async def __call__(self, delivery: Any) -> None:
+        openid = str(getattr(delivery, "chat_sender", None) or delivery.payload.get("sender", ""))
+        try:
+            await self.pusher.push(openid, delivery.text)
+        except CannotReach as exc:
+            log.info("WeChat cannot reach %s (%s)", mask_text(openid), exc)
+            if self.fallback is not None:
+                await self.fallback(delivery)
