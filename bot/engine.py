@@ -18,6 +18,7 @@ from base.messages import BotReply, Button, UserMessage
 from base.privacy import mask_text
 from base.session import Session, Turn
 from base.textclean import clean_text
+from base.texts import compile_text, render
 from bot.texts import bot_text
 from channels.notifier import take_inbox
 from flows.base import Flow, TurnContext
@@ -31,6 +32,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
+# When the two likeliest services are this close (or none is sure enough), the engine
+# asks which one is meant, with the likely ones as buttons, instead of guessing.
+CLOSE_MARGIN = 0.15
+CLARIFY_FLOOR = 0.1  # a service less likely than this is not offered in the question
+CLARIFY_MAX = 3
+# These go ahead when they are the likeliest at all: an emergency or a person asked for.
+NEVER_CLARIFIED = ("urgent_help", "human_handoff")
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
 DIGRESSION = 0.9  # a policy question answered in the middle of a form at this confidence
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
@@ -136,16 +144,63 @@ class Engine:
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
         parse = ctx.parse
         flow = self._flow_for(parse)
-        if flow is not None:
+        likely = self._likely_services(parse)
+        if flow is not None and not _close_call(parse, likely):
             return await flow.start(ctx)
-        if parse.confidence >= FALLBACK_THRESHOLD:
+        if parse.confidence >= FALLBACK_THRESHOLD and flow is None:
             if parse.intent == "greet":
                 return [BotReply(self.texts("core.greet"), self.menu_buttons())]
             if parse.intent == "help":
                 return [self.menu(ctx.session)]
             if parse.intent in _SMALL_TALK:
                 return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
+        top = parse.ranking[0][0] if parse.ranking else parse.intent
+        unsure = flow is not None or top != "out_of_scope" or parse.hardship
+        # a hardship with a single likely service gets the fuller hardship offer below
+        if likely and unsure and (len(likely) >= 2 or not parse.hardship):
+            # unsure: ask which of the likely services is meant
+            return [self._clarify(parse, likely)]
+        if parse.hardship:
+            services = self.texts.raw("core.hardship_services")
+            return [
+                BotReply(self.texts("core.hardship_offer"), self._service_buttons(parse, services))
+            ]
         return [BotReply(self.texts("core.fallback"), self.menu_buttons())]
+
+    def _likely_services(self, parse: ParseResult) -> list[str]:
+        """The services (intents a flow serves) worth offering, likeliest first."""
+        if not parse.ranking:
+            return []
+        return [
+            intent
+            for intent, confidence in parse.ranking
+            if intent in self.by_intent and confidence >= CLARIFY_FLOOR
+        ][:CLARIFY_MAX]
+
+    def _clarify(self, parse: ParseResult, likely: list[str]) -> BotReply:
+        buttons = (
+            *self._service_buttons(parse, likely),
+            Button(self.texts("core.clarify_none"), "/help"),
+        )
+        return BotReply(self.texts("core.clarify"), buttons)
+
+    def _service_buttons(self, parse: ParseResult, intents: list[str]) -> tuple[Button, ...]:
+        """A button per service; one that takes a program carries the program named."""
+        program = parse.first("program")
+        name = _program_name(program) if program else None
+        titles: dict[str, str] = self.texts.raw("core.clarify_titles")
+        with_program: dict[str, str] = self.texts.raw("core.clarify_titles_program")
+        buttons: list[Button] = []
+        for intent in intents:
+            if intent not in self.by_intent:
+                continue
+            if name and intent in with_program:
+                title = render(compile_text(with_program[intent]), program=name)
+                entities = json.dumps({"program": program}, separators=(",", ":"))
+                buttons.append(Button(title, f"/{intent}{entities}"))
+            else:
+                buttons.append(Button(titles.get(intent, intent), f"/{intent}"))
+        return tuple(buttons)
 
     async def _command(self, ctx: TurnContext, command: str) -> list[BotReply]:
         session = ctx.session
@@ -239,6 +294,21 @@ class Engine:
         session.slots["_buttons"] = [[b.title, b.payload] for b in buttons]
         turn = Turn(user=mask_text(text)[:500], bot=[mask_text(r.text)[:500] for r in replies])
         session.remember(turn, self.services.settings.session_history_turns)
+
+
+def _close_call(parse: ParseResult, likely: list[str]) -> bool:
+    """Whether the likeliest service is too close to the next one to go ahead."""
+    if parse.intent in NEVER_CLARIFIED or len(likely) < 2 or len(parse.ranking) < 2:
+        return False
+    scores = dict(parse.ranking)
+    return scores.get(likely[1], 0.0) >= parse.confidence - CLOSE_MARGIN
+
+
+def _program_name(program: str) -> str | None:
+    from policies.catalog import load_catalog
+
+    found = load_catalog().programs.get(str(program))
+    return found.short_name if found is not None else None
 
 
 def _bare(text: str) -> str:

@@ -225,6 +225,12 @@ class Form(Flow):
             choice = match_choice(options, ctx)
             if choice is not None:
                 return choice.value
+            # A name the choices do not list as typed ("五包", "低包") that the NLU read
+            # as exactly one of them (an entity of the slot's kind): that one.
+            allowed = {option.value for option in options}
+            named = {v for v in ctx.parse.all(slot.name) if v in allowed}
+            if len(named) == 1:
+                return named.pop()
         if slot.extract is not None:
             return slot.extract(ctx)
         if options:

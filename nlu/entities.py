@@ -23,7 +23,11 @@ class EntityExtractor:
     def __init__(self, lexicon: Lexicon, region_id: str | None = None) -> None:
         self.region_id = region_id
         self._programs = PhraseMatcher(
-            lexicon.programs, fuzzy_min=3, also_fuzzy=lexicon.short_fuzzy
+            lexicon.programs,
+            fuzzy_min=3,
+            also_fuzzy=lexicon.short_fuzzy,
+            confusable=dict(lexicon.confusable),
+            numeral_followers=lexicon.numeral_followers,
         )
         self._illnesses = PhraseMatcher(((word, word) for word in lexicon.illnesses), fuzzy_min=3)
 

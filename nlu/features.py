@@ -4,6 +4,13 @@ Words come from the private jieba tokenizer; digits are reduced to their shape (
 digit → "0"), dialect words also give their standard form, and each entity kind found
 adds a marker feature (``e:program``), fuzzy-pinyin syllable pairs tolerate homophone
 typos, so "432…" and "138…" teach "inform" as a kind.
+
+Two more kinds:
+- keywords typed as homophones or near sounds ("深情" for 申请, "前到" for 签到) also
+  give the keyword's word feature (``nlu/data/lexicon/keywords.yml``);
+- what a negation rules out ("我不是要申请，我是想问…", "暂时不办", "我没说他有工作")
+  gives ``n:`` word features instead of ``w:`` ones and no character n-grams, so the
+  request the person did not make does not count for its intent.
 """
 
 from __future__ import annotations
@@ -18,33 +25,101 @@ from nlu.types import Entity
 
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
+# A negation of a request or a statement, and where what it rules out ends.
+_NEGATION = re.compile(
+    r"(?:并|又|也|倒)?不是(?:要|想|来|说要?|讲)|暂时?(?:还)?不(?:要|想|打算)?"
+    r"|先不|还不(?:想|打算|急)|不打算|不急着?|没(?:说|讲)(?:过|要)?|不需要|不用"
+)
+_SCOPE_END = re.compile(
+    r"[,.!?;:~]|而是|只是|就是|我是|我就|就想|只想|是想|想问|问问|问下|问一下|就问|先问"
+    r"|先了解|了解|啊|呀|嘛"
+)
+_SCOPE_MAX = 12
+NEGATED = "~"  # stands for a ruled-out character in the character n-grams
+
+
+def negated_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` a negation rules out (after the negation word)."""
+    spans: list[tuple[int, int]] = []
+    for match in _NEGATION.finditer(text):
+        start = match.end()
+        if spans and start < spans[-1][1]:
+            continue
+        stop = _SCOPE_END.search(text, start)
+        end = min(stop.start() if stop else len(text), start + _SCOPE_MAX)
+        if end > start:
+            spans.append((start, end))
+    return spans
 
 
 class FeatureMaker:
     def __init__(self, tokenizer: DomainTokenizer, lexicon: Lexicon) -> None:
         self._tokenizer = tokenizer
         self._dialect = dict(lexicon.dialect)
+        # multi-character dialect words are also found inside longer tokens
+        self._dialect_long = sorted((w for w in self._dialect if len(w) >= 2), key=len)
+        self._confusable = dict(lexicon.confusable)
+        self._keywords: dict[tuple[str, str], list[str]] = {}
+        for word in lexicon.keywords:
+            key = tuple(char_key(self._confusable.get(c, c)) for c in word)
+            if len(key) == 2 and all(key):
+                self._keywords.setdefault((key[0], key[1]), []).append(word)
 
     def features(
         self, normalized_text: str, entities: list[Entity] | tuple[Entity, ...] = ()
     ) -> list[str]:
         text = _DIGIT.sub("0", normalized_text.lower())
+        spans = negated_spans(text)
+        ruled_out = [False] * len(text)
+        for start, end in spans:
+            for index in range(start, end):
+                ruled_out[index] = True
         words = self._tokenizer.cut(text)
-        out = [f"w:{word}" for word in words]
-        out += [f"b:{a}|{b}" for a, b in zip(["^", *words], [*words, "$"], strict=True)]
+        kept: list[str] = []
+        out: list[str] = []
+        position = 0
         for word in words:
+            at = text.find(word, position)
+            at = position if at < 0 else at
+            position = at + len(word)
+            if any(ruled_out[at:position]):
+                out.append(f"n:{word}")
+                kept.append(NEGATED)
+            else:
+                out.append(f"w:{word}")
+                kept.append(word)
+        out += [
+            f"b:{a}|{b}"
+            for a, b in zip(["^", *kept], [*kept, "$"], strict=True)
+            if NEGATED not in (a, b)
+        ]
+        for word in kept:
             standard = self._dialect.get(word)
             if standard:
                 out.append(f"w:{standard}")
-        compact = _SPACE.sub("", text)
+        visible = "".join(NEGATED if ruled_out[i] else c for i, c in enumerate(text))
+        compact = _SPACE.sub("", visible)
+        for word in self._dialect_long:
+            if word in compact and word not in kept:
+                out.append(f"w:{self._dialect[word]}")
         padded = f"^{compact}$"
-        for size in (1, 2, 3):
-            out += [f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1)]
+        for size in (1, 2):
+            out += [
+                f"c:{gram}"
+                for i in range(len(padded) - size + 1)
+                if NEGATED not in (gram := padded[i : i + size])
+            ]
         # Fuzzy-pinyin syllable pairs: homophone typos ("多写" for "多谢") meet the word.
-        keys = [char_key(char) for char in compact]
+        keys = [char_key(self._confusable.get(char, char)) for char in compact]
         out += [f"p:{a}|{b}" for a, b in pairwise(keys) if a and b]
+        for index, pair in enumerate(pairwise(keys)):
+            for word in self._keywords.get(pair, ()):
+                if compact[index : index + 2] != word:
+                    out.append(f"w:{word}")
         kinds = sorted({entity.entity for entity in entities})
         out += [f"e:{kind}" for kind in kinds]
+        if spans:
+            out.append("negated")
         if not compact:
             out.append("empty")
         elif len(compact) <= 3:

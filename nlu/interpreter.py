@@ -16,6 +16,7 @@ import numpy as np
 
 from base.settings import Settings
 from nlu.classifier import IntentModel
+from nlu.hardship import names_hardship
 from nlu.pipeline import Analysis, Pipeline
 from nlu.types import ParseResult
 
@@ -56,7 +57,8 @@ class NluInterpreter:
         intent, confidence = ranking[0]
         if confidence < self.model.threshold:
             intent = FALLBACK_INTENT
-        return ParseResult(text, intent, confidence, entities, ranking, normalized)
+        hardship = names_hardship(normalized)
+        return ParseResult(text, intent, confidence, entities, ranking, normalized, hardship)
 
 
 def _only_entities(analysis: Analysis) -> bool:

@@ -21,6 +21,9 @@ class Lexicon:
     disability: tuple[str, ...]
     dialect: tuple[tuple[str, str], ...]  # (dialect word, standard word)
     short_fuzzy: tuple[str, ...] = ()  # two-character program names matched by pinyin too
+    confusable: tuple[tuple[str, str], ...] = ()  # (typed by mistake, character meant)
+    numeral_followers: str = ""  # what may follow "五包" read as 五保
+    keywords: tuple[str, ...] = ()  # request words also recognised as homophones
 
     def words(self) -> list[str]:
         """Every word for the tokenizer's dictionary."""
@@ -59,12 +62,16 @@ def load_lexicon() -> Lexicon:
             seen.add(phrase)
             unique.append((phrase, pid))
     dialect = load_yaml(LEXICON_DIR / "dialect.yml") or {}
+    fuzzy = load_yaml(LEXICON_DIR / "fuzzy.yml") or {}
     return Lexicon(
         programs=tuple(unique),
         illnesses=tuple(load_yaml(LEXICON_DIR / "illnesses.yml") or ()),
         disability=tuple(load_yaml(LEXICON_DIR / "disability.yml") or ()),
         dialect=tuple((str(k), str(v)) for k, v in dialect.items()),
-        short_fuzzy=tuple((load_yaml(LEXICON_DIR / "fuzzy.yml") or {}).get("short_fuzzy", ())),
+        short_fuzzy=tuple(fuzzy.get("short_fuzzy", ())),
+        confusable=tuple((str(k), str(v)) for k, v in (fuzzy.get("confusable") or {}).items()),
+        numeral_followers=str(fuzzy.get("numeral_name_followers", "")),
+        keywords=tuple(str(word) for word in load_yaml(LEXICON_DIR / "keywords.yml") or ()),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nlu.pinyin import char_key, word_key
@@ -24,6 +24,10 @@ class PhraseMatcher:
 
     A fuzzy hit is a window whose fuzzy pinyin equals a phrase's and that shares at
     least one character with it, for phrases of ``fuzzy_min`` characters or more.
+    ``confusable`` maps a character typed by mistake to the one meant when it is no
+    homophone (求 for 救): in a window it counts with the pinyin of the one meant. A
+    fuzzy hit may swallow shorter exact hits of another value ("低保边原" is 低保边缘,
+    not 低保).
     """
 
     def __init__(
@@ -31,9 +35,15 @@ class PhraseMatcher:
         phrases: Iterable[tuple[str, str]],
         fuzzy_min: int = 2,
         also_fuzzy: Iterable[str] = (),
+        confusable: Mapping[str, str] | None = None,
+        numeral_followers: str = "",
     ) -> None:
-        """``also_fuzzy``: shorter phrases than ``fuzzy_min`` that may match by pinyin."""
+        """``also_fuzzy``: shorter phrases than ``fuzzy_min`` that may match by pinyin;
+        ``numeral_followers``: what may follow a numeral + measure word read as a name
+        ("五包户"); without it a numeral + measure word is never a fuzzy name."""
         extra = set(also_fuzzy)
+        self._confusable = dict(confusable or {})
+        self._followers = set(numeral_followers)
         self._exact: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for phrase, value in phrases:
@@ -53,7 +63,6 @@ class PhraseMatcher:
 
     def find(self, text: str, fuzzy: bool = True) -> list[Hit]:
         hits: list[Hit] = []
-        covered = [False] * len(text)
         position = 0
         while position < len(text):
             for length in self._lengths.get(text[position], ()):
@@ -62,35 +71,68 @@ class PhraseMatcher:
                 value = self._exact.get(text[position : position + length])
                 if value is not None:
                     hits.append(Hit(value, position, position + length, False))
-                    for index in range(position, position + length):
-                        covered[index] = True
                     position += length
                     break
             else:
                 position += 1
         if fuzzy and self._fuzzy:
-            hits.extend(self._find_fuzzy(text, covered))
+            found = self._find_fuzzy(text, hits)
+            if found:
+                hits = [
+                    hit
+                    for hit in hits
+                    if not any(f.start <= hit.start and hit.end <= f.end for f in found)
+                ]
+                hits.extend(found)
         hits.sort(key=lambda hit: hit.start)
         return hits
 
-    def _find_fuzzy(self, text: str, covered: list[bool]) -> list[Hit]:
+    def _key(self, char: str) -> str:
+        return char_key(self._confusable.get(char, char))
+
+    def _window_free(self, start: int, end: int, exact: list[Hit]) -> tuple[bool, set[int]]:
+        """Whether a window may be a fuzzy hit (no exact hit crosses its edges, and
+        those inside are shorter), and the positions those inside cover."""
+        inside: set[int] = set()
+        for hit in exact:
+            if hit.end <= start or hit.start >= end:
+                continue
+            if hit.start < start or hit.end > end or hit.end - hit.start >= end - start:
+                return False, inside
+            inside.update(range(hit.start, hit.end))
+        return True, inside
+
+    def _find_fuzzy(self, text: str, exact: list[Hit]) -> list[Hit]:
         hits: list[Hit] = []
-        keys = [char_key(char) for char in text]
+        keys = [self._key(char) for char in text]
         position = 0
         while position < len(text):
             matched = 0
             for length in self._fuzzy_lengths:
                 end = position + length
-                if end > len(text) or any(covered[position:end]):
+                if end > len(text):
                     continue
                 window = tuple(keys[position:end])
                 if "" in window:
                     continue
+                phrases = self._fuzzy.get(window)
+                if not phrases:
+                    continue
+                free, inside = self._window_free(position, end, exact)
+                if not free:
+                    continue
                 typed = text[position:end]
                 if length == 2 and typed[0] in _NUMERALS and typed[1] in _CLASSIFIERS:
-                    continue  # "五包烟" is five packs, not 五保
-                for phrase, value in self._fuzzy.get(window, ()):
-                    if any(a == b for a, b in zip(typed, phrase, strict=True)):
+                    after = text[end : end + 1]
+                    if after and _is_han(after) and after not in self._followers:
+                        continue  # "五包烟" is five packs, not 五保
+                for phrase, value in phrases:
+                    # a character in common, outside the exact hits inside ("低保今" is
+                    # no 低保金: only 低保 is shared)
+                    if any(
+                        a == b and position + i not in inside
+                        for i, (a, b) in enumerate(zip(typed, phrase, strict=True))
+                    ):
                         hits.append(Hit(value, position, end, True))
                         matched = length
                         break
@@ -98,3 +140,7 @@ class PhraseMatcher:
                     break
             position += matched or 1
         return hits
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"

@@ -20,7 +20,7 @@ def training_files() -> list[Path]:
 def train_examples(
     examples: Sequence[Example],
     pipeline: Pipeline | None = None,
-    c: float = 1.0,
+    c: float = 2.0,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> IntentModel:
     pipeline = pipeline or Pipeline()

@@ -26,6 +26,7 @@ class ParseResult:
     entities: tuple[Entity, ...] = ()
     ranking: tuple[tuple[str, float], ...] = ()
     normalized: str = ""  # the normalised text (简体, half-width, digits)
+    hardship: bool = False  # the message names a hardship (nlu/hardship.py)
 
     def first(self, entity: str) -> Any | None:
         """The value of the first entity of that kind, or None."""

@@ -53,6 +53,9 @@ def test_identifiers_exact(report: dict[str, Any], kind: str) -> None:
     assert scores["tp"] >= 3 and scores["fp"] == 0 and scores["fn"] == 0
 
 
+RESIDENTS_DEV = HELDOUT.parent / "residents" / "dev.yml"
+
+
 def test_training_and_test_sets_do_not_share_utterances() -> None:
     from nlu.training import training_files
 
@@ -62,6 +65,10 @@ def test_training_and_test_sets_do_not_share_utterances() -> None:
     assert not train & heldout
     assert not train & blind
     assert not heldout & blind
+    # the residents' development set (written by persona helpers) is never trained on
+    development = {example.text for example in load_examples([RESIDENTS_DEV])}
+    assert len(development) >= 300
+    assert not train & development
 
 
 def test_blind_set(interpreter: NluInterpreter) -> None:

@@ -1,0 +1,72 @@
+"""Negated requests, homophone keywords and dialect words in the classifier's features."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.features import negated_spans
+from nlu.interpreter import NluInterpreter
+from nlu.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def ruled_out(text: str) -> list[str]:
+    return [text[start:end] for start, end in negated_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("我不是要申请,我是想问要带什么材料", ["申请"]),
+        ("我不是要深情啊我就是问一下低保要带些什么材料", ["深情"]),
+        ("暂时不申请,只是想先了解住房救助", ["申请"]),
+        ("我没说我老公有工作,他早就被辞退了", ["我老公有工作"]),
+        ("不是这个", []),
+        ("我要申请低保", []),
+    ],
+)
+def test_what_a_negation_rules_out(text: str, spans: list[str]) -> None:
+    assert ruled_out(text) == spans
+
+
+def test_a_ruled_out_word_is_no_word_feature(pipeline: Pipeline) -> None:
+    features = pipeline.analyse("我不是要申请，我是想问要带什么材料").features
+    assert "n:申请" in features and "w:申请" not in features
+    assert "w:材料" in features and "negated" in features
+    assert not any("申请" in f for f in features if f.startswith(("c:", "b:")))
+
+
+@pytest.mark.parametrize(
+    ("typed", "word"), [("季度前到怎么弄", "签到"), ("我要深请低保", "申请"), ("我要头诉", "投诉")]
+)
+def test_a_homophone_keyword_gives_the_word(pipeline: Pipeline, typed: str, word: str) -> None:
+    assert f"w:{word}" in pipeline.analyse(typed).features
+
+
+def test_a_correct_keyword_is_counted_once(pipeline: Pipeline) -> None:
+    assert pipeline.analyse("我要申请低保").features.count("w:申请") == 1
+
+
+def test_cantonese_words_give_the_standard_word(pipeline: Pipeline) -> None:
+    assert "w:谢谢" in pipeline.analyse("唔该晒").features
+    assert "w:不是" in pipeline.analyse("唔系咁").features
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我不是要申请，我是想问要带什么材料", "ask_materials"),
+        ("我不是要申请低保，就想知道一个月有多少钱", "ask_amount"),
+        ("先不申请，想问问特困要什么条件", "ask_eligibility"),
+        ("不是要办，问下临时救助去哪里办", "ask_process"),
+        ("我要申请低保", "apply"),
+    ],
+)
+def test_a_negated_request_goes_to_what_was_meant(
+    interpreter: NluInterpreter, text: str, intent: str
+) -> None:
+    assert interpreter.parse(text).intent == intent
