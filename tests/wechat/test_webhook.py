@@ -114,3 +114,49 @@ async def test_a_slow_turn_follows_as_a_customer_service_message(
         [sent] = wechat_api.texts_to(OPENID)
         assert "请回复数字选择" in sent
         assert len(wechat_api.of("/cgi-bin/token")) == 1
+
+
+def test_safe_mode_messages_are_opened_and_answers_sealed(wx_settings: Any) -> None:
+    """安全模式: WeChat encrypts with the EncodingAESKey; the answer is encrypted back."""
+    import re
+
+    from wechatpy.crypto import WeChatCrypto
+
+    from bot.app import create_app
+    from tests.wechat.conftest import WECHAT_TOKEN
+    from tests.wechat.fake_wechat_api import APPID
+
+    aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as 公众平台 makes
+    settings = wx_settings.model_copy(update={"wechat_aes_key": aes_key})
+    wechat = WeChatCrypto(WECHAT_TOKEN, aes_key, APPID)  # WeChat's side of the envelope
+    query = signed_query("998877")
+    sealed = wechat.encrypt_message(
+        text_xml(OPENID, "你好", 6_600_000_000_000_000_001), "998877", query["timestamp"]
+    )
+    encrypt = re.search(r"<Encrypt><!\[CDATA\[(.*?)\]\]></Encrypt>", sealed).group(1)  # type: ignore[union-attr]
+    msg_signature = re.search(r"<MsgSignature><!\[CDATA\[(.*?)\]\]></MsgSignature>", sealed).group(
+        1
+    )  # type: ignore[union-attr]
+    body = f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+    with TestClient(create_app(settings)) as client:
+        answer = client.post(
+            "/webhooks/wechat",
+            params={**query, "encrypt_type": "aes", "msg_signature": msg_signature},
+            content=body.encode(),
+        )
+        assert (
+            answer.status_code == 200
+            and "<Encrypt>" in answer.text
+            and "请回复数字" not in answer.text
+        )
+        signature = re.search(r"<MsgSignature><!\[CDATA\[(.*?)\]\]>", answer.text).group(1)  # type: ignore[union-attr]
+        nonce = re.search(r"<Nonce><!\[CDATA\[(.*?)\]\]>", answer.text).group(1)  # type: ignore[union-attr]
+        stamp = re.search(r"<TimeStamp>(\d+)</TimeStamp>", answer.text).group(1)  # type: ignore[union-attr]
+        opened = wechat.decrypt_message(answer.text, signature, stamp, nonce)
+        assert "请回复数字选择" in reply_content(opened)["Content"]
+        wrong = client.post(
+            "/webhooks/wechat",
+            params={**query, "encrypt_type": "aes", "msg_signature": "0" * 40},
+            content=body.encode(),
+        )
+        assert wrong.status_code == 400
