@@ -15,7 +15,7 @@ The sender id comes from the token, never from the page (channel ``web``).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -117,10 +117,7 @@ def build_router(
     *,
     speech: Speech | None = None,
     poll_seconds: float = POLL_SECONDS,
-    on_message: Callable[[str], Any] | None = None,
 ) -> APIRouter:
-    """``on_message(sender)`` is awaited after each turn (the contact book notes the
-    channel as the resident's latest)."""
     tokens = SessionTokens(secret_key)
     speech = speech or Speech()
     router = APIRouter(prefix=PREFIX, tags=["渠道 channels"])
@@ -162,8 +159,6 @@ def build_router(
         if not isinstance(message, str):
             return _refuse(422, "message_not_text")
         replies = await assistant.handle(UserMessage(CHANNEL, sender, message))
-        if on_message is not None:
-            await on_message(sender)
         return JSONResponse(render(sender, replies), headers=HEADERS)
 
     @router.get("/events", summary="网页聊天：等待中的消息（server-sent events）")
