@@ -155,3 +155,36 @@ def recipient_name(backend: Backend, recipient_id: int) -> str:
     with backend.db.session() as session:
         recipient = session.get(Recipient, recipient_id)
         return recipient.name if recipient is not None else ""
+
+
+def reminder_targets(backend: Backend, quarter: str, round_: str) -> list[tuple[int, str, str]]:
+    """Recipients only SMS can remind: a phone on the roster, no chat account bound, not
+    checked in for ``quarter``, no reminder of this round yet, the number not stopped.
+    Returns (recipient id, name, phone)."""
+    from sqlalchemy import exists
+
+    from backend.models import CheckIn, CheckinReminder
+
+    checked_in = exists().where(CheckIn.recipient_id == Recipient.id, CheckIn.quarter == quarter)
+    reminded = exists().where(
+        CheckinReminder.recipient_id == Recipient.id,
+        CheckinReminder.quarter == quarter,
+        CheckinReminder.round == round_,
+    )
+    bound = exists().where(
+        ChatBinding.recipient_id == Recipient.id, ChatBinding.role == "recipient"
+    )
+    query = (
+        select(Recipient.id, Recipient.name, Recipient.phone)
+        .where(Recipient.phone != "", ~checked_in, ~reminded, ~bound)
+        .order_by(Recipient.id)
+    )
+    with backend.db.session() as session:
+        rows = session.execute(query).all()
+        stopped = set(session.execute(select(SmsOptOut.phone_hash)).scalars())
+    found = []
+    for rid, name, phone in rows:
+        number = normalise_phone(phone)
+        if len(number) == 11 and phone_hash(backend, number) not in stopped:
+            found.append((int(rid), str(name), number))
+    return found

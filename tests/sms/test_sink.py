@@ -146,3 +146,23 @@ async def test_wechat_out_of_reach_falls_back_to_one_sms_reminder(
 class _Nobody:
     async def handle(self, message: object) -> list[object]:
         raise AssertionError("a push is not a turn")
+
+
+def test_sms_reminds_only_recipients_no_chat_can_reach(services: Services) -> None:
+    from backend import sms as book
+
+    backend = services.backend
+    ids = [valid_id(f"4309021950010{n}123") for n in range(1, 5)]
+    import_roster(
+        backend,
+        [
+            ["张一", ids[0], "13800000001", "低保", "大码头街道", "金花坪社区"],
+            ["张二", ids[1], "13800000002", "低保", "大码头街道", "金花坪社区"],  # bound to WeChat
+            ["张三", ids[2], "", "低保", "大码头街道", "金花坪社区"],  # no phone
+            ["张四", ids[3], "13800000004", "低保", "大码头街道", "金花坪社区"],  # replied TD
+        ],
+    )
+    assert backend.bind_recipient("wechat", OPENID, "张二", ids[1], "13800000002")
+    book.set_stopped(backend, "13800000004", True)
+    targets = book.reminder_targets(backend, "2026Q4", "end")
+    assert [(name, phone) for _rid, name, phone in targets] == [("张一", "13800000001")]
