@@ -122,6 +122,10 @@ def test_a_whole_application_then_a_pushed_status_change(
     shoot(browser, "chat-menu")
 
     tap(browser, "申请救助")
+    # After a tap, focus is on the new reply (not lost, no keyboard popping up).
+    _wait(browser).until(
+        lambda d: d.execute_script("return document.activeElement.classList.contains('bot')")
+    )
     assert "姓名" in tap(browser, "低保")
     for text in ["我叫王建国", APPLICANT_ID, "13807371234", "金华坪社区", "2", "68 65", "5"]:
         type_message(browser, text)

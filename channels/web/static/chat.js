@@ -102,7 +102,18 @@
         num.textContent = (i + 1) + ".";
         btn.appendChild(num);
         btn.appendChild(document.createTextNode(" " + b.title));
-        btn.addEventListener("click", function () { send(b.payload, b.title); });
+        btn.addEventListener("click", function () {
+          send(b.payload, b.title).then(function () {
+            // The pressed choice is disabled now: move focus to the new reply (no
+            // on-screen keyboard pops up; a screen reader reads on from there).
+            var replies = log.querySelectorAll(".msg.bot");
+            var newest = replies[replies.length - 1];
+            if (newest && (document.activeElement === document.body || document.activeElement.disabled)) {
+              newest.setAttribute("tabindex", "-1");
+              newest.focus({ preventScroll: true });
+            }
+          });
+        });
         li.appendChild(btn);
         list.appendChild(li);
       });
