@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     telegram_staff_chat_id: str | None = None
     telegram_base_url: str | None = None
     telegram_webhook_secret: str | None = None
+    # Staff notifications go to this URL (JSON, Idempotency-Key) when no Telegram staff
+    # group is configured; with neither, they go to the server log.
+    staff_webhook_url: str | None = None
     admin_token: str | None = None
     # WeChat Official Account (公众号/服务号): the callback token of the 公众平台 settings,
     # the app's id and secret, the API server (unset: WeChat's own), the optional

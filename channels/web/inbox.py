@@ -1,36 +1,33 @@
 """Where the web page finds the messages waiting for its resident.
 
 Resident notifications of chat channel ``web`` (status changes, staff replies,
-reminders) wait in the resident's inbox; the page's event stream (``GET /chat/events``)
-takes them from there every ``POLL_SECONDS`` and pushes them to the open page, so a
-message reaches the page whichever server process wrote or delivered it. A page that is
-closed finds them before the reply to its next message (the engine shows the inbox).
+reminders) are ``resident:inbox`` rows in the database (``backend.routing``); the page's
+event stream (``GET /chat/events``) takes them every ``POLL_SECONDS`` and pushes them to
+the open page, so a message reaches the page whichever server process (``--workers``)
+wrote it or holds the stream. A page that is closed finds them before the reply to its
+next message (the engine takes the inbox first).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from base.stores import SessionStore
-
-INBOX_SLOT = "_inbox"  # channels.notifier keeps waiting messages in this session slot
+if TYPE_CHECKING:
+    from services.container import Services
 
 
 class Inbox(Protocol):
     async def take(self, channel: str, sender: str) -> list[str]:
-        """The messages waiting for this chat account; they are removed."""
+        """The messages waiting for this chat account; they are marked delivered."""
         ...
 
 
-class SessionInbox:
-    """The inbox kept in the sender's session (``channels.notifier.ResidentNotifier``)."""
+class BackendInbox:
+    """The inbox rows of the case database (``Backend.take_inbox``)."""
 
-    def __init__(self, store: SessionStore) -> None:
-        self.store = store
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     async def take(self, channel: str, sender: str) -> list[str]:
-        session = await self.store.get(channel, sender)
-        if session is None or not session.slots.get(INBOX_SLOT):
-            return []  # the usual case: look without taking the sender's lock
-        async with self.store.transaction(channel, sender) as locked:
-            return [str(text) for text in locked.slots.pop(INBOX_SLOT, [])]
+        backend = self.services.backend
+        return await self.services.run(backend.take_inbox, channel, sender)

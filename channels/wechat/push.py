@@ -21,6 +21,7 @@ from backend.clock import CHINA, utcnow
 from base.datafiles import load_yaml
 from base.privacy import mask_text
 from base.texts import compile_text, render
+from channels.texts import channel_text
 from channels.wechat.api import OUT_OF_WINDOW, UNSUBSCRIBED
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class WeChatPusher:
 
     async def push(self, openid: str, text: str) -> None:
         run = self.channel.services.run
+        if self.channel.api is None:
+            raise CannotReach("JIUZHU_WECHAT_APPID / JIUZHU_WECHAT_SECRET are not set")
         last = await run(self.contacts.last_used, "wechat", openid)
         if last is not None and utcnow() - last < WINDOW:
             try:
@@ -91,8 +94,12 @@ class WeChatSink:
 
     async def __call__(self, delivery: Any) -> None:
         openid = str(getattr(delivery, "chat_sender", None) or delivery.payload.get("sender", ""))
+        text = delivery.text
+        titles = [str(b.get("title", "")) for b in delivery.payload.get("buttons") or []]
+        if titles:  # a push has no numbered choices of the conversation: words to reply
+            text += "\n" + channel_text("wechat.push_choices", titles=[t for t in titles if t])
         try:
-            await self.pusher.push(openid, delivery.text)
+            await self.pusher.push(openid, text)
         except CannotReach as exc:
             log.info("WeChat cannot reach %s (%s)", mask_text(openid), exc)
             if self.fallback is not None:

@@ -15,12 +15,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from base.memory_store import MemorySessionStore
 from base.messages import BotReply, UserMessage
 from base.settings import Settings
 from bot.app import create_app
 from channels.web import build_router
-from channels.web.inbox import SessionInbox
 from channels.web.speech import VOICE, Speech
 from channels.web.tokens import SessionTokens
 
@@ -64,24 +62,26 @@ def test_sessions_are_signed_and_senders_never_chosen_by_the_page(client: TestCl
     assert SessionTokens("another-key").sender(token) is None  # a new key, new sessions
 
 
-async def test_waiting_messages_arrive_as_server_sent_events() -> None:
-    store = MemorySessionStore()
-    tokens = SessionTokens("k")
-
-    class Echo:
-        async def handle(self, message: UserMessage) -> list[BotReply]:
-            return [BotReply(message.text)]
-
-    app = FastAPI()
-    app.include_router(build_router(Echo(), "k", SessionInbox(store), poll_seconds=0.05))
-    sender, token = tokens.issue()
-    async with store.transaction("web", sender) as session:
-        session.slots["_inbox"] = ["您的救助申请 JZ20261202-0001 有新进展：已受理。"]
+def test_a_status_change_arrives_as_a_server_sent_event(tmp_path: Path) -> None:
     import httpx
 
     from tests.console.live import LiveServer
+    from tests.web.conftest import valid_id
 
-    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=10) as http:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'sse.db'}", secret_key="sse-secret")
+    app = create_app(settings)
+    backend = app.state.runtime.backend
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=20) as http:
+        token = http.post("/chat/session", json={}).json()["token"]
+        sender = token.rpartition(".")[0]
+        outcome = backend.create_case(
+            "application",
+            programs=["dibao"],
+            applicant={"name": "王建国", "id_number": valid_id("43090219580101123")},
+            chat_channel="web",
+            chat_sender=sender,
+        )
+        case_no = outcome.case.case_no
         events: list[tuple[str, str]] = []
         with http.stream("GET", "/chat/events", params={"token": token}) as stream:
             event = ""
@@ -90,14 +90,22 @@ async def test_waiting_messages_arrive_as_server_sent_events() -> None:
                     event = line.split(":", 1)[1].strip()
                 elif line.startswith("data:"):
                     events.append((event, line.split(":", 1)[1].strip()))
+                    if event == "ready":  # the page listens: staff accept the case now
+                        backend.transition(case_no, "accepted", note="材料齐全", actor="staff:1:周")
                 if any(kind == "message" for kind, _ in events):
                     break
         assert events[0][0] == "ready"
         [message] = [json.loads(data) for kind, data in events if kind == "message"]
-        assert message["text"].endswith("已受理。")
-        refused = http.get("/chat/events", params={"token": "web-x.y"})
-        assert refused.status_code == 401
-    assert (await store.get("web", sender)).slots.get("_inbox") in (None, [])  # type: ignore[union-attr]
+        assert case_no in message["text"] and "受理" in message["text"]
+        # Taken once: the next reply does not show it again.
+        replies = http.post("/chat/messages", json={"token": token, "message": "你好"}).json()
+        assert not any(case_no in reply["text"] for reply in replies)
+        assert http.get("/chat/events", params={"token": "web-x.y"}).status_code == 401
+
+
+class _Empty:
+    async def take(self, channel: str, sender: str) -> list[str]:
+        return []
 
 
 @needs_espeak
@@ -130,9 +138,7 @@ def test_without_espeak_the_page_has_text_only(tmp_path: Path) -> None:
     speech = Speech(program="")
     assert speech.available is False
     app = FastAPI()
-    app.include_router(
-        build_router(_Nobody(), "k", SessionInbox(MemorySessionStore()), speech=speech)
-    )
+    app.include_router(build_router(_Nobody(), "k", _Empty(), speech=speech))
     with TestClient(app) as client:
         token = client.post("/chat/session", json={}).json()
         assert token["speech"] is False
