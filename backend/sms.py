@@ -158,12 +158,16 @@ def recipient_name(backend: Backend, recipient_id: int) -> str:
 
 
 def reminder_targets(backend: Backend, quarter: str, round_: str) -> list[tuple[int, str, str]]:
-    """Recipients only SMS can remind: a phone on the roster, no chat account bound, not
-    checked in for ``quarter``, no reminder of this round yet, the number not stopped.
+    """Recipients only SMS can remind: a phone on the roster, no chat account bound that
+    can push (Telegram, WeChat; a web page or REST client cannot be woken), not checked
+    in for ``quarter``, no reminder of this round yet, the number not stopped.
     Returns (recipient id, name, phone)."""
     from sqlalchemy import exists
 
     from backend.models import CheckIn, CheckinReminder
+    from backend.routing import PUSHING_CHANNELS
+
+    pushing = [channel for channel in PUSHING_CHANNELS if channel != "sms"]
 
     checked_in = exists().where(CheckIn.recipient_id == Recipient.id, CheckIn.quarter == quarter)
     reminded = exists().where(
@@ -172,7 +176,9 @@ def reminder_targets(backend: Backend, quarter: str, round_: str) -> list[tuple[
         CheckinReminder.round == round_,
     )
     bound = exists().where(
-        ChatBinding.recipient_id == Recipient.id, ChatBinding.role == "recipient"
+        ChatBinding.recipient_id == Recipient.id,
+        ChatBinding.role == "recipient",
+        ChatBinding.chat_channel.in_(pushing),  # type: ignore[attr-defined]
     )
     query = (
         select(Recipient.id, Recipient.name, Recipient.phone)

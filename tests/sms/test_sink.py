@@ -152,7 +152,7 @@ def test_sms_reminds_only_recipients_no_chat_can_reach(services: Services) -> No
     from backend import sms as book
 
     backend = services.backend
-    ids = [valid_id(f"4309021950010{n}123") for n in range(1, 5)]
+    ids = [valid_id(f"4309021950010{n}123") for n in range(1, 6)]
     import_roster(
         backend,
         [
@@ -160,9 +160,23 @@ def test_sms_reminds_only_recipients_no_chat_can_reach(services: Services) -> No
             ["张二", ids[1], "13800000002", "低保", "大码头街道", "金花坪社区"],  # bound to WeChat
             ["张三", ids[2], "", "低保", "大码头街道", "金花坪社区"],  # no phone
             ["张四", ids[3], "13800000004", "低保", "大码头街道", "金花坪社区"],  # replied TD
+            [
+                "张五",
+                ids[4],
+                "13800000005",
+                "低保",
+                "大码头街道",
+                "金花坪社区",
+            ],  # the web page only
         ],
+    )
+    assert backend.bind_recipient(
+        "web", "web-aaaaaaaaaaaaaaaaaaaaaaaa", "张五", ids[4], "13800000005"
     )
     assert backend.bind_recipient("wechat", OPENID, "张二", ids[1], "13800000002")
     book.set_stopped(backend, "13800000004", True)
     targets = book.reminder_targets(backend, "2026Q4", "end")
-    assert [(name, phone) for _rid, name, phone in targets] == [("张一", "13800000001")]
+    assert [(name, phone) for _rid, name, phone in targets] == [
+        ("张一", "13800000001"),
+        ("张五", "13800000005"),
+    ]
