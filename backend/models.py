@@ -295,6 +295,71 @@ class FailedAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+# --- residents' channels, the WeChat access token, SMS (issue 18) ----------------------
+
+
+class Contact(SQLModel, table=True):
+    """One chat account (or SMS number) of a resident; accounts with the same ``person``
+    are one person to the backend (bound with a link code), ``last_used_at`` says which
+    channel the resident used last (where reminders and pushes go)."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("chat_channel", "sender"),
+        Index("ix_contacts_person", "person", "last_used_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person: str = Field(max_length=40)
+    chat_channel: str = Field(max_length=32)
+    sender: str = Field(max_length=128)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContactLinkCode(SQLModel, table=True):
+    """A short code shown on one channel and sent from another to join the two accounts."""
+
+    __tablename__ = "contact_link_codes"
+    code_hash: str = Field(primary_key=True, max_length=64)
+    person: str = Field(max_length=40)
+    expires_at: datetime
+
+
+class AccessToken(SQLModel, table=True):
+    """An API access token (WeChat's, per app id) shared by every process."""
+
+    __tablename__ = "access_tokens"
+    name: str = Field(primary_key=True, max_length=128)
+    token: str = ""
+    expires_at: datetime = Field(default_factory=utcnow)
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class SmsMessage(SQLModel, table=True):
+    """One SMS, claimed under its key before it is sent: the same reminder or status
+    change never goes out twice."""
+
+    __tablename__ = "sms_messages"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    phone_masked: str = ""
+    template: str = ""
+    provider: str = ""
+    status: str = "sending"  # sending | sent | failed | stopped
+    provider_id: str | None = None
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class SmsOptOut(SQLModel, table=True):
+    """A phone number that replied TD / 退订 (keyed hash of the number)."""
+
+    __tablename__ = "sms_optouts"
+    phone_hash: str = Field(primary_key=True, max_length=64)
+    at: datetime = Field(default_factory=utcnow)
+
+
 # --- chat sessions (the embedded default store: without Redis) ------------------------
 
 
