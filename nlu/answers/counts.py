@@ -153,8 +153,16 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
     named just before it ("老伴50", "我今年65"), or — when the question was asked —
     it stands alone; never when another unit follows ("2个娃", "4口人", "3000块").
     A correction ("六十九 不对 七十了") drops the age said just before it."""
-    mentions = find_mentions(text)
-    ages: list[tuple[int, int]] = []
+    return [age for age, _relation in member_ages(text, asked)]
+
+
+def member_ages(
+    text: str, asked: bool = False, applicant: str = "self"
+) -> list[tuple[int, str | None]]:
+    """The ages of ``ages_of``, each with the relation of the person named just before
+    it ("老伴50" → spouse), or None when nobody is named there."""
+    mentions = find_mentions(text, applicant)
+    ages: list[tuple[int, int, str | None]] = []
     for match in _AGE.finditer(text):
         token = match.group(1)
         if len(token) == 1 and not token.isdigit():
@@ -172,11 +180,11 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
         if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
             continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
-        named = any(0 <= match.start() - m.end <= 3 for m in mentions)
+        near = [m for m in mentions if 0 <= match.start() - m.end <= 3]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
-        if has_years or named or cue or asked:
-            ages.append((match.start(), value))
-    ages += _birth_years(text)
+        if has_years or near or cue or asked:
+            ages.append((match.start(), value, near[-1].relation if near else None))
+    ages += [(start, age, None) for start, age in _birth_years(text)]
     ages.sort()
     return _apply_corrections(text, ages)
 
@@ -196,7 +204,9 @@ def _birth_years(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _apply_corrections(text: str, ages: list[tuple[int, int]]) -> list[int]:
+def _apply_corrections(
+    text: str, ages: list[tuple[int, int, str | None]]
+) -> list[tuple[int, str | None]]:
     markers = terms("text", "corrections")
     kept = list(ages)
     for marker in markers:
@@ -207,7 +217,7 @@ def _apply_corrections(text: str, ages: list[tuple[int, int]]) -> list[int]:
                 if before and any(age[0] > at for age in kept):
                     kept.remove(before[-1])
             at = text.find(marker, at + len(marker))
-    return [value for _, value in kept]
+    return [(value, relation) for _, value, relation in kept]
 
 
 def read_ages(
@@ -240,6 +250,17 @@ def grade_of(text: str, asked: bool = False) -> int | str | None:
     if bare in ("1", "2", "3", "4"):
         return int(bare)
     return None
+
+
+def grades_of(text: str) -> list[int]:
+    """Every grade said, in order ("大的二级，小的三级" → [2, 3]), a correction applied."""
+    found: list[int] = []
+    for part in segments(text):
+        said = [cn_int(match.group(1)) for match in _GRADE.finditer(part)]
+        grades = [grade for grade in said if grade is not None]
+        if grades:
+            found = grades if len(segments(text)) > 1 else found + grades
+    return found
 
 
 def read_grade(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:

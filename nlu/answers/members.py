@@ -157,9 +157,18 @@ def read_conditions_text(
     a generic illness word ("病", "生病") sets nothing but its negation denies; one
     entry per person and kind, a counted mention ("两个儿子") giving that many.
     """
+    return _conditions(text, applicant, asked)[0]
+
+
+def _conditions(
+    text: str, applicant: str, asked: bool
+) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
+    """``read_conditions_text`` and, per kind and entry, how it was said: the word that
+    named the person ("大儿子"), the condition's word, and for a student the school."""
     mentions = find_mentions(text, applicant)
     stops = member_words(applicant)
     found: dict[str, list[Any]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
     denied: set[str] = set()
     seen: dict[str, set[tuple[str, int]]] = {kind: set() for kind in KINDS}
     for term in _find_terms(text):
@@ -181,17 +190,46 @@ def read_conditions_text(
             continue
         seen[term.kind].add(key)
         for person in _persons(relation, who.count if who else 1):
+            said = {"who": person, "word": who.word if who else None, "term": term.word}
+            if term.kind == "students":
+                said["stage"] = school_of(text, term.start, term.end)
             if term.kind == "disabled":
                 entry = {"who": person} | _disability_details(text, term.start, term.end)
                 found.setdefault("disabled", []).append(entry)
             else:
                 found.setdefault(term.kind, []).append(person)
+            details.setdefault(term.kind, []).append(said)
     for kind in denied:
         found.setdefault(kind, [])
     if says_none_at_all(text) or (asked and _bare_no(text)):
         for kind in KINDS:
             found.setdefault(kind, [])
-    return found
+    return found, details
+
+
+def school_of(text: str, start: int, end: int) -> str | None:
+    """The school a student term names in its clause ("读初三" → compulsory), or None."""
+    window = text[clause_start_of(text, start) : clause_end_of(text, end)]
+    for stage, stage_words in words("conditions")["school"].items():
+        if any(str(word) in window for word in stage_words):
+            return str(stage)
+    grades = words("conditions")["school_grades"]
+    for stage, stage_words in grades.items():
+        if any(str(word) in window for word in stage_words):
+            return str(stage)
+    return None
+
+
+def clause_start_of(text: str, position: int) -> int:
+    while position > 0 and text[position - 1] not in CLAUSE_END:
+        position -= 1
+    return position
+
+
+def clause_end_of(text: str, position: int) -> int:
+    while position < len(text) and text[position] not in CLAUSE_END:
+        position += 1
+    return position
 
 
 def _bare_no(text: str) -> bool:
@@ -230,10 +268,21 @@ def conditions_of(
     prepared_text: str, applicant: str = "self", asked: bool = False
 ) -> dict[str, list[Any]]:
     """Conditions over the whole answer; a corrected segment replaces a kind it names."""
+    return conditions_detail(prepared_text, applicant, asked)[0]
+
+
+def conditions_detail(
+    prepared_text: str, applicant: str = "self", asked: bool = False
+) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
+    """``conditions_of`` and how each entry was said (see ``_conditions``)."""
     result: dict[str, list[Any]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
     for part in segments(prepared_text):
-        result.update(read_conditions_text(part, applicant, asked))
-    return result
+        found, said = _conditions(part, applicant, asked)
+        result.update(found)
+        for kind in found:
+            details[kind] = said.get(kind, [])
+    return result, details
 
 
 def read_conditions(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
