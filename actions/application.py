@@ -3,8 +3,9 @@
 The form's slots are the apply flow's slots (``flows.apply``): the same 姓名, 身份证号
 checksum, phone and place checks with the same reasons, the same household
 questions, and the two consents (告知承诺, 核对授权) that must each be agreed. The
-case is created by the apply flow's own ``submit`` — same arguments, same consents
-recorded, channel from the tracker's input channel, the sender kept on the case.
+case is filed by the application use-case (``services.applications``) — the same
+request the chat makes, channel from the tracker's input channel, the sender kept on
+the case — and the reply is the chat's.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from rasa_sdk.types import DomainDict
 from actions.context import JiuzhuAction, turn_context, utter
 from actions.forms import FlowFormValidation
 from actions.screening import fill_conditions
+from backend.programs import program_name
 from flows.applicant import place_filled
-from flows.apply import ApplyFlow
+from flows.apply import ApplyFlow, application_replies, application_request
 from flows.forms import Slot
 from flows.texts import texts
 
@@ -37,6 +39,8 @@ class ValidateApplicationForm(FlowFormValidation):
     def to_rasa(self, name: str, value: Any) -> dict[str, Any]:
         if name == "place":  # {"township", "village"}: the village is its own slot
             return {"place": value["township"], "village": value.get("village")}
+        if name == "program" and isinstance(value, list):  # several: kept as their names,
+            return {"program": "、".join(program_name(p) for p in value)}  # read back as all
         return {name: value}
 
     async def answers(
@@ -66,7 +70,7 @@ class ActionSubmitApplication(JiuzhuAction):
             form.ask(dispatcher, missing, values)
             return [SlotSet(missing, None)]
         ctx = turn_context(self.services, tracker)
-        replies = await ApplyFlow(self.region).submit(ctx, values)
-        utter(dispatcher, replies)
-        case_number = ctx.session.slots.get("case_number")
-        return [SlotSet("case_number", case_number)] if case_number else []
+        request = application_request(ctx, values)
+        outcome = await self.services.run(self.services.applications.submit, request)
+        utter(dispatcher, application_replies(ctx, outcome))
+        return [SlotSet("case_number", outcome.cases[0].case_no)] if outcome.cases else []

@@ -1,11 +1,12 @@
 """Quarterly check-in from Rasa: ``validate_checkin_form`` and ``action_checkin``.
 
 The form's slots are the check-in flow's (``flows.checkin``): a chat account not yet
-bound to the roster gives 姓名, 身份证号 and phone once (checked and bound as soon as
-all three are there, the 身份证号 and phone then cleared); a bound one only answers the
-four "any change?" questions (``checkin_members``, ``checkin_income``,
+bound to the roster gives 姓名, 身份证号 and phone once (checked and bound by the binding
+use-case as soon as all three are there, the 身份证号 and phone then cleared; failures
+are limited per roster entry in the database, not in the caller's slots); a bound one
+only answers the four "any change?" questions (``checkin_members``, ``checkin_income``,
 ``checkin_address``, ``checkin_health``) and, if something changed, ``changes``.
-``action_checkin`` records it through the flow's own ``submit``.
+``action_checkin`` records it through the check-in use-case (``services.checkins``).
 """
 
 from __future__ import annotations
@@ -17,25 +18,24 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import JiuzhuAction, slot_int, turn_context, utter
+from actions.context import JiuzhuAction, channel_of, turn_context, utter
 from actions.forms import FlowFormValidation
 from backend.schemas import RecipientPublic
-from flows.base import TurnContext, call
+from flows.base import TurnContext
 from flows.checkin import (
     ASPECTS,
-    MAX_BIND_FAILURES,
     CheckinFlow,
-    _already_done,
-    _help_buttons,
-    _keep,
-    _quarter,
+    bind_failed_replies,
+    checkin_answers,
+    done_reply,
+    keep_recipient,
     quarter_label,
+    recorded_replies,
 )
 from flows.forms import Slot
 
 IDENTITY = ("name", "id_number", "phone")
 ASPECT_SLOTS = {f"checkin_{aspect}": aspect for aspect in ASPECTS}
-FAILURES = "checkin_bind_failures"  # Rasa slot: failed roster look-ups of this conversation
 
 
 def flow_slots() -> dict[str, Slot]:
@@ -44,40 +44,29 @@ def flow_slots() -> dict[str, Slot]:
     return {rasa_names.get(name, name): slot for name, slot in by_name.items()}
 
 
-async def recipient_of(ctx: TurnContext) -> RecipientPublic | None:
-    backend = ctx.services.backend
-    return await call(ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id)
-
-
 async def bind(
-    ctx: TurnContext, tracker: Tracker, values: dict[str, Any], dispatcher: CollectingDispatcher
+    ctx: TurnContext, values: dict[str, Any], dispatcher: CollectingDispatcher
 ) -> tuple[RecipientPublic | None, list[dict[str, Any]]]:
-    """Bind the chat account to the roster entry, as the flow does; the slot events."""
-    failures = slot_int(tracker, FAILURES) or 0
+    """Bind the chat account to the roster entry; the slot events."""
+    services = ctx.services
     cleared = [SlotSet("id_number", None), SlotSet("phone", None)]
-    if failures >= MAX_BIND_FAILURES:
-        utter(dispatcher, [ctx.say("checkin.bind_locked", buttons=_help_buttons(ctx))])
-        return None, cleared
-    backend = ctx.services.backend
-    recipient = await call(
-        ctx,
-        backend.bind_recipient,
+    outcome = await services.run(
+        services.binding.bind,
         ctx.message.channel,
         ctx.message.sender_id,
         values["name"],
         values["id_number"],
         values["phone"],
     )
-    if recipient is None:
-        failures += 1
-        key = "checkin.bind_locked" if failures >= MAX_BIND_FAILURES else "checkin.not_found"
-        utter(dispatcher, [ctx.say(key, buttons=_help_buttons(ctx))])
-        return None, [*cleared, SlotSet("name", None), SlotSet(FAILURES, failures)]
+    if outcome.recipient is None:
+        utter(dispatcher, bind_failed_replies(ctx, outcome))
+        return None, [*cleared, SlotSet("name", None)]
+    recipient = outcome.recipient
     utter(
         dispatcher,
         [ctx.say("checkin.bound", name=recipient.name, id_masked=recipient.id_masked)],
     )
-    return recipient, [*cleared, SlotSet(FAILURES, 0)]
+    return recipient, cleared
 
 
 class ValidateCheckinForm(FlowFormValidation):
@@ -87,9 +76,11 @@ class ValidateCheckinForm(FlowFormValidation):
         return flow_slots()
 
     async def known(self, tracker: Tracker) -> dict[str, Any]:
-        ctx = turn_context(self.services, tracker, text="")
-        recipient = await recipient_of(ctx)
-        return {"recipient": _keep(recipient)} if recipient else {}
+        binding = self.services.binding
+        recipient = await self.services.run(
+            binding.recipient_for, channel_of(tracker), tracker.sender_id
+        )
+        return {"recipient": keep_recipient(recipient)} if recipient else {}
 
     async def validate_slot(
         self, name: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -102,7 +93,7 @@ class ValidateCheckinForm(FlowFormValidation):
         if "recipient" in values or not all(k in values for k in IDENTITY):
             return accepted
         ctx = turn_context(self.services, tracker)
-        _, events = await bind(ctx, tracker, values, dispatcher)
+        _, events = await bind(ctx, values, dispatcher)
         return {**accepted, **{e["name"]: e["value"] for e in events}}
 
 
@@ -113,10 +104,13 @@ class ActionCheckin(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        form = ValidateCheckinForm(self.services)
-        ctx = turn_context(self.services, tracker)
+        services = self.services
+        form = ValidateCheckinForm(services)
+        ctx = turn_context(services, tracker)
         events: list[dict[str, Any]] = []
-        recipient = await recipient_of(ctx)
+        recipient = await services.run(
+            services.binding.recipient_for, ctx.message.channel, ctx.message.sender_id
+        )
         if recipient is None:
             values, missing, problem = await form.missing(tracker)
             if missing in IDENTITY:
@@ -125,22 +119,31 @@ class ActionCheckin(JiuzhuAction):
                     dispatcher.utter_message(text=problem)
                 form.ask(dispatcher, missing, values)
                 return []
-            recipient, events = await bind(ctx, tracker, values, dispatcher)
+            recipient, events = await bind(ctx, values, dispatcher)
             if recipient is None:
                 return events
-        done = await _already_done(ctx, recipient)
+        quarter = services.checkins.quarter()
+        done = await services.run(services.checkins.done, recipient, quarter)
         if done is not None:
-            utter(dispatcher, [done])
+            utter(dispatcher, [done_reply(ctx, done)])
             return events
         values, missing, problem = await form.missing(tracker)
         if missing is not None:
-            quarter = quarter_label(_quarter())
-            utter(dispatcher, [ctx.say("checkin.intro", name=recipient.name, quarter=quarter)])
+            label = quarter_label(quarter)
+            utter(dispatcher, [ctx.say("checkin.intro", name=recipient.name, quarter=label)])
             if problem:
                 dispatcher.utter_message(text=problem)
             form.ask(dispatcher, missing, values)
             return events
-        values["recipient"] = _keep(recipient)
-        utter(dispatcher, await CheckinFlow().submit(ctx, values))
+        answers, changes = checkin_answers(ctx, values)
+        outcome = await services.run(
+            services.checkins.record,
+            recipient.id,
+            quarter,
+            answers,
+            changes,
+            chat_channel=ctx.message.channel,
+        )
+        utter(dispatcher, recorded_replies(ctx, quarter, outcome))
         answered = [*ASPECT_SLOTS, "changes"]
         return [*events, *(SlotSet(name, None) for name in answered)]

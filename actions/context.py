@@ -1,10 +1,12 @@
 """What every action shares: the turn a flow would see, built from a Rasa ``Tracker``.
 
-The flows are written against ``TurnContext`` (session, message, NLU parse,
-services). A Rasa action builds the same context from the tracker — channel and
-sender from the conversation, the text read by our own NLU, Rasa's entities added
-— and can then call the flows' own functions. The session is a scratch copy: Rasa
-keeps the conversation, the actions hand back ``SlotSet`` events.
+The flows' readers and replies are written against ``TurnContext`` (session, message,
+NLU parse, services). A Rasa action builds the same context from the tracker —
+channel and sender from the conversation, the text read by our own NLU, Rasa's
+entities added — to read answers with the flows' slot readers and word replies as the
+chat does. What it does (file an application, look up a status, bind, open a case) it
+asks of the use-cases (``services``); Rasa keeps the conversation, the actions hand
+back ``SlotSet`` events.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ HISTORY_TURNS = 10
 
 
 class JiuzhuAction(Action):
-    """A rasa-sdk action with the process's ``Runtime`` (backend, NLU) at hand."""
+    """A rasa-sdk action with the process's ``Services`` (use-cases, NLU) at hand."""
 
     def __init__(self, services: Services) -> None:
         self.services = services

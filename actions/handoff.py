@@ -1,7 +1,7 @@
-"""``action_handoff``: a hand-off case with the recent conversation, by the flow itself.
+"""``action_handoff``: a hand-off case with the recent conversation (``services.chat``).
 
-The conversation staff see is the tracker's (masked by the flow); one open hand-off
-per sender is enough, as in the chat.
+The conversation staff see is the tracker's (masked as the chat masks it); one open
+hand-off per sender is enough, as in the chat.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import JiuzhuAction, turn_context, utter
-from flows.handoff import HandoffFlow
+from flows.handoff import handoff_replies, handoff_summary
 
 
 class ActionHandoff(JiuzhuAction):
@@ -24,5 +24,12 @@ class ActionHandoff(JiuzhuAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         ctx = turn_context(self.services, tracker)
-        utter(dispatcher, await HandoffFlow().start(ctx))
+        services = self.services
+        opened = await services.run(
+            services.chat_cases.handoff,
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+            summary=handoff_summary(ctx, None),
+        )
+        utter(dispatcher, handoff_replies(ctx, opened))
         return []

@@ -42,14 +42,14 @@ EXTRA_SLOTS: dict[str, str] = {
     "commitment": "告知承诺书：agree 才能提交",
     "authorisation": "家庭经济状况核对授权书：agree 才能提交",
     # status (flows/status.py)
-    "status_failures": "查进度失败的时间（限流用）",
+    "status_failures": "（不再使用：查进度失败次数按案件记在数据库里）",
     # check-in (flows/checkin.py)
     "checkin_members": "人口有无变化：unchanged / changed",
     "checkin_income": "收入有无变化：unchanged / changed",
     "checkin_address": "住址有无变化：unchanged / changed",
     "checkin_health": "身体情况有无变化：unchanged / changed",
     "changes": "有什么变化（文字）",
-    "checkin_bind_failures": "核实身份失败次数",
+    "checkin_bind_failures": "（不再使用：核实身份失败次数按名册记录记在数据库里）",
     # urgent help (flows/urgent.py)
     "urgent_case": "已开的紧急求助案件编号",
     "urgent_opener": "第一句话已经说明的项（place, what）",

@@ -1,13 +1,14 @@
-"""``action_application_status``: the status flow's answer for a case or the sender's own.
+"""``action_application_status``: a case by number + last 6, or the sender's own cases.
 
-With ``case_number`` and ``id_last6`` the case is shown only when the 身份证号 matches,
-and failed look-ups count towards the flow's limit (kept in ``status_failures``).
-Without a case number the sender's own cases are shown, as in the chat.
+With ``case_number`` and ``id_last6`` the case is shown only when the 身份证号 matches;
+failed look-ups are counted per case in the database by the status use-case
+(``services.status``), never from the caller's slots, so a new sender id or the chat
+beside Rasa share the same limit. Without a case number the sender's own cases are
+shown, as in the chat.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,23 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import question, read
-from actions.context import JiuzhuAction, slot_strings, turn_context, utter
-from flows.status import _FAILURES, StatusFlow
+from actions.context import JiuzhuAction, channel_of, turn_context, utter
+from base.messages import BotReply
+from flows.status import StatusFlow, show_case, status_replies
 
 SLOTS = {slot.name: slot for slot in StatusFlow.slots}
-
-
-def failures(tracker: Tracker) -> list[str]:
-    """The times of failed look-ups kept in ``status_failures`` (others dropped)."""
-    kept: list[str] = []
-    for at in slot_strings(tracker, "status_failures"):
-        try:
-            moment = dt.datetime.fromisoformat(at)
-        except ValueError:
-            continue
-        if moment.tzinfo is not None:
-            kept.append(at)
-    return kept
 
 
 class ActionApplicationStatus(JiuzhuAction):
@@ -42,8 +31,7 @@ class ActionApplicationStatus(JiuzhuAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        ctx = turn_context(self.services, tracker, slots={_FAILURES: failures(tracker)})
-        flow = StatusFlow()
+        status = self.services.status
         values: dict[str, Any] = {}
         events: list[dict[str, Any]] = []
         for name in ("case_number", "id_last6"):
@@ -55,18 +43,33 @@ class ActionApplicationStatus(JiuzhuAction):
                 events.append(SlotSet(name, None))
             else:
                 values[name] = value
+        ctx = turn_context(self.services, tracker)
         if "case_number" not in values:
-            # The sender's own cases, or the flow's first question.
-            utter(dispatcher, await flow.start(ctx))
+            # The sender's own cases, or the first question.
+            mine = await self.services.run(status.mine, channel_of(tracker), tracker.sender_id)
+            if mine:
+                shown = "\n\n".join(show_case(ctx, case) for case in mine[:3])
+                utter(
+                    dispatcher,
+                    [BotReply(ctx.texts("status.yours", cases=shown, more=len(mine) > 3))],
+                )
+            else:
+                text, _ = question(SLOTS["case_number"], values)
+                dispatcher.utter_message(text=text)
             return events
+        case_no = values["case_number"]
         if "id_last6" not in values:
-            text, _ = question(SLOTS["id_last6"], values)
-            dispatcher.utter_message(text=text)
-            return [*events, SlotSet("case_number", values["case_number"])]
-        utter(dispatcher, await flow.submit(ctx, values))
+            locked = await self.services.run(status.locked, case_no)
+            if locked is not None:
+                utter(dispatcher, status_replies(ctx, locked))
+            else:
+                text, _ = question(SLOTS["id_last6"], values)
+                dispatcher.utter_message(text=text)
+            return [*events, SlotSet("case_number", case_no)]
+        outcome = await self.services.run(status.look_up, case_no, values["id_last6"])
+        utter(dispatcher, status_replies(ctx, outcome))
         return [
             *events,
-            SlotSet("case_number", values["case_number"]),
+            SlotSet("case_number", case_no),
             SlotSet("id_last6", None),  # proof of identity is used once, not kept
-            SlotSet("status_failures", ctx.session.slots.get(_FAILURES, [])),
         ]

@@ -1,14 +1,15 @@
 """``action_urgent_help``: the urgent flow from Rasa, in two steps.
 
-First run (no ``urgent_case`` yet): the urgent case is opened at once by the flow's
-own ``start`` (hotlines, 先行救助, staff notified) and what the first message already
-said fills ``urgent_what`` / ``urgent_place``. ``urgent_form`` then asks the flow's
-questions (``validate_urgent_form``); the second run adds the answers to the case as
-the flow's note.
+First run (no ``urgent_case`` yet): the urgent case is opened at once by the chat-case
+use-case (``services.chat``: hotlines, 先行救助, staff notified) and what the first
+message already said fills ``urgent_what`` / ``urgent_place``. ``urgent_form`` then asks
+the flow's questions (``validate_urgent_form``); the second run adds the answers to the
+case as a note, worded as the chat words it.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -20,7 +21,9 @@ from actions.context import JiuzhuAction, slot_strings, slot_text, turn_context,
 from actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.identity import SKIP
-from flows.urgent import UrgentFlow
+from flows.urgent import UrgentFlow, opener_fills, opening, urgent_note
+
+log = logging.getLogger(__name__)
 
 RASA_NAMES = {"place": "urgent_place", "what": "urgent_what", "phone": "phone"}
 
@@ -48,15 +51,26 @@ class ActionUrgentHelp(JiuzhuAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[dict[str, Any]]:
         ctx = turn_context(self.services, tracker)
-        replies = await UrgentFlow().start(ctx)
-        values = ctx.session.form.get("values", {})
-        if not values.get("case_no"):
-            utter(dispatcher, replies)  # not recorded: the hotlines all the same
+        opener, summary = opening(ctx)
+        try:
+            opened = await self.services.run(
+                self.services.chat_cases.urgent,
+                chat_channel=ctx.message.channel,
+                sender=ctx.message.sender_id,
+                summary=summary,
+            )
+        except Exception:  # never let a database problem hide the hotlines
+            log.exception("urgent case could not be stored")
+            utter(dispatcher, [ctx.say("urgent.not_recorded")])
             return []
-        utter(dispatcher, replies[:1])  # "received"; urgent_form asks the questions
-        opener = values.get("from_opener", [])
-        events = [SlotSet("urgent_case", values["case_no"]), SlotSet("urgent_opener", opener)]
-        events += [SlotSet(RASA_NAMES[name], values[name]) for name in opener]
+        # "received"; urgent_form asks the questions
+        utter(dispatcher, [ctx.say("urgent.received", case=opened.case)])
+        fills = opener_fills(ctx, opener)
+        events = [
+            SlotSet("urgent_case", opened.case.case_no),
+            SlotSet("urgent_opener", list(fills)),
+        ]
+        events += [SlotSet(RASA_NAMES[name], value) for name, value in fills.items()]
         return events
 
     async def add_note(
@@ -66,11 +80,22 @@ class ActionUrgentHelp(JiuzhuAction):
         values = await form.values(tracker)
         for name in ("place", "what", "phone"):
             values.setdefault(name, SKIP)
-        values["case_no"] = case_no
-        values["from_opener"] = [
-            n for n in slot_strings(tracker, "urgent_opener") if n in RASA_NAMES
-        ]
+        from_opener = [n for n in slot_strings(tracker, "urgent_opener") if n in RASA_NAMES]
         ctx = turn_context(self.services, tracker)
-        utter(dispatcher, await UrgentFlow().submit(ctx, values))
+        noted = urgent_note(ctx, case_no, values, from_opener)
+        try:
+            await self.services.run(
+                self.services.chat_cases.add_note,
+                case_no,
+                noted.note,
+                staff_text=noted.staff_text,
+                place_text=noted.place_text,
+                phone=noted.phone,
+            )
+        except Exception:
+            log.exception("urgent note could not be stored")
+            utter(dispatcher, [ctx.say("urgent.note_failed", case_no=case_no)])
+        else:
+            utter(dispatcher, [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)])
         done = ["urgent_case", "urgent_opener", "urgent_place", "urgent_what"]
         return [SlotSet(name, None) for name in done]

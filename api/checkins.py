@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api.deps import BackendDep, StaffDep, ensure_region, region_of
+from api.deps import BackendDep, ServicesDep, StaffDep, region_of
 from api.errors import http_errors
 from backend.clock import current_quarter
 from backend.schemas import CheckInCreate, CheckInOutcome, CheckInPublic, MissingPage
@@ -41,23 +41,20 @@ def missing_checkins(
 
 
 @router.post("", summary="代为登记签到", status_code=201, response_model=CheckInOutcome)
-def record_checkin(body: CheckInCreate, backend: BackendDep, staff: StaffDep) -> CheckInOutcome:
+def record_checkin(body: CheckInCreate, services: ServicesDep, staff: StaffDep) -> CheckInOutcome:
     """工作人员代救助对象登记签到（按名册编号或身份证号）；报告的家庭变化会生成变化报告案件。"""
+    checkins = services.checkins
     with http_errors():
-        if body.recipient_id is not None:
-            recipient = backend.roster.get(body.recipient_id)
-        elif body.id_number:
-            recipient = backend.roster.by_id_number(body.id_number)
-        else:
+        if body.recipient_id is None and not body.id_number:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "请提供名册编号或身份证号")
+        recipient = checkins.recipient(recipient_id=body.recipient_id, id_number=body.id_number)
         if recipient is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "名册中没有这位救助对象")
-        ensure_region(staff, recipient.township)
-        return backend.record_checkin(
+        return checkins.record_by_staff(
+            staff,
             recipient,
             body.quarter,
             body.answers,
             body.changes,
             channel=body.channel,
-            recorded_by=staff.id,
         )

@@ -9,6 +9,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from backend.schemas import StaffPublic
 from backend.service import Backend
+from services import access
+from services.container import Services
+from services.desk import Desk
 
 _bearer = HTTPBearer(auto_error=False, description="工作人员访问令牌（Bearer）")
 
@@ -18,6 +21,21 @@ def get_backend(request: Request) -> Backend:
 
 
 BackendDep = Annotated[Backend, Depends(get_backend)]
+
+
+def get_desk(request: Request) -> Desk:
+    services: Services = request.state.services  # set by the router built in api.build_router
+    return services.desk
+
+
+DeskDep = Annotated[Desk, Depends(get_desk)]
+
+
+def get_services(request: Request) -> Services:
+    return request.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def current_staff(
@@ -54,12 +72,12 @@ AdminDep = Annotated[StaffPublic, Depends(admin_staff)]
 
 def region_of(staff: StaffPublic) -> str | None:
     """The township a caseworker is limited to; None for admins (everything)."""
-    return None if staff.role == "admin" else staff.region
+    return access.region_of(staff)
 
 
 def ensure_region(staff: StaffPublic, township: str) -> None:
-    region = region_of(staff)
-    if region is not None and township != region:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, f"无权访问：该案件不在您的辖区（{staff.region}）。"
-        )
+    """The region rule (``services.access``) as an HTTP answer: 403 outside it."""
+    try:
+        access.ensure_covers(staff, township)
+    except access.NotAllowed as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc

@@ -8,12 +8,15 @@ from contextlib import contextmanager
 from fastapi import HTTPException, status
 
 from backend.errors import BackendError, InvalidInput, InvalidTransition, NotFound
+from services.access import NotAllowed
 
 
 @contextmanager
 def http_errors() -> Iterator[None]:
     try:
         yield
+    except NotAllowed as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, exc.message) from exc
     except NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, exc.message) from exc
     except InvalidTransition as exc:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import BackendDep, StaffDep, region_of
+from api.deps import DeskDep, StaffDep
 
 router = APIRouter(prefix="/notifications", tags=["通知"])
 
@@ -24,13 +24,13 @@ class NotificationPublic(BaseModel):
 
 @router.get("", summary="工作人员通知", response_model=list[NotificationPublic])
 def notifications(
-    backend: BackendDep,
+    desk: DeskDep,
     staff: StaffDep,
     after: Annotated[int, Query(ge=0, description="只取此序号之后的通知")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[NotificationPublic]:
     """新案件与状态变化的通知，按时间先后；经办人员只看本辖区。"""
-    rows = backend.notifications(township=region_of(staff), after_id=after, limit=limit)
+    rows = desk.notifications(staff, after_id=after, limit=limit)
     return [
         NotificationPublic(
             id=row.id or 0,

@@ -8,7 +8,8 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case as sql_case
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -56,6 +57,14 @@ class CaseService:
         self.validate(data)
         with self.db.session() as session:
             return self.create_in(session, data)
+
+    def create_many(self, items: list[CaseCreate]) -> list[CaseOutcome]:
+        """Open several cases in one transaction (one application, one case per program):
+        every one is checked first, so a bad one opens none."""
+        for data in items:
+            self.validate(data)
+        with self.db.session() as session:
+            return [self.create_in(session, data) for data in items]
 
     def validate(self, data: CaseCreate) -> None:
         rules = self.rules
@@ -170,6 +179,7 @@ class CaseService:
                 "kind": case.kind,
                 "priority": case.priority,
                 "status": case.status,
+                "event": "created",
             },
         )
         return CaseOutcome(
@@ -351,6 +361,49 @@ class CaseService:
                 events=[EventPublic.model_validate(e, from_attributes=True) for e in events],
                 consents=[ConsentPublic.model_validate(c, from_attributes=True) for c in consents],
             )
+
+    def queue(
+        self,
+        *,
+        statuses: list[str] | None = None,
+        not_statuses: list[str] | None = None,
+        kind: str = "",
+        channel: str = "",
+        township: str | None = None,
+        limit: int = 200,
+    ) -> list[CaseView]:
+        """Cases to handle: urgent ones first, then the nearest deadline, then the newest."""
+        urgent = or_(Case.priority == "urgent", Case.kind == "urgent")
+        query = select(Case, Resident).outerjoin(
+            Resident,
+            Resident.id == Case.resident_id,  # type: ignore[arg-type]
+        )
+        if statuses is not None:
+            query = query.where(Case.status.in_(statuses))  # type: ignore[attr-defined]
+        if not_statuses:
+            query = query.where(Case.status.not_in(not_statuses))  # type: ignore[attr-defined]
+        if kind:
+            query = query.where(Case.kind == kind)
+        if channel:
+            query = query.where(Case.channel == channel)
+        if township is not None:
+            query = query.where(Case.township == township)
+        query = query.order_by(
+            sql_case((urgent, 0), else_=1),
+            sql_case((Case.due_date.is_(None), 1), else_=0),  # type: ignore[union-attr]
+            Case.due_date,
+            Case.created_at.desc(),  # type: ignore[attr-defined]
+            Case.id.desc(),  # type: ignore[union-attr]
+        ).limit(limit)
+        with self.db.session() as session:
+            return [self._view(case, resident) for case, resident in session.execute(query).all()]
+
+    def townships(self) -> set[str]:
+        """Every township a case or the roster names."""
+        with self.db.session() as session:
+            seen = set(session.execute(select(Case.township).distinct()).scalars())
+            seen |= set(session.execute(select(Recipient.township).distinct()).scalars())
+        return {t for t in seen if t}
 
     def township_of(self, case_no: str) -> str:
         with self.db.session() as session:

@@ -151,6 +151,11 @@ class Backend:
         )
         return self.cases.create(data)
 
+    def create_cases(self, items: Sequence[CaseCreate]) -> list[CaseOutcome]:
+        """Open several cases in one transaction (an application for several programs:
+        one case each); every one is checked first, so a bad one opens none."""
+        return self.cases.create_many(list(items))
+
     def find_case(self, case_no: str) -> CaseView | None:
         return self.cases.find(case_no)
 
@@ -176,6 +181,30 @@ class Backend:
             status=status, kind=kind, since=since, township=township, limit=limit, offset=offset
         )
 
+    def work_queue(
+        self,
+        *,
+        statuses: list[str] | None = None,
+        not_statuses: list[str] | None = None,
+        kind: str = "",
+        channel: str = "",
+        township: str | None = None,
+        limit: int = 200,
+    ) -> list[CaseView]:
+        """Cases to handle: urgent first, then the nearest deadline, then the newest."""
+        return self.cases.queue(
+            statuses=statuses,
+            not_statuses=not_statuses,
+            kind=kind,
+            channel=channel,
+            township=township,
+            limit=limit,
+        )
+
+    def case_townships(self) -> set[str]:
+        """Every township named by a case or by the roster."""
+        return self.cases.townships()
+
     def case_detail(self, case_no: str, *, reveal: bool = False, actor: str = "") -> CaseDetail:
         """Staff detail view; ``reveal=True`` shows the whole 身份证号 and audits it."""
         return self.cases.detail(case_no, reveal=reveal, actor=actor)
@@ -195,6 +224,12 @@ class Backend:
 
         add_note(self, case_no, note, staff_text=staff_text, **details)
 
+    def assign_case(self, case_no: str, staff: StaffPublic, note: str = "") -> CaseView:
+        """Make ``staff`` the case's assignee (raises ``NotFound``); the event names who."""
+        from backend.assignment import assign_case
+
+        return assign_case(self, case_no, staff, note)
+
     def message_resident(self, case_no: str, text: str, actor: str) -> str:
         """Queue a staff message to the resident's chat (sink ``resident``); returns its key."""
         return self.cases.message_resident(case_no, text, actor)
@@ -212,6 +247,16 @@ class Backend:
     def staff_for_token(self, token: str | None) -> StaffPublic | None:
         """The staff member for a bearer token (``JIUZHU_ADMIN_TOKEN`` = admin)."""
         return self.staff.for_token(token)
+
+    def staff_active(self, staff_id: int) -> bool:
+        """Whether the account still exists and is active (a deactivated one signs out)."""
+        from sqlalchemy import select
+
+        from backend.models import Staff
+
+        with self.db.session() as session:
+            active = session.execute(select(Staff.active).where(Staff.id == staff_id)).scalar()
+        return bool(active)
 
     def bind_staff_chat(self, token: str, chat_channel: str, sender: str) -> StaffPublic | None:
         return self.staff.bind_chat(token, chat_channel, sender)
@@ -269,6 +314,30 @@ class Backend:
     def dispatcher(self, **options: Any) -> Dispatcher:
         """A dispatcher over the sinks registered so far (see ``backend.outbox``)."""
         return Dispatcher(self.db, self.sinks, **options)
+
+    def notify_staff(
+        self,
+        key: str,
+        text: str,
+        *,
+        case_no: str | None = None,
+        township: str = "",
+        **payload: Any,
+    ) -> None:
+        """Queue a staff notification of its own (not a case change); a repeated key is
+        written once."""
+        from backend.cases import STAFF_SINK
+        from backend.outbox import enqueue
+
+        with self.db.session() as session:
+            enqueue(
+                session,
+                sink=STAFF_SINK,
+                key=key,
+                case_no=case_no,
+                township=township,
+                payload={"text": text, **payload},
+            )
 
     def notifications(
         self, *, township: str | None = None, after_id: int = 0, limit: int = 50

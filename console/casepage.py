@@ -9,8 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 from api.errors import http_errors
 from backend.errors import BackendError
 from backend.schemas import CaseDetail
-from backend.staff import actor_label
-from console.deps import FormSessionDep, SessionDep, StateDep, ensure_region
+from console.deps import FormSessionDep, SessionDep, StateDep
 from console.labels import labels
 from console.security import ConsoleSession
 from console.state import ConsoleState
@@ -22,8 +21,7 @@ router = APIRouter(route_class=ConsoleRoute)
 def _allowed_case(state: ConsoleState, session: ConsoleSession, case_no: str) -> str:
     """The case number, after checking the case exists and is in the staff member's region."""
     with http_errors():
-        ensure_region(session.staff, state.backend.cases.township_of(case_no))
-    return case_no.strip().upper()
+        return state.services.desk.case(session.staff, case_no).case_no
 
 
 def _deadline_rule(state: ConsoleState, detail: CaseDetail) -> str:
@@ -41,9 +39,9 @@ def _deadline_rule(state: ConsoleState, detail: CaseDetail) -> str:
 
 
 def _consent_titles() -> dict[str, str]:
-    from console.intake import consent_texts
+    from services.consents import application_consents
 
-    return {str(item["id"]): str(item["title"]) for item in consent_texts()}
+    return {item.id: item.title for item in application_consents()}
 
 
 def _page(
@@ -66,17 +64,15 @@ def _page(
 
 @router.get("/cases/{case_no}", summary="案件详情")
 def case_page(request: Request, case_no: str, state: StateDep, session: SessionDep) -> Response:
-    case_no = _allowed_case(state, session, case_no)
     with http_errors():
-        detail = state.backend.case_detail(case_no)
+        detail = state.services.desk.detail(session.staff, case_no)
     return _page(request, state, session, detail)
 
 
 @router.post("/cases/{case_no}/reveal", summary="查看完整身份证号（留痕）")
 def reveal(request: Request, case_no: str, state: StateDep, session: FormSessionDep) -> Response:
-    case_no = _allowed_case(state, session, case_no)
     with http_errors():
-        detail = state.backend.case_detail(case_no, reveal=True, actor=actor_label(session.staff))
+        detail = state.services.desk.detail(session.staff, case_no, reveal=True)
     return _page(request, state, session, detail)
 
 
@@ -90,7 +86,7 @@ def transition(
 ) -> Response:
     case_no = _allowed_case(state, session, case_no)
     try:
-        view = state.backend.transition(case_no, to, note.strip(), actor_label(session.staff))
+        view = state.services.desk.transition(session.staff, case_no, to, note.strip())
         session.flash(f"已将 {view.case_no} 转为「{view.stage}」。")
     except BackendError as exc:
         session.flash(exc.message, "error")
@@ -106,7 +102,7 @@ def message(
 ) -> Response:
     case_no = _allowed_case(state, session, case_no)
     try:
-        state.backend.message_resident(case_no, text.strip(), actor_label(session.staff))
+        state.services.desk.message(session.staff, case_no, text.strip())
         session.flash("消息已进入发送队列，将通过申请人原来的聊天渠道送达。")
     except BackendError as exc:
         session.flash(exc.message, "error")

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, status
-from sqlalchemy import select
 
 from api.deps import admin_staff, ensure_region, region_of
-from backend.models import Staff
-from backend.schemas import StaffPublic
 from console.security import ConsoleSession, same_token
 from console.state import SESSION_COOKIE, ConsoleState
 from console.web import LoginRequired
@@ -24,21 +21,13 @@ def get_state(request: Request) -> ConsoleState:
 StateDep = Annotated[ConsoleState, Depends(get_state)]
 
 
-def _still_allowed(state: ConsoleState, staff: StaffPublic) -> bool:
-    """A deactivated account (or a removed admin token) ends its sessions at once."""
-    if staff.id is None:
-        return bool(state.backend.staff.admin_token)
-    with state.backend.db.session() as session:
-        active = session.execute(select(Staff.active).where(Staff.id == staff.id)).scalar()
-    return bool(active)
-
-
 def signed_in(request: Request, state: StateDep) -> ConsoleSession:
     sid = state.signer.unsign(request.cookies.get(SESSION_COOKIE))
     session = state.sessions.get(sid)
     if session is None:
         raise LoginRequired
-    if not _still_allowed(state, session.staff):
+    # A deactivated account (or a removed admin token) ends its sessions at once.
+    if not state.services.desk.still_allowed(session.staff):
         state.sessions.end(session.sid)
         raise LoginRequired
     return session

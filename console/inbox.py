@@ -6,22 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from console.deps import SessionDep, StateDep, region_of
-from console.queries import (
-    OPEN,
-    QUEUE_LIMIT,
-    QueueFilter,
-    region_places,
-    townships,
-    work_queue,
-)
+from console.deps import SessionDep, StateDep
+from console.places import region_places
 from console.security import ConsoleSession
 from console.state import ConsoleState
 from console.web import ConsoleRoute, page_context, render
+from services.access import region_of
+from services.desk import OPEN, QueueFilter
 
 router = APIRouter(route_class=ConsoleRoute)
 
 Text = Annotated[str, Query(max_length=64)]
+QUEUE_LIMIT = 200
 
 
 def _queue(
@@ -39,7 +35,7 @@ def _queue(
         channel=channel,
         township=region if region is not None else (township or None),
     )
-    return where, work_queue(state.backend, where, QUEUE_LIMIT)
+    return where, state.services.desk.queue(session.staff, where, QUEUE_LIMIT)
 
 
 @router.get("/requests", summary="新到的请求")
@@ -65,7 +61,7 @@ def requests_page(
         statuses=rules.labels,
         kinds=rules.kinds,
         channels=rules.channels,
-        townships=townships(state.backend, places) if region_of(session.staff) is None else [],
+        townships=state.services.desk.townships(session.staff, places),
     )
     return render(request, "requests.html", context)
 

@@ -1,6 +1,7 @@
 """口述办: a staff member pastes what a resident said; the NLU's facts come back as an
-editable form; the 告知承诺 and 授权 texts are read out and ticked; confirming creates
-the application through the same service as the chat intake (``flows.intake``)."""
+editable form; the 告知承诺 and 授权 texts are read out and ticked; confirming files the
+application through the same use-case as the chat intake (``services.intake``), which
+also applies the region rule."""
 
 from __future__ import annotations
 
@@ -12,30 +13,31 @@ from backend.errors import BackendError
 from backend.programs import program_name
 from console.deps import FormSessionDep, SessionDep, StateDep, region_of
 from console.intake_form import CheckedFacts, check, from_form
-from console.queries import region_places
+from console.labels import labels
+from console.places import region_places
 from console.security import ConsoleSession
 from console.state import ConsoleState
 from console.web import PREFIX, ConsoleRoute, page_context, redirect, render
-from flows.intake import extract_facts, field_labels, required_fields, submit_intake
-from flows.texts import texts
+from services.applications import ApplicationOutcome
+from services.consents import APPLICATION_CONSENTS, application_consents
+from services.intake import field_labels, required_fields
 
 router = APIRouter(route_class=ConsoleRoute)
 
 MAX_ACCOUNT = 5000
-CONSENTS = ("commitment", "authorisation")
 
 
 def consent_texts() -> list[dict[str, Any]]:
-    return [texts().raw(f"consents.{name}") for name in CONSENTS]
+    """The texts to read out, as the form shows them (id, version, title, text)."""
+    return [vars(item) for item in application_consents()]
 
 
 def _choices(state: ConsoleState) -> dict[str, Any]:
     from policies.catalog import load_catalog
 
-    words = texts().raw("screening_words.words")
     return {
         "programs": {pid: program_name(pid) for pid in load_catalog().programs},
-        "conditions": dict(words["condition_names"]),
+        "conditions": dict(labels()["conditions"]),
         "places": region_places(state.region_id),
     }
 
@@ -94,7 +96,7 @@ def extract(
     if not account:
         session.flash("请先粘贴或输入居民的口述内容。", "error")
         return redirect(f"{PREFIX}/intake")
-    facts = extract_facts(account, state.region_id)
+    facts = state.services.intake.extract(account)
     region = region_of(session.staff)
     if region is not None and not facts.township:
         facts.township = region
@@ -108,28 +110,40 @@ async def submit(request: Request, state: StateDep, session: FormSessionDep) -> 
     choices = _choices(state)
     checked = from_form(form, set(choices["programs"]), set(choices["conditions"]))
     account = str(form.get("account") or "")[:MAX_ACCOUNT]
-    region = region_of(session.staff)
-    if region is not None and checked.facts.township and checked.facts.township != region:
-        checked.problems["township"] = f"只能为本辖区（{region}）录入申请"
-    ticked = all(form.get(f"consent_{name}") == "yes" for name in CONSENTS)
+    intake = state.services.intake
+    agreed = [name for name in APPLICATION_CONSENTS if form.get(f"consent_{name}") == "yes"]
+    ticked = len(agreed) == len(APPLICATION_CONSENTS)
     if not checked.ok or not ticked:
         return _form_page(request, state, session, checked, account, 422, not ticked)
-    consents = [(str(c["id"]), str(c["version"])) for c in consent_texts()]
     try:
-        outcome = await state.backend.run(
-            submit_intake, state.backend, checked.facts, session.staff, consents, state.region_id
-        )
+        outcome = await state.services.run(intake.record, session.staff, checked.facts, agreed)
     except BackendError as exc:
         checked.problems["_form"] = exc.message
         return _form_page(request, state, session, checked, account, 422)
-    if outcome.case is None:
-        names = "、".join(program_name(p) for p in outcome.already_recipient_programs)
+    if outcome.result == "outside_region":
+        checked.problems["township"] = f"只能为本辖区（{outcome.region}）录入申请"
+    elif outcome.result == "invalid_household":
+        checked.problems["_form"] = f"家庭情况还有问题：{outcome.problem}"
+    if outcome.result != "filed" or outcome.application is None:
+        if outcome.check is not None:
+            checked = CheckedFacts(checked.facts, outcome.check.missing, outcome.check.problems)
+        missing = outcome.result == "missing_consents"
+        return _form_page(request, state, session, checked, account, 422, missing)
+    return _filed(session, outcome.application)
+
+
+def _filed(session: ConsoleSession, application: ApplicationOutcome) -> Response:
+    """Say what each program's case is, and show the first one."""
+    held = application.of("already_recipient")
+    if held:
+        names = "、".join(program_name(p.program) for p in held)
         session.flash(f"此人已在名册中享受{names}，没有重复创建申请。", "error")
+    for item in application.of("duplicate"):
+        case_no = item.case.case_no if item.case else ""
+        session.flash(f"此人已有未办结的申请 {case_no}，没有重复创建。", "error")
+    for item in application.of("created"):
+        case_no = item.case.case_no if item.case else ""
+        session.flash(f"已创建申请 {case_no}（口述办，录入人：{session.staff.name}）。")
+    if not application.cases:
         return redirect(f"{PREFIX}/intake")
-    if outcome.duplicate:
-        session.flash(f"此人已有未办结的申请 {outcome.case.case_no}，没有重复创建。", "error")
-    else:
-        session.flash(
-            f"已创建申请 {outcome.case.case_no}（口述办，录入人：{session.staff.name}）。"
-        )
-    return redirect(f"{PREFIX}/cases/{outcome.case.case_no}")
+    return redirect(f"{PREFIX}/cases/{application.cases[0].case_no}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.intake import IntakeFacts, missing_fields, problems
+from services.intake import IntakeFacts, missing_fields, problems
 
 NUMBERS = {
     "age": (0, 120),

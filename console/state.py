@@ -1,4 +1,4 @@
-"""What the console keeps while it runs: the backend, sessions, the sign-in limiter."""
+"""What the console keeps while it runs: the use-cases, sessions, the sign-in limiter."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from console.security import Clock, LoginLimiter, SessionStore, Signer
 
 if TYPE_CHECKING:
     from backend.service import Backend
+    from services.container import Services
 
 SESSION_COOKIE = "jz_console"
 LOGIN_COOKIE = "jz_login"
@@ -17,7 +18,7 @@ LOGIN_COOKIE = "jz_login"
 
 class ConsoleState:
     def __init__(self, runtime: Any, clock: Clock = time.time) -> None:
-        self.runtime = runtime  # anything with a ``backend`` attribute
+        self.runtime = runtime  # anything with ``services`` (or at least a ``backend``)
         self.clock = clock
         self.sessions = SessionStore(clock)
         self.limiter = LoginLimiter(clock)
@@ -25,6 +26,16 @@ class ConsoleState:
     @property
     def backend(self) -> Backend:
         return self.runtime.backend  # type: ignore[no-any-return]
+
+    @cached_property
+    def services(self) -> Services:
+        """The use-cases the pages call (the runtime's, or built around its backend)."""
+        services = getattr(self.runtime, "services", None)
+        if services is not None:
+            return services  # type: ignore[no-any-return]
+        from services.container import Services
+
+        return Services.around(self.backend)
 
     @cached_property
     def signer(self) -> Signer:

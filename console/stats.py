@@ -9,15 +9,15 @@ from fastapi import APIRouter, Query, Request, Response
 from api.errors import http_errors
 from backend.checkins import check_quarter
 from backend.clock import current_quarter
-from console import stats_data
 from console.charts import Bar, hbars, stacked_columns
 from console.checkins import recent_quarters
 from console.deps import SessionDep, StateDep, region_of
 from console.web import ConsoleRoute, page_context, render
+from services.figures import DECISION
 
 router = APIRouter(route_class=ConsoleRoute)
 
-STAGE_NAMES = {stats_data.DECISION: "受理至决定"}
+STAGE_NAMES = {DECISION: "受理至决定"}
 
 
 @router.get("/stats", summary="统计")
@@ -32,11 +32,12 @@ def stats_page(
     with http_errors():
         quarter = check_quarter(quarter or current_quarter())
     labels = backend.rules.labels
-    weekly = stats_data.weekly(backend, township)
+    figures = state.services.figures
+    weekly = figures.weekly(township)
     week_labels = [f"{m.month}/{m.day}" for m in weekly.weeks]
     by_status = backend.stats(township).by_status
-    stages = stats_data.stage_times(backend, township)
-    done = stats_data.completion(backend, quarter, township)
+    stages = figures.stage_times(township)
+    done = figures.completion(quarter, township)
     unit = {"working": "个工作日", "calendar": "天"}
     charts = {
         "kind": stacked_columns(week_labels, weekly.by_kind, "每周新请求（按类型）"),

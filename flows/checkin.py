@@ -1,6 +1,7 @@
 """Quarterly self check-in (季度自主签到), and reporting a change of the household.
 
-A recipient binds the chat account to the roster once (name + 身份证号 + phone); after
+A recipient binds the chat account to the roster once (name + 身份证号 + phone; failed
+tries are limited per roster entry in the database, ``services.binding``); after
 that a check-in is four taps ("没有变化" × 4). Any change is described in one free-text
 answer and goes to staff as a ``change_report`` case, opened by the backend in the
 same transaction as the check-in. Words that read the answers live in
@@ -9,13 +10,13 @@ same transaction as the check-in. Words that read the answers live in
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import time
 from datetime import date
 from typing import Any
 
-from backend.clock import current_quarter, local_day
-from backend.schemas import RecipientPublic
+from backend.clock import local_day
+from backend.schemas import CheckInOutcome, RecipientPublic
 from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows import identity
@@ -23,7 +24,8 @@ from flows.base import TurnContext, call
 from flows.extract import text_of
 from flows.forms import Choice, Form, Slot
 from flows.texts import texts
-from services.chat import application_channel
+from services.binding import BindOutcome
+from services.checkins import AlreadyDone, CheckIns
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,9 @@ WORDS: dict[str, Any] = texts().raw("checkin.words")
 ASPECTS: tuple[str, ...] = ("members", "income", "address", "health")
 UNCHANGED, CHANGED = "unchanged", "changed"
 YES_NO = (Choice(UNCHANGED, WORDS["unchanged_title"]), Choice(CHANGED, WORDS["changed_title"]))
-MAX_BIND_FAILURES = 3  # per hour and chat account: the roster is not a guessing game
-BIND_WINDOW = 3600.0
+# Session hint: when a lock on binding (kept per roster entry in the database) ends, so
+# a new try in this chat is told at once instead of asking for the identity again.
+LOCKED_UNTIL = "checkin_bind_locked_until"
 
 
 def same_or_changed(ctx: TurnContext) -> str | None:
@@ -121,23 +124,23 @@ class CheckinFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        backend = ctx.services.backend
+        binding = ctx.services.binding
         recipient = await call(
-            ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id
+            ctx, binding.recipient_for, ctx.message.channel, ctx.message.sender_id
         )
         if recipient is None:
             if _locked(ctx):
                 ctx.session.end_flow()
-                return [ctx.say("checkin.bind_locked", buttons=_help_buttons(ctx))]
+                return [ctx.say("checkin.bind_locked", buttons=help_buttons(ctx))]
             ctx.session.start_flow(self.name)
             ctx.session.form["asked"] = []
             return [ctx.say("checkin.bind_intro"), *await self._advance(ctx)]
-        done = await _already_done(ctx, recipient)
+        done = await already_done(ctx, recipient)
         if done is not None:
             return [done]
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
-        self.values(ctx)["recipient"] = _keep(recipient)
+        self.values(ctx)["recipient"] = keep_recipient(recipient)
         intro = ctx.say("checkin.intro", name=recipient.name, quarter=quarter_label(_quarter()))
         return [intro, *await self._advance(ctx)]
 
@@ -150,64 +153,68 @@ class CheckinFlow(Form):
     async def _bind(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         # The 身份证号 and phone leave the session as soon as they were checked.
         name, id_number, phone = values.pop("name"), values.pop("id_number"), values.pop("phone")
-        backend = ctx.services.backend
-        recipient = await call(
+        outcome = await call(
             ctx,
-            backend.bind_recipient,
+            ctx.services.binding.bind,
             ctx.message.channel,
             ctx.message.sender_id,
             name,
             id_number,
             phone,
         )
+        recipient = outcome.recipient
         if recipient is None:
             ctx.session.end_flow()
-            failures = _record_failure(ctx)
-            key = "checkin.bind_locked" if failures >= MAX_BIND_FAILURES else "checkin.not_found"
-            return [ctx.say(key, buttons=_help_buttons(ctx))]
-        ctx.session.slots.pop("checkin_bind_failures", None)
+            return bind_failed_replies(ctx, outcome)
+        ctx.session.slots.pop(LOCKED_UNTIL, None)
         bound = ctx.say("checkin.bound", name=recipient.name, id_masked=recipient.id_masked)
-        done = await _already_done(ctx, recipient)
+        done = await already_done(ctx, recipient)
         if done is not None:
             ctx.session.end_flow()
             return [bound, done]
-        values["recipient"] = _keep(recipient)
+        values["recipient"] = keep_recipient(recipient)
         ctx.session.form["asked"] = []  # 返回 from the first check-in question stays there
         intro = ctx.say("checkin.intro", name=recipient.name, quarter=quarter_label(_quarter()))
         return [bound, intro, *await super()._advance(ctx)]
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         quarter = _quarter()
-        answers = {aspect: values[aspect] for aspect in ASPECTS}
-        changes: list[str] = []
-        if _any_change(values):
-            areas = "、".join(
-                texts()(f"labels.checkin_{a}") for a in ASPECTS if values[a] == CHANGED
-            )
-            changes.append(
-                ctx.texts("checkin.change_line", areas=areas, text=mask_text(values["changes"]))
-            )
-        backend = ctx.services.backend
+        answers, changes = checkin_answers(ctx, values)
         outcome = await call(
             ctx,
-            backend.record_checkin,
+            ctx.services.checkins.record,
             values["recipient"]["id"],
             quarter,
             answers,
             changes,
-            channel=application_channel(ctx.message.channel),
+            chat_channel=ctx.message.channel,
         )
-        checkin = outcome.checkin
-        if outcome.already_done:
-            return [_done_reply(ctx, quarter, local_day(checkin.at))]
-        return [
-            ctx.say(
-                "checkin.recorded",
-                quarter=quarter_label(quarter),
-                next_start=next_quarter_start(quarter),
-                case=outcome.change_case,
-            )
-        ]
+        return recorded_replies(ctx, quarter, outcome)
+
+
+def checkin_answers(ctx: TurnContext, values: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """The four answers, and the change staff are told of (if something changed)."""
+    answers = {aspect: values[aspect] for aspect in ASPECTS}
+    changes: list[str] = []
+    if _any_change(values):
+        areas = "、".join(texts()(f"labels.checkin_{a}") for a in ASPECTS if values[a] == CHANGED)
+        changes.append(
+            ctx.texts("checkin.change_line", areas=areas, text=mask_text(values["changes"]))
+        )
+    return answers, changes
+
+
+def recorded_replies(ctx: TurnContext, quarter: str, outcome: CheckInOutcome) -> list[BotReply]:
+    if outcome.already_done:
+        return [_done_reply(ctx, quarter, local_day(outcome.checkin.at))]
+    return [
+        ctx.say(
+            "checkin.recorded",
+            quarter=quarter_label(quarter),
+            next_start=next_quarter_start(quarter),
+            case=outcome.change_case,
+        )
+    ]
 
 
 class ReportChangeFlow(Form):
@@ -219,43 +226,44 @@ class ReportChangeFlow(Form):
     slots = (Slot("changes", "checkin.ask_change_alone", extract=description),)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        backend = ctx.services.backend
-        recipient = await call(
-            ctx, backend.recipient_for_chat, ctx.message.channel, ctx.message.sender_id
-        )
-        outcome = await call(
+        opened = await call(
             ctx,
-            backend.create_case,
-            "change_report",
-            channel=application_channel(ctx.message.channel),
+            ctx.services.chat_cases.change_report,
             chat_channel=ctx.message.channel,
-            chat_sender=ctx.message.sender_id,
-            township=recipient.township if recipient else "",
-            village=recipient.village if recipient else "",
-            applicant={"name": recipient.name} if recipient else None,
+            sender=ctx.message.sender_id,
             summary=ctx.texts("checkin.change_alone_summary", text=mask_text(values["changes"])),
         )
-        return [ctx.say("checkin.change_reported", case=outcome.case, bound=recipient is not None)]
+        return [ctx.say("checkin.change_reported", case=opened.case, bound=opened.bound)]
 
 
 # -- helpers --------------------------------------------------------------------------
 def _quarter() -> str:
-    return current_quarter()
+    return CheckIns.quarter()
 
 
-def _keep(recipient: RecipientPublic) -> dict[str, Any]:
+def keep_recipient(recipient: RecipientPublic) -> dict[str, Any]:
     """What the session keeps of the roster entry: no 身份证号, not even masked."""
     return {"id": recipient.id, "name": recipient.name}
 
 
-async def _already_done(ctx: TurnContext, recipient: RecipientPublic) -> BotReply | None:
-    backend = ctx.services.backend
-    quarter = _quarter()
-    if not await call(ctx, backend.checkin_done, recipient, quarter):
-        return None
-    done = await call(ctx, backend.list_checkins, quarter, recipient.township)
-    day = next((local_day(c.at) for c in done if c.recipient_id == recipient.id), None)
-    return _done_reply(ctx, quarter, day)
+async def already_done(ctx: TurnContext, recipient: RecipientPublic) -> BotReply | None:
+    done: AlreadyDone | None = await call(ctx, ctx.services.checkins.done, recipient, _quarter())
+    return done_reply(ctx, done) if done is not None else None
+
+
+def done_reply(ctx: TurnContext, done: AlreadyDone) -> BotReply:
+    """「本季度已签到」, with the day it was done and when the next one opens."""
+    return _done_reply(ctx, done.quarter, done.day)
+
+
+def bind_failed_replies(ctx: TurnContext, outcome: BindOutcome) -> list[BotReply]:
+    """Not on the roster as given, or locked after too many tries (for this roster entry,
+    whichever chat tried); a lock is remembered in the session to answer at once."""
+    if outcome.result == "locked":
+        if outcome.locked_until is not None:
+            ctx.session.slots[LOCKED_UNTIL] = outcome.locked_until.isoformat()
+        return [ctx.say("checkin.bind_locked", buttons=help_buttons(ctx))]
+    return [ctx.say("checkin.not_found", buttons=help_buttons(ctx))]
 
 
 def _done_reply(ctx: TurnContext, quarter: str, day: date | None) -> BotReply:
@@ -268,7 +276,7 @@ def _done_reply(ctx: TurnContext, quarter: str, day: date | None) -> BotReply:
     )
 
 
-def _help_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+def help_buttons(ctx: TurnContext) -> tuple[Button, ...]:
     return (
         Button(ctx.texts("checkin.button_retry"), "/checkin"),
         Button(ctx.texts("checkin.button_person"), "/human_handoff"),
@@ -276,17 +284,18 @@ def _help_buttons(ctx: TurnContext) -> tuple[Button, ...]:
     )
 
 
-def _recent_failures(ctx: TurnContext) -> list[float]:
-    now = time.time()
-    kept: list[float] = ctx.session.slots.get("checkin_bind_failures", [])
-    return [t for t in kept if now - t < BIND_WINDOW]
-
-
 def _locked(ctx: TurnContext) -> bool:
-    return len(_recent_failures(ctx)) >= MAX_BIND_FAILURES
-
-
-def _record_failure(ctx: TurnContext) -> int:
-    failures = [*_recent_failures(ctx), time.time()]
-    ctx.session.slots["checkin_bind_failures"] = failures
-    return len(failures)
+    """Whether this chat saw binding locked, and the lock has not ended yet."""
+    until = ctx.session.slots.get(LOCKED_UNTIL)
+    if not isinstance(until, str):
+        return False
+    try:
+        moment = dt.datetime.fromisoformat(until)
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if moment > dt.datetime.now(dt.UTC):
+        return True
+    ctx.session.slots.pop(LOCKED_UNTIL, None)
+    return False

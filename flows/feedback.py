@@ -12,11 +12,10 @@ from typing import Any
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.extract import keywords
 from flows.forms import Form, Slot, choices_from
 from flows.texts import texts
-from services.chat import open_chat_case
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)
@@ -79,8 +78,9 @@ class FeedbackFlow(Form):
         contact = identity.given(values["contact"])
         summary = ctx.texts("feedback.summary", kind=kind, text=mask_text(values["content"]))
         # A place named in the content routes the case to that township's staff.
-        outcome = await open_chat_case(
-            ctx.services,
+        opened = await call(
+            ctx,
+            ctx.services.chat_cases.open,
             "feedback",
             chat_channel=ctx.message.channel,
             sender=ctx.message.sender_id,
@@ -88,4 +88,4 @@ class FeedbackFlow(Form):
             place_text=values["content"],
             contact=contact,
         )
-        return [ctx.say("feedback.done", case=outcome.case, kind=kind, anonymous=contact is None)]
+        return [ctx.say("feedback.done", case=opened.case, kind=kind, anonymous=contact is None)]

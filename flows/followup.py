@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from backend import followup
 from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext, call
 from flows.extract import text_of
@@ -20,8 +19,8 @@ from flows.texts import texts
 from policies.catalog import load_catalog
 
 if TYPE_CHECKING:
-    from backend.service import Backend
     from policies.screening import ProgramResult
+    from services.container import Services
 
 AGREE, DECLINE = "agree", "decline"
 
@@ -65,10 +64,8 @@ class FollowupConsentFlow(Form):
             ctx.session.end_flow()
             screening = Button(ctx.texts("followup.button_screening"), "/self_screening")
             return [ctx.say("followup.need_screening", buttons=(screening,))]
-        backend = ctx.services.backend
-        if await call(
-            ctx, followup.is_subscribed, backend, ctx.message.channel, ctx.message.sender_id
-        ):
+        followup = ctx.services.followup
+        if await call(ctx, followup.is_subscribed, ctx.message.channel, ctx.message.sender_id):
             ctx.session.end_flow()
             return [ctx.say("followup.already", buttons=(withdraw_button(),))]
         return await super().start(ctx)
@@ -80,8 +77,7 @@ class FollowupConsentFlow(Form):
         household: dict[str, Any] = ctx.session.slots["household"]
         await call(
             ctx,
-            followup.subscribe,
-            ctx.services.backend,
+            ctx.services.followup.subscribe,
             ctx.message.channel,
             ctx.message.sender_id,
             region=str(household.get("region") or ctx.services.region),
@@ -104,11 +100,7 @@ class FollowupWithdrawFlow(Flow):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         ctx.session.end_flow()
         withdrawn = await call(
-            ctx,
-            followup.withdraw,
-            ctx.services.backend,
-            ctx.message.channel,
-            ctx.message.sender_id,
+            ctx, ctx.services.followup.withdraw, ctx.message.channel, ctx.message.sender_id
         )
         return [ctx.say("followup.withdrawn" if withdrawn else "followup.not_subscribed")]
 
@@ -122,9 +114,9 @@ def compose_message(newly: list[ProgramResult], today: dt.date) -> str:
     return texts()("followup.news", programs=programs, today=today)
 
 
-def rescreen_region(backend: Backend, region: str, today: dt.date) -> int:
+def rescreen_region(services: Services, region: str, today: dt.date) -> int:
     """Screen the kept households of ``region`` again; returns how many were told."""
-    return followup.rescreen(backend, region, today, compose_message)
+    return services.followup.rescreen(region, today, compose_message)
 
 
 def register(subparsers: Any) -> None:
@@ -139,17 +131,16 @@ def register(subparsers: Any) -> None:
 
 
 def _rescreen_command(args: argparse.Namespace) -> int:
-    from backend.service import Backend
     from base.settings import Settings
+    from services.container import Services
 
     settings = Settings()
-    backend = Backend(settings)
+    services = Services(settings)
     try:
-        backend.migrate()
         region = args.region or settings.region
         today = args.date or dt.date.today()
-        told = rescreen_region(backend, region, today)
+        told = rescreen_region(services, region, today)
     finally:
-        backend.close()
+        services.close()
     print(texts()("followup.rescreened", date=today.isoformat(), region=region, told=told))
     return 0

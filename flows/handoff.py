@@ -13,7 +13,7 @@ from base.datafiles import load_yaml
 from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
-from services.chat import application_channel
+from services.chat import ChatCase
 
 RECENT_TURNS = 6
 LINE_LIMIT = 120
@@ -41,36 +41,32 @@ class HandoffFlow(Flow):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         was_doing = ctx.session.flow
         ctx.session.end_flow()  # a person takes over; the menu stays usable meanwhile
-        backend = ctx.services.backend
-        channel, sender = ctx.message.channel, ctx.message.sender_id
-        waiting = next(
-            (
-                case
-                for case in await call(ctx, backend.cases_for_sender, channel, sender)
-                if case.kind == "handoff" and case.status == "open"
-            ),
-            None,
-        )
-        buttons = (Button(ctx.texts("handoff.button_menu"), "/menu"),)
-        if waiting is not None:
-            return [ctx.say("handoff.already_waiting", buttons=buttons, case=waiting)]
-        history = recent_conversation(ctx)
-        said = ctx.text.strip().strip("。.!！?？ ")
-        opener = "" if ctx.payload or said in HANDOFF_WORDS else mask_text(said)
-        head = ctx.texts("handoff.summary_head", opener=opener, flow=was_doing or "")
-        tail = (
-            [ctx.texts("handoff.history_title"), history]
-            if history
-            else [ctx.texts("handoff.no_history")]
-        )
-        summary = "\n".join([head, *tail])[:SUMMARY_LIMIT]
-        outcome = await call(
+        opened = await call(
             ctx,
-            backend.create_case,
-            "handoff",
-            channel=application_channel(channel),
-            chat_channel=channel,
-            chat_sender=sender,
-            summary=summary,
+            ctx.services.chat_cases.handoff,
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+            summary=handoff_summary(ctx, was_doing),
         )
-        return [ctx.say("handoff.done", buttons=buttons, case=outcome.case)]
+        return handoff_replies(ctx, opened)
+
+
+def handoff_replies(ctx: TurnContext, opened: ChatCase) -> list[BotReply]:
+    """A person will answer here — or is already about to, for the hand-off waiting."""
+    buttons = (Button(ctx.texts("handoff.button_menu"), "/menu"),)
+    key = "handoff.already_waiting" if opened.already_waiting else "handoff.done"
+    return [ctx.say(key, buttons=buttons, case=opened.case)]
+
+
+def handoff_summary(ctx: TurnContext, was_doing: str | None) -> str:
+    """What staff read: what was asked, where the resident was, the recent turns (masked)."""
+    history = recent_conversation(ctx)
+    said = ctx.text.strip().strip("。.!！?？ ")
+    opener = "" if ctx.payload or said in HANDOFF_WORDS else mask_text(said)
+    head = ctx.texts("handoff.summary_head", opener=opener, flow=was_doing or "")
+    tail = (
+        [ctx.texts("handoff.history_title"), history]
+        if history
+        else [ctx.texts("handoff.no_history")]
+    )
+    return "\n".join([head, *tail])[:SUMMARY_LIMIT]

@@ -5,7 +5,6 @@ The words live in ``flows/texts/reminders.yml``; they work at any step, like ``/
 
 from __future__ import annotations
 
-from backend import reminders
 from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext, call
 from flows.texts import texts
@@ -27,8 +26,7 @@ class ReminderSwitchFlow(Flow):
         enabled = any(text.startswith(word) for word in self.on_words)
         await call(
             ctx,
-            reminders.set_enabled,
-            ctx.services.backend,
+            ctx.services.reminders.set_enabled,
             ctx.message.channel,
             ctx.message.sender_id,
             enabled,

@@ -10,9 +10,8 @@ from typing import Any
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.forms import Form, Slot
-from services.chat import open_chat_case
 
 # A first message this long already describes the situation ("隔壁李奶奶一个人住，病了没人
 # 照顾"): it fills that question, which the summary shows and 修改 can change.
@@ -64,8 +63,9 @@ class ReportOtherFlow(Form):
             anonymous=contact is None,
         )
         # The reporter is the case's contact: staff call this number back.
-        outcome = await open_chat_case(
-            ctx.services,
+        opened = await call(
+            ctx,
+            ctx.services.chat_cases.open,
             "discovery_report",
             chat_channel=ctx.message.channel,
             sender=ctx.message.sender_id,
@@ -73,4 +73,4 @@ class ReportOtherFlow(Form):
             place_text=values["place"],
             contact=contact,
         )
-        return [ctx.say("report_other.done", case=outcome.case, anonymous=contact is None)]
+        return [ctx.say("report_other.done", case=opened.case, anonymous=contact is None)]

@@ -4,7 +4,8 @@
 never repeats the token, and the message is kept out of the session history.
 ``口述办`` (or ``/intake``) takes a transcribed account, shows every fact found, asks
 only for what is missing, has the 告知承诺 read out, and creates the application with
-channel 口述办 and the staff member as recorder — the same service the console uses.
+channel 口述办 and the staff member as recorder — the same use-case the console uses
+(``services.intake``), region rule included: a caseworker files only for their township.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled,
 from flows.apply import _program_choices
 from flows.base import Flow, TurnContext, call
 from flows.forms import Form, Slot, choices_from
-from flows.intake import IntakeFacts, extract_facts, field_labels, problems, submit_intake
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS
 from flows.texts import texts
+from services.consents import APPLICATION_CONSENTS
+from services.consents import consent as consent_text
+from services.intake import IntakeFacts, IntakeOutcome, field_labels
 
 AGREED = "agreed"
 
@@ -34,10 +37,8 @@ class StaffBindFlow(Flow):
         token = _without(ctx.text, self.prefixes)
         if not token:
             return [ctx.say("staff.bind_how")]
-        backend = ctx.services.backend
-        staff = await call(
-            ctx, backend.bind_staff_chat, token, ctx.message.channel, ctx.message.sender_id
-        )
+        desk = ctx.services.desk
+        staff = await call(ctx, desk.bind_chat, token, ctx.message.channel, ctx.message.sender_id)
         if staff is None:
             return [ctx.say("staff.bind_failed")]
         ctx.session.slots["staff_id"] = staff.id
@@ -52,15 +53,15 @@ def _without(text: str, commands: tuple[str, ...]) -> str:
 
 
 def _read_out(kind: str) -> Slot:
-    consent = texts().raw(f"consents.{kind}")
+    consent = consent_text(kind)
     return Slot(
         f"{kind}_read",
         "staff.read_out",
         label="labels.consent_read_out",
-        label_values={"title": consent["title"]},
+        label_values={"title": consent.title},
         choices=choices_from(texts().raw("words.consent_read_out")),
         validate=lambda value, _values: None if value == AGREED else texts()("staff.must_agree"),
-        question_values=lambda _values: {"title": consent["title"], "text": consent["text"]},
+        question_values=lambda _values: {"title": consent.title, "text": consent.text},
         show=lambda _value: texts()("labels.show_agreed_read_out"),
     )
 
@@ -96,8 +97,8 @@ class StaffIntakeFlow(Form):
         self.slots = _intake_slots(region)  # type: ignore[misc]
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        backend = ctx.services.backend
-        staff = await call(ctx, backend.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        desk = ctx.services.desk
+        staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
         if staff is None:
             ctx.session.end_flow()
             return [ctx.say("staff.not_bound")]
@@ -115,9 +116,9 @@ class StaffIntakeFlow(Form):
         return await super()._on_answer(ctx, slot)
 
     async def _took_account(self, ctx: TurnContext, account: str) -> list[BotReply]:
-        facts = extract_facts(account, self.region)
+        facts = await call(ctx, ctx.services.intake.extract, account)
         values = self.values(ctx)
-        invalid = problems(facts)
+        invalid = ctx.services.intake.check(facts).problems
         found = _as_values(facts)
         for name, value in found.items():
             if name not in invalid:
@@ -143,8 +144,8 @@ class StaffIntakeFlow(Form):
             place_filled(values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        backend = ctx.services.backend
-        staff = await call(ctx, backend.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        desk = ctx.services.desk
+        staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
         if staff is None:
             return [ctx.say("staff.not_bound")]
         facts = IntakeFacts.model_validate(values.get("_facts") or {})
@@ -161,15 +162,34 @@ class StaffIntakeFlow(Form):
                 "programs": [values["program"]],
             }
         )
-        consents = [
-            (texts().raw(f"consents.{kind}")["id"], texts().raw(f"consents.{kind}")["version"])
-            for kind in ("commitment", "authorisation")
-        ]
-        outcome = await call(ctx, submit_intake, backend, facts, staff, consents, self.region)
-        if outcome.case is None:
-            return [ctx.say("staff.already_recipient")]
-        key = "staff.duplicate" if outcome.duplicate else "staff.created"
-        return [ctx.say(key, case=outcome.case)]
+        agreed = [kind for kind in APPLICATION_CONSENTS if values.get(f"{kind}_read") == AGREED]
+        outcome = await call(ctx, ctx.services.intake.record, staff, facts, agreed)
+        return intake_replies(ctx, outcome)
+
+
+def intake_replies(ctx: TurnContext, outcome: IntakeOutcome) -> list[BotReply]:
+    """What the staff member is told: the case of each program, or why nothing was filed."""
+    if outcome.result == "outside_region":
+        return [ctx.say("staff.other_region", region=outcome.region)]
+    if outcome.result == "not_a_person":
+        return [ctx.say("staff.not_bound")]
+    if outcome.result == "missing_consents":
+        return [ctx.say("staff.must_agree")]
+    if outcome.result == "incomplete" and outcome.check is not None:
+        labels = field_labels()
+        missing = [labels.get(name, name) for name in outcome.check.missing]
+        wrong = [f"{labels.get(k, k)}：{r}" for k, r in outcome.check.problems.items()]
+        return [ctx.say("staff.incomplete", missing=missing, problems=wrong)]
+    if outcome.result == "invalid_household" or outcome.application is None:
+        return [ctx.say("staff.invalid", problem=outcome.problem or "")]
+    replies = []
+    for item in outcome.application.programs:
+        if item.result == "already_recipient" or item.case is None:
+            replies.append(ctx.say("staff.already_recipient"))
+        else:
+            key = "staff.duplicate" if item.result == "duplicate" else "staff.created"
+            replies.append(ctx.say(key, case=item.case))
+    return replies
 
 
 def _as_values(facts: IntakeFacts) -> dict[str, Any]:

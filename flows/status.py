@@ -1,11 +1,11 @@
 """Where does my case stand? For the chat account that applied, or by case number
 plus the last 6 characters of the 身份证号. Nothing about a case is shown before
-identity is proven, and at most 5 failed look-ups per hour are allowed per sender.
+identity is proven; failed look-ups are limited per case in the database
+(``services.status``: 5 an hour), whichever sender, channel or process tries.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -13,12 +13,14 @@ from base.messages import BotReply, Button
 from flows.base import TurnContext, call
 from flows.extract import text_of
 from flows.forms import Form, Slot
-from flows.texts import texts
 from policies.catalog import load_catalog
+from services.status import StatusOutcome
 
 _CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{4,})", re.IGNORECASE)
 _LAST6 = re.compile(r"(?<![0-9])[0-9]{5}[0-9Xx](?![0-9Xx])")
-_FAILURES = "_status_failures"  # session slot: times of failed look-ups
+# Session hint: the case whose look-up this chat saw locked, so a bare 「查进度」 says so
+# at once (the lock itself is kept per case in the database).
+LOCKED_CASE = "_status_locked_case"
 
 
 def _case_number(ctx: TurnContext) -> str | None:
@@ -30,27 +32,6 @@ def _last6(ctx: TurnContext) -> str | None:
     text = text_of(ctx).replace(" ", "")
     found = _LAST6.findall(text)
     return found[-1].upper() if found else None
-
-
-def _limits() -> dict[str, int]:
-    limits: dict[str, int] = texts().raw("status.limits")
-    return limits
-
-
-def _recent_failures(ctx: TurnContext, now: dt.datetime) -> list[str]:
-    window = dt.timedelta(minutes=_limits()["window_minutes"])
-    kept = [
-        t
-        for t in ctx.session.slots.get(_FAILURES, [])
-        if now - dt.datetime.fromisoformat(t) < window
-    ]
-    ctx.session.slots[_FAILURES] = kept
-    return kept
-
-
-def _locked(ctx: TurnContext) -> bool:
-    now = dt.datetime.now(dt.UTC)
-    return len(_recent_failures(ctx, now)) >= _limits()["max_failures"]
 
 
 def program_names(ids: list[str]) -> list[str]:
@@ -78,37 +59,36 @@ class StatusFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        backend = ctx.services.backend
+        status = ctx.services.status
+        case_no = _case_number(ctx) or ctx.session.slots.get(LOCKED_CASE)
         if not _case_number(ctx):
-            mine = await call(
-                ctx, backend.cases_for_sender, ctx.message.channel, ctx.message.sender_id
-            )
+            mine = await call(ctx, status.mine, ctx.message.channel, ctx.message.sender_id)
             if mine:
                 ctx.session.end_flow()
                 shown = "\n\n".join(show_case(ctx, case) for case in mine[:3])
                 return [BotReply(ctx.texts("status.yours", cases=shown, more=len(mine) > 3))]
-        if _locked(ctx):
-            ctx.session.end_flow()
-            return [self._locked_reply(ctx)]
+        if case_no:
+            locked = await call(ctx, status.locked, str(case_no))
+            if locked is not None:
+                ctx.session.end_flow()
+                return status_replies(ctx, locked)
+            ctx.session.slots.pop(LOCKED_CASE, None)
         return await super().start(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        if _locked(ctx):
-            return [self._locked_reply(ctx)]
-        backend = ctx.services.backend
-        case = await call(
-            ctx, backend.verify_case_identity, values["case_number"], values["id_last6"]
-        )
-        if case is None:
-            failures = ctx.session.slots.setdefault(_FAILURES, [])
-            failures.append(dt.datetime.now(dt.UTC).isoformat())
-            left = _limits()["max_failures"] - len(failures)
-            if left <= 0:
-                return [self._locked_reply(ctx)]
-            retry = (Button(ctx.texts("status.retry"), "/application_status"),)
-            return [BotReply(ctx.texts("status.not_found", left=left), retry)]
-        return [BotReply(show_case(ctx, case))]
+        case_no = values["case_number"]
+        outcome = await call(ctx, ctx.services.status.look_up, case_no, values["id_last6"])
+        if outcome.result == "locked":
+            ctx.session.slots[LOCKED_CASE] = case_no
+        return status_replies(ctx, outcome)
 
-    def _locked_reply(self, ctx: TurnContext) -> BotReply:
-        handoff = (Button(ctx.texts("status.handoff"), "/human_handoff"),)
-        return BotReply(ctx.texts("status.locked", minutes=_limits()["window_minutes"]), handoff)
+
+def status_replies(ctx: TurnContext, outcome: StatusOutcome) -> list[BotReply]:
+    """The case; or nothing about it, with the tries left; or the lock."""
+    if outcome.result == "found" and outcome.case is not None:
+        return [BotReply(show_case(ctx, outcome.case))]
+    if outcome.result == "not_found":
+        retry = (Button(ctx.texts("status.retry"), "/application_status"),)
+        return [BotReply(ctx.texts("status.not_found", left=outcome.left), retry)]
+    handoff = (Button(ctx.texts("status.handoff"), "/human_handoff"),)
+    return [BotReply(ctx.texts("status.locked", minutes=outcome.minutes), handoff)]

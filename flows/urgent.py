@@ -9,8 +9,10 @@ backend cannot be reached the hotlines are still given.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from backend.schemas import CaseView
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity
@@ -20,7 +22,6 @@ from flows.forms import Form, Slot
 from flows.texts import texts
 from nlu.places import match_place
 from nlu.validators import mask_phone
-from services.chat import application_channel
 
 log = logging.getLogger(__name__)
 
@@ -63,64 +64,108 @@ class UrgentFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        opener = "" if ctx.payload else ctx.text.strip()
-        summary = mask_text(opener)[:SUMMARY_LIMIT] if opener else ctx.texts("urgent.from_menu")
-        backend = ctx.services.backend
-        try:
-            outcome = await call(
-                ctx,
-                backend.create_case,
-                "urgent",
-                priority="urgent",
-                channel=application_channel(ctx.message.channel),
-                chat_channel=ctx.message.channel,
-                chat_sender=ctx.message.sender_id,
-                summary=summary,
-            )
-        except Exception:
-            # Never let a database problem hide the hotlines from someone in danger.
-            log.exception("urgent case could not be stored")
+        opened = await open_urgent(ctx)
+        if opened is None:
             ctx.session.end_flow()
             return [ctx.say("urgent.not_recorded")]
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
         values = self.values(ctx)
-        values["case_no"] = outcome.case.case_no if outcome.case else ""
+        values["case_no"] = opened.case.case_no
         # What the first message already says is not asked again, nor noted twice.
-        values["from_opener"] = []
-        if opener and describes_event(text_of(ctx)):
-            values["what"] = opener
-            values["from_opener"].append("what")
-        if opener and match_place(opener, ctx.services.region) is not None:
-            values["place"] = opener
-            values["from_opener"].append("place")
-        received = ctx.say("urgent.received", case=outcome.case)
+        values.update(opened.fills)
+        values["from_opener"] = list(opened.fills)
+        received = ctx.say("urgent.received", case=opened.case)
         return [received, *await self._advance(ctx)]
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        phone = identity.given(values.get("phone"))
-        new = {
-            name: mask_text(values[name])
-            for name in ("place", "what")
-            if values[name] != identity.SKIP and name not in values["from_opener"]
-        }
-        place_text = values["place"] if values["place"] != identity.SKIP else ""
-        place = match_place(place_text, ctx.services.region) if place_text else None
-        facts = {**{"place": "", "what": ""}, **new, "phone": mask_phone(phone) if phone else ""}
-        note = ctx.texts("urgent.note", **facts)
-        try:
-            await call(
-                ctx,
-                ctx.services.backend.add_note,
-                values["case_no"],
-                note,
-                staff_text=ctx.texts("urgent.staff_note", case_no=values["case_no"], note=note),
-                summary_extra=note,
-                township=place.township if place else "",
-                village=(place.village or "") if place else "",
-                phone=phone,
-            )
-        except Exception:
-            log.exception("urgent note could not be stored")
-            return [ctx.say("urgent.note_failed", case_no=values["case_no"])]
-        return [ctx.say("urgent.done", case_no=values["case_no"], phone=facts["phone"])]
+        return await add_urgent_note(ctx, values["case_no"], values, values["from_opener"])
+
+
+def opening(ctx: TurnContext) -> tuple[str, str]:
+    """The first message as typed (empty for a button) and the summary staff see first."""
+    opener = "" if ctx.payload else ctx.text.strip()
+    summary = mask_text(opener)[:SUMMARY_LIMIT] if opener else ctx.texts("urgent.from_menu")
+    return opener, summary
+
+
+def opener_fills(ctx: TurnContext, opener: str) -> dict[str, str]:
+    """What the first message already said ("what", "place"): not asked again."""
+    fills: dict[str, str] = {}
+    if opener and describes_event(text_of(ctx)):
+        fills["what"] = opener
+    if opener and match_place(opener, ctx.services.region) is not None:
+        fills["place"] = opener
+    return fills
+
+
+@dataclass(frozen=True)
+class UrgentOpened:
+    case: CaseView
+    fills: dict[str, str]  # what the first message already said ("what", "place")
+
+
+async def open_urgent(ctx: TurnContext) -> UrgentOpened | None:
+    """Open the urgent case at once (staff are told); None when it could not be stored —
+    the hotlines are given all the same."""
+    opener, summary = opening(ctx)
+    try:
+        opened = await call(
+            ctx,
+            ctx.services.chat_cases.urgent,
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+            summary=summary,
+        )
+    except Exception:
+        # Never let a database problem hide the hotlines from someone in danger.
+        log.exception("urgent case could not be stored")
+        return None
+    return UrgentOpened(opened.case, opener_fills(ctx, opener))
+
+
+@dataclass(frozen=True)
+class UrgentNote:
+    note: str  # what the case's history and summary get
+    staff_text: str  # what staff are told
+    place_text: str  # the place as typed (it may name the township)
+    phone: str | None  # the number staff call back
+    phone_shown: str  # masked, as the reply shows it
+
+
+def urgent_note(
+    ctx: TurnContext, case_no: str, values: dict[str, Any], from_opener: list[str]
+) -> UrgentNote:
+    """The answers (place, what, phone; SKIP for a question left out) as a note."""
+    phone = identity.given(values.get("phone"))
+    new = {
+        name: mask_text(values[name])
+        for name in ("place", "what")
+        if values[name] != identity.SKIP and name not in from_opener
+    }
+    place_text = values["place"] if values["place"] != identity.SKIP else ""
+    facts = {**{"place": "", "what": ""}, **new, "phone": mask_phone(phone) if phone else ""}
+    note = ctx.texts("urgent.note", **facts)
+    staff_text = ctx.texts("urgent.staff_note", case_no=case_no, note=note)
+    return UrgentNote(note, staff_text, place_text, phone, facts["phone"])
+
+
+async def add_urgent_note(
+    ctx: TurnContext, case_no: str, values: dict[str, Any], from_opener: list[str]
+) -> list[BotReply]:
+    """Add the answers to the case; the reply says staff have them."""
+    noted = urgent_note(ctx, case_no, values, from_opener)
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            noted.note,
+            staff_text=noted.staff_text,
+            place_text=noted.place_text,
+            phone=noted.phone,
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+        return [ctx.say("urgent.note_failed", case_no=case_no)]
+    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)]

@@ -1,5 +1,5 @@
-"""Cases opened from a chat: which 办理渠道 a chat channel counts as, and the
-use-case that opens a report, feedback, urgent or hand-off case for a chat account.
+"""Cases opened from a chat: which 办理渠道 a chat channel counts as, and the one use-case
+that opens an urgent, hand-off, report, feedback or change-report case for a chat account.
 
 The channel table is configuration (``services/channels.yml``), not reply text.
 """
@@ -10,11 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
+from backend.schemas import CaseView
 from base.datafiles import load_yaml
 
 if TYPE_CHECKING:
-    from backend.schemas import CaseOutcome
-    from services.container import Services
+    from backend.service import Backend
 
 CHANNELS_FILE = Path(__file__).with_name("channels.yml")
 
@@ -36,30 +38,134 @@ def intake_channel() -> str:
     return str(_channels()["intake_channel"])
 
 
-async def open_chat_case(
-    services: Services,
-    kind: str,
-    *,
-    chat_channel: str,
-    sender: str,
-    summary: str,
-    place_text: str = "",
-    contact: str | None = None,
-) -> CaseOutcome:
-    """Open a case from this chat (report, feedback …): its channel and chat account,
-    the township named in ``place_text`` (so it reaches that township's staff), and the
-    contact phone staff call back, if one was left."""
-    from nlu.places import match_place
+class ChatCase(BaseModel):
+    """The case a chat opened — or, for a hand-off, the one already waiting."""
 
-    place = match_place(place_text, services.region) if place_text else None
-    return await services.run(
-        services.backend.create_case,
-        kind,
-        channel=application_channel(chat_channel),
-        chat_channel=chat_channel,
-        chat_sender=sender,
-        township=place.township if place else "",
-        village=(place.village or "") if place else "",
-        applicant={"phone": contact} if contact else None,
-        summary=summary,
-    )
+    case: CaseView
+    created: bool = True
+    already_waiting: bool = False  # a hand-off: this account's open one
+    bound: bool = False  # a change report: the account is bound to a roster entry
+
+
+class ChatCases:
+    """Open a case for a chat account (``chat_channel`` + ``sender``)."""
+
+    def __init__(self, backend: Backend, region: str) -> None:
+        self.backend = backend
+        self.region = region
+
+    def open(
+        self,
+        kind: str,
+        *,
+        chat_channel: str,
+        sender: str,
+        summary: str,
+        place_text: str = "",
+        contact: str | None = None,
+        priority: str = "normal",
+    ) -> ChatCase:
+        """Open a case from this chat (report, feedback …): its channel and chat account,
+        the township named in ``place_text`` (so it reaches that township's staff), and the
+        contact phone staff call back, if one was left."""
+        from nlu.places import match_place
+
+        place = match_place(place_text, self.region) if place_text else None
+        return self._open(
+            kind,
+            chat_channel=chat_channel,
+            sender=sender,
+            summary=summary,
+            township=place.township if place else "",
+            village=(place.village or "") if place else "",
+            applicant={"phone": contact} if contact else None,
+            priority=priority,
+        )
+
+    def urgent(self, *, chat_channel: str, sender: str, summary: str) -> ChatCase:
+        """An emergency: opened before anything is asked, so staff hear of it at once."""
+        return self._open(
+            "urgent", chat_channel=chat_channel, sender=sender, summary=summary, priority="urgent"
+        )
+
+    def add_note(
+        self,
+        case_no: str,
+        note: str,
+        *,
+        staff_text: str,
+        place_text: str = "",
+        phone: str | None = None,
+    ) -> None:
+        """What the resident told after the case was opened (the urgent answers): the
+        note, the township the place names (if the case has none), the phone to call."""
+        from nlu.places import match_place
+
+        place = match_place(place_text, self.region) if place_text else None
+        self.backend.add_note(
+            case_no,
+            note,
+            staff_text=staff_text,
+            summary_extra=note,
+            township=place.township if place else "",
+            village=(place.village or "") if place else "",
+            phone=phone,
+        )
+
+    def waiting_handoff(self, *, chat_channel: str, sender: str) -> CaseView | None:
+        """This account's hand-off still waiting for a person, if any."""
+        return next(
+            (
+                case
+                for case in self.backend.cases_for_sender(chat_channel, sender)
+                if case.kind == "handoff" and case.status == "open"
+            ),
+            None,
+        )
+
+    def handoff(self, *, chat_channel: str, sender: str, summary: str) -> ChatCase:
+        """A hand-off to a person; one open hand-off per chat account is enough."""
+        waiting = self.waiting_handoff(chat_channel=chat_channel, sender=sender)
+        if waiting is not None:
+            return ChatCase(case=waiting, created=False, already_waiting=True)
+        return self._open("handoff", chat_channel=chat_channel, sender=sender, summary=summary)
+
+    def change_report(self, *, chat_channel: str, sender: str, summary: str) -> ChatCase:
+        """A household change; a bound recipient's township and name go with it."""
+        recipient = self.backend.recipient_for_chat(chat_channel, sender)
+        opened = self._open(
+            "change_report",
+            chat_channel=chat_channel,
+            sender=sender,
+            summary=summary,
+            township=recipient.township if recipient else "",
+            village=recipient.village if recipient else "",
+            applicant={"name": recipient.name} if recipient else None,
+        )
+        return opened.model_copy(update={"bound": recipient is not None})
+
+    def _open(
+        self,
+        kind: str,
+        *,
+        chat_channel: str,
+        sender: str,
+        summary: str,
+        township: str = "",
+        village: str = "",
+        applicant: dict[str, Any] | None = None,
+        priority: str = "normal",
+    ) -> ChatCase:
+        outcome = self.backend.create_case(
+            kind,
+            channel=application_channel(chat_channel),
+            chat_channel=chat_channel,
+            chat_sender=sender,
+            township=township,
+            village=village,
+            applicant=applicant,
+            priority=priority,
+            summary=summary,
+        )
+        assert outcome.case is not None  # only applications can be duplicates
+        return ChatCase(case=outcome.case)

@@ -6,9 +6,10 @@ buttons — 受理 / 查看 / 指派给我 — whose callback data name the case
 (``staff:accept:JZ20261123-0007``). Other staff notifications (transitions, deadline
 extensions) are posted as plain messages. A press acts *as the presser*: the Telegram
 user must be bound to a staff account (``/bind``) whose region covers the case, or the
-press is refused in the callback answer. 受理 moves the case (application → accepted,
-other kinds → in_progress); 查看 sends the case detail to the presser's private chat;
-指派给我 records the presser as the assignee.
+press is refused in the callback answer. Each press is a step of the staff desk
+(``services.desk``, which checks the region rule): 受理 moves the case (application →
+accepted, other kinds → in_progress); 查看 sends the case detail to the presser's private
+chat; 指派给我 records the presser as the assignee.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
-from backend.assignment import assign_case
 from backend.clock import CHINA
-from backend.errors import InvalidTransition, NotFound
+from backend.errors import NotFound
 from backend.outbox import Delivery
 from backend.programs import program_name
 from backend.schemas import StaffPublic
-from backend.staff import actor_label
 from channels.texts import channel_text
+from services.access import NotAllowed
+from services.desk import Desk, new_case_alert
 
 if TYPE_CHECKING:
     from telegram.ext import ContextTypes
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACTIONS = ("accept", "view", "assign")
-ACCEPT_TARGETS = ("accepted", "in_progress")  # the first one the workflow allows
 
 
 def staff_keyboard(case_no: str) -> InlineKeyboardMarkup:
@@ -81,11 +81,16 @@ class StaffDesk:
         if delivery.payload.get("priority") == "urgent":
             text = f"{channel_text('telegram.urgent_mark')} {text}"
         markup = None
-        if delivery.case_no and delivery.key.endswith(":created:staff"):
-            markup = staff_keyboard(delivery.case_no)
+        case_no = new_case_alert(delivery.case_no, delivery.key, delivery.payload)
+        if case_no is not None:
+            markup = staff_keyboard(case_no)
         await self.channel.bot.send_message(chat_id=self.chat_id, text=text, reply_markup=markup)
 
     # -- button presses -------------------------------------------------------------------
+    @property
+    def desk(self) -> Desk:
+        return self.runtime.services.desk  # type: ignore[no-any-return]
+
     async def on_press(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None or not query.data:
@@ -96,20 +101,23 @@ class StaffDesk:
             await query.answer(say("telegram.stale_button"))
             return
         action, case_no = parts[1], parts[2]
-        backend = self.runtime.backend
-        staff = await backend.run(backend.staff_for_chat, "telegram", str(query.from_user.id))
+        desk = self.desk
+        staff = await self.runtime.services.run(
+            desk.staff_for_chat, "telegram", str(query.from_user.id)
+        )
         if staff is None:
             await query.answer(say("telegram.not_staff"), show_alert=True)
             return
-        case = await backend.run(backend.find_case, case_no)
-        if case is None:
+        try:
+            await self.runtime.services.run(desk.case, staff, case_no)
+        except NotFound:
             await query.answer(say("telegram.not_found", case_no=case_no), show_alert=True)
             return
-        if staff.role != "admin" and case.township != staff.region:
+        except NotAllowed:
             await query.answer(say("telegram.other_region", region=staff.region), show_alert=True)
             return
         if action == "accept":
-            answer = await self._accept(staff, case_no, case.kind, case.status)
+            answer = await self._accept(staff, case_no)
         elif action == "assign":
             answer = await self._assign(staff, case_no)
         else:
@@ -123,41 +131,37 @@ class StaffDesk:
             except BadRequest as exc:
                 log.debug("could not update the staff buttons: %s", exc)
 
-    async def _accept(self, staff: StaffPublic, case_no: str, kind: str, status: str) -> _Answer:
+    async def _accept(self, staff: StaffPublic, case_no: str) -> _Answer:
         say = channel_text
-        backend = self.runtime.backend
-        allowed = backend.rules.workflow(kind).allowed(status)
-        target = next((to for to in ACCEPT_TARGETS if to in allowed), None)
-        if target is None:
-            label = backend.rules.labels.get(status, status)
-            return _Answer(say("telegram.cannot_accept", case_no=case_no, stage=label), False)
         note = say("telegram.accept_note", staff=staff.name)
-        try:
-            await backend.run(backend.transition, case_no, target, note, actor_label(staff))
-        except InvalidTransition as exc:  # someone else was quicker
-            return _Answer(str(exc), False)
+        outcome = await self.runtime.services.run(self.desk.accept, staff, case_no, note)
+        if outcome.result == "cannot_accept":
+            return _Answer(
+                say("telegram.cannot_accept", case_no=case_no, stage=outcome.stage), False
+            )
+        if outcome.result == "taken":  # someone else was quicker
+            return _Answer(outcome.message, False)
         return _Answer(say("telegram.accepted", case_no=case_no, staff=staff.name), True)
 
     async def _assign(self, staff: StaffPublic, case_no: str) -> _Answer:
         say = channel_text
-        backend = self.runtime.backend
         note = say("telegram.assign_note", staff=staff.name)
         try:
-            await backend.run(assign_case, backend, case_no, staff, note)
+            await self.runtime.services.run(self.desk.assign_to_me, staff, case_no, note)
         except NotFound:
             return _Answer(say("telegram.not_found", case_no=case_no), False)
         return _Answer(say("telegram.assigned", case_no=case_no, staff=staff.name), True)
 
     async def _view(self, staff: StaffPublic, case_no: str, user_id: int) -> _Answer:
         say = channel_text
-        backend = self.runtime.backend
-        detail = await backend.run(backend.case_detail, case_no, actor=actor_label(staff))
+        desk = self.desk
+        detail = await self.runtime.services.run(desk.detail, staff, case_no)
         text = say(
             "telegram.detail",
             case=detail,
             programs=[program_name(p) for p in detail.programs],
             created=detail.created_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
-            allowed=[backend.rules.labels.get(s, s) for s in detail.allowed_transitions],
+            allowed=[desk.stage_label(s) for s in detail.allowed_transitions],
         )
         try:
             await self.channel.bot.send_message(chat_id=user_id, text=text)

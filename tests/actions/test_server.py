@@ -17,6 +17,7 @@ from flows.checkin import quarter_label
 from flows.texts import texts
 from nlu.validators import id_number_problem, phone_problem
 from policies.catalog import load_catalog
+from services.consents import consent
 from tests.actions.conftest import ActionServer, slot_event, slot_sets, texts_of, user_event
 
 CASE_NO = re.compile(r"^JZ\d{8}-\d{4,}$")
@@ -316,7 +317,7 @@ def test_application_form_asks_only_what_the_flow_asks(server: ActionServer) -> 
 def test_ask_actions_ask_the_flows_questions(server: ActionServer) -> None:
     body = server.run("action_ask_application_form_commitment")
     [reply] = body["responses"]
-    assert texts().raw("consents.commitment")["text"].strip() in reply["text"]
+    assert consent("commitment").text.strip() in reply["text"]
     assert [b["payload"] for b in reply["buttons"]] == [
         '/inform{"commitment":"agree"}',
         '/inform{"commitment":"refuse"}',
@@ -367,6 +368,22 @@ def test_a_submitted_application_reaches_staff_and_the_senders_status(
     assert texts_of(again)[0].startswith("您已经有一件低保申请正在办理")
 
 
+def test_two_programs_in_the_form_give_two_cases(server: ActionServer, api: TestClient) -> None:
+    named = validate(server, "application_form", "program", "低保和医疗救助都要申请")
+    assert named["responses"] == []
+    program = slot_sets(named)["program"]
+    assert program == "低保、医疗救助"
+    slots = applicant(program=program, name="赵六", id_number="430902196503031239")
+    assert id_number_problem(slots["id_number"]) is None
+    body = server.run("action_submit_application", sender="two-programs", slots=slots)
+    [reply] = texts_of(body)
+    numbers = re.findall(r"JZ\d{8}-\d{4,}", reply)
+    assert len(numbers) == 2 and "低保：案件编号" in reply and "医疗救助：案件编号" in reply
+    assert slot_sets(body)["case_number"] == numbers[0]
+    programs = [api.get(f"/api/cases/{n}").json()["programs"] for n in numbers]
+    assert programs == [["dibao"], ["medical"]]
+
+
 def test_the_rest_channel_applies_as_online(server: ActionServer, api: TestClient) -> None:
     slots = applicant(name="李四", id_number="430902196002021235", program="temporary")
     assert id_number_problem(slots["id_number"]) is None
@@ -385,28 +402,36 @@ def test_no_case_without_both_consents(server: ActionServer, api: TestClient) ->
     missing = server.run(
         "action_submit_application", sender="refuser", slots=applicant(commitment=None)
     )
-    assert texts().raw("consents.commitment")["text"].strip() in texts_of(missing)[0]
+    assert consent("commitment").text.strip() in texts_of(missing)[0]
     assert len(api.get("/api/cases", params={"kind": "application"}).json()) == before
 
 
-def test_status_look_ups_are_limited(server: ActionServer) -> None:
-    failures: list[str] = []
-    for left in (4, 3, 2, 1):
+def test_status_look_ups_are_limited_per_case_not_per_caller(server: ActionServer) -> None:
+    """The count is the server's, per case: a new sender id, another channel or made-up
+    slots start from the same count."""
+    for left, sender, channel in ((4, "guesser-1", "rest"), (3, "guesser-2", "rest"),
+                                  (2, "guesser-3", "telegram"), (1, "guesser-4", "rest")):  # fmt: skip
         body = server.run(
             "action_application_status",
-            sender="guesser",
+            sender=sender,
+            channel=channel,
             slots={
-                "case_number": "JZ20260101-0001",
+                "case_number": "JZ20260101-0009",
                 "id_last6": "000000",
-                "status_failures": failures,
+                "status_failures": [],  # the caller's own count is not believed
             },
         )
         assert texts_of(body) == [texts()("status.not_found", left=left)]
-        failures = slot_sets(body)["status_failures"]
+        assert "status_failures" not in slot_sets(body)
     body = server.run(
         "action_application_status",
-        sender="guesser",
-        slots={"case_number": "JZ20260101-0001", "id_last6": "000000", "status_failures": failures},
+        sender="guesser-5",
+        slots={"case_number": "JZ20260101-0009", "id_last6": "000000"},
+    )
+    assert texts_of(body) == [texts()("status.locked", minutes=60)]
+    # Locked: asked for the number alone, it says so instead of asking for the last 6.
+    body = server.run(
+        "action_application_status", sender="guesser-6", slots={"case_number": "JZ20260101-0009"}
     )
     assert texts_of(body) == [texts()("status.locked", minutes=60)]
 

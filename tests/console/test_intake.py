@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from backend.models import Case
 from backend.service import Backend
-from flows.texts import texts
 from nlu.validators import id_number_problem
+from services.consents import consent
 from tests.console.conftest import OTHER_TOWNSHIP, valid_id
 
 ID = valid_id("43090219580101123")
@@ -57,8 +57,8 @@ def test_extracted_facts_come_back_as_an_editable_form(named_admin: SimpleNamesp
     assert _value(html, "household_size") == "1"
     assert '<option value="长春镇" selected>' in html
     assert 'value="dibao" checked' in html
-    assert texts().raw("consents.commitment")["text"].splitlines()[1] in html
-    assert texts().raw("consents.authorisation")["title"] in html
+    assert consent("commitment").text.splitlines()[1] in html
+    assert consent("authorisation").title in html
     assert 'name="consent_commitment"' in html
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from backend.clock import current_quarter
 from backend.service import Backend
-from console import stats_data
 from console.charts import Bar, hbars, stacked_columns
+from services.figures import DECISION, Figures
 from tests.console.conftest import OTHER_TOWNSHIP, application, urgent, valid_id
 
 
@@ -32,12 +32,12 @@ def test_weekly_counts_by_kind_and_channel(backend: Backend) -> None:
     application(backend)
     application(backend, id17="43090219900101002", channel="电话办")
     urgent(backend)
-    weekly = stats_data.weekly(backend, None)
+    weekly = Figures(backend).weekly(None)
     assert len(weekly.weeks) == 12 and weekly.weeks[-1].weekday() == 0
     assert weekly.by_kind["救助申请"][-1] == 2
     assert weekly.by_kind["急难求助"][-1] == 1
     assert weekly.by_channel["电话办"][-1] == 1
-    assert stats_data.weekly(backend, OTHER_TOWNSHIP).by_kind == {}
+    assert Figures(backend).weekly(OTHER_TOWNSHIP).by_kind == {}
 
 
 def test_median_days_per_stage_against_the_limits(
@@ -53,15 +53,15 @@ def test_median_days_per_stage_against_the_limits(
     ):
         now.moment = datetime(2026, 11, day, 1, 0, tzinfo=UTC)
         backend.transition(case_no, to, "", "test")
-    found = {s.status: s for s in stats_data.stage_times(backend, None)}
+    found = {s.status: s for s in Figures(backend).stage_times(None)}
     assert found["submitted"].median_days == 2 and found["submitted"].limit == 5
     assert found["accepted"].median_days == 2 and found["accepted"].limit is None
     assert found["investigating"].median_days == 5
     assert found["reviewing"].median_days == 1
     assert found["publicizing"].median_days == 7 and found["publicizing"].limit == 7
     assert found["publicizing"].unit == "calendar"
-    assert found[stats_data.DECISION].median_days == 13
-    assert found[stats_data.DECISION].limit == 30
+    assert found[DECISION].median_days == 13
+    assert found[DECISION].limit == 30
 
 
 def test_check_in_completion_by_township(admin: SimpleNamespace, backend: Backend) -> None:
@@ -72,9 +72,9 @@ def test_check_in_completion_by_township(admin: SimpleNamespace, backend: Backen
     person = backend.roster.by_id_number(valid_id("43090219500101000"))
     assert person is not None
     backend.record_checkin(person, current_quarter())
-    found = stats_data.completion(backend, current_quarter(), None)
+    found = Figures(backend).completion(current_quarter(), None)
     assert [(c.township, c.done, c.total) for c in found] == [("沙头镇", 0, 1), ("长春镇", 1, 2)]
-    assert [c.total for c in stats_data.completion(backend, current_quarter(), "长春镇")] == [2]
+    assert [c.total for c in Figures(backend).completion(current_quarter(), "长春镇")] == [2]
     assert "1/2" in admin.client.get("/console/stats").text
 
 

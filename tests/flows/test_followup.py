@@ -21,6 +21,7 @@ from bot.cli import main
 from bot.runtime import Runtime
 from flows.followup import rescreen_region
 from policies.screening import screen
+from services.container import Services
 
 REGION = "hunan-yiyang-ziyang"
 BEFORE, AFTER = date(2022, 12, 1), date(2023, 1, 2)  # 城市低保 600 → 650 元 on 2023-01-01
@@ -74,10 +75,12 @@ def test_the_household_changes_category_between_the_two_standards() -> None:
 
 def test_a_changed_standard_produces_the_message_once_not_twice(backend: Backend) -> None:
     keep(backend)
-    assert rescreen_region(backend, REGION, date(2022, 12, 20)) == 0  # same standard
-    assert rescreen_region(backend, REGION, AFTER) == 1
-    assert rescreen_region(backend, REGION, AFTER) == 0
-    assert rescreen_region(backend, REGION, date(2023, 3, 1)) == 0
+    assert (
+        rescreen_region(Services.around(backend), REGION, date(2022, 12, 20)) == 0
+    )  # same standard
+    assert rescreen_region(Services.around(backend), REGION, AFTER) == 1
+    assert rescreen_region(Services.around(backend), REGION, AFTER) == 0
+    assert rescreen_region(Services.around(backend), REGION, date(2023, 3, 1)) == 0
     rows = resident_rows(backend)
     assert len(rows) == 1
     payload = rows[0].payload
@@ -88,8 +91,8 @@ def test_a_changed_standard_produces_the_message_once_not_twice(backend: Backend
 
 async def test_the_message_is_delivered_to_the_resident_sink_once(backend: Backend) -> None:
     keep(backend)
-    rescreen_region(backend, REGION, AFTER)
-    rescreen_region(backend, REGION, AFTER)
+    rescreen_region(Services.around(backend), REGION, AFTER)
+    rescreen_region(Services.around(backend), REGION, AFTER)
     delivered: list[Delivery] = []
 
     async def sink(delivery: Delivery) -> None:
@@ -106,8 +109,8 @@ def test_other_regions_and_withdrawn_consent_are_left_alone(backend: Backend) ->
     assert followup.withdraw(backend, "telegram", "b")
     assert not followup.withdraw(backend, "telegram", "b")  # only once
     assert not followup.is_subscribed(backend, "telegram", "b")
-    assert rescreen_region(backend, "another-region", AFTER) == 0
-    assert rescreen_region(backend, REGION, AFTER) == 1
+    assert rescreen_region(Services.around(backend), "another-region", AFTER) == 0
+    assert rescreen_region(Services.around(backend), REGION, AFTER) == 1
     assert [r.payload["sender"] for r in resident_rows(backend)] == ["a"]
     with backend.db.session() as session:
         gone = session.execute(

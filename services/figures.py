@@ -1,5 +1,5 @@
 """Figures behind the statistics page: weekly arrivals by kind and channel, time spent
-in each stage against its limit, and check-in completion by township."""
+in each stage against its limit, and check-in completion by township (``Figures``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from statistics import median
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from backend.clock import CHINA, local_day, utcnow
 from backend.models import Case, CaseEvent, CheckIn, Recipient
 from backend.rules import Calendar
-from backend.service import Backend
+
+if TYPE_CHECKING:
+    from backend.service import Backend
 
 
 @dataclass(frozen=True)
@@ -143,3 +146,22 @@ def completion(backend: Backend, quarter: str, township: str | None) -> list[Com
         Completion(name or "（未填乡镇）", int(done_by.get(name, 0)), int(n))
         for name, n in sorted(totals.items())
     ]
+
+
+class Figures:
+    """The statistics page's queries, over one backend (a caseworker's township or all)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def weekly(self, township: str | None, weeks: int = 12) -> Weekly:
+        """New cases per ISO week, by kind and by channel."""
+        return weekly(self.backend, township, weeks)
+
+    def stage_times(self, township: str | None) -> list[StageTime]:
+        """Median time applications spent in each stage they have left (and 受理→决定)."""
+        return stage_times(self.backend, township)
+
+    def completion(self, quarter: str, township: str | None) -> list[Completion]:
+        """Check-ins done out of the roster, by township."""
+        return completion(self.backend, quarter, township)

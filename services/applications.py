@@ -1,0 +1,146 @@
+"""Apply: one set of answers, one case per program asked for.
+
+"低保和医疗救助都要申请" is one application: the resident answers the questions once, and
+each program gets its own case (its own number, workflow and deadline) — none is
+dropped: each comes back as created, duplicate (the open case's number) or "already
+receives it". The household the resident gave and its screening are kept on every case,
+with the consents agreed (and their versions). Every case is opened in one transaction,
+so a bad request opens none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from backend.programs import program_name
+from backend.schemas import Applicant, CaseCreate, CaseView, ConsentIn
+from services.consents import APPLICATION_CONSENTS, consent
+from services.wording import wording
+
+if TYPE_CHECKING:
+    from backend.service import Backend
+
+Result = Literal["created", "duplicate", "already_recipient"]
+
+
+class ApplicationRequest(BaseModel):
+    """What an application gives: who, where, the programs, the household, the consents."""
+
+    programs: list[str] = Field(min_length=1, description="救助项目（一项或几项）")
+    applicant: Applicant
+    township: str = ""
+    village: str = ""
+    household: dict[str, Any] = Field(description="domain.md 的家庭情况")
+    channel: str = Field(description="办理渠道：网上办/掌上办/电话办/口述办")
+    chat_channel: str | None = None
+    chat_sender: str | None = None
+    recorded_by: int | None = Field(default=None, description="口述办的录入人")
+    agreed: list[str] = Field(
+        default_factory=list, description="已同意的文本（commitment, authorisation）"
+    )
+    summary: str | None = Field(default=None, description="情况摘要；空则按家庭情况生成")
+
+
+class ProgramOutcome(BaseModel):
+    program: str
+    result: Result
+    case: CaseView | None = None  # the new case, or the open one for a duplicate
+
+
+class ApplicationOutcome(BaseModel):
+    """Per program what happened; or why nothing was filed."""
+
+    programs: list[ProgramOutcome] = Field(default_factory=list)
+    problem: str | None = None  # the household cannot be screened (nothing filed)
+    missing_consents: list[str] = Field(default_factory=list)  # not agreed (nothing filed)
+    screening: dict[str, Any] | None = None
+
+    @property
+    def filed(self) -> bool:
+        return bool(self.programs)
+
+    def of(self, result: Result) -> list[ProgramOutcome]:
+        return [p for p in self.programs if p.result == result]
+
+    @property
+    def cases(self) -> list[CaseView]:
+        """Every case the application points to (new or already open), in program order."""
+        return [p.case for p in self.programs if p.case is not None]
+
+
+class Applications:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def screen(self, household: dict[str, Any], today: dt.date | None = None) -> Any:
+        """The screening of the household (raises ``InvalidHousehold``)."""
+        from policies.screening import screen
+
+        return screen(household, today=today or dt.date.today())
+
+    def submit(self, request: ApplicationRequest) -> ApplicationOutcome:
+        from policies.household import InvalidHousehold
+
+        missing = [kind for kind in APPLICATION_CONSENTS if kind not in request.agreed]
+        if missing:
+            return ApplicationOutcome(missing_consents=missing)
+        try:
+            result = self.screen(request.household)
+        except InvalidHousehold as problem:
+            return ApplicationOutcome(problem=problem.errors[0].message)
+        screening = result.model_dump(mode="json")
+        programs = list(dict.fromkeys(request.programs))
+        consents = [
+            ConsentIn(text_id=consent(kind).id, text_version=consent(kind).version)
+            for kind in APPLICATION_CONSENTS
+        ]
+        items = [
+            CaseCreate(
+                kind="application",
+                programs=[program],
+                channel=request.channel,
+                township=request.township,
+                village=request.village,
+                summary=request.summary or self.summary(program, request.household),
+                applicant=request.applicant,
+                chat_channel=request.chat_channel,
+                chat_sender=request.chat_sender,
+                household=request.household,
+                screening=screening,
+                recorded_by=request.recorded_by,
+                consents=consents,
+            )
+            for program in programs
+        ]
+        outcomes = self.backend.create_cases(items)
+        found: list[ProgramOutcome] = []
+        for program, outcome in zip(programs, outcomes, strict=True):
+            kind: Result = (
+                "created"
+                if outcome.created
+                else "duplicate"
+                if outcome.duplicate
+                else "already_recipient"
+            )
+            found.append(ProgramOutcome(program=program, result=kind, case=outcome.case))
+        return ApplicationOutcome(programs=found, screening=screening)
+
+    @staticmethod
+    def summary(program: str, household: dict[str, Any]) -> str:
+        return wording()(
+            "summaries.application",
+            program=program_name(program),
+            household_size=len(household.get("members") or []) or 1,
+            monthly_income=float(household.get("monthly_income") or 0),
+        )
+
+
+def likely_programs(screening: dict[str, Any] | None) -> Sequence[str]:
+    """The programs a screening found likely, in its order."""
+    return [
+        p["program"] for p in (screening or {}).get("programs", []) if p.get("status") == "likely"
+    ]

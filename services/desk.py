@@ -1,0 +1,199 @@
+"""The staff desk: who is signed in from a chat, the work queue, and the steps on one case
+— detail, accept, assign to me, transition, extend, message the resident.
+
+Every step on a case checks the region rule first, here and only here (a caseworker
+acts on their own township's cases, an administrator on all); the console, the
+Telegram staff group and the HTTP API turn the outcomes into pages, messages, JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from backend.errors import InvalidTransition, NotFound
+from backend.schemas import CaseDetail, CaseView, StaffPublic
+from backend.staff import actor_label
+from services.access import NotAllowed, ensure_covers, region_of
+
+if TYPE_CHECKING:
+    from backend.models import OutboxMessage
+    from backend.service import Backend
+
+# 受理: the first of these the case's workflow allows (applications, other kinds).
+ACCEPT_TARGETS = ("accepted", "in_progress")
+OPEN = ""  # queue filter: every status that is not terminal
+ALL = "all"  # queue filter: every status
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = OPEN
+    kind: str = ""
+    channel: str = ""
+    township: str | None = None  # None: every township (admins; caseworkers get their own)
+
+
+AcceptResult = Literal["accepted", "cannot_accept", "taken"]
+
+
+class AcceptOutcome(BaseModel):
+    result: AcceptResult
+    case: CaseView
+    stage: str = ""  # the stage it stays in, when it cannot be accepted
+    message: str = ""  # why, when someone else moved it first
+
+
+class Desk:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    # -- who is at the desk ---------------------------------------------------------
+    def staff_for_token(self, token: str | None) -> StaffPublic | None:
+        return self.backend.staff_for_token(token)
+
+    def staff_for_chat(self, chat_channel: str, sender: str) -> StaffPublic | None:
+        return self.backend.staff_for_chat(chat_channel, sender)
+
+    def bind_chat(self, token: str, chat_channel: str, sender: str) -> StaffPublic | None:
+        """``/bind <token>``: this chat account acts as the token's staff member."""
+        return self.backend.bind_staff_chat(token, chat_channel, sender)
+
+    def still_allowed(self, staff: StaffPublic) -> bool:
+        """A deactivated account (or a removed admin token) loses the desk at once."""
+        if staff.id is None:
+            return bool(self.backend.staff.admin_token)
+        return self.backend.staff_active(staff.id)
+
+    # -- the region rule --------------------------------------------------------------
+    def case(self, staff: StaffPublic, case_no: str) -> CaseView:
+        """The case, when it exists (``NotFound``) and is in the staff member's region
+        (``NotAllowed``)."""
+        case = self.backend.find_case(case_no)
+        if case is None:
+            raise NotFound(f"没有找到案件 {case_no.strip()}")
+        ensure_covers(staff, case.township)
+        return case
+
+    def may_act(self, staff: StaffPublic, case_no: str) -> bool:
+        try:
+            self.case(staff, case_no)
+        except (NotFound, NotAllowed):
+            return False
+        return True
+
+    # -- steps on one case ------------------------------------------------------------
+    def detail(self, staff: StaffPublic, case_no: str, *, reveal: bool = False) -> CaseDetail:
+        """Everything staff see of a case; ``reveal`` shows the whole 身份证号 (audited)."""
+        case = self.case(staff, case_no)
+        return self.backend.case_detail(case.case_no, reveal=reveal, actor=actor_label(staff))
+
+    def accept(self, staff: StaffPublic, case_no: str, note: str = "") -> AcceptOutcome:
+        """受理: an application → accepted, another kind → in_progress."""
+        case = self.case(staff, case_no)
+        rules = self.backend.rules
+        allowed = rules.workflow(case.kind).allowed(case.status)
+        target = next((to for to in ACCEPT_TARGETS if to in allowed), None)
+        if target is None:
+            stage = rules.labels.get(case.status, case.status)
+            return AcceptOutcome(result="cannot_accept", case=case, stage=stage)
+        try:
+            moved = self.backend.transition(case.case_no, target, note, actor_label(staff))
+        except InvalidTransition as exc:  # someone else was quicker
+            return AcceptOutcome(result="taken", case=case, message=exc.message)
+        return AcceptOutcome(result="accepted", case=moved)
+
+    def assign_to_me(self, staff: StaffPublic, case_no: str, note: str = "") -> CaseView:
+        """指派给我: the staff member becomes the case's assignee (in its history)."""
+        case = self.case(staff, case_no)
+        return self.backend.assign_case(case.case_no, staff, note)
+
+    def transition(self, staff: StaffPublic, case_no: str, to: str, note: str = "") -> CaseView:
+        """One step along the workflow (``InvalidTransition`` otherwise)."""
+        case = self.case(staff, case_no)
+        return self.backend.transition(case.case_no, to, note, actor_label(staff))
+
+    def extend(self, staff: StaffPublic, case_no: str, note: str) -> CaseView:
+        case = self.case(staff, case_no)
+        return self.backend.extend_deadline(case.case_no, note, actor_label(staff))
+
+    def message(self, staff: StaffPublic, case_no: str, text: str) -> str:
+        """A message to the resident's chat; returns its outbox key."""
+        case = self.case(staff, case_no)
+        return self.backend.message_resident(case.case_no, text, actor_label(staff))
+
+    def stage_label(self, status: str) -> str:
+        return self.backend.rules.labels.get(status, status)
+
+    # -- lists ------------------------------------------------------------------------
+    def queue(self, staff: StaffPublic, where: QueueFilter, limit: int = 200) -> list[CaseView]:
+        """Cases to handle, urgent first then by deadline; a caseworker sees their own
+        township whatever the filter says."""
+        region = region_of(staff)
+        statuses: list[str] | None = None
+        not_statuses: list[str] | None = None
+        if where.status == OPEN:
+            not_statuses = sorted(self.terminal_statuses())
+        elif where.status != ALL:
+            statuses = [where.status]
+        return self.backend.work_queue(
+            statuses=statuses,
+            not_statuses=not_statuses,
+            kind=where.kind,
+            channel=where.channel,
+            township=region if region is not None else where.township,
+            limit=limit,
+        )
+
+    def terminal_statuses(self) -> set[str]:
+        found: set[str] = set()
+        for workflow in self.backend.rules.workflows.values():
+            found.update(workflow.terminal)
+        return found
+
+    def cases(
+        self,
+        staff: StaffPublic,
+        *,
+        status: str | None = None,
+        kind: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CaseView]:
+        """The case list, newest first, of the staff member's region."""
+        return self.backend.list_cases(
+            status=status,
+            kind=kind,
+            since=since,
+            township=region_of(staff),
+            limit=limit,
+            offset=offset,
+        )
+
+    def notifications(
+        self, staff: StaffPublic, *, after_id: int = 0, limit: int = 50
+    ) -> list[OutboxMessage]:
+        """The staff notification feed of the staff member's region, oldest first."""
+        return self.backend.notifications(township=region_of(staff), after_id=after_id, limit=limit)
+
+    def townships(self, staff: StaffPublic, known: list[str]) -> list[str]:
+        """Townships to filter by: none for a caseworker (their own only); for an admin the
+        region's (``known``), then any other a case or the roster names."""
+        if region_of(staff) is not None:
+            return []
+        extra = sorted(t for t in self.backend.case_townships() if t not in known)
+        return [*known, *extra]
+
+
+def new_case_alert(case_no: str | None, key: str, payload: dict[str, Any]) -> str | None:
+    """The case number when a staff notification announces a new case (the desk's buttons
+    go with it), else None."""
+    if not case_no:
+        return None
+    if payload.get("event") == "created" or key.endswith(":created:staff"):
+        return case_no
+    return None

@@ -1,0 +1,93 @@
+"""Look up a status: the chat account's own cases, or a case number + the last 6
+characters of the applicant's 身份证号.
+
+Failed look-ups are counted per case in the database (``services.guard``), so a new
+sender id, another channel or a second server process starts from the same count:
+5 failures an hour (``services/limits.yml``), then the case's look-up is locked and its
+township's staff are told, once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel
+
+from backend.schemas import CaseView
+from services.guard import Guard, configured_limit
+from services.wording import wording
+
+if TYPE_CHECKING:
+    from backend.service import Backend
+
+StatusResult = Literal["found", "not_found", "locked"]
+_CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
+
+
+class StatusOutcome(BaseModel):
+    result: StatusResult
+    case: CaseView | None = None  # only when found
+    left: int = 0  # failures left before the look-up is locked
+    locked_until: datetime | None = None
+    minutes: int = 0  # how long a lock lasts
+
+
+def status_key(case_no: str) -> str:
+    return f"status:{case_no.strip().upper()}"
+
+
+class StatusLookup:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.guard = Guard(backend, configured_limit("status"))
+
+    def mine(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """Cases opened from this chat account, newest first."""
+        return self.backend.cases_for_sender(chat_channel, sender)
+
+    def locked(self, case_no: str) -> StatusOutcome | None:
+        """The locked outcome when look-ups of this case are locked now, else None."""
+        until = self.guard.locked_until(status_key(case_no))
+        if until is None:
+            return None
+        return StatusOutcome(result="locked", locked_until=until, minutes=self.guard.minutes)
+
+    def look_up(self, case_no: str, id_last6: str) -> StatusOutcome:
+        """The case when ``id_last6`` proves who asks; a failure counts against the case."""
+        locked = self.locked(case_no)
+        if locked is not None:
+            return locked
+        case = self.backend.verify_case_identity(case_no, id_last6)
+        if case is not None:
+            return StatusOutcome(result="found", case=case, left=self.guard.limit.failures)
+        key = status_key(case_no)
+        failure = self.guard.fail(key)
+        if failure.left > 0:
+            return StatusOutcome(result="not_found", left=failure.left, minutes=self.guard.minutes)
+        if failure.just_locked and failure.locked_until is not None:
+            self._tell_staff(case_no, key, failure.locked_until)
+        return StatusOutcome(
+            result="locked", locked_until=failure.locked_until, minutes=self.guard.minutes
+        )
+
+    def _tell_staff(self, case_no: str, key: str, until: datetime) -> None:
+        """The case's township staff hear of the lock once (nothing for a made-up number)."""
+        case = self.backend.find_case(case_no) if _CASE_NO.fullmatch(case_no.upper()) else None
+        if case is None:
+            return
+        text = wording()(
+            "notices.status_locked",
+            case_no=case.case_no,
+            failures=self.guard.limit.failures,
+            minutes=self.guard.minutes,
+        )
+        self.backend.notify_staff(
+            self.guard.lock_key(key, until),
+            text,
+            case_no=case.case_no,
+            township=case.township,
+            kind="limit",
+            priority="normal",
+        )

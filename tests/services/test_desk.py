@@ -1,0 +1,101 @@
+"""The staff desk: the region rule checked once for every step, accept's target, the queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.errors import NotFound
+from backend.service import Backend
+from backend.staff import ENV_ADMIN
+from services.access import NotAllowed
+from services.container import Services
+from services.desk import ALL, QueueFilter, new_case_alert
+from tests.services.conftest import OTHER_TOWNSHIP, TOWNSHIP, staff_rows, valid_id
+
+
+def open_case(backend: Backend, kind: str = "application", township: str = TOWNSHIP) -> str:
+    extra = (
+        {
+            "programs": ["dibao"],
+            "applicant": {"name": "王建国", "id_number": valid_id("43090219580101123")},
+        }
+        if kind == "application"
+        else {"summary": "想找工作人员"}
+    )
+    outcome = backend.create_case(kind, township=township, **extra)  # type: ignore[arg-type]
+    assert outcome.case is not None
+    return outcome.case.case_no
+
+
+def test_every_step_refuses_a_case_of_another_township(
+    services: Services, backend: Backend
+) -> None:
+    other = open_case(backend, township=OTHER_TOWNSHIP)
+    clerk, _ = backend.create_staff("李经办", "caseworker", TOWNSHIP)
+    desk = services.desk
+    steps = [
+        lambda: desk.detail(clerk, other),
+        lambda: desk.accept(clerk, other),
+        lambda: desk.assign_to_me(clerk, other),
+        lambda: desk.transition(clerk, other, "accepted"),
+        lambda: desk.extend(clerk, other, "材料多"),
+        lambda: desk.message(clerk, other, "您好"),
+    ]
+    for step in steps:
+        with pytest.raises(NotAllowed):
+            step()
+    assert backend.case_detail(other).status == "submitted"
+    assert [e.action for e in backend.case_detail(other).events] == ["created"]
+    with pytest.raises(NotFound):
+        desk.detail(clerk, "JZ20200101-0001")
+    # An admin acts anywhere.
+    assert desk.accept(ENV_ADMIN, other).result == "accepted"
+
+
+def test_accept_moves_each_kind_to_its_first_working_status_once(
+    services: Services, backend: Backend
+) -> None:
+    clerk, _ = backend.create_staff("李经办", "caseworker", TOWNSHIP)
+    application, handoff = open_case(backend), open_case(backend, "handoff")
+    desk = services.desk
+    first = desk.accept(clerk, application, "李经办受理")
+    assert first.result == "accepted" and first.case.status == "accepted"
+    assert desk.accept(clerk, handoff).case.status == "in_progress"
+    again = desk.accept(clerk, application)
+    assert (again.result, again.stage) == ("cannot_accept", "已受理")
+    detail = desk.detail(clerk, application)
+    assert detail.events[-1].actor == f"staff:{clerk.id} 李经办"
+    assigned = desk.assign_to_me(clerk, handoff, "指派给李经办")
+    assert assigned.case_no == handoff
+    assert [e.action for e in desk.detail(clerk, handoff).events][-1] == "assign"
+
+
+def test_the_queue_and_feed_of_a_caseworker_are_their_township_whatever_the_filter(
+    services: Services, backend: Backend
+) -> None:
+    mine, theirs = open_case(backend), open_case(backend, "handoff", OTHER_TOWNSHIP)
+    urgent = backend.create_case("urgent", township=TOWNSHIP, priority="urgent", summary="失火")
+    assert urgent.case is not None
+    clerk, _ = backend.create_staff("李经办", "caseworker", TOWNSHIP)
+    desk = services.desk
+    queue = desk.queue(clerk, QueueFilter(status=ALL, township=OTHER_TOWNSHIP))
+    assert [c.case_no for c in queue] == [urgent.case.case_no, mine]  # urgent first
+    assert {c.case_no for c in desk.queue(ENV_ADMIN, QueueFilter())} == {
+        mine,
+        theirs,
+        urgent.case.case_no,
+    }
+    assert {row.case_no for row in desk.notifications(clerk)} == {mine, urgent.case.case_no}
+    assert desk.townships(clerk, [TOWNSHIP]) == []
+    assert desk.townships(ENV_ADMIN, [TOWNSHIP]) == [TOWNSHIP, OTHER_TOWNSHIP]
+
+
+def test_new_case_alerts_are_told_from_other_notifications(
+    services: Services, backend: Backend
+) -> None:
+    case_no = open_case(backend)
+    services.desk.accept(ENV_ADMIN, case_no)
+    created, moved = staff_rows(backend)
+    assert new_case_alert(created.case_no, created.key, created.payload) == case_no
+    assert new_case_alert(moved.case_no, moved.key, moved.payload) is None
+    assert new_case_alert(None, "x:created:staff", {}) is None
