@@ -165,9 +165,10 @@ def free_text(min_length: int = 2, slot: str | None = None) -> Reader:
 
     def reader(ctx: TurnContext, values: dict[str, Any]) -> Reading:
         found = read_free_text(ctx.text, slot=slot, **_kw(ctx, values))
-        if found.value is not None and len(str(found.value)) < min_length:
+        text = ctx.text.strip()  # kept as typed: staff read it
+        if found.value is None or len(text) < min_length:
             return Reading(None, sure=False, facts=found.facts)
-        return found
+        return Reading(text, facts=found.facts)
 
     return reader
 

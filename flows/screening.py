@@ -238,6 +238,21 @@ def _any_student(values: dict[str, Any]) -> bool:
     return bool(placed.get("students") or pending.get("students"))
 
 
+def _medical_question(values: dict[str, Any]) -> bool:
+    """Out-of-pocket medical costs are asked when someone is ill or disabled, or an
+    illness or its medicine was mentioned ("有高血压，每个月吃药")."""
+    placed, pending = place(values)
+    sick = any(placed.get(kind) or pending.get(kind) for kind in ("ill", "disabled"))
+    return sick or bool(values.get("illness"))
+
+
+def _illness_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
+    said = [str(word) for word in facts.get("illness") or []]
+    if not said:
+        return None
+    return list(dict.fromkeys([*(values.get("illness") or []), *said]))
+
+
 def _has_event(values: dict[str, Any]) -> bool:
     return values.get("hardship_event") not in (None, "none")
 
@@ -317,6 +332,15 @@ SLOTS: tuple[Slot, ...] = (
         unclear="screening.yes_no_unclear",
     ),
     Slot(
+        "illness",
+        "screening.ask_conditions",
+        label="labels.illness",
+        fact=_illness_fact,
+        merge=True,
+        asked=False,
+        show=lambda v: "、".join(v),
+    ),
+    Slot(
         "monthly_income",
         "screening.ask_income",
         label="labels.monthly_income",
@@ -334,6 +358,7 @@ SLOTS: tuple[Slot, ...] = (
         read=reading.money("medical"),
         fact="medical",
         validate=_money_problem,
+        ask_if=_medical_question,
         describe=_money_show("medical"),
         unclear="screening.money_unclear",
         words=("医药费", "看病", "吃药", "医疗"),
@@ -503,6 +528,17 @@ class ScreeningFlow(Form):
             return [ctx.say("screening.invalid", problem=problem.errors[0].message)]
         remember_screening(ctx, values, household, result)
         return render_result(ctx, result)
+
+
+def household_lines(values: dict[str, Any]) -> list[str]:
+    """Every household answer given, as the summary showed it ("家庭人数：3人")."""
+    lines = []
+    for slot in SLOTS:
+        if slot.label and values.get(slot.name) is not None and slot.wanted(values):
+            label = texts()(slot.label, **slot.label_values)
+            value = slot.display(values[slot.name], values)
+            lines.append(texts()("forms.summary_line", label=label, value=value))
+    return lines
 
 
 def household_answers(values: dict[str, Any]) -> dict[str, Any]:

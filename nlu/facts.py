@@ -24,8 +24,8 @@ from functools import lru_cache
 from typing import Any
 
 from nlu.answers.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
-from nlu.answers.identity import id_numbers_of, names_in, phones_of
-from nlu.answers.members import conditions_of
+from nlu.answers.identity import case_numbers_of, id_numbers_of, names_in, phones_of
+from nlu.answers.members import conditions_of, illnesses_of
 from nlu.answers.money import FACT_KEY, money_of
 from nlu.answers.negation import is_negated
 from nlu.answers.place import place_of
@@ -73,10 +73,16 @@ def extract_facts(
     if ages:
         facts["ages"] = ages
     facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
+    illness = illnesses_of(body)
+    if illness:
+        facts["illness"] = illness
 
     money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
     for role, total in money.totals.items():
         facts[FACT_KEY[role]] = total
+    approx = {FACT_KEY[role]: rule for role, rule in money.approx.items() if role in money.totals}
+    if approx:
+        facts["approx"] = approx  # how each amount was approximated ("more", "pair" …)
 
     name = names_in(text, asked=slot == "name")
     _put(facts, "name", name.name)
@@ -91,6 +97,12 @@ def extract_facts(
     place = place_of(text, region)
     if place is not None:
         facts.update(place.to_facts())
+        if "residence" not in facts and place.village:
+            # A 村 is rural, a 社区 urban: the household register says where one lives.
+            facts["residence"] = "rural" if place.village.endswith("村") else "urban"
+    cases = case_numbers_of(text)
+    if cases:
+        facts["case_number"] = cases[-1]
     programs = programs_of(body)
     if programs:
         facts["programs"] = programs

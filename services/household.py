@@ -25,10 +25,9 @@ both ends (``screen_values``) and a program whose result differs is "possible".
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from base.datafiles import load_yaml
 
@@ -138,17 +137,30 @@ def _entries(values: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def _legacy_entries(values: dict[str, Any], ids: list[str], kind: str) -> list[dict[str, Any]]:
-    """Conditions given as the buttons' ids ("serious", …), as 口述办 and Rasa slots give
-    them: nobody is named, except the applicant when ``condition_holder`` says so."""
+    """Conditions given as the buttons' ids ("serious", …), as a Rasa slot or an old
+    account gives them, placed by the old rules (``_legacy_member``)."""
     if not any(KIND_OF.get(str(c)) == kind for c in ids):
         return []
-    holder = values.get("condition_holder")
-    who = "self" if holder == "self" and kind in ("ill", "disabled") else None
-    entry: dict[str, Any] = {"who": who}
+    entry: dict[str, Any] = {"who": "self", "legacy": True}
     grade = values.get("disability_grade")
     if kind == "disabled" and grade is not None:
         entry["grade"] = grade
+    if kind in ("students", "unemployed"):
+        entry["who"] = None
     return [entry]
+
+
+def _legacy_member(kind: str, members: list[dict[str, Any]]) -> int | None:
+    """Ids name nobody: illness and disability are the applicant's (or the second person
+    when ``condition_holder`` says "other"); a student is the youngest member under 26
+    but the applicant; the unemployed the first member of working age."""
+    if kind == "students":
+        young = sorted(range(len(members)), key=lambda i: (members[i]["age"], i))
+        return next((i for i in young if i != 0 and members[i]["age"] <= 25), young[0])
+    if kind == "unemployed":
+        working = [i for i in range(len(members)) if 16 <= members[i]["age"] <= 59]
+        return working[0] if working else None
+    return None
 
 
 def _rank(word: str) -> int:
@@ -159,7 +171,9 @@ def _rank(word: str) -> int:
     return 1
 
 
-def _ordered(group: list[dict[str, Any]], places: list[int], members: list[dict[str, Any]]) -> list[int]:
+def _ordered(
+    group: list[dict[str, Any]], places: list[int], members: list[dict[str, Any]]
+) -> list[int]:
     """``places`` matched to ``group`` (same length): 大 is the eldest, 小 the youngest,
     the others in the order said."""
     words = [str(entry.get("word") or "") for entry in group]
@@ -198,6 +212,15 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
         for entry in entries:
             groups.setdefault(entry.get("who"), []).append(entry)
         for who, group in groups.items():
+            legacy = [entry for entry in group if entry.get("legacy")]
+            if legacy and who is None:
+                index = _legacy_member(kind, members)
+                if index is not None:
+                    pairs.append((legacy[0], index))
+                continue
+            if legacy and values.get("condition_holder") == "other" and len(members) > 1:
+                pairs.append((legacy[0], 1))
+                continue
             if len(members) == 1 or who == "self":
                 pairs.append((group[0], 0))
                 continue
@@ -242,6 +265,13 @@ def _grades(values: dict[str, Any], placed: Placed) -> dict[int, dict[str, Any]]
     for key, kind in (values.get("disability_kinds") or {}).items():
         if int(key) in found:
             found[int(key)]["kind"] = kind
+    # A grade or kind kept as one answer (a Rasa slot, an account) is the first member's
+    # that lacks one.
+    for field, key in (("grade", "disability_grade"), ("kind", "disability_kind")):
+        if values.get(key) is not None:
+            lacking = [i for i in sorted(found) if field not in found[i]]
+            if lacking:
+                found[lacking[0]][field] = values[key]
     return found
 
 
@@ -269,19 +299,30 @@ def needs_kind(values: dict[str, Any]) -> int | None:
 
 
 def minors_without_parents(values: dict[str, Any]) -> list[int]:
-    """Members under 18 who may be 孤儿 or 事实无人抚养儿童: a grandchild, sibling or other
-    relative of the applicant, or a child 40 or more years younger whose relation was
-    not said. The applicant's own child is raised by the applicant: never."""
-    members = base_members(values)
-    applicant_age = members[0]["age"]
+    """Members under 18 who may be 孤儿 or 事实无人抚养儿童: not the applicant's own child
+    (a grandchild, sibling or other relative, or 40 or more years younger when the
+    relation was not said), and nobody else in the household of an age to be their
+    parent (15 to 50 years older). Then the form asks whether the parents can raise them."""
+    people = base_members(values)
+    applicant_age = people[0]["age"]
     found = []
-    for index, member in enumerate(members[1:], 1):
+    for index, member in enumerate(people[1:], 1):
+        relation = member["relation"]
         if member["age"] >= MINOR:
             continue
-        relation = member["relation"]
-        if relation in ("grandchild", "sibling", "other") or (
+        not_own = relation in ("grandchild", "sibling", "other") or (
             relation is None and applicant_age - member["age"] >= 40
-        ):
+        )
+        if not not_own:
+            continue
+        parents = [
+            other
+            for j, other in enumerate(people[1:], 1)
+            if j != index
+            and other["relation"] not in ("grandchild", "sibling", "parent")
+            and 15 <= other["age"] - member["age"] <= 50
+        ]
+        if not parents:
             found.append(index)
     return found
 

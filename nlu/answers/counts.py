@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nlu.answers._words import words
 from nlu.answers.members import find_mentions
 from nlu.answers.negation import is_negated
 from nlu.answers.reading import UNKNOWN, Reading, other_facts
@@ -123,17 +124,26 @@ def _listed(text: str) -> int | None:
     return count if count >= 2 else None
 
 
+_BARE_PEOPLE = re.compile(r"(\d+)\s*(?:口人|个人|口|人)?")
+
+
 def read_count(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
-    """How many people live and budget together (1–20), or None."""
+    """How many people live and budget together (1–20), or None — with the reason when
+    the answer is a number out of range ("50")."""
     value: int | None = None
-    for part in segments(prepare(text).text):
+    prepared = prepare(text).text
+    for part in segments(prepared):
         found = household_size_of(part, asked=True)
         if found is not None:
             value = found
     facts = other_facts(
         text, "household_size", ("household_size",), region=region, applicant=applicant
     )
-    return Reading(value, sure=value is not None, facts=facts)
+    problem = None
+    bare = _BARE_PEOPLE.fullmatch(prepared.strip(_PUNCT + _PARTICLES))
+    if value is None and bare and not 1 <= int(bare.group(1)) <= 20:
+        problem = str(words("counts")["household"]["out_of_range"])
+    return Reading(value, sure=value is not None, facts=facts, problem=problem)
 
 
 # -- ages ------------------------------------------------------------------------

@@ -295,3 +295,21 @@ def read_conditions(text: str, *, region: str | None = None, applicant: str = "s
     value = conditions_of(prepare(text).text, applicant, asked=True) or None
     facts = other_facts(text, "conditions", KINDS, region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)
+
+
+@lru_cache(maxsize=1)
+def _illness_words() -> tuple[str, ...]:
+    data = words("conditions")
+    generic = {str(word) for word in data["generic_ill"]}
+    named = [str(word) for word in data["ill"] if str(word) not in generic and len(str(word)) > 1]
+    return tuple(dict.fromkeys([*named, *(str(word) for word in data["named_illness"])]))
+
+
+def illnesses_of(prepared_text: str) -> list[str]:
+    """The illnesses named outside a negation ("有高血压和糖尿病" → [高血压, 糖尿病]), in
+    the order said; for staff, and to know medical costs are worth asking about."""
+    found: list[str] = []
+    for start, end, word in find_all(prepared_text, _illness_words()):
+        if not is_negated(prepared_text, start, end) and word not in found:
+            found.append(word)
+    return found

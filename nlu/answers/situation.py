@@ -139,3 +139,35 @@ def read_event(text: str, *, region: str | None = None, applicant: str = "self")
     value = event_of(prepare(text).text, asked=True)
     facts = other_facts(text, "event", ("hardship_event",), region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)
+
+
+CHANGED, UNCHANGED = "changed", "unchanged"
+
+
+def change_of(text: str) -> str | None:
+    """Has something changed (the check-in's questions)?
+
+    Rules, in order: a no-change phrase ("没有变化", "老样子") → unchanged; a change named
+    outside a negation ("少了一个人", "搬家了") → changed; else the answer's first word
+    as a yes/no ("有" → changed, "没有" → unchanged); else None.
+    """
+    from nlu.answers.confirm import yes_no_value
+
+    if any(word in text for word in terms("situation", "change", "unchanged")):
+        return UNCHANGED
+    for start, end, _word in find_all(text, terms("situation", "change", "changed")):
+        if not is_negated(text, start, end):
+            return CHANGED
+    said = yes_no_value(text)
+    if said is True:
+        return CHANGED
+    if said is False:
+        return UNCHANGED
+    return None
+
+
+def read_change(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """ "changed", "unchanged" or None (the answer says neither)."""
+    value = change_of(prepare(text).text)
+    facts = other_facts(text, "change", (), region=region, applicant=applicant)
+    return Reading(value, sure=value is not None, facts=facts)
