@@ -309,10 +309,11 @@ class Form(Flow):
         """Fill every slot the facts give (see the module doc); the slots changed."""
         changed: list[Slot] = []
         approx = facts.get("approx") or {}
+        corrects = set(facts.get("_corrects") or ())  # a reader says its answer corrects these
         for slot in self.slots:
             if slot.name == skip or slot.consent or slot.fact is None:
                 continue
-            if slot.name in values and not overwrite and not slot.merge:
+            if slot.name in values and not (overwrite or slot.name in corrects) and not slot.merge:
                 continue
             value = slot.from_facts(facts, values, overwrite)
             if value is None or values.get(slot.name) == value:

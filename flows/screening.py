@@ -37,7 +37,7 @@ from flows.household import (
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.answers.counts import grades_of, member_ages
-from nlu.answers.members import conditions_detail
+from nlu.answers.members import conditions_detail, find_mentions
 from nlu.answers.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
@@ -88,6 +88,21 @@ def _ages_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -
     if "ages" not in facts or ("ages" in values and not overwrite):
         return None
     return list(facts["ages"])
+
+
+def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The ages, applicant first. More ages than the household size said, each with
+    the person it is ("我66 孙子10岁 孙女6岁" after "两个"), correct the size."""
+    found = reading.ages(ctx, values)
+    size = values.get("household_size")
+    if not found.value or size is None or len(found.value) <= int(size):
+        return found
+    said = member_ages(prepare(ctx.text).text, True, reading.applicant(ctx, values))
+    named = [relation for _, relation, _ in said if relation]
+    if len(said) == len(found.value) and len(named) >= len(said) - 1:
+        facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
+        return Reading(found.value, sure=True, facts=facts)
+    return found
 
 
 def _grade(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -176,15 +191,62 @@ def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
     return "；".join(parts) or texts()("labels.show_no_conditions")
 
 
+NOBODY = "none"
+
+
 def _member_choices(values: dict[str, Any]) -> tuple[Choice, ...]:
+    """The members as buttons ("本人（62岁）", "子女（32岁）"), and "都不是"."""
     relation_words: dict[str, list[str]] = WORDS["relation_words"]
     people = base_members(values)
+    said = list(values.get("relation_words") or [])
+    relations = [person["relation"] for person in people]
     options = []
     for index, person in enumerate(people):
-        said = person["relation"]
-        words: list[str] = list(relation_words.get(said, [])) if said else []
+        words = [said[index]] if index < len(said) and said[index] else []
+        relation = person["relation"]
+        if relation and relations.count(relation) == 1:
+            words += relation_words.get(relation, [])  # one member of that relation: its words
         options.append(Choice(str(index), member_title(values, index), tuple(words)))
+    options.append(Choice(NOBODY, texts()("screening.who_nobody"), ()))
     return tuple(options)
+
+
+def _who(kind: str) -> Any:
+    """Who it is: buttons or numbers ("1 2"), the words of one member ("大儿子"), the
+    people named and placed as the household's rules place them ("两个儿子"), or
+    "都不是" (nobody in the household: the question was about someone outside it)."""
+
+    def reader(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+        options = _member_choices(values)
+        text = prepare(ctx.text).text
+        found = reading.choices(options, ctx, values)
+        # "都不是" answers this question: it denies nothing else.
+        facts = {k: v for k, v in found.facts.items() if k not in (*KINDS, "illness")}
+        picked = Reading(found.value, sure=found.sure, facts=facts)
+        chosen = [str(v) for v in picked.value or []]
+        if NOBODY in chosen or _says_nobody(text):
+            return Reading([], facts=picked.facts)
+        if chosen and (ctx.payload or _NUMBERS_ONLY.match(text)):
+            return Reading(chosen, facts=picked.facts)
+        named = find_mentions(text, reading.applicant(ctx, values))
+        if named:
+            entries = [{"who": m.relation, "word": m.word} for m in named for _ in range(m.count)]
+            trial = {k: v for k, v in values.items() if k != f"who_{kind}"}
+            trial["conditions"] = {kind: entries}
+            trial.pop("_condition_detail", None)
+            placed, pending = place(trial)
+            if not pending.get(kind) and placed.get(kind):
+                return Reading([str(i) for i in placed[kind]], facts=picked.facts)
+        return Reading(chosen or None, sure=bool(chosen), facts=picked.facts)
+
+    return reader
+
+
+def _says_nobody(text: str) -> bool:
+    body = text.strip(" ,.!?~的了啊呀")
+    return body in ("没有", "没", "无", "都不是", "都没有", "不是", "没有人", "没人") or any(
+        word in body for word in ("都不是", "不在家里", "不是家里", "不住一起", "不在一起")
+    )
 
 
 def _who_slot(kind: str) -> Slot:
@@ -195,12 +257,14 @@ def _who_slot(kind: str) -> Slot:
     return Slot(
         f"who_{kind}",
         "screening.ask_who",
-        read=lambda ctx, values: reading.choices(_member_choices(values), ctx, values),
+        read=_who(kind),
         choices_for=_member_choices,
         multiple=True,
         ask_if=wanted,
         question_values=lambda values: {"kind": WORDS["condition_names"][kind]},
-        validate=lambda value, _values: None if value else texts()("screening.who_unclear"),
+        validate=lambda value, _values: (
+            None if isinstance(value, list) else texts()("screening.who_unclear")
+        ),
         unclear="screening.who_unclear",
     )
 
@@ -236,14 +300,6 @@ def _count_shown(unit: str) -> Any:
 def _any_student(values: dict[str, Any]) -> bool:
     placed, pending = place(values)
     return bool(placed.get("students") or pending.get("students"))
-
-
-def _medical_question(values: dict[str, Any]) -> bool:
-    """Out-of-pocket medical costs are asked when someone is ill or disabled, or an
-    illness or its medicine was mentioned ("有高血压，每个月吃药")."""
-    placed, pending = place(values)
-    sick = any(placed.get(kind) or pending.get(kind) for kind in ("ill", "disabled"))
-    return sick or bool(values.get("illness"))
 
 
 def _illness_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
@@ -285,7 +341,7 @@ SLOTS: tuple[Slot, ...] = (
         "ages",
         "screening.ask_ages",
         label="labels.ages",
-        read=reading.ages,
+        read=_ages,
         fact=_ages_fact,
         validate=_ages_problem,
         show=lambda v: texts()("labels.show_ages", v=v),
@@ -358,7 +414,6 @@ SLOTS: tuple[Slot, ...] = (
         read=reading.money("medical"),
         fact="medical",
         validate=_money_problem,
-        ask_if=_medical_question,
         describe=_money_show("medical"),
         unclear="screening.money_unclear",
         words=("医药费", "看病", "吃药", "医疗"),
@@ -461,16 +516,18 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
     if slot.name == "ages":
         said = member_ages(text, True, who)
-        if [age for age, _ in said] == list(values["ages"]):
-            relations = [relation for _, relation in said]
+        if [age for age, _, _ in said] == list(values["ages"]):
+            relations = [relation for _, relation, _ in said]
             if "self" in relations[1:] and relations[0] != "self":
                 first = relations.index("self")  # "我儿子12岁…我38": the applicant first
-                order = [first, *[i for i in range(len(said)) if i != first]]
-                values["ages"] = [said[i][0] for i in order]
-                relations = [relations[i] for i in order]
+                said = [said[first], *[item for i, item in enumerate(said) if i != first]]
+                values["ages"] = [age for age, _, _ in said]
+                relations = [relation for _, relation, _ in said]
             values["relations"] = relations
+            values["relation_words"] = [word for _, _, word in said]
         else:
             values.pop("relations", None)
+            values.pop("relation_words", None)
     if slot.name == "conditions":
         found, detail = conditions_detail(text, who, asked=True)
         if all(values["conditions"].get(kind) == found.get(kind) for kind in found) and found:
@@ -503,6 +560,7 @@ def household_cleared(values: dict[str, Any], name: str) -> None:
             values.pop(f"who_{kind}", None)
     if name == "ages":
         values.pop("relations", None)
+        values.pop("relation_words", None)
 
 
 class ScreeningFlow(Form):
@@ -543,7 +601,8 @@ def household_lines(values: dict[str, Any]) -> list[str]:
 
 def household_answers(values: dict[str, Any]) -> dict[str, Any]:
     """The household answers of a form, as they are kept for the next form."""
-    names = {slot.name for slot in SLOTS} | {"relations", "grades", "disability_kinds"}
+    names = {slot.name for slot in SLOTS} | {"relations", "relation_words", "grades"}
+    names |= {"disability_kinds"}
     names |= {"_condition_detail", "_approx", "_applicant"}
     return {k: v for k, v in values.items() if k in names}
 

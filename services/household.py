@@ -105,6 +105,9 @@ def base_members(values: dict[str, Any]) -> list[dict[str, Any]]:
         {"age": age, "relation": relations[i] if relations[i] != "self" else None}
         for i, age in enumerate(ages[:size])
     ]
+    # The applicant's age said with another word ("妈妈34，儿子8岁", typed by a 网格员):
+    # that word names the applicant in the answers that follow.
+    members[0]["said"] = members[0]["relation"]
     members[0]["relation"] = "self"
     return members
 
@@ -200,7 +203,7 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
         entries = _entries(values, kind)
         chosen = values.get(f"who_{kind}")
         if chosen is not None:
-            indexes = sorted({int(i) for i in chosen if 0 <= int(i) < len(members)})
+            indexes = sorted({int(i) for i in chosen if str(i).isdigit() and int(i) < len(members)})
             named = [e for e in entries if e.get("who") is not None]
             if len(named) != len(indexes):
                 named = [{"who": None}] * len(indexes)
@@ -221,7 +224,7 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             if legacy and values.get("condition_holder") == "other" and len(members) > 1:
                 pairs.append((legacy[0], 1))
                 continue
-            if len(members) == 1 or who == "self":
+            if len(members) == 1 or who in ("self", members[0].get("said") or "self"):
                 pairs.append((group[0], 0))
                 continue
             if who is None:

@@ -71,6 +71,10 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
         return candidates[0][1]
     if _says_alone(text):
         return 1
+    if asked:
+        lead = _LEAD_COUNT.match(text)
+        if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
+            return value  # "三个，我跟两个孙伢子": the count said first
     listed = _listed(text) if asked else None
     if listed is not None:
         return listed
@@ -85,6 +89,11 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     if value is not None and 1 <= value <= 20:
         return value
     return None
+
+
+_LEAD_COUNT = re.compile(
+    rf"^(?:一共|总共|共|就|是|有)*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)?(?:人)?(?=[,.;!?:~ ]|$)"
+)
 
 
 def _is_change(text: str, start: int) -> bool:
@@ -163,16 +172,16 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
     named just before it ("老伴50", "我今年65"), or — when the question was asked —
     it stands alone; never when another unit follows ("2个娃", "4口人", "3000块").
     A correction ("六十九 不对 七十了") drops the age said just before it."""
-    return [age for age, _relation in member_ages(text, asked)]
+    return [age for age, _relation, _word in member_ages(text, asked)]
 
 
 def member_ages(
     text: str, asked: bool = False, applicant: str = "self"
-) -> list[tuple[int, str | None]]:
-    """The ages of ``ages_of``, each with the relation of the person named just before
-    it ("老伴50" → spouse), or None when nobody is named there."""
-    mentions = find_mentions(text, applicant)
-    ages: list[tuple[int, int, str | None]] = []
+) -> list[tuple[int, str | None, str | None]]:
+    """The ages of ``ages_of``, each with the relation and the word of the person named
+    just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
+    mentions = find_mentions(text, applicant, orphans=True)
+    ages: list[tuple[int, int, str | None, str | None]] = []
     for match in _AGE.finditer(text):
         token = match.group(1)
         if len(token) == 1 and not token.isdigit():
@@ -193,8 +202,16 @@ def member_ages(
         near = [m for m in mentions if 0 <= match.start() - m.end <= 3]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
         if has_years or near or cue or asked:
-            ages.append((match.start(), value, near[-1].relation if near else None))
-    ages += [(start, age, None) for start, age in _birth_years(text)]
+            person = near[-1] if near else None
+            ages.append(
+                (
+                    match.start(),
+                    value,
+                    person.relation if person else None,
+                    person.word if person else None,
+                )
+            )
+    ages += [(start, age, None, None) for start, age in _birth_years(text)]
     ages.sort()
     return _apply_corrections(text, ages)
 
@@ -215,8 +232,8 @@ def _birth_years(text: str) -> list[tuple[int, int]]:
 
 
 def _apply_corrections(
-    text: str, ages: list[tuple[int, int, str | None]]
-) -> list[tuple[int, str | None]]:
+    text: str, ages: list[tuple[int, int, str | None, str | None]]
+) -> list[tuple[int, str | None, str | None]]:
     markers = terms("text", "corrections")
     kept = list(ages)
     for marker in markers:
@@ -227,7 +244,7 @@ def _apply_corrections(
                 if before and any(age[0] > at for age in kept):
                     kept.remove(before[-1])
             at = text.find(marker, at + len(marker))
-    return [(value, relation) for _, value, relation in kept]
+    return [(value, relation, word) for _, value, relation, word in kept]
 
 
 def read_ages(
@@ -317,8 +334,8 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in not_motor:
             said = True
             continue
-        if word in ("车", "车子") and not asked:
-            continue
+        if word in ("车", "车子") and not asked and not is_negated(text, start, end):
+            continue  # a bare 车 says something of the household's vehicles only negated
         said = True
         if is_negated(text, start, end) or _gone(text, end):
             continue
@@ -397,7 +414,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     negated = rented = mentioned = False
     for start, end, word in hits:
         if word in not_owned:
-            rented = True
+            # "租房住", "住的是租的": renting, when asked or said of a home ("田租" is land)
+            rented = rented or asked or any(w in text for w in owned) or word != "租"
             continue
         if is_negated(text, start, end):
             negated = True

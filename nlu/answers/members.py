@@ -50,9 +50,10 @@ def member_words(applicant: str = "self") -> tuple[str, ...]:
     return tuple(word for word, _ in _relation_words(applicant))
 
 
-def find_mentions(text: str, applicant: str = "self") -> list[Mention]:
+def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> list[Mention]:
     """Every person named in ``text``, in order; a pronoun right after a person is that
-    person; "两个儿子" / "二子" is one mention that counts two."""
+    person; "两个儿子" / "二子" is one mention that counts two. With ``orphans``, a
+    pronoun nobody was named before ("她尿毒症") is someone other than the applicant."""
     table = dict(_relation_words(applicant))
     mentions: list[Mention] = []
     pronouns = tuple(str(word) for word in words("members")["pronouns"])
@@ -60,6 +61,9 @@ def find_mentions(text: str, applicant: str = "self") -> list[Mention]:
     for start, end, word in find_all(text, (*table, *pronouns)):
         if word not in table:  # a pronoun: the person named just before, if any
             previous = mentions[-1] if mentions else None
+            if previous is None and orphans and word in ("他", "她"):
+                mentions.append(Mention(start, end, "other", word))
+                continue
             if previous is None or start - previous.end <= 2:
                 continue  # nobody yet, or "我老婆她…": the same person again
             mentions.append(Mention(start, end, previous.relation, previous.word))
@@ -86,7 +90,7 @@ def _terms() -> tuple[tuple[str, str, bool], ...]:
     data = words("conditions")
     generic = set(data["generic_ill"])
     terms: dict[str, tuple[str, bool]] = {}
-    for word in data["not_serious"]:
+    for word in (*data["not_serious"], *data["not_student"]):
         terms[str(word)] = ("", False)
     for kind in KINDS:
         for word in data[kind]:
@@ -165,7 +169,7 @@ def _conditions(
 ) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
     """``read_conditions_text`` and, per kind and entry, how it was said: the word that
     named the person ("大儿子"), the condition's word, and for a student the school."""
-    mentions = find_mentions(text, applicant)
+    mentions = find_mentions(text, applicant, orphans=True)
     stops = member_words(applicant)
     found: dict[str, list[Any]] = {}
     details: dict[str, list[dict[str, Any]]] = {}

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from nlu.answers.members import find_mentions
 from nlu.answers.negation import masked, negated_after, negated_before
 from nlu.answers.reading import UNKNOWN, Range, Reading, other_facts
 from nlu.answers.text import CLAUSE_END, clause_start, cn_int, is_unknown, prepare, segments, terms
@@ -278,11 +279,14 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
     (rule ``below``)."""
     amounts: list[Amount] = []
     previous_end = 0
+    people = [m.end for m in find_mentions(text)]
     for token in _tokens(text):
         start, end = token.start, token.end
         unit_end, is_money, other_unit = _unit_after(text, end)
         if other_unit and not token.scaled:
             continue
+        if not is_money and not token.scaled and _is_age(text, start, end, people):
+            continue  # "老伴50", "小儿子28，": a person's age, not money
         value, rule = token.value, token.rule
         if _below(text, token, unit_end) and isinstance(value, int):
             value, rule = Range(0, value), "below"
@@ -305,6 +309,18 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
         amounts.append(Amount(value, start, unit_end, role, period, approx))
         previous_end = unit_end
     return amounts
+
+
+def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
+    """A bare number up to 120 said right after a person and ending its clause ("我52 老伴50",
+    "小儿子28，"), or before 岁, is an age."""
+    if text[end : end + 1] == "岁":
+        return True
+    number = text[start:end]
+    if not number.isdigit() or int(number) > 120:
+        return False
+    ends = end == len(text) or text[end] in CLAUSE_END + " 了"
+    return ends and any(0 <= start - person <= 1 for person in people)
 
 
 def _short_negation(text: str, start: int) -> bool:
@@ -356,7 +372,7 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
 
 
 _BARE_NO = re.compile(
-    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|嗯|啊|真的|确实)*(?:没有|没|无|木有)"
+    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|嗯|啊|真的|确实|基本上|基本|几乎|差不多)*(?:没有|没|无|木有)"
     r"(?:了|的|啊|呀|咯|哦|呢|嘛|噻)*(?=$|[,.;!?:~])"
 )
 
