@@ -515,7 +515,9 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         for kind in KINDS:
             values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
     if slot.name == "ages":
-        said = member_ages(text, True, who)
+        said = member_ages(text, True, who)  # the answer to the ages question …
+        if [age for age, _, _ in said] != list(values["ages"]):
+            said = member_ages(text, False, who)  # … or ages told in a story
         if [age for age, _, _ in said] == list(values["ages"]):
             relations = [relation for _, relation, _ in said]
             if "self" in relations[1:] and relations[0] != "self":

@@ -97,9 +97,11 @@ def extract_facts(
     place = place_of(text, region)
     if place is not None:
         facts.update(place.to_facts())
-        if "residence" not in facts and place.village:
-            # A 村 is rural, a 社区 urban: the household register says where one lives.
-            facts["residence"] = "rural" if place.village.endswith("村") else "urban"
+        said = _residence_of_place(place.township, place.village)
+        story = len(body.split(",")) >= 4  # several clauses: a story, not one answer
+        if said and (slot != "residence" or "residence" not in facts or story):
+            # The household register's place says it ("老人都在农村" is about others).
+            facts["residence"] = said
     cases = case_numbers_of(text)
     if cases:
         facts["case_number"] = cases[-1]
@@ -107,6 +109,17 @@ def extract_facts(
     if programs:
         facts["programs"] = programs
     return facts
+
+
+def _residence_of_place(township: str, village: str | None) -> str | None:
+    """A 村 or 乡 is rural, a 社区 or 街道 urban; a 镇 alone says neither."""
+    if village:
+        return "rural" if village.endswith("村") else "urban"
+    if township.endswith("街道"):
+        return "urban"
+    if township.endswith("乡"):
+        return "rural"
+    return None
 
 
 def _put(facts: dict[str, Any], key: str, value: Any) -> None:

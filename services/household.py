@@ -238,6 +238,8 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
                     if members[i]["relation"] is None
                     and _fits(who, members[0]["age"], members[i]["age"])
                 ]
+            if not stated and pairs:
+                continue  # named again with another word ("妹子" for the granddaughter)
             if not stated or len(stated) > len(group):
                 left += group  # nobody fits, or several do: ask who
                 continue

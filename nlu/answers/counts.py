@@ -158,12 +158,15 @@ def read_count(text: str, *, region: str | None = None, applicant: str = "self")
 # -- ages ------------------------------------------------------------------------
 # Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
 _AGE = re.compile(
-    rf"(?<![\d.{CN_DIGITS}])(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])(?![\d.{CN_DIGITS}])"
+    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])"
+    rf"(?![\d{CN_DIGITS}])(?!\.\d)"
 )
 _NOT_AGE_AFTER = (
     "口", "人", "个", "元", "块", "级", "套", "辆", "台", "年", "月", "天", "斤", "亩", "分",
     "万", "千", "百", "号", "次", "间", "栋", "位", "名", "多块", "来块", "几", "%", "点",
 )  # fmt: skip
+# What may stand between a person and their age ("老伴今年65", "我都70了", "她是72").
+_AGE_BETWEEN = re.compile(r"[,\s]?(?:今年|已经|都|是|有|也|才|快|满|呢)*")
 _AGE_CUE_BEFORE = re.compile(r"(?:今年|年纪|年龄|岁数)(?:是|有|已经|都)?$")
 
 
@@ -194,12 +197,19 @@ def member_ages(
         if value is None or not 0 <= value <= 120:
             continue
         after = text[match.end() : match.end() + 2]
+        if value >= 100 and after.startswith("多"):
+            continue  # "我一百多": money, nobody is a hundred and some
         if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
             continue
         if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
             continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
-        near = [m for m in mentions if 0 <= match.start() - m.end <= 3]
+        near = [
+            m
+            for m in mentions
+            if 0 <= match.start() - m.end <= 3
+            and _AGE_BETWEEN.fullmatch(text[m.end : match.start()])
+        ]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
         if has_years or near or cue or asked:
             person = near[-1] if near else None
@@ -326,6 +336,7 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     ignore = ("车祸", "车间", "车费", "车票", "坐车", "打车", "车站", "班车", "公交车", "火车",
               "救护车", "撞车", "车撞", "开车", "汽车路")  # fmt: skip
     hits = find_all(text, (*motor, *not_motor, *ignore))
+    sold = {word for start, end, word in hits if word in motor and _gone(text, end)}
     total = 0
     said = False
     for start, end, word in hits:
@@ -334,11 +345,19 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in not_motor:
             said = True
             continue
-        if word in ("车", "车子") and not asked and not is_negated(text, start, end):
-            continue  # a bare 车 says something of the household's vehicles only negated
+        if word in ("车", "车子") and not asked and not _vehicle_said(text, start, end):
+            continue  # a bare 车 is the household's only counted, negated or sold
         said = True
-        if is_negated(text, start, end) or _gone(text, end):
-            continue
+        if is_negated(text, start, end) or _gone(text, end) or word in sold:
+            continue  # "开货车…货车也早卖了": the one sold
+        if re.search(
+            r"(?:原来|以前|之前|过去|原先)\w{0,4}$", text[clause_start(text, start) : start]
+        ):
+            continue  # "原来开货车的": a vehicle once driven
+        if total and re.search(
+            r"[这那](?:辆|台|部)?(?:\w{0,3})?$", text[max(0, start - 4) : start]
+        ):
+            continue  # "这车", "这辆面包车": the one said before
         total += _count_at(text, start, end)
     if said:
         return total
@@ -347,9 +366,23 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     return _bare_count(text) if asked else None
 
 
+def _vehicle_said(text: str, start: int, end: int) -> bool:
+    """ "没有车", "有台旧车", "车子卖了": a bare 车 that is about owning one."""
+    if is_negated(text, start, end) or _gone(text, end):
+        return True
+    return bool(
+        re.search(r"(?:台|辆|部)(?:旧|新|老|破|二手)?(?:的)?$", text[max(0, start - 4) : start])
+    )
+
+
 def _gone(text: str, end: int) -> bool:
     """ "车子卖了", "摩托报废了": no longer the household's."""
-    tail = text[end : end + 6]
+    tail = text[end : end + 12]
+    tail = re.sub(
+        r"^(?:[,]?\d+月份|[,]?上个月|[,]?去年|[,]?前年)?(?:也|早就|早|已经|都|就|被|给)*",
+        "",
+        tail.lstrip(","),
+    )
     return any(
         tail.startswith(word) or tail[1:].startswith(word)
         for word in terms("counts", "vehicles", "gone")

@@ -50,6 +50,9 @@ def member_words(applicant: str = "self") -> tuple[str, ...]:
     return tuple(word for word, _ in _relation_words(applicant))
 
 
+_SPEAKER = ("我", "我自己", "自己", "我们", "本人", "俺")
+
+
 def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> list[Mention]:
     """Every person named in ``text``, in order; a pronoun right after a person is that
     person; "两个儿子" / "二子" is one mention that counts two. With ``orphans``, a
@@ -60,7 +63,9 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
     counted = tuple(str(word) for word in words("members")["count_nouns"])
     for start, end, word in find_all(text, (*table, *pronouns)):
         if word not in table:  # a pronoun: the person named just before, if any
-            previous = mentions[-1] if mentions else None
+            # 他/她 is never the one who speaks: the last other person named.
+            others = [m for m in mentions if m.relation != "self" or m.word not in _SPEAKER]
+            previous = others[-1] if others else None
             if previous is None and orphans and word in ("他", "她"):
                 mentions.append(Mention(start, end, "other", word))
                 continue
@@ -72,7 +77,14 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
         if match and word in counted:
             count = cn_int(match.group(1)) or 1
-        mentions.append(Mention(start, end, table[word], word, max(1, min(count, 10))))
+        relation = table[word]
+        if word == "自己" and text[max(0, start - 1) : start] in ("他", "她"):
+            # "奶奶说她自己…": herself, the person the pronoun is
+            others = [m for m in mentions if m.word not in _SPEAKER]
+            if others:
+                mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+                continue
+        mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
     return mentions
 
 
@@ -104,6 +116,20 @@ def _find_terms(text: str) -> list[_Term]:
     return [_Term(start, end, *table[word][:1], word, table[word][1]) for start, end, word in found]
 
 
+_CARED_FOR = re.compile(r"(?:照顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理)$")
+
+
+def outside(text: str, mention: Mention) -> bool:
+    """ "她自己两个伢子读书", "他家孩子": someone of another household (a relative's)."""
+    before = text[max(0, mention.start - 6) : mention.start]
+    return bool(
+        re.search(
+            r"(?:他自己|她自己|他家|她家|他们家|她们家|人家|别人家|他的|她的)(?:的)?(?:\d|[一两二三四五])?(?:个)?$",
+            before,
+        )
+    )
+
+
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     """Whom a condition at ``position`` is about: the person named last before it in its
     clause, else the first named after it in its clause ("化疗的是我爸"), else the
@@ -115,12 +141,21 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
         clause_to += 1
     before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    # "妈妈为了照顾孩子没法上班": the one cared for is not whom it is about.
+    subjects = [
+        m for m in before if not _CARED_FOR.search(text[max(clause_from, m.start - 3) : m.start])
+    ]
+    if subjects:
+        return subjects[-1]
     if before:
         return before[-1]
     after = [m for m in mentions if position <= m.start < clause_to]
     if after:
         return after[0]
     earlier = [m for m in mentions if m.end <= position]
+    subjects = [m for m in earlier if not _CARED_FOR.search(text[max(0, m.start - 3) : m.start])]
+    if subjects:
+        return subjects[-1]
     return earlier[-1] if earlier else None
 
 
@@ -184,6 +219,8 @@ def _conditions(
         if term.generic:
             continue
         who = who_at(text, term.start, mentions)
+        if who is not None and outside(text, who):
+            continue  # about a relative's family, not this household
         relation = who.relation if who else "self"
         key = _person_key(who)
         if key in seen[term.kind]:
