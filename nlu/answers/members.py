@@ -221,6 +221,21 @@ def _conditions(
         who = who_at(text, term.start, mentions)
         if who is not None and outside(text, who):
             continue  # about a relative's family, not this household
+        for listed in _listed_with(text, who, term.start, mentions):
+            # "孙子孙女都在上学", "我和老伴都有病": each person of the list
+            key = _person_key(listed)
+            if key not in seen[term.kind]:
+                seen[term.kind].add(key)
+                said = {"who": listed.relation, "word": listed.word, "term": term.word}
+                if term.kind == "students":
+                    said["stage"] = school_of(text, term.start, term.end)
+                entry: Any = listed.relation
+                if term.kind == "disabled":
+                    entry = {"who": listed.relation} | _disability_details(
+                        text, term.start, term.end
+                    )
+                found.setdefault(term.kind, []).append(entry)
+                details.setdefault(term.kind, []).append(said)
         relation = who.relation if who else "self"
         key = _person_key(who)
         if key in seen[term.kind]:
@@ -246,6 +261,28 @@ def _conditions(
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+_JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
+
+
+def _listed_with(
+    text: str, who: Mention | None, position: int, mentions: list[Mention]
+) -> list[Mention]:
+    """The persons listed before ``who`` when 都 follows the list ("孙子孙女都在上学"):
+    each joined to the next by nothing or 和/跟/、 (``who`` itself not included)."""
+    if who is None or "都" not in text[who.end : position]:
+        return []
+    before = [m for m in mentions if m.end <= who.start]
+    listed: list[Mention] = []
+    current = who
+    for mention in reversed(before):
+        joiner = text[mention.end : current.start]
+        if joiner not in _JOINERS or (not joiner and mention.word in _SPEAKER):
+            break  # "我儿子": my son, one person
+        listed.append(mention)
+        current = mention
+    return listed[::-1]
 
 
 def school_of(text: str, start: int, end: int) -> str | None:

@@ -56,7 +56,12 @@ class DemoForm(Form):
             show=lambda v: TEXTS("labels.show_yuan", v=v),
         ),
         Slot(
-            "phone", "demo.phone", label="labels.phone", read=reading.phone, validate=_phone_problem
+            "phone",
+            "demo.phone",
+            label="labels.phone",
+            read=reading.phone,
+            fact="phone",
+            validate=_phone_problem,
         ),
     )
 
