@@ -17,9 +17,9 @@ from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext, call
-from flows.extract import text_of
 from flows.forms import Form, Slot
 from flows.texts import texts
+from nlu.answers import Reading, read_free_text
 from nlu.danger import Danger
 from nlu.places import match_place
 from nlu.validators import mask_phone
@@ -28,15 +28,15 @@ log = logging.getLogger(__name__)
 
 SUMMARY_LIMIT = 200
 GENERIC: tuple[str, ...] = tuple(texts().raw("urgent.generic_openers"))
-SKIP_WORDS: tuple[str, ...] = tuple(texts().raw("identity.words")["skip"])
 
 
-def free_text(ctx: TurnContext) -> str | None:
+def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """The answer as typed, or SKIP for 跳过/不方便 (the question is then left out)."""
     text = ctx.text.strip()
-    if text.strip("。.!！ ") in SKIP_WORDS:
-        return identity.SKIP
-    return text if len(text) >= 2 else None
+    if len(text.strip("。.!！ ")) <= 6 and identity.says_skip(text):
+        return Reading(identity.SKIP)
+    found = read_free_text(text, region=ctx.services.region)
+    return Reading(text, facts=found.facts) if len(text) >= 2 else Reading(None, sure=False)
 
 
 def describes_event(opener: str) -> bool:
@@ -52,12 +52,13 @@ class UrgentFlow(Form):
     intents = ("urgent_help",)
     confirm = False  # every second counts: the case already exists, answers only add to it
     slots = (
-        Slot("place", "urgent.ask_place", extract=free_text),
-        Slot("what", "urgent.ask_what", extract=free_text),
+        Slot("place", "urgent.ask_place", read=free_text),
+        Slot("what", "urgent.ask_what", read=free_text),
         Slot(
             "phone",
             "urgent.ask_phone",
-            extract=identity.phone_or_skip,
+            read=identity.phone_or_skip,
+            fact="phone",
             validate=identity.contact_problem,
             hints={"request_phone": True},
             unclear="urgent.phone_unclear",
@@ -182,7 +183,7 @@ def opening(ctx: TurnContext) -> tuple[str, str]:
 def opener_fills(ctx: TurnContext, opener: str) -> dict[str, str]:
     """What the first message already said ("what", "place"): not asked again."""
     fills: dict[str, str] = {}
-    if opener and describes_event(text_of(ctx)):
+    if opener and describes_event(opener):
         fills["what"] = opener
     if opener and match_place(opener, ctx.services.region) is not None:
         fills["place"] = opener

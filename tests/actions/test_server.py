@@ -308,10 +308,15 @@ def test_application_form_asks_only_what_the_flow_asks(server: ActionServer) -> 
     del filled["monthly_income"]
     body = validate(server, "application_form", "ages", [70], **filled)
     assert slot_sets(body)["requested_slot"] == "monthly_income"
-    # Two members, one seriously ill: who is ill is asked, the disability grade is not.
-    ill = applicant(household_size=2, ages=[70, 68], conditions=["serious"])
+    # Two members, one seriously ill, not said who: who is ill is asked, the grade is not.
+    ill = applicant(household_size=2, ages=[70, 68], conditions="1")
     body = validate(server, "application_form", "ages", [70, 68], **ill)
-    assert slot_sets(body)["requested_slot"] == "condition_holder"
+    assert slot_sets(body)["requested_slot"] == "who_ill"
+    # Said who ("老伴瘫痪了"): not asked.
+    said = applicant(household_size=2, ages=[70, 68], conditions="老伴瘫痪了")
+    del said["monthly_income"]
+    body = validate(server, "application_form", "ages", [70, 68], **said)
+    assert slot_sets(body)["requested_slot"] == "monthly_income"
 
 
 def test_ask_actions_ask_the_flows_questions(server: ActionServer) -> None:
