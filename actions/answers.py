@@ -2,8 +2,8 @@
 
 A Rasa form may fill a slot with the raw text ("我叫张三", "一年两万四") or with an
 entity's value (3.0). Either way the flow's own ``Slot`` decides: its choices, its
-extractor (run over our NLU's reading of the text) and its validator, whose reason
-is the one the chat gives.
+reader (``nlu.answers``, exactly as the chat reads the answer) and its validator,
+whose reason is the one the chat gives. A consent is agreed only as the chat agrees it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from rasa_sdk import Tracker
 
 from actions.context import inform_payload, turn_context
 from base.messages import Button
-from flows.forms import Slot, match_choice
+from flows.forms import Slot, read_answer
+from flows.household import KINDS
 from flows.texts import texts
 
 if TYPE_CHECKING:
@@ -46,31 +47,38 @@ def payload_value(text: str) -> str:
     return text
 
 
+def _kept_as_read(slot: Slot, value: Any) -> bool:
+    """A value this server already read and set: the per-member conditions (a mapping of
+    kinds to lists) or the members a "who is it?" answer picked (a list of strings)."""
+    if slot.name == "conditions" and isinstance(value, dict):
+        return set(value) <= set(KINDS) and all(isinstance(v, list) for v in value.values())
+    if slot.multiple and isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return False
+
+
 def read(
     services: Services, tracker: Tracker, slot: Slot, value: Any, values: dict[str, Any]
 ) -> tuple[Any, str | None]:
-    """``(value as the flow keeps it, None)``, or ``(None, the reason it is refused)``."""
+    """``(value as the flow keeps it, None)``, or ``(None, the reason it is refused)``.
+
+    A value this server already read (the per-member conditions, the "who is it?"
+    members) comes back as it was kept; anything else is read as the chat reads it
+    (``flows.forms.read_answer``); a consent not agreed is refused by its validator."""
     if value is None or as_text(value) == "":
         return None, texts()(slot.unclear)
-    raw = payload_value(as_text(value))
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    options = slot.options(values)
-    found: Any = next((c.value for c in options if c.value == raw), None)
-    if found is None:
-        ctx = turn_context(services, tracker, text=raw)
-        # A number from an entity is an amount or a count, not "choice number 1".
-        if options and not numeric:
-            choice = match_choice(options, ctx)
-            found = choice.value if choice else None
-        if found is None and slot.extract is not None:
-            found = slot.extract(ctx)
-        if found is None and options and numeric:
-            choice = match_choice(options, ctx)
-            found = choice.value if choice else None
-        if found is None and not options and slot.extract is None:
-            found = raw
-    if found is None:
-        return None, texts()(slot.unclear)
+    if _kept_as_read(slot, value):
+        found: Any = value
+    else:
+        raw = payload_value(as_text(value))
+        options = slot.options(values)
+        found = next((c.value for c in options if c.value == raw), None)
+        if found is None:
+            ctx = turn_context(services, tracker, text=raw)
+            reading = read_answer(slot, ctx, values)
+            if reading.value is None:
+                return None, reading.problem or texts()(slot.unclear)
+            found = reading.value
     problem = slot.validate(found, values) if slot.validate else None
     return (None, problem) if problem else (found, None)
 

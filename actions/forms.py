@@ -105,7 +105,7 @@ class FlowFormValidation(FormValidationAction):
         its value was refused (None when it was never given)."""
         values, problems = await self.answers(tracker)
         for name, slot in self.flow_slots().items():
-            if slot.name not in values and slot.wanted(values):
+            if slot.asked and slot.name not in values and slot.wanted(values):
                 return values, name, problems.get(name)
         return values, None, None
 
@@ -123,7 +123,11 @@ class FlowFormValidation(FormValidationAction):
     ) -> list[str]:
         slots = self.flow_slots()
         values = await self.values(tracker)
-        return [name for name in domain_slots if name not in slots or slots[name].wanted(values)]
+        return [
+            name
+            for name in domain_slots
+            if name not in slots or (slots[name].asked and slots[name].wanted(values))
+        ]
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

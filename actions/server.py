@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 
 from actions.application import ActionSubmitApplication, ValidateApplicationForm
 from actions.checkin import ActionCheckin, ValidateCheckinForm
-from actions.handoff import ActionHandoff
+from actions.handoff import ActionHandoff, ActionHandoffMessage
 from actions.policy import ActionPolicyAnswer
 from actions.screening import ActionScreening, ValidateScreeningForm
 from actions.status import ActionApplicationStatus
@@ -80,6 +80,7 @@ def actions(services: Services) -> list[Action]:
         urgent,
         ActionUrgentHelp(services),
         ActionHandoff(services),
+        ActionHandoffMessage(services),
         *application.ask_actions(),
         *checkin.ask_actions(),
         *urgent.ask_actions(),

@@ -29,9 +29,16 @@ EXTRA_SLOTS: dict[str, str] = {
     # household answers, named as in the screening flow (flows/screening.py)
     "residence": "城镇 urban / 农村 rural",
     "ages": "每位家庭成员的年龄，从申请人开始",
-    "conditions": "家中特殊情况：serious, disability, student, unemployed",
-    "condition_holder": "重病或残疾的是 self 本人 / other 其他家人",
+    "conditions": "家中特殊情况，每位成员分别记（ill/disabled/students/unemployed → 谁），或 serious, disability, student, unemployed",
+    "who_ill": "重病的是哪几位（成员序号，0 是申请人）；说清楚了就不问",
+    "who_disabled": "残疾的是哪几位（成员序号）",
+    "who_students": "上学的是哪几位（成员序号）",
+    "who_unemployed": "失业的是哪几位（成员序号）",
+    "disability_kind": "残疾类别（三级时才问）：physical, visual, hearing, speech, intellectual, mental, multiple",
+    "parents_unable": "孩子的父母都不能抚养（孤儿、事实无人抚养儿童）：true / false",
     "medical": "每月自付医药费（元）",
+    "education": "每月上学花销（元）",
+    "one_off_cost": "突发困难的一次性花销（元）",
     "deposits": "家庭存款（元）",
     "vehicles": "机动车：0 / 1 / unknown",
     "houses": "住房套数：0 / 1 / 2 / unknown",
@@ -55,6 +62,9 @@ EXTRA_SLOTS: dict[str, str] = {
     "urgent_opener": "第一句话已经说明的项（place, what）",
     "urgent_place": "紧急求助：在哪里",
     "urgent_what": "紧急求助：发生了什么",
+    # hand-off (flows/handoff.py): a conversation while attached
+    "handoff_on": "正在和工作人员对话（转人工以后，直到回到小助手或办结）",
+    "handoff_case": "转人工案件编号",
 }
 
 ALL_SLOTS: dict[str, str] = {**CONTRACT_SLOTS, **EXTRA_SLOTS}

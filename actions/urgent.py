@@ -21,7 +21,8 @@ from actions.context import JiuzhuAction, cancelled, slot_strings, slot_text, tu
 from actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.identity import SKIP
-from flows.urgent import UrgentFlow, opener_fills, opening, urgent_note
+from flows.urgent import UrgentFlow, life_lines, opener_fills, opening, urgent_note
+from nlu.danger import find_danger
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +59,24 @@ class ActionUrgentHelp(JiuzhuAction):
     ) -> list[dict[str, Any]]:
         ctx = turn_context(self.services, tracker)
         opener, summary = opening(ctx)
+        danger = find_danger(opener) if opener else None
+        if danger is not None:  # the lines first, as in the chat engine
+            utter(dispatcher, life_lines(ctx, danger))
         try:
             opened = await self.services.run(
                 self.services.chat_cases.urgent,
                 chat_channel=ctx.message.channel,
                 sender=ctx.message.sender_id,
                 summary=summary,
+                life=danger is not None,
             )
         except Exception:  # never let a database problem hide the hotlines
             log.exception("urgent case could not be stored")
             utter(dispatcher, [ctx.say("urgent.not_recorded")])
             return []
         # "received"; urgent_form asks the questions
-        utter(dispatcher, [ctx.say("urgent.received", case=opened.case)])
+        received = "urgent.life_received" if danger is not None else "urgent.received"
+        utter(dispatcher, [ctx.say(received, case=opened.case)])
         fills = opener_fills(ctx, opener)
         events = [
             SlotSet("urgent_case", opened.case.case_no),

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import DeskDep, StaffDep
+from api.deps import DeskDep, ServicesDep, StaffDep
 from api.errors import http_errors
 from backend.schemas import (
     CaseDetail,
@@ -130,6 +130,38 @@ def message_resident(
         return MessageQueued(
             key=desk.message(staff, case_no, body.text), resident_text=shown.resident_text
         )
+
+
+class ConversationLine(BaseModel):
+    at: datetime = Field(description="时间（UTC）")
+    by: str = Field(description="resident（居民）或 staff（工作人员）")
+    actor: str = Field(description="谁写的")
+    text: str = Field(description="内容（居民的话已脱敏）")
+
+
+@router.get(
+    "/{case_no}/messages",
+    summary="转人工对话",
+    response_model=list[ConversationLine],
+)
+def conversation(
+    case_no: str,
+    services: ServicesDep,
+    staff: StaffDep,
+    after: Annotated[int, Query(ge=0, description="只要这条记录之后的（记录编号）")] = 0,
+) -> list[ConversationLine]:
+    """居民转人工以后写的每句话和工作人员的答复，按时间先后。"""
+    with http_errors():
+        lines = services.handoffs.conversation(staff, case_no, after)
+    return [
+        ConversationLine(
+            at=line.at,
+            by="resident" if line.by_resident else "staff",
+            actor=line.actor,
+            text=line.note,
+        )
+        for line in lines
+    ]
 
 
 @router.post(

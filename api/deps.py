@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from backend.limits import Limit
 from backend.schemas import StaffPublic
 from backend.service import Backend
 from services import access
@@ -14,6 +16,8 @@ from services.container import Services
 from services.desk import Desk
 
 _bearer = HTTPBearer(auto_error=False, description="工作人员访问令牌（Bearer）")
+# Wrong Bearer tokens, per client address, counted in the database (every process).
+TOKEN_LIMIT = Limit(failures=10, window=timedelta(minutes=15))
 
 
 def get_backend(request: Request) -> Backend:
@@ -39,6 +43,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def current_staff(
+    request: Request,
     backend: BackendDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffPublic:
@@ -48,8 +53,16 @@ def current_staff(
             "未登录：请在请求头中提供 Authorization: Bearer <访问令牌>。",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    key = f"token:{request.client.host if request.client else 'unknown'}"
+    if backend.limits.locked_until(key, TOKEN_LIMIT) is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "访问令牌错误次数过多，请15分钟后再试，或联系管理员。",
+            headers={"Retry-After": str(int(TOKEN_LIMIT.window.total_seconds()))},
+        )
     staff = backend.staff_for_token(credentials.credentials)
     if staff is None:
+        backend.limits.fail(key, TOKEN_LIMIT)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "访问令牌无效或已停用，请向管理员重新申请。",

@@ -32,7 +32,7 @@ from backend.pii import PersonalData
 from backend.programs import is_program, program_name
 from backend.roster import join_roster
 from backend.routing import Routing
-from backend.rules import Rules
+from backend.rules import URGENT_PRIORITIES, Rules
 from backend.schemas import (
     Approval,
     CaseCreate,
@@ -47,6 +47,9 @@ from backend.schemas import (
 )
 from backend.sqlhelp import dialect_insert, is_postgres
 from nlu.validators import id_number_problem, phone_problem
+
+# The staff alert of a new case by its priority (life: 【危及生命】, urgent: 【急】).
+NEW_CASE_TEMPLATES = {"life": "staff_new_life", "urgent": "staff_new_urgent"}
 
 
 class CaseService:
@@ -84,7 +87,7 @@ class CaseService:
         if data.channel not in rules.channels:
             raise InvalidInput(f"办理渠道应为 {'/'.join(rules.channels)} 之一")
         if data.priority not in rules.priorities:
-            raise InvalidInput("优先级应为 urgent 或 normal")
+            raise InvalidInput(f"优先级应为 {'/'.join(rules.priorities)} 之一")
         unknown = [p for p in data.programs if not is_program(p)]
         if unknown:
             raise InvalidInput(f"未知的救助项目：{'、'.join(unknown)}")
@@ -183,7 +186,7 @@ class CaseService:
                 )
             )
         view = self._view(case, resident)
-        template = "staff_new_urgent" if case.priority == "urgent" else "staff_new_case"
+        template = NEW_CASE_TEMPLATES.get(case.priority, "staff_new_case")
         enqueue(
             session,
             sink=self.routing.staff,
@@ -406,6 +409,7 @@ class CaseService:
     ) -> list[CaseView]:
         """Cases to handle: urgent ones first, then the nearest deadline, then the newest."""
         urgent = or_(Case.priority == "urgent", Case.kind == "urgent")
+        life = Case.priority == "life"
         query = select(Case, Resident).outerjoin(
             Resident,
             Resident.id == Case.resident_id,  # type: ignore[arg-type]
@@ -421,7 +425,7 @@ class CaseService:
         if township is not None:
             query = query.where(Case.township == township)
         query = query.order_by(
-            sql_case((urgent, 0), else_=1),
+            sql_case((life, 0), (urgent, 1), else_=2),
             sql_case((Case.due_date.is_(None), 1), else_=0),  # type: ignore[union-attr]
             Case.due_date,
             Case.created_at.desc(),  # type: ignore[attr-defined]
@@ -750,7 +754,7 @@ class CaseService:
     def _view(self, case: Case, resident: Resident | None) -> CaseView:
         rules = self.rules
         next_step = rules.next_steps.get(case.status, "")
-        if case.priority == "urgent" and case.status == "open":
+        if case.priority in URGENT_PRIORITIES and case.status == "open":
             next_step = "工作人员当天处理"
         return CaseView(
             case_no=case.case_no,
@@ -770,6 +774,7 @@ class CaseService:
             id_masked=resident.id_masked if resident else None,
             summary=case.summary,
             created_at=case.created_at,
+            related_case_no=case.related_case_no,
         )
 
     def _fields(self, view: CaseView) -> dict[str, Any]:

@@ -106,6 +106,8 @@ class Case(CaseBase, table=True):
     accepted_at: datetime | None = None
     extended: bool = False
     due_date: date | None = None
+    # A review (复核): the refused application it is about.
+    related_case_no: str | None = Field(default=None, index=True)
 
 
 class CaseEvent(SQLModel, table=True):
@@ -293,6 +295,71 @@ class FailedAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+# --- residents' channels, the WeChat access token, SMS (issue 18) ----------------------
+
+
+class Contact(SQLModel, table=True):
+    """One chat account (or SMS number) of a resident; accounts with the same ``person``
+    are one person to the backend (bound with a link code), ``last_used_at`` says which
+    channel the resident used last (where reminders and pushes go)."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("chat_channel", "sender"),
+        Index("ix_contacts_person", "person", "last_used_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person: str = Field(max_length=40)
+    chat_channel: str = Field(max_length=32)
+    sender: str = Field(max_length=128)
+    last_used_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContactLinkCode(SQLModel, table=True):
+    """A short code shown on one channel and sent from another to join the two accounts."""
+
+    __tablename__ = "contact_link_codes"
+    code_hash: str = Field(primary_key=True, max_length=64)
+    person: str = Field(max_length=40)
+    expires_at: datetime
+
+
+class AccessToken(SQLModel, table=True):
+    """An API access token (WeChat's, per app id) shared by every process."""
+
+    __tablename__ = "access_tokens"
+    name: str = Field(primary_key=True, max_length=128)
+    token: str = ""
+    expires_at: datetime = Field(default_factory=utcnow)
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class SmsMessage(SQLModel, table=True):
+    """One SMS, claimed under its key before it is sent: the same reminder or status
+    change never goes out twice."""
+
+    __tablename__ = "sms_messages"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    phone_masked: str = ""
+    template: str = ""
+    provider: str = ""
+    status: str = "sending"  # sending | sent | failed | stopped
+    provider_id: str | None = None
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class SmsOptOut(SQLModel, table=True):
+    """A phone number that replied TD / 退订 (keyed hash of the number)."""
+
+    __tablename__ = "sms_optouts"
+    phone_hash: str = Field(primary_key=True, max_length=64)
+    at: datetime = Field(default_factory=utcnow)
+
+
 # --- chat sessions (the embedded default store: without Redis) ------------------------
 
 
@@ -310,3 +377,20 @@ class ChatSession(SQLModel, table=True):
     locked_until: datetime | None = None
     lock_token: str | None = Field(default=None, max_length=64)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --- staff console sessions (shared by every process) ----------------------------------
+
+
+class ConsoleSessionRow(SQLModel, table=True):
+    """A signed-in console session. The cookie carries the session id; only its SHA-256
+    is kept here, so the table alone cannot be replayed as cookies."""
+
+    __tablename__ = "console_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    sid_hash: str = Field(max_length=64, unique=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")  # None: env admin
+    csrf: str = Field(max_length=64)
+    created_at: datetime
+    expires_at: datetime = Field(index=True)  # moved on by use, never past created + 12 h
+    flashes: list[list[str]] = Field(default_factory=list, sa_type=JSON)

@@ -31,12 +31,15 @@ def add_note(
     township: str = "",
     village: str = "",
     phone: str | None = None,
+    priority: str | None = None,
 ) -> None:
     """Append ``note`` to the case's history and tell staff with ``staff_text``.
 
     ``summary_extra`` is added to the summary staff see in lists; ``township`` and
     ``village`` fill an empty place (so the request reaches the right township);
-    ``phone`` becomes the contact number of the case (shown in the staff detail view).
+    ``phone`` becomes the contact number of the case (shown in the staff detail view);
+    ``priority`` raises the case's priority (``life``: a message that may mean danger to
+    life), with its own audit event.
     """
     with backend.db.session() as session:
         case = backend.cases.get(session, case_no, lock=True)
@@ -46,6 +49,17 @@ def add_note(
         if summary_extra:
             joined = f"{case.summary}；{summary_extra}" if case.summary else summary_extra
             case.summary = joined[:SUMMARY_LIMIT]
+        if priority and priority != case.priority:
+            session.add(
+                CaseEvent(
+                    case_id=case.id or 0,
+                    actor=actor,
+                    action="priority",
+                    note=f"{case.priority} → {priority}",
+                    at=now,
+                )
+            )
+            case.priority = priority
         if township and not case.township:
             case.township, case.village = township, village
         if phone:

@@ -43,7 +43,7 @@ from sqlmodel import Session
 from backend.clock import CHINA, utcnow
 from backend.db import Database
 from backend.models import OutboxMessage
-from backend.routing import RESIDENT_INBOX
+from backend.routing import RESIDENT_INBOX, redirect
 from backend.sqlhelp import dialect_insert, is_postgres
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,11 @@ def enqueue(
 ) -> bool:
     """Add a notification row in the caller's transaction; False when the key exists
     (a repeated key is ignored). Resident rows name the chat account."""
+    if sink.startswith("resident:") and chat_channel and chat_sender:
+        # The person's latest chat account (another channel, joined by a link code).
+        moved = redirect(session, chat_channel, chat_sender, payload)
+        if moved is not None:
+            sink, chat_channel, chat_sender, payload = moved
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     now = utcnow()
     stmt = dialect_insert(session, table).values(

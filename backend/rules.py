@@ -15,6 +15,9 @@ from base.texts import compile_text, render
 
 RULES_FILE = Path(__file__).with_name("rules.yml")
 
+# Priorities looked at the same day: "life" (danger to life) and "urgent".
+URGENT_PRIORITIES = ("life", "urgent")
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -141,6 +144,9 @@ class Rules:
     _compiled: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     def workflow(self, kind: str) -> Workflow:
+        """The kind's own workflow (application, review …), else the one of other kinds."""
+        if kind in self.workflows:
+            return self.workflows[kind]
         key = "application" if kind == self.application_kind else "other"
         return self.workflows[key]
 
@@ -152,7 +158,7 @@ class Rules:
         return self.reasons.get((before, to))
 
     def deadline_rule(self, kind: str, status: str, priority: str) -> Deadline | None:
-        if priority == "urgent" and status in self.deadlines.get("urgent_priority", {}):
+        if priority in URGENT_PRIORITIES and status in self.deadlines.get("urgent_priority", {}):
             return self.deadlines["urgent_priority"][status]
         if kind in self.deadlines:
             return self.deadlines[kind].get(status)

@@ -61,6 +61,7 @@ class CaseView(BaseModel):
     id_masked: str | None = Field(description="身份证号（脱敏）")
     summary: str = Field(description="情况摘要")
     created_at: datetime = Field(description="创建时间（UTC）")
+    related_case_no: str | None = Field(default=None, description="关联案件（复核所针对的申请）")
 
 
 class EventPublic(BaseModel):

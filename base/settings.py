@@ -28,6 +28,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=_default_database_url)
     redis_url: str | None = None
+    # Start of every Redis key, so several deployments (or tests) can share one Redis.
+    redis_prefix: str = "jiuzhu:"
     region: str = "hunan-yiyang-ziyang"
     telegram_token: str | None = None
     telegram_staff_chat_id: str | None = None
@@ -37,6 +39,26 @@ class Settings(BaseSettings):
     # group is configured; with neither, they go to the server log.
     staff_webhook_url: str | None = None
     admin_token: str | None = None
+    # WeChat Official Account (公众号/服务号): the callback token of the 公众平台 settings,
+    # the app's id and secret, the API server (unset: WeChat's own), the optional
+    # EncodingAESKey (安全模式) and a template for messages outside the 48-hour window.
+    wechat_token: str | None = None
+    wechat_appid: str | None = None
+    wechat_secret: str | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_aes_key: str | None = None
+    wechat_template_id: str | None = None
+    # SMS for reminders and status changes: log (default) | aliyun | tencent.
+    sms_provider: str = "log"
+    sms_api_base: str | None = None  # unset: the provider's own endpoint
+    sms_key_id: str | None = None  # Aliyun AccessKey ID / Tencent SecretId
+    sms_key_secret: str | None = None  # Aliyun AccessKey Secret / Tencent SecretKey
+    sms_sign_name: str = ""  # the approved signature, e.g. 资阳区民政局
+    sms_app_id: str | None = None  # Tencent: the SMS SdkAppId
+    sms_region: str = "ap-guangzhou"  # Tencent: the API region
+    sms_template_reminder: str | None = None  # the approved template ids
+    sms_template_status: str | None = None
+    sms_inbound_token: str | None = None  # ?token= of the reply callback (回复 TD)
     nlu_model: str | None = None
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.

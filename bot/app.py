@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     # This process delivers the staff log and webhook, and the Telegram sinks only when
     # Telegram's updates come here (webhook mode); `jiuzhu telegram` delivers them else.
     runtime.register_sinks(runtime.server_sinks())
+    schedules: list[Any] = []
     telegram = None
     if webhook_mode(runtime.settings):
         telegram = runtime.telegram_channel(polling=False)
@@ -34,6 +36,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         stop = anyio.Event()
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run_dispatcher, stop)
+            for schedule in schedules:  # check-in reminders by WeChat and SMS
+                tasks.start_soon(schedule, stop)
             try:
                 yield
             finally:
@@ -59,11 +63,37 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.engine))
+    app.include_router(rest_router(runtime.assistant))
     from channels.telegram.webhook import build_router as telegram_router
 
     reminders = [runtime.reminder_schedule().run] if telegram is not None else []
     app.include_router(telegram_router(runtime.settings, telegram, reminders))
+    from channels.web import build_router as web_router
+    from channels.web.inbox import BackendInbox
+
+    app.include_router(
+        web_router(runtime.assistant, runtime.settings.secret_key, BackendInbox(runtime.services))
+    )
+    from channels.sms.inbound import build_router as sms_inbound_router
+
+    app.include_router(sms_inbound_router(runtime.services))
+    if runtime.settings.wechat_token:
+        from backend.routing import RESIDENT_WECHAT
+        from channels.telegram.reminders import ReminderSchedule
+        from channels.wechat.push import WeChatPusher, WeChatSink
+        from channels.wechat.webhook import WeChatChannel
+
+        wechat = WeChatChannel(runtime.assistant, runtime.services, runtime.wechat_api)
+        app.include_router(wechat.router())
+        app.state.wechat = wechat
+        pusher = WeChatPusher(wechat, runtime.assistant.contacts)
+        runtime.register_sinks({RESIDENT_WECHAT: WeChatSink(pusher, runtime.sms_sink.fallback)})
+        if runtime.wechat_api is not None:
+            schedules.append(ReminderSchedule(runtime.services, "wechat").run)
+    if runtime.settings.sms_provider != "log":
+        from channels.sms.reminders import SmsReminderSchedule
+
+        schedules.append(SmsReminderSchedule(runtime.services).run)
     # Each package owns its routes; add them here, one line each.
     from api.nlu import build_router as nlu_router
 
@@ -77,7 +107,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from console import build_router as console_router
 
     app.include_router(console_router(runtime))
+    from bot.health import build_router as health_router
+
+    app.include_router(health_router(runtime))
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app factory of ``jiuzhu serve`` (``uvicorn --factory``): every worker process
+    calls it and builds its own runtime from the environment's ``Settings``."""
+    return create_app(Settings())
 
 
 def _plain_errors(exc: RequestValidationError) -> list[dict[str, object]]:

@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nlu.commands",
     "flows.followup",
     "bot.telegram_commands",
+    "bot.wechat_commands",
     "actions.commands",
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -19,6 +20,12 @@ def register(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="运行 HTTP 服务（渠道、NLU、接口、工作台）")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="工作进程数（默认 1；各进程共用 Redis 或数据库里的会话）",
+    )
     serve.set_defaults(handler=_serve)
 
     chat = subparsers.add_parser("chat", help="在终端里与助手对话")
@@ -27,15 +34,50 @@ def register(subparsers: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from backend.db import migrate
     from base.settings import Settings
-    from bot.app import create_app
 
     settings = Settings()
     settings.ensure_var_dir()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    problem = serve_problem(settings, args.workers)
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 2
+    migrate(settings)  # once, before the workers start
+    run_uvicorn("bot.app:create_app_from_env", args.host, args.port, args.workers)
     return 0
+
+
+def run_uvicorn(factory: str, host: str, port: int, workers: int) -> None:
+    """Serve the app made by ``factory`` (an import string): each worker process calls
+    it and builds its own app. ``benchmarks/serve_bench.py`` serves its echo app
+    through this too, so both are served the same way."""
+    import uvicorn
+
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+def serve_problem(settings: Settings, workers: int) -> str | None:
+    """Why ``serve`` must not start with these settings, or None."""
+    if workers < 1:
+        return "--workers 至少为 1。"
+    if settings.redis_url:
+        from backend.redis_store import SessionStoreUnavailable, check_redis
+
+        try:
+            check_redis(settings.redis_url)
+        except SessionStoreUnavailable as exc:
+            return str(exc)
+        return None
+    from base.memory_store import MemorySessionStore
+    from bot.stores import make_store
+
+    if workers > 1 and isinstance(make_store(settings), MemorySessionStore):
+        return (
+            f"--workers {workers} 需要各进程共用的会话存储：请设置 JIUZHU_REDIS_URL。"
+            "内存中的会话只属于一个进程，同一段对话换到另一个进程就会从头开始。"
+        )
+    return None
 
 
 def _chat(args: argparse.Namespace) -> int:

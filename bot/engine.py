@@ -21,7 +21,11 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
+from flows.handoff import HandoffFlow, attached_case
+from flows.manage import wanted
+from flows.story import StoryFlow
 from flows.texts import texts
+from nlu.danger import find_danger
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -40,6 +44,9 @@ CLARIFY_MAX = 3
 NEVER_CLARIFIED = ("urgent_help", "human_handoff")
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
 DIGRESSION = 0.9  # a policy question answered in the middle of a form at this confidence
+# The message after a danger reply that asks this surely for another service goes there
+# (the urgent case stays with staff) instead of being taken as an urgent answer.
+AFTER_DANGER_SWITCH = 0.7
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
 _SMALL_TALK = {
@@ -69,6 +76,12 @@ class Engine:
         self.commands: dict[str, str] = {
             word: name for name, words in commands.items() for word in words
         }
+        # Hot-path tables, fixed once the flows are built.
+        self._prefixed: list[tuple[tuple[str, ...], Flow]] = [
+            (tuple(flow.prefixes), flow) for flow in self.flows.values() if flow.prefixes
+        ]
+        self._menu_buttons: tuple[Button, ...] | None = None
+        self._masked: dict[str, str] = {}  # reply text → as kept in the history
 
     # -- the public entry point ------------------------------------------------------
     async def handle(self, message: UserMessage) -> list[BotReply]:
@@ -110,17 +123,60 @@ class Engine:
         return replies, ctx.sensitive
 
     async def _route(self, ctx: TurnContext) -> list[BotReply]:
-        session, text, payload, parse = ctx.session, ctx.text, ctx.payload, ctx.parse
+        text, payload = ctx.text, ctx.payload
+        # Danger to life first, at every step of every flow: the lines, then the case.
+        urgent_flow = self.flows.get("urgent")
+        if payload is None and urgent_flow is not None and hasattr(urgent_flow, "on_danger"):
+            danger = find_danger(text)
+            if danger is not None:
+                handoff = self.flows.get("handoff")
+                if isinstance(handoff, HandoffFlow):
+                    handoff.release(ctx)  # the urgent questions come first; 转人工 again after
+                replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
+                return replies
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
-        for flow in self.flows.values():
-            if any(text.startswith(prefix) for prefix in flow.prefixes):
+        for prefixes, flow in self._prefixed:
+            if text.startswith(prefixes):
                 return await flow.start(ctx)
 
         command = self.commands.get(payload or _bare(text))
+        notice: list[BotReply] = []
+        handoff = self.flows.get("handoff")
+        if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
+            # 转人工 is a conversation: what the resident writes goes to the person.
+            if command == "end_handoff":
+                return await handoff.end(ctx)
+            if command is None and payload is None:
+                handled, said = await handoff.converse(ctx)
+                if handled:
+                    return said
+                notice = said  # the case ended meanwhile: back to the assistant
+            elif command != "handoff":
+                handoff.release(ctx)  # a button or command of the assistant: back to it
+        if command == "end_handoff":
+            return [BotReply(self.texts("handoff.not_attached"), self.menu_buttons())]
         if command is not None:
-            return await self._command(ctx, command)
+            return notice + await self._command(ctx, command)
+        return notice + await self._route_on(ctx)
+
+    async def _route_on(self, ctx: TurnContext) -> list[BotReply]:
+        """The active flow, or the flow of the intent (commands were handled already)."""
+        session, payload, parse = ctx.session, ctx.payload, ctx.parse
 
         flow = self.flows.get(session.flow) if session.flow else None
+        after_danger = flow is not None and bool(session.form.pop("after_danger", False))
+        if after_danger and payload is None:
+            # The message after a danger reply: another request goes to its service.
+            other = self._flow_for(parse)
+            if (
+                other is not None
+                and other is not flow
+                and parse.intent != "inform"
+                and parse.confidence >= AFTER_DANGER_SWITCH
+            ):
+                case_no = session.form.get("values", {}).get("case_no", "")
+                kept = BotReply(self.texts("urgent.kept_for_staff", case_no=case_no))
+                return [kept, *await other.start(ctx)]
         if flow is not None and session.paused:
             session.paused = False
             starting = self._flow_for(parse)
@@ -152,6 +208,14 @@ class Engine:
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
         parse = ctx.parse
+        manage = self.flows.get("manage")
+        if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
+            # 撤回 / 更正 / 复核 of one's own application: never a new application
+            return await manage.start(ctx)
+        story = self.flows.get("story")
+        if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
+            # an account of a situation: said back, then what fits
+            return await story.start(ctx)
         flow = self._flow_for(parse)
         likely = self._likely_services(parse)
         if flow is not None and not _close_call(parse, likely):
@@ -284,12 +348,14 @@ class Engine:
         )
 
     def menu_buttons(self) -> tuple[Button, ...]:
-        items: list[dict[str, Any]] = self.texts.raw("menu.items")
-        return tuple(
-            Button(item["title"], f"/{item['intent']}")
-            for item in items
-            if item["intent"] in self.by_intent
-        )
+        if self._menu_buttons is None:
+            items: list[dict[str, Any]] = self.texts.raw("menu.items")
+            self._menu_buttons = tuple(
+                Button(item["title"], f"/{item['intent']}")
+                for item in items
+                if item["intent"] in self.by_intent
+            )
+        return self._menu_buttons
 
     def menu(self, session: Session) -> BotReply:
         buttons = self.menu_buttons()
@@ -301,8 +367,18 @@ class Engine:
     def _remember(self, session: Session, text: str, replies: list[BotReply]) -> None:
         buttons = [b for reply in replies for b in reply.buttons]
         session.slots["_buttons"] = [[b.title, b.payload] for b in buttons]
-        turn = Turn(user=mask_text(text)[:500], bot=[mask_text(r.text)[:500] for r in replies])
+        turn = Turn(user=mask_text(text)[:500], bot=[self._mask_reply(r.text) for r in replies])
         session.remember(turn, self.services.settings.session_history_turns)
+
+    def _mask_reply(self, text: str) -> str:
+        """A reply as the history keeps it; replies repeat, so each is masked once."""
+        masked = self._masked.get(text)
+        if masked is None:
+            masked = mask_text(text)[:500]
+            if len(self._masked) >= 4096:
+                self._masked.clear()
+            self._masked[text] = masked
+        return masked
 
 
 def _close_call(parse: ParseResult, likely: list[str]) -> bool:

@@ -23,10 +23,13 @@ from services.container import Services
 if TYPE_CHECKING:
     from backend.outbox import Sink
     from backend.service import Backend
+    from base.messages import Assistant
     from base.stores import SessionStore
     from bot.engine import Engine
+    from channels.sms.sink import SmsSink
     from channels.telegram.bot import TelegramChannel
     from channels.telegram.reminders import ReminderSchedule
+    from channels.wechat.api import WeChatAPI
     from flows.base import Flow
     from nlu.types import Interpreter
 
@@ -58,6 +61,22 @@ class Runtime:
 
         return Engine(self.services, self.store, flows=self._flows)
 
+    @cached_property
+    def assistant(self) -> Assistant:
+        """What every chat channel talks to: the engine behind the contact book."""
+        from channels.contacts import ContactBook
+
+        return ContactBook(self.engine, self.services)
+
+    @cached_property
+    def wechat_api(self) -> WeChatAPI | None:
+        """WeChat's API (with ``WECHAT_APPID`` and ``WECHAT_SECRET``), else None."""
+        if not (self.settings.wechat_appid and self.settings.wechat_secret):
+            return None
+        from channels.wechat.api import WeChatAPI
+
+        return WeChatAPI(self.settings, self.backend.db)
+
     @property
     def backend(self) -> Backend:
         """The case backend; its migrations are applied when it is first built."""
@@ -65,15 +84,24 @@ class Runtime:
 
     # -- delivery ------------------------------------------------------------------------
     def server_sinks(self) -> dict[str, Sink]:
-        """The sinks any server process can deliver: the staff log, and the staff
-        webhook when ``JIUZHU_STAFF_WEBHOOK_URL`` is set."""
-        from backend.routing import STAFF_LOG, STAFF_WEBHOOK
+        """The sinks any server process can deliver: the staff log, SMS to residents,
+        and the staff webhook when ``JIUZHU_STAFF_WEBHOOK_URL`` is set."""
+        from backend.routing import RESIDENT_SMS, STAFF_LOG, STAFF_WEBHOOK
         from backend.sinks import log_sink, webhook_sink
 
-        sinks: dict[str, Sink] = {STAFF_LOG: log_sink}
+        sinks: dict[str, Sink] = {STAFF_LOG: log_sink, RESIDENT_SMS: self.sms_sink}
         if self.settings.staff_webhook_url:
             sinks[STAFF_WEBHOOK] = webhook_sink(self.settings.staff_webhook_url)
         return sinks
+
+    @cached_property
+    def sms_sink(self) -> SmsSink:
+        """``resident:sms`` and the SMS fallback of the chat sinks (``JIUZHU_SMS_PROVIDER``)."""
+        from channels.sms.providers import make_provider
+        from channels.sms.sender import SmsSender
+        from channels.sms.sink import SmsSink
+
+        return SmsSink(self.services, SmsSender(self.services, make_provider(self.settings)))
 
     def register_sinks(self, sinks: Mapping[str, Sink]) -> None:
         for name, sink in sinks.items():
@@ -92,7 +120,7 @@ class Runtime:
         from channels.telegram.bot import TelegramChannel, build_application
 
         return TelegramChannel(
-            self.engine, self.services, build_application(self.settings, polling=polling)
+            self.assistant, self.services, build_application(self.settings, polling=polling)
         )
 
     def reminder_schedule(self) -> ReminderSchedule:

@@ -12,7 +12,11 @@ def make_store(settings: Settings) -> SessionStore:
     if settings.redis_url:
         from backend.redis_store import RedisSessionStore
 
-        return RedisSessionStore(settings.redis_url, ttl_seconds=settings.session_ttl_seconds)
+        return RedisSessionStore(
+            settings.redis_url,
+            ttl_seconds=settings.session_ttl_seconds,
+            prefix=settings.redis_prefix,
+        )
     from backend.db import Database
     from backend.session_store import DatabaseSessionStore
 

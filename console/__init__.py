@@ -14,7 +14,7 @@ from console.web import PREFIX, ConsoleRoute, redirect
 
 
 def build_router(runtime: Any, state: ConsoleState | None = None) -> APIRouter:
-    from console import auth, casepage, checkins, inbox, intake, static, stats
+    from console import auth, casepage, checkins, handoff, inbox, intake, static, stats
 
     console = state or ConsoleState(runtime)
 
@@ -32,7 +32,7 @@ def build_router(runtime: Any, state: ConsoleState | None = None) -> APIRouter:
     def home() -> Response:
         return redirect(f"{PREFIX}/requests")
 
-    for module in (auth, static, inbox, casepage, intake, checkins, stats):
+    for module in (auth, static, inbox, casepage, handoff, intake, checkins, stats):
         router.include_router(module.router)
 
     @router.api_route("/{path:path}", methods=["GET", "POST"])

@@ -60,7 +60,7 @@ def login(
     next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     address = _address(request)
-    if state.limiter.blocked(address):
+    if state.sessions.signin_blocked(address):
         return _login_page(
             request, state, "登录失败次数过多，请15分钟后再试，或联系管理员。", 429, next
         )
@@ -70,7 +70,7 @@ def login(
         return _login_page(request, state, "登录页已过期，请重新输入令牌。", 403, next)
     staff = state.backend.staff_for_token(token.strip())
     if staff is None:
-        state.limiter.failed(address)
+        state.sessions.signin_failed(address)
         return _login_page(request, state, "访问令牌无效或已停用，请核对后重试。", 401, next)
     previous = state.signer.unsign(request.cookies.get(SESSION_COOKIE))
     if previous:

@@ -99,6 +99,35 @@ def _approval(programs: list[str], amount: str, month: str) -> Approval:
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
+def _channels(state: ConsoleState, detail: CaseDetail) -> list[dict[str, object]]:
+    """The resident's chat accounts (one person across channels), the latest used first,
+    and whether SMS reaches the phone on the case."""
+    from backend import sms
+    from backend.contacts import Contacts
+
+    names: dict[str, str] = labels()["chat_channels"]
+    found: list[dict[str, object]] = []
+    contacts = Contacts(state.backend.db, state.backend.settings.secret_key)
+    origin = contacts.for_case(detail.case_no)
+    if origin is not None:
+        chat_channel, _sender, accounts = origin
+        for index, account in enumerate(accounts):
+            found.append(
+                {
+                    "label": names.get(account.chat_channel, account.chat_channel),
+                    "at": account.last_used_at,
+                    "latest": index == 0,
+                }
+            )
+        if not accounts:
+            label = names.get(chat_channel, chat_channel)
+            found.append({"label": label, "at": None, "latest": True})
+    if detail.phone:
+        stopped = sms.is_stopped(state.backend, detail.phone)
+        found.append({"label": names["sms"], "at": None, "latest": False, "stopped": stopped})
+    return found
+
+
 def _page(
     request: Request,
     state: ConsoleState,
@@ -126,6 +155,7 @@ def _page(
         message_draft=message_draft,
         message_preview=message_preview,
         publicity_days=state.backend.rules.publicity.days,
+        channels=_channels(state, detail),
     )
     return render(request, "case.html", context)
 

@@ -1,4 +1,5 @@
-"""What the console keeps while it runs: the use-cases, sessions, the sign-in limiter."""
+"""What the console keeps while it runs: the use-cases, the cookie signer, and the
+database-backed sessions and sign-in limit (shared by every server process)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from console.security import Clock, LoginLimiter, SessionStore, Signer
+from backend.console_sessions import ConsoleSessions
+from console.security import Clock, Signer
 
 if TYPE_CHECKING:
     from backend.service import Backend
@@ -20,12 +22,15 @@ class ConsoleState:
     def __init__(self, runtime: Any, clock: Clock = time.time) -> None:
         self.runtime = runtime  # anything with ``services`` (or at least a ``backend``)
         self.clock = clock
-        self.sessions = SessionStore(clock)
-        self.limiter = LoginLimiter(clock)
 
     @property
     def backend(self) -> Backend:
         return self.runtime.backend  # type: ignore[no-any-return]
+
+    @cached_property
+    def sessions(self) -> ConsoleSessions:
+        backend = self.backend
+        return ConsoleSessions(backend.db, backend.staff, backend.limits, self.clock)
 
     @cached_property
     def services(self) -> Services:

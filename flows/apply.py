@@ -8,24 +8,32 @@ in full and each needs an explicit 同意; which version was agreed is kept with
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from base.messages import BotReply, Button
+from flows import reading
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.base import TurnContext, call
-from flows.forms import Choice, Form, Slot, choices_from
-from flows.household import build_household
+from flows.forms import Choice, Form, Slot
+from flows.household import screen_values
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
+from flows.screening import household_answers, household_cleared, household_filled, household_lines
 from flows.texts import texts
+from nlu.answers import Reading
 from policies.catalog import load_catalog
+from policies.household import InvalidHousehold
 from services.applications import ApplicationOutcome, ApplicationRequest
 from services.chat import application_channel
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
 
-# The household questions an application needs; assets are checked by staff later.
-_HOUSEHOLD = ("residence", "household_size", "ages", "conditions", "condition_holder",
-              "disability_grade", "monthly_income")  # fmt: skip
+# The household questions an application asks; the others (assets, medical costs, an
+# event) are kept when the resident says them or said them in the screening, and are
+# checked by staff later.
+ASKED = ("residence", "household_size", "ages", "conditions", "who_ill", "who_disabled",
+         "who_students", "who_unemployed", "disability_grade", "disability_kind",
+         "parents_unable", "monthly_income")  # fmt: skip
 AGREE = "agree"
 
 
@@ -35,10 +43,18 @@ def _program_choices() -> tuple[Choice, ...]:
     )
 
 
-def named_programs(ctx: TurnContext) -> str | list[str] | None:
-    """The program named ("想申请低保"), or every one when several are ("低保和医疗救助
-    都要申请": one application, one case each)."""
-    named = list(dict.fromkeys(str(p) for p in ctx.parse.all("program")))
+def _programs(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The program named ("低保"), or every one when several are ("临时救助和医疗救助都
+    申请": one application, one case each)."""
+    found = reading.choices(_program_choices(), ctx, values)
+    picked = list(found.value or [])
+    if not picked:
+        return Reading(None, sure=False, facts=found.facts)
+    return Reading(picked[0] if len(picked) == 1 else picked, facts=found.facts)
+
+
+def _programs_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
+    named = [str(p) for p in facts.get("programs") or []]
     if not named:
         return None
     return named[0] if len(named) == 1 else named
@@ -55,32 +71,45 @@ def _programs_shown(value: Any) -> str:
     return "、".join(_name(p) for p in programs_of(value))
 
 
-def _consent_slot(kind: str) -> Slot:
+def consent_slot(kind: str) -> Slot:
+    """告知承诺 / 核对授权: recorded only on an explicit agreement (``flows.forms``)."""
     consent = consent_text(kind)
     return Slot(
         kind,
         f"apply.ask_{kind}",
         label="labels.consent",
         label_values={"title": consent.title},
-        choices=choices_from(texts().raw("words.consent")),
+        read=reading.consent,
+        consent=True,
+        refused="apply.not_agreed",
+        choices=(
+            Choice(AGREE, texts()("apply.button_agree")),
+            Choice("refuse", texts()("apply.button_refuse")),
+        ),
         validate=lambda value, _values: None if value == AGREE else texts()("apply.must_agree"),
         question_values=lambda _values: {"text": consent.text},
         show=lambda _value: texts()("labels.show_agreed"),
     )
 
 
+def _kept(slot: Slot) -> Slot:
+    """A household question the application does not ask: kept when said."""
+    if slot.name in ASKED:
+        return slot
+    return replace(slot, asked=False)
+
+
 def _slots(region: str) -> tuple[Slot, ...]:
-    by_name = {slot.name: slot for slot in HOUSEHOLD_SLOTS}
     program = Slot(
         "program",
         "apply.ask_program",
         label="labels.program",
+        read=_programs,
+        fact=_programs_fact,
         choices=_program_choices(),
-        extract=named_programs,  # a typed answer may name several
-        eager=True,
-        eager_extract=named_programs,
         show=_programs_shown,
         question_values=lambda values: {"suggested": values.get("_suggested", [])},
+        words=("项目",),
     )
     return (
         program,
@@ -88,9 +117,9 @@ def _slots(region: str) -> tuple[Slot, ...]:
         id_number_slot(),
         phone_slot(),
         *place_slots(region),
-        *(by_name[name] for name in _HOUSEHOLD),
-        _consent_slot("commitment"),
-        _consent_slot("authorisation"),
+        *(_kept(slot) for slot in HOUSEHOLD_SLOTS),
+        consent_slot("commitment"),
+        consent_slot("authorisation"),
     )
 
 
@@ -103,32 +132,41 @@ class ApplyFlow(Form):
         self.region = region
         self.slots = _slots(region)  # type: ignore[misc]
 
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        facts = reading.facts_of(ctx)
+        if ctx.payload:  # '/apply{"program":"dibao"}'
+            named = [str(p) for p in ctx.parse.all("program")]
+            if named:
+                facts["programs"] = named
+        return facts
+
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
-        values: dict[str, Any] = dict(ctx.session.slots.get("household_answers", {}))
-        program = named_programs(ctx) or ctx.session.slots.get("program")
+        values: dict[str, Any] = household_answers(ctx.session.slots.get("household_answers", {}))
         screening = ctx.session.slots.get("screening") or {}
         likely = [p for p, status in screening.get("programs", {}).items() if status == "likely"]
         names = {p.id: p.short_name for p in load_catalog().programs.values()}
         values["_suggested"] = [names[p] for p in likely if p in names]
-        known = [p for p in programs_of(program) if p in names]
-        if known:
-            values["program"] = known[0] if len(known) == 1 else known
-        return {
-            k: v for k, v in values.items() if k in {s.name for s in self.slots} | {"_suggested"}
-        }
+        program = ctx.session.slots.get("program")
+        if program in names and not self.opening_facts(ctx).get("programs"):
+            values["program"] = program
+        return values
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
             place_filled(values)
+        household_filled(ctx, slot, values)
+
+    def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
+        household_cleared(values, name)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        outcome = await call(
-            ctx, ctx.services.applications.submit, application_request(ctx, values)
-        )
+        try:
+            request = application_request(ctx, values)
+        except InvalidHousehold as problem:
+            return [ctx.say("apply.invalid", problem=problem.errors[0].message)]
+        outcome = await call(ctx, ctx.services.applications.submit, request)
         if outcome.filed:
-            ctx.session.slots["household_answers"] = {
-                k: v for k, v in values.items() if k in _HOUSEHOLD
-            }
+            ctx.session.slots["household_answers"] = household_answers(values)
             ctx.session.slots["program"] = programs_of(values["program"])[0]
             if outcome.cases:  # the Rasa action sets its slot from it
                 ctx.session.slots["case_number"] = outcome.cases[0].case_no
@@ -136,9 +174,12 @@ class ApplyFlow(Form):
 
 
 def application_request(ctx: TurnContext, values: dict[str, Any]) -> ApplicationRequest:
-    """The application the completed form's answers make (the Rasa action's too)."""
+    """The application the completed form's answers make (the Rasa action's too): the
+    household and every fact the resident told, and the result they were shown."""
+    household, result = screen_values(values, ctx.services.region)
+    programs = programs_of(values["program"])
     return ApplicationRequest(
-        programs=programs_of(values["program"]),
+        programs=programs,
         applicant={
             "name": values["name"],
             "id_number": values["id_number"],
@@ -146,11 +187,17 @@ def application_request(ctx: TurnContext, values: dict[str, Any]) -> Application
         },
         township=values["place"]["township"],
         village=values.get("village") or "",
-        household=build_household(values, ctx.services.region),
+        household=household,
+        screening=result.model_dump(mode="json"),
         channel=application_channel(ctx.message.channel),
         chat_channel=ctx.message.channel,
         chat_sender=ctx.message.sender_id,
         agreed=[kind for kind in APPLICATION_CONSENTS if values.get(kind) == AGREE],
+        summary=ctx.texts(
+            "apply.case_summary",
+            programs=_programs_shown(values["program"]),
+            lines=household_lines(values),
+        ),
     )
 
 

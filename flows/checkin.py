@@ -19,11 +19,11 @@ from backend.clock import local_day
 from backend.schemas import CheckInOutcome, RecipientPublic
 from base.messages import BotReply, Button
 from base.privacy import mask_text
-from flows import identity
+from flows import identity, reading
 from flows.base import TurnContext, call
-from flows.extract import text_of
 from flows.forms import Choice, Form, Slot
 from flows.texts import texts
+from nlu.answers import Reading, read_change
 from services.binding import BindOutcome
 from services.checkins import AlreadyDone, CheckIns
 
@@ -38,23 +38,12 @@ YES_NO = (Choice(UNCHANGED, WORDS["unchanged_title"]), Choice(CHANGED, WORDS["ch
 LOCKED_UNTIL = "checkin_bind_locked_until"
 
 
-def same_or_changed(ctx: TurnContext) -> str | None:
-    """ "没变" → unchanged, "少了一个人" → changed. Strong change words win over a bare 没."""
-    text = text_of(ctx)
-    if any(word in text for word in WORDS["negated"]):
-        return UNCHANGED
-    if any(word in text for word in WORDS["strong_change"]):
-        return CHANGED
-    if any(word in text for word in WORDS["unchanged"]):
-        return UNCHANGED
-    if any(word in text for word in WORDS["changed"]) or ctx.parse.intent == "affirm":
-        return CHANGED
-    return UNCHANGED if ctx.parse.intent == "deny" else None
+def same_or_changed(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """ "没变" → unchanged, "少了一个人" → changed (``nlu.answers.read_change``)."""
+    return read_change(ctx.text, region=ctx.services.region)
 
 
-def description(ctx: TurnContext) -> str | None:
-    text = ctx.text.strip()
-    return text if len(text) >= 2 else None
+description = reading.free_text(2)
 
 
 def _bound(values: dict[str, Any]) -> bool:
@@ -75,7 +64,7 @@ def _aspect_slot(aspect: str) -> Slot:
         f"checkin.ask_{aspect}",
         label=f"labels.checkin_{aspect}",
         choices=YES_NO,
-        extract=same_or_changed,
+        read=same_or_changed,
         ask_if=_bound,
         unclear="checkin.yes_no_unclear",
     )
@@ -98,14 +87,16 @@ class CheckinFlow(Form):
         Slot(
             "name",
             "checkin.ask_name",
-            extract=identity.name,
+            read=identity.name,
+            fact="name",
             validate=identity.name_problem,
             ask_if=_unbound,
         ),
         Slot(
             "id_number",
             "checkin.ask_id_number",
-            extract=identity.id_number,
+            read=identity.id_number,
+            fact="id_number",
             validate=identity.id_problem,
             ask_if=_unbound,
             unclear="checkin.id_unclear",
@@ -113,14 +104,15 @@ class CheckinFlow(Form):
         Slot(
             "phone",
             "checkin.ask_phone",
-            extract=identity.phone,
+            read=identity.phone,
+            fact="phone",
             validate=identity.phone_check,
             ask_if=_unbound,
             hints={"request_phone": True},
             unclear="checkin.phone_unclear",
         ),
         *(_aspect_slot(aspect) for aspect in ASPECTS),
-        Slot("changes", "checkin.ask_changes", extract=description, ask_if=_any_change),
+        Slot("changes", "checkin.ask_changes", read=description, ask_if=_any_change),
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
@@ -223,7 +215,7 @@ class ReportChangeFlow(Form):
     name = "report_change"
     intents = ("report_change",)
     confirm = False
-    slots = (Slot("changes", "checkin.ask_change_alone", extract=description),)
+    slots = (Slot("changes", "checkin.ask_change_alone", read=description),)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         opened = await call(

@@ -11,27 +11,19 @@ from typing import Any
 
 from base.messages import BotReply
 from base.privacy import mask_text
-from flows import identity
+from flows import identity, reading
 from flows.base import TurnContext, call
-from flows.extract import keywords
 from flows.forms import Form, Slot, choices_from
 from flows.texts import texts
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)
-KIND_WORDS = {k["value"]: tuple(k.get("words", ())) for k in KINDS}
 # A first message this long carries the content itself ("我要举报二港村李某家有车还领低保"),
 # not only the wish to give feedback ("我要投诉"): it is not asked for again.
 OPENER_CONTENT = 12
 
 
-def content(ctx: TurnContext) -> str | None:
-    text = ctx.text.strip()
-    return text if len(text) >= 4 else None
-
-
-def kind_named(ctx: TurnContext) -> str | None:
-    return keywords(KIND_WORDS)(ctx)
+content = reading.free_text(4)
 
 
 class FeedbackFlow(Form):
@@ -44,14 +36,13 @@ class FeedbackFlow(Form):
             "feedback.ask_kind",
             label="labels.feedback_kind",
             choices=CHOICES,
-            eager=True,
-            eager_extract=kind_named,  # "我要举报…" already says which
+            fact="feedback_kind",  # "我要举报…" already says which
         ),
         Slot(
             "content",
             "feedback.ask_content",
             label="labels.feedback_content",
-            extract=content,
+            read=content,
             question_values=lambda values: {"kind": values.get("kind", "")},
             show=mask_text,
             unclear="feedback.content_short",
@@ -60,7 +51,7 @@ class FeedbackFlow(Form):
             "contact",
             "feedback.ask_contact",
             label="labels.feedback_contact",
-            extract=identity.phone_or_skip,
+            read=identity.phone_or_skip,
             validate=identity.contact_problem,
             show=identity.show_phone,
             question_values=lambda values: {"kind": values.get("kind", "")},
@@ -68,6 +59,11 @@ class FeedbackFlow(Form):
             unclear="feedback.contact_unclear",
         ),
     )
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        if ctx.payload:
+            return {}
+        return {"feedback_kind": reading.choice(CHOICES, ctx, {}).value}
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         said = ctx.text.strip()

@@ -12,9 +12,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from base.messages import BotReply, Button
+from flows import reading
 from flows.base import Flow, TurnContext, call
-from flows.extract import text_of
-from flows.forms import Choice, Form, Slot
+from flows.forms import AGREE, Choice, Form, Slot
 from flows.texts import texts
 from policies.catalog import load_catalog
 
@@ -22,23 +22,14 @@ if TYPE_CHECKING:
     from policies.screening import ProgramResult
     from services.container import Services
 
-AGREE, DECLINE = "agree", "decline"
+DECLINE = "refuse"
 
 
 def _consent_choices() -> tuple[Choice, ...]:
-    words: dict[str, list[str]] = texts().raw("followup.consent_words")
     return (
-        Choice(AGREE, texts()("followup.button_agree"), tuple(words[AGREE])),
-        Choice(DECLINE, texts()("followup.button_decline"), tuple(words[DECLINE])),
+        Choice(AGREE, texts()("followup.button_agree")),
+        Choice(DECLINE, texts()("followup.button_decline")),
     )
-
-
-def _consent_answer(ctx: TurnContext) -> str | None:
-    """A sentence the buttons did not settle: any 不/别 refuses, 同意/好 agrees."""
-    text = text_of(ctx)
-    if any(word in text for word in texts().raw("words.refuse")):
-        return DECLINE
-    return AGREE if ctx.parse.intent == "affirm" else None
 
 
 def withdraw_button() -> Button:
@@ -54,7 +45,9 @@ class FollowupConsentFlow(Form):
             "consent",
             "followup.consent",
             choices=_consent_choices(),
-            extract=_consent_answer,
+            read=reading.consent,
+            consent=True,
+            refused="followup.not_agreed",
             unclear="followup.consent_unclear",
         ),
     )
@@ -69,6 +62,9 @@ class FollowupConsentFlow(Form):
             ctx.session.end_flow()
             return [ctx.say("followup.already", buttons=(withdraw_button(),))]
         return await super().start(ctx)
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        return {}
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         if values["consent"] != AGREE:

@@ -1,9 +1,28 @@
 """The form mechanism every flow is built on.
 
-A form declares its slots by name; each slot has a question (a reply-text key), an
-extractor that reads a value out of an answer, and a validator that explains what
-is wrong. The current step is the slot's name (or ``confirm``/``change``), so a
-session read in a debugger or in Redis says plainly where the user is.
+A form declares its slots by name; each slot has a question (a reply-text key), a
+reader (``flows.reading``: the readers of ``nlu.answers``) and a validator that
+explains what is wrong. The current step is the slot's name (or ``confirm``/
+``change``), so a session read in a debugger or in Redis says plainly where the user
+is.
+
+Rules the mechanism keeps for every form:
+
+- **Facts in any order.** Every message is read with ``nlu.facts.extract_facts``
+  (the reader's ``facts``) for every slot the form has: what was said is kept, said
+  back in one short line ("记下了：…") and never asked again. A fact never fills a
+  slot that already has an answer, unless the message is a correction ("不对，…")
+  or it is said at the summary. One slot's answer is never filed into another: a
+  number with the wrong unit ("1套" at the deposits) is kept for the slot it belongs
+  to, and the question is asked again.
+- **The summary submits only on an explicit confirmation** (``read_confirm`` ==
+  "yes", or the 确认无误 button). Anything else is a correction: recognisable facts
+  are applied and the summary is shown again saying what changed; otherwise the
+  resident is asked what to change.
+- **A consent is recorded only on an explicit agreement** (``read_consent`` ==
+  "agree", or the 同意 button). A refusal or a hesitation is said back, with a
+  person (转人工), reading the text again, or cancelling offered; it is never
+  recorded as agreed.
 
 Global commands (取消, 返回, 菜单, 转人工) are handled by the engine before a form
 sees the answer; ``back`` is implemented here.
@@ -11,34 +30,45 @@ sees the answer; ``back`` is implemented here.
 
 from __future__ import annotations
 
-import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from base.messages import BotReply, Button
+from flows import reading
 from flows.base import Flow, TurnContext
+from flows.reading import Reader
 from flows.texts import Texts
+from nlu.answers import Choice, Reading
+from nlu.answers.reading import fact_json
 
 CONFIRM = "confirm"
 CHANGE = "change"
+AGREE = "agree"
 MAX_TRIES = 3
 SWITCH_CONFIDENCE = 0.9  # an unfitting answer this sure of another intent offers to switch
 
-# "不对，是四口人", "改成…", "应该是…": a later answer may overwrite an earlier one.
-CORRECTION = re.compile(r"不对|不是|错了|改成|改为|更正|应该是|说错")
+# A slot's value among the facts of a message: (facts, answers so far, whether the
+# message corrects earlier answers) → value or None.
+FactRule = Callable[[dict[str, Any], dict[str, Any], bool], Any]
+
+__all__ = [
+    "AGREE",
+    "CHANGE",
+    "CONFIRM",
+    "Choice",
+    "Form",
+    "Slot",
+    "choice_buttons",
+    "choices_from",
+    "payload_of",
+    "read_answer",
+]
 
 
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    title: str
-    synonyms: tuple[str, ...] = ()
-
-    @property
-    def payload(self) -> str:
-        return f"/{self.value}"
+def payload_of(choice: Choice) -> str:
+    return f"/{choice.value}"
 
 
 @dataclass(frozen=True)
@@ -51,26 +81,38 @@ class Slot:
     label names the answer in the summary, the change menu and a correction; a slot
     without one is left out of them. ``label_values`` fill the label's template
     (a consent's title). ``show`` says how a value reads (usually a ``labels.show_*``
-    template).
+    template); ``describe`` does so with the other answers at hand.
+
+    ``read`` reads an answer to this question (``flows.reading``); a slot with
+    ``choices`` and no reader is read with ``read_choice``. ``fact`` fills the slot
+    from the facts of any message: a key of ``extract_facts`` or a ``FactRule``.
+    ``asked=False``: kept when said, never asked. ``consent``: only an explicit
+    agreement fills it.
     """
 
     name: str
     question: str  # reply-text key
     label: str = ""  # reply-text key naming the answer in the summary
     label_values: dict[str, Any] = field(default_factory=dict)
-    extract: Callable[[TurnContext], Any] | None = None  # value, or None when not found
+    read: Reader | None = None
+    fact: str | FactRule | None = None
+    merge: bool = False  # the fact rule adds to an answer already given
     # The reason a value is refused (it sees the other answers too), or None.
     validate: Callable[[Any, dict[str, Any]], str | None] | None = None
     choices: tuple[Choice, ...] = ()
     # Choices that depend on earlier answers (the villages of the chosen township).
     choices_for: Callable[[dict[str, Any]], tuple[Choice, ...]] | None = None
+    multiple: bool = False  # several choices may be picked at once
     ask_if: Callable[[dict[str, Any]], bool] | None = None  # ask only when this holds
-    eager: bool = False  # also filled from answers to other questions …
-    eager_extract: Callable[[TurnContext], Any] | None = None  # … with this, if not `extract`
+    asked: bool = True
+    consent: bool = False
+    refused: str = "forms.consent_not_agreed"  # reply-text key said when not agreed
     show: Callable[[Any], str] | None = None  # how the value reads in the summary
+    describe: Callable[[Any, dict[str, Any]], str] | None = None
     question_values: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # e.g. {"request_phone": True}
     unclear: str = "forms.not_understood"  # reply-text key said when no value was found
+    words: tuple[str, ...] = ()  # what names this answer at the summary ("电话", "名字")
 
     def wanted(self, values: dict[str, Any]) -> bool:
         return self.ask_if is None or self.ask_if(values)
@@ -78,7 +120,9 @@ class Slot:
     def options(self, values: dict[str, Any]) -> tuple[Choice, ...]:
         return self.choices_for(values) if self.choices_for is not None else self.choices
 
-    def display(self, value: Any) -> str:
+    def display(self, value: Any, values: dict[str, Any] | None = None) -> str:
+        if self.describe is not None:
+            return self.describe(value, values or {})
         if self.show is not None:
             return self.show(value)
         for choice in self.choices:
@@ -86,34 +130,57 @@ class Slot:
                 return choice.title
         return str(value)
 
+    def from_facts(
+        self, facts: dict[str, Any], values: dict[str, Any], overwrite: bool = False
+    ) -> Any:
+        if self.fact is None:
+            return None
+        if isinstance(self.fact, str):
+            found = facts.get(self.fact)
+            return None if found is None else fact_json(found)
+        return self.fact(facts, values, overwrite)
+
 
 def choices_from(items: Iterable[Mapping[str, Any]]) -> tuple[Choice, ...]:
     """Choices from a YAML list of ``{value, title, words}`` (``words`` may be left out)."""
     return tuple(
-        Choice(str(item["value"]), item["title"], tuple(item.get("words", ()))) for item in items
+        Choice(str(item["value"]), str(item["title"]), tuple(str(w) for w in item.get("words", ())))
+        for item in items
     )
 
 
-def match_choice(choices: tuple[Choice, ...], ctx: TurnContext) -> Choice | None:
-    """Typing the number, the title (or a synonym) or sending the payload chooses it."""
-    if ctx.payload is not None:
-        for choice in choices:
-            if choice.payload == ctx.payload:
-                return choice
-    answer = ctx.parse.normalized or ctx.text
-    answer = answer.strip().strip("。.!！?？ ")
-    if answer.isdigit() and 1 <= int(answer) <= len(choices):
-        return choices[int(answer) - 1]
-    for choice in choices:
-        if answer in (choice.title, choice.value, *choice.synonyms):
-            return choice
-    # A longer sentence that names exactly one choice ("我住在农村") chooses it.
-    named = [c for c in choices if any(w and w in answer for w in (c.title, *c.synonyms))]
-    return named[0] if len(named) == 1 else None
-
-
 def choice_buttons(choices: tuple[Choice, ...]) -> tuple[Button, ...]:
-    return tuple(Button(choice.title, choice.payload) for choice in choices)
+    return tuple(Button(choice.title, payload_of(choice)) for choice in choices)
+
+
+def read_answer(slot: Slot, ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The answer to ``slot`` as its reader reads it: a button's payload chooses, else the
+    slot's reader, else its choices (``read_choice``), else the text as typed."""
+    options = slot.options(values)
+    if options and ctx.payload:
+        for choice in options:
+            if ctx.payload == payload_of(choice):
+                return Reading([choice.value] if slot.multiple else choice.value)
+    if slot.read is not None:
+        found = slot.read(ctx, values)
+        if found.value is None and options:
+            picked = reading.choice(options, ctx, values)
+            if picked.value is not None:
+                return Reading(picked.value, sure=picked.sure, facts=found.facts)
+        return found
+    if options:
+        pick = reading.choices if slot.multiple else reading.choice
+        found = pick(options, ctx, values)
+        if found.value is None:
+            # A name the choices do not list as typed ("五包", "低包") that the NLU read
+            # as exactly one of them (an entity of the slot's kind): that one.
+            allowed = {option.value for option in options}
+            named = {v for v in ctx.parse.all(slot.name) if v in allowed}
+            if len(named) == 1:
+                value = named.pop()
+                return Reading([value] if slot.multiple else value)
+        return found
+    return reading.free_text(1)(ctx, values)
 
 
 class Form(Flow):
@@ -137,6 +204,18 @@ class Form(Flow):
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         """Called after an answer fills ``slot``; may fill or clear what depends on it."""
 
+    def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
+        """Called after the answer to ``name`` is taken back (修改, 返回)."""
+
+    def _clear(self, ctx: TurnContext, name: str) -> None:
+        values = self.values(ctx)
+        values.pop(name, None)
+        self.on_cleared(ctx, name, values)
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        """The facts of the message that started the form ("我家三口人，想申请低保")."""
+        return reading.facts_of(ctx)
+
     # -- the mechanism ------------------------------------------------------------
     def values(self, ctx: TurnContext) -> dict[str, Any]:
         return ctx.session.form.setdefault("values", {})
@@ -147,14 +226,17 @@ class Form(Flow):
                 return slot
         raise KeyError(name)
 
+    def has_slot(self, name: str) -> bool:
+        return any(slot.name == name for slot in self.slots)
+
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         ctx.session.start_flow(self.name)
         values = self.values(ctx)
         values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
         ctx.session.form["asked"] = []
         replies = [ctx.say(self.intro)] if self.intro else []
-        # The opening message may already carry facts ("我家三口人，想申请低保").
-        self._fill_eager(ctx, values, overwrite=False)
+        noted = self.take_facts(ctx, self.opening_facts(ctx), values, overwrite=False)
+        replies += self._noted(ctx, noted)
         return replies + await self._advance(ctx)
 
     async def resume(self, ctx: TurnContext) -> list[BotReply]:
@@ -165,10 +247,13 @@ class Form(Flow):
         if step == CONFIRM:
             return await self._on_confirm(ctx)
         if step == CHANGE:
-            return self._on_change(ctx)
+            return await self._on_change(ctx)
         if step is None:
             return await self._advance(ctx)
-        return await self._on_answer(ctx, self.slot(step))
+        slot = self.slot(step)
+        if slot.consent:
+            return await self._on_consent(ctx, slot)
+        return await self._on_answer(ctx, slot)
 
     async def back(self, ctx: TurnContext) -> list[BotReply]:
         asked: list[str] = ctx.session.form.setdefault("asked", [])
@@ -185,24 +270,99 @@ class Form(Flow):
         if asked and asked[-1] == previous:
             asked.pop()
         values.pop(previous, None)
+        self.on_cleared(ctx, previous, values)
         return self._ask(ctx, previous)
 
     async def _on_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
         values = self.values(ctx)
-        value = self._read(ctx, slot)
+        found = read_answer(slot, ctx, values)
+        overwrite = reading.is_correction(ctx.text)
+        notes = self._noted(
+            ctx, self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
+        )
+        value = found.value
         if value is None:
+            if found.problem:
+                return notes + self._reask(ctx, slot, found.problem)
+            if notes:  # the answer said other things: kept, and the question asked again
+                return notes + self._ask(ctx, slot.name)
             offer = self._offer_switch(ctx)
             if offer is not None:
                 return [offer]
             return self._reask(ctx, slot, ctx.texts(slot.unclear))
         reason = slot.validate(value, values) if slot.validate else None
         if reason:
-            return self._reask(ctx, slot, reason)
-        values[slot.name] = value
+            return notes + self._reask(ctx, slot, reason)
+        self._store(values, slot, value, found)
         ctx.session.form["tries"] = 0
         self.on_filled(ctx, slot, values)
-        self._fill_eager(ctx, values, overwrite=False, skip=slot.name)
-        return await self._advance(ctx)
+        return notes + await self._advance(ctx)
+
+    def _store(self, values: dict[str, Any], slot: Slot, value: Any, found: Reading) -> None:
+        values[slot.name] = value
+        approx: dict[str, str] = values.setdefault("_approx", {})
+        if found.approx:
+            approx[slot.name] = found.approx
+        else:
+            approx.pop(slot.name, None)
+
+    def take_facts(
+        self,
+        ctx: TurnContext,
+        facts: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        skip: str = "",
+        overwrite: bool = False,
+    ) -> list[Slot]:
+        """Fill every slot the facts give (see the module doc); the slots changed."""
+        changed: list[Slot] = []
+        approx = facts.get("approx") or {}
+        corrects = set(facts.get("_corrects") or ())  # a reader says its answer corrects these
+        for slot in self.slots:
+            if slot.name == skip or slot.consent or slot.fact is None:
+                continue
+            if slot.name in values and not (overwrite or slot.name in corrects) and not slot.merge:
+                continue
+            value = slot.from_facts(facts, values, overwrite)
+            if value is None or values.get(slot.name) == value:
+                continue
+            if slot.validate and slot.validate(value, values):
+                continue
+            values[slot.name] = value
+            key = slot.fact if isinstance(slot.fact, str) else slot.name
+            rules: dict[str, str] = values.setdefault("_approx", {})
+            if approx.get(key):
+                rules[slot.name] = approx[key]
+            else:
+                rules.pop(slot.name, None)
+            changed.append(slot)
+            self.on_filled(ctx, slot, values)
+        return changed
+
+    def _applicable(self, facts: dict[str, Any], values: dict[str, Any]) -> bool:
+        """Whether any slot would take a value from ``facts``."""
+        for slot in self.slots:
+            if slot.consent or slot.fact is None:
+                continue
+            value = slot.from_facts(facts, values, True)
+            if value is not None and values.get(slot.name) != value:
+                return True
+        return False
+
+    def _noted(self, ctx: TurnContext, slots: list[Slot]) -> list[BotReply]:
+        """ "记下了：家庭人数 4人；年龄 52岁、50岁。" — what a message told beyond its question."""
+        values = self.values(ctx)
+        items = [
+            ctx.texts(
+                "forms.noted_item",
+                label=self._label(ctx, slot),
+                value=slot.display(values[slot.name], values),
+            )
+            for slot in slots
+            if slot.label and slot.name in values
+        ]
+        return [ctx.say("forms.noted", items=items)] if items else []
 
     def _offer_switch(self, ctx: TurnContext) -> BotReply | None:
         """An answer that fits no question but clearly asks for something else
@@ -219,49 +379,20 @@ class Form(Flow):
         )
         return BotReply(ctx.texts("forms.switch_offer", title=titles[intent]), buttons)
 
-    def _read(self, ctx: TurnContext, slot: Slot) -> Any:
-        options = slot.options(self.values(ctx))
-        if options:
-            choice = match_choice(options, ctx)
-            if choice is not None:
-                return choice.value
-            # A name the choices do not list as typed ("五包", "低包") that the NLU read
-            # as exactly one of them (an entity of the slot's kind): that one.
-            allowed = {option.value for option in options}
-            named = {v for v in ctx.parse.all(slot.name) if v in allowed}
-            if len(named) == 1:
-                return named.pop()
-        if slot.extract is not None:
-            return slot.extract(ctx)
-        if options:
-            return None
-        return ctx.text.strip() or None
-
-    def _fill_eager(
-        self, ctx: TurnContext, values: dict[str, Any], *, overwrite: bool, skip: str = ""
-    ) -> list[tuple[Slot, Any]]:
-        """Take every fact the answer carries, not only the one asked for."""
-        overwrite = overwrite or bool(CORRECTION.search(ctx.text))
-        changed: list[tuple[Slot, Any]] = []
-        for slot in self.slots:
-            extract = slot.eager_extract or slot.extract
-            if not slot.eager or slot.name == skip or extract is None:
-                continue
-            if slot.name in values and not overwrite:
-                continue
-            value = extract(ctx)
-            if value is None or (slot.validate and slot.validate(value, values)):
-                continue
-            if values.get(slot.name) != value:
-                values[slot.name] = value
-                changed.append((slot, value))
-        return changed
-
     async def _advance(self, ctx: TurnContext) -> list[BotReply]:
         values = self.values(ctx)
         for slot in self.slots:
-            if slot.name not in values and slot.wanted(values):
-                return self._ask(ctx, slot.name)
+            if not slot.asked or not slot.wanted(values):
+                continue
+            if slot.name in values:
+                # An answer that no longer fits the others (ages for 3 when the household
+                # is now 4) is asked again, with the reason.
+                reason = slot.validate(values[slot.name], values) if slot.validate else None
+                if reason:
+                    values.pop(slot.name)
+                    return [BotReply(reason), *self._ask(ctx, slot.name)]
+                continue
+            return self._ask(ctx, slot.name)
         if self.confirm:
             ctx.session.step = CONFIRM
             return [self._summary(ctx)]
@@ -290,18 +421,48 @@ class Form(Flow):
             replies.append(ctx.say("forms.too_many_tries"))
         return replies + self._ask(ctx, slot.name)
 
+    # -- consents -----------------------------------------------------------------
+    async def _on_consent(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
+        """Recorded only on an explicit agreement; anything else is said back."""
+        values = self.values(ctx)
+        if ctx.payload == "/reread":
+            return self._ask(ctx, slot.name)
+        if ctx.payload == f"/{AGREE}":
+            value = AGREE
+        elif ctx.payload is not None:
+            value = "refuse"
+        else:
+            value = reading.consent(ctx, values).value
+        if value == AGREE:
+            values[slot.name] = AGREE
+            ctx.session.form["tries"] = 0
+            self.on_filled(ctx, slot, values)
+            return await self._advance(ctx)
+        buttons = (
+            Button(ctx.texts("forms.button_reread"), "/reread"),
+            Button(ctx.texts("forms.button_person"), "/human_handoff"),
+            Button(ctx.texts("forms.button_cancel"), "/cancel"),
+        )
+        text = (self.questions or ctx.texts)(
+            slot.refused, refused=value == "refuse", **slot.label_values
+        )
+        return [BotReply(text, buttons)]
+
     # -- summary, confirm and change ----------------------------------------------
     def _label(self, ctx: TurnContext, slot: Slot) -> str:
         """The slot's label, rendered from the texts its question comes from."""
         return (self.questions or ctx.texts)(slot.label, **slot.label_values)
 
+    def _shown(self, slot: Slot, values: dict[str, Any]) -> bool:
+        return bool(slot.label) and slot.wanted(values) and (slot.asked or slot.name in values)
+
     def _summary(self, ctx: TurnContext) -> BotReply:
         values = self.values(ctx)
         lines = [ctx.texts("forms.summary_title")]
         for slot in self.slots:
-            if slot.label and slot.wanted(values):
+            if self._shown(slot, values):
                 shown = (
-                    slot.display(values[slot.name])
+                    slot.display(values[slot.name], values)
                     if values.get(slot.name) is not None
                     else ctx.texts("forms.not_given")
                 )
@@ -312,54 +473,86 @@ class Form(Flow):
 
     def _confirm_choices(self, ctx: TurnContext) -> tuple[Choice, ...]:
         return tuple(
-            Choice(value, ctx.texts(f"forms.confirm_{value}"), tuple(words))
-            for value, words in ctx.texts.raw("forms.confirm_words").items()
+            Choice(value, ctx.texts(f"forms.confirm_{value}"))
+            for value in ("affirm", "change", "cancel")
         )
 
     async def _on_confirm(self, ctx: TurnContext) -> list[BotReply]:
         values = self.values(ctx)
-        # "不对，是四口人": a correction typed at the summary is applied straight away.
-        corrected = self._fill_eager(ctx, values, overwrite=True)
-        if corrected:
+        if ctx.payload == "/affirm":
+            return await self._finish(ctx)
+        if ctx.payload == "/change":
+            return self._to_change(ctx)
+        said = reading.confirm(ctx, values)
+        if said.value == "yes" and ctx.payload is None:
+            return await self._finish(ctx)
+        if said.value == "cancel":
+            ctx.session.end_flow()
+            return [ctx.say(self.cancelled_text)]
+        return await self._correct(ctx, said.facts)
+
+    async def _correct(self, ctx: TurnContext, facts: dict[str, Any]) -> list[BotReply]:
+        """Anything but a confirmation at the summary: apply what it says, or ask."""
+        values = self.values(ctx)
+        changed = self.take_facts(ctx, facts, values, overwrite=True)
+        if changed:
             notes = [
                 ctx.say(
                     "forms.corrected",
                     label=self._label(ctx, slot) if slot.label else slot.name,
-                    value=slot.display(v),
+                    value=slot.display(values[slot.name], values),
                 )
-                for slot, v in corrected
+                for slot in changed
+                if slot.name in values
             ]
-            return [*notes, self._summary(ctx)]
-        choice = match_choice(self._confirm_choices(ctx), ctx)
-        if choice is None and ctx.parse.intent in ("affirm", "deny"):
-            choice = Choice("affirm" if ctx.parse.intent == "affirm" else "change", "")
-        if choice is None:
-            return [ctx.say("forms.choose_one"), self._summary(ctx)]
-        if choice.value == "affirm":
-            return await self._finish(ctx)
-        if choice.value == "cancel":
-            ctx.session.end_flow()
-            return [ctx.say("core.cancelled")]
+            return [*notes, *await self._advance(ctx)]
+        named = self._named(ctx)
+        if named is not None:
+            self._clear(ctx, named.name)
+            return [ctx.say("forms.change_this"), *self._ask(ctx, named.name)]
+        return self._to_change(ctx)
+
+    def _named(self, ctx: TurnContext) -> Slot | None:
+        """The one answer the message names by its label or words ("名字写错了")."""
+        from nlu.answers.text import prepare
+
+        text = prepare(ctx.text).text
+        values = self.values(ctx)
+        hits = [
+            slot
+            for slot in self.slots
+            if self._shown(slot, values)
+            and not slot.consent
+            and any(word and prepare(word).text in text for word in slot.words)
+        ]
+        return hits[0] if len(hits) == 1 else None
+
+    def _to_change(self, ctx: TurnContext) -> list[BotReply]:
         ctx.session.step = CHANGE
         return [self._change_menu(ctx)]
 
     def _changeable(self, ctx: TurnContext) -> tuple[Choice, ...]:
         values = self.values(ctx)
         return tuple(
-            Choice(slot.name, self._label(ctx, slot))
+            Choice(slot.name, self._label(ctx, slot), slot.words)
             for slot in self.slots
-            if slot.label and slot.wanted(values)
+            if self._shown(slot, values) and not slot.consent
         )
 
     def _change_menu(self, ctx: TurnContext) -> BotReply:
         return BotReply(ctx.texts("forms.which_to_change"), choice_buttons(self._changeable(ctx)))
 
-    def _on_change(self, ctx: TurnContext) -> list[BotReply]:
-        choice = match_choice(self._changeable(ctx), ctx)
-        if choice is None:
+    async def _on_change(self, ctx: TurnContext) -> list[BotReply]:
+        values = self.values(ctx)
+        options = self._changeable(ctx)
+        picked = reading.choice(options, ctx, values)
+        if picked.value is None:
+            if self._applicable(picked.facts, values):
+                # "电话是139…" typed at the menu: the correction itself.
+                return await self._correct(ctx, picked.facts)
             return [ctx.say("forms.choose_one"), self._change_menu(ctx)]
-        self.values(ctx).pop(choice.value, None)
-        return self._ask(ctx, choice.value)
+        self._clear(ctx, str(picked.value))
+        return self._ask(ctx, str(picked.value))
 
     async def _finish(self, ctx: TurnContext) -> list[BotReply]:
         values = dict(self.values(ctx))

@@ -1,12 +1,17 @@
-"""Hand-off to a person (转人工): a ``handoff`` case with the recent conversation.
+"""Hand-off to a person (转人工) — a conversation, not a ticket.
 
-Staff see what was said (masked: no whole 身份证号 or phone) and answer through the
-backend (``message_resident``), which reaches this chat. One open hand-off per chat
-account is enough: asking again points to the one already waiting.
+转人工 opens a ``handoff`` case with the recent conversation (masked) and attaches the
+chat to it: until the resident goes back (回到小助手 / 结束人工) or staff close the case,
+every message the resident writes is added to the case and reaches staff at once
+(``services.handoff``); staff answers come back to this chat through the outbox. The
+form the resident was filling in stays (paused, as 菜单 keeps it) and is offered again
+when they go back. Outside office hours the resident is told when someone will answer.
+An emergency still goes the urgent way: the engine checks for danger first.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from base.datafiles import load_yaml
@@ -15,9 +20,12 @@ from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
 from services.chat import ChatCase
 
+log = logging.getLogger(__name__)
+
 RECENT_TURNS = 6
 LINE_LIMIT = 120
 SUMMARY_LIMIT = 1500
+ATTACHED = "_handoff"  # session slot: the number of the hand-off case this chat is attached to
 # The bare command ("转人工") says nothing staff need; a sentence ("想问问低保的事") does.
 _COMMANDS = load_yaml(Path(__file__).parents[1] / "bot" / "global_commands.yml")
 HANDOFF_WORDS: frozenset[str] = frozenset(_COMMANDS.get("handoff", []))
@@ -33,14 +41,22 @@ def recent_conversation(ctx: TurnContext) -> str:
     return "\n".join(lines)
 
 
+def attached_case(ctx: TurnContext) -> str | None:
+    """The hand-off case this chat is attached to, if any."""
+    case_no = ctx.session.slots.get(ATTACHED)
+    return str(case_no) if case_no else None
+
+
 class HandoffFlow(Flow):
     name = "handoff"
     urgent_interrupt = False  # answers here describe hardship; they are not new emergencies
     intents = ("human_handoff",)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        was_doing = ctx.session.flow
-        ctx.session.end_flow()  # a person takes over; the menu stays usable meanwhile
+        session = ctx.session
+        was_doing = session.flow if session.flow != self.name else None
+        if was_doing:
+            session.paused = True  # the half-filled form stays, as 菜单 keeps it
         opened = await call(
             ctx,
             ctx.services.chat_cases.handoff,
@@ -48,14 +64,74 @@ class HandoffFlow(Flow):
             sender=ctx.message.sender_id,
             summary=handoff_summary(ctx, was_doing),
         )
-        return handoff_replies(ctx, opened)
+        session.slots[ATTACHED] = opened.case.case_no
+        return handoff_replies(ctx, opened, kept=bool(was_doing))
+
+    async def converse(self, ctx: TurnContext) -> tuple[bool, list[BotReply]]:
+        """A message while attached: to the case and to staff — (True, the replies).
+        (False, a notice) when the case has ended meanwhile: the chat is detached and
+        the engine goes on as usual, the notice first."""
+        case_no = attached_case(ctx)
+        if case_no is None:
+            return False, []
+        handoffs = ctx.services.handoffs
+        case = await call(ctx, handoffs.still_open, case_no)
+        if case is None:
+            self.release(ctx)
+            return False, [ctx.say("handoff.case_closed", case_no=case_no)]
+        try:
+            await call(ctx, handoffs.say, case_no, ctx.text)
+        except Exception:
+            log.exception("hand-off message could not be stored")
+            return True, [ctx.say("handoff.not_sent", buttons=back_buttons(ctx))]
+        when = availability(ctx)
+        return True, [ctx.say("handoff.sent", buttons=back_buttons(ctx), case_no=case_no, **when)]
+
+    def release(self, ctx: TurnContext) -> None:
+        """Leave the conversation without a word (a button or command of the assistant)."""
+        ctx.session.slots.pop(ATTACHED, None)
+
+    async def end(self, ctx: TurnContext) -> list[BotReply]:
+        """回到小助手 / 结束人工: back to the assistant; a kept form is offered again."""
+        case_no = attached_case(ctx)
+        if case_no is None:
+            return [ctx.say("handoff.not_attached")]
+        self.release(ctx)
+        session = ctx.session
+        if session.flow and session.paused:
+            buttons = (Button(ctx.texts("handoff.button_continue"), "/continue"),)
+            return [ctx.say("handoff.ended_kept", buttons=buttons, case_no=case_no)]
+        return [ctx.say("handoff.ended", case_no=case_no)]
 
 
-def handoff_replies(ctx: TurnContext, opened: ChatCase) -> list[BotReply]:
+def back_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    return (Button(ctx.texts("handoff.button_back"), "/end_handoff"),)
+
+
+def handoff_replies(ctx: TurnContext, opened: ChatCase, *, kept: bool = False) -> list[BotReply]:
     """A person will answer here — or is already about to, for the hand-off waiting."""
-    buttons = (Button(ctx.texts("handoff.button_menu"), "/menu"),)
     key = "handoff.already_waiting" if opened.already_waiting else "handoff.done"
-    return [ctx.say(key, buttons=buttons, case=opened.case)]
+    when = availability(ctx)
+    return [ctx.say(key, buttons=back_buttons(ctx), case=opened.case, kept=kept, **when)]
+
+
+def availability(ctx: TurnContext) -> dict[str, object]:
+    """``now`` (someone answers now) and ``when`` (else from when), for the texts: a
+    look-up in the calendar, no database."""
+    try:
+        found = ctx.services.handoffs.availability()
+    except Exception:
+        log.exception("office hours could not be read")
+        return {"now": True, "when": ""}
+    day = found.next_open
+    weekdays: list[str] = ctx.texts.raw("handoff.weekdays")
+    when = ctx.texts(
+        "handoff.when",
+        day=day,
+        weekday=weekdays[day.weekday()],
+        time=f"{day.hour}:{day.minute:02d}",
+    )
+    return {"now": found.now, "when": when}
 
 
 def handoff_summary(ctx: TurnContext, was_doing: str | None) -> str:

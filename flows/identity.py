@@ -1,9 +1,9 @@
-"""Who someone is: name, 身份证号 and phone read out of an answer, and why a value is refused.
+"""Who someone is: name, 身份证号 and phone, read by ``nlu.answers``, and why a value is
+refused.
 
-Shared by the check-in binding, urgent help, reports and feedback. The NLU only tags a
-身份证号 that passes its checksum, so a mistyped one is read here from the raw digits:
-the user is then told *what* is wrong (length, date, check character) rather than
-"not understood".
+Shared by applying, the check-in binding, urgent help, reports and feedback. A
+mistyped 身份证号 or phone comes back from its reader with the problem (length, date,
+check character), so the user is told *what* is wrong rather than "not understood".
 """
 
 from __future__ import annotations
@@ -11,29 +11,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows import reading
 from flows.base import TurnContext
-from flows.extract import text_of
 from flows.texts import texts
+from nlu.answers import Reading
+from nlu.answers.identity import digit_runs
+from nlu.answers.text import prepare
 from nlu.validators import id_number_problem, mask_id, mask_phone, phone_problem
 
 SKIP = "skip"  # an optional answer left out on purpose (跳过, 匿名, 不留)
 
-_ID_RUN = re.compile(r"[0-9][0-9Xx×]{5,}")
-_DIGIT_RUN = re.compile(r"[0-9][0-9\s-]{1,}[0-9]")
 _WORDS: dict[str, Any] = texts().raw("identity.words")
 
 
-def _clean_name(text: str) -> str:
-    for prefix in _WORDS["name_prefixes"]:
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    return text.strip().strip("。.!！,，")
-
-
-def name(ctx: TurnContext) -> str | None:
-    """In 简体, as the roster keeps names: "我叫張三" → 张三."""
-    found = _clean_name(text_of(ctx).strip())
-    return found or None
+def name(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The name as on the ID card ("我叫張三" → 张三, "卫三百" stays a name); a name typed
+    with digits ("张3") is refused with the reason."""
+    found = reading.name(ctx, values)
+    if found.value is None and re.search(r"\d", ctx.text):
+        return Reading(None, sure=False, facts=found.facts, problem=texts()("identity.name_digits"))
+    return found
 
 
 def name_problem(value: str, _: dict[str, Any]) -> str | None:
@@ -44,36 +41,38 @@ def name_problem(value: str, _: dict[str, Any]) -> str | None:
     return None
 
 
-def id_number(ctx: TurnContext) -> str | None:
-    """The 身份证号 as typed (checked by ``id_problem``), the entity when tagged."""
-    tagged = ctx.parse.first("id_number")
-    if tagged:
-        return str(tagged).upper()
-    runs = _ID_RUN.findall(text_of(ctx).replace(" ", ""))
-    if not runs:
-        return None
-    return max(runs, key=len).upper().replace("×", "X")
+def id_number(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    return reading.id_number(ctx, values)
 
 
 def id_problem(value: str, _: dict[str, Any]) -> str | None:
     return id_number_problem(value)
 
 
-def phone(ctx: TurnContext) -> str | None:
-    tagged = ctx.parse.first("phone")
-    if tagged:
-        return str(tagged)
-    runs = _DIGIT_RUN.findall(text_of(ctx))
-    return re.sub(r"[\s-]", "", max(runs, key=len)) if runs else None
+def phone(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """An 11-digit mobile number; digits that do not make one come back with the reason
+    ("手机号应为11位，您输入的是3位")."""
+    found = reading.phone(ctx, values)
+    if found.value is None and found.problem is None:
+        runs = [run for run in digit_runs(ctx.text) if len(run) >= 3]
+        if runs:
+            problem = phone_problem(max(runs, key=len))
+            return Reading(None, sure=False, facts=found.facts, problem=problem)
+    return found
 
 
-def phone_or_skip(ctx: TurnContext) -> str | None:
+def says_skip(text: str) -> bool:
+    """ "跳过", "不方便留", "匿名": an optional answer left out on purpose."""
+    body = prepare(text).text
+    return any(prepare(word).text in body for word in _WORDS["skip"])
+
+
+def phone_or_skip(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """A phone, or SKIP when the user prefers not to leave one (匿名, 跳过, 不方便)."""
-    found = phone(ctx)
-    if found:
-        return found
-    text = text_of(ctx)
-    return SKIP if any(word in text for word in _WORDS["skip"]) else None
+    found = phone(ctx, values)
+    if found.value is None and says_skip(ctx.text):
+        return Reading(SKIP, facts=found.facts)
+    return found
 
 
 def contact_problem(value: str, _: dict[str, Any]) -> str | None:

@@ -16,24 +16,27 @@ def build_flows(services: Services) -> list[Flow]:
     from flows.feedback import FeedbackFlow
     from flows.followup import FollowupConsentFlow, FollowupWithdrawFlow
     from flows.handoff import HandoffFlow
+    from flows.manage import ManageFlow
     from flows.policy import PolicyAnswerFlow
     from flows.reminders import ReminderSwitchFlow
     from flows.report_other import ReportOtherFlow
     from flows.screening import ScreeningFlow
     from flows.staff import StaffBindFlow, StaffIntakeFlow
     from flows.status import StatusFlow
+    from flows.story import StoryFlow
     from flows.urgent import UrgentFlow
 
     region = services.region
+    screening, apply = ScreeningFlow(), ApplyFlow(region)
     flows: list[Flow] = [
         PolicyAnswerFlow(),
-        ScreeningFlow(),
-        ApplyFlow(region),
+        screening,
+        apply,
         StatusFlow(),
         StaffBindFlow(),
         StaffIntakeFlow(region),
     ]
     flows += [CheckinFlow(), ReportChangeFlow(), UrgentFlow(), ReportOtherFlow(), FeedbackFlow()]
     flows += [HandoffFlow(), FollowupConsentFlow(), FollowupWithdrawFlow()]
-    flows += [ReminderSwitchFlow()]
+    flows += [ReminderSwitchFlow(), StoryFlow(screening, apply), ManageFlow()]
     return flows

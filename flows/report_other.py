@@ -9,7 +9,7 @@ from typing import Any
 
 from base.messages import BotReply
 from base.privacy import mask_text
-from flows import identity
+from flows import identity, reading
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
 
@@ -18,9 +18,7 @@ from flows.forms import Form, Slot
 OPENER_SITUATION = 14
 
 
-def free_text(ctx: TurnContext) -> str | None:
-    text = ctx.text.strip()
-    return text if len(text) >= 2 else None
+free_text = reading.free_text(2)
 
 
 class ReportOtherFlow(Form):
@@ -29,25 +27,28 @@ class ReportOtherFlow(Form):
     intents = ("report_other",)
     intro = "report_other.intro"
     slots = (
-        Slot("who", "report_other.ask_who", label="labels.report_who", extract=free_text),
-        Slot("place", "report_other.ask_place", label="labels.report_place", extract=free_text),
+        Slot("who", "report_other.ask_who", label="labels.report_who", read=free_text),
+        Slot("place", "report_other.ask_place", label="labels.report_place", read=free_text),
         Slot(
             "situation",
             "report_other.ask_situation",
             label="labels.report_situation",
-            extract=free_text,
+            read=free_text,
         ),
         Slot(
             "contact",
             "report_other.ask_contact",
             label="labels.report_contact",
-            extract=identity.phone_or_skip,
+            read=identity.phone_or_skip,
             validate=identity.contact_problem,
             show=identity.show_phone,
             hints={"request_phone": True},
             unclear="report_other.contact_unclear",
         ),
     )
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        return {}  # the facts are about someone else: staff read the report
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         said = ctx.text.strip()

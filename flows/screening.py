@@ -1,143 +1,320 @@
 """Self-screening (智能研判): a few questions about the household, then what may fit.
 
 Only what is needed is asked: facts given in any answer ("我们家三口人，老伴瘫痪在床，
-一个月收入一千二") fill their questions, corrections ("不对，是四口人") overwrite, and
-follow-up questions are asked only when they can change the result. Words that
-recognise answers live in ``flows/texts/screening_words.yml``.
+一个月收入一千二") fill their questions and are said back, corrections ("不对，是四口人")
+overwrite, and follow-up questions are asked only when they can change the result.
+The household is kept member by member (``flows/household.py``): who is ill, disabled
+(grade, kind), at school or out of work — "生病的是谁？" is asked only when the answer
+did not say — whether a grandchild's parents can raise it, and a sudden event with
+its one-off cost. Answers are read by ``flows.reading`` (``nlu.answers``); the
+buttons' titles live in ``flows/texts/screening_words.yml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from base.messages import BotReply, Button
+from flows import reading
 from flows.base import TurnContext
-from flows.extract import amount, count, entity, first_of, keywords, numbers, says_unknown, text_of
 from flows.forms import Choice, Form, Slot, choices_from
-from flows.household import UNKNOWN, applicant_without_labour, build_household
+from flows.household import (
+    KIND_OF,
+    KINDS,
+    UNKNOWN,
+    applicant_without_labour,
+    base_members,
+    is_range,
+    members,
+    minors_without_parents,
+    needs_grade,
+    needs_kind,
+    place,
+    screen_values,
+)
 from flows.texts import texts
+from nlu.answers import Reading
+from nlu.answers.counts import grades_of, member_ages
+from nlu.answers.members import conditions_detail, find_mentions
+from nlu.answers.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
-from policies.screening import ScreeningResult, screen
+from policies.screening import ScreeningResult
 
 WORDS: dict[str, Any] = texts().raw("screening_words.words")
-NONE_MONEY: tuple[str, ...] = tuple(texts().raw("words.none_money"))
-YEARLY: tuple[str, ...] = tuple(texts().raw("words.yearly"))
 CONDITION_ORDER: tuple[str, ...] = ("serious", "disability", "student", "unemployed", "none")
+MONEY_SLOTS = ("monthly_income", "medical", "education", "deposits", "debt", "one_off_cost")
 
 
 def _choices(name: str) -> tuple[Choice, ...]:
-    """A question's choices from the word file: value, title, synonyms."""
+    """A question's buttons from the word file: value and title."""
     return choices_from(WORDS[name])
 
 
-def _words(name: str) -> dict[str, tuple[str, ...]]:
-    return {str(item["value"]): tuple(item.get("words", ())) for item in WORDS[name]}
+# -- readers that need more than one reader -------------------------------------------
+_NUMBERS_ONLY = re.compile(r"^[\d\s,/;.和]+$")
 
 
-# -- extractors ---------------------------------------------------------------------
-def _conditions_named(ctx: TurnContext) -> list[str] | None:
-    """Conditions named anywhere ("老伴瘫痪在床"); None when none is named."""
-    text = text_of(ctx)
-    table = _words("conditions")
-    found = [c for c in CONDITION_ORDER[:-1] if any(w in text for w in table[c])]
-    if ctx.parse.first("disability_grade") and "disability" not in found:
-        found.append("disability")
-    return found or None
+def _conditions(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The numbered options ("1 3", "5") or the answer in words, per member."""
+    text = prepare(ctx.text).text.strip()
+    if _NUMBERS_ONLY.match(text):
+        picked = [int(n) for n in re.findall(r"\d+", text)]
+        if picked and all(1 <= n <= len(CONDITION_ORDER) for n in picked):
+            if len(CONDITION_ORDER) in picked:
+                return Reading({kind: [] for kind in KINDS})
+            kinds = {KIND_OF[CONDITION_ORDER[n - 1]] for n in picked}
+            return Reading({kind: [None] if kind in kinds else [] for kind in KINDS})
+    return reading.conditions(ctx, values)
 
 
-def _conditions(ctx: TurnContext) -> list[str] | None:
-    """The answer to the conditions question: numbers ("1 3"), words, or 都没有."""
-    picked = {CONDITION_ORDER[n - 1] for n in numbers(ctx, 1, len(CONDITION_ORDER))}
-    if "none" in picked:
-        return []
-    named = set(_conditions_named(ctx) or [])
-    chosen = [c for c in CONDITION_ORDER[:-1] if c in picked or c in named]
-    if chosen:
-        return chosen
-    text = text_of(ctx)
-    return [] if any(w in text for w in _words("conditions")["none"]) else None
+def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
+    said = {kind: facts[kind] for kind in KINDS if kind in facts}
+    if not said:
+        return None
+    current = values.get("conditions")
+    if not isinstance(current, dict):
+        return said
+    merged = dict(current)
+    for kind, found in said.items():
+        if overwrite or kind not in merged:
+            merged[kind] = found
+    return merged
 
 
-def _ages(ctx: TurnContext) -> list[int] | None:
-    found = ctx.parse.all("age") or numbers(ctx, 0, 120)
-    return [int(a) for a in found] or None
+def _ages_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
+    if "ages" not in facts or ("ages" in values and not overwrite):
+        return None
+    return list(facts["ages"])
 
 
-def _age_entities(ctx: TurnContext) -> list[int] | None:
-    return [int(a) for a in ctx.parse.all("age")] or None
-
-
-def _income(ctx: TurnContext) -> float | None:
-    found = ctx.parse.first("monthly_income")
-    if found is not None:
-        return float(found)
-    text = text_of(ctx)
-    if any(w in text for w in YEARLY):
-        return None  # a yearly figure the NLU could not read: ask again, with help
-    value = amount(ctx)
-    if value is None and any(w in text for w in _words("conditions")["none"]):
-        return 0.0
-    return value
-
-
-def _income_entity(ctx: TurnContext) -> float | None:
-    found = ctx.parse.first("monthly_income")
-    return float(found) if found is not None else None
-
-
-def _money_or_unknown(ctx: TurnContext) -> float | str | None:
-    if says_unknown(ctx):
-        return UNKNOWN
-    found = amount(ctx)
-    if found is not None:
+def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The ages, applicant first. More ages than the household size said, each with
+    the person it is ("我66 孙子10岁 孙女6岁" after "两个"), correct the size."""
+    found = reading.ages(ctx, values)
+    size = values.get("household_size")
+    if not found.value or size is None or len(found.value) <= int(size):
         return found
-    return 0.0 if any(w in text_of(ctx) for w in NONE_MONEY) else None
+    said = member_ages(prepare(ctx.text).text, True, reading.applicant(ctx, values))
+    named = [relation for _, relation, _ in said if relation]
+    if len(said) == len(found.value) and len(named) >= len(said) - 1:
+        facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
+        return Reading(found.value, sure=True, facts=facts)
+    return found
 
 
-def _count_or_unknown(ctx: TurnContext) -> int | str | None:
-    if says_unknown(ctx):
-        return UNKNOWN
-    found = count(ctx)
-    return None if found is None else str(min(found, 2))
+def _grade(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    return reading.grade(ctx, values)
 
 
-def _grade(ctx: TurnContext) -> int | str | None:
-    if says_unknown(ctx):
-        return UNKNOWN
-    return ctx.parse.first("disability_grade") or next(iter(numbers(ctx, 1, 4)), None)
+def _parents(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    found = reading.yes_no("parents_unable")(ctx, values)
+    if found.value is None and ctx.payload in ("/yes", "/no"):
+        return Reading(ctx.payload == "/yes")
+    return found
 
 
 # -- validators ---------------------------------------------------------------------
 def _size_problem(value: int, _: dict[str, Any]) -> str | None:
-    return None if 1 <= value <= 20 else texts()("screening.size_invalid")
+    return None if 1 <= int(value) <= 20 else texts()("screening.size_invalid")
 
 
 def _ages_problem(ages: list[int], values: dict[str, Any]) -> str | None:
-    size = int(values.get("household_size") or 1)
-    if len(ages) != size:
-        return texts()("screening.ages_count", size=size, got=len(ages))
+    size = values.get("household_size")
+    if size is not None and len(ages) != int(size):
+        return texts()("screening.ages_count", size=int(size), got=len(ages))
+    if any(not 0 <= int(age) <= 120 for age in ages):
+        return texts()("screening.age_invalid")
     return None
 
 
-def _money_problem(value: float | str, _: dict[str, Any]) -> str | None:
-    return None if value == UNKNOWN or float(value) >= 0 else texts()("screening.money_negative")
+def _money_problem(value: Any, _: dict[str, Any]) -> str | None:
+    if value == UNKNOWN or is_range(value):
+        return None
+    return None if float(value) >= 0 else texts()("screening.money_negative")
 
 
-def _has(*conditions: str) -> Any:
-    return lambda values: bool(set(values.get("conditions") or []) & set(conditions))
+def _income_problem(value: Any, values: dict[str, Any]) -> str | None:
+    if value == UNKNOWN:
+        return texts()("screening.income_needed")
+    return _money_problem(value, values)
 
 
-def _yuan(value: Any) -> str:
+# -- how answers read ---------------------------------------------------------------
+def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> str:
+    """ "1200元", "约8000元" (an approximation), "1000–9000元（范围）", "不清楚"."""
     if value == UNKNOWN:
         return texts()("labels.show_unknown")
-    return texts()("labels.show_yuan", v=f"{float(value):g}")
+    if is_range(value):
+        return texts()("labels.show_range", low=value["min"], high=value["max"])
+    approx = ((values or {}).get("_approx") or {}).get(slot)
+    return texts()("labels.show_yuan", v=f"{float(value):g}", approx=bool(approx))
 
 
-def _conditions_shown(value: list[str]) -> str:
-    names = WORDS["condition_names"]
-    return "、".join(names[c] for c in value) or texts()("labels.show_no_conditions")
+def _money_show(slot: str) -> Any:
+    return lambda value, values: yuan(value, values, slot)
+
+
+def member_title(values: dict[str, Any], index: int) -> str:
+    people = base_members(values)
+    person = people[index]
+    relation = person["relation"]
+    titles: dict[str, str] = WORDS["relation_titles"]
+    name = titles.get(relation, "") if relation else ""
+    return texts()(
+        "screening.member_title", index=index + 1, name=name, age=person["age"], first=index == 0
+    )
+
+
+def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
+    names: dict[str, str] = WORDS["condition_names"]
+    placed, pending = place(values)
+    built = members(values)
+    parts = []
+    for kind in KINDS:
+        who = [member_title(values, i) for i in placed.get(kind, [])]
+        if kind == "disabled":
+            who = [
+                texts()(
+                    "screening.member_grade",
+                    who=member_title(values, i),
+                    grade=built[i].get("disability_grade"),
+                )
+                for i in placed.get(kind, [])
+            ]
+        if pending.get(kind):
+            who.append(texts()("screening.member_pending"))
+        if who:
+            parts.append(texts()("screening.condition_line", kind=names[kind], who=who))
+    return "；".join(parts) or texts()("labels.show_no_conditions")
+
+
+NOBODY = "none"
+
+
+def _member_choices(values: dict[str, Any]) -> tuple[Choice, ...]:
+    """The members as buttons ("本人（62岁）", "子女（32岁）"), and "都不是"."""
+    relation_words: dict[str, list[str]] = WORDS["relation_words"]
+    people = base_members(values)
+    said = list(values.get("relation_words") or [])
+    relations = [person["relation"] for person in people]
+    options = []
+    for index, person in enumerate(people):
+        words = [said[index]] if index < len(said) and said[index] else []
+        relation = person["relation"]
+        if relation and relations.count(relation) == 1:
+            words += relation_words.get(relation, [])  # one member of that relation: its words
+        options.append(Choice(str(index), member_title(values, index), tuple(words)))
+    options.append(Choice(NOBODY, texts()("screening.who_nobody"), ()))
+    return tuple(options)
+
+
+def _who(kind: str) -> Any:
+    """Who it is: buttons or numbers ("1 2"), the words of one member ("大儿子"), the
+    people named and placed as the household's rules place them ("两个儿子"), or
+    "都不是" (nobody in the household: the question was about someone outside it)."""
+
+    def reader(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+        options = _member_choices(values)
+        text = prepare(ctx.text).text
+        found = reading.choices(options, ctx, values)
+        # "都不是" answers this question: it denies nothing else.
+        facts = {k: v for k, v in found.facts.items() if k not in (*KINDS, "illness")}
+        picked = Reading(found.value, sure=found.sure, facts=facts)
+        chosen = [str(v) for v in picked.value or []]
+        if NOBODY in chosen or _says_nobody(text):
+            return Reading([], facts=picked.facts)
+        if chosen and (ctx.payload or _NUMBERS_ONLY.match(text)):
+            return Reading(chosen, facts=picked.facts)
+        named = find_mentions(text, reading.applicant(ctx, values))
+        if named:
+            entries = [{"who": m.relation, "word": m.word} for m in named for _ in range(m.count)]
+            trial = {k: v for k, v in values.items() if k != f"who_{kind}"}
+            trial["conditions"] = {kind: entries}
+            trial.pop("_condition_detail", None)
+            placed, pending = place(trial)
+            if not pending.get(kind) and placed.get(kind):
+                return Reading([str(i) for i in placed[kind]], facts=picked.facts)
+        return Reading(chosen or None, sure=bool(chosen), facts=picked.facts)
+
+    return reader
+
+
+def _says_nobody(text: str) -> bool:
+    body = text.strip(" ,.!?~的了啊呀")
+    return body in ("没有", "没", "无", "都不是", "都没有", "不是", "没有人", "没人") or any(
+        word in body for word in ("都不是", "不在家里", "不是家里", "不住一起", "不在一起")
+    )
+
+
+def _who_slot(kind: str) -> Slot:
+    def wanted(values: dict[str, Any]) -> bool:
+        _, pending = place(values)
+        return kind in pending and len(base_members(values)) > 1
+
+    return Slot(
+        f"who_{kind}",
+        "screening.ask_who",
+        read=_who(kind),
+        choices_for=_member_choices,
+        multiple=True,
+        ask_if=wanted,
+        question_values=lambda values: {"kind": WORDS["condition_names"][kind]},
+        validate=lambda value, _values: (
+            None if isinstance(value, list) else texts()("screening.who_unclear")
+        ),
+        unclear="screening.who_unclear",
+    )
+
+
+def _grade_question(values: dict[str, Any]) -> dict[str, Any]:
+    index = needs_grade(values)
+    return {"who": member_title(values, index or 0), "alone": len(base_members(values)) == 1}
+
+
+def _kind_question(values: dict[str, Any]) -> dict[str, Any]:
+    return {"who": member_title(values, needs_kind(values) or 0)}
+
+
+def _grade_problem(value: Any, _: dict[str, Any]) -> str | None:
+    return None if value == UNKNOWN or 1 <= int(value) <= 4 else texts()("screening.grade_invalid")
+
+
+def _shown_bool(value: Any) -> str:
+    if value == UNKNOWN:
+        return texts()("labels.show_unknown")
+    return texts()("labels.show_yes" if value in (True, "yes") else "labels.show_no")
+
+
+def _count_shown(unit: str) -> Any:
+    def show(value: Any) -> str:
+        if value == UNKNOWN:
+            return texts()("labels.show_unknown")
+        return texts()("labels.show_count", v=value, unit=unit)
+
+    return show
+
+
+def _any_student(values: dict[str, Any]) -> bool:
+    placed, pending = place(values)
+    return bool(placed.get("students") or pending.get("students"))
+
+
+def _illness_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
+    said = [str(word) for word in facts.get("illness") or []]
+    if not said:
+        return None
+    return list(dict.fromkeys([*(values.get("illness") or []), *said]))
+
+
+def _has_event(values: dict[str, Any]) -> bool:
+    return values.get("hardship_event") not in (None, "none")
+
+
+def _child_question(values: dict[str, Any]) -> bool:
+    return bool(minors_without_parents(values))
 
 
 SLOTS: tuple[Slot, ...] = (
@@ -145,110 +322,247 @@ SLOTS: tuple[Slot, ...] = (
         "residence",
         "screening.ask_residence",
         label="labels.residence",
+        read=reading.residence,
+        fact="residence",
         choices=_choices("residence"),
-        eager=True,
-        eager_extract=keywords(_words("residence")),
+        words=("城镇", "农村", "城里", "乡下"),
     ),
     Slot(
         "household_size",
         "screening.ask_household_size",
         label="labels.household_size",
-        extract=first_of(entity("household_size"), count),
+        read=reading.count,
+        fact="household_size",
         validate=_size_problem,
-        eager=True,
-        eager_extract=entity("household_size"),
         show=lambda v: texts()("labels.show_people", v=v),
+        words=("几口人", "人数", "口人"),
     ),
     Slot(
         "ages",
         "screening.ask_ages",
         label="labels.ages",
-        extract=_ages,
+        read=_ages,
+        fact=_ages_fact,
         validate=_ages_problem,
-        eager=True,
-        eager_extract=_age_entities,
         show=lambda v: texts()("labels.show_ages", v=v),
         question_values=lambda values: {"size": int(values.get("household_size") or 1)},
+        words=("年龄", "岁数", "年纪"),
     ),
     Slot(
         "conditions",
         "screening.ask_conditions",
         label="labels.conditions",
-        extract=_conditions,
-        eager=True,
-        eager_extract=_conditions_named,
-        show=_conditions_shown,
+        read=_conditions,
+        fact=_conditions_fact,
+        merge=True,
+        describe=_conditions_shown,
         unclear="screening.conditions_unclear",
+        words=("生病", "重病", "残疾", "上学", "失业", "特殊情况"),
     ),
-    Slot(
-        "condition_holder",
-        "screening.ask_condition_holder",
-        label="labels.condition_holder",
-        choices=_choices("holder"),
-        ask_if=lambda v: int(v.get("household_size") or 1) > 1 and _has("serious", "disability")(v),
-    ),
+    *(_who_slot(kind) for kind in KINDS),
     Slot(
         "disability_grade",
         "screening.ask_disability_grade",
-        label="labels.disability_grade",
-        extract=_grade,
-        ask_if=_has("disability"),
-        show=lambda v: texts()("labels.show_unknown" if v == UNKNOWN else "labels.show_grade", v=v),
+        read=_grade,
+        fact="disability_grade",
+        validate=_grade_problem,
+        ask_if=lambda values: needs_grade(values) is not None,
+        question_values=_grade_question,
+    ),
+    Slot(
+        "disability_kind",
+        "screening.ask_disability_kind",
+        choices=_choices("disability_kinds"),
+        ask_if=lambda values: needs_kind(values) is not None,
+        question_values=_kind_question,
+    ),
+    Slot(
+        "parents_unable",
+        "screening.ask_parents_unable",
+        label="labels.parents_unable",
+        read=_parents,
+        fact="parents_unable",
+        choices=_choices("yes_no"),
+        ask_if=_child_question,
+        show=_shown_bool,
+        unclear="screening.yes_no_unclear",
+    ),
+    Slot(
+        "illness",
+        "screening.ask_conditions",
+        label="labels.illness",
+        fact=_illness_fact,
+        merge=True,
+        asked=False,
+        show=lambda v: "、".join(v),
     ),
     Slot(
         "monthly_income",
         "screening.ask_income",
         label="labels.monthly_income",
-        extract=_income,
-        validate=_money_problem,
-        eager=True,
-        eager_extract=_income_entity,
-        show=_yuan,
+        read=reading.money("income"),
+        fact="monthly_income",
+        validate=_income_problem,
+        describe=_money_show("monthly_income"),
         unclear="screening.income_unclear",
+        words=("收入", "工资", "养老金"),
     ),
     Slot(
         "medical",
         "screening.ask_medical",
         label="labels.medical",
-        extract=_money_or_unknown,
+        read=reading.money("medical"),
+        fact="medical",
         validate=_money_problem,
-        ask_if=_has("serious", "disability"),
-        show=_yuan,
+        describe=_money_show("medical"),
+        unclear="screening.money_unclear",
+        words=("医药费", "看病", "吃药", "医疗"),
+    ),
+    Slot(
+        "education",
+        "screening.ask_education",
+        label="labels.education",
+        read=reading.money("education"),
+        fact="education",
+        validate=_money_problem,
+        ask_if=_any_student,
+        describe=_money_show("education"),
+        unclear="screening.money_unclear",
+        words=("学费", "上学花"),
     ),
     Slot(
         "deposits",
         "screening.ask_deposits",
         label="labels.deposits",
-        extract=_money_or_unknown,
+        read=reading.money("deposits"),
+        fact="deposits",
         validate=_money_problem,
-        show=_yuan,
+        describe=_money_show("deposits"),
+        unclear="screening.money_unclear",
+        words=("存款", "现金", "积蓄"),
     ),
     Slot(
-        "vehicles", "screening.ask_vehicles", label="labels.vehicles", choices=_choices("vehicles")
+        "debt",
+        "screening.ask_debt",
+        label="labels.debt",
+        read=reading.money("debt"),
+        fact="debt",
+        validate=_money_problem,
+        asked=False,
+        describe=_money_show("debt"),
+        words=("欠款", "借钱", "欠债"),
+    ),
+    Slot(
+        "vehicles",
+        "screening.ask_vehicles",
+        label="labels.vehicles",
+        read=reading.assets("vehicles"),
+        fact="vehicles",
+        choices=_choices("vehicles"),
+        show=_count_shown("辆"),
+        words=("车",),
     ),
     Slot(
         "houses",
         "screening.ask_houses",
         label="labels.houses",
+        read=reading.assets("houses"),
+        fact="houses",
         choices=_choices("houses"),
-        extract=_count_or_unknown,
+        show=_count_shown("套"),
+        words=("房",),
     ),
     Slot(
         "supporters_able",
         "screening.ask_supporters",
         label="labels.supporters_able",
+        read=reading.supporters,
+        fact="supporters_able",
         choices=_choices("supporters"),
         ask_if=applicant_without_labour,
+        show=_shown_bool,
+        words=("赡养", "亲属"),
     ),
     Slot(
         "hardship_event",
         "screening.ask_event",
         label="labels.hardship_event",
+        read=reading.event,
+        fact="hardship_event",
         choices=_choices("events"),
-        eager=True,
-        eager_extract=keywords({k: v for k, v in _words("events").items() if k != "none"}),
+        words=("变故", "突发"),
+    ),
+    Slot(
+        "one_off_cost",
+        "screening.ask_one_off",
+        label="labels.one_off_cost",
+        read=reading.money("one_off"),
+        fact="one_off_cost",
+        validate=_money_problem,
+        ask_if=_has_event,
+        describe=_money_show("one_off_cost"),
+        unclear="screening.money_unclear",
+        words=("花了", "押金", "手术费", "住院费"),
     ),
 )
+
+
+def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
+    """What an answer about the household fills or clears beyond its own slot."""
+    text = prepare(ctx.text).text
+    who = reading.applicant(ctx, values)
+    if slot.name in ("ages", "household_size"):
+        for kind in KINDS:
+            values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
+    if slot.name == "ages":
+        said = member_ages(text, True, who)  # the answer to the ages question …
+        if [age for age, _, _ in said] != list(values["ages"]):
+            said = member_ages(text, False, who)  # … or ages told in a story
+        if [age for age, _, _ in said] == list(values["ages"]):
+            relations = [relation for _, relation, _ in said]
+            if "self" in relations[1:] and relations[0] != "self":
+                first = relations.index("self")  # "我儿子12岁…我38": the applicant first
+                said = [said[first], *[item for i, item in enumerate(said) if i != first]]
+                values["ages"] = [age for age, _, _ in said]
+                relations = [relation for _, relation, _ in said]
+            values["relations"] = relations
+            values["relation_words"] = [word for _, _, word in said]
+        else:
+            values.pop("relations", None)
+            values.pop("relation_words", None)
+    if slot.name == "conditions":
+        found, detail = conditions_detail(text, who, asked=True)
+        if all(values["conditions"].get(kind) == found.get(kind) for kind in found) and found:
+            values["_condition_detail"] = detail
+        else:
+            values.pop("_condition_detail", None)
+        for key in ("grades", "disability_kinds", *(f"who_{kind}" for kind in KINDS)):
+            values.pop(key, None)
+    if slot.name == "disability_grade":
+        grade = values.pop("disability_grade")
+        said = grades_of(text) if ctx.text else []
+        for found_grade in said if len(said) > 1 else [grade]:
+            index = needs_grade(values)
+            if index is None:
+                break
+            values.setdefault("grades", {})[str(index)] = found_grade
+    if slot.name == "disability_kind":
+        kind = values.pop("disability_kind")
+        index = needs_kind(values)
+        if index is not None:
+            values.setdefault("disability_kinds", {})[str(index)] = kind
+
+
+def household_cleared(values: dict[str, Any], name: str) -> None:
+    """An answer taken back (修改, 返回): what depends on it goes too."""
+    if name in ("conditions", "ages", "household_size"):
+        for key in ("grades", "disability_kinds", "_condition_detail"):
+            values.pop(key, None)
+        for kind in KINDS:
+            values.pop(f"who_{kind}", None)
+    if name == "ages":
+        values.pop("relations", None)
+        values.pop("relation_words", None)
 
 
 class ScreeningFlow(Form):
@@ -261,26 +575,51 @@ class ScreeningFlow(Form):
         # Facts from an earlier screening or application are not asked again.
         return dict(ctx.session.slots.get("household_answers", {}))
 
+    def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
+        household_filled(ctx, slot, values)
+
+    def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
+        household_cleared(values, name)
+
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        household = build_household(values, ctx.services.region)
         try:
-            result = screen(household, today=dt.date.today())
+            household, result = screen_values(values, ctx.services.region, dt.date.today())
         except InvalidHousehold as problem:
             return [ctx.say("screening.invalid", problem=problem.errors[0].message)]
         remember_screening(ctx, values, household, result)
         return render_result(ctx, result)
 
 
+def household_lines(values: dict[str, Any]) -> list[str]:
+    """Every household answer given, as the summary showed it ("家庭人数：3人")."""
+    lines = []
+    for slot in SLOTS:
+        if slot.label and values.get(slot.name) is not None and slot.wanted(values):
+            label = texts()(slot.label, **slot.label_values)
+            value = slot.display(values[slot.name], values)
+            lines.append(texts()("forms.summary_line", label=label, value=value))
+    return lines
+
+
+def household_answers(values: dict[str, Any]) -> dict[str, Any]:
+    """The household answers of a form, as they are kept for the next form."""
+    names = {slot.name for slot in SLOTS} | {"relations", "relation_words", "grades"}
+    names |= {"disability_kinds"}
+    names |= {"_condition_detail", "_approx", "_applicant"}
+    return {k: v for k, v in values.items() if k in names}
+
+
 def remember_screening(
     ctx: TurnContext, values: dict[str, Any], household: dict[str, Any], result: ScreeningResult
 ) -> None:
     """Keep the answers for applying, and the result for the follow-up consent."""
-    ctx.session.slots["household_answers"] = values
+    ctx.session.slots["household_answers"] = household_answers(values)
     ctx.session.slots["household"] = household
     ctx.session.slots["screening"] = {
         "date": result.date.isoformat(),
         "programs": {p.program: p.status for p in result.programs},
         "amounts": {p.program: p.monthly_amount for p in result.programs if p.monthly_amount},
+        "result": result.model_dump(mode="json"),
     }
 
 

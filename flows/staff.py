@@ -10,21 +10,21 @@ channel 口述办 and the staff member as recorder — the same use-case the con
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from base.messages import BotReply
+from flows import reading
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.apply import _program_choices
 from flows.base import Flow, TurnContext, call
-from flows.forms import Form, Slot, choices_from
+from flows.forms import AGREE, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
-from flows.screening import WORDS
+from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
 from services.intake import IntakeFacts, IntakeOutcome, field_labels
-
-AGREED = "agreed"
 
 
 class StaffBindFlow(Flow):
@@ -53,36 +53,52 @@ def _without(text: str, commands: tuple[str, ...]) -> str:
 
 
 def _read_out(kind: str) -> Slot:
+    """A consent read out to the resident: recorded only when staff say it was agreed."""
     consent = consent_text(kind)
     return Slot(
         f"{kind}_read",
         "staff.read_out",
         label="labels.consent_read_out",
         label_values={"title": consent.title},
-        choices=choices_from(texts().raw("words.consent_read_out")),
-        validate=lambda value, _values: None if value == AGREED else texts()("staff.must_agree"),
+        read=reading.consent,
+        consent=True,
+        refused="staff.not_agreed",
+        choices=(
+            Choice(AGREE, texts()("staff.button_agreed")),
+            Choice("refuse", texts()("staff.button_refused")),
+        ),
+        validate=lambda value, _values: None if value == AGREE else texts()("staff.must_agree"),
         question_values=lambda _values: {"title": consent.title, "text": consent.text},
         show=lambda _value: texts()("labels.show_agreed_read_out"),
     )
 
 
-def _account(ctx: TurnContext) -> str | None:
-    text = ctx.text.strip()
-    return text if len(text) >= 4 else None
+# The household questions 口述办 asks when the account did not say them; the others are
+# kept when the account (or a later answer) says them.
+ASKED = ("residence", "household_size", "monthly_income")
 
 
 def _intake_slots(region: str) -> tuple[Slot, ...]:
-    household = {slot.name: slot for slot in HOUSEHOLD_SLOTS}
+    household = tuple(
+        slot if slot.name in ASKED else replace(slot, asked=False) for slot in HOUSEHOLD_SLOTS
+    )
     return (
-        Slot("account", "staff.ask_account", extract=_account, unclear="staff.account_short"),
-        Slot("program", "staff.ask_program", label="labels.program", choices=_program_choices()),
+        Slot(
+            "account", "staff.ask_account", read=reading.free_text(4), unclear="staff.account_short"
+        ),
+        Slot(
+            "program",
+            "staff.ask_program",
+            label="labels.program",
+            read=lambda ctx, values: reading.choice(_program_choices(), ctx, values),
+            fact=lambda facts, values, overwrite: (facts.get("programs") or [None])[0],
+            choices=_program_choices(),
+        ),
         name_slot(),
         id_number_slot(),
         phone_slot(),
         *place_slots(region),
-        household["residence"],
-        household["household_size"],
-        household["monthly_income"],
+        *household,
         _read_out("commitment"),
         _read_out("authorisation"),
     )
@@ -95,6 +111,9 @@ class StaffIntakeFlow(Form):
     def __init__(self, region: str) -> None:
         self.region = region
         self.slots = _intake_slots(region)  # type: ignore[misc]
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        return {}  # the account is read by the 口述办 use-case (``_took_account``)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         desk = ctx.services.desk
@@ -110,20 +129,28 @@ class StaffIntakeFlow(Form):
         return replies
 
     async def _on_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
-        if slot.name == "account" and (account := _account(ctx)):
-            self.values(ctx)["account"] = account
-            return await self._took_account(ctx, account)
+        if slot.name == "account":
+            account = reading.free_text(4)(ctx, self.values(ctx)).value
+            if account:
+                self.values(ctx)["account"] = account
+                return await self._took_account(ctx, str(account))
         return await super()._on_answer(ctx, slot)
 
     async def _took_account(self, ctx: TurnContext, account: str) -> list[BotReply]:
+        """Every fact of the account, read by the 口述办 use-case (``nlu.facts``), shown;
+        what is missing is asked."""
         facts = await call(ctx, ctx.services.intake.extract, account)
         values = self.values(ctx)
         invalid = ctx.services.intake.check(facts).problems
-        found = _as_values(facts)
-        for name, value in found.items():
-            if name not in invalid:
+        filled = []
+        for name, value in {**facts.household, **_as_values(facts)}.items():
+            if name not in invalid and value is not None:
                 values[name] = value
+                filled.append(name)
         place_filled(values)
+        for slot in self.slots:
+            if slot.name in filled:
+                household_filled(ctx, slot, values)
         labels = field_labels()
         lines = [
             f"{labels[k]}：{_shown(k, v)}"
@@ -142,6 +169,10 @@ class StaffIntakeFlow(Form):
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
             place_filled(values)
+        household_filled(ctx, slot, values)
+
+    def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
+        household_cleared(values, name)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         desk = ctx.services.desk
@@ -149,6 +180,7 @@ class StaffIntakeFlow(Form):
         if staff is None:
             return [ctx.say("staff.not_bound")]
         facts = IntakeFacts.model_validate(values.get("_facts") or {})
+        income = values["monthly_income"]
         facts = facts.model_copy(
             update={
                 "name": values["name"],
@@ -158,11 +190,12 @@ class StaffIntakeFlow(Form):
                 "village": values.get("village"),
                 "residence": values["residence"],
                 "household_size": values["household_size"],
-                "monthly_income": values["monthly_income"],
+                "monthly_income": float(income) if isinstance(income, int | float) else None,
                 "programs": [values["program"]],
+                "household": household_answers(values),
             }
         )
-        agreed = [kind for kind in APPLICATION_CONSENTS if values.get(f"{kind}_read") == AGREED]
+        agreed = [kind for kind in APPLICATION_CONSENTS if values.get(f"{kind}_read") == AGREE]
         outcome = await call(ctx, ctx.services.intake.record, staff, facts, agreed)
         return intake_replies(ctx, outcome)
 

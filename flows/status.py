@@ -6,32 +6,31 @@ identity is proven; failed look-ups are limited per case in the database
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from base.messages import BotReply, Button
 from flows.base import TurnContext, call
-from flows.extract import text_of
 from flows.forms import Form, Slot
+from nlu.answers import Reading, read_case_number, read_id_last6
+from nlu.answers.identity import case_numbers_of
 from policies.catalog import load_catalog
 from services.status import StatusOutcome
 
-_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{4,})", re.IGNORECASE)
-_LAST6 = re.compile(r"(?<![0-9])[0-9]{5}[0-9Xx](?![0-9Xx])")
 # Session hint: the case whose look-up this chat saw locked, so a bare 「查进度」 says so
 # at once (the lock itself is kept per case in the database).
 LOCKED_CASE = "_status_locked_case"
 
 
-def _case_number(ctx: TurnContext) -> str | None:
-    found = _CASE_NO.search(ctx.parse.first("case_number") or text_of(ctx))
-    return f"JZ{found.group(1)}-{found.group(2)}" if found else None
+def _case_number(ctx: TurnContext, values: dict[str, Any] | None = None) -> Reading:
+    if ctx.payload:
+        named = [str(p) for p in ctx.parse.all("case_number")]
+        found = case_numbers_of(" ".join(named))
+        return Reading(found[0] if found else None)
+    return read_case_number(ctx.text)
 
 
-def _last6(ctx: TurnContext) -> str | None:
-    text = text_of(ctx).replace(" ", "")
-    found = _LAST6.findall(text)
-    return found[-1].upper() if found else None
+def _last6(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    return read_id_last6(ctx.text)
 
 
 def program_names(ids: list[str]) -> list[str]:
@@ -51,17 +50,18 @@ class StatusFlow(Form):
         Slot(
             "case_number",
             "status.ask_case_number",
-            extract=_case_number,
+            read=_case_number,
+            fact="case_number",
             unclear="status.case_number_unclear",
-            eager=True,
         ),
-        Slot("id_last6", "status.ask_last6", extract=_last6, unclear="status.last6_unclear"),
+        Slot("id_last6", "status.ask_last6", read=_last6, unclear="status.last6_unclear"),
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         status = ctx.services.status
-        case_no = _case_number(ctx) or ctx.session.slots.get(LOCKED_CASE)
-        if not _case_number(ctx):
+        named = _case_number(ctx).value
+        case_no = named or ctx.session.slots.get(LOCKED_CASE)
+        if not named:
             mine = await call(ctx, status.mine, ctx.message.channel, ctx.message.sender_id)
             if mine:
                 ctx.session.end_flow()
@@ -74,6 +74,10 @@ class StatusFlow(Form):
                 return status_replies(ctx, locked)
             ctx.session.slots.pop(LOCKED_CASE, None)
         return await super().start(ctx)
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        named = _case_number(ctx).value
+        return {"case_number": named} if named else {}
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         case_no = values["case_number"]

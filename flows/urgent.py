@@ -17,9 +17,10 @@ from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity
 from flows.base import TurnContext, call
-from flows.extract import text_of
 from flows.forms import Form, Slot
 from flows.texts import texts
+from nlu.answers import Reading, read_free_text
+from nlu.danger import Danger
 from nlu.places import match_place
 from nlu.validators import mask_phone
 
@@ -27,15 +28,15 @@ log = logging.getLogger(__name__)
 
 SUMMARY_LIMIT = 200
 GENERIC: tuple[str, ...] = tuple(texts().raw("urgent.generic_openers"))
-SKIP_WORDS: tuple[str, ...] = tuple(texts().raw("identity.words")["skip"])
 
 
-def free_text(ctx: TurnContext) -> str | None:
+def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """The answer as typed, or SKIP for 跳过/不方便 (the question is then left out)."""
     text = ctx.text.strip()
-    if text.strip("。.!！ ") in SKIP_WORDS:
-        return identity.SKIP
-    return text if len(text) >= 2 else None
+    if len(text.strip("。.!！ ")) <= 6 and identity.says_skip(text):
+        return Reading(identity.SKIP)
+    found = read_free_text(text, region=ctx.services.region)
+    return Reading(text, facts=found.facts) if len(text) >= 2 else Reading(None, sure=False)
 
 
 def describes_event(opener: str) -> bool:
@@ -51,12 +52,13 @@ class UrgentFlow(Form):
     intents = ("urgent_help",)
     confirm = False  # every second counts: the case already exists, answers only add to it
     slots = (
-        Slot("place", "urgent.ask_place", extract=free_text),
-        Slot("what", "urgent.ask_what", extract=free_text),
+        Slot("place", "urgent.ask_place", read=free_text),
+        Slot("what", "urgent.ask_what", read=free_text),
         Slot(
             "phone",
             "urgent.ask_phone",
-            extract=identity.phone_or_skip,
+            read=identity.phone_or_skip,
+            fact="phone",
             validate=identity.contact_problem,
             hints={"request_phone": True},
             unclear="urgent.phone_unclear",
@@ -81,6 +83,95 @@ class UrgentFlow(Form):
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         return await add_urgent_note(ctx, values["case_no"], values, values["from_opener"])
 
+    async def on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
+        """A message that may mean danger to life, in any flow at any step: the lines
+        first; the urgent case opened (or this chat's open one told and marked) as
+        danger to life; then the urgent questions go on. The next message is checked
+        again before it is taken as an answer (``AFTER_DANGER``)."""
+        lines = life_lines(ctx, danger)
+        session = ctx.session
+        active = session.flow == self.name and "case_no" in self.values(ctx)
+        case_no = self.values(ctx)["case_no"] if active else None
+        if case_no is None:
+            waiting = await _waiting_urgent(ctx)
+            case_no = waiting.case_no if waiting is not None else None
+        if case_no is None:
+            opened = await open_urgent(ctx, life=True)
+            if opened is None:
+                session.end_flow()
+                return [*lines, ctx.say("urgent.life_not_recorded")]
+            replies = await self._begin(ctx, opened.case.case_no, opened.fills)
+            received = ctx.say("urgent.life_received", case=opened.case)
+            return [*lines, received, *replies]
+        noted = await _note_danger(ctx, case_no)
+        if not active:
+            replies = await self._begin(ctx, case_no, opener_fills(ctx, ctx.text.strip()))
+            return [*lines, noted, *replies]
+        values = self.values(ctx)
+        fills = {k: v for k, v in opener_fills(ctx, ctx.text.strip()).items() if k not in values}
+        values.update(fills)
+        values["from_opener"] = [*values.get("from_opener", []), *fills]
+        session.form[AFTER_DANGER] = True
+        return [*lines, noted, *await self._advance(ctx)]
+
+    async def _begin(self, ctx: TurnContext, case_no: str, fills: dict[str, str]) -> list[BotReply]:
+        ctx.session.start_flow(self.name)
+        ctx.session.form["asked"] = []
+        values = self.values(ctx)
+        values["case_no"] = case_no
+        values.update(fills)
+        values["from_opener"] = list(fills)
+        ctx.session.form[AFTER_DANGER] = True
+        return await self._advance(ctx)
+
+
+# Set on the turn of a danger reply: the next message is checked (another request?)
+# before the urgent form takes it as an answer (bot.engine).
+AFTER_DANGER = "after_danger"
+ALWAYS_LINES = ("120", "110")  # given with every danger, after the kind's own lines
+
+
+def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
+    """The numbers to call, first; 12356 with a word for despair."""
+    names: dict[str, str] = ctx.texts.raw("urgent.line_names")
+    numbers = [*danger.lines, *(n for n in ALWAYS_LINES if n not in danger.lines)]
+    lines = "、".join(f"{line} {names.get(line, '')}".strip() for line in numbers)
+    replies = [ctx.say("urgent.life_lines", lines=lines)]
+    if danger.despair:
+        replies.append(ctx.say("urgent.despair"))
+    return replies
+
+
+async def _waiting_urgent(ctx: TurnContext) -> CaseView | None:
+    try:
+        return await call(
+            ctx,
+            ctx.services.chat_cases.waiting_urgent,
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+        )
+    except Exception:
+        log.exception("urgent cases could not be read")
+        return None
+
+
+async def _note_danger(ctx: TurnContext, case_no: str) -> BotReply:
+    """The message added to the urgent case, which is marked danger to life."""
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.life_note", text=said),
+            staff_text=ctx.texts("urgent.life_staff_note", case_no=case_no, text=said),
+            life=True,
+        )
+    except Exception:
+        log.exception("danger note could not be stored")
+        return ctx.say("urgent.note_failed", case_no=case_no)
+    return ctx.say("urgent.life_added", case_no=case_no)
+
 
 def opening(ctx: TurnContext) -> tuple[str, str]:
     """The first message as typed (empty for a button) and the summary staff see first."""
@@ -92,7 +183,7 @@ def opening(ctx: TurnContext) -> tuple[str, str]:
 def opener_fills(ctx: TurnContext, opener: str) -> dict[str, str]:
     """What the first message already said ("what", "place"): not asked again."""
     fills: dict[str, str] = {}
-    if opener and describes_event(text_of(ctx)):
+    if opener and describes_event(opener):
         fills["what"] = opener
     if opener and match_place(opener, ctx.services.region) is not None:
         fills["place"] = opener
@@ -105,9 +196,9 @@ class UrgentOpened:
     fills: dict[str, str]  # what the first message already said ("what", "place")
 
 
-async def open_urgent(ctx: TurnContext) -> UrgentOpened | None:
+async def open_urgent(ctx: TurnContext, *, life: bool = False) -> UrgentOpened | None:
     """Open the urgent case at once (staff are told); None when it could not be stored —
-    the hotlines are given all the same."""
+    the hotlines are given all the same. ``life``: marked danger to life."""
     opener, summary = opening(ctx)
     try:
         opened = await call(
@@ -116,6 +207,7 @@ async def open_urgent(ctx: TurnContext) -> UrgentOpened | None:
             chat_channel=ctx.message.channel,
             sender=ctx.message.sender_id,
             summary=summary,
+            life=life,
         )
     except Exception:
         # Never let a database problem hide the hotlines from someone in danger.

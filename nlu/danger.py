@@ -2,12 +2,20 @@
 
 Read at every turn, in any flow and at any step, before the message is taken as an
 answer (``bot.engine``). The word lists are ``nlu/data/lexicon/danger.yml``; this
-module only combines them: a phrase counts unless a denial stands right before it,
-and a "vulnerable person alone" needs both a living-alone word and a not-seen word.
+module only combines them. On the normalised text (简体, spaces dropped, dialect
+variants replaced, everyday exaggerations such as "累死了" blanked out) a phrase or
+pattern of a kind counts unless a denial stands right before it, it is told as the
+past ("去年摔断过腿"), or a safe phrase says it is over ("医生说没事"). A "vulnerable
+person alone" needs both a living-alone word and a not-seen word (or a word such as
+"走失"); a weak despairing phrase ("撑不下去了") counts alone only in a message that
+asks for nothing else.
+
+Measured by ``benchmarks/danger_bench.py`` on ``nlu/data/danger/corpus.yml``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +26,9 @@ from nlu.normalize import normalize
 
 DANGER_FILE = Path(__file__).parent / "data" / "lexicon" / "danger.yml"
 _DENIAL_REACH = 3  # characters before a phrase where a denial word still applies
+_PAST_AFTER_REACH = 4  # characters after a phrase where "过一次", "走的" still apply
+DESPAIR = "suicide"
+_YEAR = re.compile(r"(19|20)\d\d年|\d+年前")  # "2019年因车祸致残", "10年前"
 
 
 @dataclass(frozen=True)
@@ -29,32 +40,63 @@ class Danger:
 
     @property
     def despair(self) -> bool:
-        return "suicide" in self.kinds
+        return DESPAIR in self.kinds
+
+
+@dataclass(frozen=True)
+class _Kind:
+    lines: tuple[str, ...]
+    words: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    weak: tuple[str, ...]
+    alone: tuple[str, ...]
+    anyway: tuple[str, ...]  # found without an ``alone`` word ("走失")
 
 
 @dataclass(frozen=True)
 class _Lists:
-    kinds: dict[str, dict[str, Any]]
+    kinds: dict[str, _Kind]
     denials: tuple[str, ...]
     safe: tuple[str, ...]
+    ignore: tuple[re.Pattern[str], ...]
+    past_before: tuple[str, ...]
+    past_after: tuple[str, ...]
+    now: tuple[str, ...]
+    past_reach: int
+    requests: tuple[str, ...]
+    variants: tuple[tuple[str, str], ...]
+
+
+def _words(spec: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(_plain(str(w)) for w in spec.get(key, ()))
 
 
 @lru_cache(maxsize=1)
 def _lists() -> _Lists:
     data = load_yaml(DANGER_FILE)
     kinds = {
-        kind: {
-            key: (
-                [_plain(w) for w in value] if isinstance(value, list) and key != "lines" else value
-            )
-            for key, value in spec.items()
-        }
+        kind: _Kind(
+            lines=tuple(str(line) for line in spec["lines"]),
+            words=_words(spec, "words"),
+            patterns=tuple(re.compile(p) for p in spec.get("patterns", ())),
+            weak=_words(spec, "weak"),
+            alone=_words(spec, "alone"),
+            anyway=_words(spec, "anyway"),
+        )
         for kind, spec in data["kinds"].items()
     }
+    variants = sorted(data.get("variants", {}).items(), key=lambda kv: len(kv[0]), reverse=True)
     return _Lists(
         kinds=kinds,
         denials=tuple(sorted(data["denials"], key=len, reverse=True)),
-        safe=tuple(_plain(w) for w in data["safe"]),
+        safe=_words(data, "safe"),
+        ignore=tuple(re.compile(p) for p in data.get("ignore", ())),
+        past_before=_words(data, "past_before"),
+        past_after=_words(data, "past_after"),
+        now=_words(data, "now"),
+        past_reach=int(data.get("past_reach", 8)),
+        requests=_words(data, "requests"),
+        variants=tuple((str(k), str(v)) for k, v in variants),
     )
 
 
@@ -63,38 +105,97 @@ def _plain(text: str) -> str:
     return normalize(text).text.replace(" ", "")
 
 
-def _said(text: str, phrase: str, denials: tuple[str, ...]) -> bool:
-    """The phrase occurs somewhere without a denial right before it."""
-    start = text.find(phrase)
-    while start >= 0:
-        before = text[max(0, start - _DENIAL_REACH - 2) : start]
-        if not any(before.endswith(d) or before[-_DENIAL_REACH:].find(d) >= 0 for d in denials):
+def _prepare(text: str, lists: _Lists) -> str:
+    plain = _plain(text)
+    for variant, standard in lists.variants:
+        plain = plain.replace(variant, standard)
+    for pattern in lists.ignore:
+        # blanked, not removed: what stands around keeps its distance
+        plain = pattern.sub(lambda m: "_" * len(m.group(0)), plain)
+    return plain
+
+
+def _denied(text: str, start: int, lists: _Lists) -> bool:
+    before = text[max(0, start - _DENIAL_REACH - 2) : start]
+    return any(before.endswith(d) or before[-_DENIAL_REACH:].find(d) >= 0 for d in lists.denials)
+
+
+def _past(text: str, start: int, end: int, lists: _Lists) -> bool:
+    """Told as something that happened before ("去年摔断过腿", "溺水走的")."""
+    after = text[end : end + _PAST_AFTER_REACH]
+    if any(after.startswith(w) for w in lists.past_after):
+        return True
+    if after.startswith("过") and not after.startswith(("过去", "过来")):
+        return True
+    before = text[max(0, start - lists.past_reach) : start]
+    if _YEAR.search(before):
+        return True
+    for word in lists.past_before:
+        at = before.rfind(word)
+        if at >= 0 and not any(now in before[at + len(word) :] for now in lists.now):
             return True
-        start = text.find(phrase, start + 1)
     return False
+
+
+def _spans(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            spans.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return spans
+
+
+def _counts(text: str, spans: list[tuple[int, int]], lists: _Lists) -> bool:
+    """One of the spans is said now and not denied."""
+    return any(
+        not _denied(text, start, lists) and not _past(text, start, end, lists)
+        for start, end in spans
+    )
+
+
+def _counts_any(text: str, words: tuple[str, ...], lists: _Lists) -> bool:
+    """One of the phrases stands in the text without a denial before it."""
+    return any(not _denied(text, start, lists) for start, _ in _spans(text, words))
+
+
+def _found(text: str, kind: _Kind, lists: _Lists) -> bool:
+    spans = _spans(text, kind.words)
+    for pattern in kind.patterns:
+        spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if _counts(text, spans, lists):
+        return True
+    weak = [span for span in _spans(text, kind.weak) if _counts(text, [span], lists)]
+    if not weak:
+        return False
+    asks = any(word in text for word in lists.requests)
+    return not asks or len({text[s:e] for s, e in weak}) >= 2
 
 
 def find_danger(text: str) -> Danger | None:
     """The danger a message may mean, or None."""
     lists = _lists()
-    plain = _plain(text) if text else ""
-    if not plain:
+    plain = _prepare(text, lists) if text else ""
+    if not plain.strip("_"):
         return None
     kinds: list[str] = []
-    for kind, spec in lists.kinds.items():
-        words = spec.get("words", ())
-        if not any(_said(plain, w, lists.denials) for w in words):
+    for name, kind in lists.kinds.items():
+        if kind.anyway and _counts(plain, _spans(plain, kind.anyway), lists):
+            kinds.append(name)
             continue
-        if "alone" in spec and not any(w in plain for w in spec["alone"]):
+        if not _found(plain, kind, lists):
             continue
-        kinds.append(kind)
+        if kind.alone and not any(w in plain for w in kind.alone):
+            continue
+        kinds.append(name)
     if not kinds:
         return None
-    if any(s in plain for s in lists.safe) and "suicide" not in kinds:
+    if DESPAIR not in kinds and _counts_any(plain, lists.safe, lists):
         return None
     lines: list[str] = []
-    for kind in kinds:
-        for line in lists.kinds[kind]["lines"]:
+    for name in kinds:
+        for line in lists.kinds[name].lines:
             if line not in lines:
                 lines.append(line)
     return Danger(tuple(kinds), tuple(lines))

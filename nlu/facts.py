@@ -24,8 +24,8 @@ from functools import lru_cache
 from typing import Any
 
 from nlu.answers.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
-from nlu.answers.identity import id_numbers_of, names_in, phones_of
-from nlu.answers.members import conditions_of
+from nlu.answers.identity import case_numbers_of, id_numbers_of, names_in, phones_of
+from nlu.answers.members import conditions_of, illnesses_of
 from nlu.answers.money import FACT_KEY, money_of
 from nlu.answers.negation import is_negated
 from nlu.answers.place import place_of
@@ -73,10 +73,16 @@ def extract_facts(
     if ages:
         facts["ages"] = ages
     facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
+    illness = illnesses_of(body)
+    if illness:
+        facts["illness"] = illness
 
     money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
     for role, total in money.totals.items():
         facts[FACT_KEY[role]] = total
+    approx = {FACT_KEY[role]: rule for role, rule in money.approx.items() if role in money.totals}
+    if approx:
+        facts["approx"] = approx  # how each amount was approximated ("more", "pair" …)
 
     name = names_in(text, asked=slot == "name")
     _put(facts, "name", name.name)
@@ -91,10 +97,29 @@ def extract_facts(
     place = place_of(text, region)
     if place is not None:
         facts.update(place.to_facts())
+        said = _residence_of_place(place.township, place.village)
+        story = len(body.split(",")) >= 4  # several clauses: a story, not one answer
+        if said and (slot != "residence" or "residence" not in facts or story):
+            # The household register's place says it ("老人都在农村" is about others).
+            facts["residence"] = said
+    cases = case_numbers_of(text)
+    if cases:
+        facts["case_number"] = cases[-1]
     programs = programs_of(body)
     if programs:
         facts["programs"] = programs
     return facts
+
+
+def _residence_of_place(township: str, village: str | None) -> str | None:
+    """A 村 or 乡 is rural, a 社区 or 街道 urban; a 镇 alone says neither."""
+    if village:
+        return "rural" if village.endswith("村") else "urban"
+    if township.endswith("街道"):
+        return "urban"
+    if township.endswith("乡"):
+        return "rural"
+    return None
 
 
 def _put(facts: dict[str, Any], key: str, value: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from nlu.pinyin import char_key, word_key
+from nlu.pinyin import char_key, text_keys, word_key
 
 _NUMERALS = set("一二两三四五六七八九十几0123456789")
 _CLASSIFIERS = set("包个块只条张本瓶袋斤件箱盒桶碗杯次回趟")
@@ -43,6 +43,13 @@ class PhraseMatcher:
         ("五包户"); without it a numeral + measure word is never a fuzzy name."""
         extra = set(also_fuzzy)
         self._confusable = dict(confusable or {})
+        # one character for another: the keys of a text are those of the translated
+        # text, whose keys are cached (several matchers look at one text)
+        self._translation = (
+            str.maketrans(self._confusable)
+            if all(len(k) == 1 and len(v) == 1 for k, v in self._confusable.items())
+            else None
+        )
         self._followers = set(numeral_followers)
         self._exact: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, ...], list[tuple[str, str]]] = {}
@@ -59,7 +66,14 @@ class PhraseMatcher:
             self._lengths.setdefault(phrase[0], []).append(len(phrase))
         for lengths in self._lengths.values():
             lengths.sort(reverse=True)
-        self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy}, reverse=True)
+        # first fuzzy key → the lengths of the fuzzy phrases starting with it, longest
+        # first: a window can only meet a phrase whose first key is its own.
+        by_first: dict[str, set[int]] = {}
+        for key in self._fuzzy:
+            by_first.setdefault(key[0], set()).add(len(key))
+        self._fuzzy_first = {
+            first: tuple(sorted(lengths, reverse=True)) for first, lengths in by_first.items()
+        }
 
     def find(self, text: str, fuzzy: bool = True) -> list[Hit]:
         hits: list[Hit] = []
@@ -102,17 +116,30 @@ class PhraseMatcher:
             inside.update(range(hit.start, hit.end))
         return True, inside
 
+    def _keys(self, text: str) -> tuple[str, ...]:
+        if not self._confusable:
+            return text_keys(text)
+        if self._translation is not None:
+            return text_keys(text.translate(self._translation))
+        return tuple(self._key(char) for char in text)
+
     def _find_fuzzy(self, text: str, exact: list[Hit]) -> list[Hit]:
         hits: list[Hit] = []
-        keys = [self._key(char) for char in text]
+        keys = self._keys(text)
+        first_lengths = self._fuzzy_first
+        size = len(text)
         position = 0
-        while position < len(text):
+        while position < size:
+            lengths = first_lengths.get(keys[position])
+            if lengths is None:  # no fuzzy phrase starts with this syllable ('' included)
+                position += 1
+                continue
             matched = 0
-            for length in self._fuzzy_lengths:
+            for length in lengths:
                 end = position + length
-                if end > len(text):
+                if end > size:
                     continue
-                window = tuple(keys[position:end])
+                window = keys[position:end]
                 if "" in window:
                     continue
                 phrases = self._fuzzy.get(window)

@@ -66,6 +66,12 @@ def char_key(char: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=4096)
+def text_keys(text: str) -> tuple[str, ...]:
+    """The key of every character of ``text`` (several matchers look at one text)."""
+    return tuple(char_key(char) for char in text)
+
+
 def word_key(word: str) -> tuple[str, ...] | None:
     keys = tuple(char_key(char) for char in word)
     return None if "" in keys else keys

@@ -43,6 +43,10 @@ class ApplicationRequest(BaseModel):
         default_factory=list, description="已同意的文本（commitment, authorisation）"
     )
     summary: str | None = Field(default=None, description="情况摘要；空则按家庭情况生成")
+    screening: dict[str, Any] | None = Field(
+        default=None,
+        description="申请人看到的测算结果（空则按家庭情况测算）；必须是这个家庭的测算",
+    )
     screen: bool = Field(
         default=True,
         description="False：家庭情况不全（只问了谁、在哪里的 Rasa 表单），不测算，入户核实时补齐",
@@ -102,7 +106,9 @@ class Applications:
                 result = self.screen(request.household)
             except InvalidHousehold as problem:
                 return ApplicationOutcome(problem=problem.errors[0].message)
-            screening = result.model_dump(mode="json")
+            # The result the applicant was shown (an amount given as a range is screened
+            # at both ends by the form), else this household's own.
+            screening = request.screening or result.model_dump(mode="json")
         programs = list(dict.fromkeys(request.programs))
         consents = [
             ConsentIn(text_id=consent(kind).id, text_version=consent(kind).version)

@@ -82,10 +82,28 @@ class ChatCases:
             priority=priority,
         )
 
-    def urgent(self, *, chat_channel: str, sender: str, summary: str) -> ChatCase:
-        """An emergency: opened before anything is asked, so staff hear of it at once."""
+    def urgent(
+        self, *, chat_channel: str, sender: str, summary: str, life: bool = False
+    ) -> ChatCase:
+        """An emergency: opened before anything is asked, so staff hear of it at once.
+        ``life``: the message may mean danger to life (priority ``life``, shown first)."""
         return self._open(
-            "urgent", chat_channel=chat_channel, sender=sender, summary=summary, priority="urgent"
+            "urgent",
+            chat_channel=chat_channel,
+            sender=sender,
+            summary=summary,
+            priority="life" if life else "urgent",
+        )
+
+    def waiting_urgent(self, *, chat_channel: str, sender: str) -> CaseView | None:
+        """This account's urgent case still being handled, if any."""
+        return next(
+            (
+                case
+                for case in self.backend.cases_for_sender(chat_channel, sender)
+                if case.kind == "urgent" and case.status != "closed"
+            ),
+            None,
         )
 
     def add_note(
@@ -96,9 +114,11 @@ class ChatCases:
         staff_text: str,
         place_text: str = "",
         phone: str | None = None,
+        life: bool = False,
     ) -> None:
         """What the resident told after the case was opened (the urgent answers): the
-        note, the township the place names (if the case has none), the phone to call."""
+        note, the township the place names (if the case has none), the phone to call;
+        ``life`` marks the case as danger to life."""
         from nlu.places import match_place
 
         place = match_place(place_text, self.region) if place_text else None
@@ -110,6 +130,7 @@ class ChatCases:
             township=place.township if place else "",
             village=(place.village or "") if place else "",
             phone=phone,
+            priority="life" if life else None,
         )
 
     def waiting_handoff(self, *, chat_channel: str, sender: str) -> CaseView | None:

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from services.desk import Desk
     from services.figures import Figures
     from services.followup import Followup, ReminderSwitch
+    from services.handoff import Handoffs
     from services.intake import FactExtractor, Intake
+    from services.manage import OwnRequests
     from services.status import StatusLookup
 
 T = TypeVar("T")
@@ -124,6 +126,20 @@ class Services:
         from services.desk import Desk
 
         return Desk(self.backend)
+
+    @cached_property
+    def handoffs(self) -> Handoffs:
+        """转人工 as a conversation: the resident's messages to the case, staff answers back."""
+        from services.handoff import Handoffs
+
+        return Handoffs(self.backend, self.desk)
+
+    @cached_property
+    def own_requests(self) -> OwnRequests:
+        """A resident's own applications: withdraw, correct, ask for a review."""
+        from services.manage import OwnRequests
+
+        return OwnRequests(self.backend)
 
     @cached_property
     def followup(self) -> Followup:

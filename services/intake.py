@@ -58,6 +58,9 @@ class IntakeFacts(BaseModel):
     conditions: list[str] = Field(default_factory=list, title="特殊情况")
     illness: list[str] = Field(default_factory=list, title="疾病")
     disability_grade: int | None = Field(default=None, title="残疾等级")
+    # The household member by member, as the chat forms keep the answers (ages, who is
+    # ill or disabled, money, assets …): what ``services.household`` builds it from.
+    household: dict[str, Any] = Field(default_factory=dict, exclude=False)
 
 
 FactExtractor = Callable[[str, str], IntakeFacts]  # (account, region id) → facts
@@ -94,17 +97,30 @@ def problems(facts: IntakeFacts) -> dict[str, str]:
 
 
 def intake_household(facts: IntakeFacts, region_id: str) -> dict[str, Any]:
-    """The household of domain.md for screening and the case snapshot."""
-    values: dict[str, Any] = {
-        "residence": facts.residence or "urban",
-        "household_size": facts.household_size or 1,
-        "monthly_income": facts.monthly_income or 0,
-        "conditions": facts.conditions,
-        "condition_holder": "self",
-        "disability_grade": facts.disability_grade,
-    }
-    if facts.age is not None:
-        values["ages"] = [facts.age]
+    """The household of domain.md for screening and the case snapshot: the household
+    answers, with what staff checked or corrected (the flat facts) winning."""
+    values: dict[str, Any] = dict(facts.household)
+    values.update(
+        {
+            "residence": facts.residence or values.get("residence") or "urban",
+            "household_size": facts.household_size or values.get("household_size") or 1,
+            "monthly_income": (
+                facts.monthly_income
+                if facts.monthly_income is not None
+                else values.get("monthly_income", 0)
+            ),
+        }
+    )
+    if not values.get("conditions") and facts.conditions:
+        values["conditions"] = facts.conditions
+        values["condition_holder"] = "self"
+        values["disability_grade"] = facts.disability_grade
+    ages = list(values.get("ages") or [])
+    if facts.age is not None and (not ages or ages[0] != facts.age):
+        values["ages"] = [facts.age, *ages[1:]]
+        values.pop("relations", None)
+    if len(values.get("ages") or []) != values["household_size"]:
+        values.pop("relations", None)
     return build_household(values, region_id)
 
 

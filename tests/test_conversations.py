@@ -23,6 +23,7 @@ on a fresh SQLite database. A file holds a list of conversations:
                                      # the newest case of all (staff detail view); the
                                      # value `staff` stands for the staff member of setup
           before: {transition: accepted}  # a staff step on the newest case before the turn
+                                     # ({message: …}: a staff message to this chat)
 """
 
 from __future__ import annotations
@@ -103,7 +104,12 @@ def _check_latest(
 
 
 def _check_case(
-    runtime: Runtime, channel: str, sender: str, turn: dict[str, Any], where: str
+    runtime: Runtime,
+    channel: str,
+    sender: str,
+    turn: dict[str, Any],
+    where: str,
+    variables: dict[str, str],
 ) -> None:
     cases = runtime.backend.cases_for_sender(channel, sender)
     if "cases" in turn:
@@ -116,6 +122,8 @@ def _check_case(
     assert cases, f"no case stored — {where}"
     stored = cases[0].model_dump()
     for field, value in expected.items():
+        if isinstance(value, str):
+            value = _fill(value, variables)
         assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
 
 
@@ -130,7 +138,12 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
                 newest = runtime.backend.cases_for_sender(channel, sender)[0]
-                runtime.backend.transition(newest.case_no, turn["before"]["transition"], "", "test")
+                before = turn["before"]
+                steps = before.get("transition", [])
+                for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
+                    runtime.backend.transition(newest.case_no, step, "（测试）", "test")
+                if "message" in before:  # a staff answer to the chat
+                    runtime.backend.message_resident(newest.case_no, before["message"], "test")
             text = _fill(str(turn["user"]), variables)
             replies = await runtime.engine.handle(UserMessage(channel, sender, text))
             said = "\n".join(reply.text for reply in replies)
@@ -146,7 +159,7 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
                 )
             for title in turn.get("buttons", []):
                 assert title in buttons, f"no button {title!r} — {where}"
-            _check_case(runtime, channel, sender, turn, where)
+            _check_case(runtime, channel, sender, turn, where, variables)
             _check_latest(runtime, turn, variables, where)
     finally:
         await runtime.aclose()

@@ -201,6 +201,8 @@ class TelegramChannel:
         app.add_handler(CallbackQueryHandler(self.staff.on_press, pattern=r"^staff:"))
         app.add_handler(CallbackQueryHandler(self._press))
         app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CONTACT, self._other))
+        if self.settings.telegram_staff_chat_id:  # staff answering a hand-off in the group
+            app.add_handler(MessageHandler(self.staff.reply_filter(), self.staff.on_reply))
 
     def sinks(self) -> dict[str, Sink]:
         """The outbox sinks this bot delivers: pushes to residents and, with a staff chat,

@@ -11,6 +11,11 @@ press is refused in the callback answer. Each press is a step of the staff desk
 accepted, other kinds → in_progress); 查看 sends the case detail to the presser's private
 chat; 指派给我 records the presser as the assignee.
 
+A hand-off is a conversation: what the resident writes is posted here as it comes
+(【转人工·居民留言】 with the case number); a bound staff member answers by *replying* to
+that message (or to any message naming the case), and the answer goes to the resident's
+chat (``services.handoff``), in the staff member's name.
+
 The other steps are commands in the staff group, each acting as the bound sender:
 
 * ``/note <案件号> <内容>`` — an internal note in the case's history, never sent;
@@ -170,13 +175,41 @@ class StaffDesk:
     async def post(self, delivery: Delivery) -> None:
         await self.channel.ready()
         text = delivery.text
-        if delivery.payload.get("priority") == "urgent":
+        priority = delivery.payload.get("priority")
+        if priority == "life":
+            text = f"{channel_text('telegram.life_mark')} {text}"
+        elif priority == "urgent":
             text = f"{channel_text('telegram.urgent_mark')} {text}"
         markup = None
         case_no = new_case_alert(delivery.case_no, delivery.key, delivery.payload)
         if case_no is not None:
             markup = staff_keyboard(case_no)
         await self.channel.bot.send_message(chat_id=self.chat_id, text=text, reply_markup=markup)
+
+    # -- answers in a hand-off conversation -----------------------------------------------------
+    def reply_filter(self) -> filters.BaseFilter:
+        """A text message in the staff group replying to another message."""
+        return filters.Chat(chat_id=self.chat_id) & filters.REPLY & filters.TEXT
+
+    async def on_reply(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or message.reply_to_message is None:
+            return
+        quoted = message.reply_to_message.text or ""
+        say = channel_text
+        handoffs = self.services.handoffs
+        try:
+            staff, case_no = await self.services.run(
+                handoffs.reply_from_chat, "telegram", str(user.id), quoted, message.text or ""
+            )
+        except BackendError as exc:
+            await message.reply_text(exc.message)
+            return
+        if staff is None:
+            await message.reply_text(say("telegram.not_staff"))
+        elif case_no is not None:
+            await message.reply_text(say("telegram.answer_sent", case_no=case_no))
 
     # -- button presses -------------------------------------------------------------------
     @property

@@ -44,3 +44,40 @@
   }
   window.setTimeout(refresh, POLL_MS);
 })();
+
+// A hand-off case: the conversation refreshed while the page is open.
+(function () {
+  "use strict";
+  var POLL_MS = 3000;
+  var list = document.querySelector("[data-conversation]");
+  if (!list) return;
+  var status = document.querySelector("[data-conversation-status]");
+  var seen = list.querySelectorAll("[data-line]").length;
+
+  function refresh() {
+    if (document.hidden) { window.setTimeout(refresh, POLL_MS); return; }
+    fetch(list.dataset.conversation, {
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+      cache: "no-store"
+    }).then(function (response) {
+      if (response.status === 401) { window.location.assign("/console/login"); return null; }
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html === null) return;
+      list.innerHTML = html;
+      var now = list.querySelectorAll("[data-line]").length;
+      if (status) {
+        var time = new Date().toLocaleTimeString("zh-CN", { hour12: false });
+        status.textContent = (now > seen ? "收到 " + (now - seen) + " 条新留言 · " : "") + "已更新 " + time;
+      }
+      if (now > seen) list.lastElementChild.scrollIntoView({ block: "nearest" });
+      seen = now;
+    }).catch(function () {
+      if (status) status.textContent = "暂时连不上服务器，稍后自动重试…";
+    }).finally(function () {
+      window.setTimeout(refresh, POLL_MS);
+    });
+  }
+  window.setTimeout(refresh, POLL_MS);
+})();

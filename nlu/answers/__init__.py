@@ -9,12 +9,18 @@ from nlu.answers.choice import choices_from, read_choice, read_choices
 from nlu.answers.confirm import read_confirm, read_consent, read_yes_no
 from nlu.answers.counts import read_ages, read_assets_count, read_count, read_grade
 from nlu.answers.free import read_free_text
-from nlu.answers.identity import read_id_number, read_name, read_phone
+from nlu.answers.identity import (
+    read_case_number,
+    read_id_last6,
+    read_id_number,
+    read_name,
+    read_phone,
+)
 from nlu.answers.members import read_conditions
 from nlu.answers.money import read_money
 from nlu.answers.place import Place, read_place
 from nlu.answers.reading import UNKNOWN, Choice, Range, Reading
-from nlu.answers.situation import read_event, read_residence, read_supporters
+from nlu.answers.situation import read_change, read_event, read_residence, read_supporters
 
 __all__ = [
     "UNKNOWN",
@@ -25,6 +31,8 @@ __all__ = [
     "choices_from",
     "read_ages",
     "read_assets_count",
+    "read_case_number",
+    "read_change",
     "read_choice",
     "read_choices",
     "read_conditions",
@@ -34,6 +42,7 @@ __all__ = [
     "read_event",
     "read_free_text",
     "read_grade",
+    "read_id_last6",
     "read_id_number",
     "read_money",
     "read_name",

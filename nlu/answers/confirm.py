@@ -15,7 +15,7 @@ from nlu.answers.text import find_all, is_unknown, prepare, strip_fillers, terms
 CONFIRM_YES, CONFIRM_NO, CANCEL = "yes", "no", "cancel"
 AGREE, REFUSE, UNSURE = "agree", "refuse", "unsure"
 # Any of these characters before an agreement word blocks it (only idioms are masked).
-NEGATOR_CHARS = "不没无未非别莫甭勿否冇"
+NEGATOR_CHARS = "不没无未非别莫甭勿否冇唔"
 _PUNCT = re.compile(r"[\s,.;!?:~/\-\"'()\[\]<>…]+")
 
 
@@ -62,6 +62,8 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
         return CONFIRM_NO
     if any(word in plain for word in (*_list("change", "confirm"), *_list("hedge", "confirm"))):
         return CONFIRM_NO
+    if "?" in plain:
+        return CONFIRM_NO  # "嗯？", "对？": a question, not a confirmation
     if facts:
         return CONFIRM_NO
     yes = _list("confirms", "confirm")

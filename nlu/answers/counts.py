@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nlu.answers._words import words
 from nlu.answers.members import find_mentions
 from nlu.answers.negation import is_negated
 from nlu.answers.reading import UNKNOWN, Reading, other_facts
@@ -70,6 +71,10 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
         return candidates[0][1]
     if _says_alone(text):
         return 1
+    if asked:
+        lead = _LEAD_COUNT.match(text)
+        if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
+            return value  # "三个，我跟两个孙伢子": the count said first
     listed = _listed(text) if asked else None
     if listed is not None:
         return listed
@@ -84,6 +89,11 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     if value is not None and 1 <= value <= 20:
         return value
     return None
+
+
+_LEAD_COUNT = re.compile(
+    rf"^(?:一共|总共|共|就|是|有)*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)?(?:人)?(?=[,.;!?:~ ]|$)"
+)
 
 
 def _is_change(text: str, start: int) -> bool:
@@ -123,28 +133,40 @@ def _listed(text: str) -> int | None:
     return count if count >= 2 else None
 
 
+_BARE_PEOPLE = re.compile(r"(\d+)\s*(?:口人|个人|口|人)?")
+
+
 def read_count(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
-    """How many people live and budget together (1–20), or None."""
+    """How many people live and budget together (1–20), or None — with the reason when
+    the answer is a number out of range ("50")."""
     value: int | None = None
-    for part in segments(prepare(text).text):
+    prepared = prepare(text).text
+    for part in segments(prepared):
         found = household_size_of(part, asked=True)
         if found is not None:
             value = found
     facts = other_facts(
         text, "household_size", ("household_size",), region=region, applicant=applicant
     )
-    return Reading(value, sure=value is not None, facts=facts)
+    problem = None
+    bare = _BARE_PEOPLE.fullmatch(prepared.strip(_PUNCT + _PARTICLES))
+    if value is None and bare and not 1 <= int(bare.group(1)) <= 20:
+        problem = str(words("counts")["household"]["out_of_range"])
+    return Reading(value, sure=value is not None, facts=facts, problem=problem)
 
 
 # -- ages ------------------------------------------------------------------------
 # Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
 _AGE = re.compile(
-    rf"(?<![\d.{CN_DIGITS}])(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])(?![\d.{CN_DIGITS}])"
+    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])"
+    rf"(?![\d{CN_DIGITS}])(?!\.\d)"
 )
 _NOT_AGE_AFTER = (
     "口", "人", "个", "元", "块", "级", "套", "辆", "台", "年", "月", "天", "斤", "亩", "分",
     "万", "千", "百", "号", "次", "间", "栋", "位", "名", "多块", "来块", "几", "%", "点",
 )  # fmt: skip
+# What may stand between a person and their age ("老伴今年65", "我都70了", "她是72").
+_AGE_BETWEEN = re.compile(r"[,\s]?(?:今年|已经|都|是|有|也|才|快|满|呢)*")
 _AGE_CUE_BEFORE = re.compile(r"(?:今年|年纪|年龄|岁数)(?:是|有|已经|都)?$")
 
 
@@ -153,8 +175,16 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
     named just before it ("老伴50", "我今年65"), or — when the question was asked —
     it stands alone; never when another unit follows ("2个娃", "4口人", "3000块").
     A correction ("六十九 不对 七十了") drops the age said just before it."""
-    mentions = find_mentions(text)
-    ages: list[tuple[int, int]] = []
+    return [age for age, _relation, _word in member_ages(text, asked)]
+
+
+def member_ages(
+    text: str, asked: bool = False, applicant: str = "self"
+) -> list[tuple[int, str | None, str | None]]:
+    """The ages of ``ages_of``, each with the relation and the word of the person named
+    just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
+    mentions = find_mentions(text, applicant, orphans=True)
+    ages: list[tuple[int, int, str | None, str | None]] = []
     for match in _AGE.finditer(text):
         token = match.group(1)
         if len(token) == 1 and not token.isdigit():
@@ -167,16 +197,31 @@ def ages_of(text: str, asked: bool = False) -> list[int]:
         if value is None or not 0 <= value <= 120:
             continue
         after = text[match.end() : match.end() + 2]
+        if value >= 100 and after.startswith("多"):
+            continue  # "我一百多": money, nobody is a hundred and some
         if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
             continue
         if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
             continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
-        named = any(0 <= match.start() - m.end <= 3 for m in mentions)
+        near = [
+            m
+            for m in mentions
+            if 0 <= match.start() - m.end <= 3
+            and _AGE_BETWEEN.fullmatch(text[m.end : match.start()])
+        ]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
-        if has_years or named or cue or asked:
-            ages.append((match.start(), value))
-    ages += _birth_years(text)
+        if has_years or near or cue or asked:
+            person = near[-1] if near else None
+            ages.append(
+                (
+                    match.start(),
+                    value,
+                    person.relation if person else None,
+                    person.word if person else None,
+                )
+            )
+    ages += [(start, age, None, None) for start, age in _birth_years(text)]
     ages.sort()
     return _apply_corrections(text, ages)
 
@@ -196,7 +241,9 @@ def _birth_years(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _apply_corrections(text: str, ages: list[tuple[int, int]]) -> list[int]:
+def _apply_corrections(
+    text: str, ages: list[tuple[int, int, str | None, str | None]]
+) -> list[tuple[int, str | None, str | None]]:
     markers = terms("text", "corrections")
     kept = list(ages)
     for marker in markers:
@@ -207,7 +254,7 @@ def _apply_corrections(text: str, ages: list[tuple[int, int]]) -> list[int]:
                 if before and any(age[0] > at for age in kept):
                     kept.remove(before[-1])
             at = text.find(marker, at + len(marker))
-    return [value for _, value in kept]
+    return [(value, relation, word) for _, value, relation, word in kept]
 
 
 def read_ages(
@@ -240,6 +287,17 @@ def grade_of(text: str, asked: bool = False) -> int | str | None:
     if bare in ("1", "2", "3", "4"):
         return int(bare)
     return None
+
+
+def grades_of(text: str) -> list[int]:
+    """Every grade said, in order ("大的二级，小的三级" → [2, 3]), a correction applied."""
+    found: list[int] = []
+    for part in segments(text):
+        said = [cn_int(match.group(1)) for match in _GRADE.finditer(part)]
+        grades = [grade for grade in said if grade is not None]
+        if grades:
+            found = grades if len(segments(text)) > 1 else found + grades
+    return found
 
 
 def read_grade(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
@@ -278,6 +336,7 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     ignore = ("车祸", "车间", "车费", "车票", "坐车", "打车", "车站", "班车", "公交车", "火车",
               "救护车", "撞车", "车撞", "开车", "汽车路")  # fmt: skip
     hits = find_all(text, (*motor, *not_motor, *ignore))
+    sold = {word for start, end, word in hits if word in motor and _gone(text, end)}
     total = 0
     said = False
     for start, end, word in hits:
@@ -286,11 +345,19 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in not_motor:
             said = True
             continue
-        if word in ("车", "车子") and not asked:
-            continue
+        if word in ("车", "车子") and not asked and not _vehicle_said(text, start, end):
+            continue  # a bare 车 is the household's only counted, negated or sold
         said = True
-        if is_negated(text, start, end) or _gone(text, end):
-            continue
+        if is_negated(text, start, end) or _gone(text, end) or word in sold:
+            continue  # "开货车…货车也早卖了": the one sold
+        if re.search(
+            r"(?:原来|以前|之前|过去|原先)\w{0,4}$", text[clause_start(text, start) : start]
+        ):
+            continue  # "原来开货车的": a vehicle once driven
+        if total and re.search(
+            r"[这那](?:辆|台|部)?(?:\w{0,3})?$", text[max(0, start - 4) : start]
+        ):
+            continue  # "这车", "这辆面包车": the one said before
         total += _count_at(text, start, end)
     if said:
         return total
@@ -299,9 +366,23 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     return _bare_count(text) if asked else None
 
 
+def _vehicle_said(text: str, start: int, end: int) -> bool:
+    """ "没有车", "有台旧车", "车子卖了": a bare 车 that is about owning one."""
+    if is_negated(text, start, end) or _gone(text, end):
+        return True
+    return bool(
+        re.search(r"(?:台|辆|部)(?:旧|新|老|破|二手)?(?:的)?$", text[max(0, start - 4) : start])
+    )
+
+
 def _gone(text: str, end: int) -> bool:
     """ "车子卖了", "摩托报废了": no longer the household's."""
-    tail = text[end : end + 6]
+    tail = text[end : end + 12]
+    tail = re.sub(
+        r"^(?:[,]?\d+月份|[,]?上个月|[,]?去年|[,]?前年)?(?:也|早就|早|已经|都|就|被|给)*",
+        "",
+        tail.lstrip(","),
+    )
     return any(
         tail.startswith(word) or tail[1:].startswith(word)
         for word in terms("counts", "vehicles", "gone")
@@ -366,7 +447,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     negated = rented = mentioned = False
     for start, end, word in hits:
         if word in not_owned:
-            rented = True
+            # "租房住", "住的是租的": renting, when asked or said of a home ("田租" is land)
+            rented = rented or asked or any(w in text for w in owned) or word != "租"
             continue
         if is_negated(text, start, end):
             negated = True

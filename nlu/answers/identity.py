@@ -113,6 +113,30 @@ def read_id_number(text: str, *, region: str | None = None, applicant: str = "se
     return Reading(None, sure=False, facts=facts, problem=problem)
 
 
+# -- case numbers and the last 6 characters of a 身份证号 (looking up a case) ------------
+_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-?\s*(\d{4,})", re.IGNORECASE)
+_LAST6 = re.compile(r"[0-9]{5}[0-9X]")
+
+
+def case_numbers_of(text: str) -> list[str]:
+    """Case numbers ("JZ20261123-0007", typed with spaces, lower case or full-width)."""
+    plain = simplify(text)
+    return [f"JZ{m.group(1)}-{m.group(2)}" for m in _CASE_NO.finditer(plain)]
+
+
+def read_case_number(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    found = case_numbers_of(text)
+    facts = other_facts(text, "case_number", ("case_number",), region=region, applicant=applicant)
+    return Reading(found[0] if found else None, sure=len(set(found)) == 1, facts=facts)
+
+
+def read_id_last6(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """The last 6 characters of a 身份证号 (5 digits and a digit or X), typed or said
+    digit by digit; the last one given."""
+    found = [run.upper() for run in digit_runs(text) if _LAST6.fullmatch(run.upper())]
+    return Reading(found[-1] if found else None, sure=bool(found))
+
+
 # -- names -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NameReading:
@@ -238,7 +262,7 @@ def names_in(text: str, asked: bool = False) -> NameReading:
         if reading is not None and reading.hint:
             hint = hint or reading.hint
         position += len(cue)
-    reading = _after_owner(body)
+    reading = _after_owner(body) or _leading(body)
     if reading is not None:
         return reading
     if asked:
@@ -268,6 +292,23 @@ def _after_owner(body: str) -> NameReading | None:
                 return reading
             at = body.find(owner, at + 1)
     return None
+
+
+_LEADING = re.compile(
+    r"^(?:申请人|居民|村民|户主)?[:：\s]*([\u4e00-\u9fff]{2,4}?)(?=[,，、(（\d男女]|$)"
+)
+
+
+def _leading(body: str) -> NameReading | None:
+    """An account that starts with the name ("李桂英，73岁，…", staff's way of writing):
+    a common surname and one or two characters, then a comma, a digit or 男/女."""
+    match = _LEADING.match(body)
+    if match is None or len(match.group(1)) > 3:
+        return None
+    reading = _name_at(match.group(1), 0, known_only=True)
+    if reading is None or reading.name != match.group(1):
+        return None
+    return reading
 
 
 def _title_hint(body: str) -> str | None:

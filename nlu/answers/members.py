@@ -50,16 +50,25 @@ def member_words(applicant: str = "self") -> tuple[str, ...]:
     return tuple(word for word, _ in _relation_words(applicant))
 
 
-def find_mentions(text: str, applicant: str = "self") -> list[Mention]:
+_SPEAKER = ("我", "我自己", "自己", "我们", "本人", "俺")
+
+
+def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> list[Mention]:
     """Every person named in ``text``, in order; a pronoun right after a person is that
-    person; "两个儿子" / "二子" is one mention that counts two."""
+    person; "两个儿子" / "二子" is one mention that counts two. With ``orphans``, a
+    pronoun nobody was named before ("她尿毒症") is someone other than the applicant."""
     table = dict(_relation_words(applicant))
     mentions: list[Mention] = []
     pronouns = tuple(str(word) for word in words("members")["pronouns"])
     counted = tuple(str(word) for word in words("members")["count_nouns"])
     for start, end, word in find_all(text, (*table, *pronouns)):
         if word not in table:  # a pronoun: the person named just before, if any
-            previous = mentions[-1] if mentions else None
+            # 他/她 is never the one who speaks: the last other person named.
+            others = [m for m in mentions if m.relation != "self" or m.word not in _SPEAKER]
+            previous = others[-1] if others else None
+            if previous is None and orphans and word in ("他", "她"):
+                mentions.append(Mention(start, end, "other", word))
+                continue
             if previous is None or start - previous.end <= 2:
                 continue  # nobody yet, or "我老婆她…": the same person again
             mentions.append(Mention(start, end, previous.relation, previous.word))
@@ -68,7 +77,14 @@ def find_mentions(text: str, applicant: str = "self") -> list[Mention]:
         match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
         if match and word in counted:
             count = cn_int(match.group(1)) or 1
-        mentions.append(Mention(start, end, table[word], word, max(1, min(count, 10))))
+        relation = table[word]
+        if word == "自己" and text[max(0, start - 1) : start] in ("他", "她"):
+            # "奶奶说她自己…": herself, the person the pronoun is
+            others = [m for m in mentions if m.word not in _SPEAKER]
+            if others:
+                mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+                continue
+        mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
     return mentions
 
 
@@ -86,7 +102,7 @@ def _terms() -> tuple[tuple[str, str, bool], ...]:
     data = words("conditions")
     generic = set(data["generic_ill"])
     terms: dict[str, tuple[str, bool]] = {}
-    for word in data["not_serious"]:
+    for word in (*data["not_serious"], *data["not_student"]):
         terms[str(word)] = ("", False)
     for kind in KINDS:
         for word in data[kind]:
@@ -100,6 +116,20 @@ def _find_terms(text: str) -> list[_Term]:
     return [_Term(start, end, *table[word][:1], word, table[word][1]) for start, end, word in found]
 
 
+_CARED_FOR = re.compile(r"(?:照顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理)$")
+
+
+def outside(text: str, mention: Mention) -> bool:
+    """ "她自己两个伢子读书", "他家孩子": someone of another household (a relative's)."""
+    before = text[max(0, mention.start - 6) : mention.start]
+    return bool(
+        re.search(
+            r"(?:他自己|她自己|他家|她家|他们家|她们家|人家|别人家|他的|她的)(?:的)?(?:\d|[一两二三四五])?(?:个)?$",
+            before,
+        )
+    )
+
+
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     """Whom a condition at ``position`` is about: the person named last before it in its
     clause, else the first named after it in its clause ("化疗的是我爸"), else the
@@ -111,12 +141,21 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
         clause_to += 1
     before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    # "妈妈为了照顾孩子没法上班": the one cared for is not whom it is about.
+    subjects = [
+        m for m in before if not _CARED_FOR.search(text[max(clause_from, m.start - 3) : m.start])
+    ]
+    if subjects:
+        return subjects[-1]
     if before:
         return before[-1]
     after = [m for m in mentions if position <= m.start < clause_to]
     if after:
         return after[0]
     earlier = [m for m in mentions if m.end <= position]
+    subjects = [m for m in earlier if not _CARED_FOR.search(text[max(0, m.start - 3) : m.start])]
+    if subjects:
+        return subjects[-1]
     return earlier[-1] if earlier else None
 
 
@@ -157,9 +196,18 @@ def read_conditions_text(
     a generic illness word ("病", "生病") sets nothing but its negation denies; one
     entry per person and kind, a counted mention ("两个儿子") giving that many.
     """
-    mentions = find_mentions(text, applicant)
+    return _conditions(text, applicant, asked)[0]
+
+
+def _conditions(
+    text: str, applicant: str, asked: bool
+) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
+    """``read_conditions_text`` and, per kind and entry, how it was said: the word that
+    named the person ("大儿子"), the condition's word, and for a student the school."""
+    mentions = find_mentions(text, applicant, orphans=True)
     stops = member_words(applicant)
     found: dict[str, list[Any]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
     denied: set[str] = set()
     seen: dict[str, set[tuple[str, int]]] = {kind: set() for kind in KINDS}
     for term in _find_terms(text):
@@ -171,6 +219,23 @@ def read_conditions_text(
         if term.generic:
             continue
         who = who_at(text, term.start, mentions)
+        if who is not None and outside(text, who):
+            continue  # about a relative's family, not this household
+        for listed in _listed_with(text, who, term.start, mentions):
+            # "孙子孙女都在上学", "我和老伴都有病": each person of the list
+            key = _person_key(listed)
+            if key not in seen[term.kind]:
+                seen[term.kind].add(key)
+                said = {"who": listed.relation, "word": listed.word, "term": term.word}
+                if term.kind == "students":
+                    said["stage"] = school_of(text, term.start, term.end)
+                entry: Any = listed.relation
+                if term.kind == "disabled":
+                    entry = {"who": listed.relation} | _disability_details(
+                        text, term.start, term.end
+                    )
+                found.setdefault(term.kind, []).append(entry)
+                details.setdefault(term.kind, []).append(said)
         relation = who.relation if who else "self"
         key = _person_key(who)
         if key in seen[term.kind]:
@@ -181,17 +246,68 @@ def read_conditions_text(
             continue
         seen[term.kind].add(key)
         for person in _persons(relation, who.count if who else 1):
+            said = {"who": person, "word": who.word if who else None, "term": term.word}
+            if term.kind == "students":
+                said["stage"] = school_of(text, term.start, term.end)
             if term.kind == "disabled":
                 entry = {"who": person} | _disability_details(text, term.start, term.end)
                 found.setdefault("disabled", []).append(entry)
             else:
                 found.setdefault(term.kind, []).append(person)
+            details.setdefault(term.kind, []).append(said)
     for kind in denied:
         found.setdefault(kind, [])
     if says_none_at_all(text) or (asked and _bare_no(text)):
         for kind in KINDS:
             found.setdefault(kind, [])
-    return found
+    return found, details
+
+
+_JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
+
+
+def _listed_with(
+    text: str, who: Mention | None, position: int, mentions: list[Mention]
+) -> list[Mention]:
+    """The persons listed before ``who`` when 都 follows the list ("孙子孙女都在上学"):
+    each joined to the next by nothing or 和/跟/、 (``who`` itself not included)."""
+    if who is None or "都" not in text[who.end : position]:
+        return []
+    before = [m for m in mentions if m.end <= who.start]
+    listed: list[Mention] = []
+    current = who
+    for mention in reversed(before):
+        joiner = text[mention.end : current.start]
+        if joiner not in _JOINERS or (not joiner and mention.word in _SPEAKER):
+            break  # "我儿子": my son, one person
+        listed.append(mention)
+        current = mention
+    return listed[::-1]
+
+
+def school_of(text: str, start: int, end: int) -> str | None:
+    """The school a student term names in its clause ("读初三" → compulsory), or None."""
+    window = text[clause_start_of(text, start) : clause_end_of(text, end)]
+    for stage, stage_words in words("conditions")["school"].items():
+        if any(str(word) in window for word in stage_words):
+            return str(stage)
+    grades = words("conditions")["school_grades"]
+    for stage, stage_words in grades.items():
+        if any(str(word) in window for word in stage_words):
+            return str(stage)
+    return None
+
+
+def clause_start_of(text: str, position: int) -> int:
+    while position > 0 and text[position - 1] not in CLAUSE_END:
+        position -= 1
+    return position
+
+
+def clause_end_of(text: str, position: int) -> int:
+    while position < len(text) and text[position] not in CLAUSE_END:
+        position += 1
+    return position
 
 
 def _bare_no(text: str) -> bool:
@@ -230,10 +346,21 @@ def conditions_of(
     prepared_text: str, applicant: str = "self", asked: bool = False
 ) -> dict[str, list[Any]]:
     """Conditions over the whole answer; a corrected segment replaces a kind it names."""
+    return conditions_detail(prepared_text, applicant, asked)[0]
+
+
+def conditions_detail(
+    prepared_text: str, applicant: str = "self", asked: bool = False
+) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
+    """``conditions_of`` and how each entry was said (see ``_conditions``)."""
     result: dict[str, list[Any]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
     for part in segments(prepared_text):
-        result.update(read_conditions_text(part, applicant, asked))
-    return result
+        found, said = _conditions(part, applicant, asked)
+        result.update(found)
+        for kind in found:
+            details[kind] = said.get(kind, [])
+    return result, details
 
 
 def read_conditions(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
@@ -246,3 +373,21 @@ def read_conditions(text: str, *, region: str | None = None, applicant: str = "s
     value = conditions_of(prepare(text).text, applicant, asked=True) or None
     facts = other_facts(text, "conditions", KINDS, region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)
+
+
+@lru_cache(maxsize=1)
+def _illness_words() -> tuple[str, ...]:
+    data = words("conditions")
+    generic = {str(word) for word in data["generic_ill"]}
+    named = [str(word) for word in data["ill"] if str(word) not in generic and len(str(word)) > 1]
+    return tuple(dict.fromkeys([*named, *(str(word) for word in data["named_illness"])]))
+
+
+def illnesses_of(prepared_text: str) -> list[str]:
+    """The illnesses named outside a negation ("有高血压和糖尿病" → [高血压, 糖尿病]), in
+    the order said; for staff, and to know medical costs are worth asking about."""
+    found: list[str] = []
+    for start, end, word in find_all(prepared_text, _illness_words()):
+        if not is_negated(prepared_text, start, end) and word not in found:
+            found.append(word)
+    return found

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from nlu.answers.members import find_mentions
 from nlu.answers.negation import masked, negated_after, negated_before
 from nlu.answers.reading import UNKNOWN, Range, Reading, other_facts
 from nlu.answers.text import CLAUSE_END, clause_start, cn_int, is_unknown, prepare, segments, terms
@@ -41,7 +42,7 @@ FACT_KEY = {
 PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
 
 _NUMBER = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:(?:来|多)(?=万|千|百|w|k))?(万|千|百|w|k)?(\d)?(?![\d.])"
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:(?:来|多)(?=万|千|百|w|k))?(万|千|百|w|k)?(\d)?(?!\d|\.\d)"
     r"|(十)?几(十|百|千|万)(万)?"
     r"|(?<![\d一二两三四五六七八九])([百千万])(把|来)"
 )
@@ -54,7 +55,7 @@ AFTER_WINDOW = 7  # how far after an amount its role word may stand ("七八百�
 
 @dataclass(frozen=True)
 class Amount:
-    value: int | Range
+    value: int | Range | str  # "unknown" when the speaker says they do not know it
     start: int
     end: int  # after the unit ("3000块钱")
     role: str | None
@@ -118,7 +119,7 @@ def _approx(text: str, simple: str, start: int, end: int, rule: str | None) -> s
 def _last_role(stretch: str) -> str | None:
     """The role of the role word that ends nearest the end of ``stretch``."""
     best: tuple[int, int, str | None] = (-1, 0, None)
-    for role in (*ROLES, "loss"):
+    for role in (*ROLES, "loss", "rent"):
         for word in terms("money", "roles", role):
             at = stretch.rfind(word)
             if at >= 0:
@@ -129,7 +130,7 @@ def _last_role(stretch: str) -> str | None:
 def _first_role(stretch: str) -> str | None:
     """The role of the role word that starts nearest the start of ``stretch``."""
     best: tuple[int, int, str | None] = (len(stretch) + 1, 0, None)
-    for role in (*ROLES, "loss"):
+    for role in (*ROLES, "loss", "rent"):
         for word in terms("money", "roles", role):
             at = stretch.find(word)
             if at >= 0:
@@ -182,6 +183,9 @@ def _one_off_rule(
         return role
     if any(word in clause for word in terms("money", "one_off_strong")):
         return "one_off"
+    paid = any(word in clause for word in terms("money", "paid_once"))
+    if role is None and period in (None, "once") and default is None and paid:
+        return "one_off"  # a story's "前前后后花了十几万": spent once
     if role == "medical" and period in (None, "once"):
         paid = any(word in clause for word in terms("money", "paid_once"))
         event = any(word in earlier + clause for word in terms("money", "roles", "one_off"))
@@ -201,7 +205,7 @@ class _Token:
 
 _SPAN = re.compile(
     r"(\d+(?:\.\d+)?|[一二两三四五六七八九十])\s*(?:块钱|块|元)?\s*(?:到|至|~|-)\s*"
-    r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?![\d.])"
+    r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?!\d|\.\d)"
 )
 _BELOW_BEFORE = re.compile(r"(?:不到|不足|没有|没|还不到)$")
 _BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|没有|那么多都没有)")
@@ -278,11 +282,21 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
     (rule ``below``)."""
     amounts: list[Amount] = []
     previous_end = 0
+    people = [m.end for m in find_mentions(text)]
     for token in _tokens(text):
         start, end = token.start, token.end
         unit_end, is_money, other_unit = _unit_after(text, end)
         if other_unit and not token.scaled:
             continue
+        if (
+            not is_money
+            and not token.scaled
+            and not token.rule
+            and text[end : end + 1] not in ("多", "来", "几")
+            and (default is None or _other_money(text, start))
+            and _is_age(text, start, end, people)
+        ):
+            continue  # "老伴50", "小儿子28，": a person's age, not money
         value, rule = token.value, token.rule
         if _below(text, token, unit_end) and isinstance(value, int):
             value, rule = Range(0, value), "below"
@@ -291,7 +305,10 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
             continue  # "是两千五不是两千"
         clause_from = max(previous_end, clause_start(text, start))
         clause = masked(text[clause_from:start])
-        earlier = masked(text[previous_end:clause_from])
+        # The clauses before, in its sentence: a role said in an earlier sentence is another
+        # thing's ("吃药三百多。…一年一万多" is income, not medicine).
+        sentence_from = max(text.rfind(mark, 0, clause_from) for mark in ".!?;") + 1
+        earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
         role = role_of(clause, after, earlier, default)
         period = _period(clause, text[unit_end:]) or _period(earlier, "")
@@ -301,10 +318,65 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
         if role is None:
             previous_end = unit_end
             continue
+        if role == "income" and _in_the_past(text, start):
+            previous_end = unit_end
+            continue  # "原来…一个月两千五": what was earned before, not now
         approx = _approx(text, simple, start, end, rule)
+        if role == "deposits" and _not_known(text, start, unit_end):
+            value, approx = UNKNOWN, None  # "那几万块还剩好多我也不晓得"
         amounts.append(Amount(value, start, unit_end, role, period, approx))
         previous_end = unit_end
     return amounts
+
+
+def _other_money(text: str, start: int) -> bool:
+    """Another amount of the text is plainly money (a unit or a role word with it): then a
+    bare number after a person is their age ("我52，老伴50，一个月收入三千")."""
+    for token in _tokens(text):
+        if token.start == start:
+            continue
+        _, is_money, _ = _unit_after(text, token.end)
+        if (
+            is_money
+            or token.scaled
+            or _last_role(masked(text[max(0, token.start - 6) : token.start]))
+        ):
+            return True
+    return False
+
+
+def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
+    """A bare number up to 120 said right after a person and ending its clause ("我52 老伴50",
+    "小儿子28，"), or before 岁, is an age."""
+    if text[end : end + 1] == "岁":
+        return True
+    number = text[start:end]
+    if not number.isdigit() or int(number) > 120:
+        return False
+    close = [person for person in people if 0 <= start - person <= 1]
+    if not close:
+        return False
+    # "一个月给孩子50": a period said before the person makes it money
+    return _period(text[max(0, close[-1] - 8) : close[-1]], "") is None
+
+
+def _not_known(text: str, start: int, end: int) -> bool:
+    """The amount's clause (or the next few characters) says the speaker does not know it."""
+    around = text[clause_start(text, start) : min(len(text), end + 14)]
+    return is_unknown(around)
+
+
+def _in_the_past(text: str, start: int) -> bool:
+    """A past word ("原来", "以前") in the amount's clause or the one before it, with no
+    "now" word after it ("原来在超市上班，一个月两千五")."""
+    sentence = text[:start]
+    cut = clause_start(text, start)
+    before = clause_start(text, max(0, cut - 1)) if cut > 0 else 0
+    sentence = sentence[before:]
+    past = max((sentence.rfind(w) for w in terms("money", "past")), default=-1)
+    if past < 0:
+        return False
+    return not any(word in sentence[past:] for word in terms("money", "present"))
 
 
 def _short_negation(text: str, start: int) -> bool:
@@ -356,7 +428,7 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
 
 
 _BARE_NO = re.compile(
-    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|嗯|啊|真的|确实)*(?:没有|没|无|木有)"
+    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|嗯|啊|真的|确实|基本上|基本|几乎|差不多)*(?:没有|没|无|木有)"
     r"(?:了|的|啊|呀|咯|哦|呢|嘛|噻)*(?=$|[,.;!?:~])"
 )
 
@@ -377,8 +449,12 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     """One role's amounts as one figure: a monthly sum for the monthly roles (a yearly
     figure ÷ 12), a plain sum for the others."""
     mine = [amount for amount in amounts if amount.role == role]
+    if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
+        mine = [amount for amount in mine if amount.period in (None, "once")]
     if not mine:
         return None, None, None
+    if any(amount.value == UNKNOWN for amount in mine):
+        return UNKNOWN, None, None
     total: int | float | Range = 0
     for amount in mine:
         factor = PER_MONTH.get(amount.period or "month", 1.0) if role in MONTHLY_ROLES else 1.0

@@ -28,11 +28,26 @@ def event_choices() -> tuple[Choice, ...]:
 def residence_of(text: str, asked: bool = False) -> str | None:
     """ "urban" or "rural": the one named outside a negation ("不是农村的，住在城区");
     when asked, negating one of the two chooses the other ("街上的 不是乡里")."""
+    text = _without_work(text)
     if asked:
         value = choice_of(text, residence_choices())[0]
         return value if value is not None else _strongest_residence(text)
     named, _ = mentions(text, residence_choices())
     return next(iter(named)) if len(named) == 1 else None
+
+
+def _without_work(text: str) -> str:
+    """The text with each clause about work blanked ("在镇里当护渔员", "在城里打工"):
+    where someone works is not where the household lives."""
+    parts = re.split(r"([,.;!?:~])", text)
+    not_cues = words("situation")["residence_not_cues"]
+    strong = [cue for level in words("situation")["residence_cues"] for cue in level]
+    return "".join(
+        "_" * len(part)
+        if any(cue in part for cue in not_cues) and not any(cue in part for cue in strong)
+        else part
+        for part in parts
+    )
 
 
 def _strongest_residence(text: str) -> str | None:
@@ -61,9 +76,19 @@ def _strongest_residence(text: str) -> str | None:
     return None
 
 
+STORY_CLAUSES = 4  # a message this long tells a story rather than answering one question
+
+
 def read_residence(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
-    value = residence_of(prepare(text).text, asked=True)
-    facts = other_facts(text, "residence", ("residence",), region=region, applicant=applicant)
+    """城镇 or 农村. In a story (several clauses) that names the household's place, the
+    place decides (a 村 or 乡 is rural, a 社区 or 街道 urban): "两边老人都在农村" is about
+    others."""
+    prepared = prepare(text).text
+    value = residence_of(prepared, asked=True)
+    facts = other_facts(text, "residence", (), region=region, applicant=applicant)
+    placed = facts.pop("residence", None)
+    if placed and len(prepared.split(",")) >= STORY_CLAUSES and facts.get("township"):
+        value = placed
     return Reading(value, sure=value is not None, facts=facts)
 
 
@@ -117,6 +142,8 @@ def event_of(text: str, asked: bool = False) -> str | None:
     a "none" phrase or, when asked, a bare "没有" or only negated events → "none".
     """
     weak = () if asked else terms("situation", "weak_events")
+    if text.strip(",.!?~ ") != "其他":
+        weak = (*weak, "其他")  # "其他就没什么收入了": the button's title, not an event
     named, negated = mentions(text, event_choices(), ignore=weak)
     events = [event for event in EVENT_ORDER if event in named]
     if events:
@@ -138,4 +165,36 @@ def read_event(text: str, *, region: str | None = None, applicant: str = "self")
     """The event value and, in ``facts``, its one-off cost when a bill is named."""
     value = event_of(prepare(text).text, asked=True)
     facts = other_facts(text, "event", ("hardship_event",), region=region, applicant=applicant)
+    return Reading(value, sure=value is not None, facts=facts)
+
+
+CHANGED, UNCHANGED = "changed", "unchanged"
+
+
+def change_of(text: str) -> str | None:
+    """Has something changed (the check-in's questions)?
+
+    Rules, in order: a no-change phrase ("没有变化", "老样子") → unchanged; a change named
+    outside a negation ("少了一个人", "搬家了") → changed; else the answer's first word
+    as a yes/no ("有" → changed, "没有" → unchanged); else None.
+    """
+    from nlu.answers.confirm import yes_no_value
+
+    if any(word in text for word in terms("situation", "change", "unchanged")):
+        return UNCHANGED
+    for start, end, _word in find_all(text, terms("situation", "change", "changed")):
+        if not is_negated(text, start, end):
+            return CHANGED
+    said = yes_no_value(text)
+    if said is True:
+        return CHANGED
+    if said is False:
+        return UNCHANGED
+    return None
+
+
+def read_change(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
+    """ "changed", "unchanged" or None (the answer says neither)."""
+    value = change_of(prepare(text).text)
+    facts = other_facts(text, "change", (), region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)

@@ -308,10 +308,15 @@ def test_application_form_asks_only_what_the_flow_asks(server: ActionServer) -> 
     del filled["monthly_income"]
     body = validate(server, "application_form", "ages", [70], **filled)
     assert slot_sets(body)["requested_slot"] == "monthly_income"
-    # Two members, one seriously ill: who is ill is asked, the disability grade is not.
-    ill = applicant(household_size=2, ages=[70, 68], conditions=["serious"])
+    # Two members, one seriously ill, not said who: who is ill is asked, the grade is not.
+    ill = applicant(household_size=2, ages=[70, 68], conditions="1")
     body = validate(server, "application_form", "ages", [70, 68], **ill)
-    assert slot_sets(body)["requested_slot"] == "condition_holder"
+    assert slot_sets(body)["requested_slot"] == "who_ill"
+    # Said who ("老伴瘫痪了"): not asked.
+    said = applicant(household_size=2, ages=[70, 68], conditions="老伴瘫痪了")
+    del said["monthly_income"]
+    body = validate(server, "application_form", "ages", [70, 68], **said)
+    assert slot_sets(body)["requested_slot"] == "monthly_income"
 
 
 def test_ask_actions_ask_the_flows_questions(server: ActionServer) -> None:
@@ -535,9 +540,11 @@ def test_urgent_help_opens_the_case_first_then_adds_the_answers(
     case_no = events["urgent_case"]
     assert CASE_NO.match(case_no)
     assert events["urgent_what"] == "家里着火了没地方住"  # said already: not asked again
-    assert "120" in texts_of(first)[0] and case_no in texts_of(first)[0]
+    # a fire may cost a life: the lines first, then the case marked so
+    assert texts_of(first)[0].startswith("🆘 请马上拨打 119 火警、120 急救、110 报警")
+    assert case_no in texts_of(first)[1] and "危及生命" in texts_of(first)[1]
     case = api.get(f"/api/cases/{case_no}").json()
-    assert (case["kind"], case["priority"]) == ("urgent", "urgent")
+    assert (case["kind"], case["priority"]) == ("urgent", "life")
 
     asked = server.run("action_ask_urgent_form_urgent_place", sender=sender)
     assert texts_of(asked) == [texts()("urgent.ask_place")]
@@ -573,7 +580,7 @@ def test_handoff_keeps_the_conversation_for_staff(server: ActionServer, api: Tes
     assert "低保怎么申请" in case["summary"]
     assert ID_NUMBER not in case["summary"]  # masked, as in the chat
     again = server.run("action_handoff", sender=sender, text="转人工", intent="human_handoff")
-    assert texts_of(again)[0].startswith("您已经在等工作人员回复了")
+    assert texts_of(again)[0].startswith("您已经在和工作人员对话了")
 
 
 # -- robustness -----------------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import build_router
 from backend.models import OutboxMessage, Staff
 from backend.service import Backend
+from base.settings import Settings
 from tests.backend.conftest import ADMIN, applicant, auth, valid_id
 
 
@@ -40,6 +45,33 @@ def test_missing_or_wrong_tokens_get_401_in_chinese(client: TestClient) -> None:
     assert answer.headers["www-authenticate"] == "Bearer"
     wrong = client.get("/api/cases", headers=auth("jz_not-a-token"))
     assert wrong.status_code == 401 and "令牌无效" in wrong.json()["detail"]
+
+
+def test_wrong_tokens_are_limited_per_address_across_processes(
+    client: TestClient, backend_settings: Settings
+) -> None:
+    """Ten wrong tokens in 15 minutes from one address, split over two servers on one
+    database, refuse that address (even with a right token) with a Chinese 429."""
+    other_backend = Backend(backend_settings)
+    other_app = FastAPI()
+    other_app.include_router(build_router(SimpleNamespace(backend=other_backend)))
+    try:
+        with TestClient(other_app) as other:
+            for n in range(10):
+                answer = (client if n % 2 else other).get("/api/cases", headers=auth(f"jz_x{n}"))
+                assert answer.status_code == 401, n
+            assert client.get("/api/cases", headers=ADMIN).status_code == 429
+            refused = other.get("/api/cases", headers=ADMIN)
+            assert refused.status_code == 429
+            assert "次数过多" in refused.json()["detail"]
+    finally:
+        other_backend.close()
+
+
+def test_nine_wrong_tokens_leave_the_right_one_working(client: TestClient) -> None:
+    for n in range(9):
+        assert client.get("/api/cases", headers=auth(f"jz_y{n}")).status_code == 401
+    assert client.get("/api/cases", headers=ADMIN).status_code == 200
 
 
 def test_admin_creates_staff_and_the_token_is_stored_only_as_a_hash(

@@ -158,3 +158,70 @@ async def test_a_restart_between_two_turns_continues_at_the_same_question(
 async def test_health(client: httpx.AsyncClient) -> None:
     response = await client.get("/webhooks/rest/")
     assert response.json() == {"status": "ok"}
+
+
+async def test_danger_over_rest_gives_the_lines_first_and_a_life_case(settings: Settings) -> None:
+    runtime = Runtime(settings)
+    try:
+        async with _client(runtime) as http:
+            response = await http.post(URL, json={"sender": "d1", "message": "我想申请低保"})
+            assert response.status_code == 200
+            response = await http.post(URL, json={"sender": "d1", "message": "我老伴喘不上气了"})
+            body = response.json()
+            assert body[0]["text"].startswith("🆘 请马上拨打 120 急救、110 报警")
+            assert any("危及生命" in item["text"] for item in body)
+        cases = runtime.backend.cases_for_sender("rest", "d1")
+        assert [(c.kind, c.priority) for c in cases] == [("urgent", "life")]
+    finally:
+        await runtime.aclose()
+
+
+async def test_an_account_over_rest_is_said_back_with_buttons(settings: Settings) -> None:
+    runtime = Runtime(settings)
+    try:
+        async with _client(runtime) as http:
+            text = "家里5口人，我爱人患白血病在住院，现在没有收入，不知道该怎么办"
+            body = (await http.post(URL, json={"sender": "s1", "message": text})).json()
+            assert body[0]["text"].startswith("我听明白的是：家里5口人")
+            payloads = [b["payload"] for b in body[0]["buttons"]]
+            assert payloads[0] == "/story_screening" and "/urgent_help" in payloads
+            body = (
+                await http.post(URL, json={"sender": "s1", "message": "/story_screening"})
+            ).json()
+            assert "初步测算" in body[0]["text"]
+    finally:
+        await runtime.aclose()
+
+
+async def test_handoff_and_withdraw_over_rest(settings: Settings) -> None:
+    from nlu.validators import id_check_char
+
+    runtime = Runtime(settings)
+    try:
+        async with _client(runtime) as http:
+
+            async def say(text: str) -> str:
+                body = (await http.post(URL, json={"sender": "m1", "message": text})).json()
+                return "\n".join(item.get("text", "") for item in body)
+
+            assert "已经帮您转给工作人员" in await say("转人工")
+            assert "已转给工作人员" in await say("想问问低保")
+            handoff = runtime.backend.cases_for_sender("rest", "m1")[0]
+            runtime.backend.message_resident(handoff.case_no, "您好，请讲。", "李娟")
+            said = await say("回到小助手")
+            assert "您好，请讲。" in said and "回到小助手" in said
+
+            prefix = "43090219580101123"
+            applied = runtime.backend.create_case(
+                "application",
+                programs=["dibao"],
+                applicant={"name": "王建国", "id_number": prefix + id_check_char(prefix)},
+                chat_channel="rest",
+                chat_sender="m1",
+            )
+            assert applied.case is not None
+            assert "确定要撤回" in await say("我要撤回申请")
+            assert "已经撤回" in await say("/affirm")
+            assert runtime.backend.find_case(applied.case.case_no).status == "withdrawn"  # type: ignore[union-attr]
+    finally:
+        await runtime.aclose()

@@ -17,6 +17,7 @@ from backend.db import Database, migrate_engine
 from backend.models import ChatSession
 from backend.session_store import DatabaseSessionStore
 from base.memory_store import MemorySessionStore
+from base.settings import Settings
 from base.stores import SessionStore
 from tests.backend.conftest import pg_database  # noqa: F401 - a fixture
 from tests.support.servers import require_redis
@@ -160,6 +161,52 @@ async def test_redis_sessions_are_json_with_an_idle_ttl() -> None:
     assert 0 < await client.ttl(key) <= 120
     await client.aclose()
     await store.aclose()
+
+
+async def test_redis_keys_start_with_the_configured_prefix() -> None:
+    from redis.asyncio import Redis
+
+    from backend.redis_store import RedisSessionStore
+    from bot.stores import make_store
+
+    url = require_redis()
+    prefix = f"t-{uuid.uuid4().hex[:8]}:"
+    store = make_store(Settings(redis_url=url, redis_prefix=prefix))
+    assert isinstance(store, RedisSessionStore)
+    sender = _sender()
+    async with store.transaction("rest", sender) as session:
+        session.slots["x"] = 1
+    client = Redis.from_url(url, decode_responses=True)
+    try:
+        assert [key async for key in client.scan_iter(match=f"{prefix}*")] == [
+            f"{prefix}session:rest:{sender}"
+        ]
+        assert await client.get(f"jiuzhu:session:rest:{sender}") is None
+        await client.delete(f"{prefix}session:rest:{sender}")
+    finally:
+        await client.aclose()
+        await store.aclose()
+
+
+async def test_an_unreachable_redis_is_an_error_not_a_quiet_fallback() -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from backend.redis_store import RedisSessionStore, SessionStoreUnavailable, check_redis
+    from tests.support.serve import free_port
+
+    dead = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    store = RedisSessionStore(dead)
+    try:
+        with pytest.raises(SessionStoreUnavailable, match="无法连接 Redis") as raised:
+            await store.ping()
+        assert "secret" not in str(raised.value)
+        with pytest.raises(RedisConnectionError):  # the turn fails: no session made anywhere
+            async with store.transaction("rest", "s") as session:
+                session.slots["x"] = 1
+    finally:
+        await store.aclose()
+    with pytest.raises(SessionStoreUnavailable):
+        check_redis(dead)
 
 
 # -- the database store: several processes, restarts, leases -----------------------------

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from backend.models import Staff
+from backend.models import ConsoleSessionRow, FailedAttempt, Staff
 from backend.service import Backend
+from console import build_router
 from console.security import ABSOLUTE_SECONDS, FAILED_LOGIN_WINDOW, IDLE_SECONDS
+from console.state import ConsoleState
 from tests.console.conftest import ADMIN_TOKEN, FakeClock, csrf_of, sign_in
 
 PAGES = ["/console/requests", "/console/intake", "/console/checkins", "/console/stats"]
@@ -61,16 +65,68 @@ def test_sign_in_without_the_login_form_token_is_refused(anonymous: TestClient) 
     assert "jz_console=" not in response.headers.get("set-cookie", "")
 
 
+def _age_failures(backend: Backend, seconds: float) -> None:
+    """Move the stored failed attempts back in time (the limit is kept in the database)."""
+    with backend.db.session() as session:
+        for attempt in session.execute(select(FailedAttempt)).scalars():
+            attempt.at -= timedelta(seconds=seconds)
+
+
 def test_ten_failed_sign_ins_per_15_minutes_then_refused(
-    anonymous: TestClient, clock: FakeClock
+    anonymous: TestClient, backend: Backend
 ) -> None:
-    for _ in range(10):
+    for _ in range(9):
         assert _post_login(anonymous, "wrong").status_code == 401  # type: ignore[attr-defined]
+    assert _post_login(anonymous, ADMIN_TOKEN).status_code == 303  # type: ignore[attr-defined]
+    assert _post_login(anonymous, "wrong").status_code == 401  # type: ignore[attr-defined]
     blocked = _post_login(anonymous, ADMIN_TOKEN)  # even the right token, from this address
     assert blocked.status_code == 429  # type: ignore[attr-defined]
     assert "15分钟" in blocked.text  # type: ignore[attr-defined]
-    clock.advance(FAILED_LOGIN_WINDOW + 1)
+    _age_failures(backend, FAILED_LOGIN_WINDOW - 60)
+    assert _post_login(anonymous, ADMIN_TOKEN).status_code == 429  # type: ignore[attr-defined]
+    _age_failures(backend, 61)
     assert _post_login(anonymous, ADMIN_TOKEN).status_code == 303  # type: ignore[attr-defined]
+
+
+def test_the_sign_in_limit_is_shared_by_a_second_console(
+    app: FastAPI, backend: Backend, clock: FakeClock
+) -> None:
+    """Another process (a second console over the same database) counts the same failures."""
+    runtime = SimpleNamespace(backend=backend)
+    other = FastAPI()
+    other.include_router(build_router(runtime, ConsoleState(runtime, clock)))
+    with TestClient(app) as first, TestClient(other) as second:
+        for n in range(10):
+            client = first if n % 2 else second
+            assert _post_login(client, "wrong").status_code == 401  # type: ignore[attr-defined]
+        assert _post_login(first, ADMIN_TOKEN).status_code == 429  # type: ignore[attr-defined]
+        assert _post_login(second, ADMIN_TOKEN).status_code == 429  # type: ignore[attr-defined]
+
+
+def test_a_session_made_by_one_console_works_on_another(
+    admin: SimpleNamespace, backend: Backend, clock: FakeClock
+) -> None:
+    runtime = SimpleNamespace(backend=backend)
+    other = FastAPI()
+    other.include_router(build_router(runtime, ConsoleState(runtime, clock)))
+    cookie = admin.client.cookies.get("jz_console")
+    with TestClient(other) as second:
+        second.cookies.set("jz_console", cookie, path="/console")
+        assert second.get("/console/requests", follow_redirects=False).status_code == 200
+        done = second.post("/console/logout", data={"csrf": admin.csrf}, follow_redirects=False)
+        assert done.status_code == 303
+    assert admin.client.get("/console/requests", follow_redirects=False).status_code == 303
+
+
+def test_only_a_hash_of_the_session_id_is_stored(admin: SimpleNamespace, backend: Backend) -> None:
+    signed = admin.client.cookies.get("jz_console")
+    sid = signed.rpartition(".")[0]
+    with backend.db.session() as session:
+        rows = session.execute(select(ConsoleSessionRow)).scalars().all()
+    assert len(rows) == 1
+    assert rows[0].sid_hash == hashlib.sha256(sid.encode()).hexdigest()
+    assert sid not in rows[0].model_dump_json()
+    assert rows[0].csrf == admin.csrf
 
 
 def test_pages_need_a_session(anonymous: TestClient) -> None:

@@ -125,3 +125,30 @@ def test_a_long_queue_says_it_is_cut(
     page = admin.client.get("/console/requests").text
     assert len(_order(page)) == 2
     assert "只显示最前面的 2 条" in page
+
+
+def test_a_life_threatening_request_comes_before_every_other_urgent_one(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    fire = urgent(backend)
+    later = application(backend, id17="43090219900101004")
+    outcome = backend.create_case(
+        "urgent",
+        township="长春镇",
+        priority="life",
+        summary="我妈晕倒了叫不醒",
+        chat_channel="rest",
+        chat_sender="life-1",
+    )
+    assert outcome.case is not None
+    life = outcome.case.case_no
+    page = admin.client.get("/console/requests")
+    assert _order(page.text) == [life, fire, later]
+    rows = {
+        no: classes
+        for classes, no in re.findall(r'<li class="case([^"]*)" data-case="([^"]+)"', page.text)
+    }
+    assert "life" in rows[life] and "life" not in rows[fire]
+    assert page.text.count("危及生命") == 1
+    detail = admin.client.get(f"/console/cases/{life}")
+    assert "危及生命" in detail.text

@@ -140,7 +140,7 @@ async def test_consent_in_the_chat_keeps_the_screened_household(settings: Settin
         return "\n".join(r.text for r in replies)
 
     try:
-        for answer in ("/self_screening", "城镇", "1", "68", "5", "500", "1000"):
+        for answer in ("/self_screening", "城镇", "1", "68", "5", "500", "0", "1000"):
             await say(answer)
         for answer in ("没有", "1套", "没有", "没有"):
             await say(answer)

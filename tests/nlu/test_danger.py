@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 
+from base.datafiles import load_yaml
 from nlu.danger import find_danger
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _bench() -> ModuleType:
+    path = REPO / "benchmarks" / "danger_bench.py"
+    spec = importlib.util.spec_from_file_location("danger_bench", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["danger_bench"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize(
@@ -44,3 +62,96 @@ def test_despair_gets_the_psychological_line_with_the_emergency_ones() -> None:
     danger = find_danger("活着没意思，想一了百了")
     assert danger is not None and danger.despair
     assert danger.lines[:2] == ("120", "110") and "12356" in danger.lines
+
+
+# Written for this detector in the styles the development half lacks (dialect, a
+# neighbour, a staff member's account); the held-out half of the corpus is never read here.
+DIALECT_NEIGHBOUR_STAFF = [
+    "我屋里老倌子倒咖哒 喊他冇得反应",
+    "我娘老子突然晕咖哒 叫都叫不醒",
+    "气都出不赢哒 胸口闷得要死",
+    "我爷爷恰哒农药 现在口里吐白泡泡",
+    "我老弟港他不想活哒",
+    "屋里起火哒 快来人啊",
+    "细伢子掉到塘里去哒 还冒起来",
+    "隔壁屋的娭毑好几天冇出门哒 她一个人住",
+    "他拿起菜刀要砍人",
+    "老公喝醉酒又打人了 我脸上全是血",
+    "嗯妈跌咖一跤 爬不起来哒 脑壳上流血",
+    "佢晕低咗 冇反应",
+    "我阿爸唔郁了 冇咗呼吸",
+    "隔壁张爹一个人住 三四天没看见他出门了 喊门也没人应",
+    "楼下的老太太摔倒在楼道里 起不来 头上流了血",
+    "对门老奶奶倒在门口 我喊她她也不答应",
+    "邻居家里冒黑烟 门锁着 里面好像有人",
+    "隔壁两口子吵架 男的动刀了 女的一直在叫",
+    "我听到楼上有人喊救命 还有砸东西的声音",
+    "邻居小伙子在朋友圈说要去跳河 电话关机了",
+    "隔壁老人独居 门口的报纸好几天没拿了 屋里有股味",
+    "我们村的五保户李爹 一个星期没见人了 打电话也没人接",
+    "有个老人倒在路边 一动不动 叫他也没反应",
+    "工地上有个人从架子上掉下来了 头着地",
+    "走访中发现辖区独居老人李某某已连续3日未出门 敲门无人应答 电话无法接通",
+    "低保户王某突发脑梗 意识不清 家中无人",
+    "该户户主情绪低落 多次表示不想活了 有轻生念头",
+    "家属反映其子持刀威胁家人 现已将其母亲反锁在屋内",
+    "辖区一民房发生火灾 屋内有一名行动不便老人",
+    "特困供养人员张某在家中摔倒 头部出血较多 呼吸微弱",
+    "网格员报告 一名精神障碍患者走失 已两天",
+    "村民反映 独居老人刘某三天未露面 家中灯一直亮着",
+    "五保户陈某疑似煤气中毒 已失去意识",
+    "该户女主人长期遭受家暴 今日再次被殴打 现躲在村委会",
+    "儿童误食老鼠药 正在呕吐",
+    "一名老人在河边徘徊 多次说要跳下去",
+    "我婆婆发高烧 抽筋 叫不应了",
+    "我老公被砸到了 腿好像断了 一直在流血",
+    "娃儿遭车撞了 躺起不动",
+    "他说活起没得意思 不如死了算了",
+]
+
+NOT_DANGER = [
+    "我爸去年中风了 现在瘫在床上 想申请护理补贴",
+    "隔壁王奶奶一个人住 子女每个星期都来看她 想问她能不能办高龄补贴",
+    "我们村有个独居老人 房子漏雨 能不能帮他修一下",
+    "该户户主2019年因车祸致残 现无劳动能力 申请低保",
+    "户主于前年溺水身亡 遗留两个未成年子女 申请事实无人抚养儿童补贴",
+    "邻居老人前几天没看到 后来知道是去女儿家住了",
+    "我屋里穷得要死 冇得钱交学费",
+    "累死哒 跑了三趟还冇办好",
+    "他以前想不开过 现在好多了 一直在看医生",
+    "我娘老子有高血压 每个月药钱好贵 能报销不",
+    "该户有一名精神残疾人 病情稳定 申请残疾人两项补贴",
+    "村里有个老人一个人过 身体还可以 就是没收入",
+    "工作人员说的那个救助热线是多少",
+    "家里煤气灶打不着火了",
+    "急死了 孩子的学费还差两千",
+    "去年家里失火 房子烧了一半 现在住在亲戚家 能申请住房救助吗",
+    "我妈一个人住 前天电话没人接 后来打通了 她去赶集了",
+    "我老公喝了酒就发脾气 不过没动手 想问离婚后孩子的补助",
+    "一个人带孩子 好累 想问单亲有什么补助",
+    "我们家老人卧床三年了 想申请护理补贴",
+]
+
+
+@pytest.mark.parametrize("text", DIALECT_NEIGHBOUR_STAFF)
+def test_danger_in_dialect_a_neighbours_and_a_staff_account(text: str) -> None:
+    assert find_danger(text) is not None
+
+
+@pytest.mark.parametrize("text", NOT_DANGER)
+def test_the_past_a_request_and_everyday_exaggeration_are_not_danger(text: str) -> None:
+    assert find_danger(text) is None
+
+
+def test_development_half_of_the_corpus_keeps_its_figures() -> None:
+    """Recall ≥ 0.97 and precision ≥ 0.9 on items 0..149 (the half the lists are tuned on)."""
+    bench = _bench()
+    figures = bench.measure(load_yaml(bench.DEFAULT_CORPUS)[: bench.DEVELOPMENT])
+    assert figures.recall >= 0.97, figures.failures
+    assert figures.precision >= 0.9, figures.failures
+
+
+def test_a_kind_found_in_a_sentence_denied_elsewhere_still_counts() -> None:
+    # "没联系上" is not the safe "联系上了"
+    danger = find_danger("我哥一个人住 三天没联系上了")
+    assert danger is not None and "alone_unseen" in danger.kinds

@@ -127,11 +127,17 @@ def test_the_fact_extractor_is_a_seam(backend: Backend) -> None:
     assert seen == [("任意口述", backend.settings.region)]
 
 
-def test_the_extractor_reads_conditions_with_the_words_self_screening_uses() -> None:
-    from base.datafiles import load_yaml
-    from flows.texts import TEXTS_DIR
-    from services.intake_facts import INTAKE_FILE
+def test_the_extractor_is_the_one_fact_extractor() -> None:
+    """口述办 reads an account with ``nlu.facts.extract_facts``, as the chat forms read every
+    message: the same members, conditions and money, kept for the household."""
+    from nlu.answers.reading import fact_json
+    from nlu.facts import extract_facts as read_facts
+    from services.intake_facts import extract_facts
 
-    screening = load_yaml(TEXTS_DIR / "screening_words.yml")["words"]["conditions"]
-    intake = load_yaml(INTAKE_FILE)["words"]["conditions"]
-    assert intake == [item for item in screening if item["value"] != "none"]
+    account = "户主62岁，老伴58岁，大儿子32岁智力残疾二级，小儿子28岁精神残疾三级，一年收入一万多"
+    found = read_facts(account, "hunan-yiyang-ziyang")
+    facts = extract_facts(account, "hunan-yiyang-ziyang")
+    assert facts.household["conditions"]["disabled"] == fact_json(found["disabled"])
+    assert facts.household["ages"] == found["ages"] == [62, 58, 32, 28]
+    assert facts.monthly_income == found["monthly_income"] == 833
+    assert facts.conditions == ["disability"]

@@ -7,25 +7,17 @@ and labels are the test's own (their texts live in ``tests/support/texts/``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from base.messages import BotReply
+from flows import reading
 from flows.base import TurnContext
 from flows.forms import Choice, Form, Slot
 from flows.texts import Texts
 
 TEXTS = Texts(Path(__file__).parent / "texts")
-
-
-def _number(ctx: TurnContext) -> int | None:
-    found = re.search(r"\d+", ctx.parse.normalized or ctx.text)
-    return int(found.group()) if found else None
-
-
-def _size(ctx: TurnContext) -> int | None:
-    found = re.search(r"(\d+)\s*口", ctx.text)
-    return int(found.group(1)) if found else None
 
 
 def _size_problem(value: int, _: dict[str, Any]) -> str | None:
@@ -34,11 +26,6 @@ def _size_problem(value: int, _: dict[str, Any]) -> str | None:
 
 def _phone_problem(value: str, _: dict[str, Any]) -> str | None:
     return None if re.fullmatch(r"1[3-9]\d{9}", value) else "手机号应为11位数字，以1开头。"
-
-
-def _phone(ctx: TurnContext) -> str | None:
-    found = re.search(r"\d{5,}", ctx.text)
-    return found.group() if found else None
 
 
 class DemoForm(Form):
@@ -57,7 +44,7 @@ class DemoForm(Form):
             "size",
             "demo.size",
             label="labels.size",
-            extract=_number,
+            read=reading.count,
             validate=_size_problem,
             show=lambda v: TEXTS("labels.show_people", v=v),
         ),
@@ -65,10 +52,17 @@ class DemoForm(Form):
             "income",
             "demo.income",
             label="labels.income",
-            extract=_number,
+            read=reading.money("income"),
             show=lambda v: TEXTS("labels.show_yuan", v=v),
         ),
-        Slot("phone", "demo.phone", label="labels.phone", extract=_phone, validate=_phone_problem),
+        Slot(
+            "phone",
+            "demo.phone",
+            label="labels.phone",
+            read=reading.phone,
+            fact="phone",
+            validate=_phone_problem,
+        ),
     )
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -77,19 +71,9 @@ class DemoForm(Form):
 
 
 class EagerDemoForm(DemoForm):
-    """The same form where the household size is also taken from any answer."""
+    """The same form where the household size is also taken from the facts of any answer."""
 
     name = "demo_eager"
     slots = tuple(
-        Slot(
-            s.name,
-            s.question,
-            label=s.label,
-            extract=_size if s.name == "size" else s.extract,
-            validate=s.validate,
-            choices=s.choices,
-            eager=s.name == "size",
-            show=s.show,
-        )
-        for s in DemoForm.slots
+        replace(s, fact="household_size") if s.name == "size" else s for s in DemoForm.slots
     )

@@ -51,7 +51,10 @@ def test_a_bare_answer_counts_only_for_the_question_asked() -> None:
     assert extract_facts("没有", slot="vehicles") == {"vehicles": 0}
     assert extract_facts("4", slot="household_size") == {"household_size": 4}
     assert extract_facts("4") == {}
-    assert extract_facts("几千块", slot="deposits") == {"deposits": Range(1000, 9000)}
+    assert extract_facts("几千块", slot="deposits") == {
+        "deposits": Range(1000, 9000),
+        "approx": {"deposits": "range"},  # how the amount was approximated, for the summary
+    }
 
 
 def test_one_slots_answer_is_never_filed_into_another() -> None:

@@ -1,0 +1,114 @@
+"""How well ``nlu.danger.find_danger`` finds danger to life in text others wrote.
+
+    python benchmarks/danger_bench.py [CORPUS.yml] [--failures]
+
+Default corpus: nlu/data/danger/corpus.yml (a copy of the persona helpers' corpus; keys
+``text``, ``danger`` — the kinds, empty for none — and ``persona``). The first half
+(items 0..149) is the development half: the word lists are tuned on it. The second half
+is held out: its figures are printed, its failures never (``--failures`` lists the
+development half's only).
+
+Printed per half: recall (danger items found as danger), precision (items found as
+danger that are danger), kind recall (expected kinds among those found), and recall per
+persona.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from base.datafiles import load_yaml  # noqa: E402
+from nlu.danger import find_danger  # noqa: E402
+
+DEFAULT_CORPUS = ROOT / "nlu" / "data" / "danger" / "corpus.yml"
+DEVELOPMENT = 150  # items 0..149
+
+
+@dataclass
+class Figures:
+    danger: int = 0
+    found: int = 0  # danger items found
+    flagged: int = 0  # items found as danger
+    false_alarms: int = 0
+    kinds_expected: int = 0
+    kinds_found: int = 0
+    per_persona: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.danger if self.danger else 1.0
+
+    @property
+    def precision(self) -> float:
+        return (self.flagged - self.false_alarms) / self.flagged if self.flagged else 1.0
+
+
+def measure(items: list[dict[str, Any]]) -> Figures:
+    figures = Figures()
+    for item in items:
+        expected = list(item.get("danger") or [])
+        danger = find_danger(str(item["text"]))
+        kinds = set(danger.kinds) if danger else set()
+        if danger is not None:
+            figures.flagged += 1
+            if not expected:
+                figures.false_alarms += 1
+                figures.failures.append(f"false alarm {sorted(kinds)}: {item['text']}")
+        if expected:
+            figures.danger += 1
+            row = figures.per_persona[str(item.get("persona", ""))]
+            row[1] += 1
+            figures.kinds_expected += len(expected)
+            figures.kinds_found += len(kinds & set(expected))
+            if danger is not None:
+                figures.found += 1
+                row[0] += 1
+            else:
+                figures.failures.append(f"missed {expected}: {item['text']}")
+    return figures
+
+
+def report(name: str, figures: Figures) -> None:
+    kind_recall = figures.kinds_found / figures.kinds_expected if figures.kinds_expected else 1.0
+    print(
+        f"{name}: recall {figures.recall:.3f} ({figures.found}/{figures.danger}), "
+        f"precision {figures.precision:.3f} ({figures.flagged - figures.false_alarms}"
+        f"/{figures.flagged}), kind recall {kind_recall:.3f}"
+    )
+    personas = ", ".join(
+        f"{persona} {found}/{total}"
+        for persona, (found, total) in sorted(figures.per_persona.items())
+    )
+    print(f"  recall per persona: {personas}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--failures", action="store_true", help="list the development half's failures"
+    )
+    args = parser.parse_args(argv)
+    items: list[dict[str, Any]] = load_yaml(args.corpus)
+    development = measure(items[:DEVELOPMENT])
+    held_out = measure(items[DEVELOPMENT:])
+    report(f"development (items 0..{DEVELOPMENT - 1})", development)
+    report(f"held out (items {DEVELOPMENT}..{len(items) - 1})", held_out)
+    if args.failures:
+        for line in development.failures:
+            print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""A resident's own application, managed by chat: 撤回 (with a confirmation), correcting
+submitted facts (a note to staff), asking for a review (复核) of a refusal.
+
+The engine comes here, before any intent, when an idle message says one of the phrases
+of ``flows/texts/manage.yml`` ("我要撤回申请", "资料填错了要改", "对结果不服要复核"), so
+they never start a new application. Only applications filed from this chat account are
+offered (``services.manage``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from backend.errors import BackendError, InvalidTransition
+from backend.schemas import CaseView
+from base.messages import BotReply, Button
+from flows.base import Flow, TurnContext, call
+from flows.texts import texts
+from policies.catalog import load_catalog
+
+ACTIONS = ("withdraw", "correct", "review")
+_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{4,})", re.IGNORECASE)
+MIN_DETAIL = 6  # characters beyond the phrase that already say what to correct or why
+
+
+def wanted(text: str) -> str | None:
+    """Which of withdraw / correct / review the message asks for, if any."""
+    words: dict[str, list[str]] = texts().raw("manage.words")
+    bare = text.replace(" ", "")
+    for action in ("review", "withdraw", "correct"):
+        if any(w in bare for w in words[action]):
+            return action
+    return None
+
+
+def _programs(case: CaseView) -> str:
+    programs = load_catalog().programs
+    return "、".join(programs[p].short_name if p in programs else p for p in case.programs)
+
+
+def _detail(ctx: TurnContext, action: str) -> str:
+    """What the opening message says beyond the phrase ("资料填错了，家里是4口人")."""
+    words: list[str] = ctx.texts.raw("manage.words")[action]
+    rest = ctx.text
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    rest = rest.strip(" ，,。.!！?？要我想")
+    return ctx.text.strip() if len(rest) >= MIN_DETAIL else ""
+
+
+class ManageFlow(Flow):
+    name = "manage"
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        action = wanted(ctx.text)
+        if action is None:
+            return [ctx.say("manage.failed")]
+        own = ctx.services.own_requests
+        listing = {
+            "withdraw": own.withdrawable,
+            "correct": own.correctable,
+            "review": own.refused,
+        }[action]
+        cases = await call(ctx, listing, ctx.message.channel, ctx.message.sender_id)
+        if not cases:
+            ctx.session.end_flow()
+            return [ctx.say(f"manage.none_{action}")]
+        ctx.session.start_flow(self.name, "choose")
+        ctx.session.form.update(
+            action=action, cases=[c.case_no for c in cases], detail=_detail(ctx, action)
+        )
+        if len(cases) == 1:
+            return await self._chosen(ctx, cases[0])
+        buttons = tuple(
+            Button(ctx.texts("manage.case_button", case=c, programs=_programs(c)), f"/{c.case_no}")
+            for c in cases[:5]
+        )
+        return [ctx.say("manage.which", buttons=buttons)]
+
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        step = ctx.session.step
+        form = ctx.session.form
+        if step == "choose":
+            case_no = self._pick(ctx)
+            if case_no is None:
+                return [ctx.say("manage.choose_again")]
+            case = await self._case(ctx, case_no)
+            return await self._chosen(ctx, case)
+        if step == "confirm":
+            return await self._confirm(ctx)
+        if step in ("correction", "reason"):
+            text = ctx.text.strip()
+            if len(text) < 2:
+                return [
+                    ctx.say(
+                        "manage.ask_correction" if step == "correction" else "manage.ask_reason",
+                        case_no=form.get("case_no"),
+                    )
+                ]
+            return await self._act(ctx, str(form["case_no"]), text)
+        ctx.session.end_flow()
+        return [ctx.say("manage.failed")]
+
+    async def back(self, ctx: TurnContext) -> list[BotReply]:
+        ctx.session.end_flow()
+        return [ctx.say("core.nothing_to_go_back")]
+
+    # -- steps ---------------------------------------------------------------------------
+    def _pick(self, ctx: TurnContext) -> str | None:
+        offered: list[str] = ctx.session.form.get("cases", [])
+        answer = (ctx.payload or ctx.text).strip().lstrip("/")
+        found = _CASE_NO.search(answer)
+        if found:
+            answer = f"JZ{found.group(1)}-{found.group(2)}"
+        elif answer.isdigit() and 1 <= int(answer) <= len(offered):
+            answer = offered[int(answer) - 1]
+        answer = answer.upper()
+        return answer if answer in offered else None
+
+    async def _case(self, ctx: TurnContext, case_no: str) -> CaseView:
+        own = ctx.services.own_requests
+        cases = await call(ctx, own.applications, ctx.message.channel, ctx.message.sender_id)
+        return next(c for c in cases if c.case_no == case_no)
+
+    async def _chosen(self, ctx: TurnContext, case: CaseView) -> list[BotReply]:
+        form = ctx.session.form
+        form["case_no"] = case.case_no
+        action = form["action"]
+        if action == "withdraw":
+            ctx.session.step = "confirm"
+            buttons = (
+                Button(ctx.texts("manage.button_withdraw"), "/affirm"),
+                Button(ctx.texts("manage.button_keep"), "/deny"),
+            )
+            return [
+                ctx.say(
+                    "manage.confirm_withdraw", buttons=buttons, case=case, programs=_programs(case)
+                )
+            ]
+        if action == "review":
+            own = ctx.services.own_requests
+            chat, sender = ctx.message.channel, ctx.message.sender_id
+            under_way = await call(ctx, own.review_under_way, chat, sender, case.case_no)
+            if under_way is not None:
+                ctx.session.end_flow()
+                return [ctx.say("manage.already_reviewing", review=under_way, case_no=case.case_no)]
+        if form.get("detail"):
+            return await self._act(ctx, case.case_no, str(form["detail"]))
+        ctx.session.step = "correction" if action == "correct" else "reason"
+        key = "manage.ask_correction" if action == "correct" else "manage.ask_reason"
+        return [ctx.say(key, case_no=case.case_no)]
+
+    async def _confirm(self, ctx: TurnContext) -> list[BotReply]:
+        case_no = str(ctx.session.form["case_no"])
+        yes = ctx.payload == "/affirm" or (ctx.payload is None and ctx.parse.intent == "affirm")
+        if yes:
+            return await self._act(ctx, case_no, "")
+        ctx.session.end_flow()
+        # "不撤回", or anything but a clear yes: nothing is withdrawn
+        return [ctx.say("manage.kept", case_no=case_no)]
+
+    async def _act(self, ctx: TurnContext, case_no: str, text: str) -> list[BotReply]:
+        action = ctx.session.form.get("action")
+        ctx.session.end_flow()
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        try:
+            if action == "withdraw":
+                case = await call(ctx, own.withdraw, chat, sender, case_no)
+                return [ctx.say("manage.withdrawn", case=case)]
+            if action == "correct":
+                await call(ctx, own.correct, chat, sender, case_no, text)
+                return [ctx.say("manage.corrected", case_no=case_no)]
+            review, opened = await call(ctx, own.review, chat, sender, case_no, text)
+        except InvalidTransition:
+            case = await self._case(ctx, case_no)
+            return [ctx.say("manage.not_withdrawable", case_no=case_no, stage=case.stage)]
+        except BackendError:
+            return [ctx.say("manage.failed")]
+        key = "manage.reviewing" if opened else "manage.already_reviewing"
+        return [ctx.say(key, review=review, case_no=case_no)]

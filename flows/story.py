@@ -1,0 +1,230 @@
+"""A resident's account (a long first message, voice input without punctuation, a relative
+writing for an old person): read for every fact with ``nlu.facts.extract_facts`` — the
+one extractor 口述办 uses — said back in one short message ("我听明白的是：家里5口人，
+您爱人患白血病…"), then what fits as buttons: screening with those facts already given
+(the form reads the account as its opening message, so it does not ask them again),
+applying likewise, urgent help when the account says so, a person.
+
+The engine comes here when an idle message is long or carries several facts and is not
+a clear request for something else (``StoryFlow.fits``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from base.messages import BotReply, Button
+from flows.base import Flow, TurnContext
+from nlu.answers.reading import Range
+from nlu.facts import extract_facts
+from policies.catalog import load_catalog
+
+STORY = "_story"  # session slot: the account and when it was told, until a button uses it
+FOLLOW_UP = timedelta(minutes=15)  # a fact told this soon after an account adds to it
+LONG = 40  # characters: an account, not a question
+SEVERAL = 2  # facts that make a shorter message an account
+CLEAR = 0.8  # a request this sure of its intent goes to its own flow
+READ_AS_STORY = ("self_screening", "inform", "out_of_scope")
+NOT_FACTS = ("programs", "name_hint")
+
+
+def _amount(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+class StoryFlow(Flow):
+    name = "story"
+    intents = ("story_screening", "story_apply")
+
+    def __init__(self, screening: Flow | None = None, apply: Flow | None = None) -> None:
+        self.screening = screening
+        self.apply = apply
+
+    # -- when the engine comes here ----------------------------------------------------
+    def fits(self, ctx: TurnContext, served: set[str]) -> bool:
+        """An account rather than a request: long, or several facts, and not a clear
+        request for another service (``served``: the intents flows serve)."""
+        if ctx.payload is not None:
+            return False
+        parse = ctx.parse
+        clear = parse.confidence >= CLEAR and parse.intent in served
+        if clear and parse.intent not in READ_AS_STORY:
+            return False
+        facts = self.facts(ctx)
+        if facts and told_before(ctx) is not None:
+            return True  # "不对，是4口人" just after the account: it adds to it
+        if len(ctx.text) >= LONG:
+            return bool(facts) or parse.hardship or not clear
+        return len(facts) >= SEVERAL or (parse.hardship and len(facts) >= 1)
+
+    def facts(self, ctx: TurnContext) -> dict[str, Any]:
+        found = extract_facts(ctx.text, ctx.services.region, applicant=applicant_of(ctx, ctx.text))
+        return {k: v for k, v in found.items() if k not in NOT_FACTS and v not in (None, [])}
+
+    # -- the turn ------------------------------------------------------------------------
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if ctx.parse.intent in self.intents and ctx.payload is not None:
+            return await self._continue(ctx)
+        earlier = told_before(ctx)
+        story = f"{earlier}。{ctx.text}" if earlier else ctx.text  # a later part corrects
+        facts = extract_facts(story, ctx.services.region, applicant=applicant_of(ctx, story))
+        ctx.session.slots[STORY] = {"text": story, "at": datetime.now(UTC).isoformat()}
+        told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
+        said = said_back(told, facts)
+        parse = ctx.parse
+        if parse.intent == "self_screening" and parse.confidence >= CLEAR and self.screening:
+            # asked to be screened: said back, then only what is missing is asked
+            ctx.session.slots.pop(STORY, None)
+            return [BotReply(said), *await self.screening.start(told)]
+        return [BotReply(f"{said}\n{ctx.texts('story.next')}", self._buttons(ctx, facts))]
+
+    async def _continue(self, ctx: TurnContext) -> list[BotReply]:
+        """A button: the screening or application form, the account as its opener."""
+        story = told_before(ctx, within=None)
+        ctx.session.slots.pop(STORY, None)
+        target = self.screening if ctx.parse.intent == "story_screening" else self.apply
+        if target is None or not story:
+            return [ctx.say("story.story_gone")]
+        told = replace(
+            ctx,
+            text=str(story),
+            parse=ctx.services.interpreter.parse(str(story)),
+            payload=None,
+        )
+        replies = await target.start(told)
+        ctx.sensitive = ctx.sensitive or told.sensitive
+        return replies
+
+    def _buttons(self, ctx: TurnContext, facts: dict[str, Any]) -> tuple[Button, ...]:
+        say = ctx.texts
+        buttons = [Button(say("story.button_screening"), "/story_screening")]
+        buttons.append(Button(say("story.button_apply"), "/story_apply"))
+        if urgent_fits(ctx, facts):
+            buttons.append(Button(say("story.button_urgent"), "/urgent_help"))
+        buttons.append(Button(say("story.button_person"), "/human_handoff"))
+        return tuple(buttons)
+
+
+def applicant_of(ctx: TurnContext, text: str) -> str:
+    """ "father"/"mother" when a son or daughter writes for a parent ("替我爸问的"), else "self"."""
+    table: dict[str, list[str]] = ctx.texts.raw("story.for_parent")
+    for parent, words in table.items():
+        if any(w in text for w in words):
+            return parent
+    return "self"
+
+
+def told_before(ctx: TurnContext, within: timedelta | None = FOLLOW_UP) -> str | None:
+    """The account told in this chat (lately, with ``within``), if any."""
+    kept = ctx.session.slots.get(STORY)
+    if not isinstance(kept, dict) or not kept.get("text"):
+        return None
+    if within is not None:
+        try:
+            at = datetime.fromisoformat(str(kept.get("at")))
+        except ValueError:
+            return None
+        if datetime.now(UTC) - at > within:
+            return None
+    return str(kept["text"])
+
+
+def urgent_fits(ctx: TurnContext, facts: dict[str, Any]) -> bool:
+    """A sudden event, no income at all, or words of need now (住院, 没饭吃 …)."""
+    words: list[str] = ctx.texts.raw("story.urgent_words")
+    return (
+        facts.get("hardship_event") not in (None, "none")
+        or facts.get("monthly_income") == 0
+        or any(w in ctx.text for w in words)
+    )
+
+
+def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
+    """The facts in one sentence, in the order a caseworker would say them."""
+    say = ctx.texts
+    who: dict[str, str] = dict(say.raw("story.who"))
+    applicant = applicant_of(ctx, ctx.text)
+    if applicant != "self":
+        who["self"] = say.raw("story.applicant_is")[applicant]
+
+    def person(key: str) -> str:
+        return who.get(key, who["other"])
+
+    def people(members: list[Any]) -> list[str]:
+        """Each one named once; several children as "2个孩子"."""
+        counted: dict[str, int] = {}
+        for member in members:
+            counted[str(member)] = counted.get(str(member), 0) + 1
+        return [
+            say("story.several", n=n, who=person(key))
+            if n > 1 and key not in ("self", "spouse")
+            else person(key)
+            for key, n in counted.items()
+        ]
+
+    parts: list[str] = []
+    size = facts.get("household_size")
+    if size == 1:
+        parts.append(say("story.alone"))
+    elif size:
+        parts.append(say("story.household_size", n=size))
+    residence = facts.get("residence")
+    if residence in ("urban", "rural"):
+        parts.append(say.raw("story.residence")[residence])
+    ages = facts.get("ages") or []
+    if len(ages) == 1:
+        parts.append(say("story.age_one", age=ages[0]))
+    elif ages:
+        parts.append(say("story.ages", ages="、".join(str(a) for a in ages)))
+    if facts.get("township"):
+        parts.append(say("story.place", place=f"{facts['township']}{facts.get('village') or ''}"))
+    illness = ctx.parse.first("illness")
+    states: list[str] = say.raw("story.states")
+    for member in facts.get("ill") or []:
+        state = bool(illness) and any(w in str(illness) for w in states)
+        parts.append(say("story.ill", who=person(str(member)), illness=illness or "", state=state))
+        illness = None  # named once
+    for entry in facts.get("disabled") or []:
+        parts.append(
+            say("story.disabled", who=person(str(entry.get("who"))), grade=entry.get("grade"))
+        )
+    for name in people(facts.get("students") or []):
+        parts.append(say("story.student", who=name))
+    for name in people(facts.get("unemployed") or []):
+        parts.append(say("story.unemployed", who=name))
+    event = facts.get("hardship_event")
+    events: dict[str, str] = say.raw("story.event")
+    if event in events:
+        parts.append(events[event])
+    parts += _money(ctx, facts)
+    programs = [p for p in facts.get("programs") or [] if p in load_catalog().programs]
+    if programs:
+        names = "、".join(load_catalog().programs[p].short_name for p in programs)
+        parts.append(say("story.programs", names=names))
+    if not parts:
+        return say("story.understood_hardship")
+    if applicant != "self" and not parts[0].startswith(who["self"]):
+        parts[0] = who["self"] + parts[0]  # "您父亲一个人生活，…"
+    return say("story.understood", facts="，".join(parts))
+
+
+def _money(ctx: TurnContext, facts: dict[str, Any]) -> list[str]:
+    say = ctx.texts
+    parts: list[str] = []
+    income = facts.get("monthly_income")
+    if income == 0:
+        parts.append(say("story.no_income"))
+    elif isinstance(income, Range):
+        parts.append(say("story.income_range", low=income.low, high=income.high))
+    elif _amount(income):
+        parts.append(say("story.income", amount=_amount(income)))
+    for key, text in (("medical", "story.medical"), ("one_off_cost", "story.one_off")):
+        if _amount(facts.get(key)):
+            parts.append(say(text, amount=_amount(facts.get(key))))
+    if _amount(facts.get("debt")):
+        parts.append(say("story.debt", amount=_amount(facts.get("debt"))))
+    if facts.get("deposits") == 0:
+        parts.append(say("story.no_deposits"))
+    return parts

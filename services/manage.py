@@ -1,0 +1,108 @@
+"""A resident managing their own application by chat: withdraw it (before a decision;
+staff are told by the transition), pass a correction of submitted facts on to staff (a
+note on the case), ask for a review (复核) of a refusal (``backend.review``). Only the
+applications this chat account filed can be managed here: the account is the proof.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backend.errors import NotFound
+from backend.review import open_review
+from backend.schemas import CaseView
+from base.privacy import mask_text
+from services.chat import application_channel
+from services.wording import wording
+
+if TYPE_CHECKING:
+    from backend.service import Backend
+
+WITHDRAWN = "withdrawn"
+REFUSED = "rejected"
+ACTOR = "resident"
+
+
+class OwnRequests:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def applications(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """The applications filed from this chat account, newest first."""
+        kind = self.backend.rules.application_kind
+        return [c for c in self.backend.cases_for_sender(chat_channel, sender) if c.kind == kind]
+
+    def withdrawable(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """Those still before a decision (withdrawing is allowed there)."""
+        return [
+            case
+            for case in self.applications(chat_channel, sender)
+            if WITHDRAWN in self.backend.rules.workflow(case.kind).allowed(case.status)
+        ]
+
+    def correctable(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """Those not finished (a correction can still change them)."""
+        rules = self.backend.rules
+        return [
+            case
+            for case in self.applications(chat_channel, sender)
+            if not rules.is_terminal(case.kind, case.status)
+        ]
+
+    def refused(self, chat_channel: str, sender: str) -> list[CaseView]:
+        return [c for c in self.applications(chat_channel, sender) if c.status == REFUSED]
+
+    def review_under_way(self, chat_channel: str, sender: str, case_no: str) -> CaseView | None:
+        """The review of ``case_no`` asked from this account and not finished, if any."""
+        rules = self.backend.rules
+        return next(
+            (
+                case
+                for case in self.backend.cases_for_sender(chat_channel, sender)
+                if case.kind == "review"
+                and case.related_case_no == case_no
+                and not rules.is_terminal(case.kind, case.status)
+            ),
+            None,
+        )
+
+    def _own(self, chat_channel: str, sender: str, case_no: str) -> CaseView:
+        for case in self.applications(chat_channel, sender):
+            if case.case_no == case_no.strip().upper():
+                return case
+        raise NotFound(f"没有找到案件 {case_no}")
+
+    def withdraw(self, chat_channel: str, sender: str, case_no: str) -> CaseView:
+        """Withdraw (raises ``InvalidTransition`` after a decision)."""
+        case = self._own(chat_channel, sender, case_no)
+        note = wording()("manage.withdraw_note")
+        return self.backend.transition(case.case_no, WITHDRAWN, note, ACTOR)
+
+    def correct(self, chat_channel: str, sender: str, case_no: str, text: str) -> CaseView:
+        """A correction passed on to staff as a note on the case (masked)."""
+        case = self._own(chat_channel, sender, case_no)
+        said = mask_text(text.strip())
+        say = wording()
+        self.backend.add_note(
+            case.case_no,
+            say("manage.correction_note", text=said),
+            staff_text=say("manage.correction_staff", case_no=case.case_no, text=said),
+        )
+        return case
+
+    def review(
+        self, chat_channel: str, sender: str, case_no: str, reason: str
+    ) -> tuple[CaseView, bool]:
+        """A review case linked to the refused application; (case, opened now)."""
+        case = self._own(chat_channel, sender, case_no)
+        summary = wording()(
+            "manage.review_summary", case_no=case.case_no, reason=mask_text(reason.strip())
+        )
+        return open_review(
+            self.backend,
+            case.case_no,
+            summary=summary,
+            channel=application_channel(chat_channel),
+            chat_channel=chat_channel,
+            chat_sender=sender,
+        )

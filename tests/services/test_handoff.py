@@ -1,0 +1,102 @@
+"""The hand-off conversation: the resident's messages to the case (masked, staff told at
+once), staff answers back to the chat, the region rule, and when a person answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from backend.clock import CHINA
+from backend.service import Backend
+from services.access import NotAllowed
+from services.container import Services
+from tests.services.conftest import OTHER_TOWNSHIP, TOWNSHIP, staff_rows
+
+
+def _handoff(services: Services, sender: str = "h1", township: str = "") -> str:
+    opened = services.chat_cases.handoff(
+        chat_channel="rest", sender=sender, summary="居民要求转人工"
+    )
+    if township:
+        with services.backend.db.session() as session:
+            case = services.backend.cases.get(session, opened.case.case_no)
+            case.township = township
+            session.add(case)
+    return opened.case.case_no
+
+
+def test_what_the_resident_writes_is_kept_masked_and_told_to_staff(
+    services: Services, backend: Backend
+) -> None:
+    case_no = _handoff(services)
+    services.handoffs.say(case_no, "我的身份证是430902195001011233，想问低保")
+    alert = staff_rows(backend)[-1].payload
+    assert alert["event"] == "resident_message" and case_no in alert["text"]
+    assert "430902195001011233" not in alert["text"] and "4309**********1233" in alert["text"]
+    admin, _ = backend.create_staff("孙管理", "admin")
+    services.handoffs.reply(admin, case_no, "您好，可以直接在这里申请。")
+    lines = services.handoffs.conversation(admin, case_no)
+    assert [(line.by_resident, line.note[:5]) for line in lines] == [
+        (True, "我的身份证"),
+        (False, "您好，可以"),
+    ]
+    assert "430902195001011233" not in lines[0].note
+    assert services.handoffs.conversation(admin, case_no, after_id=lines[0].id) == lines[1:]
+    waiting = backend.take_inbox("rest", "h1")
+    assert len(waiting) == 1 and "可以直接在这里申请" in waiting[0]
+
+
+def test_a_caseworker_of_another_township_cannot_read_or_answer(
+    services: Services, backend: Backend
+) -> None:
+    case_no = _handoff(services, township=TOWNSHIP)
+    mine, _ = backend.create_staff("李经办", "caseworker", TOWNSHIP)
+    other, _ = backend.create_staff("王经办", "caseworker", OTHER_TOWNSHIP)
+    assert services.handoffs.conversation(mine, case_no) == []
+    with pytest.raises(NotAllowed):
+        services.handoffs.conversation(other, case_no)
+    with pytest.raises(NotAllowed):
+        services.handoffs.reply(other, case_no, "你好")
+
+
+def test_a_closed_hand_off_is_no_longer_open(services: Services, backend: Backend) -> None:
+    case_no = _handoff(services)
+    assert services.handoffs.still_open(case_no) is not None
+    backend.transition(case_no, "closed", "", "test")
+    assert services.handoffs.still_open(case_no) is None
+
+
+def test_an_answer_in_a_chat_needs_a_staff_member_and_a_case_number(
+    services: Services, backend: Backend
+) -> None:
+    case_no = _handoff(services)
+    _, token = backend.create_staff("孙管理", "admin")
+    backend.bind_staff_chat(token, "telegram", "900")
+    assert services.handoffs.reply_from_chat("telegram", "901", case_no, "你好") == (None, None)
+    staff, found = services.handoffs.reply_from_chat("telegram", "900", "没有编号", "你好")
+    assert staff is not None and found is None
+    staff, found = services.handoffs.reply_from_chat(
+        "telegram", "900", f"【转人工·居民留言】{case_no}：想问低保", "您好"
+    )
+    assert found == case_no
+    assert [line.note for line in services.handoffs.conversation(staff, case_no)] == ["您好"]
+
+
+@pytest.mark.parametrize(
+    ("local", "now", "opens"),
+    [
+        ("2026-12-02 10:00", True, "2026-12-02 10:00"),  # a Wednesday, office hours
+        ("2026-12-02 08:00", False, "2026-12-02 08:30"),  # before opening
+        ("2026-12-02 17:30", False, "2026-12-03 08:30"),  # closing time
+        ("2026-12-04 18:00", False, "2026-12-07 08:30"),  # Friday evening → Monday
+        ("2026-12-05 10:00", False, "2026-12-07 08:30"),  # Saturday
+        ("2026-10-01 10:00", False, "2026-10-08 08:30"),  # 国庆 holidays
+        ("2026-10-10 09:00", True, "2026-10-10 09:00"),  # a make-up working Saturday
+    ],
+)
+def test_when_a_person_answers(services: Services, local: str, now: bool, opens: str) -> None:
+    moment = datetime.fromisoformat(local).replace(tzinfo=CHINA).astimezone(UTC)
+    found = services.handoffs.availability(moment)
+    assert found.now is now
+    assert found.next_open.strftime("%Y-%m-%d %H:%M") == opens

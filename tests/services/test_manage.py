@@ -1,0 +1,87 @@
+"""A resident's own application by chat: withdraw (staff told), a correction as a note,
+a review case linked to the refusal; only the account's own applications."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.errors import InvalidTransition, NotFound
+from backend.service import Backend
+from services.container import Services
+from tests.services.conftest import TOWNSHIP, staff_rows, valid_id
+
+REFUSE_PATH = ("accepted", "investigating", "reviewing", "publicizing", "rejected")
+
+
+def _apply(backend: Backend, sender: str, id17: str = "43090219580101123") -> str:
+    outcome = backend.create_case(
+        "application",
+        programs=["dibao"],
+        applicant={"name": "王建国", "id_number": valid_id(id17)},
+        township=TOWNSHIP,
+        chat_channel="rest",
+        chat_sender=sender,
+    )
+    assert outcome.case is not None
+    return outcome.case.case_no
+
+
+def test_withdraw_before_a_decision_and_staff_are_told(
+    services: Services, backend: Backend
+) -> None:
+    case_no = _apply(backend, "m1")
+    own = services.own_requests
+    assert [c.case_no for c in own.withdrawable("rest", "m1")] == [case_no]
+    assert own.withdrawable("rest", "someone-else") == []
+    with pytest.raises(NotFound):
+        own.withdraw("rest", "someone-else", case_no)
+    view = own.withdraw("rest", "m1", case_no)
+    assert view.status == "withdrawn"
+    assert any(
+        case_no in str(r.payload.get("text")) and "已撤回" in str(r.payload.get("text"))
+        for r in staff_rows(backend)
+    )
+    assert own.withdrawable("rest", "m1") == []
+    with pytest.raises(InvalidTransition):
+        own.withdraw("rest", "m1", case_no)
+
+
+def test_a_correction_is_a_masked_note_for_staff(services: Services, backend: Backend) -> None:
+    case_no = _apply(backend, "m2")
+    services.own_requests.correct("rest", "m2", case_no, "电话是13812345678，家里4口人")
+    detail = backend.case_detail(case_no)
+    note = detail.events[-1]
+    assert note.action == "note" and "138****5678" in note.note and "13812345678" not in note.note
+    assert staff_rows(backend)[-1].payload["text"].startswith(f"【申请人更正】{case_no}")
+    assert detail.status == "submitted"
+
+
+def test_a_review_is_linked_to_the_refusal_and_asked_once(
+    services: Services, backend: Backend
+) -> None:
+    case_no = _apply(backend, "m3")
+    own = services.own_requests
+    with pytest.raises(Exception, match="不予批准"):
+        own.review("rest", "m3", case_no, "收入算多了")
+    for step in REFUSE_PATH:
+        backend.transition(case_no, step, "不符合条件", "test")
+    review, opened = own.review("rest", "m3", case_no, "收入算多了")
+    assert opened and review.kind == "review" and review.related_case_no == case_no
+    assert (review.township, review.programs, review.status) == (TOWNSHIP, ["dibao"], "open")
+    assert review.applicant_name == "王建国"
+    again, opened = own.review("rest", "m3", case_no, "再问一次")
+    assert not opened and again.case_no == review.case_no
+    assert own.review_under_way("rest", "m3", case_no) == again
+    refused = backend.case_detail(case_no)
+    assert (
+        refused.events[-1].action == "review_requested"
+        and review.case_no in refused.events[-1].note
+    )
+    alerts = [str(r.payload.get("text")) for r in staff_rows(backend)]
+    assert any(t.startswith("【新申请复核】") and review.case_no in t for t in alerts)
+    # the review's own workflow: looked at, then upheld or revised
+    assert backend.transition(review.case_no, "in_progress", "", "test").status == "in_progress"
+    assert (
+        backend.transition(review.case_no, "revised", "收入重新核算", "test").stage == "改变原决定"
+    )
+    assert own.review_under_way("rest", "m3", case_no) is None
