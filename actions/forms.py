@@ -12,8 +12,9 @@ Two things the chat engine does outside a flow are done here for Rasa:
 * an answer fills the slot asked for, not another one already answered: Rasa's
   ``from_entity`` mappings fill a slot from any message (the deposits answer "两千" also
   carries a ``monthly_income`` entity), so a slot set this turn that was not asked keeps
-  its earlier value — unless the flow lets it be filled from other answers
-  (``Slot.eager``) and it was empty, or the answer is a correction ("不对，是…");
+  its earlier value — unless, as in the chat's forms, the message states that fact
+  (``nlu.facts``: "我家月收入两千") and the slot was empty, or it is a correction
+  ("不对，收入是一千");
 * "取消" (jiuzhu's NLU reads it as ``deny``, the same as the answer "没有", so no Rasa rule
   can tell them apart) leaves the form: the validation action ends the loop
   (``ActiveLoop(None)``), clears what this form filled and says so; the action run when
@@ -33,8 +34,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import question, read
 from actions.context import cancelled, latest_text
-from flows.forms import CORRECTION, Slot
+from flows.forms import Slot
+from flows.reading import is_correction
 from flows.texts import texts
+from nlu.facts import extract_facts
 
 if TYPE_CHECKING:
     from services.container import Services
@@ -149,8 +152,9 @@ class FlowFormValidation(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         if asked and asked != name and tracker.active_loop_name == self.form:
             earlier = value_before_this_turn(tracker, name)
-            correction = bool(CORRECTION.search(latest_text(tracker)))
-            if not (slot.eager and (earlier is None or correction)):
+            said = latest_text(tracker)
+            stated = slot.name in extract_facts(said, self.services.region)
+            if not stated or (earlier is not None and not is_correction(said)):
                 return {name: earlier}  # the answer was to another question
         values = await self.values(tracker, skip=name)
         found, problem = read(self.services, tracker, slot, value, values)

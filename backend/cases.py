@@ -715,7 +715,14 @@ class CaseService:
             if not (case.chat_channel and case.chat_sender):
                 raise InvalidInput(f"案件 {case.case_no} 没有可联系的聊天账号")
             sent = self.rules.text("resident_message", case_no=case.case_no, text=text.strip())
-            event = CaseEvent(case_id=case.id or 0, actor=actor, action="message", message=sent)
+            # note: the words staff typed; message: the text the applicant was sent
+            event = CaseEvent(
+                case_id=case.id or 0,
+                actor=actor,
+                action="message",
+                note=text.strip(),
+                message=sent,
+            )
             session.add(event)
             session.flush()
             key = f"{case.case_no}:message:{event.id}"

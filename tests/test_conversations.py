@@ -37,6 +37,7 @@ from typing import Any
 
 import pytest
 
+from backend.schemas import TransitionRequest
 from base.datafiles import load_yaml
 from base.messages import UserMessage
 from base.settings import Settings
@@ -141,7 +142,10 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
                 before = turn["before"]
                 steps = before.get("transition", [])
                 for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
-                    runtime.backend.transition(newest.case_no, step, "（测试）", "test")
+                    # a refusal states its reason (told to the applicant); the note is internal
+                    reason = "（测试）" if step == "rejected" else ""
+                    request = TransitionRequest(to=step, note="（测试）", reason=reason)
+                    runtime.backend.transition(newest.case_no, request, actor="test")
                 if "message" in before:  # a staff answer to the chat
                     runtime.backend.message_resident(newest.case_no, before["message"], "test")
             text = _fill(str(turn["user"]), variables)

@@ -282,7 +282,11 @@ def test_a_note_is_never_sent_and_a_message_is_kept_as_sent(backend: Backend) ->
     events = backend.case_detail(no).events
     note, message = events[-2], events[-1]
     assert (note.action, note.note, note.message) == ("note", "邻居说申请人常年在外", "")
-    assert (message.action, message.message) == ("message", shown.resident_text)
+    assert (message.action, message.note, message.message) == (
+        "message",
+        "请带身份证原件。",
+        shown.resident_text,
+    )
     assert all("常年在外" not in t for t in told(backend, no))
     with pytest.raises(InvalidInput):
         backend.add_staff_note(no, "  ", CLERK)
