@@ -49,6 +49,9 @@ def _programs(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     found = reading.choices(_program_choices(), ctx, values)
     picked = list(found.value or [])
     if not picked:
+        # A typo the choices' words miss ("五包", "低包") that the NLU read as a program.
+        picked = list(dict.fromkeys(str(p) for p in ctx.parse.all("program")))
+    if not picked:
         return Reading(None, sure=False, facts=found.facts)
     return Reading(picked[0] if len(picked) == 1 else picked, facts=found.facts)
 
