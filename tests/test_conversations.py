@@ -37,6 +37,7 @@ from typing import Any
 
 import pytest
 
+from backend.schemas import TransitionRequest
 from base.datafiles import load_yaml
 from base.messages import UserMessage
 from base.settings import Settings
@@ -141,7 +142,13 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
                 before = turn["before"]
                 steps = before.get("transition", [])
                 for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
-                    runtime.backend.transition(newest.case_no, step, "（测试）", "test")
+                    # A refusal needs the reason the applicant is told (issue 17).
+                    to = (
+                        TransitionRequest(to=step, reason="（测试）家庭人均收入高于低保标准")
+                        if step == "rejected"
+                        else step
+                    )
+                    runtime.backend.transition(newest.case_no, to, "（测试）", "test")
                 if "message" in before:  # a staff answer to the chat
                     runtime.backend.message_resident(newest.case_no, before["message"], "test")
             text = _fill(str(turn["user"]), variables)
