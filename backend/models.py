@@ -96,6 +96,9 @@ class Case(CaseBase, table=True):
     accepted_at: datetime | None = None
     extended: bool = False
     due_date: date | None = None
+    # An application with a 身份证号 already known (another case, the roster) from
+    # someone who is not provably that person: the other case's number or 名册.
+    conflict_with: str | None = Field(default=None, max_length=64)
 
 
 class CaseEvent(SQLModel, table=True):

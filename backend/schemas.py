@@ -61,6 +61,9 @@ class CaseView(BaseModel):
     id_masked: str | None = Field(description="身份证号（脱敏）")
     summary: str = Field(description="情况摘要")
     created_at: datetime = Field(description="创建时间（UTC）")
+    conflict_with: str | None = Field(
+        default=None, description="可能冲突：同一身份证号已有的案件编号或「名册」（待核实）"
+    )
 
 
 class EventPublic(BaseModel):
@@ -101,6 +104,7 @@ class CaseOutcome(BaseModel):
     duplicate: bool = False
     already_recipient: bool = False
     already_recipient_programs: list[str] = Field(default_factory=list)
+    conflict: bool = False  # a known 身份证号 from someone not provably that person
 
 
 class StaffCreate(StaffBase):
