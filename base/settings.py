@@ -19,6 +19,10 @@ DEFAULT_SECRET_KEY = "jiuzhu-local-development-key-change-me"
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]")
 
 
+def is_loopback(host: str | None) -> bool:
+    return host is not None and host.startswith(_LOOPBACK)
+
+
 class UnsafeSettings(Exception):
     """The settings would expose personal data (a public default key on a real deployment)."""
 
@@ -38,6 +42,10 @@ class Settings(BaseSettings):
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.
     secret_key: str = DEFAULT_SECRET_KEY
+    # The Rasa action server: Rasa sends ``action_endpoint.token`` as the ``token``
+    # query parameter. Required unless the server listens on loopback only.
+    actions_token: str | None = None
+    actions_max_body: int = 4 * 1024 * 1024  # bytes, after any decompression
     session_ttl_seconds: int = 7 * 24 * 3600
     session_history_turns: int = 10
 
