@@ -30,6 +30,7 @@ from backend.numbering import next_case_no
 from backend.outbox import enqueue
 from backend.pii import PersonalData
 from backend.programs import is_program, program_name
+from backend.routing import Routing
 from backend.rules import Rules
 from backend.schemas import (
     CaseCreate,
@@ -43,17 +44,21 @@ from backend.sqlhelp import dialect_insert, is_postgres
 from base.messages import is_verified
 from nlu.validators import id_number_problem, phone_problem
 
-STAFF_SINK = "staff"
-RESIDENT_SINK = "resident"
 ROSTER_CONFLICT = "名册"  # the number is on the roster, not yet on a case
 CONFLICT_UNKNOWN = "已有记录"  # the number is known, its case is itself a conflict
 
-
 class CaseService:
-    def __init__(self, database: Database, rules: Rules, pii: PersonalData) -> None:
+    def __init__(
+        self,
+        database: Database,
+        rules: Rules,
+        pii: PersonalData,
+        routing: Routing | None = None,
+    ) -> None:
         self.db = database
         self.rules = rules
         self.pii = pii
+        self.routing = routing or Routing()
 
     # --- creation --------------------------------------------------------------------
 
@@ -194,7 +199,7 @@ class CaseService:
             text += "\n" + self.rules.text("staff_conflict", **self._fields(view))
         enqueue(
             session,
-            sink=STAFF_SINK,
+            sink=self.routing.staff,
             key=f"{case.case_no}:created:staff",
             case_no=case.case_no,
             township=case.township,
@@ -595,7 +600,7 @@ class CaseService:
             fields = {**self._fields(view), "note": note}
             enqueue(
                 session,
-                sink=STAFF_SINK,
+                sink=self.routing.staff,
                 key=f"{case.case_no}:event:{event.id}:staff",
                 case_no=case.case_no,
                 township=case.township,
@@ -604,10 +609,12 @@ class CaseService:
             if case.chat_channel and case.chat_sender:
                 enqueue(
                     session,
-                    sink=RESIDENT_SINK,
+                    sink=self.routing.resident(case.chat_channel),
                     key=f"{case.case_no}:event:{event.id}:resident",
                     case_no=case.case_no,
                     township=case.township,
+                    chat_channel=case.chat_channel,
+                    chat_sender=case.chat_sender,
                     payload={
                         "chat_channel": case.chat_channel,
                         "sender": case.chat_sender,
@@ -639,7 +646,7 @@ class CaseService:
             view = self.view(session, case)
             enqueue(
                 session,
-                sink=STAFF_SINK,
+                sink=self.routing.staff,
                 key=f"{case.case_no}:event:{event.id}:staff",
                 case_no=case.case_no,
                 township=case.township,
@@ -664,10 +671,12 @@ class CaseService:
             key = f"{case.case_no}:message:{event.id}"
             enqueue(
                 session,
-                sink=RESIDENT_SINK,
+                sink=self.routing.resident(case.chat_channel),
                 key=key,
                 case_no=case.case_no,
                 township=case.township,
+                chat_channel=case.chat_channel,
+                chat_sender=case.chat_sender,
                 payload={
                     "chat_channel": case.chat_channel,
                     "sender": case.chat_sender,

@@ -25,9 +25,16 @@ def register(subparsers: Any) -> None:
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
     status = outbox_commands.add_parser("status", help="按渠道统计待发送、已发送和失败的通知")
     status.set_defaults(handler=_outbox_status)
-    run = outbox_commands.add_parser("run", help="把通知推送到 HTTP webhook（带 Idempotency-Key）")
-    run.add_argument("--staff-webhook", help="工作人员通知的 webhook 地址")
-    run.add_argument("--resident-webhook", help="给申请人的消息的 webhook 地址")
+    run = outbox_commands.add_parser(
+        "run",
+        help="发送工作人员通知：staff:webhook（带 Idempotency-Key）和 staff:log（服务器日志）",
+    )
+    run.add_argument(
+        "--staff-webhook", help="staff:webhook 的地址（默认为 JIUZHU_STAFF_WEBHOOK_URL）"
+    )
+    run.add_argument(
+        "--drain", action="store_true", help="发送完当前到期的通知就退出（不持续运行）"
+    )
     run.set_defaults(handler=_outbox_run)
 
 
@@ -87,23 +94,25 @@ def _outbox_status(_: argparse.Namespace) -> int:
 
 
 def _outbox_run(args: argparse.Namespace) -> int:
+    """Deliver the staff rows a process without a chat bot can deliver: ``staff:webhook``
+    and ``staff:log`` (every other sink is a chat bot's, or waits in the inbox)."""
     import anyio
 
+    from backend.routing import STAFF_LOG, STAFF_WEBHOOK
     from backend.service import Backend
-    from backend.sinks import webhook_sink
+    from backend.sinks import log_sink, webhook_sink
     from base.settings import Settings
 
-    if not (args.staff_webhook or args.resident_webhook):
-        print("错误：至少指定 --staff-webhook 或 --resident-webhook")
-        return 2
-    backend = Backend(Settings())
+    settings = Settings()
+    url = args.staff_webhook or settings.staff_webhook_url
+    backend = Backend(settings)
     backend.migrate()
-    if args.staff_webhook:
-        backend.register_sink("staff", webhook_sink(args.staff_webhook))
-    if args.resident_webhook:
-        backend.register_sink("resident", webhook_sink(args.resident_webhook))
+    backend.register_sink(STAFF_LOG, log_sink)
+    if url:
+        backend.register_sink(STAFF_WEBHOOK, webhook_sink(url))
+    dispatcher = backend.dispatcher()
     try:
-        anyio.run(backend.dispatcher().run)
+        anyio.run(dispatcher.drain if args.drain else dispatcher.run)
     except KeyboardInterrupt:
         pass
     finally:

@@ -4,7 +4,7 @@ again when a region's standards change, and told when a program newly may fit.
 A subscription holds one chat account's household (no name, no 身份证号) and the
 status of each program at its last screening. ``rescreen`` screens every active
 subscription of a region with the parameters in force on ``today``; a program that is
-now ``likely`` and was not before gets one message to the resident sink, written in the
+now ``likely`` and was not before gets one message to the resident's chat (its sink by ``backend.routing``), written in the
 same transaction as the new statuses — so a second run finds nothing new, and the
 outbox key refuses a repeat even if it did.
 """
@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from backend.cases import RESIDENT_SINK
 from backend.clock import utcnow
 from backend.models import FollowupSubscription
 from backend.outbox import enqueue
@@ -128,8 +127,10 @@ def _rescreen_one(backend: Backend, subscription_id: int, today: date, compose: 
         names = "+".join(sorted(p.program for p in newly))
         enqueue(
             session,
-            sink=RESIDENT_SINK,
+            sink=backend.routing.resident(row.chat_channel),
             key=f"followup:{row.id}:{today.isoformat()}:{names}",
+            chat_channel=row.chat_channel,
+            chat_sender=row.sender,
             payload={
                 "chat_channel": row.chat_channel,
                 "sender": row.sender,

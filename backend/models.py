@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.clock import utcnow
@@ -193,14 +193,18 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_sink_id", "sink", "id"),
+        Index("ix_outbox_inbox", "chat_channel", "chat_sender", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, description="幂等键")
-    sink: str  # "staff" | "resident" | any registered name
+    sink: str  # "staff:telegram" | "resident:inbox" … (backend.routing), chosen when written
     case_no: str | None = None
+    # the resident's chat account (resident rows): where the inbox is looked up
+    chat_channel: str | None = None
+    chat_sender: str | None = None
     township: str = ""
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    status: str = "pending"  # pending | delivered | dead
+    status: str = "pending"  # pending | sending (at-most-once rows) | delivered | dead
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     claimed_until: datetime | None = None
@@ -252,7 +256,7 @@ class CheckinReminder(SQLModel, table=True):
     round: str
     chat_channel: str
     sender: str
-    status: str = "sending"  # sending | sent | failed
+    status: str = "queued"  # queued (0005 on: delivery is the outbox row's) | sent | failed
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 
@@ -279,3 +283,22 @@ class FailedAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)
     at: datetime = Field(default_factory=utcnow)
+
+
+# --- chat sessions (the embedded default store: without Redis) ------------------------
+
+
+class ChatSession(SQLModel, table=True):
+    """One chat session as JSON (``base.session.Session``), kept in the case database.
+
+    ``locked_until``/``lock_token`` are the per-sender lease on SQLite (see
+    ``backend.session_store``); PostgreSQL locks the row itself."""
+
+    __tablename__ = "chat_sessions"
+    __table_args__ = (Index("ix_chat_sessions_expires_at", "expires_at"),)
+    key: str = Field(primary_key=True, max_length=300)
+    data: str | None = Field(default=None, sa_type=Text)
+    expires_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None
+    lock_token: str | None = Field(default=None, max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)

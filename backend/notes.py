@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backend.cases import STAFF_SINK
 from backend.clock import utcnow
 from backend.models import CaseEvent, Resident
 from backend.outbox import enqueue
@@ -64,7 +63,7 @@ def add_note(
         session.flush()
         enqueue(
             session,
-            sink=STAFF_SINK,
+            sink=backend.routing.staff,
             key=f"{case.case_no}:note:{event.id}:staff",
             case_no=case.case_no,
             township=case.township,

@@ -2,11 +2,12 @@
 
 A reminder is one (recipient, quarter, round) — round ``start`` (the quarter opened) or
 ``end`` (about ten days before it closes, only for those who have not checked in).
-``claim`` inserts the row *before* the message is sent, under a unique constraint, so
-two senders (or a second round) can never both send it; a send that fails for a
-passing reason is ``release``d and tried again by the next round, a permanent failure
-(the user blocked the bot) is kept as ``failed``. A chat account can turn reminders
-off and on again (``set_enabled``); the default is on.
+``queue`` records it under a unique constraint and writes its outbox row (key
+``reminder:<recipient>:<quarter>:<round>``) in the same transaction, so two schedules
+(or a second round) can never both queue it; the outbox dispatcher then delivers it like
+every other notification — within sending hours, retried after a passing failure, and
+``dead`` (shown as ``failed``) when the user blocked the bot. A chat account can turn
+reminders off and on again (``set_enabled``); the default is on.
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import exists, select
 
 from backend.clock import CHINA, utcnow
-from backend.models import ChatBinding, CheckIn, CheckinReminder, Recipient, ReminderPreference
+from backend.models import (
+    ChatBinding,
+    CheckIn,
+    CheckinReminder,
+    OutboxMessage,
+    Recipient,
+    ReminderPreference,
+)
+from backend.outbox import enqueue
 from backend.sqlhelp import dialect_insert
 
 if TYPE_CHECKING:
@@ -27,6 +36,7 @@ if TYPE_CHECKING:
 ROUNDS = ("start", "end")
 END_ROUND_DAYS = 10  # the second round goes out this many days before the quarter ends
 START_ROUND_DAYS = 30  # the first round is sent only in the quarter's first days
+SENDING_HOURS = (9, 20)  # China time: reminders go out from 9:00 to 19:59
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,21 @@ def due(backend: Backend, quarter: str, round_: str, chat_channel: str) -> list[
     return list(targets.values())
 
 
-def claim(backend: Backend, target: ReminderTarget, quarter: str, round_: str) -> bool:
-    """Reserve this reminder; False when it was already claimed (sent or being sent)."""
+def reminder_key(recipient_id: int, quarter: str, round_: str) -> str:
+    """The outbox key of one reminder: ``reminder:<recipient>:<quarter>:<round>``."""
+    return f"reminder:{recipient_id}:{quarter}:{round_}"
+
+
+def queue(
+    backend: Backend,
+    target: ReminderTarget,
+    quarter: str,
+    round_: str,
+    text: str,
+    buttons: list[dict[str, str]],
+) -> bool:
+    """Write this reminder to the outbox (the resident's chat sink, sending hours only)
+    and record it, in one transaction; False when it was queued before."""
     table = CheckinReminder.__table__  # type: ignore[attr-defined]
     with backend.db.session() as session:
         result = session.execute(
@@ -100,54 +123,82 @@ def claim(backend: Backend, target: ReminderTarget, quarter: str, round_: str) -
                 round=round_,
                 chat_channel=target.chat_channel,
                 sender=target.sender,
-                status="sending",
+                status="queued",
                 created_at=utcnow(),
             )
             .on_conflict_do_nothing(
                 index_elements=[table.c.recipient_id, table.c.quarter, table.c.round]
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def finish(
-    backend: Backend, target: ReminderTarget, quarter: str, round_: str, status: str
-) -> None:
-    """Record the outcome of a claimed reminder (``sent`` or ``failed``)."""
-    with backend.db.session() as session:
-        session.execute(
-            update(CheckinReminder)
-            .where(
-                CheckinReminder.recipient_id == target.recipient_id,
-                CheckinReminder.quarter == quarter,
-                CheckinReminder.round == round_,
-            )
-            .values(status=status, sent_at=utcnow() if status == "sent" else None)
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False  # another round (or process) has it
+        return enqueue(
+            session,
+            sink=backend.routing.resident(target.chat_channel),
+            key=reminder_key(target.recipient_id, quarter, round_),
+            chat_channel=target.chat_channel,
+            chat_sender=target.sender,
+            payload={
+                "kind": "reminder",
+                "text": text,
+                "buttons": buttons,
+                "chat_channel": target.chat_channel,
+                "sender": target.sender,
+                "hours": list(SENDING_HOURS),
+                # a send that may have arrived (a timeout) is not tried again
+                "at_most_once": True,
+            },
         )
 
 
-def release(backend: Backend, target: ReminderTarget, quarter: str, round_: str) -> None:
-    """Give a claimed reminder back (the send failed for a passing reason)."""
-    with backend.db.session() as session:
-        session.execute(
-            delete(CheckinReminder).where(
-                CheckinReminder.recipient_id == target.recipient_id,
-                CheckinReminder.quarter == quarter,
-                CheckinReminder.round == round_,
-                CheckinReminder.status == "sending",
-            )
-        )
+@dataclass(frozen=True)
+class ReminderRecord:
+    recipient_id: int
+    quarter: str
+    round: str
+    chat_channel: str
+    sender: str
+    status: str  # queued | sending (perhaps sent: not tried again) | sent | failed
+    sent_at: datetime | None
 
 
-def sent(backend: Backend, quarter: str) -> list[CheckinReminder]:
+_STATUS = {"pending": "queued", "sending": "sending", "delivered": "sent", "dead": "failed"}
+
+
+def sent(backend: Backend, quarter: str) -> list[ReminderRecord]:
+    """The quarter's reminders and how their delivery went (from their outbox rows)."""
     with backend.db.session() as session:
-        return list(
+        rows = list(
             session.execute(
                 select(CheckinReminder)
                 .where(CheckinReminder.quarter == quarter)
                 .order_by(CheckinReminder.id)  # type: ignore[arg-type]
             ).scalars()
         )
+        keys = [reminder_key(r.recipient_id, r.quarter, r.round) for r in rows]
+        outbox = {
+            key: (status, at)
+            for key, status, at in session.execute(
+                select(OutboxMessage.key, OutboxMessage.status, OutboxMessage.delivered_at).where(
+                    OutboxMessage.key.in_(keys)  # type: ignore[attr-defined]
+                )
+            ).all()
+        }
+    records = []
+    for row, key in zip(rows, keys, strict=True):
+        status, at = outbox.get(key, (None, None))
+        records.append(
+            ReminderRecord(
+                row.recipient_id,
+                row.quarter,
+                row.round,
+                row.chat_channel,
+                row.sender,
+                _STATUS.get(status or "", row.status),  # rows sent before 0005 keep theirs
+                at if status else row.sent_at,
+            )
+        )
+    return records
 
 
 def set_enabled(backend: Backend, chat_channel: str, sender: str, enabled: bool) -> None:

@@ -27,9 +27,10 @@ from backend.clock import local_day, utcnow
 from backend.db import Database, migrate_engine
 from backend.limits import Limits
 from backend.models import OutboxMessage
-from backend.outbox import Dispatcher, Sink
+from backend.outbox import Dispatcher, Sink, take_inbox
 from backend.pii import PersonalData
 from backend.roster import RosterService
+from backend.routing import STAFF_SINKS, Routing
 from backend.rules import Rules, load_rules
 from backend.schemas import (
     Applicant,
@@ -63,7 +64,8 @@ class Backend:
         self.rules = rules or load_rules()
         self.db = Database(settings.database_url)
         self.pii = PersonalData(settings.secret_key)
-        self.sinks: dict[str, Sink] = {}
+        self.routing = Routing.from_settings(settings)  # the sinks rows are written to
+        self.sinks: dict[str, Sink] = {}  # the sinks this process delivers
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -84,7 +86,7 @@ class Backend:
 
     @cached_property
     def cases(self) -> CaseService:
-        return CaseService(self.db, self.rules, self.pii)
+        return CaseService(self.db, self.rules, self.pii, self.routing)
 
     @cached_property
     def staff(self) -> StaffService:
@@ -231,7 +233,7 @@ class Backend:
         return assign_case(self, case_no, staff, note)
 
     def message_resident(self, case_no: str, text: str, actor: str) -> str:
-        """Queue a staff message to the resident's chat (sink ``resident``); returns its key."""
+        """Queue a staff message to the resident's chat (``resident:…``); returns its key."""
         return self.cases.message_resident(case_no, text, actor)
 
     def stats(self, township: str | None = None) -> Stats:
@@ -315,6 +317,13 @@ class Backend:
         """A dispatcher over the sinks registered so far (see ``backend.outbox``)."""
         return Dispatcher(self.db, self.sinks, **options)
 
+    def take_inbox(self, chat_channel: str, sender: str) -> list[str]:
+        """Messages waiting for a chat account that cannot be pushed to (``resident:inbox``),
+        oldest first; marked delivered as they are taken, so each is shown once."""
+        if not self.routing.keeps_inbox(chat_channel):
+            return []
+        return [delivery.text for delivery in take_inbox(self.db, chat_channel, sender)]
+
     def notify_staff(
         self,
         key: str,
@@ -326,13 +335,12 @@ class Backend:
     ) -> None:
         """Queue a staff notification of its own (not a case change); a repeated key is
         written once."""
-        from backend.cases import STAFF_SINK
         from backend.outbox import enqueue
 
         with self.db.session() as session:
             enqueue(
                 session,
-                sink=STAFF_SINK,
+                sink=self.routing.staff,
                 key=key,
                 case_no=case_no,
                 township=township,
@@ -342,12 +350,15 @@ class Backend:
     def notifications(
         self, *, township: str | None = None, after_id: int = 0, limit: int = 50
     ) -> list[OutboxMessage]:
-        """The staff notification feed (outbox rows of sink ``staff``), oldest first."""
+        """The staff notification feed (outbox rows of the ``staff:…`` sinks), oldest first."""
         from sqlalchemy import select
 
         query = (
             select(OutboxMessage)
-            .where(OutboxMessage.sink == "staff", OutboxMessage.id > after_id)  # type: ignore[operator]
+            .where(
+                OutboxMessage.sink.in_(STAFF_SINKS),  # type: ignore[attr-defined]
+                OutboxMessage.id > after_id,  # type: ignore[operator]
+            )
             .order_by(OutboxMessage.id)
             .limit(limit)
         )

@@ -1,10 +1,19 @@
-"""Ready-made sinks for the dispatcher. Chat sinks are registered by the bot."""
+"""Ready-made sinks for the dispatcher: the staff webhook and the server log.
+
+Chat sinks (Telegram) are made by their channel and registered by the process that
+runs it (``bot.runtime``).
+"""
 
 from __future__ import annotations
+
+import logging
 
 import httpx
 
 from backend.outbox import Delivery, Sink
+from base.privacy import mask_text
+
+log = logging.getLogger("jiuzhu.staff")
 
 
 def webhook_sink(url: str, client: httpx.AsyncClient | None = None) -> Sink:
@@ -22,3 +31,10 @@ def webhook_sink(url: str, client: httpx.AsyncClient | None = None) -> Sink:
         response.raise_for_status()
 
     return deliver
+
+
+async def log_sink(delivery: Delivery) -> None:
+    """``staff:log``, a deployment without a staff channel: the server log (masked).
+
+    A warning, so it shows under any logging set-up: nobody else is told."""
+    log.warning("staff notification %s: %s", delivery.key, mask_text(delivery.text))

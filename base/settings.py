@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     telegram_staff_chat_id: str | None = None
     telegram_base_url: str | None = None
     telegram_webhook_secret: str | None = None
+    # Staff notifications go to this URL (JSON, Idempotency-Key) when no Telegram staff
+    # group is configured; with neither, they go to the server log.
+    staff_webhook_url: str | None = None
     admin_token: str | None = None
     nlu_model: str | None = None
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only

@@ -17,11 +17,20 @@ from bot.texts import bot_text
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    from channels.telegram.webhook import webhook_mode
+
     runtime = runtime or Runtime(settings or Settings())
+    # This process delivers the staff log and webhook, and the Telegram sinks only when
+    # Telegram's updates come here (webhook mode); `jiuzhu telegram` delivers them else.
+    runtime.register_sinks(runtime.server_sinks())
+    telegram = None
+    if webhook_mode(runtime.settings):
+        telegram = runtime.telegram_channel(polling=False)
+        runtime.register_sinks(telegram.sinks())
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Notifications (status changes, staff replies) are delivered while serving.
+        # Notifications are delivered while serving.
         stop = anyio.Event()
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run_dispatcher, stop)
@@ -53,7 +62,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(rest_router(runtime.engine))
     from channels.telegram.webhook import build_router as telegram_router
 
-    app.include_router(telegram_router(runtime))
+    reminders = [runtime.reminder_schedule().run] if telegram is not None else []
+    app.include_router(telegram_router(runtime.settings, telegram, reminders))
     # Each package owns its routes; add them here, one line each.
     from api.nlu import build_router as nlu_router
 

@@ -52,6 +52,7 @@ def run_terminal_chat(settings: Settings, sender_id: str) -> int:
     from channels.terminal import chat_loop
 
     runtime = Runtime(settings)
+    runtime.register_sinks(runtime.server_sinks())  # the staff log (or webhook)
 
     def read() -> str:
         return input(channel_text("terminal.prompt") + " ")
@@ -63,7 +64,8 @@ def run_terminal_chat(settings: Settings, sender_id: str) -> int:
         stop = anyio.Event()
         try:
             async with anyio.create_task_group() as tasks:
-                # Replies and status changes from staff show up in this chat too.
+                # Staff alerts go to the log (or webhook); replies and status changes
+                # wait in the database and show up before the next answer.
                 tasks.start_soon(runtime.run_dispatcher, stop)
                 await chat_loop(runtime.engine, sender_id, read, write)
                 stop.set()

@@ -20,7 +20,6 @@ from base.session import Session, Turn
 from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
-from channels.notifier import take_inbox
 from flows.base import Flow, TurnContext
 from flows.texts import texts
 from nlu.types import INTENTS, Entity, ParseResult
@@ -42,6 +41,7 @@ NEVER_CLARIFIED = ("urgent_help", "human_handoff")
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
 DIGRESSION = 0.9  # a policy question answered in the middle of a form at this confidence
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
+_LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
 _SMALL_TALK = {
     "thanks": "core.thanks",
     "goodbye": "core.goodbye",
@@ -80,7 +80,7 @@ class Engine:
                 replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
-                waiting = [BotReply(note) for note in take_inbox(session)]
+                waiting = [BotReply(note) for note in await self._waiting(session, message)]
                 self._remember(
                     session, bot_text("engine.hidden_message") if sensitive else text, replies
                 )
@@ -88,6 +88,15 @@ class Engine:
         except Exception:
             log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))
             return [BotReply(self.texts("core.error"))]
+
+    async def _waiting(self, session: Session, message: UserMessage) -> list[str]:
+        """Messages waiting for this chat account (status changes, staff replies) in the
+        database, taken (marked delivered) inside this sender's turn, so shown once."""
+        legacy: list[str] = session.slots.pop(_LEGACY_INBOX, [])  # kept in sessions before
+        session.slots.pop(_LEGACY_SEEN, None)
+        backend = self.services.backend
+        taken = await self.services.run(backend.take_inbox, message.channel, message.sender_id)
+        return [*legacy, *taken]
 
     # -- one turn ------------------------------------------------------------------
     async def _turn(

@@ -2,12 +2,18 @@
 
 Each service is created on first use, so a command that needs only one part (say
 ``jiuzhu nlu test``) does not pay for the others, and nothing is built at import time.
+
+Delivery is composed here: every outbox row already names its sink (``backend.routing``,
+chosen when it was written), and each process registers only the sinks it can deliver
+— ``server_sinks()`` (the staff log and webhook) in ``jiuzhu serve``, ``jiuzhu chat``
+and ``jiuzhu outbox run``; the Telegram channel's sinks where the bot runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -15,10 +21,12 @@ from base.settings import Settings
 from services.container import Services
 
 if TYPE_CHECKING:
+    from backend.outbox import Sink
     from backend.service import Backend
     from base.stores import SessionStore
     from bot.engine import Engine
-    from channels.notifier import ResidentNotifier
+    from channels.telegram.bot import TelegramChannel
+    from channels.telegram.reminders import ReminderSchedule
     from flows.base import Flow
     from nlu.types import Interpreter
 
@@ -40,6 +48,8 @@ class Runtime:
     def store(self) -> SessionStore:
         from bot.stores import make_store
 
+        if not self.settings.redis_url:
+            self.backend  # noqa: B018 - the sessions' table comes with the migrations
         return make_store(self.settings)
 
     @cached_property
@@ -53,27 +63,45 @@ class Runtime:
         """The case backend; its migrations are applied when it is first built."""
         return self.services.backend
 
-    @cached_property
-    def notifier(self) -> ResidentNotifier:
-        from channels.notifier import ResidentNotifier
+    # -- delivery ------------------------------------------------------------------------
+    def server_sinks(self) -> dict[str, Sink]:
+        """The sinks any server process can deliver: the staff log, and the staff
+        webhook when ``JIUZHU_STAFF_WEBHOOK_URL`` is set."""
+        from backend.routing import STAFF_LOG, STAFF_WEBHOOK
+        from backend.sinks import log_sink, webhook_sink
 
-        return ResidentNotifier(self.store)
+        sinks: dict[str, Sink] = {STAFF_LOG: log_sink}
+        if self.settings.staff_webhook_url:
+            sinks[STAFF_WEBHOOK] = webhook_sink(self.settings.staff_webhook_url)
+        return sinks
 
-    async def run_dispatcher(self, stop: anyio.Event) -> None:
-        """Deliver the backend's notifications until ``stop`` is set.
+    def register_sinks(self, sinks: Mapping[str, Sink]) -> None:
+        for name, sink in sinks.items():
+            self.backend.register_sink(name, sink)
 
-        Sinks not registered by a channel (Telegram registers its own ``staff``
-        sink) fall back to the resident inbox and the server log.
-        """
-        from channels.notifier import log_staff_notification
+    async def run_dispatcher(self, stop: anyio.Event, **options: Any) -> None:
+        """Deliver the rows of the sinks registered in this process until ``stop``
+        (rows of other sinks are other processes' to deliver)."""
+        if not self.backend.sinks:
+            await stop.wait()
+            return
+        await self.backend.dispatcher(**options).run(stop)
 
-        backend = self.backend
-        backend.sinks.setdefault("resident", self.notifier)
-        backend.sinks.setdefault("staff", log_staff_notification)
-        await backend.dispatcher().run(stop)
+    def telegram_channel(self, *, polling: bool = True) -> TelegramChannel:
+        """The Telegram bot over this runtime's engine and services (not yet registered)."""
+        from channels.telegram.bot import TelegramChannel, build_application
+
+        return TelegramChannel(
+            self.engine, self.services, build_application(self.settings, polling=polling)
+        )
+
+    def reminder_schedule(self) -> ReminderSchedule:
+        from channels.telegram.reminders import ReminderSchedule
+
+        return ReminderSchedule(self.services)
 
     async def aclose(self) -> None:
-        if "services" in self.__dict__:
-            self.services.close()
         if "store" in self.__dict__:
             await self.store.aclose()
+        if "services" in self.__dict__:
+            self.services.close()

@@ -1,4 +1,5 @@
-"""Session stores: in-memory (default) and Redis (``JIUZHU_REDIS_URL``)."""
+"""Session stores: Redis (``JIUZHU_REDIS_URL``), else the case database (the embedded
+default: a restart resumes a half-filled form). The memory store is for tests."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ def make_store(settings: Settings) -> SessionStore:
         from backend.redis_store import RedisSessionStore
 
         return RedisSessionStore(settings.redis_url, ttl_seconds=settings.session_ttl_seconds)
-    return MemorySessionStore(ttl_seconds=settings.session_ttl_seconds)
+    from backend.db import Database
+    from backend.session_store import DatabaseSessionStore
+
+    # Its own engine: a turn holding its session's row must not wait for the connection
+    # its own case writes need.
+    return DatabaseSessionStore(
+        Database(settings.database_url), ttl_seconds=settings.session_ttl_seconds
+    )
 
 
 __all__ = ["MemorySessionStore", "SessionStore", "make_store"]

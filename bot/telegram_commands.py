@@ -7,11 +7,15 @@ import asyncio
 import contextlib
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from channels.texts import channel_text
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from channels.telegram.bot import Task, TelegramChannel
 
 
 def register(subparsers: Any) -> None:
@@ -62,7 +66,6 @@ async def set_webhook(settings: Any, url: str) -> None:
 
 async def _poll(settings: Any, poll_timeout: int) -> None:
     from bot.runtime import Runtime
-    from channels.telegram.bot import serve_polling
 
     runtime = Runtime(settings)
     stop = anyio.Event()
@@ -71,6 +74,28 @@ async def _poll(settings: Any, poll_timeout: int) -> None:
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             loop.add_signal_handler(sig, stop.set)
     try:
-        await serve_polling(runtime, stop, poll_timeout=poll_timeout)
+        await run_telegram(runtime, stop, poll_timeout=poll_timeout)
     finally:
         await runtime.aclose()
+
+
+async def run_telegram(
+    runtime: Runtime,
+    stop: anyio.Event,
+    *,
+    poll_timeout: float = 30,
+    reminders: bool = True,
+    channel: TelegramChannel | None = None,
+) -> TelegramChannel:
+    """The ``jiuzhu telegram`` process: long polling; the outbox rows of the Telegram
+    sinks (``staff:telegram``, ``resident:telegram``) and nothing else; the check-in
+    reminder schedule. Until ``stop``."""
+    from channels.telegram.bot import serve_polling
+
+    channel = channel or runtime.telegram_channel()
+    runtime.register_sinks(channel.sinks())
+    tasks: list[Task] = [runtime.run_dispatcher]
+    if reminders:
+        tasks.append(runtime.reminder_schedule().run)
+    await serve_polling(channel, stop, poll_timeout=poll_timeout, tasks=tasks)
+    return channel

@@ -10,9 +10,14 @@ One ``TelegramChannel`` wraps a PTB ``Application`` with one small handler per c
 
 Replies become messages with inline keyboards; a reply that asks for a phone number
 (``hints["request_phone"]``) gets a reply keyboard with a "share my phone" button.
-``connect()`` registers the resident pusher and the staff-group sink with the backend;
-``serve_polling`` runs the bot with long polling (``jiuzhu telegram``), and
-``channels.telegram.webhook`` serves the same application behind FastAPI.
+
+The channel is given what it needs: the ``Assistant`` that answers a message (the
+engine) and the ``Services`` (backend, settings). ``sinks()`` are its outbox sinks —
+``resident:telegram`` (status changes, staff replies, reminders pushed to a resident)
+and, with a staff chat, ``staff:telegram`` (new requests in the staff group); the
+process that runs the bot registers them (``bot.runtime``). ``serve_polling`` runs the
+bot with long polling (``jiuzhu telegram``), and ``channels.telegram.webhook`` serves
+the same application behind FastAPI.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -34,7 +39,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -49,14 +54,18 @@ from telegram.ext import (
 )
 
 from backend.chat_updates import first_time
-from base.messages import BotReply, Button, UserMessage
+from backend.outbox import Delivery, GiveUp, Sink
+from backend.routing import RESIDENT_TELEGRAM, STAFF_TELEGRAM
+from base.messages import Assistant, BotReply, Button, UserMessage
 from base.privacy import mask_text
 from channels.telegram.limits import SendLimiter
 from channels.texts import channel_text
 
 if TYPE_CHECKING:
     from base.settings import Settings
-    from bot.runtime import Runtime
+    from services.container import Services
+
+Task = Callable[[anyio.Event], Awaitable[None]]  # runs beside the bot until the event is set
 
 log = logging.getLogger(__name__)
 
@@ -160,13 +169,20 @@ def normalise_phone(number: str) -> str:
 
 
 class TelegramChannel:
-    def __init__(self, runtime: Runtime, application: Application | None = None) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        assistant: Assistant,
+        services: Services,
+        application: Application | None = None,  # type: ignore[type-arg]
+    ) -> None:
         from channels.telegram.staff import StaffDesk
 
-        self.runtime = runtime
-        self.settings = runtime.settings
-        self.application = application or build_application(runtime.settings)
+        self.assistant = assistant
+        self.services = services
+        self.settings = services.settings
+        self.application = application or build_application(services.settings)
         self.staff = StaffDesk(self)
+        self._ready = asyncio.Lock()
         self._add_handlers()
 
     @property
@@ -186,20 +202,24 @@ class TelegramChannel:
         app.add_handler(CallbackQueryHandler(self._press))
         app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CONTACT, self._other))
 
-    def connect(self) -> None:
-        """Residents' notifications and (with a staff chat) new requests go to Telegram.
-
-        Call before the outbox dispatcher starts (it keeps sinks registered first)."""
-        self.runtime.notifier.register_pusher(CHANNEL, self.push)
-        self.runtime.backend.sinks.setdefault("resident", self.runtime.notifier)
+    def sinks(self) -> dict[str, Sink]:
+        """The outbox sinks this bot delivers: pushes to residents and, with a staff chat,
+        the staff group."""
+        sinks: dict[str, Sink] = {RESIDENT_TELEGRAM: self.deliver}
         if self.settings.telegram_staff_chat_id:
-            self.runtime.backend.register_sink("staff", self.staff.post)
+            sinks[STAFF_TELEGRAM] = self.staff.post
         else:
             log.warning("%s", channel_text("telegram.cli_no_staff_chat"))
+        return sinks
+
+    async def ready(self) -> None:
+        """Initialise the bot (getMe) once; a no-op when it already is."""
+        async with self._ready:
+            await self.application.initialize()
 
     # -- handlers ------------------------------------------------------------------------
     async def _once(self, update: Update, _: Context) -> None:
-        backend = self.runtime.backend
+        backend = self.services.backend
         if not await backend.run(first_time, backend, CHANNEL, update.update_id):
             log.info("Telegram update %s was already handled", update.update_id)
             raise ApplicationHandlerStop
@@ -264,7 +284,7 @@ class TelegramChannel:
         meta = {"telegram_chat_id": chat.id, **(metadata or {})}
         if user.language_code:
             meta["language_code"] = user.language_code
-        replies = await self.runtime.engine.handle(UserMessage(CHANNEL, str(user.id), text, meta))
+        replies = await self.assistant.handle(UserMessage(CHANNEL, str(user.id), text, meta))
         chat_data = context.chat_data if context.chat_data is not None else {}
         await self.send_replies(chat.id, replies, chat_data)
 
@@ -285,32 +305,42 @@ class TelegramChannel:
                 await self.bot.send_message(chat_id=chat_id, text=part)
             await self.bot.send_message(chat_id=chat_id, text=last, reply_markup=markup)
 
-    async def push(self, sender: str, text: str) -> None:
-        """The resident notifier's pusher: a status change or a staff reply, now."""
+    async def deliver(self, delivery: Delivery) -> None:
+        """The ``resident:telegram`` sink: a status change, a staff reply or a reminder,
+        pushed to the resident's private chat now (with the payload's buttons)."""
+        await self.ready()
+        sender = delivery.sender
+        if not sender.lstrip("-").isdigit():
+            raise GiveUp(f"not a Telegram chat: {mask_text(sender)}")
+        buttons = tuple(
+            Button(str(b["title"]), str(b["payload"])) for b in delivery.payload.get("buttons", ())
+        )
+        *first, last = split_text(delivery.text)
         try:
-            for part in split_text(text):
+            for part in first:
                 await self.bot.send_message(chat_id=int(sender), text=part)
-        except Forbidden:
-            # The resident blocked the bot: retrying cannot help; the case keeps the message.
-            log.warning("Telegram user %s has blocked the bot", mask_text(sender))
-        except TelegramError:
-            log.warning("could not push to Telegram user %s", mask_text(sender))
+            markup = inline_keyboard(buttons) if buttons else None
+            await self.bot.send_message(chat_id=int(sender), text=last, reply_markup=markup)
+        except (Forbidden, BadRequest) as exc:
+            # Blocked, or the chat is gone: retrying cannot help; the case keeps the message.
+            log.warning("Telegram user %s cannot be reached: %s", mask_text(sender), exc)
+            raise GiveUp(str(exc)) from exc
+        except TimedOut as exc:
+            if delivery.payload.get("at_most_once"):
+                # perhaps delivered: a reminder is not risked twice
+                raise GiveUp(str(exc)) from exc
             raise
 
 
 async def serve_polling(
-    runtime: Runtime,
+    channel: TelegramChannel,
     stop: anyio.Event,
     *,
     poll_timeout: float = 30,
-    reminders: bool = True,
-    channel: TelegramChannel | None = None,
+    tasks: Sequence[Task] = (),
 ) -> None:
-    """Long polling, the outbox dispatcher and the reminder schedule, until ``stop``."""
-    from channels.telegram.reminders import TelegramReminders
-
-    channel = channel or TelegramChannel(runtime)
-    channel.connect()
+    """Long polling, and ``tasks`` beside it (the outbox dispatcher, the reminder
+    schedule — given by the process that runs the bot), until ``stop``."""
     app = channel.application
     async with app:
         updater = app.updater
@@ -322,10 +352,9 @@ async def serve_polling(
         )
         await app.start()
         try:
-            async with anyio.create_task_group() as tasks:
-                tasks.start_soon(runtime.run_dispatcher, stop)
-                if reminders:
-                    tasks.start_soon(TelegramReminders(runtime, app.bot).run, stop)
+            async with anyio.create_task_group() as group:
+                for task in tasks:
+                    group.start_soon(task, stop)
                 await stop.wait()
         finally:
             await updater.stop()

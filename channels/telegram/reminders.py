@@ -1,12 +1,13 @@
-"""Quarterly check-in reminders sent to recipients' Telegram chats.
+"""The quarterly check-in reminder schedule: reminders become outbox rows.
 
 Two rounds a quarter (``backend.reminders``): ``start`` in the quarter's first days and
-``end`` in its last ten days (between 9:00 and 20:00 China time), each only to recipients bound to a Telegram chat who have
-not checked in and have not turned reminders off. Each reminder is claimed in the
-database before it is sent, so it goes out once even if two processes run rounds or a
-round is run again. Sends go through the bot's ``SendLimiter`` (rate limits, 429
-retries); a chat that blocked the bot is recorded as failed and not tried again, a
-passing failure is released for the next round.
+``end`` in its last ten days, each only to recipients bound to a Telegram chat who have
+not checked in and have not turned reminders off. A round *queues* one outbox row per
+recipient (key ``reminder:<recipient>:<quarter>:<round>``, sink ``resident:telegram``),
+so a reminder is queued once even if two processes run rounds or a round is run again.
+The outbox dispatcher of ``jiuzhu telegram`` delivers them like every other push:
+through the bot's ``SendLimiter`` (rate limits, 429 retries), from 9:00 to 19:59 China
+time only, a passing failure retried, a chat that blocked the bot not tried again.
 """
 
 from __future__ import annotations
@@ -14,38 +15,32 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from backend import reminders
 from backend.clock import CHINA, current_quarter, utcnow
-from flows.texts import texts
+from channels.texts import channel_text
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from services.container import Services
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 CHECK_EVERY = 3600.0  # seconds between looks at the calendar
-PARALLEL = 8  # sends in flight at once (the limiter keeps the pace)
-SENDING_HOURS = (9, 20)  # China time: reminders go out from 9:00 to 19:59
 
 
 @dataclass
 class RoundResult:
     quarter: str
     round: str
-    sent: int = 0
-    failed: int = 0
-    retry_later: int = 0
+    queued: int = 0
 
 
 def reminder_text(target: reminders.ReminderTarget, quarter: str, round_: str) -> str:
-    say = texts()
+    say = channel_text
     year, number = int(quarter[:4]), int(quarter[5])
     _, last = reminders.quarter_bounds(quarter)
     return say(
@@ -56,74 +51,37 @@ def reminder_text(target: reminders.ReminderTarget, quarter: str, round_: str) -
     )
 
 
-def reminder_keyboard() -> InlineKeyboardMarkup:
-    say = texts()
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(say("reminders.button_checkin"), callback_data="/checkin")],
-            [InlineKeyboardButton(say("reminders.button_off"), callback_data="/reminders_off")],
-        ]
-    )
+def reminder_buttons() -> list[dict[str, str]]:
+    """The buttons under a reminder, as the outbox payload carries them."""
+    return [
+        {"title": channel_text("reminders.button_checkin"), "payload": "/checkin"},
+        {"title": channel_text("reminders.button_off"), "payload": "/reminders_off"},
+    ]
 
 
-class TelegramReminders:
-    def __init__(self, runtime: Runtime, bot: Any) -> None:
-        self.runtime = runtime
-        self.bot = bot
+class ReminderSchedule:
+    def __init__(self, services: Services, chat_channel: str = CHANNEL) -> None:
+        self.services = services
+        self.chat_channel = chat_channel
 
     async def run_round(self, quarter: str, round_: str) -> RoundResult:
-        """Send this round to everyone due; returns the counts."""
-        backend = self.runtime.backend
+        """Queue this round for everyone due; returns how many were queued."""
+        backend = self.services.backend
         result = RoundResult(quarter, round_)
-        targets = await backend.run(reminders.due, backend, quarter, round_, CHANNEL)
-        limiter = anyio.CapacityLimiter(PARALLEL)
-
-        async def one(target: reminders.ReminderTarget) -> None:
-            async with limiter:
-                await self._send_one(target, quarter, round_, result)
-
-        async with anyio.create_task_group() as tasks:
-            for target in targets:
-                tasks.start_soon(one, target)
-        log.info(
-            "check-in reminders %s/%s: %d sent, %d failed, %d for later",
-            quarter,
-            round_,
-            result.sent,
-            result.failed,
-            result.retry_later,
-        )
+        targets = await backend.run(reminders.due, backend, quarter, round_, self.chat_channel)
+        buttons = reminder_buttons()
+        for target in targets:
+            text = reminder_text(target, quarter, round_)
+            if await backend.run(reminders.queue, backend, target, quarter, round_, text, buttons):
+                result.queued += 1
+        log.info("check-in reminders %s/%s: %d queued", quarter, round_, result.queued)
         return result
 
-    async def _send_one(
-        self, target: reminders.ReminderTarget, quarter: str, round_: str, result: RoundResult
-    ) -> None:
-        backend = self.runtime.backend
-        if not await backend.run(reminders.claim, backend, target, quarter, round_):
-            return  # another round (or process) has it
-        try:
-            await self.bot.send_message(
-                chat_id=int(target.sender),
-                text=reminder_text(target, quarter, round_),
-                reply_markup=reminder_keyboard(),
-            )
-        except (Forbidden, BadRequest, TimedOut) as exc:
-            # Blocked, gone, or perhaps delivered: never try (and risk sending twice) again.
-            log.warning("reminder to recipient %s failed: %s", target.recipient_id, exc)
-            await backend.run(reminders.finish, backend, target, quarter, round_, "failed")
-            result.failed += 1
-        except (RetryAfter, NetworkError) as exc:
-            log.warning("reminder to recipient %s later: %s", target.recipient_id, exc)
-            await backend.run(reminders.release, backend, target, quarter, round_)
-            result.retry_later += 1
-        else:
-            await backend.run(reminders.finish, backend, target, quarter, round_, "sent")
-            result.sent += 1
-
     async def run_due(self, moment: datetime | None = None) -> RoundResult | None:
-        """The round due at ``moment`` (now), if any."""
+        """The round due at ``moment`` (now), if any — queued in sending hours only."""
         moment = moment or utcnow()
-        if not SENDING_HOURS[0] <= moment.astimezone(CHINA).hour < SENDING_HOURS[1]:
+        start, end = reminders.SENDING_HOURS
+        if not start <= moment.astimezone(CHINA).hour < end:
             return None  # nobody is woken up by a reminder
         quarter = current_quarter(moment)
         day: date = reminders.china_today(moment)

@@ -1,6 +1,6 @@
 """The staff group: new requests posted with buttons, and what a press does.
 
-Every new request from the outbox (sink ``staff``) is posted to
+Every new request from the outbox (sink ``staff:telegram``) is posted to
 ``TELEGRAM_STAFF_CHAT_ID`` with its masked summary (🚨 first when urgent) and three
 buttons — 受理 / 查看 / 指派给我 — whose callback data name the case
 (``staff:accept:JZ20261123-0007``). Other staff notifications (transitions, deadline
@@ -68,7 +68,7 @@ def _without(markup: Any, pressed: str) -> InlineKeyboardMarkup | None:
 class StaffDesk:
     def __init__(self, channel: TelegramChannel) -> None:
         self.channel = channel
-        self.runtime = channel.runtime
+        self.services = channel.services
 
     @property
     def chat_id(self) -> int | str:
@@ -77,6 +77,7 @@ class StaffDesk:
 
     # -- the outbox sink -------------------------------------------------------------------
     async def post(self, delivery: Delivery) -> None:
+        await self.channel.ready()
         text = delivery.text
         if delivery.payload.get("priority") == "urgent":
             text = f"{channel_text('telegram.urgent_mark')} {text}"
@@ -89,7 +90,7 @@ class StaffDesk:
     # -- button presses -------------------------------------------------------------------
     @property
     def desk(self) -> Desk:
-        return self.runtime.services.desk  # type: ignore[no-any-return]
+        return self.services.desk  # type: ignore[no-any-return]
 
     async def on_press(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -102,14 +103,12 @@ class StaffDesk:
             return
         action, case_no = parts[1], parts[2]
         desk = self.desk
-        staff = await self.runtime.services.run(
-            desk.staff_for_chat, "telegram", str(query.from_user.id)
-        )
+        staff = await self.services.run(desk.staff_for_chat, "telegram", str(query.from_user.id))
         if staff is None:
             await query.answer(say("telegram.not_staff"), show_alert=True)
             return
         try:
-            await self.runtime.services.run(desk.case, staff, case_no)
+            await self.services.run(desk.case, staff, case_no)
         except NotFound:
             await query.answer(say("telegram.not_found", case_no=case_no), show_alert=True)
             return
@@ -134,7 +133,7 @@ class StaffDesk:
     async def _accept(self, staff: StaffPublic, case_no: str) -> _Answer:
         say = channel_text
         note = say("telegram.accept_note", staff=staff.name)
-        outcome = await self.runtime.services.run(self.desk.accept, staff, case_no, note)
+        outcome = await self.services.run(self.desk.accept, staff, case_no, note)
         if outcome.result == "cannot_accept":
             return _Answer(
                 say("telegram.cannot_accept", case_no=case_no, stage=outcome.stage), False
@@ -147,7 +146,7 @@ class StaffDesk:
         say = channel_text
         note = say("telegram.assign_note", staff=staff.name)
         try:
-            await self.runtime.services.run(self.desk.assign_to_me, staff, case_no, note)
+            await self.services.run(self.desk.assign_to_me, staff, case_no, note)
         except NotFound:
             return _Answer(say("telegram.not_found", case_no=case_no), False)
         return _Answer(say("telegram.assigned", case_no=case_no, staff=staff.name), True)
@@ -155,7 +154,7 @@ class StaffDesk:
     async def _view(self, staff: StaffPublic, case_no: str, user_id: int) -> _Answer:
         say = channel_text
         desk = self.desk
-        detail = await self.runtime.services.run(desk.detail, staff, case_no)
+        detail = await self.services.run(desk.detail, staff, case_no)
         text = say(
             "telegram.detail",
             case=detail,

@@ -5,8 +5,10 @@ the secret given to setWebhook (``jiuzhu telegram --webhook URL``); a request wi
 the right secret is refused with 403, so nobody else can speak for Telegram. Without
 ``JIUZHU_TELEGRAM_TOKEN`` the route answers 404; with a token but no webhook secret
 (polling mode, run by ``jiuzhu telegram``) it refuses everything and this process does
-not talk to Telegram. In webhook mode the app's lifespan initialises the bot, sends
-the staff-group posts and resident notifications, and runs the check-in reminders.
+not talk to Telegram. In webhook mode the composition root (``bot.app``) builds the
+channel, registers its sinks with this process's dispatcher and passes the check-in
+reminder schedule as a task; the router's lifespan initialises the bot and runs the
+tasks while the app serves.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +27,8 @@ from telegram import Update
 from telegram.error import TelegramError
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
-    from channels.telegram.bot import TelegramChannel
+    from base.settings import Settings
+    from channels.telegram.bot import Task, TelegramChannel
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +37,23 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def build_router(runtime: Runtime) -> APIRouter:
-    settings = runtime.settings
-    channel: TelegramChannel | None = None
-    if settings.telegram_token and settings.telegram_webhook_secret:
-        # Webhook mode. (With a token alone the bot runs by polling in `jiuzhu telegram`,
-        # and this process leaves Telegram alone.)
-        from channels.telegram.bot import TelegramChannel, build_application
+def webhook_mode(settings: Settings) -> bool:
+    """Whether this process receives Telegram's updates (a token and a webhook secret)."""
+    return bool(settings.telegram_token and settings.telegram_webhook_secret)
 
-        channel = TelegramChannel(runtime, build_application(settings, polling=False))
-        channel.connect()  # before the app's dispatcher delivers anything
+
+def build_router(
+    settings: Settings, channel: TelegramChannel | None = None, tasks: Sequence[Task] = ()
+) -> APIRouter:
+    """The webhook route; ``channel`` is the bot in webhook mode (None otherwise: with a
+    token alone the bot runs by polling in ``jiuzhu telegram``, and this process leaves
+    Telegram alone)."""
 
     async def ready() -> bool:
         """Initialise the bot (getMe) once; Telegram being away must not stop the server."""
         assert channel is not None
         try:
-            await channel.application.initialize()  # returns at once when it already is
+            await channel.ready()  # returns at once when it already is
         except TelegramError as exc:
             log.error("Telegram bot could not be initialised: %s", exc)
             return False
@@ -61,13 +64,12 @@ def build_router(runtime: Runtime) -> APIRouter:
         if channel is None:
             yield
             return
-        from channels.telegram.reminders import TelegramReminders
-
         await ready()
         stop = anyio.Event()
         try:
-            async with anyio.create_task_group() as tasks:
-                tasks.start_soon(TelegramReminders(runtime, channel.application.bot).run, stop)
+            async with anyio.create_task_group() as group:
+                for task in tasks:
+                    group.start_soon(task, stop)
                 try:
                     yield
                 finally:

@@ -25,7 +25,7 @@ async def main(url: str, received: str, hang_at: int, lease: float) -> None:
             print("hanging", flush=True)
             await anyio.sleep_forever()
 
-    dispatcher = Dispatcher(Database(url), {"staff": show_then_maybe_hang}, lease_seconds=lease)
+    dispatcher = Dispatcher(Database(url), {"staff:log": show_then_maybe_hang}, lease_seconds=lease)
     await dispatcher.run()
 
 

@@ -160,7 +160,7 @@ def test_staff_message_to_resident(client: TestClient, backend: Backend) -> None
     key = answer.json()["key"]
     with backend.db.session() as session:
         row = session.execute(select(OutboxMessage).where(OutboxMessage.key == key)).scalar_one()
-    assert row.sink == "resident" and "请周一来镇政府" in row.payload["text"]
+    assert row.sink == "resident:inbox" and "请周一来镇政府" in row.payload["text"]
     empty = client.post(f"/api/cases/{no}/messages", json={"text": ""}, headers=ADMIN)
     assert empty.status_code == 422
 

@@ -232,9 +232,9 @@ def test_notifications_are_written_with_the_change(backend: Backend) -> None:
             found = session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
             return [(m.sink, m.key) for m in found]
 
-    assert rows() == [("staff", f"{no}:created:staff")]
+    assert rows() == [("staff:log", f"{no}:created:staff")]  # no staff channel configured
     backend.transition(no, "accepted", "材料齐全", "staff:1")
-    assert [sink for sink, _ in rows()] == ["staff", "staff", "resident"]
+    assert [sink for sink, _ in rows()] == ["staff:log", "staff:log", "resident:inbox"]
     with pytest.raises(InvalidTransition):
         backend.transition(no, "approved", "", "staff:1")
     assert len(rows()) == 3  # a refused change writes nothing
@@ -267,7 +267,8 @@ def test_staff_messages_go_to_the_resident_sink(backend: Backend) -> None:
     key = backend.message_resident(no, "请明天带户口本来镇政府", "staff:1 王五")
     with backend.db.session() as session:
         row = session.execute(select(OutboxMessage).where(OutboxMessage.key == key)).scalar_one()
-    assert row.sink == "resident"
+    assert row.sink == "resident:inbox"  # a REST chat cannot be pushed to: it waits
+    assert (row.chat_channel, row.chat_sender) == ("rest", "u1")
     assert row.payload["chat_channel"] == "rest" and row.payload["sender"] == "u1"
     assert "请明天带户口本来镇政府" in row.payload["text"]
     no_chat = backend.create_case("feedback", channel="电话办", summary="热线反映")

@@ -54,13 +54,15 @@ def test_delivers_each_message_and_leaves_other_sinks_pending(
     numbers = open_cases(backend, 2)
     backend.transition(numbers[0], "accepted", "", "staff:1")  # + staff and resident rows
     receiver = FileReceiver(tmp_path / "staff.jsonl")
-    backend.register_sink("staff", receiver.show)
+    backend.register_sink("staff:log", receiver.show)
     anyio.run(backend.dispatcher().drain)
     shown = receiver.shown()
-    assert [item["key"] for item in shown] == [m.key for m in outbox(backend) if m.sink == "staff"]
+    assert [item["key"] for item in shown] == [
+        m.key for m in outbox(backend) if m.sink == "staff:log"
+    ]
     assert len(shown) == 3
     states = {(m.sink, m.status) for m in outbox(backend)}
-    assert states == {("staff", "delivered"), ("resident", "pending")}
+    assert states == {("staff:log", "delivered"), ("resident:inbox", "pending")}
 
 
 def test_failing_sink_is_retried_with_back_off_then_given_up(backend: Backend) -> None:
@@ -72,7 +74,7 @@ def test_failing_sink_is_retried_with_back_off_then_given_up(backend: Backend) -
         if len(calls) < 3:
             raise ConnectionError("staff channel down")
 
-    backend.register_sink("staff", flaky)
+    backend.register_sink("staff:log", flaky)
     anyio.run(backend.dispatcher(base_delay=0.0).drain)
     [row] = outbox(backend)
     assert calls == [1, 2, 3]
@@ -84,7 +86,7 @@ def test_failing_sink_is_retried_with_back_off_then_given_up(backend: Backend) -
     async def broken(_: Delivery) -> None:
         raise ConnectionError("still down")
 
-    backend.register_sink("staff", broken)
+    backend.register_sink("staff:log", broken)
     slow = backend.dispatcher(base_delay=10.0)
     before = utcnow()
     assert anyio.run(slow.run_once) == 1
@@ -121,11 +123,11 @@ def test_cancelled_mid_delivery_then_restarted(backend: Backend, tmp_path: Path)
                 await second_shown.wait()
             group.cancel_scope.cancel()  # the dispatcher is cancelled inside the sink
 
-    backend.register_sink("staff", stuck_on_second)
+    backend.register_sink("staff:log", stuck_on_second)
     anyio.run(first_run)
     assert [m.status for m in outbox(backend)] == ["delivered", "pending", "pending"]
     time.sleep(0.6)  # the lease of the cancelled dispatcher runs out
-    backend.register_sink("staff", receiver.show)
+    backend.register_sink("staff:log", receiver.show)
     anyio.run(backend.dispatcher(lease_seconds=0.5).drain)
     assert [m.status for m in outbox(backend)] == ["delivered"] * 3
     assert [item["key"] for item in receiver.shown()] == [m.key for m in outbox(backend)]
@@ -166,7 +168,7 @@ def test_killed_dispatcher_process_loses_nothing_and_shows_nothing_twice(
 
     time.sleep(1.1)  # the dead worker's lease expires
     receiver = FileReceiver(received)
-    backend.register_sink("staff", receiver.show)
+    backend.register_sink("staff:log", receiver.show)
     anyio.run(backend.dispatcher(lease_seconds=1.0).drain)
     rows = outbox(backend)
     assert [m.status for m in rows] == ["delivered"] * 5
@@ -186,7 +188,7 @@ def test_webhook_sink_sends_the_idempotency_key_and_retries_errors(backend: Back
 
     async def deliver_all() -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
-            backend.register_sink("staff", webhook_sink("http://hooks.test/jiuzhu", http))
+            backend.register_sink("staff:log", webhook_sink("http://hooks.test/jiuzhu", http))
             await backend.dispatcher(base_delay=0.0).drain()
 
     anyio.run(deliver_all)
@@ -195,7 +197,7 @@ def test_webhook_sink_sends_the_idempotency_key_and_retries_errors(backend: Back
     assert outbox(backend)[0].status == "delivered"
 
 
-def test_resident_rows_carry_the_chat_address(backend: Backend) -> None:
+def test_resident_rows_carry_the_chat_address_and_wait_in_the_inbox(backend: Backend) -> None:
     [no] = open_cases(backend, 1)
     backend.transition(no, "accepted", "材料齐全", "staff:1")
     backend.message_resident(no, "请带户口本", "staff:1")
@@ -204,7 +206,84 @@ def test_resident_rows_carry_the_chat_address(backend: Backend) -> None:
     async def resident(delivery: Delivery) -> None:
         got.append(delivery)
 
-    backend.register_sink("resident", resident)
+    backend.register_sink("resident:inbox", resident)  # even so, nobody dispatches the inbox
+    backend.register_sink("resident:telegram", resident)
     anyio.run(backend.dispatcher().drain)
-    assert [(d.payload["chat_channel"], d.payload["sender"]) for d in got] == [("rest", "u0")] * 2
-    assert "已受理" in got[0].text and "请带户口本" in got[1].text
+    assert got == []
+    rows = [m for m in outbox(backend) if m.sink.startswith("resident:")]
+    assert [(m.sink, m.chat_channel, m.chat_sender, m.status) for m in rows] == [
+        ("resident:inbox", "rest", "u0", "pending")
+    ] * 2
+    assert backend.take_inbox("rest", "u1") == []  # another resident's
+    texts = backend.take_inbox("rest", "u0")
+    assert len(texts) == 2 and "已受理" in texts[0] and "请带户口本" in texts[1]
+    assert backend.take_inbox("rest", "u0") == []  # taken once
+    assert {m.status for m in outbox(backend) if m.sink == "resident:inbox"} == {"delivered"}
+
+
+def test_an_at_most_once_row_is_not_sent_again_after_a_dispatcher_died(backend: Backend) -> None:
+    from backend.outbox import enqueue
+
+    with backend.db.session() as session:
+        for key, once in (("reminder:1:2026Q4:end", True), ("ordinary", False)):
+            enqueue(
+                session,
+                sink="resident:telegram",
+                key=key,
+                chat_channel="telegram",
+                chat_sender=key,  # one chat each: delivered side by side
+                payload={"text": key, "at_most_once": once},
+            )
+    shown: list[str] = []
+    both = anyio.Event()
+
+    async def dies_after_sending(delivery: Delivery) -> None:
+        shown.append(delivery.key)
+        if len(shown) == 2:
+            both.set()
+        await anyio.sleep_forever()  # the process dies before it hears back
+
+    async def first_run() -> None:
+        async with anyio.create_task_group() as group:
+            group.start_soon(backend.dispatcher(lease_seconds=0.3).run)
+            with anyio.fail_after(30):
+                await both.wait()
+            group.cancel_scope.cancel()
+
+    backend.register_sink("resident:telegram", dies_after_sending)
+    anyio.run(first_run)
+    assert sorted(shown) == ["ordinary", "reminder:1:2026Q4:end"]
+    time.sleep(0.4)  # the leases run out
+
+    async def works(delivery: Delivery) -> None:
+        shown.append(delivery.key)
+
+    backend.register_sink("resident:telegram", works)
+    anyio.run(backend.dispatcher(lease_seconds=0.3).drain)
+    # the ordinary row is delivered again (at least once), the reminder is not (at most once)
+    assert sorted(shown[2:]) == ["ordinary"]
+    states = {m.key: m.status for m in outbox(backend)}
+    assert states == {"reminder:1:2026Q4:end": "sending", "ordinary": "delivered"}
+
+
+def test_a_failed_at_most_once_row_is_tried_again(backend: Backend) -> None:
+    from backend.outbox import enqueue
+
+    with backend.db.session() as session:
+        enqueue(
+            session,
+            sink="resident:telegram",
+            key="reminder:2:2026Q4:end",
+            payload={"text": "x", "at_most_once": True, "sender": "9"},
+        )
+    calls: list[int] = []
+
+    async def flaky(delivery: Delivery) -> None:
+        calls.append(delivery.attempt)
+        if len(calls) == 1:
+            raise ConnectionError("not sent: the network is down")
+
+    backend.register_sink("resident:telegram", flaky)
+    anyio.run(backend.dispatcher(base_delay=0.0).drain)
+    assert calls == [1, 2]
+    assert [m.status for m in outbox(backend)] == ["delivered"]

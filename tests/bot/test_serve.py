@@ -83,6 +83,47 @@ def test_a_restarted_server_continues_the_form_from_redis(tmp_path: Path) -> Non
         _stop(second)
 
 
+def test_a_restarted_server_continues_the_form_on_the_embedded_default(tmp_path: Path) -> None:
+    """No Redis: the session is kept in the SQLite file under ./var/."""
+    port = _free_port()
+    first = _serve(tmp_path, port)
+    try:
+        _say(first, port, "embedded", "/self_screening")
+        assert "几口人" in _say(first, port, "embedded", "农村")[-1]["text"]
+    finally:
+        _stop(first)  # the process is gone between two turns of the form
+    second = _serve(tmp_path, port)
+    try:
+        assert "3个人的年龄" in _say(second, port, "embedded", "3")[-1]["text"]
+    finally:
+        _stop(second)
+
+
+def test_a_waiting_staff_reply_survives_a_restart(tmp_path: Path) -> None:
+    port, admin = _free_port(), {"Authorization": "Bearer restart-admin-token-0123456789"}
+    env = {"JIUZHU_ADMIN_TOKEN": admin["Authorization"].split()[1]}
+    api = f"http://127.0.0.1:{port}/api/cases"
+    first = _serve(tmp_path, port, **env)
+    try:
+        assert "转给工作人员" in _say(first, port, "waiting", "转人工")[-1]["text"]
+        [case] = httpx.get(api, params={"kind": "handoff"}, headers=admin).json()
+        sent = httpx.post(
+            f"{api}/{case['case_no']}/messages",
+            json={"text": "您好，我是民政办小李，明天上午给您回电话。"},
+            headers=admin,
+        )
+        assert sent.status_code == 202
+    finally:
+        _stop(first)  # the reply has not been shown yet
+    second = _serve(tmp_path, port, **env)
+    try:
+        replies = _say(second, port, "waiting", "你好")
+        assert "明天上午给您回电话" in replies[0]["text"]
+        assert all("明天上午" not in r["text"] for r in _say(second, port, "waiting", "你好"))
+    finally:
+        _stop(second)
+
+
 def test_settings_come_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("JIUZHU_REDIS_URL", "redis://example:6379/1")
     monkeypatch.setenv("JIUZHU_REGION", "somewhere")

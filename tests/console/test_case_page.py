@@ -109,7 +109,7 @@ def test_a_message_to_the_resident_goes_to_their_chat(
     assert "消息已进入发送队列" in page.text
     with backend.db.session() as session:
         [row] = session.execute(
-            select(OutboxMessage).where(OutboxMessage.sink == "resident")
+            select(OutboxMessage).where(OutboxMessage.sink == "resident:inbox")
         ).scalars()
         assert row.payload["chat_channel"] == "rest"
         assert "请带上户口本" in row.payload["text"]

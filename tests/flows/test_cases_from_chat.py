@@ -35,7 +35,7 @@ class Chat:
         with self.runtime.backend.db.session() as session:
             rows = session.execute(
                 select(OutboxMessage)
-                .where(OutboxMessage.sink == "staff")
+                .where(OutboxMessage.sink == "staff:log")  # no staff channel configured
                 .order_by(OutboxMessage.id)
             ).scalars()
             return [row.payload["text"] for row in rows]
@@ -80,8 +80,7 @@ async def test_hand_off_history_is_masked_and_a_staff_reply_reaches_the_chat(cha
     chat.runtime.backend.message_resident(
         case_no, "您好，我是民政办小李，请问哪里不明白？", "staff:1"
     )
-    chat.runtime.backend.register_sink("resident", chat.runtime.notifier)
-    await chat.runtime.backend.dispatcher().drain()
+    # it waits in the database (a REST chat cannot be pushed to) for the next message
     assert "民政办小李" in await chat("你好")
 
 

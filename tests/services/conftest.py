@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.models import OutboxMessage
+from backend.routing import STAFF_SINKS
 from backend.service import Backend
 from services.container import Services
 from tests.backend.conftest import (  # noqa: F401 - fixtures
@@ -38,7 +39,9 @@ def household(size: int = 1, income: float = 300, age: int = 68) -> dict[str, An
 def staff_rows(service: Backend) -> list[OutboxMessage]:
     with service.db.session() as session:
         query = (
-            select(OutboxMessage).where(OutboxMessage.sink == "staff").order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.sink.in_(STAFF_SINKS))  # type: ignore[attr-defined]
+            .order_by(OutboxMessage.id)
         )
         return list(session.execute(query).scalars())
 

@@ -8,6 +8,8 @@ import anyio
 import pytest
 
 from base.settings import Settings
+from bot.runtime import Runtime
+from channels.telegram.bot import TelegramChannel
 from tests.backend.conftest import pg_database  # noqa: F401 - a fixture
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
@@ -62,3 +64,10 @@ async def eventually(check: Callable[[], object], timeout: float = 15.0) -> None
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the bot")
         await anyio.sleep(0.02)
+
+
+def connected(runtime: Runtime) -> TelegramChannel:
+    """The bot over ``runtime``, its sinks registered as ``jiuzhu telegram`` does."""
+    channel = runtime.telegram_channel()
+    runtime.register_sinks(channel.sinks())
+    return channel

@@ -1,27 +1,34 @@
-"""Quarterly check-in reminders over Telegram: once each, within limits, opt-out honoured."""
+"""Quarterly check-in reminders over Telegram: once each, within limits, opt-out honoured.
+
+A round queues outbox rows; the dispatcher of the Telegram process delivers them."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 from telegram import Update
 
 from backend import reminders
+from backend.clock import CHINA
+from backend.models import OutboxMessage
 from base.settings import Settings
 from bot.runtime import Runtime
 from channels.telegram.bot import TelegramChannel
 from channels.telegram.limits import SendLimiter
-from channels.telegram.reminders import TelegramReminders
+from channels.telegram.reminders import ReminderSchedule
 from nlu.validators import id_check_char
+from tests.telegram.conftest import connected
 from tests.telegram.fake_bot_api import FakeBotAPI, callback_update, message_update
 
 QUARTER = "2026Q4"
 HEADER = "姓名,身份证号,手机号,项目,乡镇街道,村社区"
 NAMES = ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八"]
+IN_HOURS = datetime(2026, 12, 22, 2, 0, tzinfo=UTC)  # 10:00 in China
 
 
 def id_number(n: int) -> str:
@@ -35,13 +42,22 @@ def db_url(both_databases: str) -> str:
 
 
 @pytest.fixture
-async def channel(tg_settings: Settings) -> AsyncIterator[TelegramChannel]:
+async def runtime(tg_settings: Settings) -> AsyncIterator[Runtime]:
     runtime = Runtime(tg_settings)
-    channel = TelegramChannel(runtime)
-    channel.connect()
+    yield runtime
+    await runtime.aclose()
+
+
+@pytest.fixture
+async def channel(runtime: Runtime) -> AsyncIterator[TelegramChannel]:
+    channel = connected(runtime)
     async with channel.application:
         yield channel
-    await runtime.aclose()
+
+
+async def deliver(channel: TelegramChannel, moment: datetime = IN_HOURS) -> None:
+    """What the Telegram process's dispatcher does, at ``moment`` (China hours count)."""
+    await channel.services.backend.dispatcher(clock=lambda: moment).drain()
 
 
 async def feed(channel: TelegramChannel, update: dict[str, Any]) -> None:
@@ -52,7 +68,7 @@ async def feed(channel: TelegramChannel, update: dict[str, Any]) -> None:
 def roster(channel: TelegramChannel) -> dict[str, int]:
     """Eight recipients on the roster; the first seven bound to Telegram chats (900001…),
     the eighth to the REST channel. Returns name → Telegram user id."""
-    backend = channel.runtime.backend
+    backend = channel.services.backend
     rows = [HEADER] + [
         f"{name},{id_number(i)},1380000{i:04d},低保,长春镇,二港村" for i, name in enumerate(NAMES)
     ]
@@ -70,7 +86,7 @@ def roster(channel: TelegramChannel) -> dict[str, int]:
 async def test_a_round_with_a_429_reaches_everyone_due_exactly_once(
     channel: TelegramChannel, bot_api: FakeBotAPI
 ) -> None:
-    backend = channel.runtime.backend
+    backend = channel.services.backend
     users = roster(channel)
     # 周五 has checked in already; 吴六 turned reminders off in the chat; 郑七 blocked the bot
     backend.record_checkin(backend.recipient_for_chat("telegram", str(users["周五"])), QUARTER)  # type: ignore[arg-type]
@@ -81,9 +97,11 @@ async def test_a_round_with_a_429_reaches_everyone_due_exactly_once(
 
     bot_api.flood_after("sendMessage", ok_calls=2, retry_after=1)
     before = len(bot_api.sent())
-    sender = TelegramReminders(channel.runtime, channel.application.bot)
-    first = await sender.run_round(QUARTER, "end")
-    assert (first.sent, first.failed, first.retry_later) == (4, 1, 0)
+    schedule = ReminderSchedule(channel.services)
+    first = await schedule.run_round(QUARTER, "end")
+    assert first.queued == 5  # the four due and the one who blocked the bot
+    assert bot_api.sent()[before:] == []  # queued, not sent: the dispatcher sends
+    await deliver(channel)
 
     reminded = bot_api.sent()[before:]
     assert sorted(p["chat_id"] for p in reminded) == sorted(due)  # each exactly once
@@ -104,38 +122,50 @@ async def test_a_round_with_a_429_reaches_everyone_due_exactly_once(
     gaps = [c.at - flood.at for c in bot_api.calls if c.method == "sendMessage"]
     assert not [gap for gap in gaps if 0.2 < gap < 0.9]
 
-    # a second round (or another process running it) sends nothing
+    # a second round (or another process running it) queues and sends nothing
     count = len(bot_api.calls)
-    again = await sender.run_round(QUARTER, "end")
-    assert (again.sent, again.failed) == (0, 0)
+    again = await schedule.run_round(QUARTER, "end")
+    assert again.queued == 0
+    await deliver(channel)
     assert len(bot_api.calls) == count
     kept = {(r.recipient_id, r.status) for r in reminders.sent(backend, QUARTER)}
     assert len(kept) == 5 and sum(status == "failed" for _, status in kept) == 1
+    assert sum(status == "sent" for _, status in kept) == 4
+    # the blocked chat was tried once and is not tried again
+    assert len([c for c in bot_api.refused("sendMessage") if c.status == 403]) == 1
+    with backend.db.session() as session:
+        query = select(OutboxMessage).where(OutboxMessage.key.like("reminder:%"))  # type: ignore[attr-defined]
+        rows = list(session.execute(query).scalars())
+    assert sorted(row.status for row in rows) == ["dead"] + ["delivered"] * 4
+    assert all(row.sink == "resident:telegram" for row in rows)
+    assert {row.key.rsplit(":", 2)[1:] == [QUARTER, "end"] for row in rows} == {True}
 
 
 async def test_turning_reminders_back_on_and_checking_in_from_the_reminder(
-    channel: TelegramChannel, bot_api: FakeBotAPI
+    runtime: Runtime, channel: TelegramChannel, bot_api: FakeBotAPI
 ) -> None:
-    backend = channel.runtime.backend
+    backend = channel.services.backend
     users = roster(channel)
     user = users["赵一"]
     await feed(channel, message_update(user, "关闭提醒"))
     assert not reminders.is_enabled(backend, "telegram", str(user))
-    sender = TelegramReminders(channel.runtime, channel.application.bot)
-    await sender.run_round(QUARTER, "start")
+    schedule = ReminderSchedule(channel.services)
+    await schedule.run_round(QUARTER, "start")
+    await deliver(channel)
     assert bot_api.sent(chat_id=user)[-1]["text"].startswith("好的，已关闭")
 
     # the "开启提醒" button under that answer turns them on again
     off_answer = bot_api.messages_to(user)[-1]
     await feed(channel, callback_update(user, "/reminders_on", off_answer))
     assert reminders.is_enabled(backend, "telegram", str(user))
-    await sender.run_round(QUARTER, "end")
+    await schedule.run_round(QUARTER, "end")
+    await deliver(channel)
     reminder = bot_api.messages_to(user)[-1]
     assert "签到" in reminder["text"] and reminder["reply_markup"]
 
     # "现在签到" under the reminder starts the check-in in the chat
     await feed(channel, callback_update(user, "/checkin", reminder))
-    session = await channel.runtime.store.get("telegram", str(user))
+    session = await runtime.store.get("telegram", str(user))
     assert session is not None and session.flow == "checkin"
 
 
@@ -160,16 +190,46 @@ async def test_run_due_picks_the_round_of_the_day(
     channel: TelegramChannel, bot_api: FakeBotAPI
 ) -> None:
     users = roster(channel)
-    sender = TelegramReminders(channel.runtime, channel.application.bot)
-    assert await sender.run_due(datetime(2026, 11, 15, 4, tzinfo=UTC)) is None
-    assert bot_api.sent() == []
+    schedule = ReminderSchedule(channel.services)
+    assert await schedule.run_due(datetime(2026, 11, 15, 4, tzinfo=UTC)) is None
     # 23:30 UTC on 21 December is 7:30 on 22 December in China: too early for anyone
-    assert await sender.run_due(datetime(2026, 12, 21, 23, 30, tzinfo=UTC)) is None
+    assert await schedule.run_due(datetime(2026, 12, 21, 23, 30, tzinfo=UTC)) is None
+    await deliver(channel)
     assert bot_api.sent() == []
     # 1:30 UTC is 9:30 in China: the last-ten-days round goes out
-    result = await sender.run_due(datetime(2026, 12, 22, 1, 30, tzinfo=UTC))
-    assert result is not None and (result.round, result.sent) == ("end", 7)
+    moment = datetime(2026, 12, 22, 1, 30, tzinfo=UTC)
+    result = await schedule.run_due(moment)
+    assert result is not None and (result.round, result.queued) == ("end", 7)
+    await deliver(channel, moment)
     assert {p["chat_id"] for p in bot_api.sent()} == {users[n] for n in NAMES[:7]}
+
+
+async def test_a_reminder_due_after_hours_waits_for_the_morning(
+    channel: TelegramChannel, bot_api: FakeBotAPI
+) -> None:
+    users = roster(channel)
+    assert (await ReminderSchedule(channel.services).run_round(QUARTER, "end")).queued == 7
+    # the dispatcher looks at 21:00 China time (a day ahead, so the morning is ahead too)
+    evening = (datetime.now(CHINA) + timedelta(days=1)).replace(
+        hour=21, minute=0, second=0, microsecond=0
+    )
+    await deliver(channel, evening)
+    assert bot_api.sent() == []
+    backend = channel.services.backend
+    with backend.db.session() as session:
+        rows = list(session.execute(select(OutboxMessage)).scalars())
+    assert {(row.status, row.attempts) for row in rows} == {("pending", 0)}
+    morning = (evening + timedelta(days=1)).replace(hour=9)
+    assert {
+        row.next_attempt_at.astimezone(CHINA)
+        if row.next_attempt_at.tzinfo
+        else row.next_attempt_at.replace(tzinfo=UTC).astimezone(CHINA)
+        for row in rows
+    } == {morning}
+    with backend.db.session() as session:  # the morning has come
+        session.execute(update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
+    await deliver(channel, morning)
+    assert sorted(p["chat_id"] for p in bot_api.sent()) == sorted(users[n] for n in NAMES[:7])
 
 
 async def test_the_limiter_spaces_messages_to_one_chat_but_not_to_others(

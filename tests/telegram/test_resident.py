@@ -11,7 +11,7 @@ import pytest
 
 from base.settings import Settings
 from bot.runtime import Runtime
-from channels.telegram.bot import TelegramChannel, serve_polling
+from bot.telegram_commands import run_telegram
 from tests.telegram.conftest import STAFF_CHAT, eventually
 from tests.telegram.fake_bot_api import (
     FakeBotAPI,
@@ -27,7 +27,7 @@ RESIDENT = 700001
 async def polling(tg_settings: Settings) -> AsyncIterator[Runtime]:
     runtime = Runtime(tg_settings)
     stop = anyio.Event()
-    task = asyncio.create_task(serve_polling(runtime, stop, poll_timeout=1, reminders=False))
+    task = asyncio.create_task(run_telegram(runtime, stop, poll_timeout=1, reminders=False))
     try:
         yield runtime
     finally:
@@ -134,7 +134,7 @@ async def test_staff_group_messages_from_residents_are_not_answered(
     tg_settings: Settings, bot_api: FakeBotAPI
 ) -> None:
     runtime = Runtime(tg_settings)
-    channel = TelegramChannel(runtime)
+    channel = runtime.telegram_channel()
     from telegram import Update
 
     group_message = message_update(RESIDENT, "你好")

@@ -12,7 +12,7 @@ from backend.assignment import assignee_of
 from base.settings import Settings
 from bot.runtime import Runtime
 from channels.telegram.bot import TelegramChannel
-from tests.telegram.conftest import STAFF_CHAT
+from tests.telegram.conftest import STAFF_CHAT, connected
 from tests.telegram.fake_bot_api import FakeBotAPI, callback_update, message_update
 
 CLERK = 800001  # bound to a staff account of 长春镇
@@ -29,8 +29,7 @@ def db_url(both_databases: str) -> str:
 @pytest.fixture
 async def channel(tg_settings: Settings) -> AsyncIterator[TelegramChannel]:
     runtime = Runtime(tg_settings)
-    channel = TelegramChannel(runtime)
-    channel.connect()
+    channel = connected(runtime)
     async with channel.application:
         yield channel
     await runtime.aclose()
@@ -42,16 +41,16 @@ async def feed(channel: TelegramChannel, update: dict[str, Any]) -> None:
 
 
 async def deliver(channel: TelegramChannel) -> None:
-    await channel.runtime.backend.dispatcher().drain()
+    await channel.services.backend.dispatcher().drain()
 
 
 async def bind(channel: TelegramChannel, user_id: int, name: str, region: str) -> None:
-    _, token = channel.runtime.backend.create_staff(name, "caseworker", region)
+    _, token = channel.services.backend.create_staff(name, "caseworker", region)
     await feed(channel, message_update(user_id, f"/bind {token}"))
 
 
 def open_case(channel: TelegramChannel, kind: str = "handoff", **extra: Any) -> str:
-    outcome = channel.runtime.backend.create_case(
+    outcome = channel.services.backend.create_case(
         kind,
         summary="想找工作人员问低保的事",
         township="长春镇",
@@ -78,7 +77,7 @@ def alerts(bot_api: FakeBotAPI) -> list[str]:
 async def test_a_bound_staff_member_accepts_and_an_unbound_user_is_refused(
     channel: TelegramChannel, bot_api: FakeBotAPI
 ) -> None:
-    backend = channel.runtime.backend
+    backend = channel.services.backend
     await bind(channel, CLERK, "李娟", "长春镇")
     assert "李娟" in bot_api.sent(chat_id=CLERK)[-1]["text"]
     case_no = open_case(channel)
@@ -124,7 +123,7 @@ async def test_a_bound_staff_member_accepts_and_an_unbound_user_is_refused(
 async def test_view_and_assign_act_as_the_presser(
     channel: TelegramChannel, bot_api: FakeBotAPI
 ) -> None:
-    backend = channel.runtime.backend
+    backend = channel.services.backend
     await bind(channel, CLERK, "李娟", "长春镇")
     await bind(channel, OUTSIDER, "王强", "新桥河镇")
     case_no = open_case(
@@ -177,8 +176,8 @@ async def test_a_failed_post_is_retried_by_the_outbox(
     await deliver(channel)
     assert bot_api.messages_to(STAFF_CHAT) == []
     bot_api.blocked.clear()
-    dispatcher = channel.runtime.backend.dispatcher(base_delay=0.0)
-    with channel.runtime.backend.db.session() as session:
+    dispatcher = channel.services.backend.dispatcher(base_delay=0.0)
+    with channel.services.backend.db.session() as session:
         from sqlalchemy import update
 
         from backend.models import OutboxMessage
@@ -191,18 +190,30 @@ async def test_a_failed_post_is_retried_by_the_outbox(
 async def test_a_resident_who_blocked_the_bot_is_not_retried(
     channel: TelegramChannel, bot_api: FakeBotAPI
 ) -> None:
-    from sqlalchemy import select
+    from sqlalchemy import select, update
 
     from backend.models import OutboxMessage
 
-    backend = channel.runtime.backend
+    backend = channel.services.backend
     case_no = open_case(channel)
     bot_api.blocked.add(RESIDENT)
     backend.transition(case_no, "in_progress", "已安排", "李娟")
     await deliver(channel)
-    assert bot_api.refused("sendMessage"), "the push was tried"
-    with backend.db.session() as session:
-        rows = session.execute(
-            select(OutboxMessage.status).where(OutboxMessage.sink == "resident")
-        ).all()
-    assert [row.status for row in rows] == ["delivered"]
+    assert len(bot_api.refused("sendMessage")) == 1, "the push was tried"
+
+    def resident_rows() -> list[Any]:
+        with backend.db.session() as session:
+            return list(
+                session.execute(
+                    select(OutboxMessage.status, OutboxMessage.attempts).where(
+                        OutboxMessage.sink == "resident:telegram"
+                    )
+                ).all()
+            )
+
+    assert [tuple(row) for row in resident_rows()] == [("dead", 1)]
+    with backend.db.session() as session:  # even when everything else is due again
+        session.execute(update(OutboxMessage).values(next_attempt_at=OutboxMessage.created_at))
+    await channel.services.backend.dispatcher(base_delay=0.0).drain()
+    assert len(bot_api.refused("sendMessage")) == 1  # not tried again
+    assert [tuple(row) for row in resident_rows()] == [("dead", 1)]
