@@ -47,6 +47,7 @@ from nlu.validators import id_number_problem, phone_problem
 ROSTER_CONFLICT = "名册"  # the number is on the roster, not yet on a case
 CONFLICT_UNKNOWN = "已有记录"  # the number is known, its case is itself a conflict
 
+
 class CaseService:
     def __init__(
         self,
@@ -445,6 +446,21 @@ class CaseService:
             if not hmac.compare_digest(last6, id_last6.strip().upper()):
                 return None
             return self._view(case, resident)
+
+    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
+        """The newest staff messages to the applicant of a case, oldest of them first."""
+        with self.db.session() as session:
+            try:
+                case = self.get(session, case_no)
+            except NotFound:
+                return []
+            notes = session.execute(
+                select(CaseEvent.note)
+                .where(CaseEvent.case_id == case.id, CaseEvent.action == "message")
+                .order_by(CaseEvent.id.desc())  # type: ignore[union-attr]
+                .limit(limit)
+            ).scalars()
+            return list(reversed(list(notes)))
 
     def list(
         self,

@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.engine))
+    app.include_router(rest_router(runtime.engine, runtime.settings))
     from channels.telegram.webhook import build_router as telegram_router
 
     reminders = [runtime.reminder_schedule().run] if telegram is not None else []
