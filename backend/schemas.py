@@ -113,6 +113,7 @@ class StaffCreate(StaffBase):
 
 class StaffPublic(StaffBase):
     id: int | None = Field(description="编号（环境变量管理员令牌为空）")
+    active: bool = Field(default=True, description="是否有效（停用后令牌与登录立即失效）")
 
     @property
     def is_admin(self) -> bool:
