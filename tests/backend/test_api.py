@@ -52,7 +52,7 @@ def test_admin_creates_staff_and_the_token_is_stored_only_as_a_hash(
     )
     assert answer.status_code == 201
     body = answer.json()
-    assert set(body) == {"id", "name", "role", "region", "token"}
+    assert set(body) == {"id", "name", "role", "region", "active", "token"}
     token = body["token"]
     with backend.db.session() as session:
         row = session.execute(select(Staff)).scalar_one()
