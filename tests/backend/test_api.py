@@ -59,7 +59,13 @@ def test_admin_creates_staff_and_the_token_is_stored_only_as_a_hash(
     assert token not in row.model_dump_json()
     assert row.token_hash == backend.pii.token_hash(token)
     me = client.get("/api/staff/me", headers=auth(token)).json()
-    assert me == {"id": body["id"], "name": "李四", "role": "caseworker", "region": "新桥河镇"}
+    assert me == {
+        "id": body["id"],
+        "name": "李四",
+        "role": "caseworker",
+        "region": "新桥河镇",
+        "active": True,
+    }
     forbidden = client.post(
         "/api/staff", json={"name": "x", "role": "admin", "region": ""}, headers=auth(token)
     )
