@@ -16,6 +16,8 @@ def _default_database_url() -> str:
 
 
 DEFAULT_SECRET_KEY = "jiuzhu-local-development-key-change-me"
+# Keys as public as the default: the embedded one and the placeholders of examples.
+PUBLIC_SECRET_KEYS = frozenset({DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", ""})
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]")
 
 
@@ -64,7 +66,8 @@ class Settings(BaseSettings):
 
     @property
     def default_secret(self) -> bool:
-        return self.secret_key == DEFAULT_SECRET_KEY
+        """The key that encrypts (the first of several, see ``backend.pii``) is public."""
+        return self.secret_key.split(",")[0].strip() in PUBLIC_SECRET_KEYS
 
     def check_secret(self, host: str | None = None) -> str | None:
         """Refuse the public default key where real people's data may be kept.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -26,6 +27,20 @@ def register(subparsers: Any) -> None:
     chat.set_defaults(handler=_chat)
 
 
+def check_start(settings: Settings, host: str | None) -> int | None:
+    """The secret key's start-up check: 2 (and why, on stderr) when refused."""
+    from base.settings import UnsafeSettings
+
+    try:
+        warning = settings.check_secret(host)
+    except UnsafeSettings as refused:
+        print(f"错误：{refused}", file=sys.stderr)
+        return 2
+    if warning:
+        print(f"提示：{warning}", file=sys.stderr, flush=True)
+    return None
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -33,6 +48,9 @@ def _serve(args: argparse.Namespace) -> int:
     from bot.app import create_app
 
     settings = Settings()
+    refused = check_start(settings, args.host)
+    if refused is not None:
+        return refused
     settings.ensure_var_dir()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
