@@ -53,6 +53,7 @@ from backend.schemas import (
 )
 from backend.staff import StaffService
 from backend.stats import case_stats
+from base.messages import is_verified
 from base.settings import Settings
 
 T = TypeVar("T")
@@ -271,6 +272,14 @@ class Backend:
         created: StaffCreated = self.staff.create(name, role, region)
         return StaffPublic(**created.model_dump(exclude={"token"})), created.token
 
+    def revoke_staff(self, staff_id: int) -> StaffPublic:
+        """Deactivate an account: its token, console sessions and bound chats stop at
+        once (raises ``NotFound``)."""
+        return self.staff.revoke(staff_id)
+
+    def list_staff(self) -> list[StaffPublic]:
+        return self.staff.all()
+
     def staff_for_token(self, token: str | None) -> StaffPublic | None:
         """The staff member for a bearer token (``JIUZHU_ADMIN_TOKEN`` = admin)."""
         return self.staff.for_token(token)
@@ -344,10 +353,21 @@ class Backend:
 
     def take_inbox(self, chat_channel: str, sender: str) -> list[str]:
         """Messages waiting for a chat account that cannot be pushed to (``resident:inbox``),
-        oldest first; marked delivered as they are taken, so each is shown once."""
+        oldest first; marked delivered as they are taken, so each is shown once.
+
+        An unauthenticated sender (``base.messages.is_verified``) is told only that there
+        is news, and how to see it: case number + last 6 of the 身份证号."""
         if not self.routing.keeps_inbox(chat_channel):
             return []
-        return [delivery.text for delivery in take_inbox(self.db, chat_channel, sender)]
+        taken = take_inbox(self.db, chat_channel, sender)
+        if not is_verified(sender):
+            cases = sorted({d.case_no for d in taken if d.case_no})
+            return [self.rules.text("resident_withheld", cases=len(cases))] if taken else []
+        return [delivery.text for delivery in taken]
+
+    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
+        """The newest staff messages to a case's applicant (shown after identity is proven)."""
+        return self.cases.staff_messages(case_no, limit)
 
     def notify_staff(
         self,

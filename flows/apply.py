@@ -210,6 +210,8 @@ def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[B
         return [ctx.say("apply.invalid", problem=outcome.problem)]
     if outcome.missing_consents:
         return [ctx.say("apply.must_agree")]
+    if outcome.of("received"):  # a 身份证号 known from someone else: nothing about it
+        return [ctx.say("apply.received")]
     status_button = (Button(ctx.texts("apply.button_status"), "/application_status"),)
     held = outcome.of("already_recipient")
     if len(held) == len(outcome.programs):

@@ -85,6 +85,7 @@ class Deployment:
             "PYTHONPATH": str(ROOT),
             "JIUZHU_DATABASE_URL": url,
             "JIUZHU_ADMIN_TOKEN": ADMIN,
+            "JIUZHU_SECRET_KEY": "serve-and-telegram-test-key",  # the default: not on PostgreSQL
             "JIUZHU_TELEGRAM_TOKEN": TOKEN,
             "JIUZHU_TELEGRAM_BASE_URL": bot_api.base_url,
             **extra,
