@@ -461,21 +461,6 @@ class CaseService:
                 return None
             return self._view(case, resident)
 
-    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
-        """The newest staff messages to the applicant of a case, oldest of them first."""
-        with self.db.session() as session:
-            try:
-                case = self.get(session, case_no)
-            except NotFound:
-                return []
-            notes = session.execute(
-                select(CaseEvent.note)
-                .where(CaseEvent.case_id == case.id, CaseEvent.action == "message")
-                .order_by(CaseEvent.id.desc())  # type: ignore[union-attr]
-                .limit(limit)
-            ).scalars()
-            return list(reversed(list(notes)))
-
     def list(
         self,
         *,
@@ -875,7 +860,9 @@ class CaseService:
             if not (case.chat_channel and case.chat_sender):
                 raise InvalidInput(f"案件 {case.case_no} 没有可联系的聊天账号")
             sent = self.rules.text("resident_message", case_no=case.case_no, text=text.strip())
-            event = CaseEvent(case_id=case.id or 0, actor=actor, action="message", message=sent)
+            event = CaseEvent(
+                case_id=case.id or 0, actor=actor, action="message", note=text.strip(), message=sent
+            )
             session.add(event)
             session.flush()
             key = f"{case.case_no}:message:{event.id}"

@@ -53,7 +53,6 @@ from backend.schemas import (
 )
 from backend.staff import StaffService
 from backend.stats import case_stats
-from base.messages import is_verified
 from base.settings import Settings
 
 T = TypeVar("T")
@@ -353,21 +352,10 @@ class Backend:
 
     def take_inbox(self, chat_channel: str, sender: str) -> list[str]:
         """Messages waiting for a chat account that cannot be pushed to (``resident:inbox``),
-        oldest first; marked delivered as they are taken, so each is shown once.
-
-        An unauthenticated sender (``base.messages.is_verified``) is told only that there
-        is news, and how to see it: case number + last 6 of the 身份证号."""
+        oldest first; marked delivered as they are taken, so each is shown once."""
         if not self.routing.keeps_inbox(chat_channel):
             return []
-        taken = take_inbox(self.db, chat_channel, sender)
-        if not is_verified(sender):
-            cases = sorted({d.case_no for d in taken if d.case_no})
-            return [self.rules.text("resident_withheld", cases=len(cases))] if taken else []
-        return [delivery.text for delivery in taken]
-
-    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
-        """The newest staff messages to a case's applicant (shown after identity is proven)."""
-        return self.cases.staff_messages(case_no, limit)
+        return [delivery.text for delivery in take_inbox(self.db, chat_channel, sender)]
 
     def notify_staff(
         self,

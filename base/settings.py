@@ -69,10 +69,6 @@ class Settings(BaseSettings):
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.
     secret_key: str = DEFAULT_SECRET_KEY
-    # The REST channel: a trusted front end sends this as the X-Jiuzhu-Rest-Secret
-    # header and its senders are believed; without it (or a signed session token from
-    # POST /webhooks/rest/session) a sender is unauthenticated (see channels/rest.py).
-    rest_secret: str | None = None
     # The Rasa action server: Rasa sends ``action_endpoint.token`` as the ``token``
     # query parameter. Required unless the server listens on loopback only.
     actions_token: str | None = None

@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.assistant, runtime.settings))
+    app.include_router(rest_router(runtime.assistant))
     from channels.telegram.webhook import build_router as telegram_router
 
     reminders = [runtime.reminder_schedule().run] if telegram is not None else []

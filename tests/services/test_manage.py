@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backend.errors import InvalidTransition, NotFound
+from backend.schemas import TransitionRequest
 from backend.service import Backend
 from services.container import Services
 from tests.services.conftest import TOWNSHIP, staff_rows, valid_id
@@ -64,7 +65,9 @@ def test_a_review_is_linked_to_the_refusal_and_asked_once(
     with pytest.raises(Exception, match="不予批准"):
         own.review("rest", "m3", case_no, "收入算多了")
     for step in REFUSE_PATH:
-        backend.transition(case_no, step, "不符合条件", "test")
+        # a refusal carries the reason the applicant is told (issue 17)
+        to = TransitionRequest(to=step, reason="不符合条件") if step == "rejected" else step
+        backend.transition(case_no, to, "不符合条件", "test")
     review, opened = own.review("rest", "m3", case_no, "收入算多了")
     assert opened and review.kind == "review" and review.related_case_no == case_no
     assert (review.township, review.programs, review.status) == (TOWNSHIP, ["dibao"], "open")
