@@ -19,6 +19,7 @@ from backend.errors import InvalidInput, InvalidTransition, NotFound, TooEarly
 from backend.models import (
     Case,
     CaseEvent,
+    ChatBinding,
     Consent,
     OpenClaim,
     Recipient,
@@ -46,10 +47,13 @@ from backend.schemas import (
     TransitionRequest,
 )
 from backend.sqlhelp import dialect_insert, is_postgres
+from base.messages import is_verified
 from nlu.validators import id_number_problem, phone_problem
 
 # The staff alert of a new case by its priority (life: 【危及生命】, urgent: 【急】).
 NEW_CASE_TEMPLATES = {"life": "staff_new_life", "urgent": "staff_new_urgent"}
+ROSTER_CONFLICT = "名册"  # the number is on the roster, not yet on a case
+CONFLICT_UNKNOWN = "已有记录"  # the number is known, its case is itself a conflict
 
 
 class CaseService:
@@ -105,15 +109,21 @@ class CaseService:
             raise InvalidInput(problem)
 
     def create_in(self, session: Session, data: CaseCreate) -> CaseOutcome:
-        """Open a case inside the caller's transaction (see ``Backend.create_case``)."""
+        """Open a case inside the caller's transaction (see ``Backend.create_case``).
+
+        An application with a 身份证号 the system already knows (another case, the
+        roster) from someone not provably that person (not the chat account of one of
+        their cases or bound to their roster entry) is a possible conflict: it opens a
+        case of its own, flagged for staff, tells nothing about the first person's
+        cases and changes none of their details (``CaseOutcome.conflict``)."""
         recorder = session.get(Staff, data.recorded_by) if data.recorded_by else None
         if data.recorded_by and recorder is None:
             raise InvalidInput(f"没有编号为 {data.recorded_by} 的工作人员")
-        resident = self._resident(session, data)
+        is_application = data.kind == self.rules.application_kind
+        resident, conflict_with = self._resident(session, data, is_application)
         programs = list(dict.fromkeys(data.programs))
         held: list[str] = []
-        is_application = data.kind == self.rules.application_kind
-        if is_application and resident is not None and resident.id_hash:
+        if is_application and conflict_with is None and resident is not None and resident.id_hash:
             held = self._held_programs(session, resident.id_hash, programs)
             programs = [p for p in programs if p not in held]
             if not programs:
@@ -148,11 +158,12 @@ class CaseService:
             created_at=now,
             updated_at=now,
             stage_at=now,
+            conflict_with=conflict_with,
         )
         case.due_date = self._due(case)
         session.add(case)
         session.flush()
-        if is_application and resident is not None and resident.id_hash:
+        if is_application and conflict_with is None and resident is not None and resident.id_hash:
             session.execute(
                 update(OpenClaim)
                 .where(
@@ -174,6 +185,17 @@ class CaseService:
                 at=now,
             )
         )
+        view = self._view(case, resident)
+        if conflict_with is not None:
+            session.add(
+                CaseEvent(
+                    case_id=case.id or 0,
+                    actor="system",
+                    action="conflict",
+                    note=self.rules.text("staff_conflict", **self._fields(view)),
+                    at=now,
+                )
+            )
         for consent in data.consents:
             session.add(
                 Consent(
@@ -187,6 +209,9 @@ class CaseService:
             )
         view = self._view(case, resident)
         template = NEW_CASE_TEMPLATES.get(case.priority, "staff_new_case")
+        text = self.rules.text(template, **self._fields(view))
+        if conflict_with is not None:
+            text += "\n" + self.rules.text("staff_conflict", **self._fields(view))
         enqueue(
             session,
             sink=self.routing.staff,
@@ -194,11 +219,12 @@ class CaseService:
             case_no=case.case_no,
             township=case.township,
             payload={
-                "text": self.rules.text(template, **self._fields(view)),
+                "text": text,
                 "kind": case.kind,
                 "priority": case.priority,
                 "status": case.status,
                 "event": "created",
+                **({"conflict_with": conflict_with} if conflict_with else {}),
             },
         )
         return CaseOutcome(
@@ -206,20 +232,72 @@ class CaseService:
             created=True,
             already_recipient=bool(held),
             already_recipient_programs=held,
+            conflict=conflict_with is not None,
         )
 
-    def _resident(self, session: Session, data: CaseCreate) -> Resident | None:
+    def _resident(
+        self, session: Session, data: CaseCreate, is_application: bool
+    ) -> tuple[Resident | None, str | None]:
+        """The person the case is about, and what a possible conflict is with (or None).
+
+        A known 身份证号 keeps its stored name and phone unless the applicant is
+        provably the same person (``_same_claimant``); an application that is not
+        gets a person record of its own (no look-up hash, so it never stands for the
+        number) and the conflict."""
         applicant = data.applicant
         if not applicant.id_number:
             if not (applicant.name or applicant.phone):
-                return None
+                return None, None
             resident = Resident(name=applicant.name.strip(), phone=applicant.phone)
             session.add(resident)
             session.flush()
-            return resident
+            return resident, None
         sealed = self.pii.seal(applicant.id_number)
+        decided: dict[str, tuple[int, str | None]] = session.info.setdefault("jz_claimants", {})
+        if sealed.hash in decided:  # another program of the same application
+            resident_id, conflict_with = decided[sealed.hash]
+            return session.get(Resident, resident_id), conflict_with
+        resident = session.execute(
+            select(Resident).where(Resident.id_hash == sealed.hash)
+        ).scalar_one_or_none()
+        recipient = session.execute(
+            select(Recipient).where(Recipient.id_hash == sealed.hash)
+        ).scalar_one_or_none()
+        conflict_with: str | None = None
+        if resident is None and recipient is None:
+            resident, inserted = self._insert_resident(session, data, sealed)
+            if not inserted:  # another transaction recorded the number first
+                conflict_with = self._conflict(session, data, resident, None)
+        else:
+            conflict_with = self._conflict(session, data, resident, recipient)
+            if resident is None and conflict_with is None:
+                resident, _ = self._insert_resident(session, data, sealed)
+        if conflict_with is not None and is_application:
+            resident = Resident(
+                name=applicant.name.strip(),
+                id_enc=sealed.encrypted,
+                id_masked=sealed.masked,
+                phone=applicant.phone,
+            )
+            session.add(resident)
+            session.flush()
+        elif conflict_with is None and resident is not None:
+            self._update_details(session, resident, data)
+        else:  # a report or follow-up: linked to the person, their details kept
+            conflict_with = None
+            if resident is None:
+                resident, _ = self._insert_resident(session, data, sealed)
+        assert resident is not None and resident.id is not None
+        decided[sealed.hash] = (resident.id, conflict_with)
+        return resident, conflict_with
+
+    def _insert_resident(
+        self, session: Session, data: CaseCreate, sealed: Any
+    ) -> tuple[Resident, bool]:
+        """The person with this number, and whether this transaction recorded them."""
+        applicant = data.applicant
         table = Resident.__table__  # type: ignore[attr-defined]
-        session.execute(
+        result = session.execute(
             dialect_insert(session, table)
             .values(
                 name=applicant.name.strip(),
@@ -234,6 +312,74 @@ class CaseService:
         resident = session.execute(
             select(Resident).where(Resident.id_hash == sealed.hash)
         ).scalar_one()
+        return resident, bool(getattr(result, "rowcount", 0))
+
+    def _conflict(
+        self,
+        session: Session,
+        data: CaseCreate,
+        resident: Resident | None,
+        recipient: Recipient | None,
+    ) -> str | None:
+        """None when the applicant is provably the person the number belongs to; else
+        what the number is already known by (the person's newest case, or 名册)."""
+        if self._same_claimant(session, data, resident, recipient):
+            return None
+        if resident is not None:
+            first = session.execute(
+                select(Case.case_no)
+                .where(Case.resident_id == resident.id, Case.conflict_with.is_(None))  # type: ignore[union-attr]
+                .order_by(Case.id.desc())  # type: ignore[union-attr]
+                .limit(1)
+            ).scalar_one_or_none()
+            if first:
+                return first
+        return ROSTER_CONFLICT if recipient is not None else CONFLICT_UNKNOWN
+
+    def _same_claimant(
+        self,
+        session: Session,
+        data: CaseCreate,
+        resident: Resident | None,
+        recipient: Recipient | None,
+    ) -> bool:
+        """The chat account of one of the person's cases, or the one bound to their
+        roster entry — and one the channel vouches for (``base.messages.is_verified``).
+        Staff recording an account (口述办) speak with the person: the same name and
+        phone as stored are theirs (staff then call the number already on file)."""
+        if data.recorded_by is not None:
+            name, phone = data.applicant.name.strip(), data.applicant.phone or ""
+            known = resident or recipient
+            return known is not None and known.name == name and (known.phone or "") == phone
+        if not data.chat_channel or not is_verified(data.chat_sender):
+            return False
+        if resident is not None:
+            seen = session.execute(
+                select(Case.id)
+                .where(
+                    Case.resident_id == resident.id,
+                    Case.chat_channel == data.chat_channel,
+                    Case.chat_sender == data.chat_sender,
+                )
+                .limit(1)
+            ).scalar_one_or_none()
+            if seen is not None:
+                return True
+        if recipient is not None:
+            bound = session.execute(
+                select(ChatBinding.id).where(
+                    ChatBinding.role == "recipient",
+                    ChatBinding.chat_channel == data.chat_channel,
+                    ChatBinding.sender == data.chat_sender,
+                    ChatBinding.recipient_id == recipient.id,
+                )
+            ).scalar_one_or_none()
+            if bound is not None:
+                return True
+        return False
+
+    def _update_details(self, session: Session, resident: Resident, data: CaseCreate) -> None:
+        applicant = data.applicant
         changed = False
         if applicant.name.strip() and resident.name != applicant.name.strip():
             resident.name, changed = applicant.name.strip(), True
@@ -242,7 +388,6 @@ class CaseService:
         if changed:
             session.add(resident)
             session.flush()
-        return resident
 
     def _held_programs(self, session: Session, id_hash: str, programs: list[str]) -> list[str]:
         rows = session.execute(
@@ -715,13 +860,8 @@ class CaseService:
             if not (case.chat_channel and case.chat_sender):
                 raise InvalidInput(f"案件 {case.case_no} 没有可联系的聊天账号")
             sent = self.rules.text("resident_message", case_no=case.case_no, text=text.strip())
-            # note: the words staff typed; message: the text the applicant was sent
             event = CaseEvent(
-                case_id=case.id or 0,
-                actor=actor,
-                action="message",
-                note=text.strip(),
-                message=sent,
+                case_id=case.id or 0, actor=actor, action="message", note=text.strip(), message=sent
             )
             session.add(event)
             session.flush()
@@ -782,6 +922,7 @@ class CaseService:
             summary=case.summary,
             created_at=case.created_at,
             related_case_no=case.related_case_no,
+            conflict_with=case.conflict_with,
         )
 
     def _fields(self, view: CaseView) -> dict[str, Any]:
@@ -796,6 +937,7 @@ class CaseService:
             "township": view.township,
             "village": view.village,
             "summary": view.summary,
+            "conflict_with": view.conflict_with or "",
             "programs": "、".join(program_name(p) for p in view.programs),
             "by_when": f"，预计{view.deadline.isoformat()}前" if view.deadline else "",
             # "王建国（4309**********1231）", "王建国", or nothing for an anonymous report

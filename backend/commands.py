@@ -15,6 +15,13 @@ def register(subparsers: Any) -> None:
     add.add_argument("--role", required=True, choices=["admin", "caseworker"], help="角色")
     add.add_argument("--region", default="", help="辖区（乡镇街道）；经办人员必填")
     add.set_defaults(handler=_staff_add)
+    revoke = staff_commands.add_parser(
+        "revoke", help="停用账号：令牌、工作台登录和绑定的聊天立即失效"
+    )
+    revoke.add_argument("staff_id", type=int, help="工作人员编号（jiuzhu staff list）")
+    revoke.set_defaults(handler=_staff_revoke)
+    listing = staff_commands.add_parser("list", help="列出工作人员账号")
+    listing.set_defaults(handler=_staff_list)
 
     db = subparsers.add_parser("db", help="数据库")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -56,6 +63,40 @@ def _staff_add(args: argparse.Namespace) -> int:
         f"已创建工作人员 #{staff.id} {staff.name}（{staff.role}，辖区：{staff.region or '全部'}）"
     )
     print(f"访问令牌（只显示这一次，请妥善保管）：{token}")
+    return 0
+
+
+def _staff_revoke(args: argparse.Namespace) -> int:
+    from backend.errors import NotFound
+    from backend.service import Backend
+    from base.settings import Settings
+
+    backend = Backend(Settings())
+    try:
+        backend.migrate()
+        staff = backend.revoke_staff(args.staff_id)
+    except NotFound as exc:
+        print(f"错误：{exc.message}")
+        return 2
+    finally:
+        backend.close()
+    print(f"已停用工作人员 #{staff.id} {staff.name}：令牌和工作台登录立即失效，聊天绑定已解除")
+    return 0
+
+
+def _staff_list(_: argparse.Namespace) -> int:
+    from backend.service import Backend
+    from base.settings import Settings
+
+    backend = Backend(Settings())
+    try:
+        backend.migrate()
+        rows = backend.list_staff()
+    finally:
+        backend.close()
+    for staff in rows:
+        state = "有效" if staff.active else "已停用"
+        print(f"#{staff.id}\t{staff.name}\t{staff.role}\t{staff.region or '全部'}\t{state}")
     return 0
 
 

@@ -108,6 +108,9 @@ class Case(CaseBase, table=True):
     due_date: date | None = None
     # A review (复核): the refused application it is about.
     related_case_no: str | None = Field(default=None, index=True)
+    # An application with a 身份证号 already known (another case, the roster) from
+    # someone who is not provably that person: the other case's number or 名册.
+    conflict_with: str | None = Field(default=None, max_length=64)
 
 
 class CaseEvent(SQLModel, table=True):

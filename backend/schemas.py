@@ -62,6 +62,9 @@ class CaseView(BaseModel):
     summary: str = Field(description="情况摘要")
     created_at: datetime = Field(description="创建时间（UTC）")
     related_case_no: str | None = Field(default=None, description="关联案件（复核所针对的申请）")
+    conflict_with: str | None = Field(
+        default=None, description="可能冲突：同一身份证号已有的案件编号或「名册」（待核实）"
+    )
 
 
 class EventPublic(BaseModel):
@@ -166,6 +169,7 @@ class CaseOutcome(BaseModel):
     duplicate: bool = False
     already_recipient: bool = False
     already_recipient_programs: list[str] = Field(default_factory=list)
+    conflict: bool = False  # a known 身份证号 from someone not provably that person
 
 
 class StaffCreate(StaffBase):
@@ -174,6 +178,7 @@ class StaffCreate(StaffBase):
 
 class StaffPublic(StaffBase):
     id: int | None = Field(description="编号（环境变量管理员令牌为空）")
+    active: bool = Field(default=True, description="是否有效（停用后令牌与登录立即失效）")
 
     @property
     def is_admin(self) -> bool:

@@ -271,6 +271,14 @@ class Backend:
         created: StaffCreated = self.staff.create(name, role, region)
         return StaffPublic(**created.model_dump(exclude={"token"})), created.token
 
+    def revoke_staff(self, staff_id: int) -> StaffPublic:
+        """Deactivate an account: its token, console sessions and bound chats stop at
+        once (raises ``NotFound``)."""
+        return self.staff.revoke(staff_id)
+
+    def list_staff(self) -> list[StaffPublic]:
+        return self.staff.all()
+
     def staff_for_token(self, token: str | None) -> StaffPublic | None:
         """The staff member for a bearer token (``JIUZHU_ADMIN_TOKEN`` = admin)."""
         return self.staff.for_token(token)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from backend.db import Database
-from backend.errors import InvalidInput
+from backend.errors import InvalidInput, NotFound
 from backend.models import ChatBinding, Staff
 from backend.pii import PersonalData
 from backend.schemas import StaffCreated, StaffPublic
@@ -45,6 +45,29 @@ class StaffService:
             session.flush()
             public = StaffPublic.model_validate(staff, from_attributes=True)
         return StaffCreated(**public.model_dump(), token=token)
+
+    def revoke(self, staff_id: int) -> StaffPublic:
+        """Stop an account at once: its token, its console sessions (checked on every
+        request) and the chat accounts bound to it. Kept for the audit trail."""
+        with self.db.session() as session:
+            staff = session.get(Staff, staff_id)
+            if staff is None:
+                raise NotFound(f"没有编号为 {staff_id} 的工作人员")
+            staff.active = False
+            session.add(staff)
+            session.execute(
+                delete(ChatBinding).where(
+                    ChatBinding.role == "staff",  # type: ignore[arg-type]
+                    ChatBinding.staff_id == staff_id,  # type: ignore[arg-type]
+                )
+            )
+            session.flush()
+            return StaffPublic.model_validate(staff, from_attributes=True)
+
+    def all(self) -> list[StaffPublic]:
+        with self.db.session() as session:
+            rows = session.execute(select(Staff).order_by(Staff.id)).scalars()  # type: ignore[arg-type]
+            return [StaffPublic.model_validate(s, from_attributes=True) for s in rows]
 
     def for_token(self, token: str | None) -> StaffPublic | None:
         if not token:

@@ -35,3 +35,19 @@ class Assistant(Protocol):
     """What a channel talks to: one message in, the replies out (``bot.engine.Engine``)."""
 
     async def handle(self, message: UserMessage) -> list[BotReply]: ...
+
+
+# A sender the channel could not authenticate (the REST channel without its secret or a
+# signed session token) is kept under this prefix: its session, cases and inbox never
+# mix with an authenticated account of the same id, and nothing is shown to it on the
+# strength of its id alone (case details only after case number + last 6 of the ID).
+UNVERIFIED_PREFIX = "anon:"
+
+
+def unverified_sender(sender: str) -> str:
+    return sender if sender.startswith(UNVERIFIED_PREFIX) else UNVERIFIED_PREFIX + sender
+
+
+def is_verified(sender: str | None) -> bool:
+    """Whether the channel vouches for this sender id (False for an unauthenticated one)."""
+    return bool(sender) and not str(sender).startswith(UNVERIFIED_PREFIX)

@@ -16,7 +16,13 @@ def _default_database_url() -> str:
 
 
 DEFAULT_SECRET_KEY = "jiuzhu-local-development-key-change-me"
+# Keys as public as the default: the embedded one and the placeholders of examples.
+PUBLIC_SECRET_KEYS = frozenset({DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", ""})
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+
+
+def is_loopback(host: str | None) -> bool:
+    return host is not None and host.startswith(_LOOPBACK)
 
 
 class UnsafeSettings(Exception):
@@ -63,6 +69,10 @@ class Settings(BaseSettings):
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.
     secret_key: str = DEFAULT_SECRET_KEY
+    # The Rasa action server: Rasa sends ``action_endpoint.token`` as the ``token``
+    # query parameter. Required unless the server listens on loopback only.
+    actions_token: str | None = None
+    actions_max_body: int = 4 * 1024 * 1024  # bytes, after any decompression
     session_ttl_seconds: int = 7 * 24 * 3600
     session_history_turns: int = 10
 
@@ -74,7 +84,8 @@ class Settings(BaseSettings):
 
     @property
     def default_secret(self) -> bool:
-        return self.secret_key == DEFAULT_SECRET_KEY
+        """The key that encrypts (the first of several, see ``backend.pii``) is public."""
+        return self.secret_key.split(",")[0].strip() in PUBLIC_SECRET_KEYS
 
     def check_secret(self, host: str | None = None) -> str | None:
         """Refuse the public default key where real people's data may be kept.

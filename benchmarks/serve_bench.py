@@ -11,8 +11,8 @@ What is measured, each for ``--duration`` seconds after a 2-second warm-up, with
 questions) and the sender (a pool of 997, so sessions carry a real history):
 
 - ``POST /webhooks/rest/webhook`` (a whole REST turn: NLU, flow, session load/lock/save)
-  and ``POST /model/parse``, on ``jiuzhu serve`` with 1 worker (in-memory sessions, the
-  embedded default), 1 worker on Redis, and 2 workers on Redis;
+  and ``POST /model/parse``, on ``jiuzhu serve`` with 1 worker (sessions in the SQLite
+  database, the embedded default), 1 worker on Redis, and 2 workers on Redis;
 - the same two paths on an echo app (``create_echo_app``) that returns the very JSON
   the real server gave for each message, with the same uvicorn settings
   (``bot.commands.run_uvicorn``) and the same number of workers;
@@ -290,7 +290,8 @@ def one_round(args: argparse.Namespace, directory: Path, redis: str | None) -> d
     python = sys.executable
     serve = [python, "-m", "bot.cli", "serve"]
     echo = [python, str(Path(__file__).resolve()), "echo"]
-    setups: list[tuple[str, int, dict[str, str]]] = [("memory", 1, {})]
+    # Without Redis, sessions are kept in the case database (the embedded default).
+    setups: list[tuple[str, int, dict[str, str]]] = [("database", 1, {})]
     prefix = f"jiuzhu-bench-{uuid.uuid4().hex[:8]}:"
     if redis:
         shared = {"JIUZHU_REDIS_URL": redis, "JIUZHU_REDIS_PREFIX": prefix}
@@ -363,8 +364,8 @@ def report(results: dict[str, Any], round_no: int) -> None:
         for kind in PATHS:
             scale = two[kind]["rate"] / one[kind]["rate"]
             print(f"two workers / one (Redis), {kind}: {scale:.2f}×")
-        memory = results["serve/memory/1"]["rest"]["rate"]
-        print(f"two workers (Redis) / one (memory), rest: {two['rest']['rate'] / memory:.2f}×")
+        embedded = results["serve/database/1"]["rest"]["rate"]
+        print(f"two workers (Redis) / one (database), rest: {two['rest']['rate'] / embedded:.2f}×")
 
 
 def main() -> int:

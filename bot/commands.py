@@ -33,11 +33,28 @@ def register(subparsers: Any) -> None:
     chat.set_defaults(handler=_chat)
 
 
+def check_start(settings: Settings, host: str | None) -> int | None:
+    """The secret key's start-up check: 2 (and why, on stderr) when refused."""
+    from base.settings import UnsafeSettings
+
+    try:
+        warning = settings.check_secret(host)
+    except UnsafeSettings as refused:
+        print(f"错误：{refused}", file=sys.stderr)
+        return 2
+    if warning:
+        print(f"提示：{warning}", file=sys.stderr, flush=True)
+    return None
+
+
 def _serve(args: argparse.Namespace) -> int:
     from backend.db import migrate
     from base.settings import Settings
 
     settings = Settings()
+    refused = check_start(settings, args.host)
+    if refused is not None:
+        return refused
     settings.ensure_var_dir()
     problem = serve_problem(settings, args.workers)
     if problem:

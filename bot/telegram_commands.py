@@ -36,6 +36,11 @@ def _telegram(args: argparse.Namespace) -> int:
     if not settings.telegram_token:
         print(say("telegram.cli_no_token"), file=sys.stderr)
         return 2
+    from bot.commands import check_start
+
+    refused = check_start(settings, None)  # residents' data: refused on PostgreSQL
+    if refused is not None:
+        return refused
     settings.ensure_var_dir()
     if args.webhook:
         if not settings.telegram_webhook_secret:

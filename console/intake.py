@@ -141,6 +141,11 @@ def _filed(session: ConsoleSession, application: ApplicationOutcome) -> Response
     for item in application.of("duplicate"):
         case_no = item.case.case_no if item.case else ""
         session.flash(f"此人已有未办结的申请 {case_no}，没有重复创建。", "error")
+    for item in application.of("received"):
+        case_no = item.case.case_no if item.case else ""
+        session.flash(
+            f"已登记 {case_no}：此身份证号已有记录，已标记为可能冲突，请先核实身份。", "error"
+        )
     for item in application.of("created"):
         case_no = item.case.case_no if item.case else ""
         session.flash(f"已创建申请 {case_no}（口述办，录入人：{session.staff.name}）。")

@@ -49,6 +49,9 @@ def _programs(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     found = reading.choices(_program_choices(), ctx, values)
     picked = list(found.value or [])
     if not picked:
+        # A typo the choices' words miss ("五包", "低包") that the NLU read as a program.
+        picked = list(dict.fromkeys(str(p) for p in ctx.parse.all("program")))
+    if not picked:
         return Reading(None, sure=False, facts=found.facts)
     return Reading(picked[0] if len(picked) == 1 else picked, facts=found.facts)
 
@@ -207,6 +210,8 @@ def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[B
         return [ctx.say("apply.invalid", problem=outcome.problem)]
     if outcome.missing_consents:
         return [ctx.say("apply.must_agree")]
+    if outcome.of("received"):  # a 身份证号 known from someone else: nothing about it
+        return [ctx.say("apply.received")]
     status_button = (Button(ctx.texts("apply.button_status"), "/application_status"),)
     held = outcome.of("already_recipient")
     if len(held) == len(outcome.programs):

@@ -217,7 +217,9 @@ def intake_replies(ctx: TurnContext, outcome: IntakeOutcome) -> list[BotReply]:
         return [ctx.say("staff.invalid", problem=outcome.problem or "")]
     replies = []
     for item in outcome.application.programs:
-        if item.result == "already_recipient" or item.case is None:
+        if item.result == "received" and item.case is not None:
+            replies.append(ctx.say("staff.received", case=item.case))
+        elif item.result == "already_recipient" or item.case is None:
             replies.append(ctx.say("staff.already_recipient"))
         else:
             key = "staff.duplicate" if item.result == "duplicate" else "staff.created"

@@ -2,8 +2,9 @@
 
 "低保和医疗救助都要申请" is one application: the resident answers the questions once, and
 each program gets its own case (its own number, workflow and deadline) — none is
-dropped: each comes back as created, duplicate (the open case's number) or "already
-receives it". The household the resident gave and its screening are kept on every case,
+dropped: each comes back as created, duplicate (the open case's number), "already
+receives it" or — for a 身份证号 known from someone not provably this applicant —
+received (a case of its own, flagged for staff; nothing about the other is told). The household the resident gave and its screening are kept on every case,
 with the consents agreed (and their versions). Every case is opened in one transaction,
 so a bad request opens none.
 """
@@ -24,7 +25,10 @@ from services.wording import wording
 if TYPE_CHECKING:
     from backend.service import Backend
 
-Result = Literal["created", "duplicate", "already_recipient"]
+# "received": the 身份证号 is already known from someone else (another case, the roster)
+# and this applicant is not provably that person — filed as a case of its own, flagged
+# for staff as a possible conflict; the applicant is told only that it was received.
+Result = Literal["created", "duplicate", "already_recipient", "received"]
 
 
 class ApplicationRequest(BaseModel):
@@ -138,13 +142,18 @@ class Applications:
         found: list[ProgramOutcome] = []
         for program, outcome in zip(programs, outcomes, strict=True):
             kind: Result = (
-                "created"
+                "received"
+                if outcome.conflict
+                else "created"
                 if outcome.created
                 else "duplicate"
                 if outcome.duplicate
                 else "already_recipient"
             )
-            found.append(ProgramOutcome(program=program, result=kind, case=outcome.case))
+            # A possible conflict: the applicant does not get a case number to look up
+            # (staff who recorded it do: they verify the person).
+            case = outcome.case if kind != "received" or request.recorded_by else None
+            found.append(ProgramOutcome(program=program, result=kind, case=case))
         return ApplicationOutcome(programs=found, screening=screening)
 
     @staticmethod

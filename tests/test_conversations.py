@@ -142,10 +142,13 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
                 before = turn["before"]
                 steps = before.get("transition", [])
                 for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
-                    # a refusal states its reason (told to the applicant); the note is internal
-                    reason = "（测试）" if step == "rejected" else ""
-                    request = TransitionRequest(to=step, note="（测试）", reason=reason)
-                    runtime.backend.transition(newest.case_no, request, actor="test")
+                    # A refusal needs the reason the applicant is told (issue 17).
+                    to = (
+                        TransitionRequest(to=step, reason="（测试）家庭人均收入高于低保标准")
+                        if step == "rejected"
+                        else step
+                    )
+                    runtime.backend.transition(newest.case_no, to, "（测试）", "test")
                 if "message" in before:  # a staff answer to the chat
                     runtime.backend.message_resident(newest.case_no, before["message"], "test")
             text = _fill(str(turn["user"]), variables)

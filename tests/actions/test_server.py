@@ -601,3 +601,21 @@ def test_odd_slot_values_never_crash_an_action(server: ActionServer, action: str
     )
     assert isinstance(body["events"], list)
     assert isinstance(body["responses"], list)
+
+
+def test_someone_elses_id_from_rasa_tells_nothing(server: ActionServer, api: TestClient) -> None:
+    slots = applicant(name="周八", id_number="430902197707071237", program="medical")
+    assert id_number_problem(slots["id_number"]) is None
+    first = server.run("action_submit_application", sender="owner-1", slots=slots)
+    first_no = slot_sets(first)["case_number"]
+    other = applicant(
+        name="冒名者", id_number="430902197707071237", program="medical", phone="13911112222"
+    )
+    body = server.run("action_submit_application", sender="stranger-1", slots=other)
+    [reply] = texts_of(body)
+    assert reply == texts()("apply.received")
+    assert first_no not in reply and "case_number" not in slot_sets(body)
+    detail = api.get(f"/api/cases/{first_no}").json()
+    assert detail["applicant_name"] == "周八" and detail["phone"] == "13800000000"
+    flagged = [c for c in api.get("/api/cases").json() if c["conflict_with"] == first_no]
+    assert [c["applicant_name"] for c in flagged] == ["冒名者"]

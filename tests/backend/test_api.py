@@ -84,14 +84,20 @@ def test_admin_creates_staff_and_the_token_is_stored_only_as_a_hash(
     )
     assert answer.status_code == 201
     body = answer.json()
-    assert set(body) == {"id", "name", "role", "region", "token"}
+    assert set(body) == {"id", "name", "role", "region", "active", "token"}
     token = body["token"]
     with backend.db.session() as session:
         row = session.execute(select(Staff)).scalar_one()
     assert token not in row.model_dump_json()
     assert row.token_hash == backend.pii.token_hash(token)
     me = client.get("/api/staff/me", headers=auth(token)).json()
-    assert me == {"id": body["id"], "name": "李四", "role": "caseworker", "region": "新桥河镇"}
+    assert me == {
+        "id": body["id"],
+        "name": "李四",
+        "role": "caseworker",
+        "region": "新桥河镇",
+        "active": True,
+    }
     forbidden = client.post(
         "/api/staff", json={"name": "x", "role": "admin", "region": ""}, headers=auth(token)
     )

@@ -44,7 +44,7 @@ def test_case_numbers_follow_the_contract_and_count_up(backend: Backend) -> None
 
 def test_same_person_same_program_returns_the_open_case(backend: Backend) -> None:
     first = apply(backend)
-    again = apply(backend, chat_sender="someone-else")
+    again = apply(backend)  # the same chat account: the open case
     assert first.created and not first.duplicate
     assert again.duplicate and not again.created
     assert again.case.case_no == first.case.case_no
@@ -77,6 +77,8 @@ def test_fifty_parallel_creations_get_fifty_numbers(backend: Backend) -> None:
 def test_already_a_recipient_is_said_so(backend: Backend) -> None:
     roster = "姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,430902199001011231,13800138000,低保,新桥河镇,羊角村\n"
     assert backend.import_recipients(roster.encode(), "r.csv").imported == 1
+    # said only to the chat account bound to the roster entry (see test_identity.py)
+    assert backend.bind_recipient("rest", "u1", "张三", "430902199001011231", "13800138000")
     outcome = apply(backend)
     assert outcome.already_recipient and outcome.case is None and not outcome.created
     assert outcome.already_recipient_programs == ["dibao"]

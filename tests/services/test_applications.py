@@ -75,6 +75,8 @@ def test_a_program_already_received_is_said_so_not_dropped(
     services: Services, backend: Backend
 ) -> None:
     import_roster(backend, ("王建国", ID, "13807371234", "低保", TOWNSHIP, "二港村"))
+    # the account bound to the roster entry (another one learns nothing: test_identity)
+    assert services.binding.bind("telegram", "42", "王建国", ID, "13807371234").result == "bound"
     outcome = services.applications.submit(request("dibao", "medical"))
     assert [(p.program, p.result) for p in outcome.programs] == [
         ("dibao", "already_recipient"),

@@ -65,7 +65,9 @@ def test_a_review_is_linked_to_the_refusal_and_asked_once(
     with pytest.raises(Exception, match="不予批准"):
         own.review("rest", "m3", case_no, "收入算多了")
     for step in REFUSE_PATH:
-        backend.transition(case_no, TransitionRequest(to=step, reason="不符合条件"), actor="test")
+        # a refusal carries the reason the applicant is told (issue 17)
+        to = TransitionRequest(to=step, reason="不符合条件") if step == "rejected" else step
+        backend.transition(case_no, to, "不符合条件", "test")
     review, opened = own.review("rest", "m3", case_no, "收入算多了")
     assert opened and review.kind == "review" and review.related_case_no == case_no
     assert (review.township, review.programs, review.status) == (TOWNSHIP, ["dibao"], "open")
