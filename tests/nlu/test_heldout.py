@@ -54,6 +54,8 @@ def test_identifiers_exact(report: dict[str, Any], kind: str) -> None:
 
 
 RESIDENTS_DEV = HELDOUT.parent / "residents" / "dev.yml"
+RESIDENTS_DEV2 = HELDOUT.parent / "residents" / "dev2.yml"
+RESIDENTS_DEV2_KEPT_OUT = HELDOUT.parent / "residents" / "dev2_kept_out.yml"
 
 
 def test_training_and_test_sets_do_not_share_utterances() -> None:
@@ -69,6 +71,12 @@ def test_training_and_test_sets_do_not_share_utterances() -> None:
     development = {example.text for example in load_examples([RESIDENTS_DEV])}
     assert len(development) >= 300
     assert not train & development
+    # the second one: two thirds are trained on, the kept-out third never
+    kept_out = {example.text for example in load_examples([RESIDENTS_DEV2_KEPT_OUT])}
+    second = {example.text for example in load_examples([RESIDENTS_DEV2])}
+    assert len(kept_out) >= len(second) / 3 and kept_out <= second
+    assert not train & kept_out
+    assert not heldout & second and not blind & second and not development & second
 
 
 def test_blind_set(interpreter: NluInterpreter) -> None:
