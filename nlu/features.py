@@ -24,6 +24,25 @@ from nlu.tokenizer import DomainTokenizer
 from nlu.types import Entity
 
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _number_class(match: re.Match[str]) -> str:
+    """A run of digits as one class letter (upper case: the text is lower-cased, so no
+    word collides): N a quantity (count, age, amount, year: up to 4 digits), M a large
+    amount (5-10), P a phone (11 from 1), I an ID (15-18), D any other long run. So an
+    ID does not weigh 18 digits in the character n-grams, and 180 and 1800 are alike."""
+    digits = match.group().split(".")[0]
+    size = len(digits)
+    if size <= 4:
+        return "N"
+    if size <= 10:
+        return "M"
+    if size == 11 and digits[0] == "1":
+        return "P"
+    return "I" if 15 <= size <= 18 else "D"
+
+
 _SPACE = re.compile(r"\s+")
 # A negation of a request or a statement, and where what it rules out ends.
 _NEGATION = re.compile(
@@ -88,7 +107,7 @@ class FeatureMaker:
     def features(
         self, normalized_text: str, entities: list[Entity] | tuple[Entity, ...] = ()
     ) -> list[str]:
-        text = _DIGIT.sub("0", normalized_text.lower())
+        text = _NUMBER.sub(_number_class, normalized_text.lower())
         spans = negated_spans(text)
         ruled_out = [False] * len(text)
         for start, end in spans:
