@@ -24,6 +24,25 @@ from nlu.tokenizer import DomainTokenizer
 from nlu.types import Entity
 
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _number_class(match: re.Match[str]) -> str:
+    """A run of digits as one class letter (upper case: the text is lower-cased, so no
+    word collides): N a quantity (count, age, amount, year: up to 4 digits), M a large
+    amount (5-10), P a phone (11 from 1), I an ID (15-18), D any other long run. So an
+    ID does not weigh 18 digits in the character n-grams, and 180 and 1800 are alike."""
+    digits = match.group().split(".")[0]
+    size = len(digits)
+    if size <= 4:
+        return "N"
+    if size <= 10:
+        return "M"
+    if size == 11 and digits[0] == "1":
+        return "P"
+    return "I" if 15 <= size <= 18 else "D"
+
+
 _SPACE = re.compile(r"\s+")
 # A negation of a request or a statement, and where what it rules out ends.
 _NEGATION = re.compile(
@@ -35,7 +54,23 @@ _SCOPE_END = re.compile(
     r"|先了解|了解|啊|呀|嘛"
 )
 _SCOPE_MAX = 12
+_CLAUSE = re.compile(r"[,.!;:~]+")  # "?" ends a clause too, but is kept as a marker
+# Shorter messages ("低保", "三口人", "在吗") get no question feature: the words say it,
+# and a bare name must stay as open to being an answer as before.
+ASKS_FROM = 6
 NEGATED = "~"  # stands for a ruled-out character in the character n-grams
+
+
+def _question_pattern(word: str) -> str:
+    """A question word as a regex; "不$" only at the end of a clause."""
+    if word.endswith("$") and len(word) > 1:
+        return re.escape(word[:-1]) + r"(?=[,.!?;:~\s]|$)"
+    return re.escape(word)
+
+
+def _last_clause(text: str) -> str:
+    clauses = [c for c in _CLAUSE.split(text.replace("?", "?,")) if c.strip()]
+    return clauses[-1] if clauses else ""
 
 
 def negated_spans(text: str) -> list[tuple[int, int]]:
@@ -64,11 +99,15 @@ class FeatureMaker:
             key = tuple(char_key(self._confusable.get(c, c)) for c in word)
             if len(key) == 2 and all(key):
                 self._keywords.setdefault((key[0], key[1]), []).append(word)
+        questions = sorted(lexicon.questions, key=len, reverse=True)
+        self._question = (
+            re.compile("|".join(_question_pattern(w) for w in questions)) if questions else None
+        )
 
     def features(
         self, normalized_text: str, entities: list[Entity] | tuple[Entity, ...] = ()
     ) -> list[str]:
-        text = _DIGIT.sub("0", normalized_text.lower())
+        text = _NUMBER.sub(_number_class, normalized_text.lower())
         spans = negated_spans(text)
         ruled_out = [False] * len(text)
         for start, end in spans:
@@ -116,6 +155,11 @@ class FeatureMaker:
             for word in self._keywords.get(pair, ()):
                 if compact[index : index + 2] != word:
                     out.append(f"w:{word}")
+        if len(compact) > ASKS_FROM:
+            asks = self._asks(text)
+            out.append(asks)
+            if len(compact) >= 40:  # in a long account, whether it ends in a question decides
+                out.append(f"{asks}|long")
         kinds = sorted({entity.entity for entity in entities})
         out += [f"e:{kind}" for kind in kinds]
         if spans:
@@ -127,3 +171,10 @@ class FeatureMaker:
         elif len(compact) >= 40:
             out.append("len:long")
         return out
+
+    def _asks(self, text: str) -> str:
+        """Whether the message asks something, and where: "ask:last" (its last clause),
+        "ask:earlier" (only before that) or "ask:none"."""
+        if self._question is None or not self._question.search(text):
+            return "ask:none"
+        return "ask:last" if self._question.search(_last_clause(text)) else "ask:earlier"

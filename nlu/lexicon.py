@@ -24,6 +24,7 @@ class Lexicon:
     confusable: tuple[tuple[str, str], ...] = ()  # (typed by mistake, character meant)
     numeral_followers: str = ""  # what may follow "五包" read as 五保
     keywords: tuple[str, ...] = ()  # request words also recognised as homophones
+    questions: tuple[str, ...] = ()  # what makes a clause a question
 
     def words(self) -> list[str]:
         """Every word for the tokenizer's dictionary."""
@@ -72,6 +73,7 @@ def load_lexicon() -> Lexicon:
         confusable=tuple((str(k), str(v)) for k, v in (fuzzy.get("confusable") or {}).items()),
         numeral_followers=str(fuzzy.get("numeral_name_followers", "")),
         keywords=tuple(str(word) for word in load_yaml(LEXICON_DIR / "keywords.yml") or ()),
+        questions=tuple(str(word) for word in load_yaml(LEXICON_DIR / "questions.yml") or ()),
     )
 
 

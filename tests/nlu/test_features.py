@@ -70,3 +70,58 @@ def test_a_negated_request_goes_to_what_was_meant(
     interpreter: NluInterpreter, text: str, intent: str
 ) -> None:
     assert interpreter.parse(text).intent == intent
+
+
+def asks(pipeline: Pipeline, text: str) -> list[str]:
+    return [f for f in pipeline.analyse(text).features if f.startswith("ask:")]
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("我老伴瘫在床上好几年了，我自己也有高血压", ["ask:none"]),
+        ("我老伴瘫在床上好几年了，我这种情况能吃低保吗", ["ask:last"]),
+        ("我七十三了，一个人住，能吃低包不", ["ask:last"]),  # A-not-A at the clause end
+        ("能不能吃低保，我家三口人", ["ask:earlier"]),
+        ("家里三口人，帮我测一下", ["ask:last"]),  # a request counts as asking
+        ("不用了谢谢", []),  # short: the words say it
+    ],
+)
+def test_whether_and_where_a_message_asks(pipeline: Pipeline, text: str, marker: list[str]) -> None:
+    assert asks(pipeline, text) == marker
+
+
+def test_a_long_account_also_says_whether_it_ends_asking(pipeline: Pipeline) -> None:
+    text = "我今年六十七了，老伴前年走了，儿子在外面打工一年到头不回来，我自己有高血压，种不了田了"
+    assert "ask:none|long" in pipeline.analyse(text).features
+    assert "ask:last|long" in pipeline.analyse(text + "，我能吃低保吗").features
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("我家3口人", "w:N"),
+        ("每月1800块", "w:N"),
+        ("存款50000", "w:M"),
+        ("电话13907371234", "w:P"),
+        ("身份证430902196503124517", "w:I"),
+    ],
+)
+def test_a_number_is_one_class_token(pipeline: Pipeline, text: str, token: str) -> None:
+    features = pipeline.analyse(text).features
+    assert token in features
+    assert not any(char.isdigit() for f in features for char in f)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我老伴瘫在床上好几年了，我自己也有高血压，儿子在外地打工", "inform"),
+        ("我老伴瘫在床上好几年了，儿子在外地打工，我这种情况能吃低保吗", "self_screening"),
+        ("低保的钱每个月几号发", "ask_amount"),
+    ],
+)
+def test_an_account_that_asks_nothing_is_inform(
+    interpreter: NluInterpreter, text: str, intent: str
+) -> None:
+    assert interpreter.parse(text).intent == intent
