@@ -17,6 +17,7 @@ AGREE, REFUSE, UNSURE = "agree", "refuse", "unsure"
 # Any of these characters before an agreement word blocks it (only idioms are masked).
 NEGATOR_CHARS = "不没无未非别莫甭勿否冇唔"
 _PUNCT = re.compile(r"[\s,.;!?:~/\-\"'()\[\]<>…]+")
+_CLAUSES = re.compile(r"[,.;!?:~\n]+")
 
 
 def _list(key: str, section: str | None = None) -> tuple[str, ...]:
@@ -70,7 +71,25 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if not any(word in text for word in yes):
         return CONFIRM_NO
     allowed = (*yes, *_list("frame"), *_list("particles"))
-    return CONFIRM_YES if only_words(text, allowed) else CONFIRM_NO
+    if only_words(text, allowed):
+        return CONFIRM_YES
+    return CONFIRM_YES if _aside_then_confirm(text, allowed) else CONFIRM_NO
+
+
+def _aside_then_confirm(text: str, allowed: tuple[str, ...]) -> bool:
+    """ "已与户主逐条核对，信息无误，确认": the last clause a strong confirmation and the
+    clauses before it only what was done to check (no blocker: not yet, a condition, a
+    question, a change). Called after every "no" rule has passed on the whole text."""
+    clauses = [clause for clause in _CLAUSES.split(text) if _PUNCT.sub("", clause)]
+    if len(clauses) < 2:
+        return False
+    last = clauses[-1]
+    if not any(word in last for word in _list("strong", "confirm")):
+        return False
+    if not only_words(last, allowed):
+        return False
+    asides = "".join(clauses[:-1])
+    return not any(word in asides for word in _list("aside_blockers", "confirm"))
 
 
 def read_confirm(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
