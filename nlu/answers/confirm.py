@@ -128,8 +128,13 @@ def consent_value(text: str, applicant: str = "self") -> str:
     """
     plain = _mask(text, _list("idioms", "consent"))
     agree_words = _list("agree", "consent")
-    hits = find_all(text, agree_words)
-    if _refuses(plain, hits) or _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
+    hits = _agreement_hits(text, plain, agree_words)
+    # "可不可以", "同不同意": asking, never a refusal (they stay in ``plain`` as hedges).
+    unasked = _mask(plain, _list("a_not_a", "consent"))
+    refused = _refuses(unasked, [hit for hit in hits if unasked[hit[0] : hit[1]] == hit[2]])
+    if refused and not _only_hesitates(text, unasked, hits, applicant):
+        return REFUSE
+    if _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
         return REFUSE
     if not hits:
         return UNSURE
@@ -155,15 +160,100 @@ def consent_value(text: str, applicant: str = "self") -> str:
     return AGREE if only_words(text, allowed) else UNSURE
 
 
+_PARTICLE_AFTER = "的了吧啊呀啦嘞哦咯噻嘛哈滴得呗"
+
+
+def _agreement_hits(
+    text: str, plain: str, agree_words: tuple[str, ...]
+) -> list[tuple[int, int, str]]:
+    """The agreement words of ``text``. 好 and 行 inside another word (银行, 好像) or
+    before a verb ("没什么好隐瞒的": worth hiding) agree to nothing."""
+    masked = _mask(text, _list("not_agreement", "consent"))
+    hits = []
+    for start, end, word in find_all(text, agree_words):
+        if masked[start:end] != word:
+            continue
+        following = text[end : end + 1]
+        if (
+            word in ("好", "行")
+            and following
+            and _is_cjk(following)
+            and following not in _PARTICLE_AFTER
+        ):
+            continue
+        hits.append((start, end, word))
+    return hits
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _only_hesitates(
+    text: str, plain: str, hits: list[tuple[int, int, str]], applicant: str
+) -> bool:
+    """A negated agreement that is not the applicant's refusal, so "unsure":
+
+    - "不是不同意" (two negators): not a refusal, and not agreement either;
+    - "其配偶不同意": someone else's refusal;
+    - "同意，但…不在授权之列": a clean agreement, then a part taken back after a contrast;
+    - "我先不点同意，问清楚再说": not yet, with a hesitation said after it.
+    A refusal said outright (拒绝, 不行, 不要查) is always a refusal.
+    """
+    negated = [hit for hit in hits if _negator_before(plain, hit[0]) is not None]
+    if not negated:
+        return False
+    rest = plain
+    for start, end, _word in negated:  # "不同意" is judged below, other refusals here
+        at = _negator_before(plain, start) or start
+        rest = rest[:at] + "_" * (end - at) + rest[end:]
+    if any(word in rest for word in _list("refuse", "consent")):
+        return False
+    for start, end, _word in negated:
+        at = _negator_before(plain, start)
+        assert at is not None
+        lead = plain[max(0, at - 6) : at]
+        if re.search(r"不是.{0,2}$", lead):
+            continue
+        if _someone_else_agrees(text, at, applicant):
+            continue
+        clean = [hit for hit in hits if hit[1] <= at and _negator_before(plain, hit[0]) is None]
+        if clean and any(word in plain[clean[0][1] : at] for word in _list("contrasts", "consent")):
+            continue
+        later = plain[end:]
+        if plain[max(0, at - 1) : at] in ("先", "暂") and any(
+            word in later for word in _list("hedge", "consent")
+        ):
+            continue  # "先不点同意，问清楚再说": not yet
+        return False
+    return True
+
+
+def _negator_before(text: str, start: int) -> int | None:
+    """Where a negator stands in the three characters before an agreement word."""
+    for index in range(start - 1, max(-1, start - 4), -1):
+        if text[index] in NEGATOR_CHARS:
+            return index
+    return None
+
+
 def _someone_else_agrees(text: str, position: int, applicant: str) -> bool:
-    """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed."""
+    """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed
+    ("户主及其妻均表示同意": the applicant is one of them, so it is agreed)."""
     from nlu.answers.members import find_mentions
 
     before = [m for m in find_mentions(text[:position], applicant) if m.end <= position]
     if not before or position - before[-1].end > 3:
         return False
     person = before[-1]  # the one who types ("我") answers the form, whoever the applicant is
-    return person.relation != "self" and person.word not in ("我", "我自己", "我们", "本人")
+    if person.relation == "self" or person.word in ("我", "我自己", "我们", "本人"):
+        return False
+    clause_from = max(text.rfind(mark, 0, person.start) for mark in ",.;!?:~\n") + 1
+    listed = [m for m in before[:-1] if m.start >= clause_from and m.relation == "self"]
+    return not any(
+        text[m.end : person.start] in ("和", "及", "与", "跟", "同", "/", "及其", "和其", "与其")
+        for m in listed
+    )
 
 
 def _refuses(text: str, hits: list[tuple[int, int, str]]) -> bool:
