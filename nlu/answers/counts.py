@@ -158,7 +158,8 @@ def read_count(text: str, *, region: str | None = None, applicant: str = "self")
 # -- ages ------------------------------------------------------------------------
 # Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
 _AGE = re.compile(
-    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])"
+    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
+    rf"|[一二两三四五六七八九]{{2,3}}(?=岁))"
     rf"(?![\d{CN_DIGITS}])(?!\.\d)"
 )
 _NOT_AGE_AFTER = (
@@ -168,6 +169,40 @@ _NOT_AGE_AFTER = (
 # What may stand between a person and their age ("老伴今年65", "我都70了", "她是72").
 _AGE_BETWEEN = re.compile(r"[,\s]?(?:今年|已经|都|是|有|也|才|快|满|呢)*")
 _AGE_CUE_BEFORE = re.compile(r"(?:今年|年纪|年龄|岁数)(?:是|有|已经|都)?$")
+
+
+_CN_AGE_PART = re.compile(r"[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九]")
+
+
+class _Token:
+    """A number of the text, as a regex match would give it (group 1, start, end)."""
+
+    def __init__(self, start: int, end: int, token: str) -> None:
+        self._start, self._end, self._token = start, end, token
+
+    def group(self, _index: int) -> str:
+        return self._token
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def _age_tokens(text: str) -> list[_Token]:
+    """The numbers that may be ages. A run of Chinese numerals said without a pause is
+    cut into ages ("十三九岁" → 13, 9; "四十四两个" → 44, 两), as voice input gives it."""
+    tokens: list[_Token] = []
+    for match in _AGE.finditer(text):
+        token = match.group(1)
+        if token.isdigit() or len(token) == 1 or _CN_AGE_PART.fullmatch(token):
+            tokens.append(_Token(match.start(), match.end(), token))
+            continue
+        for part in _CN_AGE_PART.finditer(token):
+            start = match.start() + part.start()
+            tokens.append(_Token(start, start + len(part.group()), part.group()))
+    return tokens
 
 
 def ages_of(text: str, asked: bool = False) -> list[int]:
@@ -185,13 +220,14 @@ def member_ages(
     just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
     mentions = find_mentions(text, applicant, orphans=True)
     ages: list[tuple[int, int, str | None, str | None]] = []
-    for match in _AGE.finditer(text):
+    for match in _age_tokens(text):
         token = match.group(1)
         if len(token) == 1 and not token.isdigit():
             alone = (match.start() == 0 or text[match.start() - 1] in _PUNCT) and (
                 match.end() == len(text) or text[match.end()] in _PUNCT
             )
-            if not (asked and alone):
+            years = text[match.end() : match.end() + 1] == "岁"
+            if not (asked and alone) and not years:
                 continue  # "考虑一下": a single numeral is an age only as its own answer
         value = cn_int(token)
         if value is None or not 0 <= value <= 120:
@@ -201,7 +237,7 @@ def member_ages(
             continue  # "我一百多": money, nobody is a hundred and some
         if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
             continue
-        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
+        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差", "老"):
             continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
         near = [
@@ -334,7 +370,7 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     motor = terms("counts", "vehicles", "motor")
     not_motor = terms("counts", "vehicles", "not_motor")
     ignore = ("车祸", "车间", "车费", "车票", "坐车", "打车", "车站", "班车", "公交车", "火车",
-              "救护车", "撞车", "车撞", "开车", "汽车路")  # fmt: skip
+              "救护车", "撞车", "车撞", "开车", "汽车路", "跑车")  # fmt: skip
     hits = find_all(text, (*motor, *not_motor, *ignore))
     sold = {word for start, end, word in hits if word in motor and _gone(text, end)}
     total = 0
@@ -350,6 +386,8 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         said = True
         if is_negated(text, start, end) or _gone(text, end) or word in sold:
             continue  # "开货车…货车也早卖了": the one sold
+        if _someone_elses(text, start, end):
+            continue  # "我开的货车是老板的"
         if re.search(
             r"(?:原来|以前|之前|过去|原先)\w{0,4}$", text[clause_start(text, start) : start]
         ):
@@ -441,8 +479,12 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         value = cn_int(match.group(1))
         if value is not None and 0 <= value <= 20:
             counts.append(value)
+    if any(word in text for word in terms("counts", "houses", "none_owned")):
+        return 0  # "我名下没有": nothing in the household's name, whoever's house it lives in
     if counts:
-        return max(counts) if max(counts) > 1 else len(counts)
+        if max(counts) == 0:
+            return 0  # "零套"
+        return max(counts) if max(counts) > 1 else len([count for count in counts if count])
     hits = find_all(text, (*owned, *not_owned))
     negated = rented = mentioned = False
     for start, end, word in hits:
@@ -452,6 +494,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             continue
         if is_negated(text, start, end):
             negated = True
+        elif _someone_elses(text, start, end):
+            negated = True  # "住的是我大伯的房子", "房子是儿子的": not the household's
         elif not _rented(text, start, end):
             mentioned = True
     if mentioned and asked:
@@ -461,6 +505,30 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+_OWNER_AFTER = re.compile(r"^(?:是|归|属于)(?P<owner>[^,.;!?:~]{1,5}?)(?:的|地)")
+_OWNER_BEFORE = re.compile(r"(?P<owner>[^,.;!?:~的]{1,5})的$")
+
+
+def _someone_elses(text: str, start: int, end: int) -> bool:
+    """ "货车是老板的", "我大伯的房子", "房子是儿子的": the thing belongs to someone
+    else (a relative or an owner word of ``counts.yml``), not the household."""
+    owners = terms("counts", "others_owners")
+    after = _OWNER_AFTER.match(text[end : clause_end(text, end)])
+    before = _OWNER_BEFORE.search(text[clause_start(text, start) : start])
+    for match in (after, before):
+        if match is None:
+            continue
+        owner = match.group("owner")
+        if owner in ("我", "我们", "我家", "我们家", "自己", "咱家"):
+            continue
+        if any(word in owner for word in owners):
+            return True
+        people = find_mentions(owner)
+        if people and all(person.relation != "self" for person in people):
+            return True
+    return False
 
 
 def _rented(text: str, position: int, end: int | None = None) -> bool:

@@ -104,14 +104,20 @@ def lone_negator_next(text: str, start: int, end: int) -> bool:
     low, high = _clause_around(text, start)
     if high - low > _SHORT_CLAUSE or high < end:
         return False
-    if low >= 2 and text[low - 1] in ",":
-        prev_low, prev_high = _clause_around(text, low - 2)
+    before = low
+    while before > 0 and text[before - 1] in CLAUSE_END:
+        before -= 1
+    if 0 < before < low and text[low - 1] in ",.?!;":
+        prev_low, prev_high = _clause_around(text, before - 1)
         lone = _LONE_NEGATOR.match(text[prev_low:prev_high])
         # "不是,城里" may answer "no: the town"; "不是,农村,城里" takes 农村 back.
         if lone and (not lone.group().startswith("不") or high < len(text.rstrip(CLAUSE_END))):
             return True
-    if high + 1 < len(text) and text[high] in ",":
-        next_low, next_high = _clause_around(text, high + 1)
+    after = high
+    while after < len(text) and text[after] in CLAUSE_END:
+        after += 1
+    if high < after < len(text) and text[high] in ",.?!;":
+        next_low, next_high = _clause_around(text, after)
         if _LONE_NEGATOR.match(text[next_low:next_high]):
             return True
     return False
