@@ -8,6 +8,7 @@ value; the fact extractor files it under the slot it belongs to.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from nlu.answers._words import words
@@ -43,7 +44,7 @@ _PEOPLE = re.compile(
 )
 
 
-def household_size_of(text: str, asked: bool = False) -> int | None:
+def household_size_of(text: str, asked: bool = False, corrected: bool = False) -> int | None:
     """The household size said in one segment of prepared text.
 
     Rules, in order: a count of people preceded by a total word (一共, 家里, 该户共);
@@ -67,12 +68,19 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     totals = [value for total, value in candidates if total]
     if totals:
         return totals[-1]
+    listed_count = _persons_counted(text)
     if candidates:
+        contrast = _last_contrast(text)
+        later = [value for at, value in _positions(text) if at > contrast] if contrast else []
+        if later:
+            return later[-1]  # "户口本上有五个人，但平时一起开销的就…两个"
         return candidates[0][1]
+    if listed_count is not None:
+        return listed_count
     if _says_alone(text):
         return 1
     if asked:
-        lead = _LEAD_COUNT.match(text)
+        lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text)
         if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
             return value  # "三个，我跟两个孙伢子": the count said first
     listed = _listed(text) if asked else None
@@ -89,6 +97,53 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     if value is not None and 1 <= value <= 20:
         return value
     return None
+
+
+_LEAD_COUNT_LOOSE = re.compile(  # after a correction: "四个人不对五个我把我自己忘了"
+    rf"^(?:一共|总共|共|就|是|有)*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)(?:人)?"
+)
+# Persons named, then how many they are: "我同老公两个", "奶奶和我小叔两个", "…两个住".
+_COUNTED_AFTER = re.compile(
+    rf"^(?:都|一共|总共|共)?(\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*(?:个|位)(?:人)?"
+)
+
+
+def _persons_counted(text: str) -> int | None:
+    """The count said right after two or more persons joined ("我同老公2个")."""
+    from nlu.answers.members import find_mentions
+
+    mentions = find_mentions(text)
+    for index, (first, second) in enumerate(pairwise(mentions)):
+        joiner = text[first.end : second.start]
+        if joiner not in ("和", "同", "跟", "与", "/", "还有", "加"):
+            continue
+        end = second.end
+        for following in mentions[index + 2 :]:  # "和我小叔": 我 then 小叔, one person
+            if following.start != end:
+                break
+            end = following.end
+        match = _COUNTED_AFTER.match(text[end:])
+        if match and (value := cn_int(match.group(1))) and 2 <= value <= 20:
+            return value
+    return None
+
+
+def _positions(text: str) -> list[tuple[int, int]]:
+    """(position, value) of each count of people, and of persons counted."""
+    found = [
+        (match.start(), value)
+        for match in _PEOPLE.finditer(text)
+        if (value := cn_int(match.group(1))) and 1 <= value <= 20
+    ]
+    counted = _persons_counted(text)
+    if counted is not None:
+        found.append((len(text), counted))
+    return sorted(found)
+
+
+def _last_contrast(text: str) -> int:
+    ats = [text.rfind(word) for word in ("但是", "但", "可是", "不过", "实际上", "其实")]
+    return max(ats)
 
 
 _LEAD_COUNT = re.compile(
@@ -141,8 +196,8 @@ def read_count(text: str, *, region: str | None = None, applicant: str = "self")
     the answer is a number out of range ("50")."""
     value: int | None = None
     prepared = prepare(text).text
-    for part in segments(prepared):
-        found = household_size_of(part, asked=True)
+    for index, part in enumerate(segments(prepared)):
+        found = household_size_of(part, asked=True, corrected=index > 0)
         if found is not None:
             value = found
     facts = other_facts(
@@ -312,6 +367,9 @@ _GRADE = re.compile(r"([1-4一二三四])\s*级")
 def grade_of(text: str, asked: bool = False) -> int | str | None:
     """A disability grade 1–4 ("二级", "肢体三级"); "unknown" for 不记得/证搞丢了;
     with the question asked, a bare "2" too."""
+    said = {cn_int(match.group(1)) for match in _GRADE.finditer(text)}
+    if asked and is_unknown(text) and (len(said) != 1 or _hedged(text)):
+        return UNKNOWN  # "好像是二级还是三级，我记不清了"
     match = _GRADE.search(text)
     if match:
         return cn_int(match.group(1))
@@ -323,6 +381,10 @@ def grade_of(text: str, asked: bool = False) -> int | str | None:
     if bare in ("1", "2", "3", "4"):
         return int(bare)
     return None
+
+
+def _hedged(text: str) -> bool:
+    return any(word in text for word in ("好像", "好似", "可能", "大概", "应该", "还是", "或者"))
 
 
 def grades_of(text: str) -> list[int]:
@@ -338,7 +400,11 @@ def grades_of(text: str) -> list[int]:
 
 def read_grade(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """The grade on the disability certificate (1 = most severe), "unknown" or None."""
-    value = grade_of(prepare(text).text, asked=True)
+    value: int | str | None = None
+    for part in segments(prepare(text).text):  # "3级 不对 是2级": the corrected one
+        found = grade_of(part, asked=True)
+        if found is not None:
+            value = found
     facts = other_facts(
         text, "disability_grade", ("disability_grade",), region=region, applicant=applicant
     )
