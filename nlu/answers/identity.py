@@ -15,6 +15,7 @@ from functools import lru_cache
 from nlu.answers._words import words
 from nlu.answers.negation import negated_before
 from nlu.answers.reading import Reading, other_facts
+from nlu.answers.text import segments
 from nlu.normalize import simplify
 from nlu.validators import id_number_problem, phone_problem
 
@@ -187,7 +188,13 @@ def _name_at(text: str, start: int, known_only: bool) -> NameReading | None:
     name = text[start:end]
     if end - start - surname < 1 or _not_a_name(name):
         return None
+    if name[0] in _NEVER_FIRST or any(name.startswith(word) for word in _owner_words()):
+        return None  # "不是我", "奶奶不": words of the sentence, not a name
     return NameReading(name, None)
+
+
+_NEVER_FIRST = "不没是我你他她的了就都也还本叫这那哪啥有在和跟说"
+_BARE_CUES = ("名字", "名")
 
 
 def _not_a_name(name: str) -> bool:
@@ -204,6 +211,7 @@ def _not_a_name(name: str) -> bool:
 
 def _clean(text: str) -> str:
     body = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", simplify(text).strip())
+    body = re.sub(r"(?<=[人上])系", "是", body)  # 粤 "申请人係…", "身份證上係…"
     for old, new in (("俺", "我"), ("嗯", ""), ("那个", ""), ("就是", "")):
         body = body.replace(old, new)
     return body
@@ -213,7 +221,7 @@ def _after_cue(body: str, start: int) -> int:
     """Skip what stands between a cue and the name: punctuation, whose name it is and
     a second cue ("申请人是我妈，叫刘翠花")."""
     data = _names()
-    owners = sorted((str(o) for o in data["owners"]), key=len, reverse=True)  # type: ignore[union-attr]
+    owners = sorted(_owner_words(), key=len, reverse=True)
     cues = [str(c) for c in data["cues"] if str(c) not in ("是", "为")]  # type: ignore[union-attr]
     skips = sorted((*owners, *cues), key=len, reverse=True)
     moved = True
@@ -230,7 +238,47 @@ def _after_cue(body: str, start: int) -> int:
     return start
 
 
+@lru_cache(maxsize=1)
+def _owner_words() -> tuple[str, ...]:
+    """Whose the name is, skipped before it: the owners of ``identity.yml`` and every
+    relation word ("申请人是奶奶…", "申请人係我阿爸，黄金水")."""
+    from nlu.answers.members import member_words
+
+    relations = {*member_words("self"), *member_words("father"), *member_words("grandmother")}
+    relations -= {"他", "她"}
+    return tuple(dict.fromkeys([*(str(o) for o in _names()["owners"]), *relations]))  # type: ignore[union-attr]
+
+
+_GIVEN_APART = re.compile(
+    r"姓([\u4e00-\u9fff]{1,2})[,.]?名(?:字)?(?:叫|是)?([\u4e00-\u9fff]{1,2})(?![\u4e00-\u9fff])"
+)
+
+
 def names_in(text: str, asked: bool = False) -> NameReading:
+    """The name in ``text``, kept in the characters typed (黃麗珍 stays 黃麗珍); a name
+    corrected later in the text ("李春华不对不对是李春花") is the corrected one."""
+    found = NameReading(None, None)
+    hint: str | None = None
+    for part in segments(text):
+        reading = _names_in(part, asked)
+        if reading.name:
+            found = reading
+        hint = hint or reading.hint
+    if found.name is None:
+        return NameReading(None, hint)
+    return NameReading(_as_typed(text, found.name), None)
+
+
+def _as_typed(text: str, name: str) -> str:
+    """The name in the characters the person typed (names are not converted 繁→简)."""
+    plain = simplify(text)
+    at = plain.find(name)
+    if len(plain) == len(text) and at >= 0:
+        return text[at : at + len(name)]
+    return name
+
+
+def _names_in(text: str, asked: bool = False) -> NameReading:
     """The applicant's name in ``text``.
 
     Rules: a name after a cue (我叫, 名字是, 申请人为, 老人叫), skipping whose it is
@@ -244,6 +292,9 @@ def names_in(text: str, asked: bool = False) -> NameReading:
     data = _names()
     cues = sorted((str(c) for c in data["cues"]), key=len, reverse=True)  # type: ignore[union-attr]
     named_context = any(word in body for word in ("名字", "姓名", "申请人", "叫"))
+    apart = _GIVEN_APART.search(body)
+    if apart and _surname_at(apart.group(1), 0, True):
+        return NameReading(apart.group(1) + apart.group(2), None)  # "姓陈，名建国"
     hint: str | None = None
     position = 0
     while position < len(body):
@@ -256,7 +307,8 @@ def names_in(text: str, asked: bool = False) -> NameReading:
             position += len(cue)
             continue
         start = _after_cue(body, position + len(cue))
-        reading = _name_at(body, start, known_only=not asked or weak)
+        bare = cue in _BARE_CUES  # "名字 王二": only a common surname after it
+        reading = _name_at(body, start, known_only=not asked or weak or bare)
         if reading is not None and reading.name:
             return reading
         if reading is not None and reading.hint:
@@ -266,6 +318,12 @@ def names_in(text: str, asked: bool = False) -> NameReading:
     if reading is not None:
         return reading
     if asked:
+        for clause in reversed(re.split(r"[,.;!?:~ ]+", body)):
+            # "户主姓陈，名建国，陈建国": a clause that is a name with a common surname
+            if 2 <= len(clause) <= 4 and all(_is_cjk(char) for char in clause):
+                reading = _name_at(clause, 0, known_only=True)
+                if reading is not None and reading.name == clause and clause != body:
+                    return reading
         whole = body.strip(",.!?;:~ ")
         starts_as_speech = whole[:1] in ("我", "他", "她") or any(
             c in whole for c in cues if len(c) > 1

@@ -200,7 +200,12 @@ def segments(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in pattern.finditer(text):
-        if match.group() == "不对" and text[max(0, match.start() - 1) : match.start()] == "对":
+        if (
+            match.group() == "不对"
+            and text[max(0, match.start() - 1) : match.start()] == "对"
+            and text[max(0, match.start() - 2) : match.start()]
+            != "不对"  # "不对不对" says no twice
+        ):
             continue
         parts.append(text[start : match.start()])
         start = match.end()
