@@ -71,7 +71,7 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
     listed_count = _persons_counted(text)
     if candidates:
         contrast = _last_contrast(text)
-        later = [value for at, value in _positions(text) if at > contrast] if contrast else []
+        later = [value for at, value in _positions(text) if at > contrast] if contrast >= 0 else []
         if later:
             return later[-1]  # "户口本上有五个人，但平时一起开销的就…两个"
         return candidates[0][1]
@@ -133,7 +133,10 @@ def _positions(text: str) -> list[tuple[int, int]]:
     found = [
         (match.start(), value)
         for match in _PEOPLE.finditer(text)
-        if (value := cn_int(match.group(1))) and 1 <= value <= 20
+        if (value := cn_int(match.group(1)))
+        and 1 <= value <= 20
+        and not _short_negated(text, match.start())
+        and not _is_change(text, match.start())
     ]
     counted = _persons_counted(text)
     if counted is not None:
