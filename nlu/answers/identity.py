@@ -70,10 +70,36 @@ def phones_of(text: str) -> list[str]:
     return [run for run in digit_runs(text) if _PHONE.fullmatch(run) and phone_problem(run) is None]
 
 
+_TAIL = re.compile(
+    r"最后(?:一位|两位|二位|三位|四位|五位|六位|几位|\d位)?(?:数字|数|号码)?(?:是|系|係|为|改成|改为|应该是|应是)?"
+)
+
+
+def tail_corrected(text: str, length: int) -> str | None:
+    """ "…四五六六 不对 最后是四五六七", "…0318 打错了，最后一位是X": the number typed
+    before (``length`` characters), its last characters replaced by those said after."""
+    plain = simplify(text)
+    matches = list(_TAIL.finditer(plain))
+    if not matches:
+        return None
+    match = matches[-1]
+    before = [run.upper() for run in digit_runs(plain[: match.start()]) if len(run) == length]
+    after = [run.upper() for run in digit_runs(plain[match.end() :])]
+    tail = plain[match.end() :].strip().upper()[:1]
+    if not after and tail == "X":
+        after = ["X"]  # "最后一位是X": a lone X is no digit run
+    if not before or not after or len(after[0]) >= length:
+        return None
+    return before[-1][: length - len(after[0])] + after[0]
+
+
 def read_phone(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """An 11-digit mobile number (13x–19x), or None with the reason when digits were
     typed but do not make one."""
     phones = phones_of(text)
+    corrected = tail_corrected(text, 11)
+    if corrected and _PHONE.fullmatch(corrected) and phone_problem(corrected) is None:
+        phones = [corrected]
     facts = other_facts(text, "phone", ("phone",), region=region, applicant=applicant)
     if phones:
         return Reading(phones[0], sure=len(set(phones)) == 1, facts=facts)
@@ -108,6 +134,9 @@ def read_id_number(text: str, *, region: str | None = None, applicant: str = "se
     """An 18-character 身份证号 whose GB 11643 check character holds, or None (with the
     reason in ``problem`` when one was typed but is wrong)."""
     found, problem = id_numbers_of(text)
+    corrected = tail_corrected(text, 18)
+    if corrected and _ID.fullmatch(corrected) and id_number_problem(corrected) is None:
+        found, problem = [corrected], None
     facts = other_facts(text, "id_number", ("id_number",), region=region, applicant=applicant)
     if found:
         return Reading(found[0], sure=len(set(found)) == 1, facts=facts)
