@@ -99,7 +99,9 @@ def _spoken_amounts(text: str) -> str:
 
     text = _FORMAL_THREE.sub("叁", text)  # 參仟 is 叁仟 (参 also means "take part")
     text = _UNIT_PAIR.sub(pair, text)
-    text = _BARE_UNIT.sub(lambda m: "一" + m.group(1) + m.group(2), text)
+    text = _BARE_UNIT.sub(
+        lambda m: m.group() if m.group() == "万一" else "一" + m.group(1) + m.group(2), text
+    )  # 万一 is "in case", not 11000
     return _BARE_HUNDRED.sub(lambda m: "一百" + m.group(1), text)
 
 
