@@ -41,10 +41,27 @@ def only_words(text: str, allowed: tuple[str, ...]) -> bool:
 
 def _cancels(text: str) -> bool:
     """A cancel word ("不办了", "取消", "算了") that is not itself negated ("不取消")."""
-    for start, _end, _word in find_all(text, _list("cancel", "confirm")):
-        if text[max(0, start - 1) : start] not in ("不", "别"):
-            return True
+    for start, end, word in find_all(text, _list("cancel", "confirm")):
+        if text[max(0, start - 1) : start] in ("不", "别"):
+            continue
+        if word in _REMOVERS and _removes_an_item(text, end):
+            continue  # "取消残疾那一项": take one item out, a correction
+        return True
     return False
+
+
+_REMOVERS = ("取消", "撤销", "撤回", "去掉")
+
+
+def _removes_an_item(text: str, end: int) -> bool:
+    """What follows 取消 in its clause names something other than the application."""
+    rest = text[end:]
+    for mark in ",.;!?:~\n":
+        at = rest.find(mark)
+        if at >= 0:
+            rest = rest[:at]
+    rest = rest.strip("吧了啊呀啦嘛哦")
+    return bool(rest) and not any(word in rest for word in ("申请", "办理", "不办", "算了", "掉吧"))
 
 
 def confirm_value(text: str, facts: dict[str, object]) -> str:

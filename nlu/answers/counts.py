@@ -442,6 +442,15 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
               "救护车", "撞车", "车撞", "开车", "汽车路", "跑车")  # fmt: skip
     hits = find_all(text, (*motor, *not_motor, *ignore))
     sold = {word for start, end, word in hits if word in motor and _gone(text, end)}
+    stated = [
+        value
+        for start, end, word in hits
+        if word in ("车", "车子")
+        and not is_negated(text, start, end)
+        and (value := _stated_count(text, start))
+    ]
+    if stated:
+        return stated[0]  # "两台车…那个货车一台还有一台摩托车": the total, then its parts
     total = 0
     said = False
     for start, end, word in hits:
@@ -471,6 +480,13 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+def _stated_count(text: str, start: int) -> int | None:
+    """ "两台车", "3辆车": a count said of vehicles in general (not "一台车")."""
+    match = _COUNT_BEFORE.search(text[max(0, start - 6) : start])
+    value = cn_int(match.group(1)) if match else None
+    return value if value is not None and 2 <= value <= 20 else None
 
 
 def _vehicle_said(text: str, start: int, end: int) -> bool:

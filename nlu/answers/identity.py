@@ -288,8 +288,9 @@ def names_in(text: str, asked: bool = False) -> NameReading:
     corrected later in the text ("李春华不对不对是李春花") is the corrected one."""
     found = NameReading(None, None)
     hint: str | None = None
+    named = any(word in _clean(text) for word in ("名字", "名子", "姓名", "申请人", "叫"))
     for part in segments(text):
-        reading = _names_in(part, asked)
+        reading = _names_in(part, asked, named)
         if reading.name:
             found = reading
         hint = hint or reading.hint
@@ -307,7 +308,7 @@ def _as_typed(text: str, name: str) -> str:
     return name
 
 
-def _names_in(text: str, asked: bool = False) -> NameReading:
+def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReading:
     """The applicant's name in ``text``.
 
     Rules: a name after a cue (我叫, 名字是, 申请人为, 老人叫), skipping whose it is
@@ -320,7 +321,7 @@ def _names_in(text: str, asked: bool = False) -> NameReading:
     body = _clean(text)
     data = _names()
     cues = sorted((str(c) for c in data["cues"]), key=len, reverse=True)  # type: ignore[union-attr]
-    named_context = any(word in body for word in ("名字", "姓名", "申请人", "叫"))
+    named_context = named or any(word in body for word in ("名字", "姓名", "申请人", "叫"))
     apart = _GIVEN_APART.search(body)
     if apart and _surname_at(apart.group(1), 0, True):
         return NameReading(apart.group(1) + apart.group(2), None)  # "姓陈，名建国"

@@ -61,6 +61,7 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
     mentions: list[Mention] = []
     pronouns = tuple(str(word) for word in words("members")["pronouns"])
     counted = tuple(str(word) for word in words("members")["count_nouns"])
+    pairs = tuple(str(word) for word in words("members")["pairs"])
     for start, end, word in find_all(text, (*table, *pronouns)):
         if word not in table:  # a pronoun: the person named just before, if any
             # 他/她 is never the one who speaks: the last other person named.
@@ -78,6 +79,8 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         if match and word in counted:
             count = cn_int(match.group(1)) or 1
         relation = table[word]
+        if word in pairs:
+            count = 2  # "户主夫妇", "老两口": the applicant and the spouse
         if word == "自己" and text[max(0, start - 1) : start] in ("他", "她"):
             # "奶奶说她自己…": herself, the person the pronoun is
             others = [m for m in mentions if m.word not in _SPEAKER]
@@ -264,6 +267,7 @@ def _conditions(
 
 
 _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
+_ALL = ("都", "均", "全")  # "孙子孙女都在上学", "均在读"
 
 
 def _listed_with(
@@ -271,7 +275,7 @@ def _listed_with(
 ) -> list[Mention]:
     """The persons listed before ``who`` when 都 follows the list ("孙子孙女都在上学"):
     each joined to the next by nothing or 和/跟/、 (``who`` itself not included)."""
-    if who is None or "都" not in text[who.end : position]:
+    if who is None or not any(word in text[who.end : position] for word in _ALL):
         return []
     before = [m for m in mentions if m.end <= who.start]
     listed: list[Mention] = []

@@ -318,7 +318,7 @@ def find_amounts(
             carried = role_of(
                 masked(text[max(previous_end, clause_start(text, start)) : start]),
                 "",
-                "",
+                masked(text[previous_end:start]),  # "存款 不是 五千。 三千。"
                 None,
                 lead,
             )
