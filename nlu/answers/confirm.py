@@ -141,14 +141,19 @@ def consent_value(text: str, applicant: str = "self") -> str:
       ("我考虑一下", "要问问儿子", "同意什么"), nothing asked after it and no contrast
       after it ("同意，但是…"); the weak words (好, 行, 可以, 没问题) agree only when they
       are all that is said; someone else agreeing ("我老伴同意了") is not agreement;
-    - unsure: everything else.
+    - unsure: everything else, and always a concession ("好是好，就是…", "同意是同意，
+      但…") or a consent for a part only ("只查收入可以，存款就不要查了").
     """
     plain = _mask(text, _list("idioms", "consent"))
     agree_words = _list("agree", "consent")
     hits = _agreement_hits(text, plain, agree_words)
+    if _CONCESSION.search(plain):
+        return UNSURE  # "好是好，就是我那点养老钱不想让别个晓得"
     # "可不可以", "同不同意": asking, never a refusal (they stay in ``plain`` as hedges).
     unasked = _mask(plain, _list("a_not_a", "consent"))
     refused = _refuses(unasked, [hit for hit in hits if unasked[hit[0] : hit[1]] == hit[2]])
+    if refused and _for_a_part(unasked, hits):
+        return UNSURE  # a condition, not a refusal of the whole
     if refused and not _only_hesitates(text, unasked, hits, applicant):
         return REFUSE
     if _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
@@ -237,6 +242,12 @@ def _only_hesitates(
         clean = [hit for hit in hits if hit[1] <= at and _negator_before(plain, hit[0]) is None]
         if clean and any(word in plain[clean[0][1] : at] for word in _list("contrasts", "consent")):
             continue
+        clause_end = min(
+            (mark_at for mark in ",.;!?:~\n" if (mark_at := plain.find(mark, end)) >= 0),
+            default=len(plain),
+        )
+        if "?" in plain[clause_end : clause_end + 1] or "吗" in plain[end:clause_end]:
+            continue  # "可以不授权吗？": asking whether, not refusing
         later = plain[end:]
         if plain[max(0, at - 1) : at] in ("先", "暂") and any(
             word in later for word in _list("hedge", "consent")
@@ -244,6 +255,23 @@ def _only_hesitates(
             continue  # "先不点同意，问清楚再说": not yet
         return False
     return True
+
+
+_CONCESSION = re.compile(r"(同意|可以|好|行|愿意)是\1")
+
+
+def _for_a_part(plain: str, hits: list[tuple[int, int, str]]) -> bool:
+    """An agreement, un-negated, in a clause of its own, and a limit said (只, 但, 其他):
+    "只查收入可以，存款就不要查了" consents to a part."""
+    if not any(word in plain for word in _list("limits", "consent")):
+        return False
+    for start, end, _word in hits:
+        low = max(plain.rfind(mark, 0, start) for mark in ",.;!?:~\n") + 1
+        ends = [mark_at for mark in ",.;!?:~\n" if (mark_at := plain.find(mark, end)) >= 0]
+        clause = plain[low : min(ends, default=len(plain))]
+        if not any(char in NEGATOR_CHARS for char in clause) and min(ends, default=-1) >= 0:
+            return True
+    return False
 
 
 def _negator_before(text: str, start: int) -> int | None:

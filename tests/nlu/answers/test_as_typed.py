@@ -42,6 +42,7 @@ REGION = "hunan-yiyang-ziyang"
         "啲資料都啱，確認",
         "户主表示以上信息没有错误，同意提交",
         "对，是这么回事",
+        "我帮我爸看了一遍，都对，确认",
     ],
 )
 def test_a_confirmation_after_asides_that_only_say_it_was_checked(text: str) -> None:
@@ -100,6 +101,9 @@ def test_a_correction_carries_the_corrected_amount_in_its_role(
         "本人同意授權核對，但僅限本人及配偶名下賬戶，子女賬戶不在授權之列。",  # a part
         "我先不点同意，问清楚再说",  # not yet
         "呢个要本人签咩？我唔係本人可唔可以帮佢同意？",  # asking whether
+        "可以不授权吗？我爸不太想让人查他的账户",
+        "好是好，就是我那点养老钱不想让别个晓得",  # a concession
+        "只查收入可以，存款就不要查了",  # a part only
     ],
 )
 def test_not_a_refusal_is_still_not_agreement(text: str) -> None:
