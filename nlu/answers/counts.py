@@ -80,7 +80,7 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
     if _says_alone(text):
         return 1
     if asked:
-        lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text)
+        lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text.lstrip(_PUNCT))
         if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
             return value  # "三个，我跟两个孙伢子": the count said first
     listed = _listed(text) if asked else None

@@ -347,6 +347,9 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
     reading = _after_owner(body) or _leading(body)
     if reading is not None:
         return reading
+    spelled = _spelled(text) if asked else None
+    if spelled:
+        return NameReading(spelled, None)
     if asked:
         for clause in reversed(re.split(r"[,.;!?:~ ]+", body)):
             # "户主姓陈，名建国，陈建国": a clause that is a name with a common surname
@@ -368,6 +371,27 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
         if reading is not None:
             return reading
     return NameReading(None, hint or _title_hint(body))
+
+
+_FILLER_TOKENS = ("那个", "这个", "就是", "嗯", "啊", "呃", "额", "是", "叫", "我叫", "名字")
+
+
+def _spelled(text: str) -> str | None:
+    """A name said one character at a time, each explained ("张 弓长张 德 道德的德 明
+    明天的明" → 张德明): the single characters, when the first is a common surname."""
+    tokens = [token for token in re.split(r"[\s,.;:!?~，。、]+", simplify(text)) if token]
+    chars: list[str] = []
+    for token in tokens:
+        if token in _FILLER_TOKENS:
+            continue
+        if len(token) == 1 and _is_cjk(token):
+            chars.append(token)
+        elif not (chars and token.endswith(chars[-1])):
+            return None  # something else than a character and its explanation
+    if not 2 <= len(chars) <= 4 or not _surname_at(chars[0], 0, True):
+        return None
+    name = "".join(chars)
+    return None if _not_a_name(name) else name
 
 
 def _after_owner(body: str) -> NameReading | None:

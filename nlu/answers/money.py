@@ -347,6 +347,9 @@ def find_amounts(
         approx = _approx(text, simple, start, end, rule)
         if role == "deposits" and _not_known(text, start, unit_end):
             value, approx = UNKNOWN, None  # "那几万块还剩好多我也不晓得"
+        if amounts and _restated(text, amounts[-1], value, role, start):
+            previous_end = unit_end
+            continue  # "三万来块 就是 嗯 三万左右": the same amount said again
         near = text[max(previous_end, start - 6) : start]
         total = any(word in near for word in terms("money", "total_words"))
         net = any(word in clause for word in terms("money", "own_share")) and any(
@@ -355,6 +358,21 @@ def find_amounts(
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net))
         previous_end = unit_end
     return amounts
+
+
+_RESTATE_GAP = re.compile(
+    r"^(?:[,.;!?:~ ]|就是|也就是|嗯|啊|那个|大概|大约|差不多|约|应该|可能|吧)*$"
+)
+
+
+def _restated(text: str, previous: Amount, value: Any, role: str | None, start: int) -> bool:
+    """The amount just before, of the same role, said again with nothing but fillers and
+    hedges between ("三万来块 就是 嗯 三万左右"): one amount, not two."""
+    if previous.role != role or not isinstance(value, int) or not isinstance(previous.value, int):
+        return False
+    if not _RESTATE_GAP.match(text[previous.end : start]):
+        return False
+    return abs(previous.value - value) <= 0.2 * max(previous.value, value)
 
 
 def _other_money(text: str, start: int) -> bool:

@@ -151,6 +151,8 @@ def test_the_applicant_agreeing_through_a_daughter() -> None:
         ("唔係好清楚，我阿妈话不到一千，大概九百几", "income", 900),
         ("存款就是五万不对四万我上个月取了一万出来", "deposits", 40000),
         ("本人每月退休金約參仟貳佰元，老伴無收入。", "income", 3200),
+        ("三万来块 就是 嗯 三万左右", "deposits", 30000),  # said again, not twice as much
+        ("我两千，老伴两千", "income", 4000),  # two people: summed
     ],
 )
 def test_several_amounts_one_figure(text: str, role: str, value: int) -> None:
@@ -203,6 +205,7 @@ def test_ages_said_in_one_breath(text: str, ages: list[int]) -> None:
         ("我和三个孩子四口人还有我婆婆那就是五口", 5),
         ("俺姐家仨人", 3),
         ("不对不对，俺姐家是三口人，不是四口", 3),
+        ("就 就三个吧 不对 四个 还有我爷爷", 4),
     ],
 )
 def test_household_size(text: str, size: int) -> None:
@@ -291,10 +294,17 @@ def test_event(text: str, value: str) -> None:
         ("我叫王二 没得别地名字", "王二"),
         ("申请人係我阿爸，黄金水", "黄金水"),
         ("嗯申请人是我本人叫周红梅", "周红梅"),
+        ("那个 张 弓长张 德 道德的德 明 明天的明", "张德明"),  # one character at a time
+        ("王 二", "王二"),
     ],
 )
 def test_names(text: str, name: str) -> None:
     assert read_name(text).value == name
+
+
+def test_a_name_spelled_needs_a_common_surname_and_only_explanations() -> None:
+    assert read_name("我 不 知道").value is None
+    assert read_name("张 弓长张 德 我也不知道").value != "张德"
 
 
 def test_a_tail_corrected_after_the_number() -> None:
