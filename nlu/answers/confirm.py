@@ -158,6 +158,8 @@ def consent_value(text: str, applicant: str = "self") -> str:
         return REFUSE
     if _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
         return REFUSE
+    if _negated_weak_word(text, plain):
+        return UNSURE  # "同意，不好说": a doubt said after the agreement
     if not hits:
         return UNSURE
     last_start = hits[-1][0]
@@ -205,6 +207,18 @@ def _agreement_hits(
             continue
         hits.append((start, end, word))
     return hits
+
+
+def _negated_weak_word(text: str, plain: str) -> bool:
+    """好/行 before a verb, negated right before ("不好说", "不太好讲"): not an
+    agreement word, but a doubt said — never read past as agreement."""
+    for start, end, _word in find_all(plain, ("好", "行")):
+        following = text[end : end + 1]
+        if not (following and _is_cjk(following) and following not in _PARTICLE_AFTER):
+            continue
+        if any(char in NEGATOR_CHARS for char in plain[max(0, start - 2) : start]):
+            return True
+    return False
 
 
 def _is_cjk(char: str) -> bool:

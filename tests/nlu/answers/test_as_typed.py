@@ -104,6 +104,8 @@ def test_a_correction_carries_the_corrected_amount_in_its_role(
         "可以不授权吗？我爸不太想让人查他的账户",
         "好是好，就是我那点养老钱不想让别个晓得",  # a concession
         "只查收入可以，存款就不要查了",  # a part only
+        "同意，不好说",  # a doubt said after it
+        "同意吧，不太好讲",
     ],
 )
 def test_not_a_refusal_is_still_not_agreement(text: str) -> None:
