@@ -244,6 +244,7 @@ def test_disability_grade(text: str, value: object) -> None:
         ("无 房。 租房", "houses", 0),
         ("零套😂 奶奶住的是我大伯的房子", "houses", 0),
         ("房子是而子地 我名下没得", "houses", 0),
+        ("住着一栋老屋，我名下没有", "houses", 0),  # nothing in the household's name
         ("就一栋老屋", "houses", 1),
     ],
 )
