@@ -217,7 +217,8 @@ def _conditions(
         if not term.kind:
             continue
         if is_negated(text, term.start, term.end, stops):
-            denied.add(term.kind)
+            if not _one_person_denied(text, term.start, mentions):
+                denied.add(term.kind)  # "家里没人残疾"; but "我老豆冇残疾证" is his alone
             continue
         if term.generic:
             continue
@@ -264,6 +265,41 @@ def _conditions(
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+_HOUSEHOLD_WORDS = (
+    "我们",
+    "我们家",
+    "我家",
+    "家里",
+    "家中",
+    "大家",
+    "他们",
+    "她们",
+    "全家",
+    "一家",
+    "都",
+)
+
+
+def _one_person_denied(text: str, position: int, mentions: list[Mention]) -> bool:
+    """The negation is said of one named member, not of the household: the subject of
+    its clause is a relative named by relation ("我老豆…但冇残疾证"), with no "都"/"人"/"谁"."""
+    clause_from = position
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    if not before:
+        return False
+    subject = before[-1]
+    if subject.word in _HOUSEHOLD_WORDS or subject.count > 1:
+        return False
+    if subject.relation == "self" and subject.word in words("members")["relations"]["self"]:
+        return False  # "我没残疾": the one who speaks may speak for the household
+    if text[max(0, subject.start - 1) : subject.start] == "其":
+        return False  # "其他" is no person
+    between = text[subject.end : position]
+    return not any(word in between for word in ("都", "人", "谁", "也"))
 
 
 _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")

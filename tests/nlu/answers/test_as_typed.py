@@ -14,6 +14,7 @@ from nlu.answers import (
     UNKNOWN,
     read_ages,
     read_assets_count,
+    read_conditions,
     read_confirm,
     read_consent,
     read_count,
@@ -250,6 +251,14 @@ def test_disability_grade(text: str, value: object) -> None:
 )
 def test_assets(text: str, kind: str, value: int) -> None:
     assert read_assets_count(text, kind).value == value
+
+
+def test_a_relative_without_a_certificate_does_not_deny_it_for_the_household() -> None:
+    text = "我阿妈有肝癌，我老豆腰骨唔好但冇残疾证，屋企冇人读书"
+    value = read_conditions(text, applicant="father").value
+    assert value == {"ill": ["spouse"], "students": []}
+    household = read_conditions("家中无其他重病或残疾人员，无在校生").value
+    assert household is not None and household.get("disabled") == []
 
 
 # -- one-word clauses, events, residence --------------------------------------------------
