@@ -115,6 +115,9 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
             last = (start, value)
     if last is not None:
         return last[1]
+    said = _MEANS_SAID.search(text)  # "儿子 有。 能力 有。": typed one word at a time
+    if said:
+        return not said.group(1)
     if asked and is_unknown(text):
         return UNKNOWN
     body = strip_fillers(text).strip(",.;!?:~ ")
@@ -136,6 +139,9 @@ def read_supporters(text: str, *, region: str | None = None, applicant: str = "s
 
 
 _EVENT_DENIED = re.compile(r"(?:变故|大事|意外)(?:倒是|倒|是|都|也|就|呢|嘛)*(?:没有|没|无)")
+_MEANS_SAID = re.compile(
+    r"(?<![没无不])(?:赡养能力|能力|条件)[,.]*(?:是|也|都)?(?:(没有|没|无)|有)(?=$|[,.;!?:~])"
+)
 _LEAD_TIME = re.compile(r"^(?:暂时|目前|现在|最近|暂|还|也|都)+")
 
 

@@ -26,6 +26,7 @@ from nlu.answers import (
     read_phone,
     read_place,
     read_residence,
+    read_supporters,
 )
 from nlu.answers.confirm import NEGATOR_CHARS
 from nlu.answers.text import prepare, terms
@@ -291,6 +292,14 @@ def test_a_lone_no_before_a_lone_town_is_not_taken_as_its_negation() -> None:
 )
 def test_event(text: str, value: str) -> None:
     assert read_event(text).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("儿子 有。 能力 有。 不管", True), ("女儿 有 能力 没有", False), ("没什么能力", False)],
+)
+def test_supporters_means_said_one_word_at_a_time(text: str, value: bool) -> None:
+    assert read_supporters(text).value is value
 
 
 # -- identity ----------------------------------------------------------------------------
