@@ -45,6 +45,8 @@ REGION = "hunan-yiyang-ziyang"
         "户主表示以上信息没有错误，同意提交",
         "对，是这么回事",
         "我帮我爸看了一遍，都对，确认",
+        "要得",  # 湘: all right
+        "好嘞 提交",
     ],
 )
 def test_a_confirmation_after_asides_that_only_say_it_was_checked(text: str) -> None:
