@@ -82,6 +82,8 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
         return CONFIRM_NO
     if "?" in plain:
         return CONFIRM_NO  # "嗯？", "对？": a question, not a confirmation
+    if _CONCESSION.search(plain) or _YES_CONCESSION.search(plain):
+        return CONFIRM_NO  # "对是对，…": a concession, something is still to say
     if facts:
         return CONFIRM_NO
     yes = _list("confirms", "confirm")
@@ -272,6 +274,7 @@ def _only_hesitates(
 
 
 _CONCESSION = re.compile(r"(同意|可以|好|行|愿意)是\1")
+_YES_CONCESSION = re.compile(r"(对|没错|确认)是\1")
 
 
 def _for_a_part(plain: str, hits: list[tuple[int, int, str]]) -> bool:

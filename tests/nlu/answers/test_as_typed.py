@@ -67,6 +67,9 @@ def test_a_confirmation_after_asides_that_only_say_it_was_checked(text: str) -> 
         "电话是13907371234，确认",  # a fact: a correction
         "收入写多了，确认",
         "我还没看完，确认",  # a negator anywhere
+        "对是对",  # a concession: something is still to say
+        "都对个屁",
+        "谁说对了",
     ],
 )
 def test_an_aside_that_is_not_only_checking_keeps_it_a_correction(text: str) -> None:
@@ -110,6 +113,9 @@ def test_a_correction_carries_the_corrected_amount_in_its_role(
         "只查收入可以，存款就不要查了",  # a part only
         "同意，不好说",  # a doubt said after it
         "同意吧，不太好讲",
+        "谁同意了",  # rhetorical
+        "同意了又能怎样",
+        "同意一半",
     ],
 )
 def test_not_a_refusal_is_still_not_agreement(text: str) -> None:
@@ -124,7 +130,15 @@ def test_agreement_said_with_other_words(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["算啦，唔辦喇，唔好查", "先不同意吧", "我不太同义 查了怕别个说闲话", "不同义"]
+    "text",
+    [
+        "算啦，唔辦喇，唔好查",
+        "先不同意吧",
+        "我不太同义 查了怕别个说闲话",
+        "不同义",
+        "同意个屁",
+        "签个锤子",
+    ],
 )
 def test_refusals_stay_refusals(text: str) -> None:
     assert read_consent(text).value == "refuse"
