@@ -16,7 +16,8 @@ read as "yes"/"agree" — that must be 0.
 
 The persona ``daughter`` writes for her father: the reader is told so
 (``applicant="father"``), as a form that knows it is filled in for a parent would
-(``--no-applicant-hint`` measures without it).
+(``--no-applicant-hint`` measures without it). An item may say whom it was written
+for (``applicant: grandmother`` when a granddaughter writes), as the form would know.
 """
 
 from __future__ import annotations
@@ -207,7 +208,9 @@ def run(paths: list[Path], applicant_hint: bool = True, region: str = REGION) ->
     for path in paths:
         for item in load_corpus(path) or ():
             applicant = (
-                PERSONA_APPLICANT.get(item.get("persona", ""), "self") if applicant_hint else "self"
+                str(item.get("applicant") or PERSONA_APPLICANT.get(item.get("persona", ""), "self"))
+                if applicant_hint
+                else "self"
             )
             got = read_item(item, applicant, region)
             report.results.append(judge(item, got))

@@ -24,7 +24,13 @@ from functools import lru_cache
 from typing import Any
 
 from nlu.answers.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
-from nlu.answers.identity import case_numbers_of, id_numbers_of, names_in, phones_of
+from nlu.answers.identity import (
+    case_numbers_of,
+    id_numbers_of,
+    names_in,
+    phones_of,
+    tail_corrected,
+)
 from nlu.answers.members import conditions_of, illnesses_of
 from nlu.answers.money import FACT_KEY, money_of
 from nlu.answers.negation import is_negated
@@ -94,6 +100,10 @@ def extract_facts(
         ids, _problem = id_numbers_of(part)
         if ids:
             facts["id_number"] = ids[0]
+    for key, length in (("phone", 11), ("id_number", 18)):
+        corrected = tail_corrected(prepared.simple, length)  # "最后一位是X"
+        if corrected and (phones_of(corrected) if length == 11 else id_numbers_of(corrected)[0]):
+            facts[key] = corrected
     place = place_of(text, region)
     if place is not None:
         facts.update(place.to_facts())

@@ -61,11 +61,19 @@ def match_place_normalized(normalized: Normalized, region_id: str) -> PlaceMatch
     if not hits:
         return None
     named_townships = {places[int(hit.value)].township for hit in hits}
+    named_exactly = {
+        places[int(hit.value)].township
+        for hit in hits
+        if not hit.fuzzy and places[int(hit.value)].village is None
+    }
 
     def rank(hit: object) -> tuple[int, int, int, int]:
         place = places[int(hit.value)]  # type: ignore[attr-defined]
+        # A misspelt village of a township named exactly ("新桥河镇紫微村") is as good as
+        # exact: the township confirms it, and the village says more.
+        confirmed = place.village is not None and place.township in named_exactly
         return (
-            0 if hit.fuzzy else 1,  # type: ignore[attr-defined]
+            0 if hit.fuzzy and not confirmed else 1,  # type: ignore[attr-defined]
             1 if place.village else 0,
             1 if place.township in named_townships else 0,
             hit.end - hit.start,  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ AGREE, REFUSE, UNSURE = "agree", "refuse", "unsure"
 # Any of these characters before an agreement word blocks it (only idioms are masked).
 NEGATOR_CHARS = "不没无未非别莫甭勿否冇唔"
 _PUNCT = re.compile(r"[\s,.;!?:~/\-\"'()\[\]<>…]+")
+_CLAUSES = re.compile(r"[,.;!?:~\n]+")
 
 
 def _list(key: str, section: str | None = None) -> tuple[str, ...]:
@@ -40,10 +41,27 @@ def only_words(text: str, allowed: tuple[str, ...]) -> bool:
 
 def _cancels(text: str) -> bool:
     """A cancel word ("不办了", "取消", "算了") that is not itself negated ("不取消")."""
-    for start, _end, _word in find_all(text, _list("cancel", "confirm")):
-        if text[max(0, start - 1) : start] not in ("不", "别"):
-            return True
+    for start, end, word in find_all(text, _list("cancel", "confirm")):
+        if text[max(0, start - 1) : start] in ("不", "别"):
+            continue
+        if word in _REMOVERS and _removes_an_item(text, end):
+            continue  # "取消残疾那一项": take one item out, a correction
+        return True
     return False
+
+
+_REMOVERS = ("取消", "撤销", "撤回", "去掉")
+
+
+def _removes_an_item(text: str, end: int) -> bool:
+    """What follows 取消 in its clause names something other than the application."""
+    rest = text[end:]
+    for mark in ",.;!?:~\n":
+        at = rest.find(mark)
+        if at >= 0:
+            rest = rest[:at]
+    rest = rest.strip("吧了啊呀啦嘛哦")
+    return bool(rest) and not any(word in rest for word in ("申请", "办理", "不办", "算了", "掉吧"))
 
 
 def confirm_value(text: str, facts: dict[str, object]) -> str:
@@ -64,13 +82,33 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
         return CONFIRM_NO
     if "?" in plain:
         return CONFIRM_NO  # "嗯？", "对？": a question, not a confirmation
+    if _CONCESSION.search(plain) or _YES_CONCESSION.search(plain):
+        return CONFIRM_NO  # "对是对，…": a concession, something is still to say
     if facts:
         return CONFIRM_NO
     yes = _list("confirms", "confirm")
     if not any(word in text for word in yes):
         return CONFIRM_NO
     allowed = (*yes, *_list("frame"), *_list("particles"))
-    return CONFIRM_YES if only_words(text, allowed) else CONFIRM_NO
+    if only_words(text, allowed):
+        return CONFIRM_YES
+    return CONFIRM_YES if _aside_then_confirm(text, allowed) else CONFIRM_NO
+
+
+def _aside_then_confirm(text: str, allowed: tuple[str, ...]) -> bool:
+    """ "已与户主逐条核对，信息无误，确认": the last clause a strong confirmation and the
+    clauses before it only what was done to check (no blocker: not yet, a condition, a
+    question, a change). Called after every "no" rule has passed on the whole text."""
+    clauses = [clause for clause in _CLAUSES.split(text) if _PUNCT.sub("", clause)]
+    if len(clauses) < 2:
+        return False
+    last = clauses[-1]
+    if not any(word in last for word in _list("strong", "confirm")):
+        return False
+    if not only_words(last, allowed):
+        return False
+    asides = "".join(clauses[:-1])
+    return not any(word in asides for word in _list("aside_blockers", "confirm"))
 
 
 def read_confirm(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
@@ -105,13 +143,25 @@ def consent_value(text: str, applicant: str = "self") -> str:
       ("我考虑一下", "要问问儿子", "同意什么"), nothing asked after it and no contrast
       after it ("同意，但是…"); the weak words (好, 行, 可以, 没问题) agree only when they
       are all that is said; someone else agreeing ("我老伴同意了") is not agreement;
-    - unsure: everything else.
+    - unsure: everything else, and always a concession ("好是好，就是…", "同意是同意，
+      但…") or a consent for a part only ("只查收入可以，存款就不要查了").
     """
     plain = _mask(text, _list("idioms", "consent"))
     agree_words = _list("agree", "consent")
-    hits = find_all(text, agree_words)
-    if _refuses(plain, hits) or _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
+    hits = _agreement_hits(text, plain, agree_words)
+    if _CONCESSION.search(plain):
+        return UNSURE  # "好是好，就是我那点养老钱不想让别个晓得"
+    # "可不可以", "同不同意": asking, never a refusal (they stay in ``plain`` as hedges).
+    unasked = _mask(plain, _list("a_not_a", "consent"))
+    refused = _refuses(unasked, [hit for hit in hits if unasked[hit[0] : hit[1]] == hit[2]])
+    if refused and _for_a_part(unasked, hits):
+        return UNSURE  # a condition, not a refusal of the whole
+    if refused and not _only_hesitates(text, unasked, hits, applicant):
         return REFUSE
+    if _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
+        return REFUSE
+    if _negated_weak_word(text, plain):
+        return UNSURE  # "同意，不好说": a doubt said after the agreement
     if not hits:
         return UNSURE
     last_start = hits[-1][0]
@@ -136,15 +186,136 @@ def consent_value(text: str, applicant: str = "self") -> str:
     return AGREE if only_words(text, allowed) else UNSURE
 
 
+_PARTICLE_AFTER = "的了吧啊呀啦嘞哦咯噻嘛哈滴得呗"
+
+
+def _agreement_hits(
+    text: str, plain: str, agree_words: tuple[str, ...]
+) -> list[tuple[int, int, str]]:
+    """The agreement words of ``text``. 好 and 行 inside another word (银行, 好像) or
+    before a verb ("没什么好隐瞒的": worth hiding) agree to nothing."""
+    masked = _mask(text, _list("not_agreement", "consent"))
+    hits = []
+    for start, end, word in find_all(text, agree_words):
+        if masked[start:end] != word:
+            continue
+        following = text[end : end + 1]
+        if (
+            word in ("好", "行")
+            and following
+            and _is_cjk(following)
+            and following not in _PARTICLE_AFTER
+        ):
+            continue
+        hits.append((start, end, word))
+    return hits
+
+
+def _negated_weak_word(text: str, plain: str) -> bool:
+    """好/行 before a verb, negated right before ("不好说", "不太好讲"): not an
+    agreement word, but a doubt said — never read past as agreement."""
+    for start, end, _word in find_all(plain, ("好", "行")):
+        following = text[end : end + 1]
+        if not (following and _is_cjk(following) and following not in _PARTICLE_AFTER):
+            continue
+        if any(char in NEGATOR_CHARS for char in plain[max(0, start - 2) : start]):
+            return True
+    return False
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _only_hesitates(
+    text: str, plain: str, hits: list[tuple[int, int, str]], applicant: str
+) -> bool:
+    """A negated agreement that is not the applicant's refusal, so "unsure":
+
+    - "不是不同意" (two negators): not a refusal, and not agreement either;
+    - "其配偶不同意": someone else's refusal;
+    - "同意，但…不在授权之列": a clean agreement, then a part taken back after a contrast;
+    - "我先不点同意，问清楚再说": not yet, with a hesitation said after it.
+    A refusal said outright (拒绝, 不行, 不要查) is always a refusal.
+    """
+    negated = [hit for hit in hits if _negator_before(plain, hit[0]) is not None]
+    if not negated:
+        return False
+    rest = plain
+    for start, end, _word in negated:  # "不同意" is judged below, other refusals here
+        at = _negator_before(plain, start) or start
+        rest = rest[:at] + "_" * (end - at) + rest[end:]
+    if any(word in rest for word in _list("refuse", "consent")):
+        return False
+    for start, end, _word in negated:
+        at = _negator_before(plain, start)
+        assert at is not None
+        lead = plain[max(0, at - 6) : at]
+        if re.search(r"不是.{0,2}$", lead):
+            continue
+        if _someone_else_agrees(text, at, applicant):
+            continue
+        clean = [hit for hit in hits if hit[1] <= at and _negator_before(plain, hit[0]) is None]
+        if clean and any(word in plain[clean[0][1] : at] for word in _list("contrasts", "consent")):
+            continue
+        clause_end = min(
+            (mark_at for mark in ",.;!?:~\n" if (mark_at := plain.find(mark, end)) >= 0),
+            default=len(plain),
+        )
+        if "?" in plain[clause_end : clause_end + 1] or "吗" in plain[end:clause_end]:
+            continue  # "可以不授权吗？": asking whether, not refusing
+        later = plain[end:]
+        if plain[max(0, at - 1) : at] in ("先", "暂") and any(
+            word in later for word in _list("hedge", "consent")
+        ):
+            continue  # "先不点同意，问清楚再说": not yet
+        return False
+    return True
+
+
+_CONCESSION = re.compile(r"(同意|可以|好|行|愿意)是\1")
+_YES_CONCESSION = re.compile(r"(对|没错|确认)是\1")
+
+
+def _for_a_part(plain: str, hits: list[tuple[int, int, str]]) -> bool:
+    """An agreement, un-negated, in a clause of its own, and a limit said (只, 但, 其他):
+    "只查收入可以，存款就不要查了" consents to a part."""
+    if not any(word in plain for word in _list("limits", "consent")):
+        return False
+    for start, end, _word in hits:
+        low = max(plain.rfind(mark, 0, start) for mark in ",.;!?:~\n") + 1
+        ends = [mark_at for mark in ",.;!?:~\n" if (mark_at := plain.find(mark, end)) >= 0]
+        clause = plain[low : min(ends, default=len(plain))]
+        if not any(char in NEGATOR_CHARS for char in clause) and min(ends, default=-1) >= 0:
+            return True
+    return False
+
+
+def _negator_before(text: str, start: int) -> int | None:
+    """Where a negator stands in the three characters before an agreement word."""
+    for index in range(start - 1, max(-1, start - 4), -1):
+        if text[index] in NEGATOR_CHARS:
+            return index
+    return None
+
+
 def _someone_else_agrees(text: str, position: int, applicant: str) -> bool:
-    """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed."""
+    """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed
+    ("户主及其妻均表示同意": the applicant is one of them, so it is agreed)."""
     from nlu.answers.members import find_mentions
 
     before = [m for m in find_mentions(text[:position], applicant) if m.end <= position]
     if not before or position - before[-1].end > 3:
         return False
     person = before[-1]  # the one who types ("我") answers the form, whoever the applicant is
-    return person.relation != "self" and person.word not in ("我", "我自己", "我们", "本人")
+    if person.relation == "self" or person.word in ("我", "我自己", "我们", "本人"):
+        return False
+    clause_from = max(text.rfind(mark, 0, person.start) for mark in ",.;!?:~\n") + 1
+    listed = [m for m in before[:-1] if m.start >= clause_from and m.relation == "self"]
+    return not any(
+        text[m.end : person.start] in ("和", "及", "与", "跟", "同", "/", "及其", "和其", "与其")
+        for m in listed
+    )
 
 
 def _refuses(text: str, hits: list[tuple[int, int, str]]) -> bool:

@@ -8,6 +8,7 @@ value; the fact extractor files it under the slot it belongs to.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from nlu.answers._words import words
@@ -43,7 +44,7 @@ _PEOPLE = re.compile(
 )
 
 
-def household_size_of(text: str, asked: bool = False) -> int | None:
+def household_size_of(text: str, asked: bool = False, corrected: bool = False) -> int | None:
     """The household size said in one segment of prepared text.
 
     Rules, in order: a count of people preceded by a total word (一共, 家里, 该户共);
@@ -67,12 +68,19 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     totals = [value for total, value in candidates if total]
     if totals:
         return totals[-1]
+    listed_count = _persons_counted(text)
     if candidates:
+        contrast = _last_contrast(text)
+        later = [value for at, value in _positions(text) if at > contrast] if contrast >= 0 else []
+        if later:
+            return later[-1]  # "户口本上有五个人，但平时一起开销的就…两个"
         return candidates[0][1]
+    if listed_count is not None:
+        return listed_count
     if _says_alone(text):
         return 1
     if asked:
-        lead = _LEAD_COUNT.match(text)
+        lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text.lstrip(_PUNCT))
         if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
             return value  # "三个，我跟两个孙伢子": the count said first
     listed = _listed(text) if asked else None
@@ -89,6 +97,56 @@ def household_size_of(text: str, asked: bool = False) -> int | None:
     if value is not None and 1 <= value <= 20:
         return value
     return None
+
+
+_LEAD_COUNT_LOOSE = re.compile(  # after a correction: "四个人不对五个我把我自己忘了"
+    rf"^(?:一共|总共|共|就|是|有)*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)(?:人)?"
+)
+# Persons named, then how many they are: "我同老公两个", "奶奶和我小叔两个", "…两个住".
+_COUNTED_AFTER = re.compile(
+    rf"^(?:都|一共|总共|共)?(\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*(?:个|位)(?:人)?"
+)
+
+
+def _persons_counted(text: str) -> int | None:
+    """The count said right after two or more persons joined ("我同老公2个")."""
+    from nlu.answers.members import find_mentions
+
+    mentions = find_mentions(text)
+    for index, (first, second) in enumerate(pairwise(mentions)):
+        joiner = text[first.end : second.start]
+        if joiner not in ("和", "同", "跟", "与", "/", "还有", "加"):
+            continue
+        end = second.end
+        for following in mentions[index + 2 :]:  # "和我小叔": 我 then 小叔, one person
+            if following.start != end:
+                break
+            end = following.end
+        match = _COUNTED_AFTER.match(text[end:])
+        if match and (value := cn_int(match.group(1))) and 2 <= value <= 20:
+            return value
+    return None
+
+
+def _positions(text: str) -> list[tuple[int, int]]:
+    """(position, value) of each count of people, and of persons counted."""
+    found = [
+        (match.start(), value)
+        for match in _PEOPLE.finditer(text)
+        if (value := cn_int(match.group(1)))
+        and 1 <= value <= 20
+        and not _short_negated(text, match.start())
+        and not _is_change(text, match.start())
+    ]
+    counted = _persons_counted(text)
+    if counted is not None:
+        found.append((len(text), counted))
+    return sorted(found)
+
+
+def _last_contrast(text: str) -> int:
+    ats = [text.rfind(word) for word in ("但是", "但", "可是", "不过", "实际上", "其实")]
+    return max(ats)
 
 
 _LEAD_COUNT = re.compile(
@@ -141,8 +199,8 @@ def read_count(text: str, *, region: str | None = None, applicant: str = "self")
     the answer is a number out of range ("50")."""
     value: int | None = None
     prepared = prepare(text).text
-    for part in segments(prepared):
-        found = household_size_of(part, asked=True)
+    for index, part in enumerate(segments(prepared)):
+        found = household_size_of(part, asked=True, corrected=index > 0)
         if found is not None:
             value = found
     facts = other_facts(
@@ -158,7 +216,8 @@ def read_count(text: str, *, region: str | None = None, applicant: str = "self")
 # -- ages ------------------------------------------------------------------------
 # Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
 _AGE = re.compile(
-    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九])"
+    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
+    rf"|[一二两三四五六七八九]{{2,3}}(?=岁))"
     rf"(?![\d{CN_DIGITS}])(?!\.\d)"
 )
 _NOT_AGE_AFTER = (
@@ -168,6 +227,40 @@ _NOT_AGE_AFTER = (
 # What may stand between a person and their age ("老伴今年65", "我都70了", "她是72").
 _AGE_BETWEEN = re.compile(r"[,\s]?(?:今年|已经|都|是|有|也|才|快|满|呢)*")
 _AGE_CUE_BEFORE = re.compile(r"(?:今年|年纪|年龄|岁数)(?:是|有|已经|都)?$")
+
+
+_CN_AGE_PART = re.compile(r"[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九]")
+
+
+class _Token:
+    """A number of the text, as a regex match would give it (group 1, start, end)."""
+
+    def __init__(self, start: int, end: int, token: str) -> None:
+        self._start, self._end, self._token = start, end, token
+
+    def group(self, _index: int) -> str:
+        return self._token
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def _age_tokens(text: str) -> list[_Token]:
+    """The numbers that may be ages. A run of Chinese numerals said without a pause is
+    cut into ages ("十三九岁" → 13, 9; "四十四两个" → 44, 两), as voice input gives it."""
+    tokens: list[_Token] = []
+    for match in _AGE.finditer(text):
+        token = match.group(1)
+        if token.isdigit() or len(token) == 1 or _CN_AGE_PART.fullmatch(token):
+            tokens.append(_Token(match.start(), match.end(), token))
+            continue
+        for part in _CN_AGE_PART.finditer(token):
+            start = match.start() + part.start()
+            tokens.append(_Token(start, start + len(part.group()), part.group()))
+    return tokens
 
 
 def ages_of(text: str, asked: bool = False) -> list[int]:
@@ -185,13 +278,14 @@ def member_ages(
     just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
     mentions = find_mentions(text, applicant, orphans=True)
     ages: list[tuple[int, int, str | None, str | None]] = []
-    for match in _AGE.finditer(text):
+    for match in _age_tokens(text):
         token = match.group(1)
         if len(token) == 1 and not token.isdigit():
             alone = (match.start() == 0 or text[match.start() - 1] in _PUNCT) and (
                 match.end() == len(text) or text[match.end()] in _PUNCT
             )
-            if not (asked and alone):
+            years = text[match.end() : match.end() + 1] == "岁"
+            if not (asked and alone) and not years:
                 continue  # "考虑一下": a single numeral is an age only as its own answer
         value = cn_int(token)
         if value is None or not 0 <= value <= 120:
@@ -201,7 +295,7 @@ def member_ages(
             continue  # "我一百多": money, nobody is a hundred and some
         if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
             continue
-        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差"):
+        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差", "老"):
             continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
         near = [
@@ -276,6 +370,9 @@ _GRADE = re.compile(r"([1-4一二三四])\s*级")
 def grade_of(text: str, asked: bool = False) -> int | str | None:
     """A disability grade 1–4 ("二级", "肢体三级"); "unknown" for 不记得/证搞丢了;
     with the question asked, a bare "2" too."""
+    said = {cn_int(match.group(1)) for match in _GRADE.finditer(text)}
+    if asked and is_unknown(text) and (len(said) != 1 or _hedged(text)):
+        return UNKNOWN  # "好像是二级还是三级，我记不清了"
     match = _GRADE.search(text)
     if match:
         return cn_int(match.group(1))
@@ -287,6 +384,10 @@ def grade_of(text: str, asked: bool = False) -> int | str | None:
     if bare in ("1", "2", "3", "4"):
         return int(bare)
     return None
+
+
+def _hedged(text: str) -> bool:
+    return any(word in text for word in ("好像", "好似", "可能", "大概", "应该", "还是", "或者"))
 
 
 def grades_of(text: str) -> list[int]:
@@ -302,7 +403,11 @@ def grades_of(text: str) -> list[int]:
 
 def read_grade(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """The grade on the disability certificate (1 = most severe), "unknown" or None."""
-    value = grade_of(prepare(text).text, asked=True)
+    value: int | str | None = None
+    for part in segments(prepare(text).text):  # "3级 不对 是2级": the corrected one
+        found = grade_of(part, asked=True)
+        if found is not None:
+            value = found
     facts = other_facts(
         text, "disability_grade", ("disability_grade",), region=region, applicant=applicant
     )
@@ -334,9 +439,18 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     motor = terms("counts", "vehicles", "motor")
     not_motor = terms("counts", "vehicles", "not_motor")
     ignore = ("车祸", "车间", "车费", "车票", "坐车", "打车", "车站", "班车", "公交车", "火车",
-              "救护车", "撞车", "车撞", "开车", "汽车路")  # fmt: skip
+              "救护车", "撞车", "车撞", "开车", "汽车路", "跑车")  # fmt: skip
     hits = find_all(text, (*motor, *not_motor, *ignore))
     sold = {word for start, end, word in hits if word in motor and _gone(text, end)}
+    stated = [
+        value
+        for start, end, word in hits
+        if word in ("车", "车子")
+        and not is_negated(text, start, end)
+        and (value := _stated_count(text, start))
+    ]
+    if stated:
+        return stated[0]  # "两台车…那个货车一台还有一台摩托车": the total, then its parts
     total = 0
     said = False
     for start, end, word in hits:
@@ -350,6 +464,8 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         said = True
         if is_negated(text, start, end) or _gone(text, end) or word in sold:
             continue  # "开货车…货车也早卖了": the one sold
+        if _someone_elses(text, start, end):
+            continue  # "我开的货车是老板的"
         if re.search(
             r"(?:原来|以前|之前|过去|原先)\w{0,4}$", text[clause_start(text, start) : start]
         ):
@@ -364,6 +480,13 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+def _stated_count(text: str, start: int) -> int | None:
+    """ "两台车", "3辆车": a count said of vehicles in general (not "一台车")."""
+    match = _COUNT_BEFORE.search(text[max(0, start - 6) : start])
+    value = cn_int(match.group(1)) if match else None
+    return value if value is not None and 2 <= value <= 20 else None
 
 
 def _vehicle_said(text: str, start: int, end: int) -> bool:
@@ -441,8 +564,12 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         value = cn_int(match.group(1))
         if value is not None and 0 <= value <= 20:
             counts.append(value)
+    if any(word in text for word in terms("counts", "houses", "none_owned")):
+        return 0  # "我名下没有": nothing in the household's name, whoever's house it lives in
     if counts:
-        return max(counts) if max(counts) > 1 else len(counts)
+        if max(counts) == 0:
+            return 0  # "零套"
+        return max(counts) if max(counts) > 1 else len([count for count in counts if count])
     hits = find_all(text, (*owned, *not_owned))
     negated = rented = mentioned = False
     for start, end, word in hits:
@@ -452,6 +579,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             continue
         if is_negated(text, start, end):
             negated = True
+        elif _someone_elses(text, start, end):
+            negated = True  # "住的是我大伯的房子", "房子是儿子的": not the household's
         elif not _rented(text, start, end):
             mentioned = True
     if mentioned and asked:
@@ -461,6 +590,30 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+_OWNER_AFTER = re.compile(r"^(?:是|归|属于)(?P<owner>[^,.;!?:~]{1,5}?)(?:的|地)")
+_OWNER_BEFORE = re.compile(r"(?P<owner>[^,.;!?:~的]{1,5})的$")
+
+
+def _someone_elses(text: str, start: int, end: int) -> bool:
+    """ "货车是老板的", "我大伯的房子", "房子是儿子的": the thing belongs to someone
+    else (a relative or an owner word of ``counts.yml``), not the household."""
+    owners = terms("counts", "others_owners")
+    after = _OWNER_AFTER.match(text[end : clause_end(text, end)])
+    before = _OWNER_BEFORE.search(text[clause_start(text, start) : start])
+    for match in (after, before):
+        if match is None:
+            continue
+        owner = match.group("owner")
+        if owner in ("我", "我们", "我家", "我们家", "自己", "咱家"):
+            continue
+        if any(word in owner for word in owners):
+            return True
+        people = find_mentions(owner)
+        if people and all(person.relation != "self" for person in people):
+            return True
+    return False
 
 
 def _rented(text: str, position: int, end: int | None = None) -> bool:

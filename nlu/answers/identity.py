@@ -15,6 +15,7 @@ from functools import lru_cache
 from nlu.answers._words import words
 from nlu.answers.negation import negated_before
 from nlu.answers.reading import Reading, other_facts
+from nlu.answers.text import segments
 from nlu.normalize import simplify
 from nlu.validators import id_number_problem, phone_problem
 
@@ -69,10 +70,36 @@ def phones_of(text: str) -> list[str]:
     return [run for run in digit_runs(text) if _PHONE.fullmatch(run) and phone_problem(run) is None]
 
 
+_TAIL = re.compile(
+    r"最后(?:一位|两位|二位|三位|四位|五位|六位|几位|\d位)?(?:数字|数|号码)?(?:是|系|係|为|改成|改为|应该是|应是)?"
+)
+
+
+def tail_corrected(text: str, length: int) -> str | None:
+    """ "…四五六六 不对 最后是四五六七", "…0318 打错了，最后一位是X": the number typed
+    before (``length`` characters), its last characters replaced by those said after."""
+    plain = simplify(text)
+    matches = list(_TAIL.finditer(plain))
+    if not matches:
+        return None
+    match = matches[-1]
+    before = [run.upper() for run in digit_runs(plain[: match.start()]) if len(run) == length]
+    after = [run.upper() for run in digit_runs(plain[match.end() :])]
+    tail = plain[match.end() :].strip().upper()[:1]
+    if not after and tail == "X":
+        after = ["X"]  # "最后一位是X": a lone X is no digit run
+    if not before or not after or len(after[0]) >= length:
+        return None
+    return before[-1][: length - len(after[0])] + after[0]
+
+
 def read_phone(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """An 11-digit mobile number (13x–19x), or None with the reason when digits were
     typed but do not make one."""
     phones = phones_of(text)
+    corrected = tail_corrected(text, 11)
+    if corrected and _PHONE.fullmatch(corrected) and phone_problem(corrected) is None:
+        phones = [corrected]
     facts = other_facts(text, "phone", ("phone",), region=region, applicant=applicant)
     if phones:
         return Reading(phones[0], sure=len(set(phones)) == 1, facts=facts)
@@ -107,6 +134,9 @@ def read_id_number(text: str, *, region: str | None = None, applicant: str = "se
     """An 18-character 身份证号 whose GB 11643 check character holds, or None (with the
     reason in ``problem`` when one was typed but is wrong)."""
     found, problem = id_numbers_of(text)
+    corrected = tail_corrected(text, 18)
+    if corrected and _ID.fullmatch(corrected) and id_number_problem(corrected) is None:
+        found, problem = [corrected], None
     facts = other_facts(text, "id_number", ("id_number",), region=region, applicant=applicant)
     if found:
         return Reading(found[0], sure=len(set(found)) == 1, facts=facts)
@@ -187,7 +217,13 @@ def _name_at(text: str, start: int, known_only: bool) -> NameReading | None:
     name = text[start:end]
     if end - start - surname < 1 or _not_a_name(name):
         return None
+    if name[0] in _NEVER_FIRST or any(name.startswith(word) for word in _owner_words()):
+        return None  # "不是我", "奶奶不": words of the sentence, not a name
     return NameReading(name, None)
+
+
+_NEVER_FIRST = "不没是我你他她的了就都也还本叫这那哪啥有在和跟说"
+_BARE_CUES = ("名字", "名")
 
 
 def _not_a_name(name: str) -> bool:
@@ -204,6 +240,7 @@ def _not_a_name(name: str) -> bool:
 
 def _clean(text: str) -> str:
     body = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", simplify(text).strip())
+    body = re.sub(r"(?<=[人上])系", "是", body)  # 粤 "申请人係…", "身份證上係…"
     for old, new in (("俺", "我"), ("嗯", ""), ("那个", ""), ("就是", "")):
         body = body.replace(old, new)
     return body
@@ -213,7 +250,7 @@ def _after_cue(body: str, start: int) -> int:
     """Skip what stands between a cue and the name: punctuation, whose name it is and
     a second cue ("申请人是我妈，叫刘翠花")."""
     data = _names()
-    owners = sorted((str(o) for o in data["owners"]), key=len, reverse=True)  # type: ignore[union-attr]
+    owners = sorted(_owner_words(), key=len, reverse=True)
     cues = [str(c) for c in data["cues"] if str(c) not in ("是", "为")]  # type: ignore[union-attr]
     skips = sorted((*owners, *cues), key=len, reverse=True)
     moved = True
@@ -230,7 +267,48 @@ def _after_cue(body: str, start: int) -> int:
     return start
 
 
+@lru_cache(maxsize=1)
+def _owner_words() -> tuple[str, ...]:
+    """Whose the name is, skipped before it: the owners of ``identity.yml`` and every
+    relation word ("申请人是奶奶…", "申请人係我阿爸，黄金水")."""
+    from nlu.answers.members import member_words
+
+    relations = {*member_words("self"), *member_words("father"), *member_words("grandmother")}
+    relations -= {"他", "她"}
+    return tuple(dict.fromkeys([*(str(o) for o in _names()["owners"]), *relations]))  # type: ignore[union-attr]
+
+
+_GIVEN_APART = re.compile(
+    r"姓([\u4e00-\u9fff]{1,2})[,.]?名(?:字)?(?:叫|是)?([\u4e00-\u9fff]{1,2})(?![\u4e00-\u9fff])"
+)
+
+
 def names_in(text: str, asked: bool = False) -> NameReading:
+    """The name in ``text``, kept in the characters typed (黃麗珍 stays 黃麗珍); a name
+    corrected later in the text ("李春华不对不对是李春花") is the corrected one."""
+    found = NameReading(None, None)
+    hint: str | None = None
+    named = any(word in _clean(text) for word in ("名字", "名子", "姓名", "申请人", "叫"))
+    for part in segments(text):
+        reading = _names_in(part, asked, named)
+        if reading.name:
+            found = reading
+        hint = hint or reading.hint
+    if found.name is None:
+        return NameReading(None, hint)
+    return NameReading(_as_typed(text, found.name), None)
+
+
+def _as_typed(text: str, name: str) -> str:
+    """The name in the characters the person typed (names are not converted 繁→简)."""
+    plain = simplify(text)
+    at = plain.find(name)
+    if len(plain) == len(text) and at >= 0:
+        return text[at : at + len(name)]
+    return name
+
+
+def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReading:
     """The applicant's name in ``text``.
 
     Rules: a name after a cue (我叫, 名字是, 申请人为, 老人叫), skipping whose it is
@@ -243,7 +321,10 @@ def names_in(text: str, asked: bool = False) -> NameReading:
     body = _clean(text)
     data = _names()
     cues = sorted((str(c) for c in data["cues"]), key=len, reverse=True)  # type: ignore[union-attr]
-    named_context = any(word in body for word in ("名字", "姓名", "申请人", "叫"))
+    named_context = named or any(word in body for word in ("名字", "姓名", "申请人", "叫"))
+    apart = _GIVEN_APART.search(body)
+    if apart and _surname_at(apart.group(1), 0, True):
+        return NameReading(apart.group(1) + apart.group(2), None)  # "姓陈，名建国"
     hint: str | None = None
     position = 0
     while position < len(body):
@@ -256,7 +337,8 @@ def names_in(text: str, asked: bool = False) -> NameReading:
             position += len(cue)
             continue
         start = _after_cue(body, position + len(cue))
-        reading = _name_at(body, start, known_only=not asked or weak)
+        bare = cue in _BARE_CUES  # "名字 王二": only a common surname after it
+        reading = _name_at(body, start, known_only=not asked or weak or bare)
         if reading is not None and reading.name:
             return reading
         if reading is not None and reading.hint:
@@ -265,7 +347,16 @@ def names_in(text: str, asked: bool = False) -> NameReading:
     reading = _after_owner(body) or _leading(body)
     if reading is not None:
         return reading
+    spelled = _spelled(text) if asked else None
+    if spelled:
+        return NameReading(spelled, None)
     if asked:
+        for clause in reversed(re.split(r"[,.;!?:~ ]+", body)):
+            # "户主姓陈，名建国，陈建国": a clause that is a name with a common surname
+            if 2 <= len(clause) <= 4 and all(_is_cjk(char) for char in clause):
+                reading = _name_at(clause, 0, known_only=True)
+                if reading is not None and reading.name == clause and clause != body:
+                    return reading
         whole = body.strip(",.!?;:~ ")
         starts_as_speech = whole[:1] in ("我", "他", "她") or any(
             c in whole for c in cues if len(c) > 1
@@ -280,6 +371,27 @@ def names_in(text: str, asked: bool = False) -> NameReading:
         if reading is not None:
             return reading
     return NameReading(None, hint or _title_hint(body))
+
+
+_FILLER_TOKENS = ("那个", "这个", "就是", "嗯", "啊", "呃", "额", "是", "叫", "我叫", "名字")
+
+
+def _spelled(text: str) -> str | None:
+    """A name said one character at a time, each explained ("张 弓长张 德 道德的德 明
+    明天的明" → 张德明): the single characters, when the first is a common surname."""
+    tokens = [token for token in re.split(r"[\s,.;:!?~，。、]+", simplify(text)) if token]
+    chars: list[str] = []
+    for token in tokens:
+        if token in _FILLER_TOKENS:
+            continue
+        if len(token) == 1 and _is_cjk(token):
+            chars.append(token)
+        elif not (chars and token.endswith(chars[-1])):
+            return None  # something else than a character and its explanation
+    if not 2 <= len(chars) <= 4 or not _surname_at(chars[0], 0, True):
+        return None
+    name = "".join(chars)
+    return None if _not_a_name(name) else name
 
 
 def _after_owner(body: str) -> NameReading | None:

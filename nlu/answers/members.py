@@ -61,6 +61,7 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
     mentions: list[Mention] = []
     pronouns = tuple(str(word) for word in words("members")["pronouns"])
     counted = tuple(str(word) for word in words("members")["count_nouns"])
+    pairs = tuple(str(word) for word in words("members")["pairs"])
     for start, end, word in find_all(text, (*table, *pronouns)):
         if word not in table:  # a pronoun: the person named just before, if any
             # 他/她 is never the one who speaks: the last other person named.
@@ -78,6 +79,8 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         if match and word in counted:
             count = cn_int(match.group(1)) or 1
         relation = table[word]
+        if word in pairs:
+            count = 2  # "户主夫妇", "老两口": the applicant and the spouse
         if word == "自己" and text[max(0, start - 1) : start] in ("他", "她"):
             # "奶奶说她自己…": herself, the person the pronoun is
             others = [m for m in mentions if m.word not in _SPEAKER]
@@ -214,7 +217,8 @@ def _conditions(
         if not term.kind:
             continue
         if is_negated(text, term.start, term.end, stops):
-            denied.add(term.kind)
+            if not _one_person_denied(text, term.start, mentions):
+                denied.add(term.kind)  # "家里没人残疾"; but "我老豆冇残疾证" is his alone
             continue
         if term.generic:
             continue
@@ -263,7 +267,43 @@ def _conditions(
     return found, details
 
 
+_HOUSEHOLD_WORDS = (
+    "我们",
+    "我们家",
+    "我家",
+    "家里",
+    "家中",
+    "大家",
+    "他们",
+    "她们",
+    "全家",
+    "一家",
+    "都",
+)
+
+
+def _one_person_denied(text: str, position: int, mentions: list[Mention]) -> bool:
+    """The negation is said of one named member, not of the household: the subject of
+    its clause is a relative named by relation ("我老豆…但冇残疾证"), with no "都"/"人"/"谁"."""
+    clause_from = position
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    if not before:
+        return False
+    subject = before[-1]
+    if subject.word in _HOUSEHOLD_WORDS or subject.count > 1:
+        return False
+    if subject.relation == "self" and subject.word in words("members")["relations"]["self"]:
+        return False  # "我没残疾": the one who speaks may speak for the household
+    if text[max(0, subject.start - 1) : subject.start] == "其":
+        return False  # "其他" is no person
+    between = text[subject.end : position]
+    return not any(word in between for word in ("都", "人", "谁", "也"))
+
+
 _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
+_ALL = ("都", "均", "全")  # "孙子孙女都在上学", "均在读"
 
 
 def _listed_with(
@@ -271,7 +311,7 @@ def _listed_with(
 ) -> list[Mention]:
     """The persons listed before ``who`` when 都 follows the list ("孙子孙女都在上学"):
     each joined to the next by nothing or 和/跟/、 (``who`` itself not included)."""
-    if who is None or "都" not in text[who.end : position]:
+    if who is None or not any(word in text[who.end : position] for word in _ALL):
         return []
     before = [m for m in mentions if m.end <= who.start]
     listed: list[Mention] = []

@@ -61,6 +61,8 @@ class Amount:
     role: str | None
     period: str | None
     approx: str | None
+    total: bool = False  # said as the sum or average of the others ("加起来六千二")
+    net: bool = False  # the own share after a reimbursement ("报了一些，自己出了一万")
 
 
 def _value(match: re.Match[str]) -> tuple[int | Range, str | None]:
@@ -161,15 +163,24 @@ def _period(stretch: str, after: str) -> str | None:
     return None
 
 
-def role_of(clause: str, after: str, earlier: str, default: str | None) -> str | None:
+def role_of(
+    clause: str, after: str, earlier: str, default: str | None, lead: str = ""
+) -> str | None:
     """Rules for an amount's role, in order:
 
     1. the role word nearest before it in its clause (since the amount before);
     2. else the first role word just after it in its clause ("七八百块钱吧看病");
     3. else the role word nearest before it in the clauses before;
-    4. else the role of the question asked (``default``).
+    4. else the one of the text before a correction ("医疗自付应为1200元": 应为 cuts);
+    5. else the role of the question asked (``default``).
     """
-    return _last_role(clause) or _first_role(after) or _last_role(earlier) or default
+    return (
+        _last_role(clause)
+        or _first_role(after)
+        or _last_role(earlier)
+        or _last_role(lead)
+        or default
+    )
 
 
 def _one_off_rule(
@@ -207,8 +218,8 @@ _SPAN = re.compile(
     r"(\d+(?:\.\d+)?|[一二两三四五六七八九十])\s*(?:块钱|块|元)?\s*(?:到|至|~|-)\s*"
     r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?!\d|\.\d)"
 )
-_BELOW_BEFORE = re.compile(r"(?:不到|不足|没有|没|还不到)$")
-_BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|没有|那么多都没有)")
+_BELOW_BEFORE = re.compile(r"(?:不到|不足|不够|没有|没|还不到)$")
+_BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|不够|没有|那么多都没有)")
 _SOMETIMES = "有时"
 
 
@@ -273,7 +284,9 @@ def _below(text: str, token: _Token, unit_end: int) -> bool:
     return bool(_BELOW_BEFORE.search(before) or _BELOW_AFTER.match(text[token.end : token.end + 8]))
 
 
-def find_amounts(text: str, simple: str = "", default: str | None = None) -> list[Amount]:
+def find_amounts(
+    text: str, simple: str = "", default: str | None = None, lead: str = ""
+) -> list[Amount]:
     """Every amount of money in one segment of prepared text, with role and period.
 
     A number is money when a yuan unit follows it, or it has its own scale ("2万"), or
@@ -282,6 +295,7 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
     (rule ``below``)."""
     amounts: list[Amount] = []
     previous_end = 0
+    carried: str | None = None  # the role of an amount taken back ("不是三千，是两千五")
     people = [m.end for m in find_mentions(text)]
     for token in _tokens(text):
         start, end = token.start, token.end
@@ -301,6 +315,13 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
         if _below(text, token, unit_end) and isinstance(value, int):
             value, rule = Range(0, value), "below"
         elif _short_negation(text, start):
+            carried = role_of(
+                masked(text[max(previous_end, clause_start(text, start)) : start]),
+                "",
+                masked(text[previous_end:start]),  # "存款 不是 五千。 三千。"
+                None,
+                lead,
+            )
             previous_end = unit_end
             continue  # "是两千五不是两千"
         clause_from = max(previous_end, clause_start(text, start))
@@ -310,7 +331,9 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
         sentence_from = max(text.rfind(mark, 0, clause_from) for mark in ".!?;") + 1
         earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
-        role = role_of(clause, after, earlier, default)
+        role = role_of(clause, after, earlier, None, lead) or carried or default
+        if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
+            role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
         period = _period(clause, text[unit_end:]) or _period(earlier, "")
         role = _one_off_rule(role, clause, earlier, period, default)
         if role is None and default is None and (is_money or period):
@@ -324,9 +347,32 @@ def find_amounts(text: str, simple: str = "", default: str | None = None) -> lis
         approx = _approx(text, simple, start, end, rule)
         if role == "deposits" and _not_known(text, start, unit_end):
             value, approx = UNKNOWN, None  # "那几万块还剩好多我也不晓得"
-        amounts.append(Amount(value, start, unit_end, role, period, approx))
+        if amounts and _restated(text, amounts[-1], value, role, start):
+            previous_end = unit_end
+            continue  # "三万来块 就是 嗯 三万左右": the same amount said again
+        near = text[max(previous_end, start - 6) : start]
+        total = any(word in near for word in terms("money", "total_words"))
+        net = any(word in clause for word in terms("money", "own_share")) and any(
+            word in text[:start] for word in terms("money", "reimbursed")
+        )
+        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net))
         previous_end = unit_end
     return amounts
+
+
+_RESTATE_GAP = re.compile(
+    r"^(?:[,.;!?:~ ]|就是|也就是|嗯|啊|那个|大概|大约|差不多|约|应该|可能|吧)*$"
+)
+
+
+def _restated(text: str, previous: Amount, value: Any, role: str | None, start: int) -> bool:
+    """The amount just before, of the same role, said again with nothing but fillers and
+    hedges between ("三万来块 就是 嗯 三万左右"): one amount, not two."""
+    if previous.role != role or not isinstance(value, int) or not isinstance(previous.value, int):
+        return False
+    if not _RESTATE_GAP.match(text[previous.end : start]):
+        return False
+    return abs(previous.value - value) <= 0.2 * max(previous.value, value)
 
 
 def _other_money(text: str, start: int) -> bool:
@@ -403,7 +449,8 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
     "not much", not zero.
     """
     plain = text
-    for word in terms("money", "not_zero"):
+    # "不清楚其存折余额" does not know the deposits, it does not say there are none.
+    for word in (*terms("money", "not_zero"), *terms("text", "unknown")):
         plain = plain.replace(word, "_" * len(word))
     roles: set[str] = set()
     for role in ROLES:
@@ -428,7 +475,8 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
 
 
 _BARE_NO = re.compile(
-    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|嗯|啊|真的|确实|基本上|基本|几乎|差不多)*(?:没有|没|无|木有)"
+    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|那可|那|可|嗯|啊|真的|确实|基本上|基本|几乎|差不多)*"
+    r"(?:没有|没|无|木有)"
     r"(?:了|的|啊|呀|咯|哦|呢|嘛|噻)*(?=$|[,.;!?:~])"
 )
 
@@ -445,9 +493,22 @@ class MoneyFacts:
     approx: dict[str, str]
 
 
+def _monthly(amount: Amount, role: str) -> float | None:
+    if not isinstance(amount.value, int):
+        return None
+    factor = PER_MONTH.get(amount.period or "month", 1.0) if role in MONTHLY_ROLES else 1.0
+    return amount.value * factor
+
+
 def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | None]:
     """One role's amounts as one figure: a monthly sum for the monthly roles (a yearly
-    figure ÷ 12), a plain sum for the others."""
+    figure ÷ 12), a plain sum for the others. Rules before the sum:
+
+    - a total said ("加起来六千二", "平均下来五千多") is the figure: the last one said;
+    - an own share after a reimbursement ("报了一些，自己出了一万") replaces the bill;
+    - a range an exact amount falls in is refined by it ("不到一千，大概九百几" → 900);
+    - the same amount said again for another period is said once ("一年六千，一个月五百").
+    """
     mine = [amount for amount in amounts if amount.role == role]
     if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
         mine = [amount for amount in mine if amount.period in (None, "once")]
@@ -455,6 +516,31 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         return None, None, None
     if any(amount.value == UNKNOWN for amount in mine):
         return UNKNOWN, None, None
+    exact = [amount.value for amount in mine if isinstance(amount.value, int)]
+    mine = [
+        amount
+        for amount in mine
+        if not (
+            isinstance(amount.value, Range)
+            and any(amount.value.low <= value <= amount.value.high for value in exact)
+        )
+    ]
+    totals = [amount for amount in mine if amount.total]
+    if totals:
+        mine = totals[-1:]
+    net = [amount for amount in mine if amount.net]
+    if net:
+        mine = net
+    kept: list[Amount] = []
+    for amount in mine:
+        value = _monthly(amount, role)
+        if value is not None and any(
+            other.period != amount.period and abs((_monthly(other, role) or -9) - value) < 1
+            for other in kept
+        ):
+            continue
+        kept.append(amount)
+    mine = kept
     total: int | float | Range = 0
     for amount in mine:
         factor = PER_MONTH.get(amount.period or "month", 1.0) if role in MONTHLY_ROLES else 1.0
@@ -477,8 +563,10 @@ def money_of(
     totals: dict[str, Any] = {}
     periods: dict[str, str] = {}
     approx: dict[str, str] = {}
+    lead = ""
     for part in segments(prepared_text):
-        amounts = find_amounts(part, simple, default)
+        amounts = find_amounts(part, simple, default, lead)
+        lead = part[clause_start(part, len(part)) :] if part else ""
         zeros = zero_roles(part, default, bare_zero)
         for role in ROLES:
             total, period, rule = _combine(amounts, role)

@@ -77,9 +77,50 @@ def _scope_start(text: str, position: int, stops: tuple[str, ...] = ()) -> int:
     cut = start
     for word in (*_breaks(), *stops):
         at = window.rfind(word)
-        if at >= 0:
-            cut = max(cut, start + at + len(word))
+        if at >= 0 and not window[:at].endswith(("无", "没有", "没", "并无")):
+            cut = max(cut, start + at + len(word))  # "无其他重病": 其他 is the negation's
     return cut
+
+
+# A clause that is nothing but a negator ("无", "没有", "不是"): typed slowly, one word at
+# a time ("汽车 无", "不是 农村"), it negates the one-word clause next to it.
+_LONE_NEGATOR = re.compile(r"^(?:没有|没|无|不是|不)(?:了|的|啊|呀|咯|哦|呢|吧|嘛)*$")
+_SHORT_CLAUSE = 4  # "农村", "房", "汽车": the clause a lone negator reaches
+
+
+def _clause_around(text: str, position: int) -> tuple[int, int]:
+    start = position
+    while start > 0 and text[start - 1] not in CLAUSE_END:
+        start -= 1
+    end = position
+    while end < len(text) and text[end] not in CLAUSE_END:
+        end += 1
+    return start, end
+
+
+def lone_negator_next(text: str, start: int, end: int) -> bool:
+    """ "无,房" / "汽车,无" / "不是,农村": the word is its clause's whole (or nearly), and
+    the clause just before or just after it is only a negator."""
+    low, high = _clause_around(text, start)
+    if high - low > _SHORT_CLAUSE or high < end:
+        return False
+    before = low
+    while before > 0 and text[before - 1] in CLAUSE_END:
+        before -= 1
+    if 0 < before < low and text[low - 1] in ",.?!;":
+        prev_low, prev_high = _clause_around(text, before - 1)
+        lone = _LONE_NEGATOR.match(text[prev_low:prev_high])
+        # "不是,城里" may answer "no: the town"; "不是,农村,城里" takes 农村 back.
+        if lone and (not lone.group().startswith("不") or high < len(text.rstrip(CLAUSE_END))):
+            return True
+    after = high
+    while after < len(text) and text[after] in CLAUSE_END:
+        after += 1
+    if high < after < len(text) and text[high] in ",.?!;":
+        next_low, next_high = _clause_around(text, after)
+        if _LONE_NEGATOR.match(text[next_low:next_high]):
+            return True
+    return False
 
 
 def negated_before(text: str, position: int, stops: tuple[str, ...] = ()) -> bool:
@@ -102,8 +143,13 @@ def negated_after(text: str, end: int) -> bool:
 
 
 def is_negated(text: str, start: int, end: int, stops: tuple[str, ...] = ()) -> bool:
-    """Is the word at ``text[start:end]`` negated (before or after)?"""
-    return negated_before(text, start, stops) or negated_after(text, end)
+    """Is the word at ``text[start:end]`` negated (before or after, or by a lone negator
+    clause next to its own short clause)?"""
+    return (
+        negated_before(text, start, stops)
+        or negated_after(text, end)
+        or lone_negator_next(text, start, end)
+    )
 
 
 def has_negator(text: str) -> bool:
@@ -111,10 +157,10 @@ def has_negator(text: str) -> bool:
 
 
 _DENIAL_TAIL = re.compile(
-    r"^(?:有|的|了|啊|呀|咯|哦|呢|嘛|噻|哈|都好好的|都挺好)*(?:$|[,.;!?:~\n])"
-)
+    r"^(?:有|的|了|啊|呀|咯|哦|呢|嘛|噻|哈|都好好的|都挺好|都没有)*(?:$|[,.;!?:~\n]|就是|只是|但是|不过)"
+)  # "都没有都没有就是穷": a contrast starts what comes next
 _DENIAL_LEAD = re.compile(
-    r"^(?:没有|没|不|无|家里|我们家|我家|我们|那个|嗯|啊|其实|就|也|现在|目前)*$"
+    r"^(?:没有|没|不|无|家里|家中|该户|户主|我们家|我家|我们|那个|嗯|啊|其实|就|也|现在|目前)*$"
 )
 
 

@@ -36,10 +36,14 @@ def residence_of(text: str, asked: bool = False) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
+# Clauses, and a contrast inside one ("在城里跑车但是屋里是在农村": said without commas).
+_CLAUSE_OR_CONTRAST = re.compile(r"([,.;!?:~]|但是|可是|不过)")
+
+
 def _without_work(text: str) -> str:
     """The text with each clause about work blanked ("在镇里当护渔员", "在城里打工"):
     where someone works is not where the household lives."""
-    parts = re.split(r"([,.;!?:~])", text)
+    parts = _CLAUSE_OR_CONTRAST.split(text)
     not_cues = words("situation")["residence_not_cues"]
     strong = [cue for level in words("situation")["residence_cues"] for cue in level]
     return "".join(
@@ -55,7 +59,7 @@ def _strongest_residence(text: str) -> str | None:
     a clause about work)."""
     cue_levels = words("situation")["residence_cues"]
     best: dict[str, int] = {}
-    for clause in re.split(r"[,.;!?:~]", text):
+    for clause in _CLAUSE_OR_CONTRAST.split(text):
         named, _ = mentions(clause, residence_choices())
         if len(named) != 1:
             continue
@@ -111,6 +115,9 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
             last = (start, value)
     if last is not None:
         return last[1]
+    said = _MEANS_SAID.search(text)  # "儿子 有。 能力 有。": typed one word at a time
+    if said:
+        return not said.group(1)
     if asked and is_unknown(text):
         return UNKNOWN
     body = strip_fillers(text).strip(",.;!?:~ ")
@@ -131,6 +138,10 @@ def read_supporters(text: str, *, region: str | None = None, applicant: str = "s
     return Reading(value, sure=value not in (None, UNKNOWN), facts=facts)
 
 
+_EVENT_DENIED = re.compile(r"(?:变故|大事|意外)(?:倒是|倒|是|都|也|就|呢|嘛)*(?:没有|没|无)")
+_MEANS_SAID = re.compile(
+    r"(?<![没无不])(?:赡养能力|能力|条件)[,.]*(?:是|也|都)?(?:(没有|没|无)|有)(?=$|[,.;!?:~])"
+)
 _LEAD_TIME = re.compile(r"^(?:暂时|目前|现在|最近|暂|还|也|都)+")
 
 
@@ -150,6 +161,8 @@ def event_of(text: str, asked: bool = False) -> str | None:
         return events[0]
     if "none" in named:
         return "none"
+    if asked and _EVENT_DENIED.search(text):
+        return "none"  # "变故倒是没有就是…", "大事没有"
     if asked:
         body = _LEAD_TIME.sub("", strip_fillers(text).strip(",.;!?:~ 的了吧啊"))
         if (

@@ -40,7 +40,18 @@ class Prepared:
 def _dialect(text: str) -> str:
     table: dict[str, str] = words("text")["dialect"]
     pattern = _dialect_pattern()
-    return pattern.sub(lambda match: table[match.group()], text)
+    text = pattern.sub(lambda match: table[match.group()], text)
+    for rule, replacement in _dialect_rules():
+        text = rule.sub(replacement, text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _dialect_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(str(rule)), str(replacement))
+        for rule, replacement in words("text").get("dialect_patterns", ())
+    )
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +65,44 @@ def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
     raw = _SPACES.sub(",", text.strip()).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
+    raw = _spoken_amounts(raw).replace("廿", "二十").replace("卅", "三十")
     normalised = normalize(raw).text.lower()
     return Prepared(text, simplify(text).strip(), _dialect(normalised))
+
+
+_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_UNIT_VALUE = {"千": 1000, "万": 10000}
+# "千五" (1500), "万五" (15000): a unit without its 一, then one numeral.
+_BARE_UNIT = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万\d])([千万])([一二三四五六七八九])(?![十百千万\d])"
+)
+# "一千五六" (1550): a number, then two neighbouring numerals of the next unit down.
+_UNIT_PAIR = re.compile(
+    r"([一二两三四五六七八九])([千万])([一二三四五六七八])([二三四五六七八九])(?:百|千)?(?![十百千万\d])"
+)
+# "百几块" (100, rule more): 百 without its 一.
+_BARE_HUNDRED = re.compile(r"(?<![零〇一二两三四五六七八九十\d])百(几|多)")
+
+
+_FORMAL_THREE = re.compile(r"[參参](?=[仟佰拾萬万])")
+
+
+def _spoken_amounts(text: str) -> str:
+    """Amounts said the short way, as the numbers meant (normalize does not read them)."""
+
+    def pair(match: re.Match[str]) -> str:
+        head, unit = _CN_VALUE[match.group(1)], _UNIT_VALUE[match.group(2)]
+        low, high = _CN_VALUE[match.group(3)], _CN_VALUE[match.group(4)]
+        if high != low + 1:
+            return match.group()
+        return str(round(head * unit + (low + 0.5) * unit / 10))
+
+    text = _FORMAL_THREE.sub("叁", text)  # 參仟 is 叁仟 (参 also means "take part")
+    text = _UNIT_PAIR.sub(pair, text)
+    text = _BARE_UNIT.sub(
+        lambda m: m.group() if m.group() == "万一" else "一" + m.group(1) + m.group(2), text
+    )  # 万一 is "in case", not 11000
+    return _BARE_HUNDRED.sub(lambda m: "一百" + m.group(1), text)
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -155,7 +202,12 @@ def segments(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in pattern.finditer(text):
-        if match.group() == "不对" and text[max(0, match.start() - 1) : match.start()] == "对":
+        if (
+            match.group() == "不对"
+            and text[max(0, match.start() - 1) : match.start()] == "对"
+            and text[max(0, match.start() - 2) : match.start()]
+            != "不对"  # "不对不对" says no twice
+        ):
             continue
         parts.append(text[start : match.start()])
         start = match.end()

@@ -32,3 +32,12 @@ def test_without_the_applicant_hint_no_denial_is_read_as_yes_either() -> None:
     report = _bench().run([DEV], applicant_hint=False)
     assert report.deny_read_as_yes == 0
     assert report.accuracy >= 0.9
+
+
+def test_every_development_part_is_read_well_and_no_denial_is_read_as_yes() -> None:
+    bench = _bench()
+    for name in ("dev2.yml", "dev3.yml", "dev4.yml"):
+        report = bench.run([DEV.parent / name])
+        assert len(report.results) >= 240, name
+        assert report.accuracy >= 0.97, (name, report.accuracy)
+        assert report.deny_read_as_yes == 0, name
