@@ -16,6 +16,7 @@ from backend.pii import PersonalData
 from backend.roster_file import RosterFileError, RosterRow, read_roster
 from backend.schemas import ImportResult, ImportRowError, RecipientPublic
 from backend.sqlhelp import dialect_insert
+from nlu.normalize import simplify
 from nlu.validators import mask_phone
 
 CHUNK = 2000
@@ -160,7 +161,7 @@ class RosterService:
             recipient = session.execute(
                 select(Recipient).where(Recipient.id_hash == self.pii.id_hash(id_number))
             ).scalar_one_or_none()
-            if recipient is None or recipient.name != name.strip():
+            if recipient is None or not same_name(recipient.name, name):
                 return None
             if recipient.phone and (phone or "").strip() != recipient.phone:
                 return None
@@ -285,3 +286,8 @@ def to_public(recipient: Any, programs: list[str] | None = None) -> RecipientPub
 def _chunks(items: list[Any], size: int = 1000) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def same_name(a: str, b: str) -> bool:
+    """One person's name however it was typed: 張三 (繁體), 张 三 and 张三 are one name."""
+    return "".join(simplify(a).split()) == "".join(simplify(b).split())

@@ -205,3 +205,12 @@ def test_checkins_over_http_respect_regions(client: TestClient, backend: Backend
     assert [r["name"] for r in left["items"]] == ["刘一"]
     bad = client.get("/api/checkins/missing", params={"quarter": "2026-4"}, headers=ADMIN)
     assert bad.status_code == 422 and "季度" in bad.json()["detail"]
+
+
+def test_a_name_matches_the_roster_however_it_is_typed() -> None:
+    from backend.roster import same_name
+
+    assert same_name("张三", "張三")
+    assert same_name("欧阳 秀英", "歐陽秀英")
+    assert not same_name("张三", "张山")
+    assert not same_name("张三", "张三丰")
