@@ -105,6 +105,11 @@ def _plain(text: str) -> str:
     return normalize(text).text.replace(" ", "")
 
 
+def prepare(text: str) -> str:
+    """The text as the detector reads it (also what the n-gram model is trained on)."""
+    return _prepare(text, _lists()) if text else ""
+
+
 def _prepare(text: str, lists: _Lists) -> str:
     plain = _plain(text)
     for variant, standard in lists.variants:
