@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from base.datafiles import load_yaml
+from nlu.danger_model import DangerModel, shipped_model
 from nlu.normalize import normalize
 
 DANGER_FILE = Path(__file__).parent / "data" / "lexicon" / "danger.yml"
@@ -178,12 +179,7 @@ def _found(text: str, kind: _Kind, lists: _Lists) -> bool:
     return not asks or len({text[s:e] for s, e in weak}) >= 2
 
 
-def find_danger(text: str) -> Danger | None:
-    """The danger a message may mean, or None."""
-    lists = _lists()
-    plain = _prepare(text, lists) if text else ""
-    if not plain.strip("_"):
-        return None
+def _rule_kinds(plain: str, lists: _Lists) -> list[str]:
     kinds: list[str] = []
     for name, kind in lists.kinds.items():
         if kind.anyway and _counts(plain, _spans(plain, kind.anyway), lists):
@@ -194,6 +190,26 @@ def find_danger(text: str) -> Danger | None:
         if kind.alone and not any(w in plain for w in kind.alone):
             continue
         kinds.append(name)
+    return kinds
+
+
+def find_danger(text: str) -> Danger | None:
+    """The danger a message may mean, or None: what the word lists find, and what the
+    n-gram model finds likely (P(danger) ≥ its threshold) — its likeliest kind is added."""
+    return detect(text, shipped_model())
+
+
+def detect(text: str, model: DangerModel | None) -> Danger | None:
+    """``find_danger`` with another model, or the word lists alone (``None``)."""
+    lists = _lists()
+    plain = _prepare(text, lists) if text else ""
+    if not plain.strip("_"):
+        return None
+    kinds = _rule_kinds(plain, lists)
+    if model is not None:
+        likely, kind = model.danger(plain)
+        if likely >= model.threshold and kind not in kinds:
+            kinds.append(kind)
     if not kinds:
         return None
     if DESPAIR not in kinds and _counts_any(plain, lists.safe, lists):
