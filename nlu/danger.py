@@ -65,6 +65,7 @@ class _Lists:
     now: tuple[str, ...]
     past_reach: int
     requests: tuple[str, ...]
+    model_bar: float
     variants: tuple[tuple[str, str], ...]
 
 
@@ -97,6 +98,7 @@ def _lists() -> _Lists:
         now=_words(data, "now"),
         past_reach=int(data.get("past_reach", 8)),
         requests=_words(data, "requests"),
+        model_bar=float(data.get("model_bar", 1.0)),
         variants=tuple((str(k), str(v)) for k, v in variants),
     )
 
@@ -193,6 +195,18 @@ def _rule_kinds(plain: str, lists: _Lists) -> list[str]:
     return kinds
 
 
+def _bar(plain: str, threshold: float, lists: _Lists) -> float:
+    """The model's threshold, higher in a message that asks for a service, tells the past
+    or says a denial: there the n-grams of danger are most often about something else."""
+    if any(word in plain for word in lists.requests):
+        return max(threshold, lists.model_bar)
+    for word in lists.past_before:
+        at = plain.find(word)
+        if at >= 0 and not any(now in plain[at + len(word) :] for now in lists.now):
+            return max(threshold, lists.model_bar)
+    return threshold
+
+
 def find_danger(text: str) -> Danger | None:
     """The danger a message may mean, or None: what the word lists find, and what the
     n-gram model finds likely (P(danger) ≥ its threshold) — its likeliest kind is added."""
@@ -208,7 +222,7 @@ def detect(text: str, model: DangerModel | None) -> Danger | None:
     kinds = _rule_kinds(plain, lists)
     if model is not None:
         likely, kind = model.danger(plain)
-        if likely >= model.threshold and kind not in kinds:
+        if likely >= _bar(plain, model.threshold, lists) and kind not in kinds:
             kinds.append(kind)
     if not kinds:
         return None
