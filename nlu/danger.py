@@ -10,6 +10,10 @@ person alone" needs both a living-alone word and a not-seen word (or a word such
 "走失"); a weak despairing phrase ("撑不下去了") counts alone only in a message that
 asks for nothing else.
 
+Next to the lists, a character n-gram model (``nlu.danger_model``) trained on the
+development corpora finds what the lists do not name yet; its likeliest kind is added
+when it finds danger likely (docs/nlu.md, "Danger to life").
+
 Measured by ``benchmarks/danger_bench.py`` on ``nlu/data/danger/corpus.yml``.
 """
 

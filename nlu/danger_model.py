@@ -13,7 +13,7 @@ tens of µs a message.
 from __future__ import annotations
 
 import json
-from collections import Counter
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,14 +51,18 @@ class DangerModel:
     meta: dict[str, object]
 
     def probabilities(self, plain: str) -> np.ndarray:
-        counts = Counter(i for f in features(plain) if (i := self.vocabulary.get(f)) is not None)
+        get = self.vocabulary.get
+        counts: dict[int, int] = {}  # a plain dict: cheaper than Counter at every turn
+        for gram in features(plain):
+            index = get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
         if not counts:
             return softmax(self.bias)
-        indexes = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        indexes = np.array(list(counts), dtype=np.int64)
+        tf = 1.0 + np.log(np.array(list(counts.values()), dtype=np.float64))
         values = tf * self.idf[indexes]
-        values /= np.sqrt(values @ values)
-        return softmax(values @ self.weights[indexes] + self.bias)
+        return softmax((values @ self.weights[indexes]) / math.sqrt(values @ values) + self.bias)
 
     def danger(self, plain: str) -> tuple[float, str]:
         """P(danger) and the likeliest kind."""
