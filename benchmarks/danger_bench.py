@@ -9,7 +9,9 @@ is held out: its figures are printed, its failures never (``--failures`` lists t
 development parts' only; ``--no-held-out`` leaves the held-out figures out).
 
 ``--dev`` names further development corpora, measured whole (default
-nlu/data/danger/dev2.yml, written 2026-12-02 by another persona helper).
+nlu/data/danger/dev2.yml, written 2026-12-02 by another persona helper). Also printed:
+how many answers to the forms' questions (nlu/data/answers/dev*.yml, every one no
+danger, though a few name a past emergency) are found as danger, and µs per message.
 
 Printed per half: recall (danger items found as danger), precision (items found as
 danger that are danger), kind recall (expected kinds among those found), and recall per
@@ -35,6 +37,7 @@ from nlu.danger import find_danger  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "nlu" / "data" / "danger" / "corpus.yml"
 DEVELOPMENT = 150  # items 0..149
+ANSWERS_DIR = ROOT / "nlu" / "data" / "answers"
 DEV_CORPORA = [ROOT / "nlu" / "data" / "danger" / "dev2.yml"]
 
 
@@ -116,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
         extra = measure(load_yaml(path))
         report(f"development ({path.name}, {extra.danger} danger items)", extra)
         failures += [f"{path.name}: {line}" for line in extra.failures]
+    answers = [
+        str(row["answer"])
+        for path in sorted(ANSWERS_DIR.glob("dev*.yml"))  # never blind*.yml
+        for row in load_yaml(path)
+    ]
+    flagged = sum(1 for text in answers if find_danger(text) is not None)
+    print(f"form answers (nlu/data/answers/dev*.yml) found as danger: {flagged}/{len(answers)}")
     if not args.no_held_out:
         report(f"held out (items {DEVELOPMENT}..{len(items) - 1})", measure(items[DEVELOPMENT:]))
     texts = [str(item["text"]) for item in items]

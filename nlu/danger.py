@@ -70,6 +70,7 @@ class _Lists:
     past_reach: int
     requests: tuple[str, ...]
     model_bar: float
+    model_short: int
     variants: tuple[tuple[str, str], ...]
 
 
@@ -103,6 +104,7 @@ def _lists() -> _Lists:
         past_reach=int(data.get("past_reach", 8)),
         requests=_words(data, "requests"),
         model_bar=float(data.get("model_bar", 1.0)),
+        model_short=int(data.get("model_short", 0)),
         variants=tuple((str(k), str(v)) for k, v in variants),
     )
 
@@ -200,9 +202,10 @@ def _rule_kinds(plain: str, lists: _Lists) -> list[str]:
 
 
 def _bar(plain: str, threshold: float, lists: _Lists) -> float:
-    """The model's threshold, higher in a message that asks for a service, tells the past
-    or says a denial: there the n-grams of danger are most often about something else."""
-    if any(word in plain for word in lists.requests):
+    """The model's threshold, higher in a short message (a form's answer: "不想了", "累了")
+    and in one that asks for a service or tells the past: there the n-grams of danger are
+    most often about something else."""
+    if len(plain.replace("_", "")) < lists.model_short or any(w in plain for w in lists.requests):
         return max(threshold, lists.model_bar)
     for word in lists.past_before:
         at = plain.find(word)

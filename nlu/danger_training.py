@@ -18,15 +18,16 @@ from typing import Any
 import numpy as np
 
 from base.datafiles import load_yaml
-from nlu.danger import prepare
+from nlu.danger import detect, prepare
 from nlu.danger_model import NONE, DangerModel, features
 
 DANGER_DIR = Path(__file__).parent / "data" / "danger"
+ANSWERS_DIR = Path(__file__).parent / "data" / "answers"
 DEVELOPMENT = 150  # corpus.yml items 0..149; the rest is held out
 KINDS = ("collapse", "breathing", "injury", "violence", "fire", "suicide", "alone_unseen")
 C = 16.0
 MIN_DF = 1
-THRESHOLD = 0.25  # chosen on each persona corpus left out of training in turn (docs/nlu.md)
+THRESHOLD = 0.35  # chosen on each persona corpus left out of training in turn (docs/nlu.md)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,15 @@ def training_items() -> list[Item]:
         for example in load_examples(training_files())
         if example.intent != "urgent_help"
     ]
+    # Answers to the forms' questions, as the message at every form turn is read too
+    # ("不想留", "该户无存款"); those the word lists flag are left to the lists.
+    for path in sorted(ANSWERS_DIR.glob("dev*.yml")):  # never blind*.yml
+        rows: list[dict[str, Any]] = load_yaml(path)
+        items += [
+            Item(str(row["answer"]), (), f"answers-{path.stem}")
+            for row in rows
+            if detect(str(row["answer"]), None) is None
+        ]
     return items
 
 

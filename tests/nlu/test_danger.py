@@ -135,6 +135,8 @@ NOT_DANGER = [
     "我老公喝了酒就发脾气 不过没动手 想问离婚后孩子的补助",
     "一个人带孩子 好累 想问单亲有什么补助",
     "我们家老人卧床三年了 想申请护理补贴",
+    "外孙女打电话说想死我了 周末要来看我",  # "想死我了": missing someone
+    "上星期楼下老人摔倒起不来 村里已经处理好了",  # last week, and over
 ]
 
 
@@ -196,14 +198,21 @@ def test_the_model_leaves_requests_the_past_and_idioms_alone(text: str) -> None:
     assert find_danger(text) is None
 
 
+@pytest.mark.parametrize("text", ["不想填了", "我不留电话了", "不干了", "好累啊", "不想说"])
+def test_a_short_form_answer_is_not_danger(text: str) -> None:
+    # "不想留" once got 120 in the feedback form: short text is the word lists' job
+    assert find_danger(text) is None
+
+
 def test_a_request_raises_the_models_bar() -> None:
-    """Between the model's threshold and ``model_bar`` a request word decides."""
+    """Below ``model_bar`` the model alone does not find danger in a message asking for a service."""
     model = shipped_model()
-    plain = prepare("我爸一个人在家好久了")
-    likely, _ = model.danger(plain)
-    middle = replace(model, threshold=likely - 0.01)
-    assert detect("我爸一个人在家好久了", middle) is not None
-    assert detect("我爸一个人在家好久了 想申请补贴", middle) is None
+    plain, asking = "我爸一个人在家好久了", "我爸一个人在家好久了 想申请补贴"
+    likely = [model.danger(prepare(text))[0] for text in (plain, asking)]
+    assert max(likely) < 0.8  # model_bar in danger.yml
+    low = replace(model, threshold=min(likely) - 0.01)  # both above the threshold
+    assert detect(plain, low) is not None
+    assert detect(asking, low) is None
 
 
 def test_the_model_adds_its_kind_to_what_the_lists_found() -> None:
