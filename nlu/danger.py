@@ -56,6 +56,7 @@ class _Kind:
     weak: tuple[str, ...]
     alone: tuple[str, ...]
     anyway: tuple[str, ...]  # found without an ``alone`` word ("走失")
+    model_needs: tuple[str, ...]  # the model finds this kind only with one of these
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def _lists() -> _Lists:
             weak=_words(spec, "weak"),
             alone=_words(spec, "alone"),
             anyway=_words(spec, "anyway"),
+            model_needs=_words(spec, "model_needs"),
         )
         for kind, spec in data["kinds"].items()
     }
@@ -229,7 +231,12 @@ def detect(text: str, model: DangerModel | None) -> Danger | None:
     kinds = _rule_kinds(plain, lists)
     if model is not None:
         likely, kind = model.danger(plain)
-        if likely >= _bar(plain, model.threshold, lists) and kind not in kinds:
+        needs = lists.kinds[kind].model_needs
+        if (
+            likely >= _bar(plain, model.threshold, lists)
+            and kind not in kinds
+            and (not needs or any(word in plain for word in needs))
+        ):
             kinds.append(kind)
     if not kinds:
         return None
