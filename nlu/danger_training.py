@@ -30,7 +30,8 @@ MIN_DF = 1
 # Form answers count for less: many are staff-styled ("该户无存款"), and at full weight
 # they taught the model that a staff account is no danger.
 ANSWER_WEIGHT = 0.3
-THRESHOLD = 0.3  # chosen leaving a persona corpus, an answers file or the staff accounts out (docs/nlu.md)
+# Chosen leaving a persona corpus, an answers file or the staff accounts out (docs/nlu.md).
+THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
