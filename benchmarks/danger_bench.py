@@ -11,7 +11,9 @@ development parts' only; ``--no-held-out`` leaves the held-out figures out).
 ``--dev`` names further development corpora, measured whole (default
 nlu/data/danger/dev2.yml, written 2026-12-02 by another persona helper). Also printed:
 how many answers to the forms' questions (nlu/data/answers/dev*.yml, every one no
-danger, though a few name a past emergency) are found as danger, and µs per message.
+danger, though a few name a past emergency) and how many NLU held-out and development
+utterances of intents other than urgent_help (a few report someone alone not seen for
+days: danger here) are found as danger, and µs per message.
 
 Printed per half: recall (danger items found as danger), precision (items found as
 danger that are danger), kind recall (expected kinds among those found), and recall per
@@ -126,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     flagged = sum(1 for text in answers if find_danger(text) is not None)
     print(f"form answers (nlu/data/answers/dev*.yml) found as danger: {flagged}/{len(answers)}")
+    from nlu.trainingdata import load_examples
+
+    files = sorted((ROOT / "nlu" / "data" / "heldout").glob("*.yml"))
+    files.append(ROOT / "nlu" / "data" / "residents" / "dev.yml")
+    others = [e.text for e in load_examples(files) if e.intent != "urgent_help"]
+    flagged = sum(1 for text in others if find_danger(text) is not None)
+    print(
+        f"NLU held-out and development utterances of other intents (never trained on) "
+        f"found as danger: {flagged}/{len(others)}"
+    )
     if not args.no_held_out:
         report(f"held out (items {DEVELOPMENT}..{len(items) - 1})", measure(items[DEVELOPMENT:]))
     texts = [str(item["text"]) for item in items[:DEVELOPMENT]]  # development text only
