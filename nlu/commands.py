@@ -1,5 +1,5 @@
-"""``jiuzhu nlu train FILE... --out DIR``, ``jiuzhu nlu test FILE... --model DIR`` and
-``jiuzhu nlu parse TEXT``."""
+"""``jiuzhu nlu train FILE... --out DIR``, ``jiuzhu nlu test FILE... --model DIR``,
+``jiuzhu nlu parse TEXT`` and ``jiuzhu nlu train-danger [--out FILE]``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def register(subparsers: Any) -> None:
         "--report", default="var/nlu-test-report.json", metavar="PATH", help="JSON 报告路径"
     )
     test.set_defaults(handler=_test)
+
+    danger = commands.add_parser("train-danger", help="训练危及生命识别的字符 n-gram 模型")
+    danger.add_argument(
+        "--out", default=None, metavar="FILE", help="模型文件（默认：nlu/model/danger.json）"
+    )
+    danger.set_defaults(handler=_train_danger)
 
     parse = commands.add_parser("parse", help="解析一句话，输出 JSON")
     parse.add_argument("text")
@@ -60,6 +66,19 @@ def _train(args: argparse.Namespace) -> int:
     print(
         f"已训练：{model.meta['examples']} 条样例，{len(model.intents)} 个意图，"
         f"交叉验证准确率 {model.meta['cv_accuracy']:.4f}，模型保存在 {args.out}"
+    )
+    return 0
+
+
+def _train_danger(args: argparse.Namespace) -> int:
+    from nlu.danger_model import MODEL_FILE
+    from nlu.danger_training import train
+
+    out = Path(args.out) if args.out else MODEL_FILE
+    model = train(out)
+    print(
+        f"已训练：{model.meta['items']} 条样例（{model.meta['sources']}），"
+        f"{len(model.vocabulary)} 个特征，阈值 {model.threshold}，模型保存在 {out}"
     )
     return 0
 

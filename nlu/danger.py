@@ -10,6 +10,10 @@ person alone" needs both a living-alone word and a not-seen word (or a word such
 "走失"); a weak despairing phrase ("撑不下去了") counts alone only in a message that
 asks for nothing else.
 
+Next to the lists, a character n-gram model (``nlu.danger_model``) trained on the
+development corpora finds what the lists do not name yet; its likeliest kind is added
+when it finds danger likely (docs/nlu.md, "Danger to life").
+
 Measured by ``benchmarks/danger_bench.py`` on ``nlu/data/danger/corpus.yml``.
 """
 
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from base.datafiles import load_yaml
+from nlu.danger_model import DangerModel, shipped_model
 from nlu.normalize import normalize
 
 DANGER_FILE = Path(__file__).parent / "data" / "lexicon" / "danger.yml"
@@ -51,6 +56,7 @@ class _Kind:
     weak: tuple[str, ...]
     alone: tuple[str, ...]
     anyway: tuple[str, ...]  # found without an ``alone`` word ("走失")
+    model_needs: tuple[str, ...]  # the model finds this kind only with one of these
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,8 @@ class _Lists:
     now: tuple[str, ...]
     past_reach: int
     requests: tuple[str, ...]
+    model_bar: float
+    model_short: int
     variants: tuple[tuple[str, str], ...]
 
 
@@ -82,6 +90,7 @@ def _lists() -> _Lists:
             weak=_words(spec, "weak"),
             alone=_words(spec, "alone"),
             anyway=_words(spec, "anyway"),
+            model_needs=_words(spec, "model_needs"),
         )
         for kind, spec in data["kinds"].items()
     }
@@ -96,6 +105,8 @@ def _lists() -> _Lists:
         now=_words(data, "now"),
         past_reach=int(data.get("past_reach", 8)),
         requests=_words(data, "requests"),
+        model_bar=float(data.get("model_bar", 1.0)),
+        model_short=int(data.get("model_short", 0)),
         variants=tuple((str(k), str(v)) for k, v in variants),
     )
 
@@ -103,6 +114,11 @@ def _lists() -> _Lists:
 def _plain(text: str) -> str:
     """The text as the NLU normalises it (so "一个人住" in the list matches "1个人住")."""
     return normalize(text).text.replace(" ", "")
+
+
+def prepare(text: str) -> str:
+    """The text as the detector reads it (also what the n-gram model is trained on)."""
+    return _prepare(text, _lists()) if text else ""
 
 
 def _prepare(text: str, lists: _Lists) -> str:
@@ -173,12 +189,7 @@ def _found(text: str, kind: _Kind, lists: _Lists) -> bool:
     return not asks or len({text[s:e] for s, e in weak}) >= 2
 
 
-def find_danger(text: str) -> Danger | None:
-    """The danger a message may mean, or None."""
-    lists = _lists()
-    plain = _prepare(text, lists) if text else ""
-    if not plain.strip("_"):
-        return None
+def _rule_kinds(plain: str, lists: _Lists) -> list[str]:
     kinds: list[str] = []
     for name, kind in lists.kinds.items():
         if kind.anyway and _counts(plain, _spans(plain, kind.anyway), lists):
@@ -189,6 +200,44 @@ def find_danger(text: str) -> Danger | None:
         if kind.alone and not any(w in plain for w in kind.alone):
             continue
         kinds.append(name)
+    return kinds
+
+
+def _bar(plain: str, threshold: float, lists: _Lists) -> float:
+    """The model's threshold, higher in a short message (a form's answer: "不想了", "累了")
+    and in one that asks for a service or tells the past: there the n-grams of danger are
+    most often about something else."""
+    if len(plain.replace("_", "")) < lists.model_short or any(w in plain for w in lists.requests):
+        return max(threshold, lists.model_bar)
+    for word in lists.past_before:
+        at = plain.find(word)
+        if at >= 0 and not any(now in plain[at + len(word) :] for now in lists.now):
+            return max(threshold, lists.model_bar)
+    return threshold
+
+
+def find_danger(text: str) -> Danger | None:
+    """The danger a message may mean, or None: what the word lists find, and what the
+    n-gram model finds likely (P(danger) ≥ its threshold) — its likeliest kind is added."""
+    return detect(text, shipped_model())
+
+
+def detect(text: str, model: DangerModel | None) -> Danger | None:
+    """``find_danger`` with another model, or the word lists alone (``None``)."""
+    lists = _lists()
+    plain = _prepare(text, lists) if text else ""
+    if not plain.strip("_"):
+        return None
+    kinds = _rule_kinds(plain, lists)
+    if model is not None:
+        likely, kind = model.danger(plain)
+        needs = lists.kinds[kind].model_needs
+        if (
+            likely >= _bar(plain, model.threshold, lists)
+            and kind not in kinds
+            and (not needs or any(word in plain for word in needs))
+        ):
+            kinds.append(kind)
     if not kinds:
         return None
     if DESPAIR not in kinds and _counts_any(plain, lists.safe, lists):

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from base.datafiles import load_yaml
-from nlu.danger import find_danger
+from nlu.danger import detect, find_danger, prepare
+from nlu.danger_model import MODEL_FILE, DangerModel, shipped_model
+from nlu.danger_training import train
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -130,6 +135,8 @@ NOT_DANGER = [
     "我老公喝了酒就发脾气 不过没动手 想问离婚后孩子的补助",
     "一个人带孩子 好累 想问单亲有什么补助",
     "我们家老人卧床三年了 想申请护理补贴",
+    "外孙女打电话说想死我了 周末要来看我",  # "想死我了": missing someone
+    "上星期楼下老人摔倒起不来 村里已经处理好了",  # last week, and over
 ]
 
 
@@ -155,3 +162,83 @@ def test_a_kind_found_in_a_sentence_denied_elsewhere_still_counts() -> None:
     # "没联系上" is not the safe "联系上了"
     danger = find_danger("我哥一个人住 三天没联系上了")
     assert danger is not None and "alone_unseen" in danger.kinds
+
+
+# The n-gram model (nlu/danger_model.py): written for these tests, in none of the
+# training files, and said in ways the word lists do not name.
+MODEL_FINDS = [
+    ("我外婆刚刚从凳子上滑下来，靠在墙角眼睛闭着，怎么拍都不睁眼", "collapse"),
+    ("我奶奶吃汤圆堵在嗓子眼了，手一直抓脖子，发不出声", "breathing"),
+    ("我叔在猪场被铡刀切到了胳膊，肉都翻出来了，血滴了一路", "injury"),
+    ("我后爹今晚又拿皮带抽我，把我反锁在柴房里", "violence"),
+    ("楼上人家的空调外机冒火星子，窗户里往外冒烟", "fire"),
+    ("我已经把欠大家的都还清了，今晚就去找我儿子，你们别等我了", "suicide"),
+    ("我们单元那个自己住的老爷子，四五天没下楼拿报纸了，门上的福字都掉了也没人管", "alone_unseen"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), MODEL_FINDS)
+def test_the_model_finds_what_the_word_lists_do_not_name(text: str, kind: str) -> None:
+    assert detect(text, None) is None  # the word lists alone miss it …
+    danger = find_danger(text)  # … the lists with the model do not
+    assert danger is not None and kind in danger.kinds, danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们楼上那个自己住的老爷子，身体硬朗得很，天天下楼打太极，想问他能不能领高龄补贴",  # a request
+        "我叔前年在猪场被铡刀切到过胳膊，想问工伤以后能不能评残疾",  # the past
+        "我笑死了，我妈把煤气费补贴的短信当成诈骗删了",  # an idiom
+        "煤气费补贴和残疾证补贴能一起领吗",
+        "没有人打我，就是想问一下单亲妈妈的补助",  # a denial
+        "你们那个热线电话一直打不通，没人接",  # not seen, but nobody named (model_needs)
+    ],
+)
+def test_the_model_leaves_requests_the_past_and_idioms_alone(text: str) -> None:
+    assert find_danger(text) is None
+
+
+@pytest.mark.parametrize("text", ["不想填了", "我不留电话了", "不干了", "好累啊", "不想说"])
+def test_a_short_form_answer_is_not_danger(text: str) -> None:
+    # "不想留" once got 120 in the feedback form: short text is the word lists' job
+    assert find_danger(text) is None
+
+
+def test_a_request_raises_the_models_bar() -> None:
+    """Below ``model_bar`` the model alone does not find danger in a message asking for a service."""
+    model = shipped_model()
+    plain, asking = "我爸一个人在家好久了", "我爸一个人在家好久了 想申请补贴"
+    likely = [model.danger(prepare(text))[0] for text in (plain, asking)]
+    assert max(likely) < 0.8  # model_bar in danger.yml
+    low = replace(model, threshold=min(likely) - 0.01)  # both above the threshold
+    assert detect(plain, low) is not None
+    assert detect(asking, low) is None
+
+
+def test_the_model_adds_its_kind_to_what_the_lists_found() -> None:
+    # the lists see the broken leg (injury), the model also who did it (violence)
+    text = "我男人把我推下楼梯，我腿断了"
+    found = detect(text, None)
+    assert found is not None and found.kinds == ("injury",)
+    danger = find_danger(text)
+    assert danger is not None and danger.kinds == ("injury", "violence"), danger
+
+
+def test_the_model_is_applied_without_sklearn() -> None:
+    model = DangerModel.load(MODEL_FILE)
+    assert model.classes[0] == "none" and len(model.classes) == 8
+    assert model.danger(prepare("你好"))[0] < model.threshold
+    code = (
+        "import sys; from nlu.danger import find_danger; "
+        "assert find_danger('我妈晕倒了叫不醒'); assert 'sklearn' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_the_shipped_danger_model_is_what_the_repository_data_trains(tmp_path: Path) -> None:
+    """Deterministic training, and the committed model is not stale."""
+    again = train(tmp_path / "danger.json")
+    shipped = shipped_model()
+    assert again.vocabulary == shipped.vocabulary and again.threshold == shipped.threshold
+    assert np.array_equal(again.weights.astype(np.float16), shipped.weights.astype(np.float16))
