@@ -1,5 +1,5 @@
-"""Sub-commands of the backend: ``jiuzhu staff add``, ``jiuzhu db migrate`` and
-``jiuzhu outbox status|run``."""
+"""Sub-commands of the backend: ``jiuzhu staff add``, ``jiuzhu db migrate``,
+``jiuzhu keys rotate`` and ``jiuzhu outbox status|run``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def register(subparsers: Any) -> None:
     migrate = db_commands.add_parser("migrate", help="把数据库升级到最新结构")
     migrate.set_defaults(handler=_migrate)
 
+    keys = subparsers.add_parser("keys", help="密钥")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = key_commands.add_parser(
+        "rotate",
+        help="用 JIUZHU_SECRET_KEY 重新加密 JIUZHU_OLD_SECRET_KEYS 加密的身份证号和手机号（请先停止服务）",
+    )
+    rotate.set_defaults(handler=_keys_rotate)
+
     outbox = subparsers.add_parser("outbox", help="通知发送队列")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
     status = outbox_commands.add_parser("status", help="按渠道统计待发送、已发送和失败的通知")
@@ -43,6 +51,26 @@ def register(subparsers: Any) -> None:
         "--drain", action="store_true", help="发送完当前到期的通知就退出（不持续运行）"
     )
     run.set_defaults(handler=_outbox_run)
+
+
+def _keys_rotate(args: argparse.Namespace) -> int:
+    from backend.keys import rotate_keys
+    from backend.service import Backend
+    from base.settings import Settings
+
+    backend = Backend(Settings())
+    try:
+        backend.migrate()
+        done = rotate_keys(backend)
+    finally:
+        backend.close()
+    print(
+        f"已用当前密钥重新加密：申请人 {done.residents} 人，名册 {done.recipients} 人；"
+        f"退订记录更新 {done.opt_outs} 条。"
+    )
+    if backend.settings.old_keys:
+        print("工作人员令牌在旧密钥下仍然有效；重新发放令牌后即可删除 JIUZHU_OLD_SECRET_KEYS。")
+    return 0
 
 
 def _staff_add(args: argparse.Namespace) -> int:

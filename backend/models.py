@@ -1,7 +1,9 @@
 """SQLModel tables of the case backend and the Create/Public models layered on them.
 
-Times are naive UTC. 身份证号 are never stored in clear: ``id_hash`` (keyed hash, for
-look-up), ``id_enc`` (Fernet) and ``id_masked`` (for lists) instead.
+Times are naive UTC. 身份证号 and phone numbers are never stored in clear: ``id_hash`` /
+``phone_hash`` (keyed hash, for look-up and comparison), ``id_enc`` / ``phone_enc``
+(Fernet, read only through ``backend.pii``) and ``id_masked`` / ``phone_masked`` (for
+lists) instead.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ class Resident(SQLModel, table=True):
     id_hash: str | None = Field(default=None, unique=True)
     id_enc: str | None = None
     id_masked: str | None = None
-    phone: str | None = None
+    phone_hash: str | None = Field(default=None, max_length=64)
+    phone_enc: str | None = None
+    phone_masked: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -165,7 +169,9 @@ class Recipient(SQLModel, table=True):
     id_hash: str = Field(unique=True)
     id_enc: str
     id_masked: str
-    phone: str = ""
+    phone_hash: str = Field(default="", max_length=64)
+    phone_enc: str = ""
+    phone_masked: str = ""
     township: str = ""
     village: str = ""
     created_at: datetime = Field(default_factory=utcnow)

@@ -66,7 +66,7 @@ class Backend:
         self.settings = settings
         self.rules = rules or load_rules()
         self.db = Database(settings.database_url)
-        self.pii = PersonalData(settings.secret_key)
+        self.pii = PersonalData(settings.secret_key, settings.old_keys)
         self.routing = Routing.from_settings(settings)  # the sinks rows are written to
         self.sinks: dict[str, Sink] = {}  # the sinks this process delivers
 
@@ -75,7 +75,7 @@ class Backend:
     def migrate(self) -> None:
         """Apply the Alembic migrations (same on SQLite and PostgreSQL)."""
         self.settings.ensure_var_dir()
-        migrate_engine(self.db.engine)
+        migrate_engine(self.db.engine, pii=self.pii)
         warning = self.rules.calendar.warning(local_day(utcnow()))
         if warning:
             log.warning("%s", warning)

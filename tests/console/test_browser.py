@@ -242,7 +242,7 @@ def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
     [case] = served.backend.list_cases()
     detail = served.backend.case_detail(case.case_no)
     assert detail.channel == "口述办" and detail.recorded_by == staff.id
-    assert detail.applicant_name == "李桂英" and detail.phone == "13907371234"
+    assert detail.applicant_name == "李桂英" and detail.phone_masked == "139****1234"
     assert {c.text_id for c in detail.consents} == {"commitment", "authorisation"}
     assert csp_violations(browser) == []
 
