@@ -304,6 +304,17 @@ class FailedAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+class RateCounter(SQLModel, table=True):
+    """Messages of one sender or client address in one fixed window (``backend.rates``,
+    without Redis)."""
+
+    __tablename__ = "rate_counters"
+    __table_args__ = (Index("ix_rate_counters_window", "window_start"),)
+    key: str = Field(primary_key=True, max_length=200)
+    window_start: int = Field(primary_key=True, sa_type=BigInteger)  # epoch seconds
+    count: int = 0
+
+
 # --- residents' channels, the WeChat access token, SMS (issue 18) ----------------------
 
 

@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.assistant))
+    app.include_router(rest_router(runtime.assistant, runtime.message_limits))
     from channels.telegram.webhook import build_router as telegram_router
 
     reminders = [runtime.reminder_schedule().run] if telegram is not None else []
@@ -72,7 +72,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from channels.web.inbox import BackendInbox
 
     app.include_router(
-        web_router(runtime.assistant, runtime.settings.secret_key, BackendInbox(runtime.services))
+        web_router(
+            runtime.assistant,
+            runtime.settings.secret_key,
+            BackendInbox(runtime.services),
+            limits=runtime.message_limits,
+            old_keys=runtime.settings.old_keys,
+        )
     )
     from channels.sms.inbound import build_router as sms_inbound_router
 

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
+
 from base.datafiles import load_yaml
 from base.messages import BotReply, Button, UserMessage
 from base.privacy import mask_text
@@ -25,7 +27,7 @@ from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
-from nlu.danger import find_danger
+from nlu.danger import Danger, find_danger
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -80,6 +82,10 @@ class Engine:
         self._prefixed: list[tuple[tuple[str, ...], Flow]] = [
             (tuple(flow.prefixes), flow) for flow in self.flows.values() if flow.prefixes
         ]
+        limits = load_yaml(Path(__file__).with_name("limits.yml"))
+        self._long_chars = int(limits["long_text_chars"])
+        self._long_threads = int(limits["long_text_threads"])
+        self._long_lane: anyio.CapacityLimiter | None = None  # made in the event loop
         self._menu_buttons: tuple[Button, ...] | None = None
         self._masked: dict[str, str] = {}  # reply text → as kept in the history
 
@@ -117,23 +123,39 @@ class Engine:
     ) -> tuple[list[BotReply], bool]:
         """The replies, and whether the message held a secret (kept out of the history)."""
         payload = self._payload(session, text)
-        parse = self._parse(text, payload)
+        if payload is None and len(text) > self._long_chars:
+            # A long message's analysis is CPU work: off the event loop, one lane for all
+            # long messages, so one resident's essay does not hold up everyone's question.
+            if self._long_lane is None:
+                self._long_lane = anyio.CapacityLimiter(self._long_threads)
+            parse, danger = await anyio.to_thread.run_sync(
+                self._analyse, text, limiter=self._long_lane
+            )
+        else:
+            parse = self._parse(text, payload)
+            danger = find_danger(text) if payload is None else None
         ctx = TurnContext(session, message, text, parse, self.services, payload)
-        replies = await self._route(ctx)
+        replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
 
-    async def _route(self, ctx: TurnContext) -> list[BotReply]:
+    def _analyse(self, text: str) -> tuple[ParseResult, Danger | None]:
+        return self.services.interpreter.parse(text), find_danger(text)
+
+    async def _route(self, ctx: TurnContext, danger: Danger | None = None) -> list[BotReply]:
         text, payload = ctx.text, ctx.payload
         # Danger to life first, at every step of every flow: the lines, then the case.
         urgent_flow = self.flows.get("urgent")
-        if payload is None and urgent_flow is not None and hasattr(urgent_flow, "on_danger"):
-            danger = find_danger(text)
-            if danger is not None:
-                handoff = self.flows.get("handoff")
-                if isinstance(handoff, HandoffFlow):
-                    handoff.release(ctx)  # the urgent questions come first; 转人工 again after
-                replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
-                return replies
+        if (
+            payload is None
+            and danger is not None
+            and urgent_flow is not None
+            and hasattr(urgent_flow, "on_danger")
+        ):
+            handoff = self.flows.get("handoff")
+            if isinstance(handoff, HandoffFlow):
+                handoff.release(ctx)  # the urgent questions come first; 转人工 again after
+            replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
+            return replies
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
         for prefixes, flow in self._prefixed:
             if text.startswith(prefixes):

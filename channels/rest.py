@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from base.messages import Assistant, BotReply, UserMessage
+from channels.ratelimit import MessageLimits, client_address, too_fast
 from channels.texts import channel_text
 
 CHANNEL = "rest"
@@ -31,7 +32,7 @@ def _error(status: int, key: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": channel_text(key)})
 
 
-def build_router(assistant: Assistant) -> APIRouter:
+def build_router(assistant: Assistant, limits: MessageLimits | None = None) -> APIRouter:
     router = APIRouter(tags=["渠道 channels"])
 
     @router.get("/webhooks/rest/", summary="REST 渠道健康检查")
@@ -67,6 +68,10 @@ def build_router(assistant: Assistant) -> APIRouter:
             return _error(422, "rest.message_not_text")
         if not isinstance(metadata, dict):
             return _error(422, "rest.metadata_not_object")
+        if limits is not None:
+            wait = await limits.check(CHANNEL, sender, client_address(request))
+            if wait is not None:  # the reply in the channel's own shape, and a 429
+                return too_fast(wait, lambda text: [{"recipient_id": sender, "text": text}])
         replies = await assistant.handle(UserMessage(CHANNEL, sender, message, metadata))
         return render(sender, replies)
 
