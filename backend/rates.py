@@ -14,9 +14,10 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 
 from backend.db import Database
 from backend.models import RateCounter
@@ -55,9 +56,18 @@ class RateLimiter(ABC):
 
 
 class DatabaseRates(RateLimiter):
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    """Counters in ``rate_counters``, on an engine of their own: a counter is not a case,
+    so on SQLite its commits sync at checkpoints (``synchronous=NORMAL``, as the session
+    store's), and a flood's counting does not queue behind case writes' syncs."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database = Database(database_url)
+        if self.database.dialect == "sqlite":
+            event.listen(self.database.engine, "connect", _normal_sync)
         self._swept = 0
+
+    async def aclose(self) -> None:
+        self.database.dispose()
 
     async def _count(self, key: str, start: int, window: int) -> tuple[int, int]:
         return await anyio.to_thread.run_sync(self._count_sync, key, start, window)
@@ -109,3 +119,9 @@ class RedisRates(RateLimiter):
 
     async def aclose(self) -> None:
         await self._redis.aclose()
+
+
+def _normal_sync(dbapi_connection: Any, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -84,7 +84,7 @@ class Engine:
         ]
         limits = load_yaml(Path(__file__).with_name("limits.yml"))
         self._long_chars = int(limits["long_text_chars"])
-        self._long_threads = int(limits["long_text_threads"])
+        self._long_turns = int(limits["long_text_turns"])
         self._long_lane: anyio.CapacityLimiter | None = None  # made in the event loop
         self._menu_buttons: tuple[Button, ...] | None = None
         self._masked: dict[str, str] = {}  # reply text → as kept in the history
@@ -94,6 +94,19 @@ class Engine:
         text, shortened = clean_text(message.text)
         if not text:
             return [BotReply(self.texts("core.empty"), self.menu_buttons())]
+        if len(text) <= self._long_chars:
+            return await self._handle(message, text, shortened)
+        # A long message is CPU work (NLU and danger words over every character): its
+        # whole turn waits in one lane with the other long ones (before it takes its
+        # session or touches the database), its analysis runs in a worker thread, and
+        # short questions are answered meanwhile: one resident's essays, or a flood of
+        # them, do not hold up everyone else.
+        if self._long_lane is None:  # made here: it belongs to the running event loop
+            self._long_lane = anyio.CapacityLimiter(self._long_turns)
+        async with self._long_lane:
+            return await self._handle(message, text, shortened)
+
+    async def _handle(self, message: UserMessage, text: str, shortened: bool) -> list[BotReply]:
         try:
             async with self.store.transaction(message.channel, message.sender_id) as session:
                 replies, sensitive = await self._turn(session, message, text)
@@ -124,13 +137,8 @@ class Engine:
         """The replies, and whether the message held a secret (kept out of the history)."""
         payload = self._payload(session, text)
         if payload is None and len(text) > self._long_chars:
-            # A long message's analysis is CPU work: off the event loop, one lane for all
-            # long messages, so one resident's essay does not hold up everyone's question.
-            if self._long_lane is None:
-                self._long_lane = anyio.CapacityLimiter(self._long_threads)
-            parse, danger = await anyio.to_thread.run_sync(
-                self._analyse, text, limiter=self._long_lane
-            )
+            # in the long lane (``handle``): the analysis off the event loop
+            parse, danger = await anyio.to_thread.run_sync(self._analyse, text)
         else:
             parse = self._parse(text, payload)
             danger = find_danger(text) if payload is None else None

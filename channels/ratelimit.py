@@ -52,10 +52,10 @@ class MessageLimits:
         await self.limiter.aclose()
 
 
-def make_limits(settings: Settings, database: Any) -> MessageLimits:
+def make_limits(settings: Settings) -> MessageLimits:
     if settings.redis_url:
         return MessageLimits(RedisRates(settings.redis_url, settings.redis_prefix))
-    return MessageLimits(DatabaseRates(database))
+    return MessageLimits(DatabaseRates(settings.database_url))
 
 
 def client_address(request: Request) -> str | None:

@@ -89,8 +89,10 @@ async def limiter(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         url = str(request.getfixturevalue("pg_database"))
     database = Database(url)
     migrate_engine(database.engine)
-    yield DatabaseRates(database)
     database.dispose()
+    rates = DatabaseRates(url)
+    yield rates
+    await rates.aclose()
 
 
 async def test_one_address_with_many_senders_is_limited_too(limiter: RateLimiter) -> None:
