@@ -79,24 +79,26 @@ class PersonalData:
 
     # --- 身份证号 ---------------------------------------------------------------------
     def id_hash(self, id_number: str) -> str:
-        value = normalize_id(id_number).encode("ascii")
+        value = normalize_id(id_number).encode(
+            "utf-8"
+        )  # what was typed, whatever it is: never a 500
         return hmac.new(self._id_key, value, hashlib.sha256).hexdigest()
 
     def seal(self, id_number: str) -> SealedId:
         value = normalize_id(id_number)
         return SealedId(
             hash=self.id_hash(value),
-            encrypted=self._fernet.encrypt(value.encode("ascii")).decode("ascii"),
+            encrypted=self._fernet.encrypt(value.encode("utf-8")).decode("ascii"),
             masked=mask_id(value),
         )
 
     def reveal(self, encrypted: str) -> str:
-        return self._fernet.decrypt(encrypted.encode("ascii")).decode("ascii")
+        return self._fernet.decrypt(encrypted.encode("ascii")).decode("utf-8")
 
     # --- phone numbers -----------------------------------------------------------------
     def phone_hash(self, phone: str) -> str:
         return hmac.new(
-            self._phone_key, normalize_phone(phone).encode("ascii"), hashlib.sha256
+            self._phone_key, normalize_phone(phone).encode("utf-8"), hashlib.sha256
         ).hexdigest()
 
     def seal_phone(self, phone: str | None) -> SealedPhone:
@@ -105,7 +107,7 @@ class PersonalData:
             return SealedPhone("", "", "")
         return SealedPhone(
             hash=self.phone_hash(value),
-            encrypted=self._fernet.encrypt(value.encode("ascii")).decode("ascii"),
+            encrypted=self._fernet.encrypt(value.encode("utf-8")).decode("ascii"),
             masked=mask_phone(value),
         )
 
@@ -113,7 +115,7 @@ class PersonalData:
         """The one way a stored phone number is read in clear ("" for none)."""
         if not encrypted:
             return ""
-        return self._fernet.decrypt(encrypted.encode("ascii")).decode("ascii")
+        return self._fernet.decrypt(encrypted.encode("ascii")).decode("utf-8")
 
     def same_phone(self, stored_hash: str | None, phone: str | None) -> bool:
         """Whether ``phone`` is the stored number (both empty counts as the same)."""
