@@ -483,6 +483,21 @@ class CaseService:
                 return None
             return self._view(case, resident)
 
+    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
+        """The newest staff messages to the applicant of a case, oldest of them first."""
+        with self.db.session() as session:
+            try:
+                case = self.get(session, case_no)
+            except NotFound:
+                return []
+            notes = session.execute(
+                select(CaseEvent.note)
+                .where(CaseEvent.case_id == case.id, CaseEvent.action == "message")
+                .order_by(CaseEvent.id.desc())  # type: ignore[union-attr]
+                .limit(limit)
+            ).scalars()
+            return list(reversed(list(notes)))
+
     def list(
         self,
         *,

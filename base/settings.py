@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # Earlier secret keys (comma separated): rows they encrypted still decrypt, and
     # ``jiuzhu keys rotate`` re-encrypts them under ``secret_key`` (docs/backend.md).
     old_secret_keys: str = ""
+    # The REST channel: a trusted front end sends this in the X-Jiuzhu-Rest-Secret header
+    # and its senders are believed; any other sender is unauthenticated (channels/rest.py).
+    rest_secret: str | None = None
     # The Rasa action server: Rasa sends ``action_endpoint.token`` as the ``token``
     # query parameter. Required unless the server listens on loopback only.
     actions_token: str | None = None

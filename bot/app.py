@@ -57,9 +57,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # The schema says what a 422 really is (``_invalid_request``), not FastAPI's own.
         if app.openapi_schema is None:
             schema = FastAPI.openapi(app)
-            schema.setdefault("components", {}).setdefault("schemas", {})[
-                "HTTPValidationError"
-            ] = VALIDATION_ERROR_SCHEMA
+            schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = (
+                VALIDATION_ERROR_SCHEMA
+            )
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -74,7 +74,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.assistant, runtime.message_limits))
+    app.include_router(
+        rest_router(runtime.assistant, runtime.message_limits, runtime.settings.rest_secret)
+    )
     from channels.telegram.webhook import build_router as telegram_router
 
     reminders = [runtime.reminder_schedule().run] if telegram is not None else []

@@ -23,6 +23,7 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
+from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
 from flows.story import StoryFlow
@@ -109,10 +110,13 @@ class Engine:
     async def _handle(self, message: UserMessage, text: str, shortened: bool) -> list[BotReply]:
         try:
             async with self.store.transaction(message.channel, message.sender_id) as session:
+                talking_in = session.slots.get(HANDOFF_ATTACHED)  # the turn may end it
                 replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
-                waiting = [BotReply(note) for note in await self._waiting(session, message)]
+                waiting = [
+                    BotReply(note) for note in await self._waiting(session, message, talking_in)
+                ]
                 self._remember(
                     session, bot_text("engine.hidden_message") if sensitive else text, replies
                 )
@@ -121,13 +125,20 @@ class Engine:
             log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))
             return [BotReply(self.texts("core.error"))]
 
-    async def _waiting(self, session: Session, message: UserMessage) -> list[str]:
+    async def _waiting(
+        self, session: Session, message: UserMessage, talking_in: str | None = None
+    ) -> list[str]:
         """Messages waiting for this chat account (status changes, staff replies) in the
         database, taken (marked delivered) inside this sender's turn, so shown once."""
         legacy: list[str] = session.slots.pop(_LEGACY_INBOX, [])  # kept in sessions before
         session.slots.pop(_LEGACY_SEEN, None)
         backend = self.services.backend
-        taken = await self.services.run(backend.take_inbox, message.channel, message.sender_id)
+        # the 转人工 case the chat talks (or talked, until this turn) in: its replies
+        # reach even an unauthenticated sender
+        conversation = {c for c in (talking_in, session.slots.get(HANDOFF_ATTACHED)) if c}
+        taken = await self.services.run(
+            backend.take_inbox, message.channel, message.sender_id, conversation
+        )
         return [*legacy, *taken]
 
     # -- one turn ------------------------------------------------------------------

@@ -58,7 +58,7 @@ async def test_a_sender_over_the_limit_gets_a_chinese_429_and_others_go_on(
         [item] = refused.json()
         assert item["recipient_id"] == "fast" and "秒再发" in item["text"]
         # the refused message was not handled: nothing of it in the session
-        session = await runtime.store.get("rest", "fast")
+        session = await runtime.store.get("rest", "anon:fast")  # unauthenticated: kept apart
         assert session is not None and all("低保" not in t.user for t in session.history)
         # another resident at the same address is not held up
         other = await http.post(URL, json={"sender": "slow", "message": "你好"})
