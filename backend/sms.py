@@ -162,6 +162,25 @@ def phones_of_sender(backend: Backend, chat_channel: str, sender: str) -> list[s
     return list(dict.fromkeys(p for p in phones if len(p) == 11))
 
 
+RECIPIENT_ACCOUNT = "recipient:"
+
+
+def recipient_account(recipient_id: int) -> str:
+    """The SMS "account" of a roster entry in reminders and outbox rows: its id, so no
+    phone number is kept in clear there (the number is decrypted when the SMS is sent)."""
+    return f"{RECIPIENT_ACCOUNT}{recipient_id}"
+
+
+def account_phone(backend: Backend, account: str) -> str | None:
+    """The number an SMS account stands for (rows written before 0011 hold the number)."""
+    if not account.startswith(RECIPIENT_ACCOUNT):
+        return account or None
+    with backend.db.session() as session:
+        recipient = session.get(Recipient, int(account.removeprefix(RECIPIENT_ACCOUNT)))
+        phone = backend.pii.reveal_phone(recipient.phone_enc) if recipient else ""
+    return normalise_phone(phone) or None
+
+
 def recipient_name(backend: Backend, recipient_id: int) -> str:
     """The roster name for an SMS reminder (the template greets the recipient)."""
     with backend.db.session() as session:

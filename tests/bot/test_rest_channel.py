@@ -121,6 +121,7 @@ async def _five_turns(http: httpx.AsyncClient, sender: str, n: int) -> dict[str,
 async def _two_hundred_senders(runtime: Runtime) -> None:
     # 200 residents, each on a phone of their own (an address each: 1,200 messages from
     # one address within a minute would be refused by the rate limit, which is right)
+    runtime.settings.rest_secret = REST_SECRET  # a trusted front end: sessions by sender id
     app = create_app(runtime=runtime)
     prefix = uuid.uuid4().hex[:8]
     senders = [f"{prefix}-{n}" for n in range(200)]
