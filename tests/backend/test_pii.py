@@ -210,3 +210,21 @@ def test_the_migration_encrypts_the_phones_already_stored(fresh_url: str) -> Non
             assert list(phones) == [PHONE, None]
     finally:
         engine.dispose()
+
+
+def test_keys_rotate_on_the_command_line(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    case_no = open_case(backend)
+    monkeypatch.setenv("JIUZHU_DATABASE_URL", backend.settings.database_url)
+    monkeypatch.setenv("JIUZHU_SECRET_KEY", "cli-new-key")
+    monkeypatch.setenv("JIUZHU_OLD_SECRET_KEYS", SECRET)
+    assert main(["keys", "rotate"]) == 0
+    assert "申请人 1 人" in capsys.readouterr().out
+    fresh = Backend(Settings(database_url=backend.settings.database_url, secret_key="cli-new-key"))
+    try:
+        assert fresh.case_detail(case_no, reveal=True, actor="t").phone == PHONE
+    finally:
+        fresh.close()
