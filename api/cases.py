@@ -65,7 +65,7 @@ def case_detail(
         bool, Query(description="显示完整身份证号（此次查看会记入办理记录）")
     ] = False,
 ) -> CaseDetail:
-    """案件的全部信息、办理记录与可转入的状态。`reveal=true` 时显示完整身份证号并留痕。"""
+    """案件的全部信息、办理记录与可转入的状态。`reveal=true` 时显示完整身份证号和手机号并留痕。"""
     with http_errors():
         return desk.detail(staff, case_no, reveal=reveal)
 

@@ -248,7 +248,7 @@ class CaseService:
         if not applicant.id_number:
             if not (applicant.name or applicant.phone):
                 return None, None
-            resident = Resident(name=applicant.name.strip(), phone=applicant.phone)
+            resident = Resident(name=applicant.name.strip(), **self._phone(applicant.phone))
             session.add(resident)
             session.flush()
             return resident, None
@@ -277,7 +277,7 @@ class CaseService:
                 name=applicant.name.strip(),
                 id_enc=sealed.encrypted,
                 id_masked=sealed.masked,
-                phone=applicant.phone,
+                **self._phone(applicant.phone),
             )
             session.add(resident)
             session.flush()
@@ -304,7 +304,7 @@ class CaseService:
                 id_hash=sealed.hash,
                 id_enc=sealed.encrypted,
                 id_masked=sealed.masked,
-                phone=applicant.phone,
+                **self._phone(applicant.phone),
                 created_at=utcnow(),
             )
             .on_conflict_do_nothing(index_elements=[table.c.id_hash])
@@ -348,9 +348,13 @@ class CaseService:
         Staff recording an account (口述办) speak with the person: the same name and
         phone as stored are theirs (staff then call the number already on file)."""
         if data.recorded_by is not None:
-            name, phone = data.applicant.name.strip(), data.applicant.phone or ""
+            name = data.applicant.name.strip()
             known = resident or recipient
-            return known is not None and known.name == name and (known.phone or "") == phone
+            return (
+                known is not None
+                and known.name == name
+                and self.pii.same_phone(known.phone_hash, data.applicant.phone)
+            )
         if not data.chat_channel or not is_verified(data.chat_sender):
             return False
         if resident is not None:
@@ -378,13 +382,31 @@ class CaseService:
                 return True
         return False
 
+    def _phone(self, phone: str | None) -> dict[str, str | None]:
+        """A resident's phone columns (all None without a number)."""
+        sealed = self.pii.seal_phone(phone)
+        return {
+            "phone_hash": sealed.hash or None,
+            "phone_enc": sealed.encrypted or None,
+            "phone_masked": sealed.masked or None,
+        }
+
+    def phone_of(self, case_no: str) -> str:
+        """The case's contact number in clear, for sending it an SMS ("" for none)."""
+        with self.db.session() as session:
+            case = self.get(session, case_no)
+            resident = session.get(Resident, case.resident_id) if case.resident_id else None
+            return self.pii.reveal_phone(resident.phone_enc if resident else None)
+
     def _update_details(self, session: Session, resident: Resident, data: CaseCreate) -> None:
         applicant = data.applicant
         changed = False
         if applicant.name.strip() and resident.name != applicant.name.strip():
             resident.name, changed = applicant.name.strip(), True
-        if applicant.phone and resident.phone != applicant.phone:
-            resident.phone, changed = applicant.phone, True
+        if applicant.phone and not self.pii.same_phone(resident.phone_hash, applicant.phone):
+            for column, value in self._phone(applicant.phone).items():
+                setattr(resident, column, value)
+            changed = True
         if changed:
             session.add(resident)
             session.flush()
@@ -461,6 +483,21 @@ class CaseService:
                 return None
             return self._view(case, resident)
 
+    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
+        """The newest staff messages to the applicant of a case, oldest of them first."""
+        with self.db.session() as session:
+            try:
+                case = self.get(session, case_no)
+            except NotFound:
+                return []
+            notes = session.execute(
+                select(CaseEvent.note)
+                .where(CaseEvent.case_id == case.id, CaseEvent.action == "message")
+                .order_by(CaseEvent.id.desc())  # type: ignore[union-attr]
+                .limit(limit)
+            ).scalars()
+            return list(reversed(list(notes)))
+
     def list(
         self,
         *,
@@ -495,15 +532,19 @@ class CaseService:
         with self.db.session() as session:
             case = self.get(session, case_no)
             resident = session.get(Resident, case.resident_id) if case.resident_id else None
-            id_number = None
-            if reveal and resident is not None and resident.id_enc:
-                id_number = self.pii.reveal(resident.id_enc)
+            id_number = phone = None
+            if reveal and resident is not None and (resident.id_enc or resident.phone_enc):
+                id_number = self.pii.reveal(resident.id_enc) if resident.id_enc else None
+                phone = self.pii.reveal_phone(resident.phone_enc) or None
+                shown = "、".join(
+                    label for label, value in (("身份证号", id_number), ("手机号", phone)) if value
+                )
                 session.add(
                     CaseEvent(
                         case_id=case.id or 0,
                         actor=actor,
                         action="reveal_id",
-                        note="查看完整身份证号",
+                        note=f"查看完整{shown}",
                     )
                 )
                 session.flush()
@@ -523,7 +564,8 @@ class CaseService:
             started = local_day(case.stage_at)
             return CaseDetail(
                 **self._view(case, resident).model_dump(),
-                phone=resident.phone if resident else None,
+                phone=phone,
+                phone_masked=resident.phone_masked if resident else None,
                 id_number=id_number,
                 chat_channel=case.chat_channel,
                 household=case.household,

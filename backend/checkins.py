@@ -82,7 +82,7 @@ class CheckInService:
                             applicant=Applicant(
                                 name=recipient.name,
                                 id_number=self.cases.pii.reveal(recipient.id_enc),
-                                phone=recipient.phone or None,
+                                phone=self.cases.pii.reveal_phone(recipient.phone_enc) or None,
                             ),
                             chat_channel=binding.chat_channel if binding else None,
                             chat_sender=binding.sender if binding else None,
@@ -143,7 +143,7 @@ class CheckInService:
             Recipient.id,
             Recipient.name,
             Recipient.id_masked,
-            Recipient.phone,
+            Recipient.phone_masked,
             Recipient.township,
             Recipient.village,
         )

@@ -1,5 +1,5 @@
-"""Sub-commands of the backend: ``jiuzhu staff add``, ``jiuzhu db migrate`` and
-``jiuzhu outbox status|run``."""
+"""Sub-commands of the backend: ``jiuzhu staff add``, ``jiuzhu db migrate``,
+``jiuzhu keys rotate``, ``jiuzhu sessions purge`` and ``jiuzhu outbox status|run``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,29 @@ def register(subparsers: Any) -> None:
     migrate = db_commands.add_parser("migrate", help="把数据库升级到最新结构")
     migrate.set_defaults(handler=_migrate)
 
+    sessions = subparsers.add_parser("sessions", help="聊天会话")
+    session_commands = sessions.add_subparsers(
+        dest="sessions_command", required=True, metavar="ACTION"
+    )
+    purge = session_commands.add_parser(
+        "purge", help="删除数据库里已过期的聊天会话（含填了一半的表单）"
+    )
+    purge.add_argument(
+        "--older-than",
+        type=float,
+        metavar="DAYS",
+        help="同时删除闲置超过这么多天的会话（默认只删已过期的）",
+    )
+    purge.set_defaults(handler=_sessions_purge)
+
+    keys = subparsers.add_parser("keys", help="密钥")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = key_commands.add_parser(
+        "rotate",
+        help="用 JIUZHU_SECRET_KEY 重新加密 JIUZHU_OLD_SECRET_KEYS 加密的身份证号和手机号（请先停止服务）",
+    )
+    rotate.set_defaults(handler=_keys_rotate)
+
     outbox = subparsers.add_parser("outbox", help="通知发送队列")
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True, metavar="ACTION")
     status = outbox_commands.add_parser("status", help="按渠道统计待发送、已发送和失败的通知")
@@ -43,6 +66,53 @@ def register(subparsers: Any) -> None:
         "--drain", action="store_true", help="发送完当前到期的通知就退出（不持续运行）"
     )
     run.set_defaults(handler=_outbox_run)
+
+
+def _sessions_purge(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from backend.db import Database
+    from backend.session_store import DatabaseSessionStore
+    from base.settings import Settings
+
+    settings = Settings()
+    if settings.redis_url:
+        days = settings.session_ttl_seconds / 86400
+        print(
+            f"会话保存在 Redis，闲置 {days:g} 天后自动过期（JIUZHU_SESSION_TTL_SECONDS），无需清理。"
+        )
+        return 0
+    if args.older_than is not None and args.older_than < 0:
+        print("错误：--older-than 不能是负数")
+        return 2
+    older = timedelta(days=args.older_than) if args.older_than is not None else None
+    database = Database(settings.database_url)
+    try:
+        removed = DatabaseSessionStore(database, settings.session_ttl_seconds).purge(older)
+    finally:
+        database.dispose()
+    print(f"已删除 {removed} 个聊天会话。")
+    return 0
+
+
+def _keys_rotate(args: argparse.Namespace) -> int:
+    from backend.keys import rotate_keys
+    from backend.service import Backend
+    from base.settings import Settings
+
+    backend = Backend(Settings())
+    try:
+        backend.migrate()
+        done = rotate_keys(backend)
+    finally:
+        backend.close()
+    print(
+        f"已用当前密钥重新加密：申请人 {done.residents} 人，名册 {done.recipients} 人；"
+        f"退订记录更新 {done.opt_outs} 条。"
+    )
+    if backend.settings.old_keys:
+        print("工作人员令牌在旧密钥下仍然有效；重新发放令牌后即可删除 JIUZHU_OLD_SECRET_KEYS。")
+    return 0
 
 
 def _staff_add(args: argparse.Namespace) -> int:

@@ -69,10 +69,13 @@ def alembic_config(engine: Engine) -> Any:
     return config
 
 
-def migrate_engine(engine: Engine, revision: str = "head") -> None:
+def migrate_engine(engine: Engine, revision: str = "head", pii: Any = None) -> None:
+    """Migrate to ``revision``; ``pii`` (``backend.pii.PersonalData``) encrypts the
+    personal data a migration seals (else the environment's key is used)."""
     from alembic import command
 
     config = alembic_config(engine)
+    config.attributes["pii"] = pii
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # processes starting together (server, dispatcher) migrate one after the other
@@ -84,9 +87,11 @@ def migrate_engine(engine: Engine, revision: str = "head") -> None:
 def migrate(settings: Settings) -> None:
     """Bring the database of ``settings`` up to the newest schema."""
     settings.ensure_var_dir()
+    from backend.pii import PersonalData
+
     engine = make_engine(settings.database_url)
     try:
-        migrate_engine(engine)
+        migrate_engine(engine, pii=PersonalData(settings.secret_key, settings.old_keys))
     finally:
         engine.dispose()
 

@@ -1,7 +1,9 @@
 """SQLModel tables of the case backend and the Create/Public models layered on them.
 
-Times are naive UTC. 身份证号 are never stored in clear: ``id_hash`` (keyed hash, for
-look-up), ``id_enc`` (Fernet) and ``id_masked`` (for lists) instead.
+Times are naive UTC. 身份证号 and phone numbers are never stored in clear: ``id_hash`` /
+``phone_hash`` (keyed hash, for look-up and comparison), ``id_enc`` / ``phone_enc``
+(Fernet, read only through ``backend.pii``) and ``id_masked`` / ``phone_masked`` (for
+lists) instead.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ class Resident(SQLModel, table=True):
     id_hash: str | None = Field(default=None, unique=True)
     id_enc: str | None = None
     id_masked: str | None = None
-    phone: str | None = None
+    phone_hash: str | None = Field(default=None, max_length=64)
+    phone_enc: str | None = None
+    phone_masked: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -165,7 +169,9 @@ class Recipient(SQLModel, table=True):
     id_hash: str = Field(unique=True)
     id_enc: str
     id_masked: str
-    phone: str = ""
+    phone_hash: str = Field(default="", max_length=64)
+    phone_enc: str = ""
+    phone_masked: str = ""
     township: str = ""
     village: str = ""
     created_at: datetime = Field(default_factory=utcnow)
@@ -296,6 +302,17 @@ class FailedAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)
     at: datetime = Field(default_factory=utcnow)
+
+
+class RateCounter(SQLModel, table=True):
+    """Messages of one sender or client address in one fixed window (``backend.rates``,
+    without Redis)."""
+
+    __tablename__ = "rate_counters"
+    __table_args__ = (Index("ix_rate_counters_window", "window_start"),)
+    key: str = Field(primary_key=True, max_length=200)
+    window_start: int = Field(primary_key=True, sa_type=BigInteger)  # epoch seconds
+    count: int = 0
 
 
 # --- residents' channels, the WeChat access token, SMS (issue 18) ----------------------

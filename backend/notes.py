@@ -64,13 +64,20 @@ def add_note(
             case.township, case.village = township, village
         if phone:
             resident = session.get(Resident, case.resident_id) if case.resident_id else None
+            sealed = backend.pii.seal_phone(phone)
+            columns = {
+                "phone_hash": sealed.hash or None,
+                "phone_enc": sealed.encrypted or None,
+                "phone_masked": sealed.masked or None,
+            }
             if resident is None:
-                resident = Resident(name="", phone=phone)
+                resident = Resident(name="", **columns)
                 session.add(resident)
                 session.flush()
                 case.resident_id = resident.id
-            elif not resident.phone:
-                resident.phone = phone
+            elif not resident.phone_enc:
+                for column, value in columns.items():
+                    setattr(resident, column, value)
                 session.add(resident)
         case.updated_at = now
         session.add(case)

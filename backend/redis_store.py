@@ -150,17 +150,13 @@ class RedisSessionStore(SessionStore):
         token = secrets.token_hex(16)
         raw = await self._lock_then_load(keys, token)
         try:
-            session = (
-                Session.model_validate_json(raw)
-                if raw
-                else Session(channel=channel, sender_id=sender_id)
-            )
+            session = self.decode(raw, channel, sender_id)
             yield session
         except BaseException:
             await self._unlock(keys=keys[:1], args=[token])
             raise
         saved = await self._save_and_unlock(
-            keys=keys, args=[token, session.model_dump_json(), self._ttl]
+            keys=keys, args=[token, self.encode(session), self._ttl]
         )
         if not saved:
             raise LockNotOwnedError("the session lock expired before the turn ended")

@@ -12,15 +12,13 @@ from sqlmodel import Session
 from backend.clock import utcnow
 from backend.db import Database
 from backend.models import Case, ChatBinding, Recipient, RecipientProgram, Resident
-from backend.pii import PersonalData
+from backend.pii import PersonalData, SealedPhone
 from backend.roster_file import RosterFileError, RosterRow, read_roster
 from backend.schemas import ImportResult, ImportRowError, RecipientPublic
 from backend.sqlhelp import dialect_insert
 from nlu.normalize import simplify
-from nlu.validators import mask_phone
 
 CHUNK = 2000
-_FIELDS = ("name", "phone", "township", "village")
 
 
 class RosterService:
@@ -49,17 +47,20 @@ class RosterService:
             key = self.pii.id_hash(row.id_number)
             people[key] = row  # the last row of a person wins
             pairs.setdefault((key, row.program), row)
+        # compared with the stored entry to find changed ones: the phone by its keyed hash
+        phones = {h: self.pii.seal_phone(row.phone) for h, row in people.items()}
+        wanted = {
+            h: (row.name, phones[h].hash, row.township, row.village) for h, row in people.items()
+        }
         now = utcnow()
         with self.db.session() as session:
             existing = self._existing(session, list(people))
             new_people = [h for h in people if h not in existing]
-            changed = [
-                h
-                for h, (_rid, current) in existing.items()
-                if current != tuple(getattr(people[h], f) for f in _FIELDS)
-            ]
+            changed = [h for h, (_rid, current) in existing.items() if current != wanted[h]]
             ids = {h: rid for h, (rid, _current) in existing.items()}
-            ids.update(self._insert_people(session, [(h, people[h]) for h in new_people], now))
+            ids.update(
+                self._insert_people(session, [(h, people[h], phones[h]) for h in new_people], now)
+            )
             if changed:
                 table = Recipient.__table__  # type: ignore[attr-defined]
                 session.execute(
@@ -67,7 +68,9 @@ class RosterService:
                     .where(table.c.id == bindparam("rid"))
                     .values(
                         name=bindparam("n"),
-                        phone=bindparam("p"),
+                        phone_hash=bindparam("ph"),
+                        phone_enc=bindparam("pe"),
+                        phone_masked=bindparam("pm"),
                         township=bindparam("t"),
                         village=bindparam("v"),
                         updated_at=now,
@@ -76,7 +79,9 @@ class RosterService:
                         {
                             "rid": ids[h],
                             "n": people[h].name,
-                            "p": people[h].phone,
+                            "ph": phones[h].hash,
+                            "pe": phones[h].encrypted,
+                            "pm": phones[h].masked,
                             "t": people[h].township,
                             "v": people[h].village,
                         }
@@ -104,7 +109,7 @@ class RosterService:
                     Recipient.id_hash,
                     Recipient.id,
                     Recipient.name,
-                    Recipient.phone,
+                    Recipient.phone_hash,
                     Recipient.township,
                     Recipient.village,
                 ).where(Recipient.id_hash.in_(chunk))  # type: ignore[attr-defined]
@@ -125,13 +130,13 @@ class RosterService:
         return found
 
     def _insert_people(
-        self, session: Session, people: list[tuple[str, RosterRow]], now: Any
+        self, session: Session, people: list[tuple[str, RosterRow, SealedPhone]], now: Any
     ) -> dict[str, int]:
         ids: dict[str, int] = {}
         table = Recipient.__table__  # type: ignore[attr-defined]
         for start in range(0, len(people), CHUNK):
             values = []
-            for _id_hash, row in people[start : start + CHUNK]:
+            for _id_hash, row, phone in people[start : start + CHUNK]:
                 sealed = self.pii.seal(row.id_number)
                 values.append(
                     {
@@ -139,7 +144,9 @@ class RosterService:
                         "id_hash": sealed.hash,
                         "id_enc": sealed.encrypted,
                         "id_masked": sealed.masked,
-                        "phone": row.phone,
+                        "phone_hash": phone.hash,
+                        "phone_enc": phone.encrypted,
+                        "phone_masked": phone.masked,
                         "township": row.township,
                         "village": row.village,
                         "created_at": now,
@@ -163,7 +170,7 @@ class RosterService:
             ).scalar_one_or_none()
             if recipient is None or not same_name(recipient.name, name):
                 return None
-            if recipient.phone and (phone or "").strip() != recipient.phone:
+            if recipient.phone_hash and not self.pii.same_phone(recipient.phone_hash, phone):
                 return None
             table = ChatBinding.__table__  # type: ignore[attr-defined]
             session.execute(
@@ -227,7 +234,9 @@ def join_roster(session: Session, case: Case, resident: Resident) -> Recipient |
     table = Recipient.__table__  # type: ignore[attr-defined]
     values = {
         "name": resident.name,
-        "phone": resident.phone or "",
+        "phone_hash": resident.phone_hash or "",
+        "phone_enc": resident.phone_enc or "",
+        "phone_masked": resident.phone_masked or "",
         "township": case.township,
         "village": case.village,
         "updated_at": now,
@@ -276,7 +285,7 @@ def to_public(recipient: Any, programs: list[str] | None = None) -> RecipientPub
         id=recipient.id,
         name=recipient.name,
         id_masked=recipient.id_masked,
-        phone_masked=mask_phone(recipient.phone) if recipient.phone else "",
+        phone_masked=recipient.phone_masked or "",
         township=recipient.township,
         village=recipient.village,
         programs=programs or [],

@@ -138,9 +138,11 @@ class ConsentPublic(BaseModel):
 
 
 class CaseDetail(CaseView):
-    """The staff detail view; ``id_number`` only when explicitly revealed (and audited)."""
+    """The staff detail view; ``id_number`` and ``phone`` only when explicitly revealed
+    (and audited), their masked forms otherwise."""
 
-    phone: str | None = Field(description="手机号")
+    phone: str | None = Field(default=None, description="手机号（完整，仅在 reveal=true 时）")
+    phone_masked: str | None = Field(default=None, description="手机号（遮盖）")
     id_number: str | None = Field(default=None, description="身份证号（完整，仅在 reveal=true 时）")
     chat_channel: str | None = None
     household: dict[str, Any] | None = None

@@ -14,7 +14,7 @@ worker thread: ``await backend.run(backend.find_case, "JZ20261123-0007")``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from functools import cached_property, partial
 from typing import Any, TypeVar
@@ -53,6 +53,7 @@ from backend.schemas import (
 )
 from backend.staff import StaffService
 from backend.stats import case_stats
+from base.messages import is_verified
 from base.settings import Settings
 
 T = TypeVar("T")
@@ -66,7 +67,7 @@ class Backend:
         self.settings = settings
         self.rules = rules or load_rules()
         self.db = Database(settings.database_url)
-        self.pii = PersonalData(settings.secret_key)
+        self.pii = PersonalData(settings.secret_key, settings.old_keys)
         self.routing = Routing.from_settings(settings)  # the sinks rows are written to
         self.sinks: dict[str, Sink] = {}  # the sinks this process delivers
 
@@ -75,7 +76,7 @@ class Backend:
     def migrate(self) -> None:
         """Apply the Alembic migrations (same on SQLite and PostgreSQL)."""
         self.settings.ensure_var_dir()
-        migrate_engine(self.db.engine)
+        migrate_engine(self.db.engine, pii=self.pii)
         warning = self.rules.calendar.warning(local_day(utcnow()))
         if warning:
             log.warning("%s", warning)
@@ -350,12 +351,27 @@ class Backend:
         """A dispatcher over the sinks registered so far (see ``backend.outbox``)."""
         return Dispatcher(self.db, self.sinks, **options)
 
-    def take_inbox(self, chat_channel: str, sender: str) -> list[str]:
+    def take_inbox(
+        self, chat_channel: str, sender: str, conversation: Collection[str] = ()
+    ) -> list[str]:
         """Messages waiting for a chat account that cannot be pushed to (``resident:inbox``),
-        oldest first; marked delivered as they are taken, so each is shown once."""
+        oldest first; marked delivered as they are taken, so each is shown once.
+
+        An unauthenticated sender (``base.messages.is_verified``) gets in full only the
+        messages of the 转人工 case it is talking in (``conversation``: its number); of any other it is
+        told that there is news, and how to see it (case number + last 6 of the ID)."""
         if not self.routing.keeps_inbox(chat_channel):
             return []
-        return [delivery.text for delivery in take_inbox(self.db, chat_channel, sender)]
+        taken = take_inbox(self.db, chat_channel, sender)
+        if is_verified(sender):
+            return [delivery.text for delivery in taken]
+        shown = [d.text for d in taken if d.case_no in conversation]
+        withheld = len(shown) < len(taken)
+        return [*shown, self.rules.text("resident_withheld")] if withheld else shown
+
+    def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
+        """The newest staff messages to a case's applicant (shown after identity is proven)."""
+        return self.cases.staff_messages(case_no, limit)
 
     def notify_staff(
         self,

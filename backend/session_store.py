@@ -129,11 +129,7 @@ class DatabaseSessionStore(SessionStore):
         async with self._local_lock(key):
             token = secrets.token_hex(16)
             raw = await self._wait_for_lease(key, token)
-            session = (
-                Session.model_validate_json(raw)
-                if raw
-                else Session(channel=channel, sender_id=sender_id)
-            )
+            session = self.decode(raw, channel, sender_id)
             self._held[key] = token
             try:
                 yield session
@@ -143,7 +139,7 @@ class DatabaseSessionStore(SessionStore):
                     await anyio.to_thread.run_sync(self._release_lease, key, token, None)
                 raise
             del self._held[key]
-            value = session.model_dump_json()
+            value = self.encode(session)
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(self._release_lease, key, token, value)
         await self._maybe_purge()
@@ -346,14 +342,24 @@ class DatabaseSessionStore(SessionStore):
             connection.execute(update(_TABLE).where(_TABLE.c.key == key).values(data=None))
 
     def _purge(self) -> None:
+        self.purge()
+
+    def purge(self, older_than: timedelta | None = None) -> int:
+        """Delete expired sessions, and with ``older_than`` every session idle that long
+        (``jiuzhu sessions purge``); a session in a turn right now is kept. Returns how
+        many were deleted."""
         now = utcnow()
+        idle = _TABLE.c.expires_at < now
+        if older_than is not None:
+            idle = idle | (_TABLE.c.updated_at < now - older_than)
         with self._db.engine.begin() as connection:
-            connection.execute(
+            result = connection.execute(
                 delete(_TABLE).where(
-                    _TABLE.c.expires_at < now,
+                    idle,
                     (_TABLE.c.locked_until.is_(None)) | (_TABLE.c.locked_until < now),
                 )
             )
+        return int(result.rowcount or 0)
 
 
 def _stamp(moment: datetime) -> str:

@@ -11,26 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 
 from backend.clock import utcnow
 from backend.models import Case, ChatBinding, Contact, Recipient, Resident, SmsMessage, SmsOptOut
+from backend.pii import normalize_phone
 from backend.sqlhelp import dialect_insert
 
 if TYPE_CHECKING:
     from backend.service import Backend
 
-_DIGITS = re.compile(r"\D")
-
 
 def normalise_phone(phone: str) -> str:
-    digits = _DIGITS.sub("", phone or "")
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    return digits
+    return normalize_phone(phone)
 
 
 def mask_phone(phone: str) -> str:
@@ -38,9 +33,17 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "****" + digits[-4:] if len(digits) == 11 else "****"
 
 
+def phone_hashes(backend: Backend, phone: str) -> list[str]:
+    """The number's opt-out hash under the current key, then under each old key (a
+    number stopped before a key change stays stopped; ``backend.keys`` re-hashes)."""
+    value = normalise_phone(phone).encode()
+    secrets = [backend.settings.secret_key, *backend.settings.old_keys]
+    keys = [hashlib.sha256(b"jiuzhu sms numbers:" + s.encode()).digest() for s in secrets]
+    return [hmac.new(key, value, hashlib.sha256).hexdigest() for key in keys]
+
+
 def phone_hash(backend: Backend, phone: str) -> str:
-    key = hashlib.sha256(b"jiuzhu sms numbers:" + backend.settings.secret_key.encode()).digest()
-    return hmac.new(key, normalise_phone(phone).encode(), hashlib.sha256).hexdigest()
+    return phone_hashes(backend, phone)[0]
 
 
 def set_stopped(backend: Backend, phone: str, stopped: bool) -> None:
@@ -54,12 +57,21 @@ def set_stopped(backend: Backend, phone: str, stopped: bool) -> None:
                 .on_conflict_do_nothing(index_elements=[table.c.phone_hash])
             )
         else:
-            session.execute(delete(SmsOptOut).where(SmsOptOut.phone_hash == digest))  # type: ignore[arg-type]
+            session.execute(
+                delete(SmsOptOut).where(
+                    SmsOptOut.phone_hash.in_(phone_hashes(backend, phone))  # type: ignore[attr-defined]
+                )
+            )
 
 
 def is_stopped(backend: Backend, phone: str) -> bool:
     with backend.db.session() as session:
-        return session.get(SmsOptOut, phone_hash(backend, phone)) is not None
+        found = session.execute(
+            select(SmsOptOut.phone_hash).where(
+                SmsOptOut.phone_hash.in_(phone_hashes(backend, phone))  # type: ignore[attr-defined]
+            )
+        ).first()
+        return found is not None
 
 
 def claim(backend: Backend, key: str, phone: str, template: str, provider: str) -> bool:
@@ -133,12 +145,12 @@ def phones_of_sender(backend: Backend, chat_channel: str, sender: str) -> list[s
         found: list[str] = []
         for channel, account in dict.fromkeys(accounts):
             found += session.execute(
-                select(Resident.phone)
+                select(Resident.phone_enc)
                 .join(Case, Case.resident_id == Resident.id)  # type: ignore[arg-type]
                 .where(Case.chat_channel == channel, Case.chat_sender == account)
             ).scalars()
             found += session.execute(
-                select(Recipient.phone)
+                select(Recipient.phone_enc)
                 .join(ChatBinding, ChatBinding.recipient_id == Recipient.id)  # type: ignore[arg-type]
                 .where(
                     ChatBinding.role == "recipient",
@@ -146,8 +158,27 @@ def phones_of_sender(backend: Backend, chat_channel: str, sender: str) -> list[s
                     ChatBinding.sender == account,
                 )
             ).scalars()
-    phones = [normalise_phone(p) for p in found if p]
+    phones = [normalise_phone(backend.pii.reveal_phone(p)) for p in found if p]
     return list(dict.fromkeys(p for p in phones if len(p) == 11))
+
+
+RECIPIENT_ACCOUNT = "recipient:"
+
+
+def recipient_account(recipient_id: int) -> str:
+    """The SMS "account" of a roster entry in reminders and outbox rows: its id, so no
+    phone number is kept in clear there (the number is decrypted when the SMS is sent)."""
+    return f"{RECIPIENT_ACCOUNT}{recipient_id}"
+
+
+def account_phone(backend: Backend, account: str) -> str | None:
+    """The number an SMS account stands for (rows written before 0011 hold the number)."""
+    if not account.startswith(RECIPIENT_ACCOUNT):
+        return account or None
+    with backend.db.session() as session:
+        recipient = session.get(Recipient, int(account.removeprefix(RECIPIENT_ACCOUNT)))
+        phone = backend.pii.reveal_phone(recipient.phone_enc) if recipient else ""
+    return normalise_phone(phone) or None
 
 
 def recipient_name(backend: Backend, recipient_id: int) -> str:
@@ -181,8 +212,8 @@ def reminder_targets(backend: Backend, quarter: str, round_: str) -> list[tuple[
         ChatBinding.chat_channel.in_(pushing),  # type: ignore[attr-defined]
     )
     query = (
-        select(Recipient.id, Recipient.name, Recipient.phone)
-        .where(Recipient.phone != "", ~checked_in, ~reminded, ~bound)
+        select(Recipient.id, Recipient.name, Recipient.phone_enc)
+        .where(Recipient.phone_enc != "", ~checked_in, ~reminded, ~bound)
         .order_by(Recipient.id)
     )
     with backend.db.session() as session:
@@ -190,7 +221,7 @@ def reminder_targets(backend: Backend, quarter: str, round_: str) -> list[tuple[
         stopped = set(session.execute(select(SmsOptOut.phone_hash)).scalars())
     found = []
     for rid, name, phone in rows:
-        number = normalise_phone(phone)
-        if len(number) == 11 and phone_hash(backend, number) not in stopped:
+        number = normalise_phone(backend.pii.reveal_phone(phone))
+        if len(number) == 11 and stopped.isdisjoint(phone_hashes(backend, number)):
             found.append((int(rid), str(name), number))
     return found

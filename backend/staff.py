@@ -76,7 +76,10 @@ class StaffService:
             return ENV_ADMIN
         with self.db.session() as session:
             staff = session.execute(
-                select(Staff).where(Staff.token_hash == self.pii.token_hash(token), Staff.active)
+                select(Staff).where(
+                    Staff.token_hash.in_(self.pii.token_hashes(token)),  # type: ignore[attr-defined]
+                    Staff.active,
+                )
             ).scalar_one_or_none()
             return StaffPublic.model_validate(staff, from_attributes=True) if staff else None
 

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # Key for encrypting 身份证号 at rest and keying look-up hashes. The default only
     # suits a local demo; deployments must set their own.
     secret_key: str = DEFAULT_SECRET_KEY
+    # Earlier secret keys (comma separated): rows they encrypted still decrypt, and
+    # ``jiuzhu keys rotate`` re-encrypts them under ``secret_key`` (docs/backend.md).
+    old_secret_keys: str = ""
+    # The REST channel: a trusted front end sends this in the X-Jiuzhu-Rest-Secret header
+    # and its senders are believed; any other sender is unauthenticated (channels/rest.py).
+    rest_secret: str | None = None
     # The Rasa action server: Rasa sends ``action_endpoint.token`` as the ``token``
     # query parameter. Required unless the server listens on loopback only.
     actions_token: str | None = None
@@ -81,6 +87,10 @@ class Settings(BaseSettings):
         if self.database_url.startswith("sqlite:///"):
             path = Path(self.database_url.removeprefix("sqlite:///"))
             path.parent.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def old_keys(self) -> list[str]:
+        return [key.strip() for key in self.old_secret_keys.split(",") if key.strip()]
 
     @property
     def default_secret(self) -> bool:

@@ -53,6 +53,17 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.runtime = runtime
     app.add_middleware(HttpGuard)
 
+    def openapi() -> dict[str, Any]:
+        # The schema says what a 422 really is (``_invalid_request``), not FastAPI's own.
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = (
+                VALIDATION_ERROR_SCHEMA
+            )
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Chinese message first, the details for programs after it.
@@ -63,7 +74,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     from channels.rest import build_router as rest_router
 
-    app.include_router(rest_router(runtime.assistant))
+    app.include_router(
+        rest_router(runtime.assistant, runtime.message_limits, runtime.settings.rest_secret)
+    )
     from channels.telegram.webhook import build_router as telegram_router
 
     reminders = [runtime.reminder_schedule().run] if telegram is not None else []
@@ -72,7 +85,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from channels.web.inbox import BackendInbox
 
     app.include_router(
-        web_router(runtime.assistant, runtime.settings.secret_key, BackendInbox(runtime.services))
+        web_router(
+            runtime.assistant,
+            runtime.settings.secret_key,
+            BackendInbox(runtime.services),
+            limits=runtime.message_limits,
+            old_keys=runtime.settings.old_keys,
+        )
     )
     from channels.sms.inbound import build_router as sms_inbound_router
 
@@ -117,6 +136,27 @@ def create_app_from_env() -> FastAPI:
     """The app factory of ``jiuzhu serve`` (``uvicorn --factory``): every worker process
     calls it and builds its own runtime from the environment's ``Settings``."""
     return create_app(Settings())
+
+
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "中文说明"},
+        "errors": {
+            "type": "array",
+            "description": "每处不合格的地方（给程序看）",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                },
+            },
+        },
+    },
+}
 
 
 def _plain_errors(exc: RequestValidationError) -> list[dict[str, object]]:

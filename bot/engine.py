@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
+
 from base.datafiles import load_yaml
 from base.messages import BotReply, Button, UserMessage
 from base.privacy import mask_text
@@ -21,11 +23,12 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
+from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
-from nlu.danger import find_danger
+from nlu.danger import Danger, find_danger
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -80,6 +83,10 @@ class Engine:
         self._prefixed: list[tuple[tuple[str, ...], Flow]] = [
             (tuple(flow.prefixes), flow) for flow in self.flows.values() if flow.prefixes
         ]
+        limits = load_yaml(Path(__file__).with_name("limits.yml"))
+        self._long_chars = int(limits["long_text_chars"])
+        self._long_turns = int(limits["long_text_turns"])
+        self._long_lane: anyio.CapacityLimiter | None = None  # made in the event loop
         self._menu_buttons: tuple[Button, ...] | None = None
         self._masked: dict[str, str] = {}  # reply text → as kept in the history
 
@@ -88,12 +95,28 @@ class Engine:
         text, shortened = clean_text(message.text)
         if not text:
             return [BotReply(self.texts("core.empty"), self.menu_buttons())]
+        if len(text) <= self._long_chars:
+            return await self._handle(message, text, shortened)
+        # A long message is CPU work (NLU and danger words over every character): its
+        # whole turn waits in one lane with the other long ones (before it takes its
+        # session or touches the database), its analysis runs in a worker thread, and
+        # short questions are answered meanwhile: one resident's essays, or a flood of
+        # them, do not hold up everyone else.
+        if self._long_lane is None:  # made here: it belongs to the running event loop
+            self._long_lane = anyio.CapacityLimiter(self._long_turns)
+        async with self._long_lane:
+            return await self._handle(message, text, shortened)
+
+    async def _handle(self, message: UserMessage, text: str, shortened: bool) -> list[BotReply]:
         try:
             async with self.store.transaction(message.channel, message.sender_id) as session:
+                talking_in = session.slots.get(HANDOFF_ATTACHED)  # the turn may end it
                 replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
-                waiting = [BotReply(note) for note in await self._waiting(session, message)]
+                waiting = [
+                    BotReply(note) for note in await self._waiting(session, message, talking_in)
+                ]
                 self._remember(
                     session, bot_text("engine.hidden_message") if sensitive else text, replies
                 )
@@ -102,13 +125,20 @@ class Engine:
             log.exception("turn failed (%s:%s)", message.channel, mask_text(message.sender_id))
             return [BotReply(self.texts("core.error"))]
 
-    async def _waiting(self, session: Session, message: UserMessage) -> list[str]:
+    async def _waiting(
+        self, session: Session, message: UserMessage, talking_in: str | None = None
+    ) -> list[str]:
         """Messages waiting for this chat account (status changes, staff replies) in the
         database, taken (marked delivered) inside this sender's turn, so shown once."""
         legacy: list[str] = session.slots.pop(_LEGACY_INBOX, [])  # kept in sessions before
         session.slots.pop(_LEGACY_SEEN, None)
         backend = self.services.backend
-        taken = await self.services.run(backend.take_inbox, message.channel, message.sender_id)
+        # the 转人工 case the chat talks (or talked, until this turn) in: its replies
+        # reach even an unauthenticated sender
+        conversation = {c for c in (talking_in, session.slots.get(HANDOFF_ATTACHED)) if c}
+        taken = await self.services.run(
+            backend.take_inbox, message.channel, message.sender_id, conversation
+        )
         return [*legacy, *taken]
 
     # -- one turn ------------------------------------------------------------------
@@ -117,23 +147,34 @@ class Engine:
     ) -> tuple[list[BotReply], bool]:
         """The replies, and whether the message held a secret (kept out of the history)."""
         payload = self._payload(session, text)
-        parse = self._parse(text, payload)
+        if payload is None and len(text) > self._long_chars:
+            # in the long lane (``handle``): the analysis off the event loop
+            parse, danger = await anyio.to_thread.run_sync(self._analyse, text)
+        else:
+            parse = self._parse(text, payload)
+            danger = find_danger(text) if payload is None else None
         ctx = TurnContext(session, message, text, parse, self.services, payload)
-        replies = await self._route(ctx)
+        replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
 
-    async def _route(self, ctx: TurnContext) -> list[BotReply]:
+    def _analyse(self, text: str) -> tuple[ParseResult, Danger | None]:
+        return self.services.interpreter.parse(text), find_danger(text)
+
+    async def _route(self, ctx: TurnContext, danger: Danger | None = None) -> list[BotReply]:
         text, payload = ctx.text, ctx.payload
         # Danger to life first, at every step of every flow: the lines, then the case.
         urgent_flow = self.flows.get("urgent")
-        if payload is None and urgent_flow is not None and hasattr(urgent_flow, "on_danger"):
-            danger = find_danger(text)
-            if danger is not None:
-                handoff = self.flows.get("handoff")
-                if isinstance(handoff, HandoffFlow):
-                    handoff.release(ctx)  # the urgent questions come first; 转人工 again after
-                replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
-                return replies
+        if (
+            payload is None
+            and danger is not None
+            and urgent_flow is not None
+            and hasattr(urgent_flow, "on_danger")
+        ):
+            handoff = self.flows.get("handoff")
+            if isinstance(handoff, HandoffFlow):
+                handoff.release(ctx)  # the urgent questions come first; 转人工 again after
+            replies: list[BotReply] = await urgent_flow.on_danger(ctx, danger)
+            return replies
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
         for prefixes, flow in self._prefixed:
             if text.startswith(prefixes):

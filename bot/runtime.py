@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from base.messages import Assistant
     from base.stores import SessionStore
     from bot.engine import Engine
+    from channels.ratelimit import MessageLimits
     from channels.sms.sink import SmsSink
     from channels.telegram.bot import TelegramChannel
     from channels.telegram.reminders import ReminderSchedule
@@ -76,6 +77,14 @@ class Runtime:
         from channels.wechat.api import WeChatAPI
 
         return WeChatAPI(self.settings, self.backend.db)
+
+    @cached_property
+    def message_limits(self) -> MessageLimits:
+        """Rate limits of the REST channel and the web chat (``channels/limits.yml``)."""
+        from channels.ratelimit import make_limits
+
+        self.backend  # noqa: B018 - rate_counters comes with the migrations
+        return make_limits(self.settings)
 
     @property
     def backend(self) -> Backend:
@@ -129,6 +138,8 @@ class Runtime:
         return ReminderSchedule(self.services)
 
     async def aclose(self) -> None:
+        if "message_limits" in self.__dict__:
+            await self.message_limits.aclose()
         if "store" in self.__dict__:
             await self.store.aclose()
         if "services" in self.__dict__:

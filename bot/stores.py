@@ -4,11 +4,19 @@ default: a restart resumes a half-filled form). The memory store is for tests.""
 from __future__ import annotations
 
 from base.memory_store import MemorySessionStore
+from base.sealing import SessionSealer
 from base.settings import Settings
 from base.stores import SessionStore
 
 
 def make_store(settings: Settings) -> SessionStore:
+    """The configured store, sealing what it writes (``base.sealing``)."""
+    store = _store(settings)
+    store.sealer = SessionSealer(settings.secret_key, settings.old_keys)
+    return store
+
+
+def _store(settings: Settings) -> SessionStore:
     if settings.redis_url:
         from backend.redis_store import RedisSessionStore
 

@@ -122,8 +122,8 @@ def _channels(state: ConsoleState, detail: CaseDetail) -> list[dict[str, object]
         if not accounts:
             label = names.get(chat_channel, chat_channel)
             found.append({"label": label, "at": None, "latest": True})
-    if detail.phone:
-        stopped = sms.is_stopped(state.backend, detail.phone)
+    if detail.phone_masked:
+        stopped = sms.is_stopped(state.backend, state.backend.cases.phone_of(detail.case_no))
         found.append({"label": names["sms"], "at": None, "latest": False, "stopped": stopped})
     return found
 
@@ -171,7 +171,7 @@ def case_page(request: Request, case_no: str, state: StateDep, session: SessionD
     return _page(request, state, session, detail)
 
 
-@router.post("/cases/{case_no}/reveal", summary="查看完整身份证号（留痕）")
+@router.post("/cases/{case_no}/reveal", summary="查看完整身份证号和手机号（留痕）")
 def reveal(request: Request, case_no: str, state: StateDep, session: FormSessionDep) -> Response:
     with http_errors():
         detail = state.services.desk.detail(session.staff, case_no, reveal=True)

@@ -90,7 +90,8 @@ class StatusFlow(Form):
 def status_replies(ctx: TurnContext, outcome: StatusOutcome) -> list[BotReply]:
     """The case; or nothing about it, with the tries left; or the lock."""
     if outcome.result == "found" and outcome.case is not None:
-        return [BotReply(show_case(ctx, outcome.case))]
+        said = [ctx.texts("status.staff_message", text=text) for text in outcome.messages]
+        return [BotReply("\n".join([show_case(ctx, outcome.case), *said]).strip())]
     if outcome.result == "not_found":
         retry = (Button(ctx.texts("status.retry"), "/application_status"),)
         return [BotReply(ctx.texts("status.not_found", left=outcome.left), retry)]

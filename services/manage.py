@@ -1,7 +1,8 @@
 """A resident managing their own application by chat: withdraw it (before a decision;
 staff are told by the transition), pass a correction of submitted facts on to staff (a
 note on the case), ask for a review (复核) of a refusal (``backend.review``). Only the
-applications this chat account filed can be managed here: the account is the proof.
+applications this chat account filed can be managed here: the account is the proof —
+so nothing for a sender the channel cannot vouch for (``base.messages.is_verified``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from backend.errors import NotFound
 from backend.review import open_review
 from backend.schemas import CaseView
+from base.messages import is_verified
 from base.privacy import mask_text
 from services.chat import application_channel
 from services.wording import wording
@@ -28,7 +30,10 @@ class OwnRequests:
         self.backend = backend
 
     def applications(self, chat_channel: str, sender: str) -> list[CaseView]:
-        """The applications filed from this chat account, newest first."""
+        """The applications filed from this chat account, newest first (none from an
+        unauthenticated one: anyone may type its id)."""
+        if not is_verified(sender):
+            return []
         kind = self.backend.rules.application_kind
         return [c for c in self.backend.cases_for_sender(chat_channel, sender) if c.kind == kind]
 

@@ -1,5 +1,6 @@
-"""Look up a status: the chat account's own cases, or a case number + the last 6
-characters of the applicant's 身份证号.
+"""Look up a status: the chat account's own cases (when the channel vouches for the
+sender), or a case number + the last 6 characters of the applicant's 身份证号 — then
+with the staff's messages to the applicant too.
 
 Failed look-ups are counted per case in the database (``services.guard``), so a new
 sender id, another channel or a second server process starts from the same count:
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 
 from backend.schemas import CaseView
+from base.messages import is_verified
 from services.guard import Guard, configured_limit
 from services.wording import wording
 
@@ -32,6 +34,7 @@ class StatusOutcome(BaseModel):
     left: int = 0  # failures left before the look-up is locked
     locked_until: datetime | None = None
     minutes: int = 0  # how long a lock lasts
+    messages: list[str] = []  # staff messages to the applicant (only when found)
 
 
 def status_key(case_no: str) -> str:
@@ -44,7 +47,10 @@ class StatusLookup:
         self.guard = Guard(backend, configured_limit("status"))
 
     def mine(self, chat_channel: str, sender: str) -> list[CaseView]:
-        """Cases opened from this chat account, newest first."""
+        """Cases opened from this chat account, newest first — none for a sender the
+        channel cannot vouch for (anyone may type that id): they prove identity."""
+        if not is_verified(sender):
+            return []
         return self.backend.cases_for_sender(chat_channel, sender)
 
     def locked(self, case_no: str) -> StatusOutcome | None:
@@ -61,7 +67,12 @@ class StatusLookup:
             return locked
         case = self.backend.verify_case_identity(case_no, id_last6)
         if case is not None:
-            return StatusOutcome(result="found", case=case, left=self.guard.limit.failures)
+            return StatusOutcome(
+                result="found",
+                case=case,
+                left=self.guard.limit.failures,
+                messages=self.backend.staff_messages(case.case_no),
+            )
         key = status_key(case_no)
         failure = self.guard.fail(key)
         if failure.left > 0:

@@ -35,8 +35,11 @@ class SmsReminderSchedule:
         backend = self.services.backend
         result = RoundResult(quarter, round_)
         found = await backend.run(sms.reminder_targets, backend, quarter, round_)
-        for recipient_id, name, phone in found:
-            target = reminders.ReminderTarget(recipient_id, name, CHANNEL, phone)
+        for recipient_id, name, _phone in found:
+            # the roster entry, not its number: rows and reminders keep no phone in clear
+            target = reminders.ReminderTarget(
+                recipient_id, name, CHANNEL, sms.recipient_account(recipient_id)
+            )
             text = reminder_text(target, quarter, round_)
             if await backend.run(reminders.queue, backend, target, quarter, round_, text, []):
                 result.queued += 1

@@ -76,8 +76,8 @@ class SmsSink:
         account = str(delivery.payload.get("sender", ""))
         if not channel or not account:
             return None
-        if channel == "sms":  # a roster entry only SMS reaches: the sender is the number
-            return account
+        if channel == "sms":  # a roster entry only SMS reaches (``sms.recipient_account``)
+            return await self.services.run(sms.account_phone, self.services.backend, account)
         phones = await self.services.run(
             sms.phones_of_sender, self.services.backend, channel, account
         )

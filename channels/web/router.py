@@ -15,7 +15,7 @@ The sender id comes from the token, never from the page (channel ``web``).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sse_starlette.sse import EventSourceResponse
 
 from base.messages import Assistant, UserMessage
+from channels.ratelimit import MessageLimits, client_address, too_fast
 from channels.rest import render
 from channels.texts import channel_text
 from channels.web.inbox import Inbox
@@ -117,8 +118,10 @@ def build_router(
     *,
     speech: Speech | None = None,
     poll_seconds: float = POLL_SECONDS,
+    limits: MessageLimits | None = None,
+    old_keys: Sequence[str] = (),
 ) -> APIRouter:
-    tokens = SessionTokens(secret_key)
+    tokens = SessionTokens(secret_key, old_keys)
     speech = speech or Speech()
     router = APIRouter(prefix=PREFIX, tags=["渠道 channels"])
     page = _page()
@@ -158,6 +161,10 @@ def build_router(
             message = ""
         if not isinstance(message, str):
             return _refuse(422, "message_not_text")
+        if limits is not None:
+            wait = await limits.check(CHANNEL, sender, client_address(request))
+            if wait is not None:
+                return too_fast(wait, headers=HEADERS)
         replies = await assistant.handle(UserMessage(CHANNEL, sender, message))
         return JSONResponse(render(sender, replies), headers=HEADERS)
 

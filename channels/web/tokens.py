@@ -4,7 +4,8 @@ The server makes up the sender id (``web-<random>``) and hands the page a token 
 carries it with an HMAC-SHA256 signature under the settings' secret key; the page keeps
 the token in ``localStorage`` and sends it with every request, so the same phone comes
 back to the same conversation and no page can speak for a sender it was not given.
-Changing ``JIUZHU_SECRET_KEY`` invalidates every token (the pages then ask for a new one).
+Changing ``JIUZHU_SECRET_KEY`` invalidates every token (the pages then ask for a new one)
+unless the old key is listed in ``JIUZHU_OLD_SECRET_KEYS``; new tokens use the new key.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 
 PREFIX = "web-"
 _PURPOSE = b"jiuzhu web chat session v1:"
@@ -22,11 +24,13 @@ MAX_TOKEN_CHARS = 200
 
 
 class SessionTokens:
-    def __init__(self, secret_key: str) -> None:
-        self._key = hashlib.sha256(_PURPOSE + secret_key.encode()).digest()
+    def __init__(self, secret_key: str, old_keys: Sequence[str] = ()) -> None:
+        self._keys = [
+            hashlib.sha256(_PURPOSE + k.encode()).digest() for k in (secret_key, *old_keys)
+        ]
 
-    def _signature(self, sender: str) -> str:
-        digest = hmac.new(self._key, sender.encode(), hashlib.sha256).digest()
+    def _signature(self, sender: str, key: bytes | None = None) -> str:
+        digest = hmac.new(key or self._keys[0], sender.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     def issue(self) -> tuple[str, str]:
@@ -41,6 +45,7 @@ class SessionTokens:
         sender, _, signature = token.rpartition(".")
         if not _SENDER.match(sender):
             return None
-        if not hmac.compare_digest(signature.encode(), self._signature(sender).encode()):
-            return None
-        return sender
+        for key in self._keys:
+            if hmac.compare_digest(signature.encode(), self._signature(sender, key).encode()):
+                return sender
+        return None

@@ -204,7 +204,7 @@ def test_the_recorded_application_files_the_case_and_status_finds_it(
         "长春镇",
         "二港村",
     )
-    assert detail.id_masked == "4309**********4024" and detail.phone == "13907371234"
+    assert detail.id_masked == "4309**********4024" and detail.phone_masked == "139****1234"
     assert detail.household is not None and len(detail.household["members"]) == 4
     assert detail.household["monthly_income"] == 800
     assert {c.text_id for c in detail.consents} == {"commitment", "authorisation"}
@@ -231,7 +231,7 @@ def test_the_recorded_emergency_opens_one_case_and_adds_the_answers(
     assert case_no in completed.texts[0] and "136****9876" in completed.texts[0]
     detail = services.backend.case_detail(case_no)
     assert detail.kind == "urgent" and detail.priority in ("urgent", "life")
-    assert detail.township == "大码头街道" and detail.phone == "13607379876"
+    assert detail.township == "大码头街道" and detail.phone_masked == "136****9876"
     assert [e.action for e in detail.events] == ["created", "note"]
     assert completed.slots_set["urgent_case"] is None  # the form is done with
 

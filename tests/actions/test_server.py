@@ -616,6 +616,7 @@ def test_someone_elses_id_from_rasa_tells_nothing(server: ActionServer, api: Tes
     assert reply == texts()("apply.received")
     assert first_no not in reply and "case_number" not in slot_sets(body)
     detail = api.get(f"/api/cases/{first_no}").json()
-    assert detail["applicant_name"] == "周八" and detail["phone"] == "13800000000"
+    # the first person's phone kept (masked unless revealed)
+    assert detail["applicant_name"] == "周八" and detail["phone_masked"] == "138****0000"
     flagged = [c for c in api.get("/api/cases").json() if c["conflict_with"] == first_no]
     assert [c["applicant_name"] for c in flagged] == ["冒名者"]

@@ -28,6 +28,7 @@ from tests.backend.conftest import PG_ADMIN_URL
 from tests.support.serve import Server, free_port, fresh_postgres, serving, start_serve
 from tests.support.servers import require_postgres, require_redis
 
+REST_SECRET = "processes-rest-secret"
 ADMIN_TOKEN = "two-process-admin-token-0123456789"
 SECRET = "two-process-secret-key"
 
@@ -61,6 +62,8 @@ def shared_env() -> Iterator[dict[str, str]]:
             "JIUZHU_DATABASE_URL": database_url,
             "JIUZHU_ADMIN_TOKEN": ADMIN_TOKEN,
             "JIUZHU_SECRET_KEY": SECRET,
+            # residents talk through a trusted REST front end (their inbox in full)
+            "JIUZHU_REST_SECRET": REST_SECRET,
         }
     client = Redis.from_url(redis_url)
     try:
@@ -77,10 +80,11 @@ def two_servers(shared_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Se
         yield first, second
 
 
-def _say(server: Server, sender: str, text: str) -> str:
+def _say(server: Server, sender: str, text: str, trusted: bool = True) -> str:
     answer = httpx.post(
         f"{server.url}/webhooks/rest/webhook",
         json={"sender": sender, "message": text},
+        headers={"X-Jiuzhu-Rest-Secret": REST_SECRET} if trusted else {},
         timeout=60,
     )
     assert answer.status_code == 200, answer.text
@@ -177,7 +181,7 @@ def test_two_workers_of_one_server_share_one_conversation(
     with serving(tmp_path, env, "--workers", "2") as server:
         reply = ""
         for text, expected in APPLICATION:
-            reply = _say(server, sender, text)
+            reply = _say(server, sender, text, trusted=bool(env))
             for part in expected:
                 assert part in reply, f"{text}: {reply}"
         health = httpx.get(f"{server.url}/health", timeout=10).json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -18,9 +19,19 @@ from tests.support.servers import require_redis
 URL = "/webhooks/rest/webhook"
 
 
-def _client(runtime: Runtime) -> httpx.AsyncClient:
-    app = create_app(runtime=runtime)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+REST_SECRET = "rest-front-end-secret"
+
+
+def _client(
+    runtime: Runtime, app: Any = None, address: str = "127.0.0.1", *, trusted: bool = False
+) -> httpx.AsyncClient:
+    """A REST client; ``trusted``: a front end with the channel's secret, whose senders
+    are believed (tests that look a sender's session or cases up by its id)."""
+    runtime.settings.rest_secret = REST_SECRET
+    app = app or create_app(runtime=runtime)
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    headers = {"X-Jiuzhu-Rest-Secret": REST_SECRET} if trusted else {}
+    return httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers)
 
 
 @pytest.fixture
@@ -108,10 +119,25 @@ async def _five_turns(http: httpx.AsyncClient, sender: str, n: int) -> dict[str,
 
 
 async def _two_hundred_senders(runtime: Runtime) -> None:
-    async with _client(runtime) as http:
-        prefix = uuid.uuid4().hex[:8]
-        senders = [f"{prefix}-{n}" for n in range(200)]
-        expected = await asyncio.gather(*(_five_turns(http, s, n) for n, s in enumerate(senders)))
+    # 200 residents, each on a phone of their own (an address each: 1,200 messages from
+    # one address within a minute would be refused by the rate limit, which is right)
+    runtime.settings.rest_secret = REST_SECRET  # a trusted front end: sessions by sender id
+    app = create_app(runtime=runtime)
+    prefix = uuid.uuid4().hex[:8]
+    senders = [f"{prefix}-{n}" for n in range(200)]
+    clients = [
+        _client(runtime, app, f"10.0.{n // 200}.{n % 200 + 1}", trusted=True) for n in range(200)
+    ]
+    try:
+        expected = await asyncio.gather(
+            *(
+                _five_turns(http, s, n)
+                for n, (s, http) in enumerate(zip(senders, clients, strict=True))
+            )
+        )
+    finally:
+        for http in clients:
+            await http.aclose()
     for n, (sender, answers) in enumerate(zip(senders, expected, strict=True)):
         session = await runtime.store.get("rest", sender)
         assert session is not None and session.step == "confirm"
@@ -170,7 +196,8 @@ async def test_danger_over_rest_gives_the_lines_first_and_a_life_case(settings: 
             body = response.json()
             assert body[0]["text"].startswith("🆘 请马上拨打 120 急救、110 报警")
             assert any("危及生命" in item["text"] for item in body)
-        cases = runtime.backend.cases_for_sender("rest", "d1")
+        # an unauthenticated sender's cases are kept under anon:<sender>
+        cases = runtime.backend.cases_for_sender("rest", "anon:d1")
         assert [(c.kind, c.priority) for c in cases] == [("urgent", "life")]
     finally:
         await runtime.aclose()
@@ -193,12 +220,27 @@ async def test_an_account_over_rest_is_said_back_with_buttons(settings: Settings
         await runtime.aclose()
 
 
-async def test_handoff_and_withdraw_over_rest(settings: Settings) -> None:
+async def test_handoff_over_rest_and_withdraw_from_a_trusted_front_end(
+    settings: Settings,
+) -> None:
     from nlu.validators import id_check_char
 
     runtime = Runtime(settings)
     try:
-        async with _client(runtime) as http:
+        # 转人工 is a conversation even for an unauthenticated sender: staff replies in it
+        async with _client(runtime) as anonymous:
+            body = (await anonymous.post(URL, json={"sender": "m1", "message": "转人工"})).json()
+            assert "已经帮您转给工作人员" in body[-1]["text"]
+            handoff = runtime.backend.cases_for_sender("rest", "anon:m1")[0]
+            runtime.backend.message_resident(handoff.case_no, "您好，请讲。", "李娟")
+            body = (
+                await anonymous.post(URL, json={"sender": "m1", "message": "回到小助手"})
+            ).json()
+            said = "\n".join(item["text"] for item in body)
+            assert "您好，请讲。" in said and "回到小助手" in said
+
+        # withdrawing by chat needs an account the channel vouches for
+        async with _client(runtime, trusted=True) as http:
 
             async def say(text: str) -> str:
                 body = (await http.post(URL, json={"sender": "m1", "message": text})).json()

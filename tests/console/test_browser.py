@@ -52,10 +52,15 @@ ACCOUNT = (
 )
 
 
+REST_SECRET = "browser-front-end-secret"
+TRUSTED = {"X-Jiuzhu-Rest-Secret": REST_SECRET}
+
+
 @pytest.fixture
 def served(console_settings: Settings) -> Iterator[SimpleNamespace]:
     require_chromium()
-    app = create_app(console_settings)
+    # the resident talks through a trusted REST front end: staff replies reach it in full
+    app = create_app(console_settings.model_copy(update={"rest_secret": REST_SECRET}))
     with LiveServer(app) as server:
         yield SimpleNamespace(url=server.url, backend=app.state.runtime.backend)
 
@@ -151,7 +156,7 @@ def test_a_rest_channel_request_appears_live_and_is_accepted(
     browser.execute_script("window.__notReloaded = true")
 
     replies: list[dict[str, Any]] = []
-    with httpx.Client(base_url=served.url, timeout=30) as client:
+    with httpx.Client(base_url=served.url, timeout=30, headers=TRUSTED) as client:
         for text in APPLY_TURNS:
             answer = client.post(
                 "/webhooks/rest/webhook", json={"sender": "browser-resident", "message": text}
@@ -197,7 +202,7 @@ def test_a_rest_channel_request_appears_live_and_is_accepted(
     browser.find_element(*_by("button[data-confirm-message]")).click()
     _wait(browser).until(lambda d: "消息已进入发送队列" in d.find_element(*_by(".flash")).text)
     seen: list[str] = []
-    with httpx.Client(base_url=served.url, timeout=30) as client:
+    with httpx.Client(base_url=served.url, timeout=30, headers=TRUSTED) as client:
         for _ in range(40):
             answer = client.post(
                 "/webhooks/rest/webhook", json={"sender": "browser-resident", "message": "谢谢"}
@@ -242,7 +247,7 @@ def test_a_full_spoken_intake(served: SimpleNamespace, browser: Any) -> None:
     [case] = served.backend.list_cases()
     detail = served.backend.case_detail(case.case_no)
     assert detail.channel == "口述办" and detail.recorded_by == staff.id
-    assert detail.applicant_name == "李桂英" and detail.phone == "13907371234"
+    assert detail.applicant_name == "李桂英" and detail.phone_masked == "139****1234"
     assert {c.text_id for c in detail.consents} == {"commitment", "authorisation"}
     assert csp_violations(browser) == []
 

@@ -22,7 +22,8 @@ def test_a_report_reaches_the_township_it_names_with_the_contact(
     assert opened.created and opened.case.kind == "discovery_report"
     detail = backend.case_detail(opened.case.case_no)
     assert (detail.township, detail.village, detail.channel) == (TOWNSHIP, "二港村", "掌上办")
-    assert detail.phone == "13800000000" and detail.chat_channel == "telegram"
+    assert detail.phone_masked == "138****0000" and detail.chat_channel == "telegram"
+    assert backend.cases.phone_of(opened.case.case_no) == "13800000000"
 
 
 def test_an_urgent_case_is_urgent_and_its_note_fills_the_place(
@@ -38,7 +39,8 @@ def test_an_urgent_case_is_urgent_and_its_note_fills_the_place(
         phone="13900000000",
     )
     detail = backend.case_detail(opened.case.case_no)
-    assert detail.township == TOWNSHIP and detail.phone == "13900000000"
+    assert detail.township == TOWNSHIP and detail.phone_masked == "139****0000"
+    assert backend.cases.phone_of(opened.case.case_no) == "13900000000"
     assert [row.payload["text"] for row in staff_rows(backend)][-1] == "补充：在二港村"
 
 

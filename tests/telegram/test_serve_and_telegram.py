@@ -23,6 +23,7 @@ from tests.telegram.conftest import STAFF_CHAT
 from tests.telegram.fake_bot_api import TOKEN, FakeBotAPI, message_update
 
 ROOT = Path(__file__).resolve().parents[2]
+REST_SECRET = "serve-and-telegram-rest-secret"
 ADMIN = "two-process-admin-token-0123456789"
 RESIDENT = 700077  # a resident on Telegram
 T = TypeVar("T")
@@ -86,6 +87,8 @@ class Deployment:
             "JIUZHU_DATABASE_URL": url,
             "JIUZHU_ADMIN_TOKEN": ADMIN,
             "JIUZHU_SECRET_KEY": "serve-and-telegram-test-key",  # the default: not on PostgreSQL
+            # the REST resident talks through a trusted front end (its inbox in full)
+            "JIUZHU_REST_SECRET": REST_SECRET,
             "JIUZHU_TELEGRAM_TOKEN": TOKEN,
             "JIUZHU_TELEGRAM_BASE_URL": bot_api.base_url,
             **extra,
@@ -108,7 +111,12 @@ class Deployment:
     # -- talking to it -------------------------------------------------------------------
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
         url = f"http://127.0.0.1:{self.port}/webhooks/rest/webhook"
-        response = httpx.post(url, json={"sender": sender, "message": text}, timeout=60)
+        response = httpx.post(
+            url,
+            json={"sender": sender, "message": text},
+            headers={"X-Jiuzhu-Rest-Secret": REST_SECRET},
+            timeout=60,
+        )
         assert response.status_code == 200
         return list(response.json())
 

@@ -41,6 +41,10 @@
       credentials: "same-origin",
     }).then(function (r) {
       if (r.status === 401) { var e = new Error("token"); e.token = true; throw e; }
+      if (r.status === 429) {
+        // too many messages: the server's own words ("请等 N 秒再发")
+        return r.json().then(function (d) { var e = new Error("busy"); e.detail = d.detail; throw e; });
+      }
       if (!r.ok) { throw new Error("http " + r.status); }
       return binary ? r.blob() : r.json();
     });
@@ -160,7 +164,7 @@
           show({ who: "bot", text: r.text, buttons: r.buttons || [] }, true);
         });
       })
-      .catch(function () { say(T.send_failed); })
+      .catch(function (e) { say((e && e.detail) || T.send_failed); })
       .then(function () {
         state.busy = false;
         sendButton.disabled = false;
