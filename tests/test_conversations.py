@@ -24,6 +24,9 @@ on a fresh SQLite database. A file holds a list of conversations:
                                      # value `staff` stands for the staff member of setup
           before: {transition: accepted}  # a staff step on the newest case before the turn
                                      # ({message: …}: a staff message to this chat)
+          staff: [转人工]             # substrings of what reached staff during the turn
+      surfaces: [cli, rest, telegram]  # optional: said on each of these instead of the
+                                     # engine alone (tests/support/surfaces.py)
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +41,9 @@ import pytest
 
 from backend.schemas import TransitionRequest
 from base.datafiles import load_yaml
-from base.messages import UserMessage
 from base.settings import Settings
 from bot.runtime import Runtime
+from tests.support.surfaces import SURFACES, surface
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
 RECIPIENT_HEADER = ["姓名", "身份证号", "手机号", "项目", "乡镇街道", "村社区"]
@@ -51,7 +53,14 @@ def _cases() -> list[Any]:
     cases = []
     for path in sorted(CONVERSATIONS.glob("*.yml")):
         for conversation in load_yaml(path) or []:
-            cases.append(pytest.param(conversation, id=f"{path.stem}: {conversation['name']}"))
+            name = f"{path.stem}: {conversation['name']}"
+            surfaces = conversation.get("surfaces")
+            if not surfaces:
+                cases.append(pytest.param(conversation, "engine", id=name))
+                continue
+            for where in surfaces:
+                assert where in SURFACES, f"{name}: unknown surface {where!r}"
+                cases.append(pytest.param(conversation, where, id=f"{name} [{where}]"))
     return cases
 
 
@@ -128,14 +137,15 @@ def _check_case(
         assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
 
 
-@pytest.mark.parametrize("conversation", _cases())
-async def test_conversation(conversation: dict[str, Any], settings: Settings) -> None:
-    runtime = Runtime(settings)
-    channel = conversation.get("channel", "rest")
-    sender = f"conv-{uuid.uuid4().hex[:10]}"
-    variables: dict[str, str] = {}
-    try:
+@pytest.mark.parametrize(("conversation", "where"), _cases())
+async def test_conversation(conversation: dict[str, Any], where: str, settings: Settings) -> None:
+    async with surface(where, settings, conversation.get("channel", "rest")) as chat:
+        runtime = chat.runtime
+        assert runtime is not None
+        channel, sender = chat.channel, chat.sender
+        variables: dict[str, str] = {}
         _setup(runtime, conversation.get("setup", []), variables, (channel, sender))
+        await chat.staff_saw()  # what the set-up told staff is not the first turn's
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
                 newest = runtime.backend.cases_for_sender(channel, sender)[0]
@@ -151,22 +161,24 @@ async def test_conversation(conversation: dict[str, Any], settings: Settings) ->
                     runtime.backend.transition(newest.case_no, to, "（测试）", "test")
                 if "message" in before:  # a staff answer to the chat
                     runtime.backend.message_resident(newest.case_no, before["message"], "test")
+                await chat.staff_did()
             text = _fill(str(turn["user"]), variables)
-            replies = await runtime.engine.handle(UserMessage(channel, sender, text))
-            said = "\n".join(reply.text for reply in replies)
-            buttons = [button.title for reply in replies for button in reply.buttons]
-            where = f"turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
+            said, buttons = await chat.say(text)
+            where_ = f"{where} turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
             for expected in turn.get("bot", []):
-                assert _fill(str(expected), variables) in said, f"missing {expected!r} — {where}"
+                assert _fill(str(expected), variables) in said, f"missing {expected!r} — {where_}"
             for pattern in turn.get("bot_re", []):
-                assert re.search(pattern, said), f"no match for {pattern!r} — {where}"
+                assert re.search(pattern, said), f"no match for {pattern!r} — {where_}"
             for unwanted in turn.get("not", []):
                 assert _fill(str(unwanted), variables) not in said, (
-                    f"unexpected {unwanted!r} — {where}"
+                    f"unexpected {unwanted!r} — {where_}"
                 )
             for title in turn.get("buttons", []):
-                assert title in buttons, f"no button {title!r} — {where}"
-            _check_case(runtime, channel, sender, turn, where, variables)
-            _check_latest(runtime, turn, variables, where)
-    finally:
-        await runtime.aclose()
+                assert title in buttons, f"no button {title!r} — {where_}"
+            staff = "\n".join(await chat.staff_saw())
+            for expected in turn.get("staff", []):
+                assert _fill(str(expected), variables) in staff, (
+                    f"staff were not told {expected!r} — {where_}\nstaff saw:\n{staff}"
+                )
+            _check_case(runtime, channel, sender, turn, where_, variables)
+            _check_latest(runtime, turn, variables, where_)
