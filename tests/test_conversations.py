@@ -25,6 +25,7 @@ on a fresh SQLite database. A file holds a list of conversations:
           before: {transition: accepted}  # a staff step on the newest case before the turn
                                      # ({message: …}: a staff message to this chat)
           staff: [转人工]             # substrings of what reached staff during the turn
+          staff_not: [4309…]          # substrings that must not have
       surfaces: [cli, rest, telegram]  # optional: said on each of these instead of the
                                      # engine alone (tests/support/surfaces.py)
 """
@@ -179,6 +180,10 @@ async def test_conversation(conversation: dict[str, Any], where: str, settings: 
             for expected in turn.get("staff", []):
                 assert _fill(str(expected), variables) in staff, (
                     f"staff were not told {expected!r} — {where_}\nstaff saw:\n{staff}"
+                )
+            for unwanted in turn.get("staff_not", []):
+                assert _fill(str(unwanted), variables) not in staff, (
+                    f"staff were told {unwanted!r} — {where_}\nstaff saw:\n{staff}"
                 )
             _check_case(runtime, channel, sender, turn, where_, variables)
             _check_latest(runtime, turn, variables, where_)
