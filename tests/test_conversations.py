@@ -28,6 +28,8 @@ on a fresh SQLite database. A file holds a list of conversations:
           staff_not: [4309…]          # substrings that must not have
       surfaces: [cli, rest, telegram]  # optional: said on each of these instead of the
                                      # engine alone (tests/support/surfaces.py)
+      office_clock: "2026-12-05 21:00"  # optional: the moment (China time) the hand-off
+                                     # reads to say when a person answers
 """
 
 from __future__ import annotations
@@ -35,11 +37,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import services.handoff as handoff_service
+from backend.clock import CHINA
 from backend.schemas import TransitionRequest
 from base.datafiles import load_yaml
 from base.settings import Settings
@@ -139,7 +144,13 @@ def _check_case(
 
 
 @pytest.mark.parametrize(("conversation", "where"), _cases())
-async def test_conversation(conversation: dict[str, Any], where: str, settings: Settings) -> None:
+async def test_conversation(
+    conversation: dict[str, Any], where: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "office_clock" in conversation:
+        # only the hand-off's "who answers when" reads this clock; cases keep real time
+        moment = datetime.fromisoformat(str(conversation["office_clock"])).replace(tzinfo=CHINA)
+        monkeypatch.setattr(handoff_service, "utcnow", lambda: moment.astimezone(UTC))
     async with surface(where, settings, conversation.get("channel", "rest")) as chat:
         runtime = chat.runtime
         assert runtime is not None
