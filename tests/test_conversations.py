@@ -23,7 +23,10 @@ on a fresh SQLite database. A file holds a list of conversations:
                                      # the newest case of all (staff detail view); the
                                      # value `staff` stands for the staff member of setup
           before: {transition: accepted}  # a staff step on the newest case before the turn
-                                     # ({message: …}: a staff message to this chat)
+                                     # (a path of steps; reason: told with a refusal or an
+                                     # objection; note: internal; say: message with it;
+                                     # approve: {programs, monthly_amount} after 公示 has
+                                     # run; message: …: a staff message to this chat)
           staff: [转人工]             # substrings of what reached staff during the turn
           staff_not: [4309…]          # substrings that must not have
       surfaces: [cli, rest, telegram]  # optional: said on each of these instead of the
@@ -37,15 +40,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import services.handoff as handoff_service
-from backend.clock import CHINA
-from backend.schemas import TransitionRequest
+from backend.clock import CHINA, local_day, utcnow
+from backend.schemas import Approval, TransitionRequest
 from base.datafiles import load_yaml
 from base.settings import Settings
 from bot.runtime import Runtime
@@ -143,6 +146,44 @@ def _check_case(
         assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
 
 
+def _staff_step(runtime: Runtime, channel: str, sender: str, before: dict[str, Any]) -> None:
+    """A staff step on this chat's newest case, as staff take it through the backend."""
+    backend = runtime.backend
+    newest = backend.cases_for_sender(channel, sender)[0]
+    steps = before.get("transition", [])
+    for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
+        # A refusal or an objection needs the reason the applicant is told (issue 17).
+        reason = before.get("reason", "（测试）家庭人均收入高于低保标准")
+        needs = backend.case_detail(newest.case_no).reasons_needed
+        request = TransitionRequest(
+            to=step,
+            reason=reason if step in needs else "",
+            note=before.get("note", "（测试）"),
+            message=before.get("say", ""),
+        )
+        backend.transition(newest.case_no, request, actor="staff:0 测试员")
+    if "approve" in before:  # after 7 full days of 公示: programs, amount, this month
+        with backend.db.session() as session:
+            case = backend.cases.get(session, newest.case_no)
+            case.stage_at = case.stage_at - timedelta(days=8)
+            session.add(case)
+        details = before["approve"]
+        approval = Approval(
+            programs=details["programs"],
+            monthly_amount=details["monthly_amount"],
+            start_month=f"{local_day(utcnow()):%Y-%m}",
+        )
+        request = TransitionRequest(
+            to="approved",
+            approval=approval,
+            note=before.get("note", ""),
+            message=before.get("say", ""),
+        )
+        backend.transition(newest.case_no, request, actor="staff:0 测试员")
+    if "message" in before:  # a staff answer to the chat
+        backend.message_resident(newest.case_no, before["message"], "test")
+
+
 @pytest.mark.parametrize(("conversation", "where"), _cases())
 async def test_conversation(
     conversation: dict[str, Any], where: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
@@ -160,19 +201,7 @@ async def test_conversation(
         await chat.staff_saw()  # what the set-up told staff is not the first turn's
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
-                newest = runtime.backend.cases_for_sender(channel, sender)[0]
-                before = turn["before"]
-                steps = before.get("transition", [])
-                for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
-                    # A refusal needs the reason the applicant is told (issue 17).
-                    to = (
-                        TransitionRequest(to=step, reason="（测试）家庭人均收入高于低保标准")
-                        if step == "rejected"
-                        else step
-                    )
-                    runtime.backend.transition(newest.case_no, to, "（测试）", "test")
-                if "message" in before:  # a staff answer to the chat
-                    runtime.backend.message_resident(newest.case_no, before["message"], "test")
+                _staff_step(runtime, channel, sender, turn["before"])
                 await chat.staff_did()
             text = _fill(str(turn["user"]), variables)
             said, buttons = await chat.say(text)
