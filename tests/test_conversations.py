@@ -52,9 +52,11 @@ from backend.schemas import Approval, TransitionRequest
 from base.datafiles import load_yaml
 from base.settings import Settings
 from bot.runtime import Runtime
+from flows.texts import texts
 from tests.support.surfaces import SURFACES, surface
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
+CRASHED = texts()("core.error").splitlines()[0]  # the engine's reply to a turn that failed
 RECIPIENT_HEADER = ["姓名", "身份证号", "手机号", "项目", "乡镇街道", "村社区"]
 
 
@@ -206,6 +208,8 @@ async def test_conversation(
             text = _fill(str(turn["user"]), variables)
             said, buttons = await chat.say(text)
             where_ = f"{where} turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
+            # a turn that crashed into the polite error reply fails, whatever it expects
+            assert CRASHED not in said, f"the turn crashed — {where_}"
             for expected in turn.get("bot", []):
                 assert _fill(str(expected), variables) in said, f"missing {expected!r} — {where_}"
             for pattern in turn.get("bot_re", []):
