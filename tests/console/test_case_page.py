@@ -352,3 +352,30 @@ def test_an_objection_in_the_console_goes_back_or_refuses_with_its_reason(
     assert said in told and "有村民反映家中有一辆货车" in told and "李某" not in told
     assert backend.case_detail(case_no).status == to
     assert _resident_texts(backend)[-1] == told
+
+
+def test_a_flagged_case_approved_in_the_console_joins_its_roster_entry(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    from backend.clock import local_day, utcnow
+    from tests.backend.conftest import backdate_stage, publicise
+
+    id_number = valid_id("43090219900101123")
+    roster = f"姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,{id_number},13900139000,特困,长春镇,长春村\n"
+    backend.import_recipients(roster.encode(), "r.csv")
+    case_no = application(backend)  # the roster's number from a chat not bound to it
+    assert backend.case_detail(case_no).conflict_with == "名册"
+    publicise(backend, case_no, actor="test")
+    backdate_stage(backend, case_no, 8)
+    form = {
+        "csrf": admin.csrf,
+        "to": "approved",
+        "programs": "dibao",
+        "monthly_amount": "500",
+        "start_month": f"{local_day(utcnow()):%Y-%m}",
+    }
+    told, done = _preview_and_send(admin, case_no, form)
+    assert "每月500元" in told and "特困" not in told and "名册" not in told
+    assert "并入救助对象名册" in done.split("办理记录", 1)[1]
+    recipient = backend.recipient_for_chat("rest", "resident-43090219900101123")
+    assert recipient is not None and recipient.programs == ["dibao", "tekun"]
