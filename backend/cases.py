@@ -673,7 +673,7 @@ class CaseService:
             if self.rules.is_terminal(case.kind, to):
                 session.execute(delete(OpenClaim).where(OpenClaim.case_id == case.id))  # type: ignore[arg-type]
             if to == "approved" and resident is not None:
-                join_roster(session, case, resident)
+                self._join_roster(session, case, resident, actor, now)
             enqueue(
                 session,
                 sink=self.routing.staff,
@@ -699,6 +699,32 @@ class CaseService:
                     },
                 )
             return view
+
+    def _join_roster(
+        self, session: Session, case: Case, resident: Resident, actor: str, now: datetime
+    ) -> None:
+        """The approved household on the roster. A case flagged as a possible conflict
+        has a person record without the number's look-up hash; staff approving it have
+        verified the person (the flag asks them to, the home visit comes first), so the
+        approval goes to the roster entry of that 身份证号: it gains the programs and the
+        chat is bound to it, while its name, phone and place stay as the roster has them.
+        The applicant is told only the approval (``resident_approved``)."""
+        if case.conflict_with is None or resident.id_hash or not resident.id_enc:
+            join_roster(session, case, resident)
+            return
+        id_hash = self.pii.id_hash(self.pii.reveal(resident.id_enc))
+        if join_roster(session, case, resident, id_hash, keep_details=True) is not None:
+            session.add(
+                CaseEvent(
+                    case_id=case.id or 0,
+                    actor=actor,
+                    action="roster",
+                    note=self.rules.text(
+                        "staff_conflict_approved", **self._fields(self._view(case, resident))
+                    ),
+                    at=now,
+                )
+            )
 
     def preview(self, case_no: str, request: TransitionRequest, actor: str) -> TransitionPreview:
         """What ``transition`` would send, checked the same way, without doing it."""
@@ -832,7 +858,10 @@ class CaseService:
             template = rule.notification
         else:
             template = "resident_transition"
-        return rules.text(template, **fields), rules.text("staff_transition", **fields)
+        staff_text = rules.text("staff_transition", **fields)
+        if approval is not None and view.conflict_with:  # staff see what approving it does
+            staff_text += "\n" + rules.text("staff_conflict_approved", **fields)
+        return rules.text(template, **fields), staff_text
 
     def extend(self, case_no: str, note: str, actor: str) -> CaseView:
         """Record a deadline extension (低保: 45 instead of 30 working days); needs reasons."""

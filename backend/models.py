@@ -125,7 +125,7 @@ class CaseEvent(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     at: datetime = Field(default_factory=utcnow)
     actor: str
-    action: str  # created | transition | reveal_id | message | extend | note | assign
+    action: str  # created | transition | reveal_id | message | extend | note | assign | conflict | roster …
     from_status: str | None = None
     to_status: str | None = None
     note: str = ""  # internal: staff only, never sent to the applicant

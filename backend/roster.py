@@ -223,12 +223,24 @@ class RosterService:
         return to_public(recipient, list(programs))
 
 
-def join_roster(session: Session, case: Case, resident: Resident) -> Recipient | None:
+def join_roster(
+    session: Session,
+    case: Case,
+    resident: Resident,
+    id_hash: str | None = None,
+    *,
+    keep_details: bool = False,
+) -> Recipient | None:
     """An approved household joins the roster, inside the approval's transaction: the
     applicant (by 身份证号), the programs granted, and — when the case came from a chat —
     that chat account bound to the entry, so its first quarterly check-in needs no
-    binding. A person already on the roster keeps the entry and gains the programs."""
-    if not (resident.id_hash and resident.id_enc and resident.id_masked):
+    binding. A person already on the roster keeps the entry and gains the programs.
+
+    ``id_hash`` is the number's look-up hash when the person record has none (a case
+    flagged as a possible conflict); ``keep_details`` leaves an existing entry's name,
+    phone and place as the roster has them."""
+    id_hash = id_hash or resident.id_hash
+    if not (id_hash and resident.id_enc and resident.id_masked):
         return None
     now = utcnow()
     table = Recipient.__table__  # type: ignore[attr-defined]
@@ -241,20 +253,19 @@ def join_roster(session: Session, case: Case, resident: Resident) -> Recipient |
         "village": case.village,
         "updated_at": now,
     }
-    session.execute(
-        dialect_insert(session, table)
-        .values(
-            id_hash=resident.id_hash,
-            id_enc=resident.id_enc,
-            id_masked=resident.id_masked,
-            created_at=now,
-            **values,
-        )
-        .on_conflict_do_update(index_elements=[table.c.id_hash], set_=values)
+    inserted = dialect_insert(session, table).values(
+        id_hash=id_hash,
+        id_enc=resident.id_enc,
+        id_masked=resident.id_masked,
+        created_at=now,
+        **values,
     )
-    recipient = session.execute(
-        select(Recipient).where(Recipient.id_hash == resident.id_hash)
-    ).scalar_one()
+    session.execute(
+        inserted.on_conflict_do_update(index_elements=[table.c.id_hash], set_={"updated_at": now})
+        if keep_details
+        else inserted.on_conflict_do_update(index_elements=[table.c.id_hash], set_=values)
+    )
+    recipient = session.execute(select(Recipient).where(Recipient.id_hash == id_hash)).scalar_one()
     programs = case.approved_programs or list(case.programs)
     pairs = RecipientProgram.__table__  # type: ignore[attr-defined]
     session.execute(

@@ -31,11 +31,18 @@ GENERIC: tuple[str, ...] = tuple(texts().raw("urgent.generic_openers"))
 
 
 def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
-    """The answer as typed, or SKIP for 跳过/不方便 (the question is then left out)."""
+    """The answer as typed, or SKIP for 跳过/不方便 (the question is then left out).
+
+    Digits and signs alone ("011231": the last 6 of a 身份证号 meant for the form the
+    danger interrupted, a phone number) are no place and no event: asked again, a phone
+    number kept as the phone."""
     text = ctx.text.strip()
     if len(text.strip("。.!！ ")) <= 6 and identity.says_skip(text):
         return Reading(identity.SKIP)
     found = read_free_text(text, region=ctx.services.region)
+    if not any(char.isalpha() for char in text):
+        said = ctx.texts("urgent.not_words", phone="phone" in found.facts)
+        return Reading(None, sure=False, facts=found.facts, problem=said)
     return Reading(text, facts=found.facts) if len(text) >= 2 else Reading(None, sure=False)
 
 

@@ -23,7 +23,16 @@ on a fresh SQLite database. A file holds a list of conversations:
                                      # the newest case of all (staff detail view); the
                                      # value `staff` stands for the staff member of setup
           before: {transition: accepted}  # a staff step on the newest case before the turn
-                                     # ({message: …}: a staff message to this chat)
+                                     # (a path of steps; reason: told with a refusal or an
+                                     # objection; note: internal; say: message with it;
+                                     # approve: {programs, monthly_amount} after 公示 has
+                                     # run; message: …: a staff message to this chat)
+          staff: [转人工]             # substrings of what reached staff during the turn
+          staff_not: [4309…]          # substrings that must not have
+      surfaces: [cli, rest, telegram]  # optional: said on each of these instead of the
+                                     # engine alone (tests/support/surfaces.py)
+      office_clock: "2026-12-05 21:00"  # optional: the moment (China time) the hand-off
+                                     # reads to say when a person answers
 """
 
 from __future__ import annotations
@@ -31,19 +40,23 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from backend.schemas import TransitionRequest
+import services.handoff as handoff_service
+from backend.clock import CHINA, local_day, utcnow
+from backend.schemas import Approval, TransitionRequest
 from base.datafiles import load_yaml
-from base.messages import UserMessage
 from base.settings import Settings
 from bot.runtime import Runtime
+from flows.texts import texts
+from tests.support.surfaces import SURFACES, surface
 
 CONVERSATIONS = Path(__file__).parent / "conversations"
+CRASHED = texts()("core.error").splitlines()[0]  # the engine's reply to a turn that failed
 RECIPIENT_HEADER = ["姓名", "身份证号", "手机号", "项目", "乡镇街道", "村社区"]
 
 
@@ -51,7 +64,14 @@ def _cases() -> list[Any]:
     cases = []
     for path in sorted(CONVERSATIONS.glob("*.yml")):
         for conversation in load_yaml(path) or []:
-            cases.append(pytest.param(conversation, id=f"{path.stem}: {conversation['name']}"))
+            name = f"{path.stem}: {conversation['name']}"
+            surfaces = conversation.get("surfaces")
+            if not surfaces:
+                cases.append(pytest.param(conversation, "engine", id=name))
+                continue
+            for where in surfaces:
+                assert where in SURFACES, f"{name}: unknown surface {where!r}"
+                cases.append(pytest.param(conversation, where, id=f"{name} [{where}]"))
     return cases
 
 
@@ -128,45 +148,86 @@ def _check_case(
         assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
 
 
-@pytest.mark.parametrize("conversation", _cases())
-async def test_conversation(conversation: dict[str, Any], settings: Settings) -> None:
-    runtime = Runtime(settings)
-    channel = conversation.get("channel", "rest")
-    sender = f"conv-{uuid.uuid4().hex[:10]}"
-    variables: dict[str, str] = {}
-    try:
+def _staff_step(runtime: Runtime, channel: str, sender: str, before: dict[str, Any]) -> None:
+    """A staff step on this chat's newest case, as staff take it through the backend."""
+    backend = runtime.backend
+    newest = backend.cases_for_sender(channel, sender)[0]
+    steps = before.get("transition", [])
+    for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
+        # A refusal or an objection needs the reason the applicant is told (issue 17).
+        reason = before.get("reason", "（测试）家庭人均收入高于低保标准")
+        needs = backend.case_detail(newest.case_no).reasons_needed
+        request = TransitionRequest(
+            to=step,
+            reason=reason if step in needs else "",
+            note=before.get("note", "（测试）"),
+            message=before.get("say", ""),
+        )
+        backend.transition(newest.case_no, request, actor="staff:0 测试员")
+    if "approve" in before:  # after 7 full days of 公示: programs, amount, this month
+        with backend.db.session() as session:
+            case = backend.cases.get(session, newest.case_no)
+            case.stage_at = case.stage_at - timedelta(days=8)
+            session.add(case)
+        details = before["approve"]
+        approval = Approval(
+            programs=details["programs"],
+            monthly_amount=details["monthly_amount"],
+            start_month=f"{local_day(utcnow()):%Y-%m}",
+        )
+        request = TransitionRequest(
+            to="approved",
+            approval=approval,
+            note=before.get("note", ""),
+            message=before.get("say", ""),
+        )
+        backend.transition(newest.case_no, request, actor="staff:0 测试员")
+    if "message" in before:  # a staff answer to the chat
+        backend.message_resident(newest.case_no, before["message"], "test")
+
+
+@pytest.mark.parametrize(("conversation", "where"), _cases())
+async def test_conversation(
+    conversation: dict[str, Any], where: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "office_clock" in conversation:
+        # only the hand-off's "who answers when" reads this clock; cases keep real time
+        moment = datetime.fromisoformat(str(conversation["office_clock"])).replace(tzinfo=CHINA)
+        monkeypatch.setattr(handoff_service, "utcnow", lambda: moment.astimezone(UTC))
+    async with surface(where, settings, conversation.get("channel", "rest")) as chat:
+        runtime = chat.runtime
+        assert runtime is not None
+        channel, sender = chat.channel, chat.sender
+        variables: dict[str, str] = {}
         _setup(runtime, conversation.get("setup", []), variables, (channel, sender))
+        await chat.staff_saw()  # what the set-up told staff is not the first turn's
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
-                newest = runtime.backend.cases_for_sender(channel, sender)[0]
-                before = turn["before"]
-                steps = before.get("transition", [])
-                for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
-                    # A refusal needs the reason the applicant is told (issue 17).
-                    to = (
-                        TransitionRequest(to=step, reason="（测试）家庭人均收入高于低保标准")
-                        if step == "rejected"
-                        else step
-                    )
-                    runtime.backend.transition(newest.case_no, to, "（测试）", "test")
-                if "message" in before:  # a staff answer to the chat
-                    runtime.backend.message_resident(newest.case_no, before["message"], "test")
+                _staff_step(runtime, channel, sender, turn["before"])
+                await chat.staff_did()
             text = _fill(str(turn["user"]), variables)
-            replies = await runtime.engine.handle(UserMessage(channel, sender, text))
-            said = "\n".join(reply.text for reply in replies)
-            buttons = [button.title for reply in replies for button in reply.buttons]
-            where = f"turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
+            said, buttons = await chat.say(text)
+            where_ = f"{where} turn {number} ({text!r}) got:\n{said}\nbuttons: {buttons}"
+            # a turn that crashed into the polite error reply fails, whatever it expects
+            assert CRASHED not in said, f"the turn crashed — {where_}"
             for expected in turn.get("bot", []):
-                assert _fill(str(expected), variables) in said, f"missing {expected!r} — {where}"
+                assert _fill(str(expected), variables) in said, f"missing {expected!r} — {where_}"
             for pattern in turn.get("bot_re", []):
-                assert re.search(pattern, said), f"no match for {pattern!r} — {where}"
+                assert re.search(pattern, said), f"no match for {pattern!r} — {where_}"
             for unwanted in turn.get("not", []):
                 assert _fill(str(unwanted), variables) not in said, (
-                    f"unexpected {unwanted!r} — {where}"
+                    f"unexpected {unwanted!r} — {where_}"
                 )
             for title in turn.get("buttons", []):
-                assert title in buttons, f"no button {title!r} — {where}"
-            _check_case(runtime, channel, sender, turn, where, variables)
-            _check_latest(runtime, turn, variables, where)
-    finally:
-        await runtime.aclose()
+                assert title in buttons, f"no button {title!r} — {where_}"
+            staff = "\n".join(await chat.staff_saw())
+            for expected in turn.get("staff", []):
+                assert _fill(str(expected), variables) in staff, (
+                    f"staff were not told {expected!r} — {where_}\nstaff saw:\n{staff}"
+                )
+            for unwanted in turn.get("staff_not", []):
+                assert _fill(str(unwanted), variables) not in staff, (
+                    f"staff were told {unwanted!r} — {where_}\nstaff saw:\n{staff}"
+                )
+            _check_case(runtime, channel, sender, turn, where_, variables)
+            _check_latest(runtime, turn, variables, where_)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -35,6 +36,8 @@ def test_a_refusal_over_http_needs_its_reason_and_the_preview_is_what_is_sent(
     assert preview.status_code == 200, preview.text
     shown = preview.json()
     assert shown["reaches_resident"] and "理由：户籍不在本镇。" in shown["resident_text"]
+    assert "不予受理" in shown["resident_text"] and "复核" in shown["resident_text"]
+    assert "12345" in shown["resident_text"] and "新桥河镇" in shown["resident_text"]
     assert "内部" not in shown["resident_text"] and "赵六" in shown["staff_text"]
     assert told(backend, no) == []
     done = post(client, no, "transitions", body, worker)
@@ -48,7 +51,8 @@ def test_a_refusal_over_http_needs_its_reason_and_the_preview_is_what_is_sent(
 def test_approval_over_http_waits_for_publicity_and_checks_its_details(
     client: TestClient, backend: Backend
 ) -> None:
-    no = open_case(backend, "新桥河镇", valid_id("43090219900101001"))
+    no_id = valid_id("43090219900101001")
+    no = open_case(backend, "新桥河镇", no_id)
     publicise(backend, no)
     month = f"{local_day(utcnow()):%Y-%m}"
     body = {
@@ -75,7 +79,12 @@ def test_approval_over_http_waits_for_publicity_and_checks_its_details(
         1172,
         month,
     )
-    assert "每月1172元" in told(backend, no)[-1]
+    text = told(backend, no)[-1]
+    assert "每月1172元" in text and "低保" in text
+    assert f"从{int(month[:4])}年{int(month[5:])}月起" in text
+    # the household is on the roster, bound to the chat it applied from
+    recipient = backend.recipient_for_chat("rest", f"s-{no_id[-4:]}")
+    assert recipient is not None and recipient.programs == ["dibao"]
 
 
 def test_an_objection_over_http(client: TestClient, backend: Backend) -> None:
@@ -91,6 +100,74 @@ def test_an_objection_over_http(client: TestClient, backend: Backend) -> None:
     )
     assert back.status_code == 200 and back.json()["status"] == "investigating"
     assert "有人反映家有货车" in told(backend, no)[-1]
+
+
+@pytest.mark.parametrize("stage", ["investigating", "reviewing"])
+def test_a_refusal_over_http_after_the_home_visit_or_the_review(
+    client: TestClient, backend: Backend, stage: str
+) -> None:
+    no = open_case(backend, "新桥河镇", valid_id("43090219900101001"))
+    path = ["accepted", "investigating", "reviewing"][: 2 if stage == "investigating" else 3]
+    for status in path:
+        backend.transition(no, status, "", "staff:1 王五")
+    worker = caseworker(client, "新桥河镇")
+    detail = client.get(f"/api/cases/{no}", headers=worker).json()
+    assert detail["reasons_needed"]["rejected"] == "不符合条件的理由"
+    assert "publicizing" not in detail["reasons_needed"]  # a refusal needs no 公示
+    without = post(client, no, "transitions", {"to": "rejected"}, worker)
+    assert without.status_code == 409 and "不符合条件的理由" in without.json()["detail"]
+    body = {"to": "rejected", "reason": "家庭月人均收入1500元，高于低保标准", "note": "邻居说"}
+    shown = post(client, no, "transitions/preview", body, worker).json()
+    done = post(client, no, "transitions", body, worker)
+    assert done.status_code == 200 and done.json()["status"] == "rejected"
+    text = told(backend, no)[-1]
+    assert text == shown["resident_text"] and "不符合条件，未获批准" in text
+    assert "理由：家庭月人均收入1500元，高于低保标准。" in text and "复核" in text
+    assert "邻居说" not in text
+
+
+def test_an_objection_that_holds_refuses_over_http(client: TestClient, backend: Backend) -> None:
+    no = open_case(backend, "新桥河镇", valid_id("43090219900101001"))
+    publicise(backend, no)
+    worker = caseworker(client, "新桥河镇")
+    without = post(client, no, "transitions", {"to": "rejected", "note": "来电"}, worker)
+    assert without.status_code == 409 and "异议核实后不予批准的理由" in without.json()["detail"]
+    body = {"to": "rejected", "reason": "经核实家庭有一辆营运货车"}
+    done = post(client, no, "transitions", body, worker)  # during 公示: no need to wait
+    assert done.status_code == 200 and done.json()["status"] == "rejected"
+    text = told(backend, no)[-1]
+    assert "公示期间收到异议" in text and "经核实家庭有一辆营运货车" in text and "复核" in text
+    assert (
+        client.get(f"/api/cases/{no}", headers=worker).json()["decision_reason"] == body["reason"]
+    )
+
+
+def test_a_flagged_case_approved_over_http_joins_the_roster_entry(
+    client: TestClient, backend: Backend
+) -> None:
+    """The roster's 身份证号 from an unbound chat: flagged in the detail; approving it
+    after verifying the person gives the roster entry the program and binds the chat."""
+    id_number = valid_id("43090219900101001")
+    roster = f"姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,{id_number},13900139000,特困,新桥河镇,一村\n"
+    backend.import_recipients(roster.encode(), "r.csv")
+    no = open_case(backend, "新桥河镇", id_number)
+    worker = caseworker(client, "新桥河镇")
+    assert client.get(f"/api/cases/{no}", headers=worker).json()["conflict_with"] == "名册"
+    publicise(backend, no)
+    backdate_stage(backend, no, 8)
+    month = f"{local_day(utcnow()):%Y-%m}"
+    body = {
+        "to": "approved",
+        "approval": {"programs": ["dibao"], "monthly_amount": 500, "start_month": month},
+    }
+    shown = post(client, no, "transitions/preview", body, worker).json()
+    assert "名册" in shown["staff_text"] and "名册" not in shown["resident_text"]
+    assert post(client, no, "transitions", body, worker).status_code == 200
+    recipient = backend.recipient_for_chat("rest", f"s-{id_number[-4:]}")
+    assert recipient is not None and recipient.programs == ["dibao", "tekun"]
+    assert told(backend, no)[-1] == shown["resident_text"] and "特困" not in shown["resident_text"]
+    events = client.get(f"/api/cases/{no}", headers=worker).json()["events"]
+    assert events[-1]["action"] == "roster" and events[-1]["message"] == ""
 
 
 def test_notes_stay_internal_and_messages_are_previewed(

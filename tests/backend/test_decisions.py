@@ -257,21 +257,46 @@ def test_approval_details_are_checked(backend: Backend) -> None:
     assert told(backend, no)[-1].count("公示中") == 1  # nothing was sent for the refusals
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 flags an application with a roster 身份证号 from an unbound chat as a "
-    "possible conflict (a resident of its own); approving it does not yet move the program "
-    "to the verified roster entry",
-)
 def test_an_approved_person_already_on_the_roster_gains_the_program(backend: Backend) -> None:
-    roster = "姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,430902199001011231,13800138000,特困,新桥河镇,羊角村\n"
+    """The roster's 身份证号 from a chat not bound to it is flagged (issue 16); staff who
+    verified the person and approve move the program to the roster entry and bind the
+    chat to it, and the applicant reads the approval alone — nothing of the entry."""
+    roster = "姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,430902199001011231,13900139000,特困,新桥河镇,羊角村\n"
     assert backend.import_recipients(roster.encode(), "r.csv").imported == 1
-    no = apply(backend, programs=("medical",))
+    no = apply(backend, programs=("medical",), village="石井村")
+    assert backend.case_detail(no).conflict_with == "名册"
+    assert backend.recipient_for_chat("rest", "u1") is None
     publicise(backend, no)
     backdate_stage(backend, no, 8)
-    backend.transition(no, step("approved", approval=approval(("medical",), 300)), actor=CLERK)
+    request = step("approved", approval=approval(("medical",), 300))
+    preview = backend.preview_transition(no, request, CLERK)
+    assert "并入" in preview.staff_text and "名册" in preview.staff_text
+    backend.transition(no, request, actor=CLERK)
     recipient = backend.recipient_for_chat("rest", "u1")
     assert recipient is not None and recipient.programs == ["medical", "tekun"]
+    # the roster keeps its entry's details; one entry, not a second one for the number
+    assert (recipient.name, recipient.phone_masked, recipient.village) == (
+        "张三",
+        "139****9000",
+        "羊角村",
+    )
+    assert backend.roster.by_id_number("430902199001011231") == recipient
+    text = told(backend, no)[-1]
+    assert text == preview.resident_text and "医疗救助" in text and "每月300元" in text
+    assert all("特困" not in t and "139" not in t and "名册" not in t for t in told(backend, no))
+    roster_event = backend.case_detail(no).events[-1]
+    assert roster_event.action == "roster" and roster_event.actor == CLERK
+    assert roster_event.message == ""  # an audit line, never sent
+
+
+def test_a_refused_flagged_case_leaves_the_roster_entry_alone(backend: Backend) -> None:
+    roster = "姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,430902199001011231,13900139000,特困,新桥河镇,羊角村\n"
+    backend.import_recipients(roster.encode(), "r.csv")
+    no = apply(backend, programs=("medical",))
+    backend.transition(no, step("rejected", reason="经核实申请人不是本人"), actor=CLERK)
+    assert backend.recipient_for_chat("rest", "u1") is None
+    entry = backend.roster.by_id_number("430902199001011231")
+    assert entry is not None and entry.programs == ["tekun"]
 
 
 # --- notes and messages --------------------------------------------------------------

@@ -290,3 +290,92 @@ def test_caseworkers_cannot_open_or_touch_another_townships_case(
     )
     assert accepted.status_code == 200
     assert backend.case_detail(mine).events[-1].actor == f"staff:{caseworker.staff.id} 李经办"
+
+
+def _preview_and_send(
+    admin: SimpleNamespace, case_no: str, form: dict[str, str]
+) -> tuple[str, str]:
+    """The applicant's text as the console previews it, then the page after sending."""
+    shown = admin.client.post(f"/console/cases/{case_no}/transition/preview", data=form)
+    quoted = re.search(r"data-resident-text>(.*?)</blockquote>", shown.text, re.S)
+    assert quoted is not None, shown.text
+    done = admin.client.post(f"/console/cases/{case_no}/transition", data=form)
+    return html.unescape(quoted.group(1)), done.text
+
+
+@pytest.mark.parametrize("stage", ["investigating", "reviewing"])
+def test_a_refusal_after_the_home_visit_or_review_needs_no_publicity(
+    admin: SimpleNamespace, backend: Backend, stage: str
+) -> None:
+    case_no = application(backend)
+    for to in ("accepted", "investigating", "reviewing")[: 2 if stage == "investigating" else 3]:
+        backend.transition(case_no, to, "", "test")
+    page = admin.client.get(f"/console/cases/{case_no}").text
+    verb = re.search(r'data-transition="rejected">(.*?)<', page)
+    assert verb is not None and f"{verb.group(1)}时必填" in page  # the reason is asked for
+    form = {
+        "csrf": admin.csrf,
+        "to": "rejected",
+        "reason": "家庭月人均收入1500元，高于低保标准",
+        "note": "内部：邻居反映",
+    }
+    told, done = _preview_and_send(admin, case_no, form)
+    assert "不符合条件，未获批准" in told and "理由：家庭月人均收入1500元" in told
+    assert "复核" in told and "邻居反映" not in told
+    assert backend.case_detail(case_no).status == "rejected"
+    assert _resident_texts(backend)[-1] == told
+    assert "内部备注：内部：邻居反映" in done.split("办理记录", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("to", "said"),
+    [("investigating", "重新入户核实"), ("rejected", "公示期间收到异议，经核实未获批准")],
+)
+def test_an_objection_in_the_console_goes_back_or_refuses_with_its_reason(
+    admin: SimpleNamespace, backend: Backend, to: str, said: str
+) -> None:
+    from tests.backend.conftest import publicise
+
+    case_no = application(backend)
+    publicise(backend, case_no, actor="test")
+    form = {
+        "csrf": admin.csrf,
+        "to": to,
+        "reason": "有村民反映家中有一辆货车",
+        "note": "来电人：村民李某",
+    }
+    without = admin.client.post(
+        f"/console/cases/{case_no}/transition/preview", data={**form, "reason": ""}
+    )
+    assert "请写明" in without.text and "data-preview>" not in without.text
+    told, _done = _preview_and_send(admin, case_no, form)
+    assert said in told and "有村民反映家中有一辆货车" in told and "李某" not in told
+    assert backend.case_detail(case_no).status == to
+    assert _resident_texts(backend)[-1] == told
+
+
+def test_a_flagged_case_approved_in_the_console_joins_its_roster_entry(
+    admin: SimpleNamespace, backend: Backend
+) -> None:
+    from backend.clock import local_day, utcnow
+    from tests.backend.conftest import backdate_stage, publicise
+
+    id_number = valid_id("43090219900101123")
+    roster = f"姓名,身份证号,手机号,项目,乡镇街道,村社区\n张三,{id_number},13900139000,特困,长春镇,长春村\n"
+    backend.import_recipients(roster.encode(), "r.csv")
+    case_no = application(backend)  # the roster's number from a chat not bound to it
+    assert backend.case_detail(case_no).conflict_with == "名册"
+    publicise(backend, case_no, actor="test")
+    backdate_stage(backend, case_no, 8)
+    form = {
+        "csrf": admin.csrf,
+        "to": "approved",
+        "programs": "dibao",
+        "monthly_amount": "500",
+        "start_month": f"{local_day(utcnow()):%Y-%m}",
+    }
+    told, done = _preview_and_send(admin, case_no, form)
+    assert "每月500元" in told and "特困" not in told and "名册" not in told
+    assert "并入救助对象名册" in done.split("办理记录", 1)[1]
+    recipient = backend.recipient_for_chat("rest", "resident-43090219900101123")
+    assert recipient is not None and recipient.programs == ["dibao", "tekun"]

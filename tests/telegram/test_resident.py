@@ -52,10 +52,6 @@ async def _reply_after(
     return bot_api.messages_to(chat)[before:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="expects the pre-danger urgent wording; a fire now gets the lines-first reply (issue 15)",
-)
 async def test_a_resident_conversation_with_buttons_and_a_shared_phone(
     polling: Runtime, bot_api: FakeBotAPI
 ) -> None:
@@ -74,15 +70,18 @@ async def test_a_resident_conversation_with_buttons_and_a_shared_phone(
     edited = bot_api.sent("editMessageReplyMarkup", chat_id=RESIDENT)
     assert edited and edited[-1]["message_id"] == menu["message_id"]
 
-    # answer the questions in whatever order the flow asks them, until it asks for a phone
-    answers = {"哪里": "资阳区长春镇二港村3组", "发生了什么": "房子着火了，一家三口没地方住"}
-    question = replies[-1]
-    for _ in range(3):
-        if "keyboard" in (bot_api.sent(chat_id=RESIDENT)[-1].get("reply_markup") or {}):
-            break  # a reply keyboard (Telegram does not echo it in the Message)
-        answer = next((a for key, a in answers.items() if key in question["text"]), None)
-        assert answer is not None, question["text"]
-        question = (await _reply_after(bot_api, message_update(RESIDENT, answer)))[-1]
+    # the place, then what happened: a fire told in the form is a danger to life, so the
+    # 119/120/110 lines come first, then the note that it went to the same urgent case
+    assert "在哪里" in replies[-1]["text"]
+    question = (await _reply_after(bot_api, message_update(RESIDENT, "资阳区长春镇二港村3组")))[-1]
+    assert "发生了什么" in question["text"]
+    told = await _reply_after(bot_api, message_update(RESIDENT, "房子着火了，一家三口没地方住"), 3)
+    assert told[0]["text"].startswith("🆘 请马上拨打 119 火警、120 急救、110 报警")
+    assert "危及生命" in told[1]["text"]
+    [opened] = polling.backend.cases_for_sender("telegram", str(RESIDENT))
+    assert (opened.kind, opened.priority, opened.status) == ("urgent", "life", "open")
+    assert opened.case_no in told[1]["text"]
+    question = told[-1]
     assert "电话" in question["text"] or "手机" in question["text"]
     phone_question = bot_api.sent("sendMessage", chat_id=RESIDENT)[-1]
     keyboard = phone_question["reply_markup"]["keyboard"]

@@ -217,3 +217,26 @@ async def test_a_resident_who_blocked_the_bot_is_not_retried(
     await channel.services.backend.dispatcher(base_delay=0.0).drain()
     assert len(bot_api.refused("sendMessage")) == 1  # not tried again
     assert [tuple(row) for row in resident_rows()] == [("dead", 1)]
+
+
+async def test_a_case_recorded_by_staff_names_its_recorder_in_the_group(
+    channel: TelegramChannel, bot_api: FakeBotAPI
+) -> None:
+    """口述办: the 查看 detail names the staff member who recorded it, by real name."""
+    backend = channel.services.backend
+    await bind(channel, CLERK, "李娟", "长春镇")
+    recorder, _ = backend.create_staff("周晓梅", "caseworker", "长春镇")
+    outcome = backend.create_case(
+        "application",
+        programs=["dibao"],
+        applicant={"name": "王有福", "id_number": "430902195801011231"},
+        channel="口述办",
+        township="长春镇",
+        recorded_by=recorder.id,
+    )
+    assert outcome.case is not None
+    case_no = outcome.case.case_no
+    await deliver(channel)
+    await feed(channel, callback_update(CLERK, f"staff:view:{case_no}", posted(bot_api, case_no)))
+    detail = bot_api.messages_to(CLERK)[-1]["text"]
+    assert "渠道：口述办" in detail and "录入人：周晓梅" in detail

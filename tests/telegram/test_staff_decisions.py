@@ -185,3 +185,41 @@ async def test_an_objection_and_notes_and_messages(
     assert "审核确认中" in told_in(step)
     await feed(channel, callback_update(CLERK, f"staff:ok:{case_no}", step))
     assert backend.find_case(case_no).status == "reviewing"  # type: ignore[union-attr]
+
+
+async def test_a_refusal_after_the_home_visit_and_one_during_publicity(
+    channel: TelegramChannel, bot_api: FakeBotAPI
+) -> None:
+    """/reject from 入户核实 (不符合条件, no 公示 needed) and from 公示 (an objection that
+    holds): each asks for its reason, is previewed with how to ask for 复核, and sent."""
+    backend = channel.services.backend
+    await bind(channel, CLERK, "李娟", "长春镇")
+    visited = application(channel)
+    for status in ("accepted", "investigating"):
+        backend.transition(visited, status, "", "staff:1 王五")
+    await say(channel, CLERK, f"/reject {visited}")
+    assert "不符合条件的理由" in last_to_group(bot_api)["text"]
+    await say(channel, CLERK, f"/reject {visited} 家庭月人均收入1500元，高于低保标准")
+    preview = last_to_group(bot_api)
+    quoted = told_in(preview)
+    assert "不符合条件，未获批准" in quoted and "1500元" in quoted and "复核" in quoted
+    await feed(channel, callback_update(CLERK, f"staff:ok:{visited}", preview))
+    assert backend.find_case(visited).status == "rejected"  # type: ignore[union-attr]
+    await deliver(channel)
+    assert resident_texts(bot_api)[-1] == quoted
+
+    publicised = open_case(
+        channel,
+        kind="application",
+        programs=["medical"],
+        applicant={"name": "张三", "id_number": ID, "phone": "13800138000"},
+    )
+    publicise(backend, publicised)
+    await say(channel, CLERK, f"/reject {publicised} 经核实家庭有一辆营运货车")
+    preview = last_to_group(bot_api)
+    quoted = told_in(preview)
+    assert "公示期间收到异议" in quoted and "营运货车" in quoted and "复核" in quoted
+    await feed(channel, callback_update(CLERK, f"staff:ok:{publicised}", preview))
+    assert backend.find_case(publicised).status == "rejected"  # type: ignore[union-attr]
+    await deliver(channel)
+    assert resident_texts(bot_api)[-1] == quoted
