@@ -17,6 +17,28 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 
+class _UniqueKeys(_Loader):  # type: ignore[misc, valid-type]
+    """A key written twice in one mapping is an error, not a silent overwrite (a
+    second ``note:`` once hid the first label)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *base" is resolved later
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:  # an unhashable key: the constructor reports it
+                continue
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 class DataFileError(ValueError):
     """A data file is missing, unreadable or malformed."""
 
@@ -35,7 +57,7 @@ def load_yaml(path: Path | str) -> Any:
 def _load_cached(path: str) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)
+            return yaml.load(handle, Loader=_UniqueKeys)
     except FileNotFoundError as exc:
         raise DataFileError(path, "file not found") from exc
     except yaml.YAMLError as exc:

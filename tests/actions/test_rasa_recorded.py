@@ -232,7 +232,7 @@ def test_the_recorded_emergency_opens_one_case_and_adds_the_answers(
     detail = services.backend.case_detail(case_no)
     assert detail.kind == "urgent" and detail.priority in ("urgent", "life")
     assert detail.township == "大码头街道" and detail.phone_masked == "136****9876"
-    assert [e.action for e in detail.events] == ["created", "note"]
+    assert [e.action for e in detail.events] == ["created", "resident_note"]
     assert completed.slots_set["urgent_case"] is None  # the form is done with
 
 

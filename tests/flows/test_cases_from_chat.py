@@ -60,7 +60,7 @@ async def test_the_urgent_note_reaches_staff_with_a_phone_they_can_call(chat: Ch
     assert detail.phone is None  # shown whole only when revealed (audited)
     assert PHONE not in detail.summary  # lists and notifications show it masked
     assert (detail.township, detail.village) == ("长春镇", "二港村")
-    notes = [event.note for event in detail.events if event.action == "note"]
+    notes = [event.note for event in detail.events if event.action == "resident_note"]
     assert notes == ["地点：二港村村口；情况：房子塌了一半，没地方住；电话：138****0000"]
     extra = chat.staff_texts()[-1]
     assert extra.startswith(f"【急·补充】{case_no}") and PHONE not in extra

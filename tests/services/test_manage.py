@@ -52,7 +52,11 @@ def test_a_correction_is_a_masked_note_for_staff(services: Services, backend: Ba
     services.own_requests.correct("rest", "m2", case_no, "电话是13812345678，家里4口人")
     detail = backend.case_detail(case_no)
     note = detail.events[-1]
-    assert note.action == "note" and "138****5678" in note.note and "13812345678" not in note.note
+    assert (
+        note.action == "resident_note"
+        and "138****5678" in note.note
+        and "13812345678" not in note.note
+    )
     assert staff_rows(backend)[-1].payload["text"].startswith(f"【申请人更正】{case_no}")
     assert detail.status == "submitted"
 
