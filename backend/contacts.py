@@ -18,8 +18,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 
 from backend.clock import utcnow
 from backend.db import Database
@@ -30,6 +31,8 @@ from backend.sqlhelp import dialect_insert
 CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=15)
 LINK_LIMIT = Limit(failures=5, window=timedelta(hours=1))
+# A message this soon after the last one on the person's latest account writes nothing.
+TOUCH_EVERY = timedelta(seconds=60)
 SMS = "sms"
 
 
@@ -44,6 +47,31 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _touched() -> Any:
+    """This account's person, its last use, and whether it is its person's latest
+    account (the first in ``last_used_at`` desc, ``id`` desc order)."""
+    table = Contact.__table__  # type: ignore[attr-defined]
+    other = table.alias("other")
+    later = (
+        select(other.c.id)
+        .where(
+            other.c.person == table.c.person,
+            other.c.id != table.c.id,
+            or_(
+                other.c.last_used_at > table.c.last_used_at,
+                and_(other.c.last_used_at == table.c.last_used_at, other.c.id > table.c.id),
+            ),
+        )
+        .exists()
+    )
+    return select(table.c.person, table.c.last_used_at, ~later).where(
+        table.c.chat_channel == bindparam("channel"), table.c.sender == bindparam("sender")
+    )
+
+
+_TOUCHED = _touched()
+
+
 class Contacts:
     def __init__(self, database: Database, secret_key: str) -> None:
         self.database = database
@@ -52,9 +80,20 @@ class Contacts:
 
     # -- accounts ----------------------------------------------------------------------
     def touch(self, chat_channel: str, sender: str) -> str:
-        """Note that the resident used this account now; returns the person."""
+        """Note that the resident used this account now; returns the person.
+
+        Every message calls this, so the common case is one read: an account already
+        the latest of its person and noted less than ``TOUCH_EVERY`` ago is not written
+        again (the order of the person's accounts, which routing and the console read,
+        stays the same; only its time may lag by that much)."""
         table = Contact.__table__  # type: ignore[attr-defined]
         now = utcnow()
+        with self.database.engine.connect() as connection:
+            found = connection.execute(
+                _TOUCHED, {"channel": chat_channel, "sender": sender}
+            ).first()
+        if found is not None and found[2] and _aware(found[1]) >= now - TOUCH_EVERY:
+            return str(found[0])
         with self.database.session() as session:
             session.execute(
                 dialect_insert(session, table)
