@@ -29,7 +29,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
@@ -39,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from backend.clock import utcnow
 from backend.db import Database
 from backend.models import ChatSession
+from backend.sqlhelp import sqlite_stamp as _stamp
 from base.session import Session, session_key
 from base.stores import SessionStore
 
@@ -354,11 +355,6 @@ class DatabaseSessionStore(SessionStore):
                     (_TABLE.c.locked_until.is_(None)) | (_TABLE.c.locked_until < now),
                 )
             )
-
-
-def _stamp(moment: datetime) -> str:
-    """A UTC time as SQLAlchemy stores ``DateTime`` in SQLite (so both compare alike)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _sessions_pragmas(dbapi_connection: Any, _: Any) -> None:
