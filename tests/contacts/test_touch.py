@@ -78,3 +78,20 @@ def test_a_tie_in_time_is_broken_as_routing_breaks_it(contacts: Contacts) -> Non
     assert contacts.latest("web", "a").sender == "b"  # type: ignore[union-attr]
     contacts.touch("web", "a")  # not the first in the order: written
     assert contacts.latest("web", "a").sender == "a"  # type: ignore[union-attr]
+
+
+def test_the_write_of_a_touch_leaves_the_connection_syncing_as_before(
+    contacts: Contacts,
+) -> None:
+    """The touch itself commits without waiting for the disk (SQLite); the pooled
+    connection then goes back to case writes, which must still sync fully."""
+    if contacts.database.dialect != "sqlite":
+        pytest.skip("a SQLite setting")
+    engine = contacts.database.engine
+    with engine.connect() as connection:
+        usual = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    contacts.touch("web", "new-account")
+    contacts.touch("web", "another")
+    for _ in range(engine.pool.size() + 1):  # every pooled connection
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == usual
