@@ -45,3 +45,16 @@ def test_reasons_and_next_steps_render_as_before(name: str, household: dict[str,
     result = screen(household)
     got = {p.program: {"reasons": p.reasons, "next_steps": p.next_steps} for p in result.programs}
     assert got == EXPECTED[name]
+
+
+def test_two_facts_of_one_group_in_one_text() -> None:
+    """No shipped text names two nested facts yet; the second must not hide the first."""
+    from policies.engine import _template
+    from policies.rulelang import Scope
+
+    scope = Scope(Path("programs.yml"), names={"assets.deposits", "assets.houses", "members"})
+    text = _template(
+        "{{ members }}人，存款{{ assets.deposits }}元，住房{{ assets.houses }}套", scope, "t"
+    )
+    values = {"members": 3, "assets.deposits": 5000.0, "assets.houses": 2}
+    assert text.render(values, {}) == "3人，存款5000元，住房2套"
