@@ -29,7 +29,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import anyio
@@ -39,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from backend.clock import utcnow
 from backend.db import Database
 from backend.models import ChatSession
+from backend.sqlhelp import sqlite_stamp as _stamp
 from base.session import Session, session_key
 from base.stores import SessionStore
 
@@ -269,23 +270,19 @@ class DatabaseSessionStore(SessionStore):
         now = utcnow()
         until = now + timedelta(seconds=self._lock_timeout)
         with self._sqlite() as cursor:
-            cursor.execute(
-                "INSERT INTO chat_sessions (key, data, expires_at, updated_at)"
-                " VALUES (?, NULL, ?, ?) ON CONFLICT (key) DO NOTHING",
-                (key, _stamp(now), _stamp(now)),
-            )
-            cursor.execute(
-                "UPDATE chat_sessions SET lock_token = ?, locked_until = ?"
-                " WHERE key = ? AND (locked_until IS NULL OR locked_until < ?)",
-                (token, _stamp(until), key, _stamp(now)),
-            )
-            if cursor.rowcount != 1:
-                return False, None
+            # One statement: a new sender's row is made holding the lease; a known one
+            # is taken only when no lease is held (else no row comes back).
             found = cursor.execute(
-                "SELECT data FROM chat_sessions WHERE key = ? AND expires_at > ?",
-                (key, _stamp(now)),
+                "INSERT INTO chat_sessions (key, data, expires_at, updated_at, lock_token,"
+                " locked_until) VALUES (?1, NULL, ?2, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE"
+                " SET lock_token = excluded.lock_token, locked_until = excluded.locked_until"
+                " WHERE locked_until IS NULL OR locked_until < ?2 RETURNING data, expires_at",
+                (key, _stamp(now), token, _stamp(until)),
             ).fetchone()
-        return True, found[0] if found else None
+        if found is None:
+            return False, None
+        data, expires_at = found
+        return True, data if data is not None and expires_at > _stamp(now) else None
 
     def _release_lease(self, key: str, token: str, value: str | None) -> None:
         """Give the lease back, writing ``value`` (the turn's session) when given."""
@@ -360,11 +357,6 @@ class DatabaseSessionStore(SessionStore):
                 )
             )
         return int(result.rowcount or 0)
-
-
-def _stamp(moment: datetime) -> str:
-    """A UTC time as SQLAlchemy stores ``DateTime`` in SQLite (so both compare alike)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _sessions_pragmas(dbapi_connection: Any, _: Any) -> None:

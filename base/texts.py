@@ -39,6 +39,15 @@ def render(template: Template, **values: Any) -> str:
     return _BLANK_RUNS.sub("\n\n", template.render(**values)).strip()
 
 
+def render_given(template: Template, values: dict[str, Any]) -> str:
+    """``render`` for a template that names only ``values`` (no Jinja global such as
+    ``range``; its loader checks that): the globals are not copied into a context for
+    each text, which makes it about three times faster (screening reasons)."""
+    context = template.new_context(values, shared=True)
+    text = template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+    return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
 _ATOMS = (str, int, bool, type(None), dt.date, dt.timedelta, Enum)
 # Equal values that render differently (-0.0 and 0.0, Decimal 1.0 and 1.00, one moment
 # in two time zones): keyed by their repr.

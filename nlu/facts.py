@@ -20,6 +20,8 @@ month) · ``one_off_cost`` · ``deposits`` · ``debt`` (yuan) — each an int, a
 
 from __future__ import annotations
 
+from copy import deepcopy
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +65,16 @@ def extract_facts(
     is to the person typing ("self", or "father"/"mother" for a child typing for a
     parent); ``slot`` the question asked, if any.
     """
+    # One turn often reads the same text twice (the story check, then the story; a form's
+    # answer, then its reader), and short messages repeat: the reading (about 0.5 ms) is
+    # kept per text and day (ages are counted from today), and each caller gets a copy.
+    return deepcopy(_facts(text, region, applicant, slot, date.today()))
+
+
+@lru_cache(maxsize=4096)
+def _facts(
+    text: str, region: str | None, applicant: str, slot: str | None, _today: date
+) -> dict[str, Any]:
     prepared = prepare(text)
     body = prepared.text
     facts: dict[str, Any] = {}

@@ -1,7 +1,8 @@
 """The screening engine: the rule files compiled once, then applied to households.
 
 ``load_rules()`` reads ``policies/rules/facts.yml`` and ``programs.yml``, checks every
-reference and text placeholder, and compiles the expressions (see ``rulelang``).
+reference and fact named in a text (``{{ name }}``, the one text syntax of
+``base.texts``), and compiles the expressions (see ``rulelang``).
 ``RuleSet.evaluate`` then only runs closures over plain dicts, which keeps one
 screening in the tens of microseconds.
 """
@@ -14,7 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateSyntaxError, nodes
+
 from base.datafiles import load_yaml
+from base.texts import ENVIRONMENT, compile_text, render_given
 from policies import datacheck as check
 from policies.household import Member
 from policies.regions import OPTIONAL_PARAMETERS, REQUIRED_PARAMETERS
@@ -40,19 +44,31 @@ HOUSEHOLD_NAMES = (
 CONTEXT_NAMES = ("region_name", "region_short", "residence_name", "applicant_index")
 PARAMETER_NAMES = REQUIRED_PARAMETERS + OPTIONAL_PARAMETERS
 MEMBER_NAMES = (*Member.model_fields, "index")
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+# A fact in the rule engine's own syntax before the one text syntax: refused, not shown.
+_OLD_PLACEHOLDER = re.compile(r"(?<!\{)\{[a-z_][a-z0-9_.]*\}(?!\})")
 
 
 @dataclass(frozen=True)
 class Template:
-    """A reason or next-step text with ``{name}`` placeholders, split once."""
+    """A reason or next-step text: a template of the one text syntax (``base.texts``,
+    Jinja with StrictUndefined) naming facts as ``{{ per_capita_income }}``, a nested
+    one as ``{{ assets.deposits }}``. Each name is given as people write it
+    (``format_value``)."""
 
-    parts: tuple[tuple[bool, str], ...]  # (is_name, text)
+    template: Any  # jinja2.Template
+    names: tuple[str, ...]  # the facts it names, dotted as in the rules
 
     def render(self, values: dict[str, Any], labels: dict[str, str]) -> str:
-        return "".join(
-            format_value(values[text], labels) if is_name else text for is_name, text in self.parts
-        )
+        given: dict[str, Any] = {}
+        for name in self.names:
+            text = format_value(values[name], labels)
+            head, _, rest = name.partition(".")
+            if rest:
+                given.setdefault(head, {})[rest] = text
+            else:
+                given[name] = text
+        # every name is a fact (checked when loaded), so no Jinja global is needed
+        return render_given(self.template, given)
 
 
 def format_value(value: Any, labels: dict[str, str]) -> str:
@@ -268,14 +284,39 @@ def _texts(raw: Any, scope: Scope, where: str) -> tuple[tuple[Compiled, Template
 
 def _template(raw: Any, scope: Scope, where: str) -> Template:
     text = check.text(scope.path, where, raw)
-    parts: list[tuple[bool, str]] = []
-    position = 0
-    for match in _PLACEHOLDER.finditer(text):
-        name = match.group(1)
+    if _OLD_PLACEHOLDER.search(text):
+        raise check.fail(scope.path, where, "事实请写成 {{ 名称 }}（一对花括号是旧写法）")
+    try:
+        names = _names_in(ENVIRONMENT.parse(text))
+        template = compile_text(text)
+    except TemplateSyntaxError as exc:
+        raise check.fail(scope.path, where, f"文字模板有误：{exc.message}") from None
+    for name in names:
         if name not in scope.names:
-            raise check.fail(scope.path, where, f"文字中引用了未知的事实 {{{name}}}")
-        parts.append((False, text[position : match.start()]))
-        parts.append((True, name))
-        position = match.end()
-    parts.append((False, text[position:]))
-    return Template(tuple(part for part in parts if part[1]))
+            raise check.fail(scope.path, where, f"文字中引用了未知的事实 {{{{ {name} }}}}")
+    return Template(template, names)
+
+
+def _names_in(tree: nodes.Node) -> tuple[str, ...]:
+    """The facts a template names: ``a`` and ``a.b`` (a dotted name is one fact)."""
+    found: list[str] = []
+
+    def dotted(node: nodes.Node) -> str | None:
+        if isinstance(node, nodes.Name):
+            return str(node.name)
+        if isinstance(node, nodes.Getattr):
+            head = dotted(node.node)
+            return None if head is None else f"{head}.{node.attr}"
+        return None
+
+    def walk(node: nodes.Node) -> None:
+        name = dotted(node) if isinstance(node, nodes.Name | nodes.Getattr) else None
+        if name is not None:
+            if name not in found:
+                found.append(name)
+            return
+        for child in node.iter_child_nodes():
+            walk(child)
+
+    walk(tree)
+    return tuple(found)

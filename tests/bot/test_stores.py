@@ -254,6 +254,19 @@ async def test_database_sessions_expire_when_idle(db_url: str) -> None:
     await store.aclose()
 
 
+async def test_an_expired_session_is_not_resumed_before_it_is_purged(db_url: str) -> None:
+    store = db_store(db_url, ttl_seconds=0)
+    async with store.transaction("rest", _sender()):
+        pass  # the store's first purge of expired rows runs here, the next in a minute
+    sender = _sender()
+    async with store.transaction("rest", sender) as session:
+        session.slots["x"] = 1
+    await asyncio.sleep(0.01)
+    async with store.transaction("rest", sender) as session:
+        assert session.slots == {}  # the row is still there, but expired
+    await store.aclose()
+
+
 async def test_a_failed_first_turn_leaves_nothing(db_url: str) -> None:
     store = db_store(db_url)
     sender = _sender()

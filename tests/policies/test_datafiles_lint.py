@@ -266,7 +266,25 @@ RULE_BREAKS: list[tuple[str, str, Callable[[dict[str, Any]], None], str]] = [
     (
         "unknown placeholder",
         "programs.yml",
-        lambda d: d["rules"][0]["reasons"][0].update(text="人均{per_head}元"),
+        lambda d: d["rules"][0]["reasons"][0].update(text="人均{{ per_head }}元"),
+        "rules[0].reasons[0].text",
+    ),
+    (
+        "a fact in the old one-brace syntax (it would be shown as typed)",
+        "programs.yml",
+        lambda d: d["rules"][0]["reasons"][0].update(text="人均{per_capita_income}元"),
+        "rules[0].reasons[0].text",
+    ),
+    (
+        "a text that is not a template",
+        "programs.yml",
+        lambda d: d["rules"][0]["next_steps"]["likely"].append("人均{{ per_capita_income 元"),
+        "rules[0].next_steps.likely[",
+    ),
+    (
+        "an unknown nested fact",
+        "programs.yml",
+        lambda d: d["rules"][0]["reasons"][0].update(text="存款{{ assets.deposit }}元"),
         "rules[0].reasons[0].text",
     ),
     (
