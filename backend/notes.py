@@ -44,7 +44,9 @@ def add_note(
     with backend.db.session() as session:
         case = backend.cases.get(session, case_no, lock=True)
         now = utcnow()
-        event = CaseEvent(case_id=case.id or 0, actor=actor, action="resident_note", note=note, at=now)
+        event = CaseEvent(
+            case_id=case.id or 0, actor=actor, action="resident_note", note=note, at=now
+        )
         session.add(event)
         if summary_extra:
             joined = f"{case.summary}；{summary_extra}" if case.summary else summary_extra
