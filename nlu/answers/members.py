@@ -194,8 +194,9 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
 
 
 def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
-    """Grade (1–4) and kind said in the clause of a disability, or the clause after it
-    when that one names no other person ("我哥是智力残疾，三级的")."""
+    """Grade (1–4) and kind said in the clause of a disability, or in the (at most
+    two) short clauses after it that name no other person ("我哥是智力残疾，三级的",
+    "我 残疾 听力 一级")."""
     data = words("conditions")
     clause_from = start
     while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
@@ -214,6 +215,7 @@ def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
         if len(nxt) > 6 or any(word in nxt for word in member_words()):
             break  # a new person, or more than a grade said
         match = _GRADE.search(nxt)
+        window += "," + nxt
         position += 1 + len(nxt)
     if match:
         details["grade"] = cn_int(match.group(1))
