@@ -332,6 +332,13 @@ def find_amounts(
         earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
         role = role_of(clause, after, earlier, None, lead) or carried or default
+        if (
+            role == "income"
+            and not _last_role(clause)
+            and not _first_role(after)
+            and any(word in clause for word in terms("money", "paid_once"))
+        ):
+            role = carried or default  # "…让车给刮了，花了七千": money spent is no income
         if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
         period = _period(clause, text[unit_end:]) or _period(earlier, "")

@@ -155,7 +155,7 @@ def event_of(text: str, asked: bool = False) -> str | None:
     weak = () if asked else terms("situation", "weak_events")
     if text.strip(",.!?~ ") != "其他":
         weak = (*weak, "其他")  # "其他就没什么收入了": the button's title, not an event
-    named, negated = mentions(text, event_choices(), ignore=weak)
+    named, negated = mentions(_older_masked(text), event_choices(), ignore=weak)
     events = [event for event in EVENT_ORDER if event in named]
     if events:
         return events[0]
@@ -172,6 +172,15 @@ def event_of(text: str, asked: bool = False) -> str | None:
         ):
             return "none"
     return None
+
+
+def _older_masked(text: str) -> str:
+    """``text`` with each clause about an older time (去年, 前年 …) blanked out."""
+    old = terms("situation", "old_times")
+    parts = re.split(r"([,.;!?:~\n])", text)
+    return "".join(
+        "_" * len(part) if any(word in part for word in old) else part for part in parts
+    )
 
 
 def read_event(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
