@@ -18,7 +18,7 @@ from nlu.answers.text import CLAUSE_END
 SCOPE = 12  # how far back (characters) a negator reaches inside its clause
 # After a word, a negator that ends the clause negates it: "残疾的没有", "低保都没有".
 _POST = re.compile(
-    r"^(?:的|了|呢|嘛|啊|这些|之类的?|什么的)?(?:就是|也是|倒是|都|也|就|倒|还|是)*(?:那个)?"
+    r"^(?:的|了|呢|嘛|啊|这些|之类的?|什么的)?(?:就是|也是|倒是|基本上|基本|几乎|都|也|就|倒|还|是)*(?:那个)?"
     r"(?:没有|没|无|不是)(?:的|了|啊|呀|咯|哦|呢|吧|嘛|噻|哈|过)*(?=$|[,.;!?:~\n])"
 )
 

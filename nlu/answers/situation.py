@@ -178,9 +178,7 @@ def _older_masked(text: str) -> str:
     """``text`` with each clause about an older time (去年, 前年 …) blanked out."""
     old = terms("situation", "old_times")
     parts = re.split(r"([,.;!?:~\n])", text)
-    return "".join(
-        "_" * len(part) if any(word in part for word in old) else part for part in parts
-    )
+    return "".join("_" * len(part) if any(word in part for word in old) else part for part in parts)
 
 
 def read_event(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:

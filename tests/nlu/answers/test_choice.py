@@ -147,3 +147,16 @@ def test_a_choice_word_inside_a_negation_never_selects_it(
     options = CONDITIONS if choice in CONDITIONS else VEHICLES
     assert read_choice(text, options).value != choice.value
     assert choice.value not in (read_choices(text, options).value or [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("前年房子被水淹过，最近没什么", "none"),
+        ("去年老伴去世了", None),  # older than three months: no event of the question
+        ("上个月老伴病故了", "other"),
+        ("去年着火烧了猪栏，上个月又出了车祸", "accident"),
+    ],
+)
+def test_only_a_recent_event_is_the_event(text: str, value: str | None) -> None:
+    assert read_event(text).value == value
