@@ -611,7 +611,9 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
         if any(word in owner for word in owners):
             return True
         people = find_mentions(owner)
-        if people and all(person.relation != "self" for person in people):
+        # "我婆娘她哥的屋": the owner is the last person of the chain; the couple's own
+        # ("先生名下的") is the household's.
+        if people and people[-1].relation not in ("self", "spouse"):
             return True
     return False
 

@@ -160,3 +160,16 @@ def test_a_choice_word_inside_a_negation_never_selects_it(
 )
 def test_only_a_recent_event_is_the_event(text: str, value: str | None) -> None:
     assert read_event(text).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("儿子在外务工，具备一定赡养能力", True),
+        ("儿子不具备赡养能力", False),
+        ("有个弟弟，不过他过得也很辛苦", False),
+        ("孙子还在读书，没有其他人了", False),
+    ],
+)
+def test_supporters_by_meaning(text: str, value: bool) -> None:
+    assert read_supporters(text).value is value
