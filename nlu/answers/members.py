@@ -104,7 +104,29 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
                 mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
                 continue
         mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
-    return mentions
+    return _composed(text, mentions, pronouns)
+
+
+def _composed(text: str, mentions: list[Mention], pronouns: tuple[str, ...]) -> list[Mention]:
+    """ "我女儿的孩子", "老伴的妈妈": a relative of a relative, joined by 的, is one
+    person whose relation is the two composed (``members.yml`` ``composed``)."""
+    table = words("members")["composed"]
+    result: list[Mention] = []
+    for mention in mentions:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and text[last.end : mention.start] == "的"
+            and last.word not in (*_SPEAKER, *pronouns)
+            and mention.word not in pronouns
+            and last.relation != "self"
+        ):
+            relation = str(table.get(last.relation, {}).get(mention.relation, "other"))
+            word = last.word + "的" + mention.word
+            result[-1] = Mention(last.start, mention.end, relation, word, mention.count)
+            continue
+        result.append(mention)
+    return result
 
 
 @dataclass(frozen=True)

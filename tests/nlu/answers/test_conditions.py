@@ -129,3 +129,16 @@ def test_members_by_meaning(text: str, value: dict | None) -> None:
 )
 def test_a_child_typing_names_her_own_relatives(text: str, value: dict) -> None:
     assert read_conditions(text, applicant="father").value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("我女儿的孩子在读小学", {"students": ["grandchild"]}),
+        ("老伴的妈妈瘫在床上", {"ill": ["parent"]}),
+        ("我弟的儿子在上学", {"students": ["other"]}),
+        ("儿子女儿都在上学", {"students": ["child", "child"]}),  # a list, not composed
+    ],
+)
+def test_a_relative_of_a_relative(text: str, value: dict) -> None:
+    assert read_conditions(text).value == value
