@@ -125,6 +125,7 @@ def test_members_by_meaning(text: str, value: dict | None) -> None:
     [
         ("我和我妹都在读书，我读高三她读初一", {"students": ["child", "child"]}),
         ("我外甥在读小学，跟我爸住", {"students": ["grandchild"]}),
+        ("我和我弟都在读书，我读高三他读初一", {"students": ["child", "child"]}),
     ],
 )
 def test_a_child_typing_names_her_own_relatives(text: str, value: dict) -> None:

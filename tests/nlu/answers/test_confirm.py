@@ -206,6 +206,8 @@ def test_not_yet_submitting_is_no(text: str) -> None:
         ("唔得，我唔想俾人查", "refuse"),
         ("查呗，我家什么也没有，不过要问问儿子", "unsure"),
         ("家中老人中风了", "unsure"),
+        ("我家中", "unsure"),  # 中 inside a word agrees to nothing
+        ("中不中？", "unsure"),  # asking, not refusing
         # not understanding it is a doubt, not a refusal
         ("听不懂授权书，等儿子回来再说", "unsure"),
         ("看不懂承诺书", "unsure"),
@@ -213,3 +215,12 @@ def test_not_yet_submitting_is_no(text: str) -> None:
 )
 def test_consent_by_meaning(text: str, value: str) -> None:
     assert read_consent(text).value == value
+
+
+@pytest.mark.parametrize("phrase", terms("confirm", "consent", "nothing_to_hide"))
+@pytest.mark.parametrize(
+    "no", ["不同意", "我不签", "先不同意吧", "不要查", "不授权", "考虑一下", "要问问儿子"]
+)
+def test_nothing_to_hide_never_turns_a_no_into_agreement(phrase: str, no: str) -> None:
+    for text in (f"{phrase}，{no}", f"{no}，{phrase}", f"{phrase}{no}"):
+        assert read_consent(text).value != "agree", text

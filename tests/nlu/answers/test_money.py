@@ -174,7 +174,7 @@ def test_money_at_the_household_question_is_never_a_household_size(amount: int, 
         # an own share replaces the bill before it, not a cost after it or someone else's
         ("住院花了两万，报了一半，自己出了一万", "one_off", 10000),
         ("化疗每月自费三千，报销以后；另外吃药每月三百", "medical", 3300),
-        ("我吃药一个月两百，老伴那边报了以后自己还出八百", "medical", 1000),
+        ("我吃药一个月两百，老伴那边报了以后自己出八百", "medical", 1000),
         # only the exact figure unknown: the approximation stands
         ("存款大概三四万，具体多少说不清", "deposits", 35000),
         # what was there before is not there now
