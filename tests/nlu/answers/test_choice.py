@@ -173,3 +173,7 @@ def test_only_a_recent_event_is_the_event(text: str, value: str | None) -> None:
 )
 def test_supporters_by_meaning(text: str, value: bool) -> None:
     assert read_supporters(text).value is value
+
+
+def test_a_fire_said_with_an_aspect_marker() -> None:
+    assert read_event("上个月家里着了火").value == "fire"

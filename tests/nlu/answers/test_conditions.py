@@ -143,3 +143,7 @@ def test_a_child_typing_names_her_own_relatives(text: str, value: dict) -> None:
 )
 def test_a_relative_of_a_relative(text: str, value: dict) -> None:
     assert read_conditions(text).value == value
+
+
+def test_the_family_all_healthy_denies_what_is_not_said() -> None:
+    assert read_conditions("家里人都健康，孩子读高二").value == NONE | {"students": ["child"]}

@@ -224,3 +224,13 @@ def test_consent_by_meaning(text: str, value: str) -> None:
 def test_nothing_to_hide_never_turns_a_no_into_agreement(phrase: str, no: str) -> None:
     for text in (f"{phrase}，{no}", f"{no}，{phrase}", f"{phrase}{no}"):
         assert read_consent(text).value != "agree", text
+
+
+@pytest.mark.parametrize("text", ["我同意个啥", "同意个什么同意", "签个啥"])
+def test_a_rude_rhetorical_question_never_agrees(text: str) -> None:
+    assert read_consent(text).value != "agree"
+
+
+@pytest.mark.parametrize(("text", "value"), [("对个啥，都错了", "no"), ("都对的，交吧", "yes")])
+def test_confirm_rude_or_plain(text: str, value: str) -> None:
+    assert read_confirm(text).value == value
