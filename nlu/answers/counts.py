@@ -581,6 +581,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             negated = True
         elif _someone_elses(text, start, end):
             negated = True  # "住的是我大伯的房子", "房子是儿子的": not the household's
+        elif negated and "住" in text[clause_start(text, start) : start]:
+            continue  # "房子没有，住村里的安置房": where they live, none owned
         elif not _rented(text, start, end):
             mentioned = True
     if mentioned and asked:

@@ -177,3 +177,7 @@ def test_supporters_by_meaning(text: str, value: bool) -> None:
 
 def test_a_fire_said_with_an_aspect_marker() -> None:
     assert read_event("上个月家里着了火").value == "fire"
+
+
+def test_a_roof_blown_away_is_a_disaster() -> None:
+    assert read_event("前天屋顶被风刮跑了").value == "disaster"

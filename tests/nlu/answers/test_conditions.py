@@ -147,3 +147,14 @@ def test_a_relative_of_a_relative(text: str, value: dict) -> None:
 
 def test_the_family_all_healthy_denies_what_is_not_said() -> None:
     assert read_conditions("家里人都健康，孩子读高二").value == NONE | {"students": ["child"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("我姑娘在读研究生", {"students": ["child"]}),  # 姑娘 is a daughter, not 娘
+        ("两个细伢子都在读书", {"students": ["child", "child"]}),
+    ],
+)
+def test_dialect_children(text: str, value: dict) -> None:
+    assert read_conditions(text).value == value

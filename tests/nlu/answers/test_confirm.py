@@ -234,3 +234,8 @@ def test_a_rude_rhetorical_question_never_agrees(text: str) -> None:
 @pytest.mark.parametrize(("text", "value"), [("对个啥，都错了", "no"), ("都对的，交吧", "yes")])
 def test_confirm_rude_or_plain(text: str, value: str) -> None:
     assert read_confirm(text).value == value
+
+
+def test_cantonese_thanks_is_no_refusal() -> None:
+    assert read_consent("唔该，同意").value == "agree"
+    assert read_consent("唔同意").value == "refuse"

@@ -120,3 +120,8 @@ def test_a_relative_age_and_a_birth_year() -> None:
 )
 def test_assets_by_meaning(text: str, kind: str, value: int) -> None:
     assert read_assets_count(text, kind).value == value
+
+
+def test_where_one_lives_is_not_owned_when_owning_is_denied() -> None:
+    assert read_assets_count("房子冇得，住村里的安置房", "houses").value == 0
+    assert read_assets_count("住村里的安置房", "houses").value == 1
