@@ -146,7 +146,7 @@ def consent_value(text: str, applicant: str = "self") -> str:
     - unsure: everything else, and always a concession ("好是好，就是…", "同意是同意，
       但…") or a consent for a part only ("只查收入可以，存款就不要查了").
     """
-    plain = _mask(text, _list("idioms", "consent"))
+    plain = _mask(text, (*_list("idioms", "consent"), *_list("nothing_to_hide", "consent")))
     agree_words = _list("agree", "consent")
     hits = _agreement_hits(text, plain, agree_words)
     if _CONCESSION.search(plain):
@@ -182,8 +182,11 @@ def consent_value(text: str, applicant: str = "self") -> str:
     strong = [hit for hit in hits if hit[2] not in _list("weak", "consent")]
     if strong:
         return AGREE
-    allowed = (*agree_words, *_list("frame"), *_list("particles"))
-    return AGREE if only_words(text, allowed) else UNSURE
+    allowed = (*agree_words, *_list("frame"), *_list("particles"), *_HOME)
+    return AGREE if only_words(plain, allowed) else UNSURE
+
+
+_HOME = ("我们家", "我家", "家里", "又", "也")  # "查呗，我家什么也没有": whose nothing
 
 
 _PARTICLE_AFTER = "的了吧啊呀啦嘞哦咯噻嘛哈滴得呗"
@@ -200,6 +203,8 @@ def _agreement_hits(
         if masked[start:end] != word:
             continue
         following = text[end : end + 1]
+        if word == "中" and (_is_cjk(following) or (start and _is_cjk(text[start - 1]))):
+            continue  # 中 (Henan "OK") only as a clause of its own, never 中风, 家中
         if (
             word in ("好", "行")
             and following
@@ -247,9 +252,16 @@ def _only_hesitates(
         rest = rest[:at] + "_" * (end - at) + rest[end:]
     if any(word in rest for word in _list("refuse", "consent")):
         return False
+    hedges = [
+        (low, high)
+        for low, high, word in find_all(plain, _list("hedge", "consent"))
+        if any(char in NEGATOR_CHARS for char in word)
+    ]
     for start, end, _word in negated:
         at = _negator_before(plain, start)
         assert at is not None
+        if any(low <= at < high for low, high in hedges):
+            continue  # "听不懂承诺内容": not understanding it, not refusing it
         lead = plain[max(0, at - 6) : at]
         if re.search(r"不是.{0,2}$", lead):
             continue

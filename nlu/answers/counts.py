@@ -581,6 +581,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             negated = True
         elif _someone_elses(text, start, end):
             negated = True  # "住的是我大伯的房子", "房子是儿子的": not the household's
+        elif negated and "住" in text[clause_start(text, start) : start]:
+            continue  # "房子没有，住村里的安置房": where they live, none owned
         elif not _rented(text, start, end):
             mentioned = True
     if mentioned and asked:
@@ -611,7 +613,9 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
         if any(word in owner for word in owners):
             return True
         people = find_mentions(owner)
-        if people and all(person.relation != "self" for person in people):
+        # "我婆娘她哥的屋": the owner is the last person of the chain; the couple's own
+        # ("先生名下的") is the household's.
+        if people and people[-1].relation not in ("self", "spouse"):
             return True
     return False
 

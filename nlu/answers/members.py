@@ -19,6 +19,7 @@ from nlu.answers.text import CLAUSE_END, cn_int, find_all, prepare, segments
 
 KINDS = ("ill", "disabled", "students", "unemployed")
 _COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九])\s*(?:个|位|名)?$")
+_COUNT_AFTER = re.compile(r"(?:们)?(\d+|[两二三四五六七八九])个(?=都|均|全|在|是|也)")
 _GRADE = re.compile(r"([1-4一二三四])\s*级")
 
 
@@ -63,14 +64,26 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
     counted = tuple(str(word) for word in words("members")["count_nouns"])
     pairs = tuple(str(word) for word in words("members")["pairs"])
     for start, end, word in find_all(text, (*table, *pronouns)):
+        # 他/她 is never the one who speaks: the last other person named. For a child
+        # typing, 他 may name the parent (in the table), but only when nobody else
+        # was named before ("我和我弟都在上学，他读高二": the brother).
+        others = [m for m in mentions if m.relation != "self" or m.word not in _SPEAKER]
+        if word in pronouns and word in table and others:
+            if start - others[-1].end <= 2 and not any(
+                mark in text[others[-1].end : start] for mark in CLAUSE_END
+            ):
+                continue
+            mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+            continue
         if word not in table:  # a pronoun: the person named just before, if any
-            # 他/她 is never the one who speaks: the last other person named.
-            others = [m for m in mentions if m.relation != "self" or m.word not in _SPEAKER]
             previous = others[-1] if others else None
             if previous is None and orphans and word in ("他", "她"):
                 mentions.append(Mention(start, end, "other", word))
                 continue
-            if previous is None or start - previous.end <= 2:
+            if previous is None or (
+                start - previous.end <= 2
+                and not any(mark in text[previous.end : start] for mark in CLAUSE_END)
+            ):
                 continue  # nobody yet, or "我老婆她…": the same person again
             mentions.append(Mention(start, end, previous.relation, previous.word))
             continue
@@ -78,6 +91,9 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
         if match and word in counted:
             count = cn_int(match.group(1)) or 1
+        after = _COUNT_AFTER.match(text, end)
+        if after and word in counted and count == 1:
+            count = cn_int(after.group(1)) or 1  # "孩子两个都在上学"
         relation = table[word]
         if word in pairs:
             count = 2  # "户主夫妇", "老两口": the applicant and the spouse
@@ -88,7 +104,29 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
                 mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
                 continue
         mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
-    return mentions
+    return _composed(text, mentions, pronouns)
+
+
+def _composed(text: str, mentions: list[Mention], pronouns: tuple[str, ...]) -> list[Mention]:
+    """ "我女儿的孩子", "老伴的妈妈": a relative of a relative, joined by 的, is one
+    person whose relation is the two composed (``members.yml`` ``composed``)."""
+    table = words("members")["composed"]
+    result: list[Mention] = []
+    for mention in mentions:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and text[last.end : mention.start] == "的"
+            and last.word not in (*_SPEAKER, *pronouns)
+            and mention.word not in pronouns
+            and last.relation != "self"
+        ):
+            relation = str(table.get(last.relation, {}).get(mention.relation, "other"))
+            word = last.word + "的" + mention.word
+            result[-1] = Mention(last.start, mention.end, relation, word, mention.count)
+            continue
+        result.append(mention)
+    return result
 
 
 @dataclass(frozen=True)
@@ -119,11 +157,20 @@ def _find_terms(text: str) -> list[_Term]:
     return [_Term(start, end, *table[word][:1], word, table[word][1]) for start, end, word in found]
 
 
-_CARED_FOR = re.compile(r"(?:照顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理)$")
+# Before a person, these make them the object, not the subject: "照顾孩子", "随户主生活".
+_CARED_FOR = re.compile(r"(?:照顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$")
+_SENTENCE_END = ".;!?\n"
 
 
-def outside(text: str, mention: Mention) -> bool:
-    """ "她自己两个伢子读书", "他家孩子": someone of another household (a relative's)."""
+def outside(
+    text: str, mention: Mention, mentions: tuple[Mention, ...] | list[Mention] = ()
+) -> bool:
+    """ "她自己两个伢子读书", "他家孩子": someone of another household (a relative's);
+    "细佬…但他不同我们住": the person named last before "not living with us"."""
+    for at, _end, _word in find_all(text, tuple(words("members")["not_in_household"])):
+        named = [m for m in mentions if m.end <= at]
+        if named and (named[-1].relation, named[-1].word) == (mention.relation, mention.word):
+            return True
     before = text[max(0, mention.start - 6) : mention.start]
     return bool(
         re.search(
@@ -153,6 +200,12 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     if before:
         return before[-1]
     after = [m for m in mentions if position <= m.start < clause_to]
+    # "…的那个是我爱人": 我 right before a relative is whose, not who.
+    after = [
+        m
+        for index, m in enumerate(after)
+        if not (m.word in _SPEAKER and index + 1 < len(after) and after[index + 1].start == m.end)
+    ]
     if after:
         return after[0]
     earlier = [m for m in mentions if m.end <= position]
@@ -163,8 +216,9 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
 
 
 def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
-    """Grade (1–4) and kind said in the clause of a disability, or the clause after it
-    when that one names no other person ("我哥是智力残疾，三级的")."""
+    """Grade (1–4) and kind said in the clause of a disability, or in the (at most
+    two) short clauses after it that name no other person ("我哥是智力残疾，三级的",
+    "我 残疾 听力 一级")."""
     data = words("conditions")
     clause_from = start
     while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
@@ -175,11 +229,16 @@ def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
     window = text[clause_from:clause_to]
     details: dict[str, Any] = {}
     match = _GRADE.search(window)
-    if match is None and clause_to < len(text):
-        following = text[clause_to + 1 :]
-        next_end = min((following.find(c) for c in CLAUSE_END if c in following), default=-1)
-        nxt = following if next_end < 0 else following[:next_end]
-        match = _GRADE.search(nxt) if len(nxt) <= 6 else None
+    position = clause_to
+    for _ in range(2):  # "残疾,听力,一级", "智力残疾,有证,二级的": short clauses after it
+        if match is not None or position >= len(text):
+            break
+        nxt = text[position + 1 : clause_end_of(text, position + 1)]
+        if len(nxt) > 6 or any(word in nxt for word in member_words()):
+            break  # a new person, or more than a grade said
+        match = _GRADE.search(nxt)
+        window += "," + nxt
+        position += 1 + len(nxt)
     if match:
         details["grade"] = cn_int(match.group(1))
     for kind, kind_words in data["kinds"].items():
@@ -213,6 +272,9 @@ def _conditions(
     details: dict[str, list[dict[str, Any]]] = {}
     denied: set[str] = set()
     seen: dict[str, set[tuple[str, int]]] = {kind: set() for kind in KINDS}
+    past = _recovered_spans(text)
+    if past:
+        denied.add("ill")  # "开过刀…现在好了": an illness over is no illness
     for term in _find_terms(text):
         if not term.kind:
             continue
@@ -220,10 +282,14 @@ def _conditions(
             if not _one_person_denied(text, term.start, mentions):
                 denied.add(term.kind)  # "家里没人残疾"; but "我老豆冇残疾证" is his alone
             continue
-        if term.generic:
+        if term.kind == "ill" and any(low <= term.start < high for low, high in past):
+            continue
+        if term.kind in ("unemployed", "students") and text[term.end : term.end + 1] == "过":
+            continue  # "之前失业过", "上过学": once, not now
+        if term.generic and not _said_of_someone(text, term, mentions):
             continue
         who = who_at(text, term.start, mentions)
-        if who is not None and outside(text, who):
+        if who is not None and outside(text, who, mentions):
             continue  # about a relative's family, not this household
         for listed in _listed_with(text, who, term.start, mentions):
             # "孙子孙女都在上学", "我和老伴都有病": each person of the list
@@ -265,6 +331,32 @@ def _conditions(
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+def _said_of_someone(text: str, term: _Term, mentions: list[Mention]) -> bool:
+    """A generic word that still says 重病 (大病, 重病) when a person is named in its
+    clause: "她是重病", "生重病的那个是我爱人"; "有没有大病" names nobody."""
+    if term.word not in words("conditions")["serious_generic"]:
+        return False
+    low, high = clause_start_of(text, term.start), clause_end_of(text, term.end)
+    return any(low <= m.start and m.end <= high for m in mentions)
+
+
+def _recovered_spans(text: str) -> list[tuple[int, int]]:
+    """Where an illness is said to be over: from the sentence start to a recovery word
+    ("现在好了", "医生说没事了") that an illness or its treatment comes before."""
+    data = words("conditions")
+    illness = tuple(
+        str(word) for word in (*data["ill"], *data["not_serious"], *data["treated"])
+    ) + tuple(str(word) for word in data["named_illness"])
+    spans: list[tuple[int, int]] = []
+    for start, _end, _word in find_all(text, tuple(str(w) for w in data["recovered"])):
+        low = start
+        while low > 0 and text[low - 1] not in _SENTENCE_END:
+            low -= 1
+        if any(word in text[low:start] for word in illness):
+            spans.append((low, start))
+    return spans
 
 
 _HOUSEHOLD_WORDS = (

@@ -63,6 +63,7 @@ class Amount:
     approx: str | None
     total: bool = False  # said as the sum or average of the others ("加起来六千二")
     net: bool = False  # the own share after a reimbursement ("报了一些，自己出了一万")
+    who: int = 0  # how many persons were named before it: another person, another bill
 
 
 def _value(match: re.Match[str]) -> tuple[int | Range, str | None]:
@@ -296,7 +297,10 @@ def find_amounts(
     amounts: list[Amount] = []
     previous_end = 0
     carried: str | None = None  # the role of an amount taken back ("不是三千，是两千五")
-    people = [m.end for m in find_mentions(text)]
+    mentions = find_mentions(text)
+    people = [m.end for m in mentions]
+    # The persons a cost may be of: "自己出了一万" names the payer, not another person.
+    others = [m.end for m in mentions if m.word not in ("我", "自己", "我自己", "本人", "我们")]
     for token in _tokens(text):
         start, end = token.start, token.end
         unit_end, is_money, other_unit = _unit_after(text, end)
@@ -332,6 +336,13 @@ def find_amounts(
         earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
         role = role_of(clause, after, earlier, None, lead) or carried or default
+        if (
+            role == "income"
+            and not _last_role(clause)
+            and not _first_role(after)
+            and any(word in clause for word in terms("money", "paid_once"))
+        ):
+            role = carried or default  # "…让车给刮了，花了七千": money spent is no income
         if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
         period = _period(clause, text[unit_end:]) or _period(earlier, "")
@@ -341,9 +352,9 @@ def find_amounts(
         if role is None:
             previous_end = unit_end
             continue
-        if role == "income" and _in_the_past(text, start):
+        if role in ("income", "deposits") and _in_the_past(text, start):
             previous_end = unit_end
-            continue  # "原来…一个月两千五": what was earned before, not now
+            continue  # "原来…一个月两千五", "本来五六万，现在剩三万": before, not now
         approx = _approx(text, simple, start, end, rule)
         if role == "deposits" and _not_known(text, start, unit_end):
             value, approx = UNKNOWN, None  # "那几万块还剩好多我也不晓得"
@@ -355,7 +366,8 @@ def find_amounts(
         net = any(word in clause for word in terms("money", "own_share")) and any(
             word in text[:start] for word in terms("money", "reimbursed")
         )
-        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net))
+        who = sum(1 for person in others if person <= start)
+        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
 
@@ -409,6 +421,8 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
 def _not_known(text: str, start: int, end: int) -> bool:
     """The amount's clause (or the next few characters) says the speaker does not know it."""
     around = text[clause_start(text, start) : min(len(text), end + 14)]
+    if "具体" in around[end - clause_start(text, start) :]:
+        return False  # "大概两三万，具体数说不准": only the exact figure is not known
     return is_unknown(around)
 
 
@@ -530,7 +544,15 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         mine = totals[-1:]
     net = [amount for amount in mine if amount.net]
     if net:
-        mine = net
+        # The own share replaces the bill said before it for the same person; a cost said
+        # after it ("另外两百") or of someone named between ("老头子那边…") is another one.
+        mine = [
+            amount
+            for amount in mine
+            if amount.net
+            or amount.start > net[-1].start
+            or all(amount.who != other.who for other in net)
+        ]
     kept: list[Amount] = []
     for amount in mine:
         value = _monthly(amount, role)

@@ -18,7 +18,7 @@ from nlu.answers.text import CLAUSE_END
 SCOPE = 12  # how far back (characters) a negator reaches inside its clause
 # After a word, a negator that ends the clause negates it: "残疾的没有", "低保都没有".
 _POST = re.compile(
-    r"^(?:的|了|呢|嘛|啊|这些|之类的?|什么的)?(?:就是|也是|倒是|都|也|就|倒|还|是)*(?:那个)?"
+    r"^(?:的|了|呢|嘛|啊|这些|之类的?|什么的)?(?:就是|也是|倒是|基本上|基本|几乎|都|也|就|倒|还|是)*(?:那个)?"
     r"(?:没有|没|无|不是)(?:的|了|啊|呀|咯|哦|呢|吧|嘛|噻|哈|过)*(?=$|[,.;!?:~\n])"
 )
 
@@ -160,7 +160,7 @@ _DENIAL_TAIL = re.compile(
     r"^(?:有|的|了|啊|呀|咯|哦|呢|嘛|噻|哈|都好好的|都挺好|都没有)*(?:$|[,.;!?:~\n]|就是|只是|但是|不过)"
 )  # "都没有都没有就是穷": a contrast starts what comes next
 _DENIAL_LEAD = re.compile(
-    r"^(?:没有|没|不|无|家里|家中|该户|户主|我们家|我家|我们|那个|嗯|啊|其实|就|也|现在|目前)*$"
+    r"^(?:没有|没|不|无|家里|家中|该户|户主|我们家|我家|我们|他们|她们|大家|其他人|别人|家里人|家人|全家人|全家|那个|嗯|啊|其实|就|也|现在|目前)*$"
 )
 
 

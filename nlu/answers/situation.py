@@ -152,10 +152,13 @@ def event_of(text: str, asked: bool = False) -> str | None:
     consequence (车祸 before 住院: fire, disaster, accident, other, sudden_illness);
     a "none" phrase or, when asked, a bare "没有" or only negated events → "none".
     """
-    weak = () if asked else terms("situation", "weak_events")
+    recent = any(word in text for word in terms("situation", "recent_times"))
+    # Outside the question, a weak word is an event only when said to be recent
+    # ("上个月老伴病故", "两个月前摔了一跤"): the event asked about is of 3 months.
+    weak = () if asked or recent else terms("situation", "weak_events")
     if text.strip(",.!?~ ") != "其他":
         weak = (*weak, "其他")  # "其他就没什么收入了": the button's title, not an event
-    named, negated = mentions(text, event_choices(), ignore=weak)
+    named, negated = mentions(_older_masked(text), event_choices(), ignore=weak)
     events = [event for event in EVENT_ORDER if event in named]
     if events:
         return events[0]
@@ -172,6 +175,13 @@ def event_of(text: str, asked: bool = False) -> str | None:
         ):
             return "none"
     return None
+
+
+def _older_masked(text: str) -> str:
+    """``text`` with each clause about an older time (去年, 前年 …) blanked out."""
+    old = terms("situation", "old_times")
+    parts = re.split(r"([,.;!?:~\n])", text)
+    return "".join("_" * len(part) if any(word in part for word in old) else part for part in parts)
 
 
 def read_event(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:

@@ -80,9 +80,12 @@ _BARE_UNIT = re.compile(
 _UNIT_PAIR = re.compile(
     r"([一二两三四五六七八九])([千万])([一二三四五六七八])([二三四五六七八九])(?:百|千)?(?![十百千万\d])"
 )
-# "百几块" (100, rule more): 百 without its 一.
-_BARE_HUNDRED = re.compile(r"(?<![零〇一二两三四五六七八九十\d])百(几|多)")
+# "百几块" (100, rule more), "千几", "万几": the unit without its 一.
+_BARE_HUNDRED = re.compile(r"(?<![零〇一二两三四五六七八九十百千万\d])([百千万])(几|多)")
 
+
+# "一百四十几" (140, rule more): normalize keeps it, as "十几" alone is the teens.
+_TENS_SOME = re.compile(r"(?:[一二两三四五六七八九][万千百])*[一二两三四五六七八九]十(?=几)")
 
 _FORMAL_THREE = re.compile(r"[參参](?=[仟佰拾萬万])")
 
@@ -102,7 +105,8 @@ def _spoken_amounts(text: str) -> str:
     text = _BARE_UNIT.sub(
         lambda m: m.group() if m.group() == "万一" else "一" + m.group(1) + m.group(2), text
     )  # 万一 is "in case", not 11000
-    return _BARE_HUNDRED.sub(lambda m: "一百" + m.group(1), text)
+    text = _TENS_SOME.sub(lambda m: str(cn2an.cn2an(m.group().replace("两", "二"), "normal")), text)
+    return _BARE_HUNDRED.sub(lambda m: "一" + m.group(1) + m.group(2), text)
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:

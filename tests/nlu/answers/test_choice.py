@@ -147,3 +147,37 @@ def test_a_choice_word_inside_a_negation_never_selects_it(
     options = CONDITIONS if choice in CONDITIONS else VEHICLES
     assert read_choice(text, options).value != choice.value
     assert choice.value not in (read_choices(text, options).value or [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("前年房子被水淹过，最近没什么", "none"),
+        ("去年老伴去世了", None),  # older than three months: no event of the question
+        ("上个月老伴病故了", "other"),
+        ("去年着火烧了猪栏，上个月又出了车祸", "accident"),
+    ],
+)
+def test_only_a_recent_event_is_the_event(text: str, value: str | None) -> None:
+    assert read_event(text).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("儿子在外务工，具备一定赡养能力", True),
+        ("儿子不具备赡养能力", False),
+        ("有个弟弟，不过他过得也很辛苦", False),
+        ("孙子还在读书，没有其他人了", False),
+    ],
+)
+def test_supporters_by_meaning(text: str, value: bool) -> None:
+    assert read_supporters(text).value is value
+
+
+def test_a_fire_said_with_an_aspect_marker() -> None:
+    assert read_event("上个月家里着了火").value == "fire"
+
+
+def test_a_roof_blown_away_is_a_disaster() -> None:
+    assert read_event("前天屋顶被风刮跑了").value == "disaster"

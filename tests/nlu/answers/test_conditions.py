@@ -83,3 +83,78 @@ def test_a_negated_condition_is_never_set(term: str, pattern: str, subject: str)
     value = read_conditions(subject + pattern.format(term)).value or {}
     for kind in ("ill", "disabled", "students", "unemployed"):
         assert value.get(kind, []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # step- and in-law relatives are household members of their generation
+        ("继女在读初二", {"students": ["child"]}),
+        ("家婆中风在床", {"ill": ["parent"]}),
+        ("儿媳妇下岗了", {"unemployed": ["child"]}),
+        # a pronoun after a person named in another clause is that person
+        ("我在家带孩子，老公呢，他是癌症", {"ill": ["spouse"]}),
+        ("我辞了工作，回来照顾老伴，她是重病", {"unemployed": ["self"], "ill": ["spouse"]}),
+        # a count said after the noun
+        ("孙子三个都在念书", {"students": ["grandchild", "grandchild", "grandchild"]}),
+        # 重病 said of a named person sets it; said of nobody it does not
+        ("生大病的是我婆婆", {"ill": ["parent"]}),
+        ("重病", None),
+        # an illness that is over is none
+        ("老伴前几年得过肠癌，做了手术，现在好了", {"ill": []}),
+        ("我去年住过院，医生说没事了，孙女读小学", {"ill": [], "students": ["grandchild"]}),
+        # once out of work is not out of work now
+        ("老公以前下岗过，现在在厂里上班", {}),
+        # a relative who lives elsewhere is not read
+        ("我女儿失业了，不过她不跟我们住", {}),
+        ("老伴瘫痪，弟弟也失业，但他不住在一起", {"ill": ["spouse"]}),
+        # 随 makes the person after it no subject
+        ("侄子随户主生活，在读高中", {"students": ["other"]}),
+        # a grade two short clauses after the disability
+        ("我 残疾 视力 二级", {"disabled": [{"who": "self", "grade": 2, "kind": "visual"}]}),
+        # "others are fine" denies what is not said
+        ("他们都没事，就是我瘫了", NONE | {"ill": ["self"]}),
+    ],
+)
+def test_members_by_meaning(text: str, value: dict | None) -> None:
+    assert read_conditions(text).value == (value or None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("我和我妹都在读书，我读高三她读初一", {"students": ["child", "child"]}),
+        ("我外甥在读小学，跟我爸住", {"students": ["grandchild"]}),
+        ("我和我弟都在读书，我读高三他读初一", {"students": ["child", "child"]}),
+    ],
+)
+def test_a_child_typing_names_her_own_relatives(text: str, value: dict) -> None:
+    assert read_conditions(text, applicant="father").value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("我女儿的孩子在读小学", {"students": ["grandchild"]}),
+        ("老伴的妈妈瘫在床上", {"ill": ["parent"]}),
+        ("我弟的儿子在上学", {"students": ["other"]}),
+        ("儿子女儿都在上学", {"students": ["child", "child"]}),  # a list, not composed
+    ],
+)
+def test_a_relative_of_a_relative(text: str, value: dict) -> None:
+    assert read_conditions(text).value == value
+
+
+def test_the_family_all_healthy_denies_what_is_not_said() -> None:
+    assert read_conditions("家里人都健康，孩子读高二").value == NONE | {"students": ["child"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("我姑娘在读研究生", {"students": ["child"]}),  # 姑娘 is a daughter, not 娘
+        ("两个细伢子都在读书", {"students": ["child", "child"]}),
+    ],
+)
+def test_dialect_children(text: str, value: dict) -> None:
+    assert read_conditions(text).value == value

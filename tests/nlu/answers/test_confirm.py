@@ -178,3 +178,64 @@ def test_an_agreement_with_a_hesitation_is_not_agreement(agree: str, hedge: str)
 )  # fmt: skip
 def test_yes_no(text: str, value: object) -> None:
     assert read_yes_no(text).value == value
+
+
+@pytest.mark.parametrize("text", ["就这样报上去吧", "麻烦帮我递交", "都对，交上去", "没问题，送出"])
+def test_words_for_submitting_confirm(text: str) -> None:
+    assert read_confirm(text).value == "yes"
+
+
+@pytest.mark.parametrize("text", ["先别报上去", "不要送出", "等等再交上去", "报上去之前我再看看"])
+def test_not_yet_submitting_is_no(text: str) -> None:
+    assert read_confirm(text).value == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # nothing to hide, said with a negator, is no refusal
+        ("查呗，我家什么也没有", "agree"),
+        ("随便查，不怕查", "agree"),
+        ("可以，你们查", "agree"),
+        ("中", "agree"),
+        ("有什么不敢承诺的，同意", "agree"),
+        # … but it never makes a refusal or a doubt an agreement
+        ("我家什么也没有，不同意", "refuse"),
+        ("不怕查，但是不同意", "refuse"),
+        ("什么都没有，不想让人查", "refuse"),
+        ("唔得，我唔想俾人查", "refuse"),
+        ("查呗，我家什么也没有，不过要问问儿子", "unsure"),
+        ("家中老人中风了", "unsure"),
+        ("我家中", "unsure"),  # 中 inside a word agrees to nothing
+        ("中不中？", "unsure"),  # asking, not refusing
+        # not understanding it is a doubt, not a refusal
+        ("听不懂授权书，等儿子回来再说", "unsure"),
+        ("看不懂承诺书", "unsure"),
+    ],
+)
+def test_consent_by_meaning(text: str, value: str) -> None:
+    assert read_consent(text).value == value
+
+
+@pytest.mark.parametrize("phrase", terms("confirm", "consent", "nothing_to_hide"))
+@pytest.mark.parametrize(
+    "no", ["不同意", "我不签", "先不同意吧", "不要查", "不授权", "考虑一下", "要问问儿子"]
+)
+def test_nothing_to_hide_never_turns_a_no_into_agreement(phrase: str, no: str) -> None:
+    for text in (f"{phrase}，{no}", f"{no}，{phrase}", f"{phrase}{no}"):
+        assert read_consent(text).value != "agree", text
+
+
+@pytest.mark.parametrize("text", ["我同意个啥", "同意个什么同意", "签个啥"])
+def test_a_rude_rhetorical_question_never_agrees(text: str) -> None:
+    assert read_consent(text).value != "agree"
+
+
+@pytest.mark.parametrize(("text", "value"), [("对个啥，都错了", "no"), ("都对的，交吧", "yes")])
+def test_confirm_rude_or_plain(text: str, value: str) -> None:
+    assert read_confirm(text).value == value
+
+
+def test_cantonese_thanks_is_no_refusal() -> None:
+    assert read_consent("唔该，同意").value == "agree"
+    assert read_consent("唔同意").value == "refuse"

@@ -106,3 +106,22 @@ def test_a_relative_age_and_a_birth_year() -> None:
 
     assert read_ages("老伴比我大两岁 我七十").value == [70]
     assert read_ages("1950年出生").value == [date.today().year - 1950]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("没有房子，住的是我老公他姐的房子", "houses", 0),  # the last of the chain owns it
+        ("有一套，在我老伴名下", "houses", 1),  # the couple's own is the household's
+        ("一间公寓", "houses", 1),
+        ("我们家哪来的车", "vehicles", 0),  # a rhetorical negation
+        ("哪有房子，都是租的", "houses", 0),
+    ],
+)
+def test_assets_by_meaning(text: str, kind: str, value: int) -> None:
+    assert read_assets_count(text, kind).value == value
+
+
+def test_where_one_lives_is_not_owned_when_owning_is_denied() -> None:
+    assert read_assets_count("房子冇得，住村里的安置房", "houses").value == 0
+    assert read_assets_count("住村里的安置房", "houses").value == 1

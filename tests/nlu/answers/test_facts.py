@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nlu.answers import Range
+from nlu.answers.reading import fact_json
 from nlu.facts import extract_facts
 
 REGION = "hunan-yiyang-ziyang"
@@ -71,3 +74,26 @@ def test_money_denied_is_not_an_illness_denied() -> None:
 
 def test_a_negated_program_is_not_asked_for() -> None:
     assert extract_facts("低保不要，想申请临时救助")["programs"] == ["temporary"]
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # a weak event word is an event in a story only when said to be recent
+        ("上个月老伴病故，办丧事花了一万", {"hardship_event": "other", "one_off_cost": 10000}),
+        ("前几天突然晕倒了", {"hardship_event": "sudden_illness"}),
+        ("其子工厂倒闭，突然失去工作", {"hardship_event": "other"}),
+        # medicine is a medical cost, not income
+        ("降压药一个月两百", {"medical": 200}),
+        ("有一台机车", {"vehicles": 1}),
+    ],
+)
+def test_a_story_by_meaning(text: str, facts: dict) -> None:
+    story = extract_facts(text)
+    for key, value in facts.items():
+        assert fact_json(story.get(key)) == value
+    assert "monthly_income" not in story
+
+
+def test_an_old_weak_event_is_no_event_in_a_story() -> None:
+    assert "hardship_event" not in extract_facts("老伴骨折好几年了")

@@ -162,3 +162,31 @@ def test_money_at_the_household_question_is_never_a_household_size(amount: int, 
     reading = read_count(f"{amount}{unit}")
     assert reading.value is None
     assert reading.facts.get("monthly_income") == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "value"),
+    [
+        # the unit said without its 一, and tens before 几
+        ("药费一个月千几块", "medical", 1000),
+        ("卡里有万多块", "deposits", 10000),
+        ("低保一个月两百四十几块", "income", 240),
+        # an own share replaces the bill before it, not a cost after it or someone else's
+        ("住院花了两万，报了一半，自己出了一万", "one_off", 10000),
+        ("化疗每月自费三千，报销以后；另外吃药每月三百", "medical", 3300),
+        ("我吃药一个月两百，老伴那边报了以后自己出八百", "medical", 1000),
+        # only the exact figure unknown: the approximation stands
+        ("存款大概三四万，具体多少说不清", "deposits", 35000),
+        # what was there before is not there now
+        ("原来存了八万，看病用了，现在只剩两万", "deposits", 20000),
+        ("存款基本没有", "deposits", 0),
+    ],
+)
+def test_money_by_meaning(text: str, role: str, value: int) -> None:
+    assert read_money(text, role).value == value
+
+
+def test_spending_after_a_passive_gives_no_income() -> None:
+    reading = read_money("上周被车给撞了，花了三千", "one_off")
+    assert reading.value == 3000
+    assert "monthly_income" not in reading.facts
