@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -133,14 +132,12 @@ async def test_a_short_question_is_answered_while_long_messages_wait_their_turn(
             await engine.handle(UserMessage("rest", name, text))
             done.append(name)
 
-        started = time.perf_counter()
         longs = [asyncio.create_task(turn(f"long{n}", long_text)) for n in range(6)]
         await asyncio.sleep(0.01)  # the long ones are under way
         await turn("short", "低保标准是多少")
-        short_took = time.perf_counter() - started
         await asyncio.gather(*longs)
-        # the short question did not wait behind the long ones' analysis
+        # the short question did not wait behind the long ones' analysis (an order, not
+        # a time: timings belong in benchmarks/flood_bench.py)
         assert done.index("short") <= 2, done
-        assert short_took < (time.perf_counter() - started) / 2
     finally:
         await runtime.aclose()

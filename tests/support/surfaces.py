@@ -101,8 +101,13 @@ class CliSurface(Surface):
 class RestSurface(Surface):
     name = "rest"
 
+    # A front end the channel trusts (channels/rest.py): its senders are believed, as a
+    # resident's own web page or app is; unauthenticated senders have tests of their own
+    # (tests/bot/test_rest_senders.py).
+    SECRET = "conversation-front-end"
+
     def __init__(self, settings: Settings, channel: str = "rest") -> None:
-        super().__init__(settings, "rest")
+        super().__init__(settings.model_copy(update={"rest_secret": self.SECRET}), "rest")
         self.http: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Surface:
@@ -123,7 +128,9 @@ class RestSurface(Surface):
     async def say(self, text: str) -> tuple[str, list[str]]:
         assert self.http is not None
         response = await self.http.post(
-            "/webhooks/rest/webhook", json={"sender": self.sender, "message": text}
+            "/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": text},
+            headers={"X-Jiuzhu-Rest-Secret": self.SECRET},
         )
         assert response.status_code == 200, response.text
         body = response.json()
