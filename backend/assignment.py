@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from backend.models import CaseEvent
 from backend.schemas import CaseView, StaffPublic
 from backend.staff import actor_label
 
 if TYPE_CHECKING:
-    from backend.service import Backend
+    from backend.cases import CaseService
+    from backend.db import Database
+
+
+class Backend(Protocol):
+    """The parts of ``backend.service.Backend`` used here (the facade calls in, never
+    the other way)."""
+
+    db: Database
+    cases: CaseService
 
 
 def assign_case(backend: Backend, case_no: str, staff: StaffPublic, note: str = "") -> CaseView:

@@ -8,14 +8,28 @@ a method for it; ``Backend.add_note`` is the natural home (see the issue 6 repor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from backend.clock import utcnow
 from backend.models import CaseEvent, Resident
 from backend.outbox import enqueue
 
 if TYPE_CHECKING:
-    from backend.service import Backend
+    from backend.cases import CaseService
+    from backend.db import Database
+    from backend.pii import PersonalData
+    from backend.routing import Routing
+
+
+class Backend(Protocol):
+    """The parts of ``backend.service.Backend`` used here (the facade calls in, never
+    the other way)."""
+
+    db: Database
+    cases: CaseService
+    pii: PersonalData
+    routing: Routing
+
 
 SUMMARY_LIMIT = 2000
 

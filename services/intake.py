@@ -4,7 +4,7 @@ member as recorder. One use-case for the chat (``flows/staff.py``) and the conso
 
 The region rule is checked here, once: a caseworker files only for their own township
 (乡镇街道), an administrator anywhere. The fact extractor is a seam
-(``FactExtractor``): today ``services.intake_facts``, later the one in ``nlu/facts.py``.
+(``FactExtractor``): ``services.intake_facts``, over the one in ``nlu/facts.py``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from services.applications import (
 )
 from services.chat import intake_channel
 from services.household import build_household
+from services.intake_facts import IntakeFacts, extract_facts
 from services.wording import wording
 
 if TYPE_CHECKING:
@@ -35,32 +36,6 @@ if TYPE_CHECKING:
 
 INTAKE_FILE = Path(__file__).with_name("intake.yml")
 FALLBACK_PROGRAM = "dibao"  # nothing named and nothing likely: 低保, as staff would
-
-
-class IntakeFacts(BaseModel):
-    """What an account says about the applicant and the household; None = not said.
-    Each field's title is how staff see it named."""
-
-    name: str | None = Field(default=None, title="姓名")
-    name_hint: str | None = Field(
-        default=None, title="称呼", description="称呼（如 王大爷），不能代替姓名"
-    )
-    id_number: str | None = Field(default=None, title="身份证号")
-    phone: str | None = Field(default=None, title="手机号")
-    age: int | None = Field(default=None, title="年龄")
-    household_size: int | None = Field(default=None, title="家庭人数")
-    monthly_income: float | None = Field(default=None, title="家庭月收入（元）")
-    residence: str | None = Field(default=None, title="城镇/农村")  # urban | rural
-    township: str | None = Field(default=None, title="乡镇（街道）")
-    village: str | None = Field(default=None, title="村（社区）")
-    programs: list[str] = Field(default_factory=list, title="申请项目")
-    # serious, disability, student, unemployed
-    conditions: list[str] = Field(default_factory=list, title="特殊情况")
-    illness: list[str] = Field(default_factory=list, title="疾病")
-    disability_grade: int | None = Field(default=None, title="残疾等级")
-    # The household member by member, as the chat forms keep the answers (ages, who is
-    # ill or disabled, money, assets …): what ``services.household`` builds it from.
-    household: dict[str, Any] = Field(default_factory=dict, exclude=False)
 
 
 FactExtractor = Callable[[str, str], IntakeFacts]  # (account, region id) → facts
@@ -163,8 +138,6 @@ class Intake:
     @property
     def extractor(self) -> FactExtractor:
         if self._extractor is None:
-            from services.intake_facts import extract_facts
-
             self._extractor = extract_facts
         return self._extractor
 

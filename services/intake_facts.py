@@ -1,7 +1,7 @@
 """The 口述办 fact extractor: every fact a staff member's account of a resident gives.
 
 It is ``nlu.facts.extract_facts`` — THE fact extractor, the one the chat forms read every
-message with — shaped for the use-case (``services.intake.IntakeFacts``): the flat
+message with — shaped for the use-case (``IntakeFacts`` below): the flat
 facts staff check and complete, and in ``household`` the answers the household is
 built from member by member (``services.household``), in the shape the chat forms
 keep them. A 身份证号 whose check character is wrong is kept, so its problem is shown.
@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from nlu.answers.identity import digit_runs
 from nlu.answers.reading import fact_json
 from nlu.facts import extract_facts as read_facts
 from nlu.validators import id_number_problem
-from services.intake import IntakeFacts
 
 # The facts of ``extract_facts`` that the household answers keep as they are.
 HOUSEHOLD_KEYS = ("residence", "household_size", "ages", "relations", "monthly_income",
@@ -44,6 +45,32 @@ def _typed_id(text: str) -> str | None:
         if len(run) == 18:
             return run.upper()
     return None
+
+
+class IntakeFacts(BaseModel):
+    """What an account says about the applicant and the household; None = not said.
+    Each field's title is how staff see it named."""
+
+    name: str | None = Field(default=None, title="姓名")
+    name_hint: str | None = Field(
+        default=None, title="称呼", description="称呼（如 王大爷），不能代替姓名"
+    )
+    id_number: str | None = Field(default=None, title="身份证号")
+    phone: str | None = Field(default=None, title="手机号")
+    age: int | None = Field(default=None, title="年龄")
+    household_size: int | None = Field(default=None, title="家庭人数")
+    monthly_income: float | None = Field(default=None, title="家庭月收入（元）")
+    residence: str | None = Field(default=None, title="城镇/农村")  # urban | rural
+    township: str | None = Field(default=None, title="乡镇（街道）")
+    village: str | None = Field(default=None, title="村（社区）")
+    programs: list[str] = Field(default_factory=list, title="申请项目")
+    # serious, disability, student, unemployed
+    conditions: list[str] = Field(default_factory=list, title="特殊情况")
+    illness: list[str] = Field(default_factory=list, title="疾病")
+    disability_grade: int | None = Field(default=None, title="残疾等级")
+    # The household member by member, as the chat forms keep the answers (ages, who is
+    # ill or disabled, money, assets …): what ``services.household`` builds it from.
+    household: dict[str, Any] = Field(default_factory=dict, exclude=False)
 
 
 def extract_facts(text: str, region_id: str) -> IntakeFacts:

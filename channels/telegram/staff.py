@@ -39,7 +39,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -56,9 +56,10 @@ from services.access import NotAllowed
 from services.desk import Desk, new_case_alert
 
 if TYPE_CHECKING:
-    from telegram.ext import ContextTypes
+    from telegram.ext import Application, ContextTypes
 
-    from channels.telegram.bot import TelegramChannel
+    from base.settings import Settings
+    from services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,22 @@ def _without(markup: Any, pressed: str) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+class StaffChannel(Protocol):
+    """What the desk needs of the Telegram channel (``channels.telegram.bot``), which
+    builds the desk: the desk never imports it back."""
+
+    services: Services
+    settings: Settings
+    application: Application[Any, Any, Any, Any, Any, Any]
+
+    @property
+    def bot(self) -> Any: ...
+
+    async def ready(self) -> None: ...
+
+
 class StaffDesk:
-    def __init__(self, channel: TelegramChannel) -> None:
+    def __init__(self, channel: StaffChannel) -> None:
         self.channel = channel
         self.services = channel.services
         # Commands in a group (the staff group is checked in ``on_command``); the
