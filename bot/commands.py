@@ -30,6 +30,12 @@ def register(subparsers: Any) -> None:
 
     chat = subparsers.add_parser("chat", help="在终端里与助手对话")
     chat.add_argument("--sender", default="cli-user", help="会话的用户标识")
+    chat.add_argument(
+        "--say",
+        action="append",
+        metavar="TEXT",
+        help="只发这句话（可重复），打印回复后退出；会话接着上次的",
+    )
     chat.set_defaults(handler=_chat)
 
 
@@ -102,10 +108,10 @@ def _chat(args: argparse.Namespace) -> int:
 
     settings = Settings()
     settings.ensure_var_dir()
-    return run_terminal_chat(settings, sender_id=args.sender)
+    return run_terminal_chat(settings, sender_id=args.sender, say=args.say)
 
 
-def run_terminal_chat(settings: Settings, sender_id: str) -> int:
+def run_terminal_chat(settings: Settings, sender_id: str, say: list[str] | None = None) -> int:
     """The terminal chat, with the outbox delivered while it runs."""
     from bot.runtime import Runtime
     from channels.terminal import chat_loop
@@ -126,7 +132,7 @@ def run_terminal_chat(settings: Settings, sender_id: str) -> int:
                 # Staff alerts go to the log (or webhook); replies and status changes
                 # wait in the database and show up before the next answer.
                 tasks.start_soon(runtime.run_dispatcher, stop)
-                await chat_loop(runtime.engine, sender_id, read, write)
+                await chat_loop(runtime.engine, sender_id, read, write, say=say)
                 stop.set()
         finally:
             await runtime.aclose()

@@ -403,6 +403,8 @@ class Engine:
         if session.flow and session.paused:
             resume = Button(self.texts("core.menu_continue"), "/continue")
             return BotReply(self.texts("core.menu_paused"), (resume, *buttons))
+        if not session.history:  # a first /start is met with the greeting
+            return BotReply(self.texts("core.greet"), buttons)
         return BotReply(self.texts("core.menu"), buttons)
 
     def _remember(self, session: Session, text: str, replies: list[BotReply]) -> None:

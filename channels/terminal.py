@@ -23,7 +23,14 @@ async def chat_loop(
     sender_id: str,
     read: Callable[[], str],
     write: Callable[[str], None],
+    say: list[str] | None = None,
 ) -> None:
+    if say is not None:  # one-shot turns (scripts, probes): no banner, no opening
+        for line in say:
+            write(f"{channel_text('terminal.prompt')} {line}")
+            for reply in await assistant.handle(UserMessage(CHANNEL, sender_id, line)):
+                write(render(reply))
+        return
     write(channel_text("terminal.banner"))
     for reply in await assistant.handle(
         UserMessage(CHANNEL, sender_id, channel_text("terminal.opening"))

@@ -35,3 +35,36 @@ def test_jiuzhu_chat_runs_as_a_command(tmp_path) -> None:  # type: ignore[no-unt
     assert result.returncode == 0, result.stderr
     assert "救助小助手" in result.stdout
     assert "再见" in result.stdout
+
+
+async def test_a_restarted_chat_offers_the_saved_form_and_files_nothing(settings: Settings) -> None:
+    """The opening a new terminal sends is the menu command: it greets a new resident,
+    and after a restart offers the half-filled form instead of filing the opening
+    as the answer to the question that was waiting."""
+    first = iter(["/self_screening", "exit"])
+    shown: list[str] = []
+    await chat_loop(
+        Runtime(settings, flows=[DemoForm()]).engine, "cli-r", lambda: next(first), shown.append
+    )
+    assert "您好" in shown[1]  # the greeting, on a first visit
+    again = iter(["exit"])
+    shown.clear()
+    runtime = Runtime(settings, flows=[DemoForm()])
+    await chat_loop(runtime.engine, "cli-r", lambda: next(again), shown.append)
+    assert "继续刚才的事项" in "\n".join(shown)
+    async with runtime.engine.store.transaction("cli", "cli-r") as session:
+        assert session.flow == "demo" and session.form["values"] == {}
+
+
+async def test_say_sends_only_the_given_lines(settings: Settings) -> None:
+    shown: list[str] = []
+
+    def no_reading() -> str:
+        raise AssertionError("--say reads nothing from the terminal")
+
+    runtime = Runtime(settings, flows=[DemoForm()])
+    await chat_loop(runtime.engine, "cli-s", no_reading, shown.append, say=["/self_screening"])
+    await chat_loop(runtime.engine, "cli-s", no_reading, shown.append, say=["老王"])
+    screen = "\n".join(shown)
+    assert "救助小助手（终端）" not in screen
+    assert "1. 城镇" in screen and "您> 老王" in screen
