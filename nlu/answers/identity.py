@@ -226,6 +226,18 @@ _NEVER_FIRST = "不没是我你他她的了就都也还本叫这那哪啥有在�
 _BARE_CUES = ("名字", "名")
 
 
+def _not_an_answer(whole: str) -> bool:
+    """A whole answer that is small talk or a word of the sentence ("你好", "晓得了"),
+    not a name with a rare surname ("卫三百")."""
+    words = {str(w) for w in _names()["not_answers"]}  # type: ignore[union-attr]
+    return (
+        whole in words
+        or whole.rstrip("了啊呀哦吧呢嘛") in words
+        or whole[0] in _NEVER_FIRST
+        or whole[-1] in "的了吗呢吧啊呀嘛哦噢哈"
+    )
+
+
 def _not_a_name(name: str) -> bool:
     """Words that start with a surname but are not names (高血压, 白马山, 马上)."""
     for word in (str(w) for w in _names()["not_names"]):  # type: ignore[union-attr]
@@ -365,7 +377,7 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
             reading = _name_at(whole, 0, known_only=False)
             if reading is not None and reading.hint:
                 return reading
-            if not _not_a_name(whole):
+            if not (_not_a_name(whole) or _not_an_answer(whole)):
                 return NameReading(whole, None)
         reading = _name_at(whole, 0, known_only=True)
         if reading is not None:

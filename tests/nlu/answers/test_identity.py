@@ -111,3 +111,15 @@ def test_a_title_is_a_hint_not_a_name(text: str, hint: str) -> None:
 
 def test_a_negated_name_is_not_the_name() -> None:
     assert read_name("名字写错了，我爸叫周建国，不是周建华").value == "周建国"
+
+
+@pytest.mark.parametrize(
+    "text", ["你好", "您好", "谢谢", "在吗", "好的", "晓得了", "干嘛", "冇得", "不知道啊"]
+)
+def test_small_talk_at_the_name_question_is_not_a_name(text: str) -> None:
+    assert read_name(text).value is None
+
+
+@pytest.mark.parametrize("text", ["卫三百", "欧阳娜娜", "邝美云", "佘太君"])
+def test_a_whole_answer_with_a_rare_surname_is_still_a_name(text: str) -> None:
+    assert read_name(text).value == text
