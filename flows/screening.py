@@ -36,9 +36,9 @@ from flows.household import (
 )
 from flows.texts import texts
 from nlu.answers import Reading
-from nlu.answers.counts import grades_of, member_ages
-from nlu.answers.members import conditions_detail, find_mentions
-from nlu.answers.text import prepare
+from nlu.finders.counts import grades_of, member_ages
+from nlu.finders.members import conditions_detail, find_mentions
+from nlu.finders.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult
