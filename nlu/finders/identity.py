@@ -28,12 +28,24 @@ def _spoken() -> dict[str, str]:
     return {str(key): str(value) for key, value in words("identity")["spoken_digits"].items()}
 
 
+@lru_cache(maxsize=1)
+def _formal() -> dict[str, str]:
+    return {str(key): str(value) for key, value in words("identity")["formal_digits"].items()}
+
+
 def digit_runs(text: str) -> list[str]:
     """Runs of digits (and a final X) as the person meant them: spoken digits turned into
     digits, separators inside a run dropped, a +86 / 0086 in front removed."""
     spoken = _spoken()
     separators = str(words("identity")["separators"])
-    chars = [spoken.get(char, spoken.get(char.lower(), char)) for char in simplify(text)]
+    plain = simplify(text)
+    formal = _formal()
+    chars = [spoken.get(char, spoken.get(char.lower(), char)) for char in plain]
+    for at, char in enumerate(plain):
+        if char in formal:
+            near = plain[max(0, at - 1) : at] + plain[at + 1 : at + 2]
+            if any(c.isdigit() or c in formal or c in spoken for c in near):
+                chars[at] = formal[char]
     runs: list[str] = []
     current = ""
     pending_separator = False
