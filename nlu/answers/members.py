@@ -275,6 +275,7 @@ def _conditions(
     past = _recovered_spans(text)
     if past:
         denied.add("ill")  # "开过刀…现在好了": an illness over is no illness
+    denied.update(_asked_back(text))
     for term in _find_terms(text):
         if not term.kind:
             continue
@@ -331,6 +332,18 @@ def _conditions(
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+def _asked_back(text: str) -> set[str]:
+    """The kinds a rhetorical question denies: "都六十多了上啥学" (上学 with 什么 inside,
+    "what schooling?") says nobody is at school; "上什么学校" asks which school."""
+    kinds: set[str] = set()
+    for word, kind, _generic in _terms():
+        if kind and len(word) == 2:
+            at = text.find(word[0] + "什么" + word[1])
+            if at >= 0 and text[at + 4 : at + 5] not in ("校", "的"):
+                kinds.add(kind)
+    return kinds
 
 
 def _said_of_someone(text: str, term: _Term, mentions: list[Mention]) -> bool:
