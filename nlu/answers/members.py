@@ -158,7 +158,9 @@ def _find_terms(text: str) -> list[_Term]:
 
 
 # Before a person, these make them the object, not the subject: "照顾孩子", "随户主生活".
-_CARED_FOR = re.compile(r"(?:照顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$")
+_CARED_FOR = re.compile(
+    r"(?:照顾|要顾|顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$"
+)
 _SENTENCE_END = ".;!?\n"
 
 
@@ -326,12 +328,82 @@ def _conditions(
             else:
                 found.setdefault(term.kind, []).append(person)
             details.setdefault(term.kind, []).append(said)
+    for who, word in _heavy_illnesses(text, mentions, stops, past):
+        if who is not None and outside(text, who, mentions):
+            continue
+        group = [*_listed_with(text, who, who.end if who else 0, mentions), who]
+        for person in group:
+            key = _person_key(person)
+            if key in seen["ill"]:
+                continue
+            seen["ill"].add(key)
+            relation = person.relation if person else "self"
+            found.setdefault("ill", []).append(relation)
+            said = {"who": relation, "word": person.word if person else None, "term": word}
+            details.setdefault("ill", []).append(said)
     for kind in denied:
         found.setdefault(kind, [])
     if says_none_at_all(text) or (asked and _bare_no(text)):
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+@lru_cache(maxsize=1)
+def _chronic_words() -> tuple[str, ...]:
+    data = words("conditions")
+    named = (*data["not_serious"], *data["named_illness"], *data["injuries"])
+    never = {"看病", "治病", "感冒", "小病", "吃药", "常年吃药", "毛病"}
+    chronic = [str(word) for word in named if str(word) not in never]
+    return tuple(dict.fromkeys([*chronic, "有病", "病了", "生病", "的病", "病"]))
+
+
+def _heavy_illnesses(
+    text: str, mentions: list[Mention], stops: tuple[str, ...], past: list[tuple[int, int]]
+) -> list[tuple[Mention | None, str]]:
+    """A chronic or unnamed illness of a member, said with its weight in the same
+    sentence and not softened (``conditions.yml`` ``weighty``, ``softened``): "糖尿病
+    天天打胰岛素", "老婆病了做不了事". The weight must be said before another person is.
+    Returns whom each is about (None: the one typing) and the word."""
+    data = words("conditions")
+    weighty = tuple(str(word) for word in data["weighty"])
+    softened = tuple(str(word) for word in data["softened"])
+    found: list[tuple[Mention | None, str]] = []
+    for start, end, word in find_all(text, _chronic_words()):
+        if is_negated(text, start, end, stops) or any(low <= start < high for low, high in past):
+            continue
+        if text[end : end + 1] == "人":
+            continue  # 病人: a word of the question ("没有病人")
+        who = who_at(text, start, mentions)
+        low, high = _sentence_of(text, start, end)
+        same = {who.relation if who else "self"}
+        if who is not None:
+            same |= {m.relation for m in _listed_with(text, who, end, mentions)}
+        # The stretch about this person: up to another person named in the sentence.
+        for mention in mentions:
+            if mention.start >= end and mention.start < high and mention.relation not in same:
+                high = mention.start
+                break
+        for mention in reversed(mentions):
+            if mention.end <= start and mention.end > low and mention.relation not in same:
+                low = mention.end
+                break
+        stretch = text[low:high]
+        if any(w in stretch for w in softened) or not any(w in stretch for w in weighty):
+            continue
+        found.append((who, word))
+    return found
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``: from the mark before to the mark after."""
+    low = start
+    while low > 0 and text[low - 1] not in _SENTENCE_END:
+        low -= 1
+    high = end
+    while high < len(text) and text[high] not in _SENTENCE_END:
+        high += 1
+    return low, high
 
 
 def _asked_back(text: str) -> set[str]:
