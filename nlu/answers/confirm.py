@@ -31,6 +31,15 @@ def _mask(text: str, phrases: tuple[str, ...]) -> str:
     return text
 
 
+def _mask_loose(text: str, phrases: tuple[str, ...]) -> str:
+    """``_mask`` that also finds a phrase typed slowly, a space (a comma) between its
+    words ("我,没有,什么,查得出来的")."""
+    for phrase in phrases:
+        pattern = ",?".join(map(re.escape, phrase))
+        text = re.sub(pattern, lambda match: "_" * len(match.group()), text)
+    return text
+
+
 def only_words(text: str, allowed: tuple[str, ...]) -> bool:
     """Is ``text`` made of nothing but ``allowed`` words, fillers and punctuation?"""
     rest = _PUNCT.sub("", text)
@@ -146,7 +155,9 @@ def consent_value(text: str, applicant: str = "self") -> str:
     - unsure: everything else, and always a concession ("好是好，就是…", "同意是同意，
       但…") or a consent for a part only ("只查收入可以，存款就不要查了").
     """
-    plain = _mask(text, (*_list("idioms", "consent"), *_list("nothing_to_hide", "consent")))
+    plain = _mask_loose(
+        _mask(text, _list("idioms", "consent")), _list("nothing_to_hide", "consent")
+    )
     agree_words = _list("agree", "consent")
     hits = _agreement_hits(text, plain, agree_words)
     if _CONCESSION.search(plain):
@@ -182,7 +193,7 @@ def consent_value(text: str, applicant: str = "self") -> str:
     strong = [hit for hit in hits if hit[2] not in _list("weak", "consent")]
     if strong:
         return AGREE
-    allowed = (*agree_words, *_list("frame"), *_list("particles"), *_HOME)
+    allowed = (*agree_words, *_list("frame"), *_list("particles"), *_list("truthful"), *_HOME)
     return AGREE if only_words(plain, allowed) else UNSURE
 
 
@@ -203,8 +214,8 @@ def _agreement_hits(
         if masked[start:end] != word:
             continue
         following = text[end : end + 1]
-        if word == "中" and (_is_cjk(following) or (start and _is_cjk(text[start - 1]))):
-            continue  # 中 (Henan "OK") only as a clause of its own, never 中风, 家中
+        if word in ("中", "得") and (_is_cjk(following) or (start and _is_cjk(text[start - 1]))):
+            continue  # 中 (Henan "OK"), 得 (粤 "OK") only as a clause of their own, never 中风
         if (
             word in ("好", "行")
             and following
