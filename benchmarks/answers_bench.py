@@ -50,10 +50,10 @@ from nlu.answers import (  # noqa: E402
     read_residence,
     read_supporters,
 )
-from nlu.answers._words import load_corpus  # noqa: E402
-from nlu.answers.place import Place  # noqa: E402
 from nlu.answers.reading import Reading, fact_json  # noqa: E402
 from nlu.facts import extract_facts  # noqa: E402
+from nlu.finders._words import load_corpus  # noqa: E402
+from nlu.finders.place import Place  # noqa: E402
 
 REGION = "hunan-yiyang-ziyang"
 DEFAULT_CORPORA = (

@@ -514,7 +514,7 @@ class Form(Flow):
 
     def _named(self, ctx: TurnContext) -> Slot | None:
         """The one answer the message names by its label or words ("名字写错了")."""
-        from nlu.answers.text import prepare
+        from nlu.finders.text import prepare
 
         text = prepare(ctx.text).text
         values = self.values(ctx)

@@ -15,8 +15,8 @@ from flows import reading
 from flows.base import TurnContext
 from flows.texts import texts
 from nlu.answers import Reading
-from nlu.answers.identity import digit_runs
-from nlu.answers.text import prepare
+from nlu.finders.identity import digit_runs
+from nlu.finders.text import prepare
 from nlu.validators import id_number_problem, mask_id, mask_phone, phone_problem
 
 SKIP = "skip"  # an optional answer left out on purpose (跳过, 匿名, 不留)

@@ -37,8 +37,8 @@ from nlu.answers import (
     read_yes_no,
 )
 from nlu.answers.reading import fact_json
-from nlu.answers.text import segments
 from nlu.facts import extract_facts
+from nlu.finders.text import segments
 
 Reader = Callable[[TurnContext, dict[str, Any]], Reading]
 
@@ -64,7 +64,7 @@ def facts_of(ctx: TurnContext, slot: str | None = None) -> dict[str, Any]:
 
 def is_correction(text: str) -> bool:
     """ "不对，是四口人", "刚才说错了": the message corrects what was said before."""
-    from nlu.answers.text import prepare, terms
+    from nlu.finders.text import prepare, terms
 
     body = prepare(text).text
     return len(segments(body)) > 1 or any(word in body for word in terms("text", "corrections"))

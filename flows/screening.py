@@ -36,9 +36,9 @@ from flows.household import (
 )
 from flows.texts import texts
 from nlu.answers import Reading
-from nlu.answers.counts import grades_of, member_ages
-from nlu.answers.members import conditions_detail, find_mentions
-from nlu.answers.text import prepare
+from nlu.finders.counts import grades_of, member_ages
+from nlu.finders.members import conditions_detail, find_mentions
+from nlu.finders.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult
@@ -184,7 +184,10 @@ def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
                 )
                 for i in placed.get(kind, [])
             ]
-        if pending.get(kind):
+        titles: dict[str, str] = WORDS["relation_titles"]
+        named = [titles[e["who"]] for e in pending.get(kind, []) if e.get("who") in titles]
+        who += list(dict.fromkeys(named))  # "配偶": said by relation, placed once ages are known
+        if len(named) < len(pending.get(kind, [])):
             who.append(texts()("screening.member_pending"))
         if who:
             parts.append(texts()("screening.condition_line", kind=names[kind], who=who))

@@ -12,7 +12,7 @@ from base.messages import BotReply, Button
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
 from nlu.answers import Reading, read_case_number, read_id_last6
-from nlu.answers.identity import case_numbers_of
+from nlu.finders.identity import case_numbers_of
 from policies.catalog import load_catalog
 from services.status import StatusOutcome
 

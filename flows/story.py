@@ -17,8 +17,8 @@ from typing import Any
 
 from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
-from nlu.answers.reading import Range
 from nlu.facts import extract_facts
+from nlu.finders.values import Range
 from policies.catalog import load_catalog
 
 STORY = "_story"  # session slot: the account and when it was told, until a button uses it

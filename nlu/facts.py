@@ -2,8 +2,8 @@
 
 Used for long stories, for 口述办 (staff typing what a resident said, "老人说…",
 "该户…"), and by every answer reader for the facts beyond its own question. It is
-built from the readers' own rules (``nlu.answers``), so a fact is read the same way
-whichever question was asked.
+built from the finders (``nlu.finders``), the same rules the readers use, so a fact is
+read the same way whichever question was asked.
 
 Keys (absent when not said — never 0 for "not said"):
 ``household_size`` int · ``ages`` [int] · ``ill`` [who] · ``disabled`` [{who, grade?,
@@ -25,20 +25,20 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from nlu.answers.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
-from nlu.answers.identity import (
+from nlu.finders.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
+from nlu.finders.identity import (
     case_numbers_of,
     id_numbers_of,
     names_in,
     phones_of,
     tail_corrected,
 )
-from nlu.answers.members import conditions_of, illnesses_of
-from nlu.answers.money import FACT_KEY, money_of
-from nlu.answers.negation import is_negated
-from nlu.answers.place import place_of
-from nlu.answers.situation import event_of, residence_of, supporters_of
-from nlu.answers.text import prepare, segments
+from nlu.finders.members import conditions_of, illnesses_of
+from nlu.finders.money import FACT_KEY, money_of
+from nlu.finders.negation import is_negated
+from nlu.finders.place import place_of
+from nlu.finders.situation import event_of, residence_of, supporters_of
+from nlu.finders.text import prepare, segments
 
 # The question asked → the money role a bare amount answers.
 SLOT_ROLE = {

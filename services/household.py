@@ -197,6 +197,9 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
     """Per kind: each said entry with the member index it is about, and the entries
     that could not be placed (rules above). A "who" answer places the whole kind."""
     members = base_members(values)
+    # Before the household is known (a story told first), a member named by relation
+    # ("我老伴瘫在床上") waits for the ages; only the applicant's own entries are placed.
+    sized = any(values.get(key) for key in ("household_size", "ages", "age"))
     placed: Placed = {}
     pending: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
@@ -224,7 +227,10 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             if legacy and values.get("condition_holder") == "other" and len(members) > 1:
                 pairs.append((legacy[0], 1))
                 continue
-            if len(members) == 1 or who in ("self", members[0].get("said") or "self"):
+            if (len(members) == 1 and (sized or who is None)) or who in (
+                "self",
+                members[0].get("said") or "self",
+            ):
                 pairs.append((group[0], 0))
                 continue
             if who is None:

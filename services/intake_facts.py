@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from nlu.answers.identity import digit_runs
 from nlu.answers.reading import fact_json
 from nlu.facts import extract_facts as read_facts
+from nlu.finders.identity import digit_runs
 from nlu.validators import id_number_problem
 
 # The facts of ``extract_facts`` that the household answers keep as they are.

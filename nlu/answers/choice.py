@@ -1,94 +1,15 @@
-"""Choosing among the answers a question offers (buttons with words).
-
-A choice is named by its title, its value, one of its words, its number in the list
-or its button payload ("/rural"). A word inside a negation never selects its choice
-("不是农村的"); extra words around a choice are fine ("住在村里，农村户口").
-"""
+"""Reading the answer to a question with choices (buttons with words): one choice, or
+several. How a choice is found in a text is ``nlu.finders.choice``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
-from nlu.answers.negation import is_negated, says_none_at_all
-from nlu.answers.reading import Choice, Reading, other_facts
-from nlu.answers.text import find_all, prepare, terms
-
-_PUNCT = ",.;!?:~ /"
-_PARTICLES = "吧啊呀噻咯哦嘛的了呢哈"
-
-
-def choices_from(items: Iterable[Mapping[str, Any]]) -> tuple[Choice, ...]:
-    """Choices from a YAML list of ``{value, title, words}``."""
-    return tuple(
-        Choice(
-            str(item["value"]), str(item.get("title", item["value"])), tuple(item.get("words", ()))
-        )
-        for item in items
-    )
-
-
-def _normal(word: str) -> str:
-    return prepare(word).text
-
-
-def mentions(
-    text: str, choices: tuple[Choice, ...], ignore: tuple[str, ...] = ()
-) -> tuple[set[str], set[str]]:
-    """(choices named, choices named only inside a negation) in prepared ``text``;
-    words in ``ignore`` name nothing (but still hide the shorter words inside them)."""
-    table: dict[str, str] = {}
-    for choice in choices:
-        for word in (choice.title, *choice.words):
-            if word:
-                table.setdefault(_normal(word), choice.value)
-    named: set[str] = set()
-    negated: set[str] = set()
-    for start, end, word in find_all(text, tuple(table)):
-        if word in ignore:
-            continue
-        value = table[word]
-        if is_negated(text, start, end):
-            negated.add(value)
-        else:
-            named.add(value)
-    return named, negated - named
-
-
-def _direct(text: str, choices: tuple[Choice, ...], payload: str | None) -> Choice | None:
-    """A button payload, the choice's number, its value or exactly its title."""
-    if payload:
-        for choice in choices:
-            if payload in (f"/{choice.value}", choice.value):
-                return choice
-    body = text.strip(_PUNCT + _PARTICLES)
-    if body.isdigit() and 1 <= int(body) <= len(choices):
-        return choices[int(body) - 1]
-    for choice in choices:
-        if body in (choice.value.lower(), _normal(choice.title)):
-            return choice
-    return None
-
-
-def choice_of(
-    text: str, choices: tuple[Choice, ...], payload: str | None = None
-) -> tuple[str | None, bool]:
-    """(value, sure) for a single choice.
-
-    Rules: a payload, number or exact title decides; else the one choice named
-    outside any negation; with two choices, negating one chooses the other ("不是农村的"
-    → urban, not sure); several named, or none: None.
-    """
-    direct = _direct(text, choices, payload)
-    if direct is not None:
-        return direct.value, True
-    named, negated = mentions(text, choices)
-    if len(named) == 1:
-        return next(iter(named)), True
-    if not named and len(choices) == 2 and len(negated) == 1:
-        other = [choice.value for choice in choices if choice.value not in negated]
-        return other[0], True
-    return None, False
+from nlu.answers.reading import Reading, other_facts
+from nlu.finders.choice import bare_no, choice_of, direct_choice, mentions
+from nlu.finders.negation import says_none_at_all
+from nlu.finders.text import prepare
+from nlu.finders.values import Choice
 
 
 def read_choice(
@@ -121,7 +42,7 @@ def read_choices(
     prepared = prepare(text).text
     chosen: list[str] = []
     for payload in payloads:
-        direct = _direct("", options, payload)
+        direct = direct_choice("", options, payload)
         if direct is not None and direct.value not in chosen:
             chosen.append(direct.value)
     numbers = [
@@ -134,11 +55,7 @@ def read_choices(
         choice.value for choice in options if choice.value in named and choice.value not in chosen
     ]
     value: list[str] | None = chosen
-    if not chosen and not negated and not says_none_at_all(prepared) and not _bare_no(prepared):
+    if not chosen and not negated and not says_none_at_all(prepared) and not bare_no(prepared):
         value = None
     facts = other_facts(text, slot, (slot,) if slot else (), region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)
-
-
-def _bare_no(text: str) -> bool:
-    return text.strip(_PUNCT + _PARTICLES) in terms("text", "negators")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
-from nlu.answers._words import word_list
-from nlu.answers.reading import UNKNOWN, Reading, other_facts
-from nlu.answers.text import find_all, is_unknown, prepare, strip_fillers, terms
+from nlu.answers.reading import Reading, other_facts
+from nlu.finders._words import word_list
+from nlu.finders.members import find_mentions
+from nlu.finders.text import find_all, is_unknown, prepare, strip_fillers, terms
+from nlu.finders.values import UNKNOWN
 
 CONFIRM_YES, CONFIRM_NO, CANCEL = "yes", "no", "cancel"
 AGREE, REFUSE, UNSURE = "agree", "refuse", "unsure"
@@ -428,8 +430,6 @@ def _negator_before(text: str, start: int) -> int | None:
 def _someone_else_agrees(text: str, position: int, applicant: str) -> bool:
     """ "我老伴同意了": the person agreeing is not the applicant, so nothing is agreed
     ("户主及其妻均表示同意": the applicant is one of them, so it is agreed)."""
-    from nlu.answers.members import find_mentions
-
     before = [m for m in find_mentions(text[:position], applicant) if m.end <= position]
     if not before or position - before[-1].end > 3:
         return False

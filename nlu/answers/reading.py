@@ -1,44 +1,12 @@
-"""What every answer reader returns, and the small value types it may hold."""
+"""What every answer reader returns: a ``Reading`` (the value, how sure, the other facts)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-UNKNOWN = "unknown"  # the resident said they do not know: never 0, never "no"
-
-
-@dataclass(frozen=True)
-class Range:
-    """An amount given only as a range ("几千" → 1000–9000); shown as such, never averaged."""
-
-    low: int
-    high: int
-
-    def to_json(self) -> dict[str, int]:
-        return {"min": self.low, "max": self.high}
-
-    def scaled(self, factor: float) -> Range:
-        return Range(round(self.low * factor), round(self.high * factor))
-
-    def __add__(self, other: object) -> Range:
-        if isinstance(other, Range):
-            return Range(self.low + other.low, self.high + other.high)
-        if isinstance(other, int | float):
-            return Range(round(self.low + other), round(self.high + other))
-        return NotImplemented
-
-    __radd__ = __add__
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One answer a question offers: its value, the title on its button, and the words
-    that name it in a sentence."""
-
-    value: str
-    title: str
-    words: tuple[str, ...] = ()
+from nlu.facts import extract_facts
+from nlu.finders.values import Range
 
 
 @dataclass(frozen=True)
@@ -82,8 +50,5 @@ def other_facts(
 ) -> dict[str, Any]:
     """Every fact of ``text`` except the reader's own keys, as ``extract_facts`` reads it
     when the question ``slot`` was asked."""
-    # nlu.facts is built from this package's finders, so it is imported when first used.
-    from nlu.facts import extract_facts
-
     facts = extract_facts(text, region, applicant=applicant, slot=slot)
     return {key: value for key, value in facts.items() if key not in own}

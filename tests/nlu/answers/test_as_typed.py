@@ -29,7 +29,7 @@ from nlu.answers import (
     read_supporters,
 )
 from nlu.answers.confirm import NEGATOR_CHARS
-from nlu.answers.text import prepare, terms
+from nlu.finders.text import prepare, terms
 
 REGION = "hunan-yiyang-ziyang"
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from nlu.answers import read_confirm, read_consent, read_yes_no
 from nlu.answers.confirm import NEGATOR_CHARS
-from nlu.answers.text import prepare, terms
+from nlu.finders.text import prepare, terms
 
 REGION = "hunan-yiyang-ziyang"
 

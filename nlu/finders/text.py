@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import cn2an
 
-from nlu.answers._words import word_list, words
+from nlu.finders._words import word_list, words
 from nlu.normalize import normalize, simplify
 
 CLAUSE_END = ",.;!?:~\n"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nlu.answers._words import word_list
-from nlu.answers.text import CLAUSE_END
+from nlu.finders._words import word_list
+from nlu.finders.text import CLAUSE_END
 
 SCOPE = 12  # how far back (characters) a negator reaches inside its clause
 # After a word, a negator that ends the clause negates it: "残疾的没有", "低保都没有".

@@ -1,7 +1,8 @@
-"""The answer readers' word lists (``nlu/data/answers/*.yml``), loaded in one place.
+"""The finders' and readers' word lists (``nlu/data/answers/*.yml``), loaded in one place.
 
-The project's YAML loader is imported here and nowhere else in ``nlu/answers``, so when
-it moves (``base.datafiles`` → ``base.datafiles``) only this import changes.
+The project's YAML loader is imported here and nowhere else in ``nlu/finders`` or
+``nlu/answers``, so when it moves (``base.datafiles`` → ``base.datafiles``) only this
+import changes.
 """
 
 from __future__ import annotations

@@ -1,0 +1,714 @@
+"""The household per member: who is named, and who is ill, disabled, at school or out
+of work. Words in ``members.yml`` and ``conditions.yml``.
+
+``applicant`` says who the applicant is to the person typing: "self" (default), or
+"father"/"mother" when a child types for a parent ("我爸中风了" is then the applicant).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nlu.finders._words import words
+from nlu.finders.negation import is_negated, says_none_at_all
+from nlu.finders.text import CLAUSE_END, clause_spans, cn_int, find_all, segments
+
+KINDS = ("ill", "disabled", "students", "unemployed")
+_COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九])\s*(?:个|位|名)?$")
+_COUNT_AFTER = re.compile(r"(?:们)?(\d+|[两二三四五六七八九])个(?=都|均|全|在|是|也)")
+_GRADE = re.compile(r"([1-4一二三四])\s*级")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    relation: str
+    word: str
+    count: int = 1
+
+
+@lru_cache(maxsize=4)
+def _relation_words(applicant: str) -> tuple[tuple[str, str], ...]:
+    """(word, relation) pairs, longest word first; a child's view overrides for a parent."""
+    data = words("members")
+    table: dict[str, str] = {}
+    if applicant in data["as_child_of"]:
+        for relation, items in data["as_child_of"][applicant].items():
+            for word in items:
+                table.setdefault(str(word), relation)
+    for relation, items in data["relations"].items():
+        for word in items:
+            table.setdefault(str(word), relation)
+    return tuple(sorted(table.items(), key=lambda item: len(item[0]), reverse=True))
+
+
+def member_words(applicant: str = "self") -> tuple[str, ...]:
+    return tuple(word for word, _ in _relation_words(applicant))
+
+
+_SPEAKER = ("我", "我自己", "自己", "我们", "本人", "俺")
+
+
+def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> list[Mention]:
+    """Every person named in ``text``, in order; a pronoun right after a person is that
+    person; "两个儿子" / "二子" is one mention that counts two. With ``orphans``, a
+    pronoun nobody was named before ("她尿毒症") is someone other than the applicant."""
+    table = dict(_relation_words(applicant))
+    mentions: list[Mention] = []
+    pronouns = tuple(str(word) for word in words("members")["pronouns"])
+    counted = tuple(str(word) for word in words("members")["count_nouns"])
+    pairs = tuple(str(word) for word in words("members")["pairs"])
+    for start, end, word in find_all(text, (*table, *pronouns)):
+        # 他/她 is never the one who speaks: the last other person named. For a child
+        # typing, 他 may name the parent (in the table), but only when nobody else
+        # was named before ("我和我弟都在上学，他读高二": the brother).
+        others = [m for m in mentions if m.relation != "self" or m.word not in _SPEAKER]
+        if word in pronouns and word in table and others:
+            if start - others[-1].end <= 2 and not any(
+                mark in text[others[-1].end : start] for mark in CLAUSE_END
+            ):
+                continue
+            mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+            continue
+        if word not in table:  # a pronoun: the person named just before, if any
+            previous = others[-1] if others else None
+            if previous is None and orphans and word in ("他", "她"):
+                mentions.append(Mention(start, end, "other", word))
+                continue
+            if previous is None or (
+                start - previous.end <= 2
+                and not any(mark in text[previous.end : start] for mark in CLAUSE_END)
+            ):
+                continue  # nobody yet, or "我老婆她…": the same person again
+            mentions.append(Mention(start, end, previous.relation, previous.word))
+            continue
+        count = 1
+        match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
+        if match and word in counted:
+            count = cn_int(match.group(1)) or 1
+        after = _COUNT_AFTER.match(text, end)
+        if after and word in counted and count == 1:
+            count = cn_int(after.group(1)) or 1  # "孩子两个都在上学"
+        relation = table[word]
+        if word in pairs:
+            count = 2  # "户主夫妇", "老两口": the applicant and the spouse
+        if word == "自己" and text[max(0, start - 1) : start] in ("他", "她"):
+            # "奶奶说她自己…": herself, the person the pronoun is
+            others = [m for m in mentions if m.word not in _SPEAKER]
+            if others:
+                mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+                continue
+        mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
+    return _composed(text, mentions, pronouns)
+
+
+def _composed(text: str, mentions: list[Mention], pronouns: tuple[str, ...]) -> list[Mention]:
+    """ "我女儿的孩子", "老伴的妈妈": a relative of a relative, joined by 的, is one
+    person whose relation is the two composed (``members.yml`` ``composed``)."""
+    table = words("members")["composed"]
+    result: list[Mention] = []
+    for mention in mentions:
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and text[last.end : mention.start] == "的"
+            and last.word not in (*_SPEAKER, *pronouns)
+            and mention.word not in pronouns
+            and last.relation != "self"
+        ):
+            relation = str(table.get(last.relation, {}).get(mention.relation, "other"))
+            word = last.word + "的" + mention.word
+            result[-1] = Mention(last.start, mention.end, relation, word, mention.count)
+            continue
+        result.append(mention)
+    return result
+
+
+@dataclass(frozen=True)
+class _Term:
+    start: int
+    end: int
+    kind: str  # ill, disabled, students, unemployed, or "" for a word that sets nothing
+    word: str
+    generic: bool
+
+
+@lru_cache(maxsize=1)
+def _terms() -> tuple[tuple[str, str, bool], ...]:
+    data = words("conditions")
+    generic = set(data["generic_ill"])
+    terms: dict[str, tuple[str, bool]] = {}
+    for word in (*data["not_serious"], *data["not_student"]):
+        terms[str(word)] = ("", False)
+    for kind in KINDS:
+        for word in data[kind]:
+            terms.setdefault(str(word), (kind, str(word) in generic))
+    return tuple((word, kind, is_generic) for word, (kind, is_generic) in terms.items())
+
+
+def _find_terms(text: str) -> list[_Term]:
+    table = {word: (kind, generic) for word, kind, generic in _terms()}
+    found = find_all(text, tuple(table))
+    return [_Term(start, end, *table[word][:1], word, table[word][1]) for start, end, word in found]
+
+
+# Before a person, these make them the object, not the subject: "照顾孩子", "随户主生活".
+_CARED_FOR = re.compile(
+    r"(?:照顾|要顾|顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$"
+)
+_SENTENCE_END = ".;!?\n"
+
+
+def outside(
+    text: str, mention: Mention, mentions: tuple[Mention, ...] | list[Mention] = ()
+) -> bool:
+    """ "她自己两个伢子读书", "他家孩子": someone of another household (a relative's);
+    "细佬…但他不同我们住": the person named last before "not living with us"."""
+    for at, _end, _word in find_all(text, tuple(words("members")["not_in_household"])):
+        named = [m for m in mentions if m.end <= at]
+        if named and (named[-1].relation, named[-1].word) == (mention.relation, mention.word):
+            return True
+    before = text[max(0, mention.start - 6) : mention.start]
+    return bool(
+        re.search(
+            r"(?:他自己|她自己|他家|她家|他们家|她们家|人家|别人家|他的|她的)(?:的)?(?:\d|[一两二三四五])?(?:个)?$",
+            before,
+        )
+    )
+
+
+def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
+    """Whom a condition at ``position`` is about: the person named last before it in its
+    clause, else the first named after it in its clause ("化疗的是我爸"), else the
+    person named last before (the sentence goes on about them), else nobody (self)."""
+    clause_from = position
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    clause_to = position
+    while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
+        clause_to += 1
+    before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    # "妈妈为了照顾孩子没法上班": the one cared for is not whom it is about.
+    subjects = [
+        m for m in before if not _CARED_FOR.search(text[max(clause_from, m.start - 3) : m.start])
+    ]
+    if subjects:
+        return subjects[-1]
+    if before:
+        # "我自己,为了照顾老公把工作辞了": everyone in the clause is cared for; the one
+        # named before it does the caring.
+        earlier = [m for m in mentions if m.end <= clause_from]
+        carers = [m for m in earlier if not _CARED_FOR.search(text[max(0, m.start - 3) : m.start])]
+        return carers[-1] if carers else before[-1]
+    after = [m for m in mentions if position <= m.start < clause_to]
+    # "…的那个是我爱人": 我 right before a relative is whose, not who.
+    after = [
+        m
+        for index, m in enumerate(after)
+        if not (m.word in _SPEAKER and index + 1 < len(after) and after[index + 1].start == m.end)
+    ]
+    if after:
+        return after[0]
+    earlier = [m for m in mentions if m.end <= position]
+    subjects = [m for m in earlier if not _CARED_FOR.search(text[max(0, m.start - 3) : m.start])]
+    if subjects:
+        return subjects[-1]
+    return earlier[-1] if earlier else None
+
+
+def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
+    """Grade (1–4) and kind said in the clause of a disability, or in the (at most
+    two) short clauses after it that name no other person ("我哥是智力残疾，三级的",
+    "我 残疾 听力 一级")."""
+    data = words("conditions")
+    clause_from = start
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    clause_to = end
+    while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
+        clause_to += 1
+    window = text[clause_from:clause_to]
+    details: dict[str, Any] = {}
+    match = _GRADE.search(window)
+    position = clause_to
+    for _ in range(2):  # "残疾,听力,一级", "智力残疾,有证,二级的": short clauses after it
+        if match is not None or position >= len(text):
+            break
+        nxt = text[position + 1 : clause_end_of(text, position + 1)]
+        if len(nxt) > 6 or any(word in nxt for word in member_words()):
+            break  # a new person, or more than a grade said
+        match = _GRADE.search(nxt)
+        window += "," + nxt
+        position += 1 + len(nxt)
+    if match:
+        details["grade"] = cn_int(match.group(1))
+    for kind, kind_words in data["kinds"].items():
+        if any(word in window for word in kind_words):
+            details["kind"] = kind
+            break
+    return details
+
+
+def read_conditions_text(
+    text: str, applicant: str = "self", asked: bool = False
+) -> dict[str, list[Any]]:
+    """The per-member conditions of one segment of prepared text.
+
+    Rules: a negated term is never set, and a negated term of a kind says "nobody"
+    for that kind (an explicit empty list), as does "都没有" for every kind not set;
+    a generic illness word ("病", "生病") sets nothing but its negation denies; one
+    entry per person and kind, a counted mention ("两个儿子") giving that many.
+    """
+    return _conditions(text, applicant, asked)[0]
+
+
+def _conditions(
+    text: str, applicant: str, asked: bool
+) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
+    """``read_conditions_text`` and, per kind and entry, how it was said: the word that
+    named the person ("大儿子"), the condition's word, and for a student the school."""
+    mentions = find_mentions(text, applicant, orphans=True)
+    stops = member_words(applicant)
+    found: dict[str, list[Any]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
+    denied: set[str] = set()
+    seen: dict[str, set[tuple[str, int]]] = {kind: set() for kind in KINDS}
+    past = _recovered_spans(text)
+    if past:
+        denied.add("ill")  # "开过刀…现在好了": an illness over is no illness
+    denied.update(_asked_back(text))
+    for term in _find_terms(text):
+        if not term.kind:
+            continue
+        if is_negated(text, term.start, term.end, stops):
+            if not _one_person_denied(text, term.start, mentions):
+                denied.add(term.kind)  # "家里没人残疾"; but "我老豆冇残疾证" is his alone
+            continue
+        if term.kind == "ill" and any(low <= term.start < high for low, high in past):
+            continue
+        if term.kind in ("unemployed", "students") and text[term.end : term.end + 1] == "过":
+            continue  # "之前失业过", "上过学": once, not now
+        if term.generic and not _said_of_someone(text, term, mentions):
+            continue
+        who = who_at(text, term.start, mentions)
+        if who is not None and outside(text, who, mentions):
+            continue  # about a relative's family, not this household
+        for listed in _listed_with(text, who, term.start, mentions):
+            # "孙子孙女都在上学", "我和老伴都有病": each person of the list
+            key = _person_key(listed)
+            if key not in seen[term.kind]:
+                seen[term.kind].add(key)
+                said = {"who": listed.relation, "word": listed.word, "term": term.word}
+                if term.kind == "students":
+                    said["stage"] = school_of(text, term.start, term.end)
+                entry: Any = listed.relation
+                if term.kind == "disabled":
+                    entry = {"who": listed.relation} | _disability_details(
+                        text, term.start, term.end
+                    )
+                found.setdefault(term.kind, []).append(entry)
+                details.setdefault(term.kind, []).append(said)
+        relation = who.relation if who else "self"
+        key = _person_key(who)
+        if key in seen[term.kind]:
+            if term.kind == "disabled":
+                _merge_details(
+                    found["disabled"], relation, _disability_details(text, term.start, term.end)
+                )
+            continue
+        seen[term.kind].add(key)
+        for person in _persons(relation, who.count if who else 1):
+            said = {"who": person, "word": who.word if who else None, "term": term.word}
+            if term.kind == "students":
+                said["stage"] = school_of(text, term.start, term.end)
+            if term.kind == "disabled":
+                entry = {"who": person} | _disability_details(text, term.start, term.end)
+                found.setdefault("disabled", []).append(entry)
+            else:
+                found.setdefault(term.kind, []).append(person)
+            details.setdefault(term.kind, []).append(said)
+    for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked):
+        if who is not None and outside(text, who, mentions):
+            continue
+        group = [*_listed_with(text, who, at, mentions), who]
+        for person in group:
+            key = _person_key(person)
+            if key in seen["ill"]:
+                continue
+            seen["ill"].add(key)
+            relation = person.relation if person else "self"
+            found.setdefault("ill", []).append(relation)
+            said = {"who": relation, "word": person.word if person else None, "term": word}
+            details.setdefault("ill", []).append(said)
+    if asked:
+        for kind, persons in _numbered_choices(text, applicant).items():
+            if found.get(kind):
+                continue  # whom it is about was said in words ("1 我爸脑溢血")
+            for person in persons:
+                key = _person_key(person)
+                entry: Any = person.relation if person else None
+                if kind == "disabled":
+                    entry = {"who": entry}
+                if kind in seen:
+                    seen[kind].add(key)
+                    found.setdefault(kind, []).append(entry)
+                    said = {"who": person.relation if person else None, "term": None}
+                    said["word"] = person.word if person else None
+                    details.setdefault(kind, []).append(said)
+                else:  # "5": none of them
+                    for each in KINDS:
+                        found.setdefault(each, [])
+    for kind in denied:
+        found.setdefault(kind, [])
+    if says_none_at_all(text) or (asked and _bare_no(text)):
+        for kind in KINDS:
+            found.setdefault(kind, [])
+    return found, details
+
+
+@lru_cache(maxsize=1)
+def _chronic_words() -> tuple[str, ...]:
+    data = words("conditions")
+    named = (*data["not_serious"], *data["named_illness"], *data["injuries"])
+    never = {"看病", "治病", "感冒", "小病", "吃药", "常年吃药", "毛病"}
+    chronic = [str(word) for word in named if str(word) not in never]
+    return tuple(dict.fromkeys([*chronic, "有病", "病了", "生病", "的病", "病"]))
+
+
+def _heavy_illnesses(
+    text: str,
+    mentions: list[Mention],
+    stops: tuple[str, ...],
+    past: list[tuple[int, int]],
+    asked: bool = False,
+) -> list[tuple[Mention | None, str, int]]:
+    """A chronic or unnamed illness of a member, said with its weight in the same
+    sentence and not softened (``conditions.yml`` ``weighty``, ``softened``): "糖尿病
+    天天打胰岛素", "老婆病了做不了事". The weight must be said before another person is.
+    At the conditions question ("有没有人患重病"), an unnamed illness said of a member
+    ("老头子生病") is the answer itself and needs no weight. Returns whom each is about
+    (None: the one typing), the word and where it stands."""
+    data = words("conditions")
+    weighty = tuple(str(word) for word in data["weighty"])
+    softened = tuple(str(word) for word in data["softened"])
+    found: list[tuple[Mention | None, str, int]] = []
+    generic = ("有病", "病了", "生病", "的病", "病")
+    for start, end, word in find_all(text, _chronic_words()):
+        if is_negated(text, start, end, stops) or any(low <= start < high for low, high in past):
+            continue
+        if text[end : end + 1] == "人":
+            continue  # 病人: a word of the question ("没有病人")
+        who = who_at(text, start, mentions)
+        low, high = _sentence_of(text, start, end)
+        same = {who.relation if who else "self"}
+        if who is not None:
+            same |= {m.relation for m in _listed_with(text, who, end, mentions)}
+        # The stretch about this person: up to another person named in the sentence.
+        for mention in mentions:
+            if mention.start >= end and mention.start < high and mention.relation not in same:
+                high = mention.start
+                break
+        for mention in reversed(mentions):
+            if mention.end <= start and mention.end > low and mention.relation not in same:
+                low = mention.end
+                break
+        stretch = text[low:high]
+        if any(w in stretch for w in softened):
+            continue
+        answer = asked and word in generic and who is not None and who.word not in _SPEAKER
+        if not answer and not any(w in stretch for w in weighty):
+            continue
+        found.append((who, word, start))
+    return found
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``: from the mark before to the mark after."""
+    low = start
+    while low > 0 and text[low - 1] not in _SENTENCE_END:
+        low -= 1
+    high = end
+    while high < len(text) and text[high] not in _SENTENCE_END:
+        high += 1
+    return low, high
+
+
+_OPTION = re.compile(
+    r"(?<![\d.])([1-9])(?!\d|\.\d)|([一二三四五六七八九])(?=[一二三四五六七八九]|是|都)"
+)
+_OPTION_BEFORE = ",.;!?:~\n/(和跟与及选"
+_UNITS = "岁级个口人年月日号块元万千百组套台间次位天周辆亩楼"
+_JOINED_ONLY = re.compile(r"^[,.;!?:~\n/()和跟与及都是]*$")
+
+
+def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | None]]:
+    """The question's numbered options picked with whom each is about: "1 我 糖尿病 3
+    孙子", "2和3都是我女儿，4是我先生，1是公公", "一二三都有 一是老婆". A number is an
+    option where it stands alone (not "3岁", "1级", "二年级"); the persons after it, up to
+    the next option, are whom it is about (options joined by 和 share them). Empty unless
+    one option names a person; an option nobody is named for is [None] (ask who)."""
+    options = [str(kind) for kind in words("conditions")["numbered"]]
+    picks: list[tuple[int, int, str]] = []
+    for match in _OPTION.finditer(text):
+        start, end = match.span()
+        value = cn_int(match.group())
+        if value is None or not 1 <= value <= len(options):
+            continue
+        if (
+            start > 0
+            and text[start - 1] not in _OPTION_BEFORE
+            and not _OPTION.match(text, start - 1)
+        ):
+            continue
+        rest = text[end:].lstrip(",")
+        if rest[:1] and rest[0] in _UNITS:
+            continue  # "5,岁": an age, not the fifth option
+        picks.append((start, end, options[value - 1]))
+    if not picks:
+        return {}
+    chosen: dict[str, list[Mention | None]] = {}
+    waiting: list[str] = []  # options joined to the next ("2和3都是我女儿")
+    named_any = False
+    for index, (_start, end, kind) in enumerate(picks):
+        stop = picks[index + 1][0] if index + 1 < len(picks) else len(text)
+        chunk = text[end:stop]
+        waiting.append(kind)
+        if _JOINED_ONLY.match(chunk) and index + 1 < len(picks):
+            continue
+        persons, named = _first_persons(chunk, applicant)
+        if len(waiting) > 1 and named > len(persons):
+            persons = []  # "1和3 我爸脑溢血 我儿子上高中": the words say who is which
+        named_any = named_any or bool(persons)
+        for each in waiting:
+            listed = chosen.setdefault(each, [])
+            for person in persons:
+                if all(_person_key(person) != _person_key(p) for p in listed if p is not None):
+                    listed.append(person)
+        waiting = []
+    if not named_any:
+        return {}  # numbers only, or numbers that are no options: the form reads those
+    return {kind: persons or [None] for kind, persons in chosen.items()}
+
+
+def _first_persons(chunk: str, applicant: str) -> tuple[list[Mention], int]:
+    """The person an option's words name first ("是我女儿", "我,糖尿病", "他本人"), with
+    those listed with them ("老伴和我"), and how many persons the words name in all;
+    我/他 right before a relative is whose, not who."""
+    found = find_mentions(chunk, applicant)
+    mentions = [
+        m
+        for index, m in enumerate(found)
+        if not (
+            (m.word in _SPEAKER or m.word in ("他", "她"))
+            and index + 1 < len(found)
+            and found[index + 1].start == m.end
+        )
+    ]
+    if not mentions:
+        return [], 0
+    first = [mentions[0]]
+    for mention in mentions[1:]:
+        if chunk[first[-1].end : mention.start] not in ("和", "跟", "与", "及", "/", "还有"):
+            break
+        first.append(mention)
+    return first, len(mentions)
+
+
+def _asked_back(text: str) -> set[str]:
+    """The kinds a rhetorical question denies: "都六十多了上啥学" (上学 with 什么 inside,
+    "what schooling?") says nobody is at school; "上什么学校" asks which school."""
+    kinds: set[str] = set()
+    for word, kind, _generic in _terms():
+        if kind and len(word) == 2:
+            at = text.find(word[0] + "什么" + word[1])
+            if at >= 0 and text[at + 4 : at + 5] not in ("校", "的"):
+                kinds.add(kind)
+    return kinds
+
+
+def _said_of_someone(text: str, term: _Term, mentions: list[Mention]) -> bool:
+    """A generic word that still says 重病 (大病, 重病) when a person is named in its
+    clause: "她是重病", "生重病的那个是我爱人"; "有没有大病" names nobody."""
+    if term.word not in words("conditions")["serious_generic"]:
+        return False
+    low, high = clause_start_of(text, term.start), clause_end_of(text, term.end)
+    return any(low <= m.start and m.end <= high for m in mentions)
+
+
+def _recovered_spans(text: str) -> list[tuple[int, int]]:
+    """Where an illness is said to be over: from the sentence start to a recovery word
+    ("现在好了", "医生说没事了") that an illness or its treatment comes before."""
+    data = words("conditions")
+    illness = tuple(
+        str(word) for word in (*data["ill"], *data["not_serious"], *data["treated"])
+    ) + tuple(str(word) for word in data["named_illness"])
+    spans: list[tuple[int, int]] = []
+    said = find_all(text, tuple(str(w) for w in data["recovered"]))
+    for low, high in clause_spans(text):  # "开了刀,好了": typed slowly, a clause of its own
+        if text[low:high] in data["recovered_alone"]:
+            said.append((low, high, text[low:high]))
+    for start, _end, _word in said:
+        low = start
+        while low > 0 and text[low - 1] not in _SENTENCE_END:
+            low -= 1
+        if any(word in text[low:start] for word in illness):
+            spans.append((low, start))
+    return spans
+
+
+_HOUSEHOLD_WORDS = (
+    "我们",
+    "我们家",
+    "我家",
+    "家里",
+    "家中",
+    "大家",
+    "他们",
+    "她们",
+    "全家",
+    "一家",
+    "都",
+)
+
+
+def _one_person_denied(text: str, position: int, mentions: list[Mention]) -> bool:
+    """The negation is said of one named member, not of the household: the subject of
+    its clause is a relative named by relation ("我老豆…但冇残疾证"), with no "都"/"人"/"谁"."""
+    clause_from = position
+    while clause_from > 0 and text[clause_from - 1] not in CLAUSE_END:
+        clause_from -= 1
+    before = [m for m in mentions if clause_from <= m.start and m.end <= position]
+    if not before:
+        return False
+    subject = before[-1]
+    if subject.word in _HOUSEHOLD_WORDS or subject.count > 1:
+        return False
+    if subject.relation == "self" and subject.word in words("members")["relations"]["self"]:
+        return False  # "我没残疾": the one who speaks may speak for the household
+    if text[max(0, subject.start - 1) : subject.start] == "其":
+        return False  # "其他" is no person
+    between = text[subject.end : position]
+    return not any(word in between for word in ("都", "人", "谁", "也"))
+
+
+_JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
+_ALL = ("都", "均", "全")  # "孙子孙女都在上学", "均在读"
+
+
+def _listed_with(
+    text: str, who: Mention | None, position: int, mentions: list[Mention]
+) -> list[Mention]:
+    """The persons listed before ``who`` when 都 follows the list ("孙子孙女都在上学"):
+    each joined to the next by nothing or 和/跟/、 (``who`` itself not included)."""
+    if who is None or not any(word in text[who.end : position] for word in _ALL):
+        return []
+    before = [m for m in mentions if m.end <= who.start]
+    listed: list[Mention] = []
+    current = who
+    for mention in reversed(before):
+        joiner = text[mention.end : current.start]
+        if joiner not in _JOINERS or (not joiner and mention.word in _SPEAKER):
+            break  # "我儿子": my son, one person
+        listed.append(mention)
+        current = mention
+    return listed[::-1]
+
+
+def school_of(text: str, start: int, end: int) -> str | None:
+    """The school a student term names in its clause ("读初三" → compulsory), or None."""
+    window = text[clause_start_of(text, start) : clause_end_of(text, end)]
+    for stage, stage_words in words("conditions")["school"].items():
+        if any(str(word) in window for word in stage_words):
+            return str(stage)
+    grades = words("conditions")["school_grades"]
+    for stage, stage_words in grades.items():
+        if any(str(word) in window for word in stage_words):
+            return str(stage)
+    return None
+
+
+def clause_start_of(text: str, position: int) -> int:
+    while position > 0 and text[position - 1] not in CLAUSE_END:
+        position -= 1
+    return position
+
+
+def clause_end_of(text: str, position: int) -> int:
+    while position < len(text) and text[position] not in CLAUSE_END:
+        position += 1
+    return position
+
+
+def _bare_no(text: str) -> bool:
+    """At the question itself, "没有" / "无" / "没有没有" says none of the four."""
+    body = text.strip(",.;!?:~ /的了啊呀咯哦")
+    return bool(body) and not body.strip("没有无都冇") and len(body) <= 6
+
+
+def _persons(relation: str, count: int) -> list[str]:
+    """A counted mention as persons: "两个儿子" are two children; "两个老人" (counted
+    applicants) are the applicant and the spouse."""
+    if relation == "self" and count > 1:
+        return ["self", "spouse", *["other"] * (count - 2)]
+    return [relation] * count
+
+
+def _person_key(who: Mention | None) -> tuple[str, int]:
+    """One person per key: there is one "self" and one spouse, however named; other
+    relations are told apart by the word (儿子 / 女儿) and a counted mention by place."""
+    if who is None:
+        return ("self", -1)
+    if who.relation in ("self", "spouse"):
+        return (who.relation, -1)
+    return (who.relation + "/" + who.word, who.start if who.count > 1 else -1)
+
+
+def _merge_details(entries: list[dict[str, Any]], relation: str, details: dict[str, Any]) -> None:
+    for entry in reversed(entries):
+        if entry["who"] == relation:
+            for key, value in details.items():
+                entry.setdefault(key, value)
+            return
+
+
+def conditions_of(
+    prepared_text: str, applicant: str = "self", asked: bool = False
+) -> dict[str, list[Any]]:
+    """Conditions over the whole answer; a corrected segment replaces a kind it names."""
+    return conditions_detail(prepared_text, applicant, asked)[0]
+
+
+def conditions_detail(
+    prepared_text: str, applicant: str = "self", asked: bool = False
+) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
+    """``conditions_of`` and how each entry was said (see ``_conditions``)."""
+    result: dict[str, list[Any]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
+    for part in segments(prepared_text):
+        found, said = _conditions(part, applicant, asked)
+        result.update(found)
+        for kind in found:
+            details[kind] = said.get(kind, [])
+    return result, details
+
+
+@lru_cache(maxsize=1)
+def _illness_words() -> tuple[str, ...]:
+    data = words("conditions")
+    generic = {str(word) for word in data["generic_ill"]}
+    named = [str(word) for word in data["ill"] if str(word) not in generic and len(str(word)) > 1]
+    return tuple(dict.fromkeys([*named, *(str(word) for word in data["named_illness"])]))
+
+
+def illnesses_of(prepared_text: str) -> list[str]:
+    """The illnesses named outside a negation ("有高血压和糖尿病" → [高血压, 糖尿病]), in
+    the order said; for staff, and to know medical costs are worth asking about."""
+    found: list[str] = []
+    for start, end, word in find_all(prepared_text, _illness_words()):
+        if not is_negated(prepared_text, start, end) and word not in found:
+            found.append(word)
+    return found

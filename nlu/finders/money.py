@@ -1,0 +1,606 @@
+"""Money read by its role and period. Words in ``money.yml``.
+
+Every amount in the answer is read with the role the words around it give it
+(income, medical, education, one_off, deposits, debt, loss) and the period it is
+stated for (month, year, week, day, once). The reader then returns the amount for
+the role asked: a monthly figure for income, medical and education (a yearly one
+÷ 12), a total for deposits, debt and one-off bills.
+
+Approximations, each a named rule:
+- ``more`` — "八千多", "八千来块", "三千几", "一百多点": the number said (8000);
+- ``pair`` — two neighbouring numerals, "两三百", "五六千": their middle (250, 5500),
+  done by ``nlu.normalize``;
+- ``unit`` — "千把块", "百来块", "万把": one of the unit (1000);
+- ``range`` — "几百", "几千", "几万" (and "十几万"): a ``Range`` (几千 → 1000–9000),
+  kept as a range, never averaged;
+- ``about`` — "左右", "大概", "约": the number said;
+- ``span`` — "一千到两千", "有时候一千有时候两千": a ``Range`` from one to the other;
+- ``below`` — "不到一千", "一千都不到", "没有一万": a ``Range`` from 0 to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nlu.finders.members import find_mentions
+from nlu.finders.negation import masked, negated_after, negated_before
+from nlu.finders.text import CLAUSE_END, clause_start, cn_int, is_unknown, segments, terms
+from nlu.finders.values import UNKNOWN, Range
+
+ROLES = ("income", "medical", "education", "one_off", "deposits", "debt")
+MONTHLY_ROLES = ("income", "medical", "education")
+FACT_KEY = {
+    "income": "monthly_income",
+    "medical": "medical",
+    "education": "education",
+    "one_off": "one_off_cost",
+    "deposits": "deposits",
+    "debt": "debt",
+}
+PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
+
+_NUMBER = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:(?:来|多)(?=万|千|百|w|k))?(万|千|百|w|k)?(\d)?(?!\d|\.\d)"
+    r"|(十)?几(十|百|千|万)(万)?"
+    r"|(?<![\d一二两三四五六七八九])([百千万])(把|来)"
+)
+_PAIR = re.compile("[一二两三四五六七八][二两三四五六七八九][十百千万]")
+# "三五千", "一两万" that normalize did not turn into one number: two numerals, one unit.
+_LOOSE_PAIR = re.compile("([一二两三四五六七八])([二两三四五六七八九])([十百千万])")
+_SCALE = {"万": 10000, "w": 10000, "千": 1000, "k": 1000, "百": 100}
+AFTER_WINDOW = 7  # how far after an amount its role word may stand ("七八百块钱吧看病")
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: int | Range | str  # "unknown" when the speaker says they do not know it
+    start: int
+    end: int  # after the unit ("3000块钱")
+    role: str | None
+    period: str | None
+    approx: str | None
+    total: bool = False  # said as the sum or average of the others ("加起来六千二")
+    net: bool = False  # the own share after a reimbursement ("报了一些，自己出了一万")
+    who: int = 0  # how many persons were named before it: another person, another bill
+
+
+def _value(match: re.Match[str]) -> tuple[int | Range, str | None]:
+    if match.group(1):
+        number = float(match.group(1))
+        unit = (match.group(2) or "").lower()
+        scale = _SCALE.get(unit, 1)
+        value = number * scale
+        if match.group(3):  # "2万4" = 24000, "3千5" = 3500
+            value += int(match.group(3)) * scale / 10
+        return round(value), None
+    if match.group(5):
+        unit = {"十": 10, "百": 100, "千": 1000, "万": 10000}[match.group(5)]
+        if match.group(6):
+            unit *= 10000
+        if match.group(4):  # 十几万 → 110000–190000
+            return Range(11 * unit, 19 * unit), "range"
+        return Range(unit, 9 * unit), "range"
+    return {"百": 100, "千": 1000, "万": 10000}[match.group(7)], "unit"
+
+
+def _unit_after(text: str, end: int) -> tuple[int, bool, bool]:
+    """(end of the unit, is money, is another unit): "3000块钱" → money; "3口人" → not."""
+    rest = text[end:]
+    skip = 0
+    for word in terms("money", "approx", "more"):
+        if rest.startswith(word) and word not in ("几",):
+            skip = len(word)
+            break
+    if rest.startswith("几"):
+        skip = 1
+    tail = rest[skip:]
+    for unit in terms("money", "money_units"):
+        if tail.startswith(unit):
+            return end + skip + len(unit), True, False
+    for unit in terms("money", "not_money_units"):
+        if tail.startswith(unit):
+            return end, False, True
+    return end + skip, False, False
+
+
+def _approx(text: str, simple: str, start: int, end: int, rule: str | None) -> str | None:
+    if rule:
+        return rule
+    after = text[end : end + 3]
+    if any(after.startswith(word) for word in terms("money", "approx", "more")):
+        return "more"
+    around = text[max(0, start - 3) : end + 4]
+    if any(word in around for word in terms("money", "approx", "about")):
+        return "about"
+    if _PAIR.search(simple):
+        return "pair"
+    return None
+
+
+def _last_role(stretch: str) -> str | None:
+    """The role of the role word that ends nearest the end of ``stretch``."""
+    best: tuple[int, int, str | None] = (-1, 0, None)
+    for role in (*ROLES, "loss", "rent"):
+        for word in terms("money", "roles", role):
+            at = stretch.rfind(word)
+            if at >= 0:
+                best = max(best, (at + len(word), len(word), role))
+    return best[2]
+
+
+def _first_role(stretch: str) -> str | None:
+    """The role of the role word that starts nearest the start of ``stretch``."""
+    best: tuple[int, int, str | None] = (len(stretch) + 1, 0, None)
+    for role in (*ROLES, "loss", "rent"):
+        for word in terms("money", "roles", role):
+            at = stretch.find(word)
+            if at >= 0:
+                best = min(best, (at, -len(word), role))
+    return best[2]
+
+
+def _period(stretch: str, after: str) -> str | None:
+    """The period word nearest before the amount (in its stretch), else just after it."""
+    plain = stretch
+    for word in terms("money", "not_periods"):
+        plain = plain.replace(word, "_" * len(word))
+    best: tuple[str | None, int] = (None, -1)
+    for period in ("month", "year", "week", "day", "once"):
+        for word in terms("money", "periods", period):
+            at = plain.rfind(word)
+            if at >= 0 and at + len(word) > best[1]:
+                best = (period, at + len(word))
+    if best[0] is not None:
+        return best[0]
+    head = after[:4]
+    for period in ("year", "month", "week", "day"):
+        if any(
+            head.startswith(word) or head[1:].startswith(word)
+            for word in terms("money", "periods", period)
+        ):
+            return period
+    return None
+
+
+def role_of(
+    clause: str, after: str, earlier: str, default: str | None, lead: str = ""
+) -> str | None:
+    """Rules for an amount's role, in order:
+
+    1. the role word nearest before it in its clause (since the amount before);
+    2. else the first role word just after it in its clause ("七八百块钱吧看病");
+    3. else the role word nearest before it in the clauses before;
+    4. else the one of the text before a correction ("医疗自付应为1200元": 应为 cuts);
+    5. else the role of the question asked (``default``).
+    """
+    return (
+        _last_role(clause)
+        or _first_role(after)
+        or _last_role(earlier)
+        or _last_role(lead)
+        or default
+    )
+
+
+def _one_off_rule(
+    role: str | None, clause: str, earlier: str, period: str | None, default: str | None
+) -> str | None:
+    """A medical cost is a one-off bill when a one-off word (住院, 手术, 押金) stands in
+    its clause ("住院自付了2.5万"), or when no period is said and it was paid once
+    ("花了", "交了"), follows an event (车祸, 住院) or answers the event question.
+    住院 and 手术 are paid once; 吃药 every month."""
+    if role not in ("medical", "one_off", None):
+        return role
+    if any(word in clause for word in terms("money", "one_off_strong")):
+        return "one_off"
+    paid = any(word in clause for word in terms("money", "paid_once"))
+    if role is None and period in (None, "once") and default is None and paid:
+        return "one_off"  # a story's "前前后后花了十几万": spent once
+    if role == "medical" and period in (None, "once"):
+        paid = any(word in clause for word in terms("money", "paid_once"))
+        event = any(word in earlier + clause for word in terms("money", "roles", "one_off"))
+        if paid or event or default == "one_off":
+            return "one_off"
+    return role
+
+
+@dataclass(frozen=True)
+class _Token:
+    value: int | Range
+    start: int
+    end: int  # end of the number itself
+    rule: str | None
+    scaled: bool  # had its own 万/千/百 ("2万", "1.5k"), so no unit is needed
+
+
+_SPAN = re.compile(
+    r"(\d+(?:\.\d+)?|[一二两三四五六七八九十])\s*(?:块钱|块|元)?\s*(?:到|至|~|-)\s*"
+    r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?!\d|\.\d)"
+)
+_BELOW_BEFORE = re.compile(r"(?:不到|不足|不够|没有|没|还不到)$")
+_BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|不够|没有|那么多都没有)")
+_SOMETIMES = "有时"
+
+
+def _tokens(text: str) -> list[_Token]:
+    """The numbers of ``text`` that may be money, a span "一千到两千" as one range."""
+    tokens: list[_Token] = []
+    taken: list[tuple[int, int]] = []
+    for match in _SPAN.finditer(text):
+        high = float(match.group(2)) * _SCALE.get((match.group(3) or "").lower(), 1)
+        low = (
+            float(match.group(1))
+            if match.group(1)[0].isdigit()
+            else float(cn_int(match.group(1)) or 0)
+        )
+        if 0 < low < high / 10:  # "三到5000", "1到2000": the low end takes the high end's unit
+            low *= 10 ** (len(str(int(high))) - len(str(int(low))))
+        if 0 < low < high:
+            tokens.append(
+                _Token(Range(round(low), round(high)), *match.span(), "span", bool(match.group(3)))
+            )
+            taken.append(match.span())
+    for match in _LOOSE_PAIR.finditer(text):
+        low, high = cn_int(match.group(1)) or 0, cn_int(match.group(2)) or 0
+        unit = {"十": 10, "百": 100, "千": 1000, "万": 10000}[match.group(3)]
+        if 0 < low < high:
+            tokens.append(_Token(Range(low * unit, high * unit), *match.span(), "span", True))
+            taken.append(match.span())
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        if match.group(1) and len(match.group(1).split(".")[0]) > 7:
+            continue  # a phone or ID number
+        value, rule = _value(match)
+        tokens.append(_Token(value, start, end, rule, bool(match.group(2) or match.group(5))))
+    tokens.sort(key=lambda token: token.start)
+    return _sometimes(text, tokens)
+
+
+def _sometimes(text: str, tokens: list[_Token]) -> list[_Token]:
+    """ "有时候一千有时候两千": two amounts that alternate are one range."""
+    merged: list[_Token] = []
+    for token in tokens:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and _SOMETIMES in text[previous.end : token.start]
+            and _SOMETIMES in text[max(0, previous.start - 4) : previous.start]
+            and isinstance(previous.value, int)
+            and isinstance(token.value, int)
+        ):
+            low, high = sorted((previous.value, token.value))
+            merged[-1] = _Token(Range(low, high), previous.start, token.end, "span", True)
+            continue
+        merged.append(token)
+    return merged
+
+
+def _below(text: str, token: _Token, unit_end: int) -> bool:
+    """ "不到一千", "一千都不到", "没有一万": less than the amount said."""
+    before = text[max(0, token.start - 4) : token.start]
+    return bool(_BELOW_BEFORE.search(before) or _BELOW_AFTER.match(text[token.end : token.end + 8]))
+
+
+def find_amounts(
+    text: str, simple: str = "", default: str | None = None, lead: str = ""
+) -> list[Amount]:
+    """Every amount of money in one segment of prepared text, with role and period.
+
+    A number is money when a yuan unit follows it, or it has its own scale ("2万"), or
+    a role word or a period places it; never when another unit follows ("3口人",
+    "1套", "2个月"). "不是两千" is taken back; "不到一千" is a range below it
+    (rule ``below``)."""
+    amounts: list[Amount] = []
+    previous_end = 0
+    carried: str | None = None  # the role of an amount taken back ("不是三千，是两千五")
+    mentions = find_mentions(text)
+    people = [m.end for m in mentions]
+    # The persons a cost may be of: "自己出了一万" names the payer, not another person.
+    others = [m.end for m in mentions if m.word not in ("我", "自己", "我自己", "本人", "我们")]
+    for token in _tokens(text):
+        start, end = token.start, token.end
+        unit_end, is_money, other_unit = _unit_after(text, end)
+        if other_unit and not token.scaled:
+            continue
+        if (
+            not is_money
+            and not token.scaled
+            and not token.rule
+            and text[end : end + 1] not in ("多", "来", "几")
+            and (default is None or _other_money(text, start))
+            and _is_age(text, start, end, people)
+        ):
+            continue  # "老伴50", "小儿子28，": a person's age, not money
+        value, rule = token.value, token.rule
+        if _below(text, token, unit_end) and isinstance(value, int):
+            value, rule = Range(0, value), "below"
+        elif _short_negation(text, start):
+            carried = role_of(
+                masked(text[max(previous_end, clause_start(text, start)) : start]),
+                "",
+                masked(text[previous_end:start]),  # "存款 不是 五千。 三千。"
+                None,
+                lead,
+            )
+            previous_end = unit_end
+            continue  # "是两千五不是两千"
+        clause_from = max(previous_end, clause_start(text, start))
+        clause = masked(text[clause_from:start])
+        # The clauses before, in its sentence: a role said in an earlier sentence is another
+        # thing's ("吃药三百多。…一年一万多" is income, not medicine).
+        sentence_from = max(text.rfind(mark, 0, clause_from) for mark in ".!?;") + 1
+        earlier = masked(text[max(previous_end, sentence_from) : clause_from])
+        after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
+        role = role_of(clause, after, earlier, None, lead) or carried or default
+        if (
+            role == "income"
+            and not _last_role(clause)
+            and not _first_role(after)
+            and any(word in clause for word in terms("money", "paid_once"))
+        ):
+            role = carried or default  # "…让车给刮了，花了七千": money spent is no income
+        if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
+            role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
+        period = _period(clause, text[unit_end:]) or _period(earlier, "")
+        role = _one_off_rule(role, clause, earlier, period, default)
+        if role is None and default is None and (is_money or period):
+            role = "income"  # a story's bare "一个月两千块": what the household lives on
+        if role is None:
+            previous_end = unit_end
+            continue
+        if role in ("income", "deposits") and _in_the_past(text, start):
+            previous_end = unit_end
+            continue  # "原来…一个月两千五", "本来五六万，现在剩三万": before, not now
+        approx = _approx(text, simple, start, end, rule)
+        if role == "deposits" and _not_known(text, start, unit_end):
+            value, approx = UNKNOWN, None  # "那几万块还剩好多我也不晓得"
+        if amounts and _restated(text, amounts[-1], value, role, start):
+            previous_end = unit_end
+            continue  # "三万来块 就是 嗯 三万左右": the same amount said again
+        near = text[max(previous_end, start - 6) : start]
+        total = any(word in near for word in terms("money", "total_words"))
+        net = any(word in clause for word in terms("money", "own_share")) and any(
+            word in text[:start] for word in terms("money", "reimbursed")
+        )
+        who = sum(1 for person in others if person <= start)
+        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
+        previous_end = unit_end
+    return amounts
+
+
+_RESTATE_GAP = re.compile(
+    r"^(?:[,.;!?:~ ]|就是|也就是|嗯|啊|那个|大概|大约|差不多|约|应该|可能|吧)*$"
+)
+
+
+def _restated(text: str, previous: Amount, value: Any, role: str | None, start: int) -> bool:
+    """The amount just before, of the same role, said again with nothing but fillers and
+    hedges between ("三万来块 就是 嗯 三万左右"): one amount, not two."""
+    if previous.role != role or not isinstance(value, int) or not isinstance(previous.value, int):
+        return False
+    if not _RESTATE_GAP.match(text[previous.end : start]):
+        return False
+    return abs(previous.value - value) <= 0.2 * max(previous.value, value)
+
+
+def _other_money(text: str, start: int) -> bool:
+    """Another amount of the text is plainly money (a unit or a role word with it): then a
+    bare number after a person is their age ("我52，老伴50，一个月收入三千")."""
+    for token in _tokens(text):
+        if token.start == start:
+            continue
+        _, is_money, _ = _unit_after(text, token.end)
+        if (
+            is_money
+            or token.scaled
+            or _last_role(masked(text[max(0, token.start - 6) : token.start]))
+        ):
+            return True
+    return False
+
+
+def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
+    """A bare number up to 120 said right after a person and ending its clause ("我52 老伴50",
+    "小儿子28，"), or before 岁, is an age."""
+    if text[end : end + 1] == "岁":
+        return True
+    number = text[start:end]
+    if not number.isdigit() or int(number) > 120:
+        return False
+    close = [person for person in people if 0 <= start - person <= 1]
+    if not close:
+        return False
+    # "一个月给孩子50": a period said before the person makes it money
+    return _period(text[max(0, close[-1] - 8) : close[-1]], "") is None
+
+
+def _not_known(text: str, start: int, end: int) -> bool:
+    """The amount's clause (or the next few characters) says the speaker does not know it."""
+    around = text[clause_start(text, start) : min(len(text), end + 14)]
+    if "具体" in around[end - clause_start(text, start) :]:
+        return False  # "大概两三万，具体数说不准": only the exact figure is not known
+    return is_unknown(around)
+
+
+def _in_the_past(text: str, start: int) -> bool:
+    """A past word ("原来", "以前") in the amount's clause or the one before it, with no
+    "now" word after it ("原来在超市上班，一个月两千五")."""
+    sentence = text[:start]
+    cut = clause_start(text, start)
+    before = clause_start(text, max(0, cut - 1)) if cut > 0 else 0
+    sentence = sentence[before:]
+    past = max((sentence.rfind(w) for w in terms("money", "past")), default=-1)
+    if past < 0:
+        return False
+    return not any(word in sentence[past:] for word in terms("money", "present"))
+
+
+def _short_negation(text: str, start: int) -> bool:
+    """A negator just before an amount ("不是两千", "没有三千") negates that amount."""
+    window = text[max(0, start - 3) : start]
+    return any(word in window for word in ("不是", "没有", "没"))
+
+
+def _clause_end(text: str, start: int, width: int) -> int:
+    end = start
+    while end < len(text) and end - start < width and text[end] not in CLAUSE_END:
+        if text[end].isdigit():
+            break
+        end += 1
+    return end
+
+
+def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
+    """Roles the answer says are 0 ("没有收入", "存款早就花光了", "一分钱都没有").
+
+    Rules: a zero phrase of a role (``zero.<role>``); a role noun negated before or
+    after it ("没别的收入", "存款没有"); a zero phrase of no role ("一分钱都没有",
+    "没钱") or a bare "没有" clause for the role of the question. "没有好多钱" is
+    "not much", not zero.
+    """
+    plain = text
+    # "不清楚其存折余额" does not know the deposits, it does not say there are none.
+    for word in (*terms("money", "not_zero"), *terms("text", "unknown")):
+        plain = plain.replace(word, "_" * len(word))
+    roles: set[str] = set()
+    for role in ROLES:
+        if role in ("one_off",):
+            continue
+        key = role if role in ("deposits", "medical", "income", "debt") else None
+        if key and any(word in plain for word in terms("money", "zero", key)):
+            roles.add(role)
+        for word in terms("money", "zero_nouns", role) if role != "one_off" else ():
+            at = plain.find(word)
+            while at >= 0:
+                if negated_before(plain, at) or negated_after(plain, at + len(word)):
+                    roles.add(role)
+                at = plain.find(word, at + 1)
+    if (
+        default
+        and bare
+        and (any(word in plain for word in terms("money", "zero", "any")) or _bare_no(plain))
+    ):
+        roles.add(default)
+    return roles
+
+
+_BARE_NO = re.compile(
+    r"(?:^|[,.;!?:~])(?:现在|目前|早就|早|也|都|就|是|那个|那可|那|可|嗯|啊|真的|确实|基本上|基本|几乎|差不多)*"
+    r"(?:没有|没|无|木有)"
+    r"(?:了|的|啊|呀|咯|哦|呢|嘛|噻)*(?=$|[,.;!?:~])"
+)
+
+
+def _bare_no(text: str) -> bool:
+    """A clause that is only "没有" (with fillers): "没有", "现在没有", "没有没有"."""
+    return _BARE_NO.search(text) is not None or text.strip(CLAUSE_END) in ("没有没有", "没没")
+
+
+@dataclass(frozen=True)
+class MoneyFacts:
+    totals: dict[str, Any]  # role → int | Range | "unknown"
+    periods: dict[str, str]
+    approx: dict[str, str]
+
+
+def _monthly(amount: Amount, role: str) -> float | None:
+    if not isinstance(amount.value, int):
+        return None
+    factor = PER_MONTH.get(amount.period or "month", 1.0) if role in MONTHLY_ROLES else 1.0
+    return amount.value * factor
+
+
+def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | None]:
+    """One role's amounts as one figure: a monthly sum for the monthly roles (a yearly
+    figure ÷ 12), a plain sum for the others. Rules before the sum:
+
+    - a total said ("加起来六千二", "平均下来五千多") is the figure: the last one said;
+    - an own share after a reimbursement ("报了一些，自己出了一万") replaces the bill;
+    - a range an exact amount falls in is refined by it ("不到一千，大概九百几" → 900);
+    - the same amount said again for another period is said once ("一年六千，一个月五百").
+    """
+    mine = [amount for amount in amounts if amount.role == role]
+    if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
+        mine = [amount for amount in mine if amount.period in (None, "once")]
+    if not mine:
+        return None, None, None
+    if any(amount.value == UNKNOWN for amount in mine):
+        return UNKNOWN, None, None
+    exact = [amount.value for amount in mine if isinstance(amount.value, int)]
+    mine = [
+        amount
+        for amount in mine
+        if not (
+            isinstance(amount.value, Range)
+            and any(amount.value.low <= value <= amount.value.high for value in exact)
+        )
+    ]
+    totals = [amount for amount in mine if amount.total]
+    if totals:
+        mine = totals[-1:]
+    net = [amount for amount in mine if amount.net]
+    if net:
+        # The own share replaces the bill said before it for the same person; a cost said
+        # after it ("另外两百") or of someone named between ("老头子那边…") is another one.
+        mine = [
+            amount
+            for amount in mine
+            if amount.net
+            or amount.start > net[-1].start
+            or all(amount.who != other.who for other in net)
+        ]
+    kept: list[Amount] = []
+    for amount in mine:
+        value = _monthly(amount, role)
+        if value is not None and any(
+            other.period != amount.period and abs((_monthly(other, role) or -9) - value) < 1
+            for other in kept
+        ):
+            continue
+        kept.append(amount)
+    mine = kept
+    total: int | float | Range = 0
+    for amount in mine:
+        factor = PER_MONTH.get(amount.period or "month", 1.0) if role in MONTHLY_ROLES else 1.0
+        value = amount.value
+        total = total + (value.scaled(factor) if isinstance(value, Range) else value * factor)
+    if not isinstance(total, Range):
+        total = round(total)
+    approx = ",".join(dict.fromkeys(a.approx for a in mine if a.approx)) or None
+    return total, mine[0].period, approx
+
+
+def money_of(
+    prepared_text: str, simple: str = "", default: str | None = None, bare_zero: bool = True
+) -> MoneyFacts:
+    """Every role's figure in the answer; a corrected segment replaces a role it names.
+
+    ``default`` is the role of the question asked; ``bare_zero`` says whether a bare
+    "没有" answers it (yes at a money question, not at the event question, where
+    "没有" means no event)."""
+    totals: dict[str, Any] = {}
+    periods: dict[str, str] = {}
+    approx: dict[str, str] = {}
+    lead = ""
+    for part in segments(prepared_text):
+        amounts = find_amounts(part, simple, default, lead)
+        lead = part[clause_start(part, len(part)) :] if part else ""
+        zeros = zero_roles(part, default, bare_zero)
+        for role in ROLES:
+            total, period, rule = _combine(amounts, role)
+            if total is None and role in zeros:
+                total = 0
+            if total is None:
+                continue
+            totals[role] = total
+            if period:
+                periods[role] = period
+            if rule:
+                approx[role] = rule
+    if default and bare_zero and default not in totals and is_unknown(prepared_text):
+        totals[default] = UNKNOWN
+    return MoneyFacts(totals, periods, approx)

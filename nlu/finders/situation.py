@@ -1,0 +1,160 @@
+"""Residence (城镇/农村), supporters able to support, and a sudden event. Words in
+``situation.yml``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nlu.finders._words import words
+from nlu.finders.choice import choice_of, choices_from, mentions
+from nlu.finders.negation import has_negator, is_negated
+from nlu.finders.text import find_all, is_unknown, strip_fillers, terms
+from nlu.finders.values import UNKNOWN, Choice
+
+EVENT_ORDER = ("fire", "disaster", "accident", "other", "sudden_illness")
+
+
+@lru_cache(maxsize=1)
+def residence_choices() -> tuple[Choice, ...]:
+    return choices_from(words("situation")["residence"])
+
+
+@lru_cache(maxsize=1)
+def event_choices() -> tuple[Choice, ...]:
+    return choices_from(words("situation")["events"])
+
+
+def residence_of(text: str, asked: bool = False) -> str | None:
+    """ "urban" or "rural": the one named outside a negation ("不是农村的，住在城区");
+    when asked, negating one of the two chooses the other ("街上的 不是乡里")."""
+    text = _without_work(text)
+    if asked:
+        value = choice_of(text, residence_choices())[0]
+        return value if value is not None else _strongest_residence(text)
+    named, _ = mentions(text, residence_choices())
+    return next(iter(named)) if len(named) == 1 else None
+
+
+# Clauses, and a contrast inside one ("在城里跑车但是屋里是在农村": said without commas).
+_CLAUSE_OR_CONTRAST = re.compile(r"([,.;!?:~]|但是|可是|不过)")
+
+
+def _without_work(text: str) -> str:
+    """The text with each clause about work blanked ("在镇里当护渔员", "在城里打工"):
+    where someone works is not where the household lives."""
+    parts = _CLAUSE_OR_CONTRAST.split(text)
+    not_cues = words("situation")["residence_not_cues"]
+    strong = [cue for level in words("situation")["residence_cues"] for cue in level]
+    return "".join(
+        "_" * len(part)
+        if any(cue in part for cue in not_cues) and not any(cue in part for cue in strong)
+        else part
+        for part in parts
+    )
+
+
+def _strongest_residence(text: str) -> str | None:
+    """Both named: the one whose clause has the strongest cue (户口 > 家 > 住 > none >
+    a clause about work)."""
+    cue_levels = words("situation")["residence_cues"]
+    best: dict[str, int] = {}
+    for clause in _CLAUSE_OR_CONTRAST.split(text):
+        named, _ = mentions(clause, residence_choices())
+        if len(named) != 1:
+            continue
+        level = next(
+            (
+                len(cue_levels) - i
+                for i, cues in enumerate(cue_levels)
+                if any(c in clause for c in cues)
+            ),
+            0,
+        )
+        if any(word in clause for word in words("situation")["residence_not_cues"]):
+            level = -1  # "在城里打工": where someone works, not where the household lives
+        value = next(iter(named))
+        best[value] = max(best.get(value, -9), level)
+    if len(best) == 2 and len(set(best.values())) == 2:
+        return max(best, key=lambda value: best[value])
+    return None
+
+
+def supporters_of(text: str, asked: bool = False) -> bool | str | None:
+    """Is someone outside the household able to support (domain.md ``supporters_able``)?
+
+    Rules: the last cue decides — able (条件还可以, 有钱, 能帮衬; a negated one counts as
+    unable) or unable (顾不上, 养不活, 自己也困难, 不在了, 无赡养能力); "has means but
+    does not help" is still able. With no cue, an answer starting with 没有/无 is no, and
+    with 有 is yes (only when asked); "不知道" is unknown.
+    """
+    if not asked and not any(word in text for word in terms("situation", "supporter_context")):
+        return None
+    able = terms("situation", "supporters", "able")
+    unable = terms("situation", "supporters", "unable")
+    last: tuple[int, bool] | None = None
+    for start, end, word in find_all(text, (*able, *unable)):
+        value = word in able and not is_negated(text, start, end)
+        if last is None or start >= last[0]:
+            last = (start, value)
+    if last is not None:
+        return last[1]
+    said = _MEANS_SAID.search(text)  # "儿子 有。 能力 有。": typed one word at a time
+    if said:
+        return not said.group(1)
+    if asked and is_unknown(text):
+        return UNKNOWN
+    body = strip_fillers(text).strip(",.;!?:~ ")
+    if body.startswith(("没有", "没", "无", "不")):
+        return False
+    if not asked:
+        return None
+    if body.startswith("有") and not has_negator(body):
+        return True  # "有" with nothing said against it ("有个儿子，不管我" says nothing of means)
+    return None
+
+
+_EVENT_DENIED = re.compile(r"(?:变故|大事|意外)(?:倒是|倒|是|都|也|就|呢|嘛)*(?:没有|没|无)")
+_MEANS_SAID = re.compile(
+    r"(?<![没无不])(?:赡养能力|能力|条件)[,.]*(?:是|也|都)?(?:(没有|没|无)|有)(?=$|[,.;!?:~])"
+)
+_LEAD_TIME = re.compile(r"^(?:暂时|目前|现在|最近|暂|还|也|都)+")
+
+
+def event_of(text: str, asked: bool = False) -> str | None:
+    """The sudden event of the last 3 months (domain.md ``hardship_event``).
+
+    Rules: events named outside a negation; when several, the cause before its
+    consequence (车祸 before 住院: fire, disaster, accident, other, sudden_illness);
+    a "none" phrase or, when asked, a bare "没有" or only negated events → "none".
+    """
+    recent = any(word in text for word in terms("situation", "recent_times"))
+    # Outside the question, a weak word is an event only when said to be recent
+    # ("上个月老伴病故", "两个月前摔了一跤"): the event asked about is of 3 months.
+    weak = () if asked or recent else terms("situation", "weak_events")
+    if text.strip(",.!?~ ") != "其他":
+        weak = (*weak, "其他")  # "其他就没什么收入了": the button's title, not an event
+    named, negated = mentions(_older_masked(text), event_choices(), ignore=weak)
+    events = [event for event in EVENT_ORDER if event in named]
+    if events:
+        return events[0]
+    if "none" in named:
+        return "none"
+    if asked and _EVENT_DENIED.search(text):
+        return "none"  # "变故倒是没有就是…", "大事没有"
+    if asked:
+        body = _LEAD_TIME.sub("", strip_fillers(text).strip(",.;!?:~ 的了吧啊"))
+        if (
+            negated
+            or body in ("没有", "没", "无", "都没有", "没有没有")
+            or body.startswith(("没有", "没"))
+        ):
+            return "none"
+    return None
+
+
+def _older_masked(text: str) -> str:
+    """``text`` with each clause about an older time (去年, 前年 …) blanked out."""
+    old = terms("situation", "old_times")
+    parts = re.split(r"([,.;!?:~\n])", text)
+    return "".join("_" * len(part) if any(word in part for word in old) else part for part in parts)
