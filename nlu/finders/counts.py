@@ -407,6 +407,11 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in not_motor:
             said = True
             continue
+        if text[max(0, start - 2) : start] == "什么":
+            said = True  # "什么车都没有", "轮椅算什么车": none, or asked back: none
+            continue
+        if total and word in _CLASS_WORDS and not _vehicle_said(text, start, end):
+            continue  # "有一台摩托,机动车就这个": the one just named
         if word in ("车", "车子") and not asked and not _vehicle_said(text, start, end):
             continue  # a bare 车 is the household's only counted, negated or sold
         said = True
@@ -428,6 +433,9 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+_CLASS_WORDS = ("机动车", "车子", "车")  # the kind, not one more vehicle
 
 
 def _stated_count(text: str, start: int) -> int | None:
@@ -454,10 +462,12 @@ def _gone(text: str, end: int) -> bool:
         "",
         tail.lstrip(","),
     )
-    return any(
-        tail.startswith(word) or tail[1:].startswith(word)
-        for word in terms("counts", "vehicles", "gone")
-    )
+    gone = terms("counts", "vehicles", "gone")
+    if any(tail.startswith(word) or tail[1:].startswith(word) for word in gone):
+        return True
+    # "面包车出事以后已经报废了": said later in its clause, after 已经/早就/后来.
+    clause = text[end : clause_end(text, end)][:14]
+    return any(re.search(r"(?:已经|早就|早已|后来)(?:被|给)?" + re.escape(w), clause) for w in gone)
 
 
 def _bare_count(text: str) -> int | None:
