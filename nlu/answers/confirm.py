@@ -86,6 +86,7 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     """
     if _cancels(text):
         return CANCEL
+    text = _without_next_step_question(text)
     plain = _mask(text, _list("idioms", "consent"))
     if any(char in plain for char in NEGATOR_CHARS):
         return CONFIRM_NO
@@ -104,6 +105,27 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if only_words(text, allowed):
         return CONFIRM_YES
     return CONFIRM_YES if _aside_then_confirm(text, allowed) else CONFIRM_NO
+
+
+def _without_next_step_question(text: str) -> str:
+    """ "确认提交。请问大概多久能有结果？": a last sentence that only asks what happens next
+    (``next_steps``; no negator, no change word) is no part of the confirmation."""
+    cut = max(text.rfind("."), text.rfind("!"))
+    if cut <= 0:
+        return text
+    asked = text[cut + 1 :].strip(" ,")
+    if not asked.endswith(("?", "吗")) or "?" in asked[:-1]:
+        return text  # one question, and nothing said after it
+    hedges = [w for w in _list("hedge", "confirm") if w not in ("吗", "大概")]
+    if any(word in asked for word in hedges):
+        return text
+    if not any(word in asked for word in _list("next_steps", "confirm")):
+        return text
+    if any(char in NEGATOR_CHARS for char in asked) or any(
+        word in asked for word in _list("change", "confirm")
+    ):
+        return text
+    return text[:cut]
 
 
 def _aside_then_confirm(text: str, allowed: tuple[str, ...]) -> bool:
