@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import Any
 
 from nlu.finders.members import find_mentions
 from nlu.finders.negation import is_negated
@@ -251,8 +252,16 @@ def member_ages(
     just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
     mentions = find_mentions(text, applicant, orphans=True)
     ages: list[tuple[int, int, str | None, str | None]] = []
+    differences: list[tuple[int, int, int]] = []  # (start, end, years older)
     for match in _age_tokens(text):
         token = match.group(1)
+        difference = _DIFFERENCE.search(text[max(0, match.start() - 4) : match.start()])
+        if difference and text[match.end() : match.end() + 1] == "岁":
+            value = cn_int(token)
+            if value is not None:
+                sign = 1 if "大" in difference.group() else -1
+                differences.append((match.start(), match.end(), sign * value))
+            continue
         if len(token) == 1 and not token.isdigit():
             alone = (match.start() == 0 or text[match.start() - 1] in PUNCT) and (
                 match.end() == len(text) or text[match.end()] in PUNCT
@@ -289,8 +298,34 @@ def member_ages(
                 )
             )
     ages += [(start, age, None, None) for start, age in _birth_years(text)]
+    ages += _ages_from_differences(text, ages, differences, mentions)
     ages.sort()
     return _apply_corrections(text, ages)
+
+
+# "老伴大我三岁", "老头儿比我大三岁", "小我两岁": a difference of age, not an age.
+_DIFFERENCE = re.compile(r"(?:[大小](?:我|俺)|比(?:我|俺)[大小])$")
+
+
+def _ages_from_differences(
+    text: str,
+    ages: list[tuple[int, int, str | None, str | None]],
+    differences: list[tuple[int, int, int]],
+    mentions: list[Any],
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The age a difference gives ("俺六十三，老头儿比俺大三岁" → 66) when no age of that
+    person follows it in the next clause ("老倌子大我三岁 八十二" already says it)."""
+    found: list[tuple[int, int, str | None, str | None]] = []
+    for start, end, years in differences:
+        following = text[end + 1 : clause_end(text, clause_end(text, end) + 1)]
+        if any(at > end and at <= end + 1 + len(following) for at, *_rest in ages):
+            continue
+        mine = [age for at, age, relation, _w in ages if at < start and relation in (None, "self")]
+        subject = [m for m in mentions if m.end <= start and m.relation != "self"]
+        if not mine or not subject:
+            continue
+        found.append((start, mine[0] + years, subject[-1].relation, subject[-1].word))
+    return found
 
 
 _BORN = re.compile(r"(?<!\d)(19[2-9]\d|20[0-2]\d)\s*年?\s*(?:出生|生的|生|的人|的)")
