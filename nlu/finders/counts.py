@@ -550,14 +550,19 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         )
         if unit in ("个", "间") and any(tail.startswith(word) for word in owned):
             is_house = True
+        if asked and unit == "间" and match.start() == 0 and _ends_clause(text, match.end()):
+            is_house = True  # "两间。一间是老家的…": the answer, then its parts
         if not is_house or _short_negated(text, match.start()):
             continue
         if _rented(text, match.start(), match.end()):
             continue
         value = cn_int(match.group(1))
         if value is not None and 0 <= value <= 20:
+            if re.search(r"算(?:是)?$", head):
+                return value  # "就那一处房子，塌了半边，还是算一套吧": the conclusion
             counts.append(value)
-    if any(word in text for word in terms("counts", "houses", "none_owned")):
+    none = [at for at, _end, _w in find_all(text, terms("counts", "houses", "none_owned"))]
+    if none and not (counts and max(counts) > 0 and all(_ones_own(text, at) for at in none)):
         return 0  # "我名下没有": nothing in the household's name, whoever's house it lives in
     if counts:
         if max(counts) == 0:
@@ -585,6 +590,12 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+def _ones_own(text: str, at: int) -> bool:
+    """ "房子是岳母的名字，就一套，我名下没有": one person's name holds none, said with a
+    count of the household's."""
+    return text[max(0, at - 1) : at] in ("我", "他", "她")
 
 
 _OWNER_AFTER = re.compile(r"^(?:是|归|属于)(?P<owner>[^,.;!?:~]{1,5}?)(?:的|地)")
