@@ -593,9 +593,11 @@ def houses_of(text: str, asked: bool = False) -> int | None:
 
 
 def _ones_own(text: str, at: int) -> bool:
-    """ "房子是岳母的名字，就一套，我名下没有": one person's name holds none, said with a
-    count of the household's."""
-    return text[max(0, at - 1) : at] in ("我", "他", "她")
+    """ "房子是岳母的名字，就一套，我名下没有": one person's name holds none, and the
+    house is said to be in another member's name ("住着一栋老屋，我名下没有" owns none)."""
+    if text[max(0, at - 1) : at] not in ("我", "他", "她"):
+        return False
+    return re.search(r"(?<![我他她])的名字|(?<![我他她])名下有", text) is not None
 
 
 _OWNER_AFTER = re.compile(r"^(?:是|归|属于)(?P<owner>[^,.;!?:~]{1,5}?)(?:的|地)")

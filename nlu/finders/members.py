@@ -479,9 +479,7 @@ def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | Non
         waiting.append(kind)
         if _JOINED_ONLY.match(chunk) and index + 1 < len(picks):
             continue
-        persons, named = _first_persons(chunk, applicant)
-        if len(waiting) > 1 and named > len(persons):
-            persons = []  # "1和3 我爸脑溢血 我儿子上高中": the words say who is which
+        persons = _first_persons(chunk, applicant)
         named_any = named_any or bool(persons)
         for each in waiting:
             listed = chosen.setdefault(each, [])
@@ -494,10 +492,11 @@ def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | Non
     return {kind: persons or [None] for kind, persons in chosen.items()}
 
 
-def _first_persons(chunk: str, applicant: str) -> tuple[list[Mention], int]:
+def _first_persons(chunk: str, applicant: str) -> list[Mention]:
     """The person an option's words name first ("是我女儿", "我,糖尿病", "他本人"), with
-    those listed with them ("老伴和我"), and how many persons the words name in all;
-    我/他 right before a relative is whose, not who."""
+    those listed with them ("老伴和我"); 我/他 right before a relative is whose, not who.
+    ("1和3 我爸脑溢血 我儿子上高中": the words themselves say who is which, and what
+    the words say comes first.)"""
     found = find_mentions(chunk, applicant)
     mentions = [
         m
@@ -509,13 +508,13 @@ def _first_persons(chunk: str, applicant: str) -> tuple[list[Mention], int]:
         )
     ]
     if not mentions:
-        return [], 0
+        return []
     first = [mentions[0]]
     for mention in mentions[1:]:
         if chunk[first[-1].end : mention.start] not in ("和", "跟", "与", "及", "/", "还有"):
             break
         first.append(mention)
-    return first, len(mentions)
+    return first
 
 
 def _asked_back(text: str) -> set[str]:

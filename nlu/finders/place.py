@@ -56,14 +56,11 @@ def place_of(text: str, region: str | None) -> Place | None:
 _VILLAGE_AFTER = re.compile(
     r"(?:[镇正震乡]|街道)?[,\s]*([\u4e00-\u9fff]{2,4}?(?:村|社区))(?![\u4e00-\u9fff]{0,1}(?:村|社区))"
 )
-_NOT_A_NAME = ("农村", "我们", "我家", "这个", "那个", "本村", "同村", "一个", "哪个", "城里")
+_NOT_A_NAME = ("农村", "城里", "一个", *"我你他她这那本同每哪")  # "我们村", "那个村"
 
 
 def _unlisted_village(text: str, end: int) -> str | None:
     match = _VILLAGE_AFTER.match(text, end)
     if match is None or match.group(1).startswith(_NOT_A_NAME):
         return None
-    name = match.group(1)
-    if name[0] in "我你他她这那本同每哪":
-        return None
-    return name
+    return match.group(1)

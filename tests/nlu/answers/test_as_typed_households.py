@@ -58,6 +58,10 @@ def test_conditions_typed_slowly_or_by_voice(text: str, value: dict) -> None:
     assert read_conditions(text, region=REGION).value == value
 
 
+def test_schooling_asked_back_denies_it() -> None:
+    assert read_conditions("俺俩都六十多了上啥学").value == {"students": []}
+
+
 def test_a_school_asked_about_is_no_denial() -> None:
     assert read_conditions("孙子上什么学校都行，他在读初二").value == {"students": ["grandchild"]}
 
@@ -105,6 +109,7 @@ def test_an_unnamed_illness_of_a_member_answers_the_question_only() -> None:
         ("1和3 我爸脑溢血 我儿子上高中", "self", {"ill": ["parent"], "students": ["child"]}),
         # a number with a unit after it is no option
         ("老大 5 岁 在读幼儿园", "self", {"students": ["child"]}),
+        ("孙子 5 岁 老伴 中风", "self", {"ill": ["spouse"]}),
     ],
 )  # fmt: skip
 def test_numbered_options_with_whom_they_are_about(text: str, applicant: str, value: dict) -> None:
@@ -120,6 +125,11 @@ def test_the_numbered_options_are_those_the_question_shows() -> None:
 
 
 # -- a daughter-in-law typing for her mother-in-law -----------------------------------
+def test_the_one_who_gives_up_work_to_care_for_another() -> None:
+    value = read_conditions("我自己，为了照顾老公把厂里的工作辞了，算不算？").value
+    assert value == {"unemployed": ["self"]}
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [
@@ -178,7 +188,9 @@ def test_no_agreement_as_typed(text: str, value: str) -> None:
 
 
 # -- the summary ------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["要得，交嘛", "确认提交。请问大概多久能有结果？", "确认。大概什么时候通知我？"])
+@pytest.mark.parametrize(
+    "text", ["要得，交嘛", "确认提交。请问大概多久能有结果？", "确认。大概什么时候通知我？"]
+)
 def test_a_confirmation_then_a_question_about_what_happens_next(text: str) -> None:
     reading = read_confirm(text, region=REGION)
     assert reading.value == "yes"
@@ -187,7 +199,12 @@ def test_a_confirmation_then_a_question_about_what_happens_next(text: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["确认提交。名字是不是写错了？", "确认。电话对吗？", "确认提交。多久能有结果？我再想想", "确认。可能多久有结果？"],
+    [
+        "确认提交。名字是不是写错了？",
+        "确认。电话对吗？",
+        "确认提交。多久能有结果？我再想想",
+        "确认。可能多久有结果？",
+    ],
 )
 def test_a_question_about_the_summary_is_no_confirmation(text: str) -> None:
     assert read_confirm(text, region=REGION).value == "no"
@@ -223,6 +240,7 @@ def test_vehicles_as_typed(text: str, value: int) -> None:
         ("兩間。一間是老家的舊房子，一間是鎮上買的小套房，還在繳貸款", 2),
         ("他家就那一处房子，塌了半边，还是算一套吧", 1),
         ("我名下没有房子", 0),
+        ("住着一栋老屋，我名下没有", 0),
     ],
 )
 def test_houses_as_typed(text: str, value: int) -> None:
@@ -250,6 +268,7 @@ def test_a_difference_of_age_is_no_age(text: str, size: int, ages: list[int]) ->
         ("新桥河镇紫金村", "新桥河镇", "紫金村"),
         ("新桥河镇紫微村", "新桥河镇", "紫薇村"),  # a listed village, misspelt
         ("长春镇 我们村", "长春镇", None),
+        ("长春镇 那个村", "长春镇", None),
         ("沙头镇农村", "沙头镇", None),
     ],
 )
