@@ -33,6 +33,15 @@ def _mask(text: str, phrases: tuple[str, ...]) -> str:
     return text
 
 
+def _mask_loose(text: str, phrases: tuple[str, ...]) -> str:
+    """``_mask`` that also finds a phrase typed slowly, a space (a comma) between its
+    words ("我,没有,什么,查得出来的")."""
+    for phrase in phrases:
+        pattern = ",?".join(map(re.escape, phrase))
+        text = re.sub(pattern, lambda match: "_" * len(match.group()), text)
+    return text
+
+
 def only_words(text: str, allowed: tuple[str, ...]) -> bool:
     """Is ``text`` made of nothing but ``allowed`` words, fillers and punctuation?"""
     rest = _PUNCT.sub("", text)
@@ -77,6 +86,7 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     """
     if _cancels(text):
         return CANCEL
+    text = _without_next_step_question(text)
     plain = _mask(text, _list("idioms", "consent"))
     if any(char in plain for char in NEGATOR_CHARS):
         return CONFIRM_NO
@@ -95,6 +105,27 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if only_words(text, allowed):
         return CONFIRM_YES
     return CONFIRM_YES if _aside_then_confirm(text, allowed) else CONFIRM_NO
+
+
+def _without_next_step_question(text: str) -> str:
+    """ "确认提交。请问大概多久能有结果？": a last sentence that only asks what happens next
+    (``next_steps``; no negator, no change word) is no part of the confirmation."""
+    cut = max(text.rfind("."), text.rfind("!"))
+    if cut <= 0:
+        return text
+    asked = text[cut + 1 :].strip(" ,")
+    if not asked.endswith(("?", "吗")) or "?" in asked[:-1]:
+        return text  # one question, and nothing said after it
+    hedges = [w for w in _list("hedge", "confirm") if w not in ("吗", "大概")]
+    if any(word in asked for word in hedges):
+        return text
+    if not any(word in asked for word in _list("next_steps", "confirm")):
+        return text
+    if any(char in NEGATOR_CHARS for char in asked) or any(
+        word in asked for word in _list("change", "confirm")
+    ):
+        return text
+    return text[:cut]
 
 
 def _aside_then_confirm(text: str, allowed: tuple[str, ...]) -> bool:
@@ -148,7 +179,10 @@ def consent_value(text: str, applicant: str = "self") -> str:
     - unsure: everything else, and always a concession ("好是好，就是…", "同意是同意，
       但…") or a consent for a part only ("只查收入可以，存款就不要查了").
     """
-    plain = _mask(text, (*_list("idioms", "consent"), *_list("nothing_to_hide", "consent")))
+    text = _after_self_correction(text)
+    plain = _mask_loose(
+        _mask(text, _list("idioms", "consent")), _list("nothing_to_hide", "consent")
+    )
     agree_words = _list("agree", "consent")
     hits = _agreement_hits(text, plain, agree_words)
     if _CONCESSION.search(plain):
@@ -162,6 +196,8 @@ def consent_value(text: str, applicant: str = "self") -> str:
         return REFUSE
     if _PUNCT.sub("", text) in _list("bare_refusals", "consent"):
         return REFUSE
+    if not refused and _settled_at_the_end(text, plain, hits, applicant):
+        return AGREE
     if _negated_weak_word(text, plain):
         return UNSURE  # "同意，不好说": a doubt said after the agreement
     if not hits:
@@ -177,6 +213,10 @@ def consent_value(text: str, applicant: str = "self") -> str:
             return UNSURE
     if "?" in plain[last_start:]:
         return UNSURE
+    sentence = re.split(r"[.!]", plain[hits[0][1] :])[0]
+    clause = re.split(r"[,.;!?:~\n]", plain[: hits[0][0]])[-1]
+    if any(word in sentence + "," + clause for word in _list("asked_not_doubted", "consent")):
+        return UNSURE  # "同意了什么", "什么同意": asked in the agreement's own sentence
     if any(word in plain[hits[0][1] :] for word in _list("contrasts", "consent")):
         return UNSURE
     if _someone_else_agrees(text, hits[0][0], applicant):
@@ -184,11 +224,107 @@ def consent_value(text: str, applicant: str = "self") -> str:
     strong = [hit for hit in hits if hit[2] not in _list("weak", "consent")]
     if strong:
         return AGREE
-    allowed = (*agree_words, *_list("frame"), *_list("particles"), *_HOME)
+    allowed = (*agree_words, *_list("frame"), *_list("particles"), *_list("truthful"), *_HOME)
     return AGREE if only_words(plain, allowed) else UNSURE
 
 
 _HOME = ("我们家", "我家", "家里", "又", "也")  # "查呗，我家什么也没有": whose nothing
+
+
+def _after_self_correction(text: str) -> str:
+    """What follows the last "我是说" (a slip taken back), its slip words blanked."""
+    for marker in _list("self_corrections", "consent"):
+        at = text.rfind(marker)
+        if at >= 0:
+            text = text[at + len(marker) :]
+            break
+    return _mask(text, _list("slips", "consent"))
+
+
+def _settled_at_the_end(
+    text: str, plain: str, hits: list[tuple[int, int, str]], applicant: str
+) -> bool:
+    """The answer ends with a clean agreement of the applicant's, and nothing before it
+    refuses, negates an agreement or leaves it undecided: what came before was a
+    question, a fact ("眼睛看不见，我念给他听了，他说同意") or a doubt explained away.
+    Or: a clean agreement is a sentence of its own, and what follows only asks what
+    happens next ("同意。以后情况有变化，要怎么更新？")."""
+    if not hits:
+        return False
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,.;!?:~\n]+", plain)]
+    clauses = [(low, high) for low, high in clauses if _PUNCT.sub("", plain[low:high]).strip("_")]
+    if not clauses:
+        return False
+    allowed = (*_list("agree", "consent"), *_list("frame"), *_list("particles"))
+    allowed = (*allowed, *_list("truthful"), *_HOME, "嗯", "那", "就")
+    return _last_clause_settles(text, plain, hits, applicant, clauses, allowed) or (
+        _agreed_then_asked(plain, hits, allowed)
+    )
+
+
+def _clean_agreement(
+    plain: str, low: int, high: int, hits: list[tuple[int, int, str]], allowed: tuple[str, ...]
+) -> list[tuple[int, int, str]]:
+    """The agreement words of ``plain[low:high]`` when that stretch is nothing but an
+    agreement (no negator, no hedge, no question)."""
+    inside = [hit for hit in hits if low <= hit[0] and hit[1] <= high]
+    part = plain[low:high]
+    if not inside or any(char in NEGATOR_CHARS for char in part.replace("_", "")):
+        return []
+    if "?" in part or any(word in part for word in _list("hedge", "consent")):
+        return []
+    return inside if only_words(part, allowed) else []
+
+
+def _last_clause_settles(
+    text: str,
+    plain: str,
+    hits: list[tuple[int, int, str]],
+    applicant: str,
+    clauses: list[tuple[int, int]],
+    allowed: tuple[str, ...],
+) -> bool:
+    low, high = clauses[-1]
+    if low == 0:
+        return False  # one clause: the ordinary rules have read it
+    last = _clean_agreement(plain, low, high, hits, allowed)
+    if not last or "?" in plain[high:]:
+        return False
+    strong = [hit for hit in last if hit[2] not in _list("weak", "consent")]
+    if not strong or _someone_else_agrees(text, strong[0][0], applicant):
+        return False
+    before = plain[:low]
+    if any(word in before for word in _list("refuse", "consent")):
+        return False
+    if any(_negator_before(plain, hit[0]) is not None for hit in hits if hit[1] <= low):
+        return False  # "不同意……同意吧": said both ways
+    not_understood = _list("not_understood", "consent")
+    for _start, end, word in find_all(before, (*_list("hedge", "consent"), *not_understood)):
+        if word in _list("asked_not_doubted", "consent"):
+            continue
+        explained = any(w in before[end:] for w in _list("explained", "consent"))
+        if word not in not_understood or not explained:
+            return False  # undecided ("回头再", "问问儿子"), or not understood
+    # The legal record: a negator before an agreement never agrees, even in a fact
+    # ("眼睛看不见，我念给他听了，他说同意" stays unsure: a person confirms it).
+    return not any(char in NEGATOR_CHARS for char in before)
+
+
+def _agreed_then_asked(
+    plain: str, hits: list[tuple[int, int, str]], allowed: tuple[str, ...]
+) -> bool:
+    end = min((at for mark in ".!" if (at := plain.find(mark)) > 0), default=-1)
+    if end < 0 or not _clean_agreement(plain, 0, end, hits, allowed):
+        return False
+    asked = plain[end + 1 :].replace("不过", "__")
+    if "?" not in asked and "吗" not in asked:
+        return False
+    if any(word in asked for word in _list("consent_topics", "consent")):
+        return False
+    hedges = find_all(asked, _list("hedge", "consent"))
+    if any(word not in _list("asked_not_doubted", "consent") for _s, _e, word in hedges):
+        return False
+    return not any(char in NEGATOR_CHARS for char in asked)
 
 
 _PARTICLE_AFTER = "的了吧啊呀啦嘞哦咯噻嘛哈滴得呗"
@@ -205,8 +341,8 @@ def _agreement_hits(
         if masked[start:end] != word:
             continue
         following = text[end : end + 1]
-        if word == "中" and (_is_cjk(following) or (start and _is_cjk(text[start - 1]))):
-            continue  # 中 (Henan "OK") only as a clause of its own, never 中风, 家中
+        if word in ("中", "得") and (_is_cjk(following) or (start and _is_cjk(text[start - 1]))):
+            continue  # 中 (Henan "OK"), 得 (粤 "OK") only as a clause of their own, never 中风
         if (
             word in ("好", "行")
             and following

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import Any
 
 from nlu.finders.members import find_mentions
 from nlu.finders.negation import is_negated
@@ -251,8 +252,16 @@ def member_ages(
     just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
     mentions = find_mentions(text, applicant, orphans=True)
     ages: list[tuple[int, int, str | None, str | None]] = []
+    differences: list[tuple[int, int, int]] = []  # (start, end, years older)
     for match in _age_tokens(text):
         token = match.group(1)
+        difference = _DIFFERENCE.search(text[max(0, match.start() - 4) : match.start()])
+        if difference and text[match.end() : match.end() + 1] == "岁":
+            value = cn_int(token)
+            if value is not None:
+                sign = 1 if "大" in difference.group() else -1
+                differences.append((match.start(), match.end(), sign * value))
+            continue
         if len(token) == 1 and not token.isdigit():
             alone = (match.start() == 0 or text[match.start() - 1] in PUNCT) and (
                 match.end() == len(text) or text[match.end()] in PUNCT
@@ -289,8 +298,34 @@ def member_ages(
                 )
             )
     ages += [(start, age, None, None) for start, age in _birth_years(text)]
+    ages += _ages_from_differences(text, ages, differences, mentions)
     ages.sort()
     return _apply_corrections(text, ages)
+
+
+# "老伴大我三岁", "老头儿比我大三岁", "小我两岁": a difference of age, not an age.
+_DIFFERENCE = re.compile(r"(?:[大小](?:我|俺)|比(?:我|俺)[大小])$")
+
+
+def _ages_from_differences(
+    text: str,
+    ages: list[tuple[int, int, str | None, str | None]],
+    differences: list[tuple[int, int, int]],
+    mentions: list[Any],
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The age a difference gives ("俺六十三，老头儿比俺大三岁" → 66) when no age of that
+    person follows it in the next clause ("老倌子大我三岁 八十二" already says it)."""
+    found: list[tuple[int, int, str | None, str | None]] = []
+    for start, end, years in differences:
+        following = text[end + 1 : clause_end(text, clause_end(text, end) + 1)]
+        if any(at > end and at <= end + 1 + len(following) for at, *_rest in ages):
+            continue
+        mine = [age for at, age, relation, _w in ages if at < start and relation in (None, "self")]
+        subject = [m for m in mentions if m.end <= start and m.relation != "self"]
+        if not mine or not subject:
+            continue
+        found.append((start, mine[0] + years, subject[-1].relation, subject[-1].word))
+    return found
 
 
 _BORN = re.compile(r"(?<!\d)(19[2-9]\d|20[0-2]\d)\s*年?\s*(?:出生|生的|生|的人|的)")
@@ -407,6 +442,11 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in not_motor:
             said = True
             continue
+        if text[max(0, start - 2) : start] == "什么":
+            said = True  # "什么车都没有", "轮椅算什么车": none, or asked back: none
+            continue
+        if total and word in _CLASS_WORDS and not _vehicle_said(text, start, end):
+            continue  # "有一台摩托,机动车就这个": the one just named
         if word in ("车", "车子") and not asked and not _vehicle_said(text, start, end):
             continue  # a bare 车 is the household's only counted, negated or sold
         said = True
@@ -428,6 +468,9 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+_CLASS_WORDS = ("机动车", "车子", "车")  # the kind, not one more vehicle
 
 
 def _stated_count(text: str, start: int) -> int | None:
@@ -454,10 +497,12 @@ def _gone(text: str, end: int) -> bool:
         "",
         tail.lstrip(","),
     )
-    return any(
-        tail.startswith(word) or tail[1:].startswith(word)
-        for word in terms("counts", "vehicles", "gone")
-    )
+    gone = terms("counts", "vehicles", "gone")
+    if any(tail.startswith(word) or tail[1:].startswith(word) for word in gone):
+        return True
+    # "面包车出事以后已经报废了": said later in its clause, after 已经/早就/后来.
+    clause = text[end : clause_end(text, end)][:14]
+    return any(re.search(r"(?:已经|早就|早已|后来)(?:被|给)?" + re.escape(w), clause) for w in gone)
 
 
 def _bare_count(text: str) -> int | None:
@@ -505,14 +550,19 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         )
         if unit in ("个", "间") and any(tail.startswith(word) for word in owned):
             is_house = True
+        if asked and unit == "间" and match.start() == 0 and _ends_clause(text, match.end()):
+            is_house = True  # "两间。一间是老家的…": the answer, then its parts
         if not is_house or _short_negated(text, match.start()):
             continue
         if _rented(text, match.start(), match.end()):
             continue
         value = cn_int(match.group(1))
         if value is not None and 0 <= value <= 20:
+            if re.search(r"算(?:是)?$", head):
+                return value  # "就那一处房子，塌了半边，还是算一套吧": the conclusion
             counts.append(value)
-    if any(word in text for word in terms("counts", "houses", "none_owned")):
+    none = [at for at, _end, _w in find_all(text, terms("counts", "houses", "none_owned"))]
+    if none and not (counts and max(counts) > 0 and all(_ones_own(text, at) for at in none)):
         return 0  # "我名下没有": nothing in the household's name, whoever's house it lives in
     if counts:
         if max(counts) == 0:
@@ -540,6 +590,14 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+def _ones_own(text: str, at: int) -> bool:
+    """ "房子是岳母的名字，就一套，我名下没有": one person's name holds none, and the
+    house is said to be in another member's name ("住着一栋老屋，我名下没有" owns none)."""
+    if text[max(0, at - 1) : at] not in ("我", "他", "她"):
+        return False
+    return re.search(r"(?<![我他她])的名字|(?<![我他她])名下有", text) is not None
 
 
 _OWNER_AFTER = re.compile(r"^(?:是|归|属于)(?P<owner>[^,.;!?:~]{1,5}?)(?:的|地)")

@@ -47,27 +47,24 @@ def digit_runs(text: str) -> list[str]:
             if any(c.isdigit() or c in formal or c in spoken for c in near):
                 chars[at] = formal[char]
     runs: list[str] = []
-    current = ""
+    pieces: list[str] = []  # the groups of the current run, between separators
     pending_separator = False
     for char in chars:
-        if char.isdigit() or (char == "X" and current):
-            if pending_separator and not current:
-                pending_separator = False
-            current += char
+        if char.isdigit() or (char == "X" and pieces):
+            if pending_separator or not pieces:
+                pieces.append("")
+            pieces[-1] += char
             pending_separator = False
-        elif char in separators and current:
+        elif char in separators and pieces:
             pending_separator = True
         elif char == "+":
-            if current:
-                runs.append(current)
-            current = ""
+            runs.extend(_split_run(pieces))
+            pieces = []
         else:
-            if current:
-                runs.append(current)
-            current = ""
+            runs.extend(_split_run(pieces))
+            pieces = []
             pending_separator = False
-    if current:
-        runs.append(current)
+    runs.extend(_split_run(pieces))
     cleaned: list[str] = []
     for run in runs:
         for prefix in ("0086", "86"):
@@ -75,6 +72,24 @@ def digit_runs(text: str) -> list[str]:
                 run = run[len(prefix) :]
         cleaned.append(run)
     return cleaned
+
+
+_NUMBER_LENGTHS = (11, 15, 18)  # a mobile number, an old and a new 身份证号
+
+
+def _split_run(pieces: list[str]) -> list[str]:
+    """The groups of one run joined, unless they are no number's length and their last
+    groups are one: "…是6不是8，13908473156" is a digit said, then the number."""
+    if not pieces:
+        return []
+    whole = "".join(pieces)
+    if len(whole) in _NUMBER_LENGTHS or len(pieces) == 1 or whole.startswith(("0086", "86")):
+        return [whole]  # "+86 139 …": the prefix is dropped below
+    for index in range(1, len(pieces)):
+        tail = "".join(pieces[index:])
+        if len(tail) in _NUMBER_LENGTHS:
+            return ["".join(pieces[:index]), tail]
+    return [whole]
 
 
 def phones_of(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from nlu.finders._words import words
 from nlu.finders.negation import is_negated, says_none_at_all
-from nlu.finders.text import CLAUSE_END, cn_int, find_all, segments
+from nlu.finders.text import CLAUSE_END, clause_spans, cn_int, find_all, segments
 
 KINDS = ("ill", "disabled", "students", "unemployed")
 _COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九])\s*(?:个|位|名)?$")
@@ -157,7 +157,9 @@ def _find_terms(text: str) -> list[_Term]:
 
 
 # Before a person, these make them the object, not the subject: "照顾孩子", "随户主生活".
-_CARED_FOR = re.compile(r"(?:照顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$")
+_CARED_FOR = re.compile(
+    r"(?:照顾|要顾|顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$"
+)
 _SENTENCE_END = ".;!?\n"
 
 
@@ -197,7 +199,11 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     if subjects:
         return subjects[-1]
     if before:
-        return before[-1]
+        # "我自己,为了照顾老公把工作辞了": everyone in the clause is cared for; the one
+        # named before it does the caring.
+        earlier = [m for m in mentions if m.end <= clause_from]
+        carers = [m for m in earlier if not _CARED_FOR.search(text[max(0, m.start - 3) : m.start])]
+        return carers[-1] if carers else before[-1]
     after = [m for m in mentions if position <= m.start < clause_to]
     # "…的那个是我爱人": 我 right before a relative is whose, not who.
     after = [
@@ -274,6 +280,7 @@ def _conditions(
     past = _recovered_spans(text)
     if past:
         denied.add("ill")  # "开过刀…现在好了": an illness over is no illness
+    denied.update(_asked_back(text))
     for term in _find_terms(text):
         if not term.kind:
             continue
@@ -324,12 +331,202 @@ def _conditions(
             else:
                 found.setdefault(term.kind, []).append(person)
             details.setdefault(term.kind, []).append(said)
+    for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked):
+        if who is not None and outside(text, who, mentions):
+            continue
+        group = [*_listed_with(text, who, at, mentions), who]
+        for person in group:
+            key = _person_key(person)
+            if key in seen["ill"]:
+                continue
+            seen["ill"].add(key)
+            relation = person.relation if person else "self"
+            found.setdefault("ill", []).append(relation)
+            said = {"who": relation, "word": person.word if person else None, "term": word}
+            details.setdefault("ill", []).append(said)
+    if asked:
+        for kind, persons in _numbered_choices(text, applicant).items():
+            if found.get(kind):
+                continue  # whom it is about was said in words ("1 我爸脑溢血")
+            for person in persons:
+                key = _person_key(person)
+                entry: Any = person.relation if person else None
+                if kind == "disabled":
+                    entry = {"who": entry}
+                if kind in seen:
+                    seen[kind].add(key)
+                    found.setdefault(kind, []).append(entry)
+                    said = {"who": person.relation if person else None, "term": None}
+                    said["word"] = person.word if person else None
+                    details.setdefault(kind, []).append(said)
+                else:  # "5": none of them
+                    for each in KINDS:
+                        found.setdefault(each, [])
     for kind in denied:
         found.setdefault(kind, [])
     if says_none_at_all(text) or (asked and _bare_no(text)):
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+@lru_cache(maxsize=1)
+def _chronic_words() -> tuple[str, ...]:
+    data = words("conditions")
+    named = (*data["not_serious"], *data["named_illness"], *data["injuries"])
+    never = {"看病", "治病", "感冒", "小病", "吃药", "常年吃药", "毛病"}
+    chronic = [str(word) for word in named if str(word) not in never]
+    return tuple(dict.fromkeys([*chronic, "有病", "病了", "生病", "的病", "病"]))
+
+
+def _heavy_illnesses(
+    text: str,
+    mentions: list[Mention],
+    stops: tuple[str, ...],
+    past: list[tuple[int, int]],
+    asked: bool = False,
+) -> list[tuple[Mention | None, str, int]]:
+    """A chronic or unnamed illness of a member, said with its weight in the same
+    sentence and not softened (``conditions.yml`` ``weighty``, ``softened``): "糖尿病
+    天天打胰岛素", "老婆病了做不了事". The weight must be said before another person is.
+    At the conditions question ("有没有人患重病"), an unnamed illness said of a member
+    ("老头子生病") is the answer itself and needs no weight. Returns whom each is about
+    (None: the one typing), the word and where it stands."""
+    data = words("conditions")
+    weighty = tuple(str(word) for word in data["weighty"])
+    softened = tuple(str(word) for word in data["softened"])
+    found: list[tuple[Mention | None, str, int]] = []
+    generic = ("有病", "病了", "生病", "的病", "病")
+    for start, end, word in find_all(text, _chronic_words()):
+        if is_negated(text, start, end, stops) or any(low <= start < high for low, high in past):
+            continue
+        if text[end : end + 1] == "人":
+            continue  # 病人: a word of the question ("没有病人")
+        who = who_at(text, start, mentions)
+        low, high = _sentence_of(text, start, end)
+        same = {who.relation if who else "self"}
+        if who is not None:
+            same |= {m.relation for m in _listed_with(text, who, end, mentions)}
+        # The stretch about this person: up to another person named in the sentence.
+        for mention in mentions:
+            if mention.start >= end and mention.start < high and mention.relation not in same:
+                high = mention.start
+                break
+        for mention in reversed(mentions):
+            if mention.end <= start and mention.end > low and mention.relation not in same:
+                low = mention.end
+                break
+        stretch = text[low:high]
+        if any(w in stretch for w in softened):
+            continue
+        answer = asked and word in generic and who is not None and who.word not in _SPEAKER
+        if not answer and not any(w in stretch for w in weighty):
+            continue
+        found.append((who, word, start))
+    return found
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``: from the mark before to the mark after."""
+    low = start
+    while low > 0 and text[low - 1] not in _SENTENCE_END:
+        low -= 1
+    high = end
+    while high < len(text) and text[high] not in _SENTENCE_END:
+        high += 1
+    return low, high
+
+
+_OPTION = re.compile(
+    r"(?<![\d.])([1-9])(?!\d|\.\d)|([一二三四五六七八九])(?=[一二三四五六七八九]|是|都)"
+)
+_OPTION_BEFORE = ",.;!?:~\n/(和跟与及选"
+_UNITS = "岁级个口人年月日号块元万千百组套台间次位天周辆亩楼"
+_JOINED_ONLY = re.compile(r"^[,.;!?:~\n/()和跟与及都是]*$")
+
+
+def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | None]]:
+    """The question's numbered options picked with whom each is about: "1 我 糖尿病 3
+    孙子", "2和3都是我女儿，4是我先生，1是公公", "一二三都有 一是老婆". A number is an
+    option where it stands alone (not "3岁", "1级", "二年级"); the persons after it, up to
+    the next option, are whom it is about (options joined by 和 share them). Empty unless
+    one option names a person; an option nobody is named for is [None] (ask who)."""
+    options = [str(kind) for kind in words("conditions")["numbered"]]
+    picks: list[tuple[int, int, str]] = []
+    for match in _OPTION.finditer(text):
+        start, end = match.span()
+        value = cn_int(match.group())
+        if value is None or not 1 <= value <= len(options):
+            continue
+        if (
+            start > 0
+            and text[start - 1] not in _OPTION_BEFORE
+            and not _OPTION.match(text, start - 1)
+        ):
+            continue
+        rest = text[end:].lstrip(",")
+        if rest[:1] and rest[0] in _UNITS:
+            continue  # "5,岁": an age, not the fifth option
+        picks.append((start, end, options[value - 1]))
+    if not picks:
+        return {}
+    chosen: dict[str, list[Mention | None]] = {}
+    waiting: list[str] = []  # options joined to the next ("2和3都是我女儿")
+    named_any = False
+    for index, (_start, end, kind) in enumerate(picks):
+        stop = picks[index + 1][0] if index + 1 < len(picks) else len(text)
+        chunk = text[end:stop]
+        waiting.append(kind)
+        if _JOINED_ONLY.match(chunk) and index + 1 < len(picks):
+            continue
+        persons = _first_persons(chunk, applicant)
+        named_any = named_any or bool(persons)
+        for each in waiting:
+            listed = chosen.setdefault(each, [])
+            for person in persons:
+                if all(_person_key(person) != _person_key(p) for p in listed if p is not None):
+                    listed.append(person)
+        waiting = []
+    if not named_any:
+        return {}  # numbers only, or numbers that are no options: the form reads those
+    return {kind: persons or [None] for kind, persons in chosen.items()}
+
+
+def _first_persons(chunk: str, applicant: str) -> list[Mention]:
+    """The person an option's words name first ("是我女儿", "我,糖尿病", "他本人"), with
+    those listed with them ("老伴和我"); 我/他 right before a relative is whose, not who.
+    ("1和3 我爸脑溢血 我儿子上高中": the words themselves say who is which, and what
+    the words say comes first.)"""
+    found = find_mentions(chunk, applicant)
+    mentions = [
+        m
+        for index, m in enumerate(found)
+        if not (
+            (m.word in _SPEAKER or m.word in ("他", "她"))
+            and index + 1 < len(found)
+            and found[index + 1].start == m.end
+        )
+    ]
+    if not mentions:
+        return []
+    first = [mentions[0]]
+    for mention in mentions[1:]:
+        if chunk[first[-1].end : mention.start] not in ("和", "跟", "与", "及", "/", "还有"):
+            break
+        first.append(mention)
+    return first
+
+
+def _asked_back(text: str) -> set[str]:
+    """The kinds a rhetorical question denies: "都六十多了上啥学" (上学 with 什么 inside,
+    "what schooling?") says nobody is at school; "上什么学校" asks which school."""
+    kinds: set[str] = set()
+    for word, kind, _generic in _terms():
+        if kind and len(word) == 2:
+            at = text.find(word[0] + "什么" + word[1])
+            if at >= 0 and text[at + 4 : at + 5] not in ("校", "的"):
+                kinds.add(kind)
+    return kinds
 
 
 def _said_of_someone(text: str, term: _Term, mentions: list[Mention]) -> bool:
@@ -349,7 +546,11 @@ def _recovered_spans(text: str) -> list[tuple[int, int]]:
         str(word) for word in (*data["ill"], *data["not_serious"], *data["treated"])
     ) + tuple(str(word) for word in data["named_illness"])
     spans: list[tuple[int, int]] = []
-    for start, _end, _word in find_all(text, tuple(str(w) for w in data["recovered"])):
+    said = find_all(text, tuple(str(w) for w in data["recovered"]))
+    for low, high in clause_spans(text):  # "开了刀,好了": typed slowly, a clause of its own
+        if text[low:high] in data["recovered_alone"]:
+            said.append((low, high, text[low:high]))
+    for start, _end, _word in said:
         low = start
         while low > 0 and text[low - 1] not in _SENTENCE_END:
             low -= 1

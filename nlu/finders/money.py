@@ -469,8 +469,11 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
     """
     plain = text
     # "不清楚其存折余额" does not know the deposits, it does not say there are none.
-    for word in (*terms("money", "not_zero"), *terms("text", "unknown")):
+    for word in terms("money", "not_zero"):
         plain = plain.replace(word, "_" * len(word))
+    for word in terms("text", "unknown"):  # typed slowly too: "没 算过"
+        pattern = ",?".join(map(re.escape, word))
+        plain = re.sub(pattern, lambda match: "_" * len(match.group()), plain)
     roles: set[str] = set()
     for role in ROLES:
         if role in ("one_off",):

@@ -17,9 +17,13 @@ from nlu.finders.text import CLAUSE_END
 
 SCOPE = 12  # how far back (characters) a negator reaches inside its clause
 # After a word, a negator that ends the clause negates it: "残疾的没有", "低保都没有".
+# "上学/失业都不涉及": the words listed with it share the negator; "上学的?没有没有": the
+# question said back, then answered; "读书个呒没" (吴 个 is 的); "失业也谈不上".
 _POST = re.compile(
-    r"^(?:的|了|呢|嘛|啊|这些|之类的?|什么的)?(?:就是|也是|倒是|基本上|基本|几乎|都|也|就|倒|还|是)*(?:那个)?"
-    r"(?:没有|没|无|不是)(?:的|了|啊|呀|咯|哦|呢|吧|嘛|噻|哈|过)*(?=$|[,.;!?:~\n])"
+    r"^(?:/[^,.;!?:~\n/]{1,5})*(?:的|了|呢|嘛|啊|个|这些|之类的?|什么的)?\??"
+    r"(?:就是|也是|倒是|基本上|基本|几乎|都|也|就|倒|还|是)*(?:那个)?"
+    r"(?:(?:没有|没|无|不是|谈不上|算不上|说不上|不涉及|不沾边)(?:的|了|啊|呀|咯|哦|呢|吧|嘛|噻|哈|过)*)+"
+    r"(?=$|[,.;!?:~\n])"
 )
 
 
@@ -84,7 +88,9 @@ def _scope_start(text: str, position: int, stops: tuple[str, ...] = ()) -> int:
 
 # A clause that is nothing but a negator ("无", "没有", "不是"): typed slowly, one word at
 # a time ("汽车 无", "不是 农村"), it negates the one-word clause next to it.
-_LONE_NEGATOR = re.compile(r"^(?:没有|没|无|不是|不)(?:了|的|啊|呀|咯|哦|呢|吧|嘛)*$")
+_LONE_NEGATOR = re.compile(
+    r"^(?:没有人|没人|没有谁|没谁|没有|没|无|不是|不)(?:了|的|啊|呀|咯|哦|呢|吧|嘛)*$"
+)
 _SHORT_CLAUSE = 4  # "农村", "房", "汽车": the clause a lone negator reaches
 
 
@@ -118,9 +124,33 @@ def lone_negator_next(text: str, start: int, end: int) -> bool:
         after += 1
     if high < after < len(text) and text[high] in ",.?!;":
         next_low, next_high = _clause_around(text, after)
-        if _LONE_NEGATOR.match(text[next_low:next_high]):
+        if _LONE_NEGATOR.match(text[next_low:next_high]) and not _negates_next(text, next_high):
             return True
     return False
+
+
+_LONE_ANSWER = re.compile(r"^(?:有|没有|没|无|是|不是|冇)(?:了|的|啊|呀|咯|哦|呢|吧|嘛)*$")
+
+
+def _negates_next(text: str, negator_end: int) -> bool:
+    """ "读书,没有,残疾": a lone negator between two short clauses goes with the one after
+    it, unless that one has its own answer after it ("汽车,无,房子,有")."""
+    low = negator_end
+    while low < len(text) and text[low] in CLAUSE_END:
+        low += 1
+    if low == negator_end or low >= len(text) or text[negator_end:low] != ",":
+        return False  # "汽车,无.电动车": the sentence ends with the negator
+    _low, high = _clause_around(text, low)
+    if high - low > _SHORT_CLAUSE:
+        return False
+    after = high
+    while after < len(text) and text[after] in CLAUSE_END:
+        after += 1
+    if after < len(text) and after > high:
+        next_low, next_high = _clause_around(text, after)
+        if _LONE_ANSWER.match(text[next_low:next_high]):
+            return False
+    return True
 
 
 def negated_before(text: str, position: int, stops: tuple[str, ...] = ()) -> bool:

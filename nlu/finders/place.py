@@ -6,6 +6,7 @@ negated clause is blanked before the places are looked up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlu.finders.negation import negator_spans
@@ -41,8 +42,25 @@ def place_of(text: str, region: str | None) -> Place | None:
     """The place named in ``text`` (a village wins over its township), or None."""
     if not region:
         return None
-    plain = simplify(text).replace(" ", ",")
-    match = match_place(_without_negated(plain), region)
+    plain = _without_negated(simplify(text).replace(" ", ","))
+    match = match_place(plain, region)
     if match is None:
         return None
+    if match.village is None:
+        return Place(match.township, _unlisted_village(plain, match.end))
     return Place(match.township, match.village)
+
+
+# A village's name right after its township: the region's list of villages may be short
+# ("长春镇马家坪村六组", "沙头正 长青村"), so a name ending in 村/社区 there is read as said.
+_VILLAGE_AFTER = re.compile(
+    r"(?:[镇正震乡]|街道)?[,\s]*([\u4e00-\u9fff]{2,4}?(?:村|社区))(?![\u4e00-\u9fff]{0,1}(?:村|社区))"
+)
+_NOT_A_NAME = ("农村", "城里", "一个", *"我你他她这那本同每哪")  # "我们村", "那个村"
+
+
+def _unlisted_village(text: str, end: int) -> str | None:
+    match = _VILLAGE_AFTER.match(text, end)
+    if match is None or match.group(1).startswith(_NOT_A_NAME):
+        return None
+    return match.group(1)

@@ -65,7 +65,7 @@ def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
     raw = _SPACES.sub(",", text.strip()).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
-    raw = _spoken_amounts(raw).replace("廿", "二十").replace("卅", "三十")
+    raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
     normalised = normalize(raw).text.lower()
     return Prepared(text, simplify(text).strip(), _dialect(normalised))
 

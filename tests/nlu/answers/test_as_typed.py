@@ -369,9 +369,33 @@ _ALPHABET = (
     "我你他她老人家的了是对好吗呢吧嗯啊信息都电话名字村镇提交确认就这样没问题核对已经，。 ？"
 )
 _YES_WORDS = ["同意", "确认", "对", "好", "可以", "行", "提交", "确认无误", "愿意"]
-_CONSENT_HEDGES = terms("confirm", "consent", "hedge")
+# Questions asked before a final agreement ("查什么 查我工资吗 … 嗯 同意吧"), or after it
+# in a sentence of its own ("同意。要多久？"), do not undo it: they have their own property.
+_ASKED = terms("confirm", "consent", "asked_not_doubted")
+_CONSENT_HEDGES = tuple(word for word in terms("confirm", "consent", "hedge") if word not in _ASKED)
 _CONFIRM_HEDGES = (*terms("confirm", "confirm", "hedge"), *terms("confirm", "confirm", "change"))
 _IDIOMS = terms("confirm", "consent", "idioms")
+
+
+_ONE_SENTENCE = _ALPHABET.replace("。", "").replace("？", "")
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(_ONE_SENTENCE, max_size=8),
+    st.sampled_from(sorted(_ASKED)),
+    st.text(_ONE_SENTENCE.replace("，", "").replace(" ", ""), max_size=6),
+    st.sampled_from(_YES_WORDS),
+    st.text(_ONE_SENTENCE, max_size=6),
+    st.booleans(),
+)
+def test_a_question_in_the_agreement_s_sentence_is_never_agreement(
+    before: str, asked: str, middle: str, yes: str, after: str, asked_first: bool
+) -> None:
+    """After the agreement in its sentence, or before it in its clause, a question
+    leaves it unsure ("同意吗", "同意什么", "多久同意")."""
+    text = before + (asked + middle + yes if asked_first else yes + middle + asked) + after
+    assert read_consent(text).value != "agree"
 
 
 @settings(max_examples=800, deadline=None)
