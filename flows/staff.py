@@ -74,8 +74,10 @@ def _read_out(kind: str) -> Slot:
 
 
 # The household questions 口述办 asks when the account did not say them; the others are
-# kept when the account (or a later answer) says them.
-ASKED = ("residence", "household_size", "monthly_income")
+# kept when the account (or a later answer) says them. The ages are asked when the
+# account did not give one for each member: what is filed is what was shown, and an
+# age is never made up (``_took_account``).
+ASKED = ("residence", "household_size", "ages", "monthly_income")
 
 
 def _intake_slots(region: str) -> tuple[Slot, ...]:
@@ -148,6 +150,10 @@ class StaffIntakeFlow(Form):
                 values[name] = value
                 filled.append(name)
         place_filled(values)
+        ages = list(values.get("ages") or [])
+        if not ages and facts.age is not None and values.get("household_size") == 1:
+            values["ages"] = [facts.age]  # alone, the age of the 身份证号
+            filled.append("ages")
         for slot in self.slots:
             if slot.name in filled:
                 household_filled(ctx, slot, values)
@@ -181,8 +187,10 @@ class StaffIntakeFlow(Form):
             return [ctx.say("staff.not_bound")]
         facts = IntakeFacts.model_validate(values.get("_facts") or {})
         income = values["monthly_income"]
+        ages = list(values.get("ages") or [])
         facts = facts.model_copy(
             update={
+                "age": ages[0] if ages else facts.age,  # the ages confirmed, not the account's
                 "name": values["name"],
                 "id_number": values["id_number"],
                 "phone": values["phone"],
