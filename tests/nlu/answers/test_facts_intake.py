@@ -36,3 +36,17 @@ def test_amounts_said_one_after_the_other_stay_amounts() -> None:
 def test_a_denied_figure_is_not_used_and_a_total_said_again_is_the_total() -> None:
     facts = extract_facts("收入不对 哪有四十多万 是他养老金八百多加老伴一百来块 一个月九百多")
     assert facts["monthly_income"] == 900
+
+
+def test_the_applicant_is_named_as_staff_write_it_never_by_a_relative() -> None:
+    names = {
+        "二港村 符爱民 77岁 老伴叫曾冬梅七十四 符爱民身份证430902194908080025": "符爱民",
+        "今天上午去二港村刘建华家走访 刘建华今年70了 老伴周桂兰68岁": "刘建华",
+        "二港村7组 陈秀英 女 六十九岁 带着孙子陈浩": "陈秀英",
+        "长春村 汤老倌 大名汤福生 82岁": "汤福生",
+        "申请人是我妈，叫刘翠花": "刘翠花",
+    }
+    for text, name in names.items():
+        assert extract_facts(text, REGION).get("name") == name, text
+    assert "name" not in extract_facts("老伴名字叫周桂兰 记一下", REGION)
+    assert "name" not in extract_facts("儿子叫罗军 二十五岁没工作", REGION)
