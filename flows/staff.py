@@ -22,6 +22,7 @@ from flows.forms import AGREE, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
+from policies.catalog import load_catalog
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
 from services.intake import IntakeFacts, IntakeOutcome, field_labels
@@ -108,6 +109,8 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
 
 class StaffIntakeFlow(Form):
     name = "staff_intake"
+    danger_aside = True  # an account of a past fire is a hardship fact, not an alarm
+    urgent_interrupt = False
     prefixes = tuple(texts().raw("staff.intake_words"))
 
     def __init__(self, region: str) -> None:
@@ -256,6 +259,12 @@ def _shown(name: str, value: Any) -> str:
         return mask_id(str(value))
     if name == "phone":
         return mask_phone(str(value))
+    if name == "programs":  # names staff know, not the ids ("dibao", "temporary")
+        programs = load_catalog().programs
+        return "、".join(programs[p].short_name if p in programs else str(p) for p in value)
+    if name == "conditions":
+        titles = {c.value: c.title for c in choices_from(WORDS["conditions"])}
+        return "、".join(titles.get(str(c), str(c)) for c in value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if name == "residence":
