@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from base.messages import BotReply
+from base.privacy import mask_text
 from flows import reading
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
 from flows.apply import _program_choices
@@ -26,6 +27,7 @@ from policies.catalog import load_catalog
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
 from services.intake import IntakeFacts, IntakeOutcome, field_labels
+from services.wording import wording
 
 
 class StaffBindFlow(Flow):
@@ -173,7 +175,19 @@ class StaffIntakeFlow(Form):
             hint=facts.name_hint,
         )
         values["_facts"] = facts.model_dump()  # kept with the answers for ``submit``
-        return [BotReply(summary), *await self._advance(ctx)]
+        replies = [BotReply(summary)]
+        staff = await call(ctx, ctx.services.desk.staff_for_chat, ctx.message.channel,
+                           ctx.message.sender_id)  # fmt: skip
+        if (
+            staff is not None
+            and facts.township
+            and not ctx.services.intake.may_file(staff, facts.township)
+        ):
+            # Said at once, not after the whole intake: it will be passed on, not filed.
+            replies.append(
+                ctx.say("staff.other_region_early", township=facts.township, region=staff.region)
+            )
+        return [*replies, *await self._advance(ctx)]
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
@@ -208,7 +222,31 @@ class StaffIntakeFlow(Form):
         )
         agreed = [kind for kind in APPLICATION_CONSENTS if values.get(f"{kind}_read") == AGREE]
         outcome = await call(ctx, ctx.services.intake.record, staff, facts, agreed)
+        if outcome.result == "outside_region":
+            return await _pass_on(ctx, facts, outcome)
         return intake_replies(ctx, outcome)
+
+
+async def _pass_on(ctx: TurnContext, facts: IntakeFacts, outcome: IntakeOutcome) -> list[BotReply]:
+    """A household of another township: the record goes to that township's staff as a
+    主动发现 report (the resident's phone to call back), and the caseworker is told."""
+    summary = ctx.texts(
+        "staff.passed_on_summary",
+        recorder=outcome.region or "",
+        intake=mask_text(wording()("summaries.intake", facts=facts)),
+    )
+    opened = await call(
+        ctx,
+        ctx.services.chat_cases.open,
+        "discovery_report",
+        chat_channel=ctx.message.channel,
+        sender=ctx.message.sender_id,
+        summary=summary,
+        place_text=f"{facts.township or ''}{facts.village or ''}",
+        contact=facts.phone,
+    )
+    return [ctx.say("staff.passed_on", township=facts.township, region=outcome.region,
+                    case=opened.case)]  # fmt: skip
 
 
 def intake_replies(ctx: TurnContext, outcome: IntakeOutcome) -> list[BotReply]:
