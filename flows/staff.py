@@ -17,7 +17,7 @@ from base.messages import BotReply
 from base.privacy import mask_text
 from flows import reading
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
-from flows.apply import _program_choices
+from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
 from flows.base import Flow, TurnContext, call
 from flows.forms import AGREE, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
@@ -91,13 +91,14 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
         Slot(
             "account", "staff.ask_account", read=reading.free_text(4), unclear="staff.account_short"
         ),
-        Slot(
+        Slot(  # one program or several ("低保 医疗救助 还有残疾人补贴", "1 5 9"): a case each
             "program",
             "staff.ask_program",
             label="labels.program",
-            read=lambda ctx, values: reading.choice(_program_choices(), ctx, values),
-            fact=lambda facts, values, overwrite: (facts.get("programs") or [None])[0],
+            read=_programs,
+            fact=_programs_fact,
             choices=_program_choices(),
+            show=_programs_shown,
         ),
         name_slot(),
         id_number_slot(),
@@ -216,7 +217,7 @@ class StaffIntakeFlow(Form):
                 "residence": values["residence"],
                 "household_size": values["household_size"],
                 "monthly_income": float(income) if isinstance(income, int | float) else None,
-                "programs": [values["program"]],
+                "programs": programs_of(values["program"]),
                 "household": household_answers(values),
             }
         )
@@ -286,7 +287,7 @@ def _as_values(facts: IntakeFacts) -> dict[str, Any]:
     if facts.township:
         values["place"] = {"township": facts.township, "village": facts.village}
     if facts.programs:
-        values["program"] = facts.programs[0]
+        values["program"] = facts.programs[0] if len(facts.programs) == 1 else facts.programs
     return values
 
 

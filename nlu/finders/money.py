@@ -411,6 +411,8 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     number = text[start:end]
     if not number.isdigit() or int(number) > 120:
         return False
+    if text[max(0, start - 2) : start] == "今年":
+        return True  # "刘建华今年70了": an age, whoever says it
     close = [person for person in people if 0 <= start - person <= 1]
     if not close:
         return False

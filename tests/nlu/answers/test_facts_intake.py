@@ -50,3 +50,11 @@ def test_the_applicant_is_named_as_staff_write_it_never_by_a_relative() -> None:
         assert extract_facts(text, REGION).get("name") == name, text
     assert "name" not in extract_facts("老伴名字叫周桂兰 记一下", REGION)
     assert "name" not in extract_facts("儿子叫罗军 二十五岁没工作", REGION)
+
+
+def test_an_age_said_with_this_year_is_no_money() -> None:
+    facts = extract_facts(
+        "今天去刘建华家 刘建华今年70了 老伴68岁 两个人就他一个月八百多的养老金", REGION
+    )
+    assert facts["monthly_income"] == 800
+    assert facts["ages"] == [70, 68]
