@@ -164,6 +164,12 @@ class Engine:
         text, payload = ctx.text, ctx.payload
         # Danger to life first, at every step of every flow: the lines, then the case.
         urgent_flow = self.flows.get("urgent")
+        aside: list[BotReply] = []
+        if danger is not None and payload is None and self._danger_aside(ctx):
+            # 口述办: staff tell someone's situation; the intake is kept, the lines said.
+            lines = "、".join(danger.lines) or "110"
+            aside = [BotReply(self.texts("staff.danger_aside", lines=lines))]
+            danger = None
         if (
             payload is None
             and danger is not None
@@ -178,7 +184,9 @@ class Engine:
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
         for prefixes, flow in self._prefixed:
             if text.startswith(prefixes):
-                return await flow.start(ctx)
+                return aside + await flow.start(ctx)
+        if aside:
+            return aside + await self._route_on(ctx)
 
         command = self.commands.get(payload or _bare(text))
         notice: list[BotReply] = []
@@ -199,6 +207,16 @@ class Engine:
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
+
+    def _danger_aside(self, ctx: TurnContext) -> bool:
+        """The message goes to a flow whose danger words are an aside (``danger_aside``):
+        the one under way, or the one its command word starts ("口述办 …")."""
+        current = self.flows.get(ctx.session.flow) if ctx.session.flow else None
+        if current is not None and not ctx.session.paused:
+            return current.danger_aside
+        return any(
+            flow.danger_aside for prefixes, flow in self._prefixed if ctx.text.startswith(prefixes)
+        )
 
     async def _route_on(self, ctx: TurnContext) -> list[BotReply]:
         """The active flow, or the flow of the intent (commands were handled already)."""

@@ -50,6 +50,9 @@ class Flow(ABC):
     # Whether a message recognised as an emergency leaves this flow for the urgent one.
     # Off where free-text answers describe hardship ("他家房子漏雨，没钱修").
     urgent_interrupt: ClassVar[bool] = True
+    # Messages here are staff's accounts of someone else's situation, often of a past
+    # event ("前天家里失火 人没事"): danger words are told as a reminder, the flow goes on.
+    danger_aside: ClassVar[bool] = False
     cancelled_text: ClassVar[str] = "core.cancelled"  # said when 取消 leaves this flow
 
     @abstractmethod

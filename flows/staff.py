@@ -14,17 +14,20 @@ from dataclasses import replace
 from typing import Any
 
 from base.messages import BotReply
+from base.privacy import mask_text
 from flows import reading
 from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
-from flows.apply import _program_choices
+from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
 from flows.base import Flow, TurnContext, call
 from flows.forms import AGREE, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
+from policies.catalog import load_catalog
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
 from services.intake import IntakeFacts, IntakeOutcome, field_labels
+from services.wording import wording
 
 
 class StaffBindFlow(Flow):
@@ -74,8 +77,10 @@ def _read_out(kind: str) -> Slot:
 
 
 # The household questions 口述办 asks when the account did not say them; the others are
-# kept when the account (or a later answer) says them.
-ASKED = ("residence", "household_size", "monthly_income")
+# kept when the account (or a later answer) says them. The ages are asked when the
+# account did not give one for each member: what is filed is what was shown, and an
+# age is never made up (``_took_account``).
+ASKED = ("residence", "household_size", "ages", "monthly_income")
 
 
 def _intake_slots(region: str) -> tuple[Slot, ...]:
@@ -86,13 +91,14 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
         Slot(
             "account", "staff.ask_account", read=reading.free_text(4), unclear="staff.account_short"
         ),
-        Slot(
+        Slot(  # one program or several ("低保 医疗救助 还有残疾人补贴", "1 5 9"): a case each
             "program",
             "staff.ask_program",
             label="labels.program",
-            read=lambda ctx, values: reading.choice(_program_choices(), ctx, values),
-            fact=lambda facts, values, overwrite: (facts.get("programs") or [None])[0],
+            read=_programs,
+            fact=_programs_fact,
             choices=_program_choices(),
+            show=_programs_shown,
         ),
         name_slot(),
         id_number_slot(),
@@ -106,6 +112,8 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
 
 class StaffIntakeFlow(Form):
     name = "staff_intake"
+    danger_aside = True  # an account of a past fire is a hardship fact, not an alarm
+    urgent_interrupt = False
     prefixes = tuple(texts().raw("staff.intake_words"))
 
     def __init__(self, region: str) -> None:
@@ -148,6 +156,10 @@ class StaffIntakeFlow(Form):
                 values[name] = value
                 filled.append(name)
         place_filled(values)
+        ages = list(values.get("ages") or [])
+        if not ages and facts.age is not None and values.get("household_size") == 1:
+            values["ages"] = [facts.age]  # alone, the age of the 身份证号
+            filled.append("ages")
         for slot in self.slots:
             if slot.name in filled:
                 household_filled(ctx, slot, values)
@@ -164,7 +176,19 @@ class StaffIntakeFlow(Form):
             hint=facts.name_hint,
         )
         values["_facts"] = facts.model_dump()  # kept with the answers for ``submit``
-        return [BotReply(summary), *await self._advance(ctx)]
+        replies = [BotReply(summary)]
+        staff = await call(ctx, ctx.services.desk.staff_for_chat, ctx.message.channel,
+                           ctx.message.sender_id)  # fmt: skip
+        if (
+            staff is not None
+            and facts.township
+            and not ctx.services.intake.may_file(staff, facts.township)
+        ):
+            # Said at once, not after the whole intake: it will be passed on, not filed.
+            replies.append(
+                ctx.say("staff.other_region_early", township=facts.township, region=staff.region)
+            )
+        return [*replies, *await self._advance(ctx)]
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
@@ -181,8 +205,10 @@ class StaffIntakeFlow(Form):
             return [ctx.say("staff.not_bound")]
         facts = IntakeFacts.model_validate(values.get("_facts") or {})
         income = values["monthly_income"]
+        ages = list(values.get("ages") or [])
         facts = facts.model_copy(
             update={
+                "age": ages[0] if ages else facts.age,  # the ages confirmed, not the account's
                 "name": values["name"],
                 "id_number": values["id_number"],
                 "phone": values["phone"],
@@ -191,13 +217,37 @@ class StaffIntakeFlow(Form):
                 "residence": values["residence"],
                 "household_size": values["household_size"],
                 "monthly_income": float(income) if isinstance(income, int | float) else None,
-                "programs": [values["program"]],
+                "programs": programs_of(values["program"]),
                 "household": household_answers(values),
             }
         )
         agreed = [kind for kind in APPLICATION_CONSENTS if values.get(f"{kind}_read") == AGREE]
         outcome = await call(ctx, ctx.services.intake.record, staff, facts, agreed)
+        if outcome.result == "outside_region":
+            return await _pass_on(ctx, facts, outcome)
         return intake_replies(ctx, outcome)
+
+
+async def _pass_on(ctx: TurnContext, facts: IntakeFacts, outcome: IntakeOutcome) -> list[BotReply]:
+    """A household of another township: the record goes to that township's staff as a
+    主动发现 report (the resident's phone to call back), and the caseworker is told."""
+    summary = ctx.texts(
+        "staff.passed_on_summary",
+        recorder=outcome.region or "",
+        intake=mask_text(wording()("summaries.intake", facts=facts)),
+    )
+    opened = await call(
+        ctx,
+        ctx.services.chat_cases.open,
+        "discovery_report",
+        chat_channel=ctx.message.channel,
+        sender=ctx.message.sender_id,
+        summary=summary,
+        place_text=f"{facts.township or ''}{facts.village or ''}",
+        contact=facts.phone,
+    )
+    return [ctx.say("staff.passed_on", township=facts.township, region=outcome.region,
+                    case=opened.case)]  # fmt: skip
 
 
 def intake_replies(ctx: TurnContext, outcome: IntakeOutcome) -> list[BotReply]:
@@ -237,7 +287,7 @@ def _as_values(facts: IntakeFacts) -> dict[str, Any]:
     if facts.township:
         values["place"] = {"township": facts.township, "village": facts.village}
     if facts.programs:
-        values["program"] = facts.programs[0]
+        values["program"] = facts.programs[0] if len(facts.programs) == 1 else facts.programs
     return values
 
 
@@ -248,6 +298,12 @@ def _shown(name: str, value: Any) -> str:
         return mask_id(str(value))
     if name == "phone":
         return mask_phone(str(value))
+    if name == "programs":  # names staff know, not the ids ("dibao", "temporary")
+        programs = load_catalog().programs
+        return "、".join(programs[p].short_name if p in programs else str(p) for p in value)
+    if name == "conditions":
+        titles = {c.value: c.title for c in choices_from(WORDS["conditions"])}
+        return "、".join(titles.get(str(c), str(c)) for c in value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if name == "residence":

@@ -326,7 +326,11 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
             position += 1
             continue
         weak = cue in ("是", "为", "应为", "应该是")
-        if (weak and not (asked or named_context)) or negated_before(body, position):
+        if (
+            (weak and not (asked or named_context))
+            or negated_before(body, position)
+            or _relative_before(body, position)
+        ):
             position += len(cue)
             continue
         start = _after_cue(body, position + len(cue))
@@ -337,7 +341,7 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
         if reading is not None and reading.hint:
             hint = hint or reading.hint
         position += len(cue)
-    reading = _after_owner(body) or _leading(body)
+    reading = _after_owner(body) or _leading(body) or _labelled(text)
     if reading is not None:
         return reading
     spelled = _spelled(text) if asked else None
@@ -396,6 +400,36 @@ def _after_owner(body: str) -> NameReading | None:
             if reading is not None and reading.name:
                 return reading
             at = body.find(owner, at + 1)
+    return None
+
+
+def _relative_before(body: str, position: int) -> bool:
+    """ "老伴叫曾冬梅", "儿子叫罗军": the name after the cue is a relative's, not the
+    applicant's (whose words are the owners: "我妈叫…" names the applicant)."""
+    before = body[max(0, position - 4) : position]
+    owners = {str(o) for o in _names()["owners"]}  # type: ignore[union-attr]
+    return any(
+        before.endswith(word) and not before.endswith(tuple(owners))
+        for word in member_words("self")
+        if word not in ("他", "她", "我", "自己", "本人", "我自己")
+    )
+
+
+# A staff account's way of naming the applicant: the name as a word of its own, then
+# the age, 男/女 or 今年 ("符爱民 77岁", "陈秀英 女"), or right before 身份证/今年
+# ("刘建华身份证…", "刘建华今年70了").
+_LABELLED = re.compile(
+    r"(?:^|(?<=[\s,，.。;；:：]))([\u4e00-\u9fff]{2,3})"
+    r"(?:[\s,，]+(?=[\d零一二两三四五六七八九十]+岁|\d|男|女|今年)|(?=身份证|今年))"
+)
+
+
+def _labelled(text: str) -> NameReading | None:
+    for match in _LABELLED.finditer(simplify(text)):
+        word = match.group(1)
+        reading = _name_at(word, 0, known_only=True)
+        if reading is not None and reading.name == word:
+            return reading
     return None
 
 

@@ -416,6 +416,8 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     number = text[start:end]
     if not number.isdigit() or int(number) > 120:
         return False
+    if text[max(0, start - 2) : start] == "今年":
+        return True  # "刘建华今年70了": an age, whoever says it
     close = [person for person in people if 0 <= start - person <= 1]
     if not close:
         return False
@@ -445,9 +447,9 @@ def _in_the_past(text: str, start: int) -> bool:
 
 
 def _short_negation(text: str, start: int) -> bool:
-    """A negator just before an amount ("不是两千", "没有三千") negates that amount."""
+    """A negator just before an amount ("不是两千", "没有三千", "哪有四十多万") negates it."""
     window = text[max(0, start - 3) : start]
-    return any(word in window for word in ("不是", "没有", "没"))
+    return any(word in window for word in terms("money", "denied"))
 
 
 def _clause_end(text: str, start: int, width: int) -> int:
@@ -547,7 +549,7 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
             and any(amount.value.low <= value <= amount.value.high for value in exact)
         )
     ]
-    totals = [amount for amount in mine if amount.total]
+    totals = [amount for amount in mine if amount.total or _sums_up(mine, amount)]
     if totals:
         mine = totals[-1:]
     net = [amount for amount in mine if amount.net]
@@ -580,6 +582,22 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         total = round(total)
     approx = ",".join(dict.fromkeys(a.approx for a in mine if a.approx)) or None
     return total, mine[0].period, approx
+
+
+SUM_TOLERANCE = 0.15  # "八百多加一百来块 一个月九百多": 900 is 800 + 100, said again
+
+
+def _sums_up(mine: list[Amount], amount: Amount) -> bool:
+    """The last amount is about the sum of the two or more said before it ("养老金八百多
+    加老伴一百来块 一个月九百多"): their total said in one figure."""
+    before = mine[:-1]
+    if amount is not mine[-1] or len(before) < 2 or not isinstance(amount.value, int):
+        return False
+    if not all(isinstance(other.value, int) for other in before):
+        return False
+    parts = sum(_monthly(other, amount.role or "") or 0 for other in before)
+    value = _monthly(amount, amount.role or "") or 0
+    return parts > 0 and abs(parts - value) <= SUM_TOLERANCE * parts
 
 
 def money_of(

@@ -6,6 +6,10 @@ digits) after two steps of its own, then maps dialect words to the standard ones
 - a run of spaces becomes a comma: people who type slowly separate clauses with a
   space ("么得残疾的 也冇得病人"), and normalize would otherwise glue the clauses;
 - "、" becomes "/", so an enumeration stays one clause ("无重病、残疾、在校生").
+
+A 身份证号 or phone number typed in groups ("430902 19560315 002X", "186-0737-5521",
+"一五八 七三七一 二二四六") is masked in ``text`` (``_identifiers``): its digits are no
+money, age or count. The identity finders read ``simple``, where it stays.
 """
 
 from __future__ import annotations
@@ -66,8 +70,46 @@ def prepare(text: str) -> Prepared:
     raw = _SPACES.sub(",", text.strip()).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
-    normalised = normalize(raw).text.lower()
+    normalised = _identifiers(normalize(raw).text.lower())
     return Prepared(text, simplify(text).strip(), _dialect(normalised))
+
+
+MASK = "#"  # what stands for an identifier's characters in ``Prepared.text``
+_SPOKEN_DIGITS = "零〇一二三四五六七八九幺"
+# Groups of digits (or of 3+ digits said one by one) joined by separators: a candidate
+# identifier, kept when its digits make one (``_is_identifier``).
+_GROUPS = re.compile(
+    rf"(?<![\d{_SPOKEN_DIGITS}])(?:\+?86[-,]?)?"
+    rf"(?:\d+|[{_SPOKEN_DIGITS}]{{3,}})(?:[-,—](?:\d+x?|[{_SPOKEN_DIGITS}]{{3,}}))*x?"
+    rf"(?![\d{_SPOKEN_DIGITS}])"
+)
+
+
+def _is_identifier(groups: list[str]) -> bool:
+    """A mobile number (11 digits from 13–19), a landline (0 + 9–11 digits) or a 身份证号
+    (15 digits, or 17 and a check digit or x), typed whole or in ``groups``. Round groups
+    ("1300 1500 200") are amounts said one after the other."""
+    digits = "".join(groups)
+    if len(groups) > 1 and all(group.endswith("0") for group in groups):
+        return False
+    if re.fullmatch(r"1[3-9]\d{9}|0\d{9,11}", digits):
+        return True
+    return bool(re.fullmatch(r"[1-9]\d{14}|[1-9]\d{16}[\dx]", digits))
+
+
+def _identifiers(text: str) -> str:
+    """``text`` with every identifier's characters (separators included) masked."""
+    table = str.maketrans(_SPOKEN_DIGITS, "00123456789" + "1")
+
+    def mask(match: re.Match[str]) -> str:
+        run = match.group()
+        groups = [re.sub(r"[^\dx]", "", g) for g in re.split("[-,—]", run.translate(table))]
+        groups = [group for group in groups if group]
+        if run.startswith(("+86", "86")) and len("".join(groups)) == 13:
+            groups = [groups[0][2:], *groups[1:]] if len(groups[0]) > 2 else groups[1:]
+        return MASK * len(run) if _is_identifier([g for g in groups if g]) else run
+
+    return _GROUPS.sub(mask, text)
 
 
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}

@@ -54,7 +54,8 @@ async def chat(runtime: Runtime, sender: str, text: str) -> str:
 async def intake_by_chat(runtime: Runtime, sender: str, token: str) -> str:
     await chat(runtime, sender, f"/bind {token}")
     found = await chat(runtime, sender, ACCOUNT.format(id=ID))
-    assert "请向居民宣读《告知承诺书》" in found
+    assert "2个人的年龄" in found  # one age (the 身份证号's) for two: asked, never copied
+    await chat(runtime, sender, "68、65")
     await chat(runtime, sender, "居民已同意")
     summary = await chat(runtime, sender, "居民已同意")
     assert "金花坪社区" in summary
@@ -65,9 +66,18 @@ async def test_a_caseworker_cannot_file_for_another_township_by_chat(
     runtime: Runtime, backend: Backend
 ) -> None:
     _, token = backend.create_staff("李经办", "caseworker", TOWNSHIP)
-    reply = await intake_by_chat(runtime, "900001", token)
-    assert "只能为本辖区（长春镇）录入申请" in reply and "案件编号" not in reply
-    assert backend.list_cases() == []
+    await chat(runtime, "900001", f"/bind {token}")
+    found = await chat(runtime, "900001", ACCOUNT.format(id=ID))
+    assert "这户在大码头街道，不在您的辖区（长春镇）" in found  # at once, not at the end
+    await chat(runtime, "900001", "68、65")
+    await chat(runtime, "900001", "居民已同意")
+    await chat(runtime, "900001", "居民已同意")
+    reply = await chat(runtime, "900001", "确认无误")
+    assert "没有作为申请提交" in reply and "已把这份记录转给大码头街道的工作人员" in reply
+    [case] = backend.list_cases()  # passed on to that township, not dropped
+    assert (case.kind, case.township) == ("discovery_report", "大码头街道")
+    detail = backend.case_detail(case.case_no)
+    assert "王建国" in detail.summary and "长春镇" in detail.summary
 
 
 async def test_the_caseworker_of_that_township_and_an_admin_can(
