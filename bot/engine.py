@@ -274,8 +274,10 @@ class Engine:
                 return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
         top = parse.ranking[0][0] if parse.ranking else parse.intent
         unsure = flow is not None or top != "out_of_scope" or parse.hardship
-        # a hardship with a single likely service gets the fuller hardship offer below
-        if likely and unsure and (len(likely) >= 2 or not parse.hardship):
+        # a hardship with a single likely service, or with none sure enough to be the
+        # intent ("唉，这日子没法过了"), gets the fuller hardship offer below
+        offer = parse.hardship and (len(likely) < 2 or parse.intent == "out_of_scope")
+        if likely and unsure and not offer:
             # unsure: ask which of the likely services is meant
             return [self._clarify(parse, likely)]
         if parse.hardship:

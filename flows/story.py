@@ -54,8 +54,9 @@ class StoryFlow(Flow):
         parse = ctx.parse
         clear = parse.confidence >= CLEAR and parse.intent in served
         if clear and parse.intent == "ask_eligibility":
-            # whether it qualifies: the conditions (policy), unless it tells its facts
-            return bool(self.household_facts(ctx))
+            # whether it qualifies: the conditions (policy), unless it tells its own facts
+            own: list[str] = ctx.texts.raw("story.own_words")
+            return any(w in ctx.text for w in own) and bool(self.household_facts(ctx))
         if clear and parse.intent not in READ_AS_STORY:
             return False
         facts = self.facts(ctx)
