@@ -6,7 +6,9 @@ one extractor 口述办 uses — said back in one short message ("我听明白�
 applying likewise, urgent help when the account says so, a person.
 
 The engine comes here when an idle message is long or carries several facts and is not
-a clear request for something else (``StoryFlow.fits``).
+a clear request for something else (``StoryFlow.fits``), and when a clear question whether
+the household qualifies (ask_eligibility) tells the writer's own facts: then, as for a
+request to be screened, the facts are said back and screening starts with them.
 """
 
 from __future__ import annotations
