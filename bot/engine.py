@@ -29,6 +29,7 @@ from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
 from nlu.danger import Danger, find_danger
+from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -275,6 +276,9 @@ class Engine:
         if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
             # an account of a situation: said back, then what fits
             return await story.start(ctx)
+        if _lament(parse):
+            # "日子太难了" read as a complaint: a hardship and no word of 建议/投诉/举报
+            return [self._hardship_offer(parse)]
         flow = self._flow_for(parse)
         likely = self._likely_services(parse)
         if flow is not None and not _close_call(parse, likely):
@@ -288,16 +292,19 @@ class Engine:
                 return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
         top = parse.ranking[0][0] if parse.ranking else parse.intent
         unsure = flow is not None or top != "out_of_scope" or parse.hardship
-        # a hardship with a single likely service gets the fuller hardship offer below
-        if likely and unsure and (len(likely) >= 2 or not parse.hardship):
+        # a hardship with a single likely service, or with none sure enough to be the
+        # intent ("唉，这日子没法过了"), gets the fuller hardship offer below
+        offer = parse.hardship and (len(likely) < 2 or parse.intent == "out_of_scope")
+        if likely and unsure and not offer:
             # unsure: ask which of the likely services is meant
             return [self._clarify(parse, likely)]
         if parse.hardship:
-            services = self.texts.raw("core.hardship_services")
-            return [
-                BotReply(self.texts("core.hardship_offer"), self._service_buttons(parse, services))
-            ]
+            return [self._hardship_offer(parse)]
         return [BotReply(self.texts("core.fallback"), self.menu_buttons())]
+
+    def _hardship_offer(self, parse: ParseResult) -> BotReply:
+        services = self.texts.raw("core.hardship_services")
+        return BotReply(self.texts("core.hardship_offer"), self._service_buttons(parse, services))
 
     def _likely_services(self, parse: ParseResult) -> list[str]:
         """The services (intents a flow serves) worth offering, likeliest first."""
@@ -440,6 +447,16 @@ class Engine:
                 self._masked.clear()
             self._masked[text] = masked
         return masked
+
+
+def _lament(parse: ParseResult) -> bool:
+    """A hardship told as a sigh that the classifier reads as feedback: it names a hardship
+    but no word of a suggestion, complaint or tip-off (nlu/data/lexicon/feedback.yml)."""
+    return (
+        parse.intent == "feedback"
+        and parse.hardship
+        and not names_feedback(parse.normalized or parse.text)
+    )
 
 
 def _close_call(parse: ParseResult, likely: list[str]) -> bool:

@@ -6,7 +6,9 @@ one extractor 口述办 uses — said back in one short message ("我听明白�
 applying likewise, urgent help when the account says so, a person.
 
 The engine comes here when an idle message is long or carries several facts and is not
-a clear request for something else (``StoryFlow.fits``).
+a clear request for something else (``StoryFlow.fits``), and when a clear question whether
+the household qualifies (ask_eligibility) tells the writer's own facts: then, as for a
+request to be screened, the facts are said back and screening starts with them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ LONG = 40  # characters: an account, not a question
 SEVERAL = 2  # facts that make a shorter message an account
 CLEAR = 0.8  # a request this sure of its intent goes to its own flow
 READ_AS_STORY = ("self_screening", "inform", "out_of_scope")
+# Asked to be screened, or asked whether this household qualifies ("我老伴瘫在床上，我这情况
+# 能不能办低保"): with the household's facts told, screening answers it (docs/nlu.md).
+SCREENS = ("self_screening", "ask_eligibility")
 NOT_FACTS = ("programs", "name_hint")
 
 
@@ -50,6 +55,10 @@ class StoryFlow(Flow):
             return False
         parse = ctx.parse
         clear = parse.confidence >= CLEAR and parse.intent in served
+        if clear and parse.intent == "ask_eligibility":
+            # whether it qualifies: the conditions (policy), unless it tells its own facts
+            own: list[str] = ctx.texts.raw("story.own_words")
+            return any(w in ctx.text for w in own) and bool(self.household_facts(ctx))
         if clear and parse.intent not in READ_AS_STORY:
             return False
         facts = self.facts(ctx)
@@ -63,6 +72,16 @@ class StoryFlow(Flow):
         found = extract_facts(ctx.text, ctx.services.region, applicant=applicant_of(ctx, ctx.text))
         return {k: v for k, v in found.items() if k not in NOT_FACTS and v not in (None, [])}
 
+    def household_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        """The facts of the message outside the program names it mentions (残疾人两项补贴
+        says nothing about the household)."""
+        text = ctx.text
+        for entity in sorted(ctx.parse.entities, key=lambda e: -e.start):
+            if entity.entity == "program" and entity.end > entity.start:
+                text = f"{text[: entity.start]}{'　' * (entity.end - entity.start)}{text[entity.end :]}"
+        found = extract_facts(text, ctx.services.region, applicant=applicant_of(ctx, text))
+        return {k: v for k, v in found.items() if k not in NOT_FACTS and v not in (None, [])}
+
     # -- the turn ------------------------------------------------------------------------
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         if ctx.parse.intent in self.intents and ctx.payload is not None:
@@ -74,7 +93,7 @@ class StoryFlow(Flow):
         told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
         said = said_back(told, facts)
         parse = ctx.parse
-        if parse.intent == "self_screening" and parse.confidence >= CLEAR and self.screening:
+        if parse.intent in SCREENS and parse.confidence >= CLEAR and self.screening:
             # asked to be screened: said back, then only what is missing is asked
             ctx.session.slots.pop(STORY, None)
             return [BotReply(said), *await self.screening.start(told)]

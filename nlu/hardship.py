@@ -3,6 +3,10 @@
 Such a message never gets the bare fallback: the engine offers screening, an
 application, urgent help or a person instead. Words in ``nlu/data/lexicon/hardship.yml``
 plus the illness and disability words of the lexicon, matched in the normalised text.
+
+A lament ("日子太难了") can read as a complaint to the classifier; ``names_feedback``
+tells whether the message has a word of a suggestion, complaint or tip-off at all
+(``nlu/data/lexicon/feedback.yml``).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from functools import lru_cache
 
 from base.datafiles import load_yaml
 from nlu.lexicon import LEXICON_DIR, load_lexicon
+from nlu.normalize import normalize
 
 
 @lru_cache(maxsize=1)
@@ -19,9 +24,21 @@ def hardship_words() -> tuple[str, ...]:
     words = {str(word) for word in load_yaml(LEXICON_DIR / "hardship.yml") or ()}
     words.update(lexicon.illnesses)
     words.update(lexicon.disability)
-    return tuple(sorted(word for word in words if word))
+    # as the text they are looked for in: "一个人住" is "1个人住" once normalised
+    return tuple(sorted({normalize(word).text for word in words if word}))
+
+
+@lru_cache(maxsize=1)
+def feedback_words() -> tuple[str, ...]:
+    words = load_yaml(LEXICON_DIR / "feedback.yml") or ()
+    return tuple(sorted({normalize(str(word)).text for word in words if word}))
 
 
 def names_hardship(normalized_text: str) -> bool:
     """True when the (normalised) text names a hardship."""
     return any(word in normalized_text for word in hardship_words())
+
+
+def names_feedback(normalized_text: str) -> bool:
+    """True when the (normalised) text has a word of a suggestion, complaint or tip-off."""
+    return any(word in normalized_text for word in feedback_words())

@@ -129,3 +129,30 @@ async def test_unrelated_text_still_gets_the_fallback(runtime: Runtime) -> None:
 async def test_small_talk_is_answered_not_asked_about(runtime: Runtime) -> None:
     replies = await say(runtime, given([("thanks", 0.8), ("apply", 0.1)]))
     assert "不客气" in replies[0].text
+
+
+async def test_a_lament_read_as_feedback_gets_the_hardship_offer(runtime: Runtime) -> None:
+    lament = given([("feedback", 0.8), ("report_change", 0.03)], hardship=True)
+    replies = await say(runtime, lament, "日子太难了")
+    assert "难处" in replies[0].text
+    assert payloads(replies) == ["/self_screening", "/apply", "/urgent_help", "/human_handoff"]
+
+
+async def test_feedback_naming_a_hardship_and_a_complaint_stays_feedback(runtime: Runtime) -> None:
+    complaint = given([("feedback", 0.8), ("report_change", 0.03)], hardship=True)
+    replies = await say(runtime, complaint, "家里困难评不上，村干部不公平")
+    assert "难处" not in replies[0].text
+
+
+async def test_hardship_with_no_sure_intent_gets_the_hardship_offer(runtime: Runtime) -> None:
+    sigh = given([("report_change", 0.15), ("urgent_help", 0.14), ("apply", 0.12)], hardship=True)
+    replies = await say(runtime, sigh, "唉，这日子没法过了")
+    assert "难处" in replies[0].text
+    assert "确认一下" not in replies[0].text
+
+
+async def test_hardship_with_two_likely_intents_is_still_asked_about(runtime: Runtime) -> None:
+    close = given([("ask_amount", 0.40), ("apply", 0.36)], hardship=True)
+    replies = await say(runtime, close)
+    assert "确认一下" in replies[0].text
+    assert payloads(replies) == ["/ask_amount", "/apply", "/help"]

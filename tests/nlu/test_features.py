@@ -117,7 +117,9 @@ def test_a_number_is_one_class_token(pipeline: Pipeline, text: str, token: str) 
     ("text", "intent"),
     [
         ("我老伴瘫在床上好几年了，我自己也有高血压，儿子在外地打工", "inform"),
-        ("我老伴瘫在床上好几年了，儿子在外地打工，我这种情况能吃低保吗", "self_screening"),
+        # asking whether it qualifies for 低保: ask_eligibility (docs/nlu.md, dev3 round)
+        ("我老伴瘫在床上好几年了，儿子在外地打工，我这种情况能吃低保吗", "ask_eligibility"),
+        ("我老伴瘫在床上好几年了，儿子在外地打工，我们能享受哪些救助", "self_screening"),
         ("低保的钱每个月几号发", "ask_amount"),
     ],
 )

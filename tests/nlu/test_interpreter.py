@@ -7,6 +7,7 @@ import pytest
 
 from base.settings import Settings
 from nlu.classifier import IntentModel
+from nlu.hardship import names_feedback
 from nlu.interpreter import SHIPPED_MODEL, NluInterpreter, load_interpreter
 from tests.nlu.conftest import REGION
 
@@ -75,3 +76,43 @@ def test_a_bare_program_name_is_asked_about_but_not_certainly(
 def test_a_question_about_a_program_stays_certain(interpreter: NluInterpreter) -> None:
     result = interpreter.parse("五保户是什么")
     assert result.intent == "ask_policy" and result.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # whether one qualifies for a program: the conditions (docs/nlu.md)
+        ("我家这样能评上低保吗", "ask_eligibility"),
+        ("我妈八十了一个人住，她够不够特困", "ask_eligibility"),
+        # what one could get, or a request to be assessed: screening
+        ("帮我看看我家能享受哪些救助", "self_screening"),
+        ("我老公瘫了，我们家能申请些什么补助", "self_screening"),
+        # a negated request: what follows the negation decides
+        ("我不是要申请，就想了解下临时救助是什么", "ask_policy"),
+        ("不用转人工，你直接说办特困要带哪些材料", "ask_materials"),
+    ],
+)
+def test_eligibility_screening_and_negated_requests(
+    interpreter: NluInterpreter, text: str, intent: str
+) -> None:
+    assert interpreter.parse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "hardship"),
+    [
+        ("日子太难了", True),
+        ("俺家老头走了 剩我一个 咋整啊", True),
+        ("我一个人过 没钱看病 不知道咋办", True),
+        ("好的，我先走了", False),  # 走了 alone is leaving
+        ("这个表太难填了", False),
+        ("我现在一个人住", True),  # the words are normalised as the text is (1个人住)
+    ],
+)
+def test_laments_name_hardship(interpreter: NluInterpreter, text: str, hardship: bool) -> None:
+    assert interpreter.parse(text).hardship is hardship
+
+
+def test_feedback_words() -> None:
+    assert names_feedback("村干部办事不公平，我要反映")
+    assert not names_feedback("日子太难了")
