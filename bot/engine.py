@@ -29,7 +29,7 @@ from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
-from flows.urgent import KEPT, UrgentFlow, kept_reply, restore_kept
+from flows.urgent import KEPT, UrgentFlow, follow_up, following, kept_reply, restore_kept
 from nlu.danger import Danger, find_danger, says_mistake
 from nlu.types import INTENTS, Entity, ParseResult
 
@@ -92,6 +92,7 @@ class Engine:
         limits = load_yaml(Path(__file__).with_name("limits.yml"))
         self._long_chars = int(limits["long_text_chars"])
         self._long_turns = int(limits["long_text_turns"])
+        self._follow_hours = float(limits["urgent_follow_up_hours"])
         self._long_lane: anyio.CapacityLimiter | None = None  # made in the event loop
         self._menu_buttons: tuple[Button, ...] | None = None
         self._masked: dict[str, str] = {}  # reply text → as kept in the history
@@ -284,10 +285,14 @@ class Engine:
                     return [kept, *await other.resume(ctx)]
                 return [kept, *await other.start(ctx)]
         if flow is not None and session.paused:
-            session.paused = False
             starting = self._flow_for(parse)
             if starting is flow:  # "继续填低保" with the application kept: where it was
+                session.paused = False
                 return await flow.resume(ctx)
+            noted = await self._urgent_follow_up(ctx)
+            if noted is not None:  # more about the emergency; the form still waits
+                return noted
+            session.paused = False
             if starting is not None:
                 return await starting.start(ctx)
             return await flow.handle(ctx)
@@ -314,12 +319,32 @@ class Engine:
             return await flow.handle(ctx)
         return await self._idle(ctx)
 
+    async def _urgent_follow_up(self, ctx: TurnContext) -> list[BotReply] | None:
+        """A message soon after an urgent case, asking surely for no other service
+        ("救护车来了 我跟去医院", "我妈叫谭满秀 能不能叫村干部先去河边找"): added to the
+        case. None otherwise (the message goes on as usual)."""
+        case_no = following(ctx.session, self._follow_hours)
+        if case_no is None or ctx.payload is not None or wanted(ctx.text) is not None:
+            return None
+        target = self._flow_for(ctx.parse)
+        if (
+            target is not None
+            and target.name != UrgentFlow.name
+            and ctx.parse.intent != "inform"
+            and ctx.parse.confidence >= AFTER_DANGER_SWITCH
+        ):
+            return None  # another request: it goes there
+        return await follow_up(ctx, case_no)
+
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
         parse = ctx.parse
         manage = self.flows.get("manage")
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        noted = await self._urgent_follow_up(ctx)
+        if noted is not None:
+            return noted
         story = self.flows.get("story")
         if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
             # an account of a situation: said back, then what fits

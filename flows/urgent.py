@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend.schemas import CaseView
@@ -92,6 +93,7 @@ class UrgentFlow(Form):
             return [ctx.say("urgent.not_recorded")]
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
+        _remember_case(ctx.session, opened.case.case_no)
         values = self.values(ctx)
         values["case_no"] = opened.case.case_no
         # What the first message already says is not asked again, nor noted twice.
@@ -99,6 +101,17 @@ class UrgentFlow(Form):
         values["from_opener"] = list(opened.fills)
         received = ctx.say("urgent.received", case=opened.case)
         return [received, *await self._advance(ctx)]
+
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        """An answer to the urgent questions — or a doubt whether to call at all, which is
+        answered (yes) before the question is asked again."""
+        said = ctx.text.replace(" ", "")
+        asks = any(word in said for word in ctx.texts.raw("urgent.call_questions"))
+        if ctx.payload is None and asks:
+            alone = "alone_unseen" in self.values(ctx).get("kinds", [])
+            answer = ctx.say("urgent.call_answer_alone" if alone else "urgent.call_answer")
+            return [answer, *await self.resume(ctx)]
+        return await super().handle(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         done = await add_urgent_note(ctx, values["case_no"], values, values["from_opener"])
@@ -153,9 +166,10 @@ class UrgentFlow(Form):
     ) -> list[BotReply]:
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
+        told = _told(ctx, case_no)
+        _remember_case(ctx.session, case_no)
         values = self.values(ctx)
-        values["case_no"] = case_no
-        told = _told(ctx, case_no)  # place and phone given earlier for this case
+        values["case_no"] = case_no  # place and phone given earlier for this case
         values.update(told)
         values.update(fills)
         values["from_opener"] = [*fills, *told]
@@ -242,6 +256,40 @@ def _told(ctx: TurnContext, case_no: str) -> dict[str, str]:
     return {k: str(told[k]) for k in ("place", "phone") if told.get(k)}
 
 
+def _remember_case(session: Session, case_no: str) -> None:
+    """The chat's urgent case and when it was last told about (place, phone kept)."""
+    told = session.slots.get(TOLD) or {}
+    if told.get("case_no") != case_no:
+        told = {"case_no": case_no}
+    told["at"] = datetime.now(UTC).isoformat()
+    session.slots[TOLD] = told
+
+
+def following(session: Session, hours: float) -> str | None:
+    """The urgent case this chat told about in the last ``hours``, if any."""
+    told = session.slots.get(TOLD) or {}
+    try:
+        at = datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    if datetime.now(UTC) - at > timedelta(hours=hours):
+        return None
+    return str(told["case_no"]) if told.get("case_no") else None
+
+
+async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
+    """More said about the emergency after its questions: added to its case (if it is
+    still being handled), the kept form offered again. None when the case has ended."""
+    waiting = await _waiting_urgent(ctx)
+    if waiting is None or waiting.case_no != case_no:
+        return None
+    _remember_case(ctx.session, case_no)
+    replies = [await _note_more(ctx, case_no)]
+    if ctx.session.flow and ctx.session.paused:
+        replies.append(kept_reply(ctx))
+    return replies
+
+
 # Set on the turn of a danger reply: the next message is checked (another request?)
 # before the urgent form takes it as an answer (bot.engine).
 AFTER_DANGER = "after_danger"
@@ -253,7 +301,18 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     names: dict[str, str] = ctx.texts.raw("urgent.line_names")
     numbers = [*danger.lines, *(n for n in ALWAYS_LINES if n not in danger.lines)]
     lines = "、".join(f"{line} {names.get(line, '')}".strip() for line in numbers)
-    replies = [ctx.say("urgent.life_lines", lines=lines)]
+    said = ctx.text.replace(" ", "")
+    called = any(word in said for word in ctx.texts.raw("urgent.called_words"))
+    asks_how = any(word in said for word in ctx.texts.raw("urgent.how_words"))
+    if called:  # not told to call again: what to do while waiting
+        replies = [ctx.say("urgent.life_called", lines="/".join(danger.lines[:1] or numbers))]
+    else:
+        replies = [ctx.say("urgent.life_lines", lines=lines)]
+    if called or asks_how:
+        advice: dict[str, str] = ctx.texts.raw("urgent.first_aid")
+        kind = next((k for k in danger.kinds if k in advice), None)
+        if kind is not None:
+            replies.append(BotReply(advice[kind]))
     if danger.despair:
         replies.append(ctx.say("urgent.despair"))
     return replies
@@ -397,5 +456,5 @@ async def add_urgent_note(
         log.exception("urgent note could not be stored")
         return [ctx.say("urgent.note_failed", case_no=case_no)]
     told = {"case_no": case_no, "place": noted.place_text, "phone": noted.phone or ""}
-    ctx.session.slots[TOLD] = told
+    ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
     return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)]
