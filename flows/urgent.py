@@ -114,7 +114,10 @@ class UrgentFlow(Form):
         return await super().handle(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        done = await add_urgent_note(ctx, values["case_no"], values, values["from_opener"])
+        despair = DESPAIR in values.get("kinds", [])
+        done = await add_urgent_note(
+            ctx, values["case_no"], values, values["from_opener"], despair=despair
+        )
         if restore_kept(ctx.session, paused=True) is not None:
             done.append(kept_reply(ctx))
         return done
@@ -438,9 +441,15 @@ def urgent_note(
 
 
 async def add_urgent_note(
-    ctx: TurnContext, case_no: str, values: dict[str, Any], from_opener: list[str]
+    ctx: TurnContext,
+    case_no: str,
+    values: dict[str, Any],
+    from_opener: list[str],
+    *,
+    despair: bool = False,
 ) -> list[BotReply]:
-    """Add the answers to the case; the reply says staff have them."""
+    """Add the answers to the case; the reply says staff have them (and 12356 again
+    after words of despair)."""
     noted = urgent_note(ctx, case_no, values, from_opener)
     try:
         await call(
@@ -457,4 +466,4 @@ async def add_urgent_note(
         return [ctx.say("urgent.note_failed", case_no=case_no)]
     told = {"case_no": case_no, "place": noted.place_text, "phone": noted.phone or ""}
     ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
-    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)]
+    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown, despair=despair)]
