@@ -16,8 +16,9 @@ utterances of intents other than urgent_help (a few report someone alone not see
 days: danger here) are found as danger, and µs per message.
 
 Printed per half: recall (danger items found as danger), precision (items found as
-danger that are danger), kind recall (expected kinds among those found), and recall per
-persona.
+danger that are danger), kind recall (expected kinds among those found), recall per
+persona, and how many items get the one question instead of the alarm (a doubtful
+injury, ``Danger.sure`` False: counted as found, since "是" gives the alarm).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class Figures:
     found: int = 0  # danger items found
     flagged: int = 0  # items found as danger
     false_alarms: int = 0
+    asked_danger: int = 0  # danger items asked about once ("是现在受的伤吗？"), not alarmed
+    asked_none: int = 0  # no-danger items asked about
     kinds_expected: int = 0
     kinds_found: int = 0
     per_persona: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
@@ -71,6 +74,12 @@ def measure(items: list[dict[str, Any]]) -> Figures:
         expected = list(item.get("danger") or [])
         danger = find_danger(str(item["text"]))
         kinds = set(danger.kinds) if danger else set()
+        if danger is not None and not danger.sure:
+            if expected:
+                figures.asked_danger += 1
+                figures.failures.append(f"asked, not alarmed {expected}: {item['text']}")
+            else:
+                figures.asked_none += 1
         if danger is not None:
             figures.flagged += 1
             if not expected:
@@ -102,6 +111,10 @@ def report(name: str, figures: Figures) -> None:
         for persona, (found, total) in sorted(figures.per_persona.items())
     )
     print(f"  recall per persona: {personas}")
+    print(
+        f"  asked once instead of the alarm (counted as found above): "
+        f"{figures.asked_danger} danger items, {figures.asked_none} no-danger items"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +149,13 @@ def main(argv: list[str] | None = None) -> int:
         for row in load_yaml(path)
     ]
     flagged = sum(1 for text in answers if find_danger(text) is not None)
-    print(f"form answers (nlu/data/answers/dev*.yml) found as danger: {flagged}/{len(answers)}")
+    read = [find_danger(text, answering=True) for text in answers]  # as the engine reads them
+    alarmed = sum(1 for danger in read if danger is not None and danger.sure)
+    print(
+        f"form answers (nlu/data/answers/dev*.yml) found as danger: {flagged}/{len(answers)}; "
+        f"read as a form's answer: {alarmed} alarmed, "
+        f"{sum(1 for d in read if d is not None) - alarmed} asked once"
+    )
     from nlu.trainingdata import load_examples
 
     files = sorted((ROOT / "nlu" / "data" / "heldout").glob("*.yml"))

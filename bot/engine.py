@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,8 @@ from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
-from nlu.danger import Danger, find_danger
+from flows.urgent import KEPT, UrgentFlow, follow_up, following, kept_reply, restore_kept
+from nlu.danger import Danger, find_danger, says_mistake
 from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
 
@@ -51,6 +53,10 @@ DIGRESSION = 0.9  # a policy question answered in the middle of a form at this c
 # The message after a danger reply that asks this surely for another service goes there
 # (the urgent case stays with staff) instead of being taken as an urgent answer.
 AFTER_DANGER_SWITCH = 0.7
+# Session slot: the message a doubtful danger was asked about ("是现在受的伤吗？"), and
+# the payloads of that question's two buttons.
+DANGER_CHECK = "_danger_check"
+DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
 _SMALL_TALK = {
@@ -87,6 +93,7 @@ class Engine:
         limits = load_yaml(Path(__file__).with_name("limits.yml"))
         self._long_chars = int(limits["long_text_chars"])
         self._long_turns = int(limits["long_text_turns"])
+        self._follow_hours = float(limits["urgent_follow_up_hours"])
         self._long_lane: anyio.CapacityLimiter | None = None  # made in the event loop
         self._menu_buttons: tuple[Button, ...] | None = None
         self._masked: dict[str, str] = {}  # reply text → as kept in the history
@@ -148,22 +155,23 @@ class Engine:
     ) -> tuple[list[BotReply], bool]:
         """The replies, and whether the message held a secret (kept out of the history)."""
         payload = self._payload(session, text)
+        # a form's answer: a doubtful phrase in it is asked about, not alarmed
+        answering = session.flow not in (None, UrgentFlow.name) and not session.paused
         if payload is None and len(text) > self._long_chars:
             # in the long lane (``handle``): the analysis off the event loop
-            parse, danger = await anyio.to_thread.run_sync(self._analyse, text)
+            parse, danger = await anyio.to_thread.run_sync(self._analyse, text, answering)
         else:
             parse = self._parse(text, payload)
-            danger = find_danger(text) if payload is None else None
+            danger = find_danger(text, answering=answering) if payload is None else None
         ctx = TurnContext(session, message, text, parse, self.services, payload)
         replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
 
-    def _analyse(self, text: str) -> tuple[ParseResult, Danger | None]:
-        return self.services.interpreter.parse(text), find_danger(text)
+    def _analyse(self, text: str, answering: bool) -> tuple[ParseResult, Danger | None]:
+        return self.services.interpreter.parse(text), find_danger(text, answering=answering)
 
     async def _route(self, ctx: TurnContext, danger: Danger | None = None) -> list[BotReply]:
         text, payload = ctx.text, ctx.payload
-        # Danger to life first, at every step of every flow: the lines, then the case.
         urgent_flow = self.flows.get("urgent")
         aside: list[BotReply] = []
         if danger is not None and payload is None and self._danger_aside(ctx):
@@ -171,12 +179,21 @@ class Engine:
             lines = "、".join(danger.lines) or "110"
             aside = [BotReply(self.texts("staff.danger_aside", lines=lines))]
             danger = None
-        if (
-            payload is None
-            and danger is not None
-            and urgent_flow is not None
-            and hasattr(urgent_flow, "on_danger")
-        ):
+        checked = ctx.session.slots.pop(DANGER_CHECK, None)
+        if checked and danger is None and not aside and isinstance(urgent_flow, UrgentFlow):
+            answer = self._check_answer(ctx)
+            if answer is True:  # happening now: the alarm, for the message asked about
+                asked = replace(ctx, text=checked["text"], payload=None)
+                found = Danger(tuple(checked["kinds"]), tuple(checked["lines"]))
+                return await urgent_flow.on_danger(asked, found)
+            if answer is False:  # the past: the message goes where it was said
+                told = str(checked["text"])
+                again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
+                return await self._route(again, None)
+        # Danger to life first, at every step of every flow: the lines, then the case.
+        if payload is None and danger is not None and isinstance(urgent_flow, UrgentFlow):
+            if not danger.sure and ctx.session.flow != urgent_flow.name:
+                return [self._ask_danger_now(ctx, danger)]
             handoff = self.flows.get("handoff")
             if isinstance(handoff, HandoffFlow):
                 handoff.release(ctx)  # the urgent questions come first; 转人工 again after
@@ -219,11 +236,55 @@ class Engine:
             flow.danger_aside for prefixes, flow in self._prefixed if ctx.text.startswith(prefixes)
         )
 
+    def _ask_danger_now(self, ctx: TurnContext, danger: Danger) -> BotReply:
+        """One question instead of the alarm: is the injury (the illness) happening now?"""
+        ctx.session.slots[DANGER_CHECK] = {
+            "text": ctx.text,
+            "kinds": list(danger.kinds),
+            "lines": list(danger.lines),
+        }
+        buttons = (
+            Button(self.texts("urgent.check_yes"), DANGER_NOW),
+            Button(self.texts("urgent.check_no"), DANGER_PAST),
+        )
+        return BotReply(self.texts("urgent.check_now"), buttons)
+
+    def _check_answer(self, ctx: TurnContext) -> bool | None:
+        """The answer to the question above: True (now), False (not now), None (neither)."""
+        if ctx.payload in (DANGER_NOW, DANGER_PAST):
+            return ctx.payload == DANGER_NOW
+        if ctx.payload is None and ctx.parse.intent in ("affirm", "deny"):
+            return ctx.parse.intent == "affirm"
+        if ctx.payload is None and says_mistake(ctx.text):
+            return False
+        return None
+
+    async def _retract(self, ctx: TurnContext, urgent: UrgentFlow) -> list[BotReply]:
+        """ "搞错了 我要申请低保" in the urgent questions: staff told, then where the
+        resident wants to go — the kept form (asked again where it was), another service,
+        or the question what they want."""
+        replies, restored = await urgent.retract(ctx)
+        target = self._flow_for(ctx.parse)
+        if target is not None and (
+            target is urgent
+            or ctx.parse.intent == "inform"
+            or ctx.parse.confidence < AFTER_DANGER_SWITCH
+        ):
+            target = None
+        back = self.flows.get(restored) if restored else None
+        if back is not None and (target is None or target is back):
+            return [*replies, *await back.resume(ctx)]
+        if target is not None:
+            return [*replies, *await target.start(ctx)]
+        return [*replies, BotReply(self.texts("core.affirm_idle"), self.menu_buttons())]
+
     async def _route_on(self, ctx: TurnContext) -> list[BotReply]:
         """The active flow, or the flow of the intent (commands were handled already)."""
         session, payload, parse = ctx.session, ctx.payload, ctx.parse
 
         flow = self.flows.get(session.flow) if session.flow else None
+        if isinstance(flow, UrgentFlow) and payload is None and says_mistake(ctx.text):
+            return await self._retract(ctx, flow)
         after_danger = flow is not None and bool(session.form.pop("after_danger", False))
         if after_danger and payload is None:
             # The message after a danger reply: another request goes to its service.
@@ -236,11 +297,22 @@ class Engine:
             ):
                 case_no = session.form.get("values", {}).get("case_no", "")
                 kept = BotReply(self.texts("urgent.kept_for_staff", case_no=case_no))
+                if session.slots.get(KEPT, {}).get("flow") == other.name:
+                    # "继续填低保": the form the emergency interrupted, where it was
+                    session.end_flow()
+                    restore_kept(session, paused=False)
+                    return [kept, *await other.resume(ctx)]
                 return [kept, *await other.start(ctx)]
         if flow is not None and session.paused:
-            session.paused = False
             starting = self._flow_for(parse)
-            if starting is not None and starting is not flow:
+            if starting is flow:  # "继续填低保" with the application kept: where it was
+                session.paused = False
+                return await flow.resume(ctx)
+            noted = await self._urgent_follow_up(ctx)
+            if noted is not None:  # more about the emergency; the form still waits
+                return noted
+            session.paused = False
+            if starting is not None:
                 return await starting.start(ctx)
             return await flow.handle(ctx)
         if flow is not None and payload is not None:
@@ -266,12 +338,32 @@ class Engine:
             return await flow.handle(ctx)
         return await self._idle(ctx)
 
+    async def _urgent_follow_up(self, ctx: TurnContext) -> list[BotReply] | None:
+        """A message soon after an urgent case, asking surely for no other service
+        ("救护车来了 我跟去医院", "我妈叫谭满秀 能不能叫村干部先去河边找"): added to the
+        case. None otherwise (the message goes on as usual)."""
+        case_no = following(ctx.session, self._follow_hours)
+        if case_no is None or ctx.payload is not None or wanted(ctx.text) is not None:
+            return None
+        target = self._flow_for(ctx.parse)
+        if (
+            target is not None
+            and target.name != UrgentFlow.name
+            and ctx.parse.intent != "inform"
+            and ctx.parse.confidence >= AFTER_DANGER_SWITCH
+        ):
+            return None  # another request: it goes there
+        return await follow_up(ctx, case_no)
+
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
         parse = ctx.parse
         manage = self.flows.get("manage")
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        noted = await self._urgent_follow_up(ctx)
+        if noted is not None:
+            return noted
         story = self.flows.get("story")
         if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
             # an account of a situation: said back, then what fits
@@ -348,7 +440,10 @@ class Engine:
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_cancel"))]
             session.end_flow()
-            return [BotReply(self.texts(flow.cancelled_text), self.menu_buttons())]
+            cancelled = BotReply(self.texts(flow.cancelled_text), self.menu_buttons())
+            if isinstance(flow, UrgentFlow) and restore_kept(session, paused=True):
+                return [cancelled, kept_reply(ctx)]  # the interrupted form is still there
+            return [cancelled]
         if command == "back":
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_go_back"))]
@@ -359,6 +454,8 @@ class Engine:
                 session.paused = True
             return [self.menu(session)]
         if command == "continue":
+            if flow is None and restore_kept(session, paused=False):
+                flow = self.flows.get(session.flow or "")
             if flow is None:
                 return [self.menu(session)]
             session.paused = False

@@ -4,23 +4,31 @@ The urgent case is opened before anything is asked, so staff are notified even i
 person stops answering; the reply names the emergency numbers and 先行救助 straight
 away. Place, what happened and a phone number then enrich the case as a note. If the
 backend cannot be reached the hotlines are still given.
+
+A form the emergency interrupted is kept (``KEPT``, as 菜单 keeps it) and offered again
+after the urgent questions; a resident who says the alarm was a mistake ("搞错了 我在填
+低保") is said back, staff are told (the case noted as 误报, never deleted) and the form
+is given back. Place and phone already told for this chat's urgent case are not asked
+again when more is added to it.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend.schemas import CaseView
-from base.messages import BotReply
+from base.messages import BotReply, Button
 from base.privacy import mask_text
+from base.session import Session
 from flows import identity
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
 from flows.texts import texts
 from nlu.answers import Reading, read_free_text
-from nlu.danger import Danger
+from nlu.danger import DESPAIR, Danger
 from nlu.places import match_place
 from nlu.validators import mask_phone
 
@@ -73,12 +81,19 @@ class UrgentFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        keep_form(ctx.session)
+        waiting = await _waiting_urgent(ctx)
+        if waiting is not None:
+            # more about the emergency this chat already told: the same case, not a new one
+            noted = await _note_more(ctx, waiting.case_no)
+            return [noted, *await self._begin(ctx, waiting.case_no, {}, after_danger=False)]
         opened = await open_urgent(ctx)
         if opened is None:
             ctx.session.end_flow()
             return [ctx.say("urgent.not_recorded")]
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
+        _remember_case(ctx.session, opened.case.case_no)
         values = self.values(ctx)
         values["case_no"] = opened.case.case_no
         # What the first message already says is not asked again, nor noted twice.
@@ -87,8 +102,25 @@ class UrgentFlow(Form):
         received = ctx.say("urgent.received", case=opened.case)
         return [received, *await self._advance(ctx)]
 
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        """An answer to the urgent questions — or a doubt whether to call at all, which is
+        answered (yes) before the question is asked again."""
+        said = ctx.text.replace(" ", "")
+        asks = any(word in said for word in ctx.texts.raw("urgent.call_questions"))
+        if ctx.payload is None and asks:
+            alone = "alone_unseen" in self.values(ctx).get("kinds", [])
+            answer = ctx.say("urgent.call_answer_alone" if alone else "urgent.call_answer")
+            return [answer, *await self.resume(ctx)]
+        return await super().handle(ctx)
+
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
-        return await add_urgent_note(ctx, values["case_no"], values, values["from_opener"])
+        despair = DESPAIR in values.get("kinds", [])
+        done = await add_urgent_note(
+            ctx, values["case_no"], values, values["from_opener"], despair=despair
+        )
+        if restore_kept(ctx.session, paused=True) is not None:
+            done.append(kept_reply(ctx))
+        return done
 
     async def on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
         """A message that may mean danger to life, in any flow at any step: the lines
@@ -99,6 +131,7 @@ class UrgentFlow(Form):
         session = ctx.session
         active = session.flow == self.name and "case_no" in self.values(ctx)
         case_no = self.values(ctx)["case_no"] if active else None
+        keep_form(session)
         if case_no is None:
             waiting = await _waiting_urgent(ctx)
             case_no = waiting.case_no if waiting is not None else None
@@ -107,29 +140,157 @@ class UrgentFlow(Form):
             if opened is None:
                 session.end_flow()
                 return [*lines, ctx.say("urgent.life_not_recorded")]
-            replies = await self._begin(ctx, opened.case.case_no, opened.fills)
+            replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
             received = ctx.say("urgent.life_received", case=opened.case)
             return [*lines, received, *replies]
         noted = await _note_danger(ctx, case_no)
         if not active:
-            replies = await self._begin(ctx, case_no, opener_fills(ctx, ctx.text.strip()))
+            fills = opener_fills(ctx, ctx.text.strip())
+            replies = await self._begin(ctx, case_no, fills, danger, False)
             return [*lines, noted, *replies]
         values = self.values(ctx)
         fills = {k: v for k, v in opener_fills(ctx, ctx.text.strip()).items() if k not in values}
         values.update(fills)
         values["from_opener"] = [*values.get("from_opener", []), *fills]
+        values["kinds"] = sorted({*values.get("kinds", []), *danger.kinds})
+        values["opened_here"] = False  # a mistake now does not undo the earlier alarm
         session.form[AFTER_DANGER] = True
         return [*lines, noted, *await self._advance(ctx)]
 
-    async def _begin(self, ctx: TurnContext, case_no: str, fills: dict[str, str]) -> list[BotReply]:
+    async def _begin(
+        self,
+        ctx: TurnContext,
+        case_no: str,
+        fills: dict[str, str],
+        danger: Danger | None = None,
+        opened_here: bool = False,
+        *,
+        after_danger: bool = True,
+    ) -> list[BotReply]:
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
+        told = _told(ctx, case_no)
+        _remember_case(ctx.session, case_no)
         values = self.values(ctx)
-        values["case_no"] = case_no
+        values["case_no"] = case_no  # place and phone given earlier for this case
+        values.update(told)
         values.update(fills)
-        values["from_opener"] = list(fills)
-        ctx.session.form[AFTER_DANGER] = True
+        values["from_opener"] = [*fills, *told]
+        values["kinds"] = list(danger.kinds) if danger is not None else []
+        values["opened_here"] = opened_here
+        if after_danger:
+            ctx.session.form[AFTER_DANGER] = True
+        if all(slot.name in values for slot in self.slots):
+            # everything was told before: the case has this message, nothing to ask
+            ctx.session.end_flow()
+            done = [ctx.say("urgent.all_told", case_no=case_no)]
+            if restore_kept(ctx.session, paused=True) is not None:
+                done.append(kept_reply(ctx))
+            return done
         return await self._advance(ctx)
+
+    async def retract(self, ctx: TurnContext) -> tuple[list[BotReply], str | None]:
+        """The resident says the alarm was a mistake: said back, the case noted as 误报
+        for staff (lowered when this alarm opened it; despair and violence are never
+        lowered: staff still call gently), the urgent questions end and the kept form
+        comes back (not paused). The replies, and the name of the form given back."""
+        values = self.values(ctx)
+        case_no = str(values.get("case_no", ""))
+        kinds = list(values.get("kinds", []))
+        keep_open = DESPAIR in kinds or "violence" in kinds
+        lower = bool(values.get("opened_here")) and not keep_open
+        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+        noted = True
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.false_alarm,
+                case_no,
+                ctx.texts("urgent.mistake_note", text=said),
+                staff_text=ctx.texts(
+                    "urgent.mistake_staff_note", case_no=case_no, text=said, keep_open=keep_open
+                ),
+                lower=lower,
+            )
+        except Exception:
+            log.exception("false alarm could not be noted")
+            noted = False
+        ctx.session.end_flow()
+        key = "urgent.despair_retracted" if DESPAIR in kinds else "urgent.mistake"
+        replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open)]
+        return replies, restore_kept(ctx.session, paused=False)
+
+
+# Session slots. KEPT: the form an emergency interrupted ({flow, step, form}), given back
+# after the urgent questions. TOLD: place and phone told for the chat's urgent case.
+KEPT = "_kept_form"
+TOLD = "_urgent_told"
+
+
+def keep_form(session: Session) -> None:
+    """Keep the form being filled in (paused or not) before the urgent questions."""
+    if session.flow and session.flow != UrgentFlow.name:
+        session.slots[KEPT] = {"flow": session.flow, "step": session.step, "form": session.form}
+
+
+def restore_kept(session: Session, *, paused: bool) -> str | None:
+    """The kept form made the active flow again (when no other flow is active); its name."""
+    kept = session.slots.pop(KEPT, None)
+    if not kept or (session.flow and session.flow != UrgentFlow.name):
+        return None
+    session.flow, session.step, session.form = kept["flow"], kept["step"], kept["form"]
+    session.paused = paused
+    return str(kept["flow"])
+
+
+def kept_reply(ctx: TurnContext) -> BotReply:
+    """The kept form offered again, with a button to go on."""
+    names: dict[str, str] = ctx.texts.raw("urgent.kept_names")
+    what = names.get(ctx.session.flow or "", names["default"])
+    button = Button(ctx.texts("urgent.button_continue"), "/continue")
+    return ctx.say("urgent.form_kept", buttons=(button,), what=what)
+
+
+def _told(ctx: TurnContext, case_no: str) -> dict[str, str]:
+    """Place and phone this chat already told for ``case_no`` (not asked again)."""
+    told = ctx.session.slots.get(TOLD) or {}
+    if told.get("case_no") != case_no:
+        return {}
+    return {k: str(told[k]) for k in ("place", "phone") if told.get(k)}
+
+
+def _remember_case(session: Session, case_no: str) -> None:
+    """The chat's urgent case and when it was last told about (place, phone kept)."""
+    told = session.slots.get(TOLD) or {}
+    if told.get("case_no") != case_no:
+        told = {"case_no": case_no}
+    told["at"] = datetime.now(UTC).isoformat()
+    session.slots[TOLD] = told
+
+
+def following(session: Session, hours: float) -> str | None:
+    """The urgent case this chat told about in the last ``hours``, if any."""
+    told = session.slots.get(TOLD) or {}
+    try:
+        at = datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    if datetime.now(UTC) - at > timedelta(hours=hours):
+        return None
+    return str(told["case_no"]) if told.get("case_no") else None
+
+
+async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
+    """More said about the emergency after its questions: added to its case (if it is
+    still being handled), the kept form offered again. None when the case has ended."""
+    waiting = await _waiting_urgent(ctx)
+    if waiting is None or waiting.case_no != case_no:
+        return None
+    _remember_case(ctx.session, case_no)
+    replies = [await _note_more(ctx, case_no)]
+    if ctx.session.flow and ctx.session.paused:
+        replies.append(kept_reply(ctx))
+    return replies
 
 
 # Set on the turn of a danger reply: the next message is checked (another request?)
@@ -143,7 +304,18 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     names: dict[str, str] = ctx.texts.raw("urgent.line_names")
     numbers = [*danger.lines, *(n for n in ALWAYS_LINES if n not in danger.lines)]
     lines = "、".join(f"{line} {names.get(line, '')}".strip() for line in numbers)
-    replies = [ctx.say("urgent.life_lines", lines=lines)]
+    said = ctx.text.replace(" ", "")
+    called = any(word in said for word in ctx.texts.raw("urgent.called_words"))
+    asks_how = any(word in said for word in ctx.texts.raw("urgent.how_words"))
+    if called:  # not told to call again: what to do while waiting
+        replies = [ctx.say("urgent.life_called", lines="/".join(danger.lines[:1] or numbers))]
+    else:
+        replies = [ctx.say("urgent.life_lines", lines=lines)]
+    if called or asks_how:
+        advice: dict[str, str] = ctx.texts.raw("urgent.first_aid")
+        kind = next((k for k in danger.kinds if k in advice), None)
+        if kind is not None:
+            replies.append(BotReply(advice[kind]))
     if danger.despair:
         replies.append(ctx.say("urgent.despair"))
     return replies
@@ -160,6 +332,25 @@ async def _waiting_urgent(ctx: TurnContext) -> CaseView | None:
     except Exception:
         log.exception("urgent cases could not be read")
         return None
+
+
+async def _note_more(ctx: TurnContext, case_no: str) -> BotReply:
+    """More about the emergency (no danger to life found in it) added to its case."""
+    if ctx.payload:  # the menu's button says nothing new
+        return ctx.say("urgent.already_open", case_no=case_no)
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.more_note", text=said),
+            staff_text=ctx.texts("urgent.more_staff_note", case_no=case_no, text=said),
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+        return ctx.say("urgent.note_failed", case_no=case_no)
+    return ctx.say("urgent.more_added", case_no=case_no)
 
 
 async def _note_danger(ctx: TurnContext, case_no: str) -> BotReply:
@@ -250,9 +441,15 @@ def urgent_note(
 
 
 async def add_urgent_note(
-    ctx: TurnContext, case_no: str, values: dict[str, Any], from_opener: list[str]
+    ctx: TurnContext,
+    case_no: str,
+    values: dict[str, Any],
+    from_opener: list[str],
+    *,
+    despair: bool = False,
 ) -> list[BotReply]:
-    """Add the answers to the case; the reply says staff have them."""
+    """Add the answers to the case; the reply says staff have them (and 12356 again
+    after words of despair)."""
     noted = urgent_note(ctx, case_no, values, from_opener)
     try:
         await call(
@@ -267,4 +464,6 @@ async def add_urgent_note(
     except Exception:
         log.exception("urgent note could not be stored")
         return [ctx.say("urgent.note_failed", case_no=case_no)]
-    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)]
+    told = {"case_no": case_no, "place": noted.place_text, "phone": noted.phone or ""}
+    ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
+    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown, despair=despair)]

@@ -10,6 +10,13 @@ person alone" needs both a living-alone word and a not-seen word (or a word such
 "走失"); a weak despairing phrase ("撑不下去了") counts alone only in a message that
 asks for nothing else.
 
+A few phrases name a condition that is often told as a hardship after the fact
+(``doubtful``: "腿摔断了", "心梗"): found with nothing more pressing, in a message that
+tells its aftercare or asks for a service ("现在做不得事了", "住院", "写上去", "申请") or
+as the answer to a form's question, the danger is not ``sure``: the reply asks once
+whether it is happening now. Collapse, not breathing, bleeding, despair, fire, violence
+and someone alone not seen are never doubtful.
+
 Next to the lists, a character n-gram model (``nlu.danger_model``) trained on the
 development corpora finds what the lists do not name yet; its likeliest kind is added
 when it finds danger likely (docs/nlu.md, "Danger to life").
@@ -42,6 +49,7 @@ class Danger:
 
     kinds: tuple[str, ...]
     lines: tuple[str, ...]
+    sure: bool = True  # False: only a doubtful phrase — ask whether it is happening now
 
     @property
     def despair(self) -> bool:
@@ -73,6 +81,10 @@ class _Lists:
     model_bar: float
     model_short: int
     variants: tuple[tuple[str, str], ...]
+    doubtful: tuple[str, ...]
+    aftercare: tuple[str, ...]
+    retractions: tuple[str, ...]
+    hedges: tuple[str, ...]
 
 
 def _words(spec: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -108,6 +120,10 @@ def _lists() -> _Lists:
         model_bar=float(data.get("model_bar", 1.0)),
         model_short=int(data.get("model_short", 0)),
         variants=tuple((str(k), str(v)) for k, v in variants),
+        doubtful=_words(data, "doubtful"),
+        aftercare=_words(data, "aftercare"),
+        retractions=_words(data, "retractions"),
+        hedges=_words(data, "hedges"),
     )
 
 
@@ -176,30 +192,42 @@ def _counts_any(text: str, words: tuple[str, ...], lists: _Lists) -> bool:
     return any(not _denied(text, start, lists) for start, _ in _spans(text, words))
 
 
-def _found(text: str, kind: _Kind, lists: _Lists) -> bool:
+_SURE, _DOUBTFUL = 2, 1
+
+
+def _within(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in others)
+
+
+def _found(text: str, kind: _Kind, lists: _Lists) -> int:
+    """0 (not found), ``_DOUBTFUL`` (only within doubtful phrases) or ``_SURE``."""
     spans = _spans(text, kind.words)
     for pattern in kind.patterns:
         spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
-    if _counts(text, spans, lists):
-        return True
+    counted = [span for span in spans if _counts(text, [span], lists)]
+    if counted:
+        doubtful = _spans(text, lists.doubtful)
+        return _DOUBTFUL if all(_within(span, doubtful) for span in counted) else _SURE
     weak = [span for span in _spans(text, kind.weak) if _counts(text, [span], lists)]
     if not weak:
-        return False
+        return 0
     asks = any(word in text for word in lists.requests)
-    return not asks or len({text[s:e] for s, e in weak}) >= 2
+    return _SURE if not asks or len({text[s:e] for s, e in weak}) >= 2 else 0
 
 
-def _rule_kinds(plain: str, lists: _Lists) -> list[str]:
-    kinds: list[str] = []
+def _rule_kinds(plain: str, lists: _Lists) -> dict[str, int]:
+    """The kinds the lists find, each ``_SURE`` or ``_DOUBTFUL``."""
+    kinds: dict[str, int] = {}
     for name, kind in lists.kinds.items():
         if kind.anyway and _counts(plain, _spans(plain, kind.anyway), lists):
-            kinds.append(name)
+            kinds[name] = _SURE
             continue
-        if not _found(plain, kind, lists):
+        found = _found(plain, kind, lists)
+        if not found:
             continue
         if kind.alone and not any(w in plain for w in kind.alone):
             continue
-        kinds.append(name)
+        kinds[name] = found
     return kinds
 
 
@@ -216,19 +244,22 @@ def _bar(plain: str, threshold: float, lists: _Lists) -> float:
     return threshold
 
 
-def find_danger(text: str) -> Danger | None:
+def find_danger(text: str, *, answering: bool = False) -> Danger | None:
     """The danger a message may mean, or None: what the word lists find, and what the
-    n-gram model finds likely (P(danger) ≥ its threshold) — its likeliest kind is added."""
-    return detect(text, shipped_model())
+    n-gram model finds likely (P(danger) ≥ its threshold) — its likeliest kind is added.
+    ``answering``: the message answers a form's question (a doubtful phrase there is
+    asked about rather than alarmed)."""
+    return detect(text, shipped_model(), answering=answering)
 
 
-def detect(text: str, model: DangerModel | None) -> Danger | None:
+def detect(text: str, model: DangerModel | None, *, answering: bool = False) -> Danger | None:
     """``find_danger`` with another model, or the word lists alone (``None``)."""
     lists = _lists()
     plain = _prepare(text, lists) if text else ""
     if not plain.strip("_"):
         return None
-    kinds = _rule_kinds(plain, lists)
+    found = _rule_kinds(plain, lists)
+    kinds = list(found)
     if model is not None:
         likely, kind = model.danger(plain)
         needs = lists.kinds[kind].model_needs
@@ -247,4 +278,28 @@ def detect(text: str, model: DangerModel | None) -> Danger | None:
         for line in lists.kinds[name].lines:
             if line not in lines:
                 lines.append(line)
-    return Danger(tuple(kinds), tuple(lines))
+    return Danger(tuple(kinds), tuple(lines), sure=_sure(plain, found, answering, lists))
+
+
+def _sure(plain: str, found: dict[str, int], answering: bool, lists: _Lists) -> bool:
+    """False when the lists found only doubtful phrases and the message tells aftercare,
+    asks for a service or answers a form (the model's kind does not make it sure: it
+    reads the same n-grams)."""
+    if not found or any(level == _SURE for level in found.values()):
+        return True
+    told_after = any(word in plain for word in (*lists.aftercare, *lists.requests))
+    return not (told_after or answering)
+
+
+def says_mistake(text: str) -> bool:
+    """Whether the message says the alarm was a mistake ("不是紧急的 搞错了", "我没出事
+    我是说电话"), not a worry that it might be one ("我怕搞错了", "万一…")."""
+    lists = _lists()
+    plain = _prepare(text, lists) if text else ""
+    for start, _ in _spans(plain, lists.retractions):
+        before = plain[max(0, start - _DENIAL_REACH) : start]
+        if not any(hedge in before for hedge in lists.hedges) and not any(
+            hedge in plain[:start] for hedge in lists.hedges if len(hedge) > 1
+        ):
+            return True
+    return False

@@ -133,6 +133,18 @@ class ChatCases:
             priority="life" if life else None,
         )
 
+    def false_alarm(self, case_no: str, note: str, *, staff_text: str, lower: bool) -> None:
+        """The resident says the alarm was a mistake: noted in the case (staff check and
+        close it; nothing is deleted); ``lower``: the case was opened by the mistaken
+        message, so it no longer stands first as danger to life."""
+        self.backend.add_note(
+            case_no,
+            note,
+            staff_text=staff_text,
+            summary_extra=note,
+            priority="normal" if lower else None,
+        )
+
     def waiting_handoff(self, *, chat_channel: str, sender: str) -> CaseView | None:
         """This account's hand-off still waiting for a person, if any."""
         return next(

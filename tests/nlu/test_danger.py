@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from base.datafiles import load_yaml
-from nlu.danger import detect, find_danger, prepare
+from nlu.danger import detect, find_danger, prepare, says_mistake
 from nlu.danger_model import MODEL_FILE, DangerModel, shipped_model
 from nlu.danger_training import train
 
@@ -245,3 +245,78 @@ def test_the_shipped_danger_model_is_what_the_repository_data_trains(tmp_path: P
     same = again.vocabulary == shipped.vocabulary and again.threshold == shipped.threshold
     assert same, "the shipped danger model is stale: run `jiuzhu nlu train-danger`"
     assert np.array_equal(again.weights.astype(np.float16), shipped.weights.astype(np.float16))
+
+
+# Probe A/B (2026-12-02): "打" before a number is calling; a past injury told as the
+# hardship is asked about once; an acute one never; a mistake can be said.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我冇得手机 打我儿子的 139 7370 1234",
+        "打我的，186-7377-0921",
+        "打我老婆的 13807371234",
+        "么子 我冇出事 我是说 电话 打我儿子的",
+        "打我儿子的手机",
+    ],
+)
+def test_calling_a_number_is_no_violence(text: str) -> None:
+    assert find_danger(text) is None
+
+
+@pytest.mark.parametrize("text", ["他打我", "我老公打我的头", "他喝醉了打我的脸"])
+def test_beating_is_still_violence(text: str) -> None:
+    danger = find_danger(text)
+    assert danger is not None and "violence" in danger.kinds and danger.sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工地上把腿摔断了现在做不得事了",
+        "还有我腿摔断了冇写上去",
+        "我爸刚刚心梗住院 算重病吧",
+        "我老公车祸了 腿断了 做不了事 能申请低保吗",
+    ],
+)
+def test_an_injury_told_with_its_aftercare_is_asked_about(text: str) -> None:
+    danger = find_danger(text)
+    assert danger is not None and not danger.sure
+
+
+def test_a_bare_injury_is_an_alarm_and_asked_about_as_a_forms_answer() -> None:
+    alone = find_danger("我爸腿摔断了")
+    answer = find_danger("我爸腿摔断了", answering=True)
+    assert alone is not None and alone.sure
+    assert answer is not None and not answer.sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两个伢子都在读书 我腿断了做不得事 我妈晕倒了叫不醒",
+        "腿摔断了 头上一直流血 做不得事",
+        "我爸心梗 现在没有呼吸了 住院费交不起",
+        "我腿断了 活着没意思 不想活了 能申请低保吗",
+        "我腿断了做不得事 一个人住好几天没人来 电话也打不通",
+    ],
+)
+def test_collapse_breathing_bleeding_despair_and_alone_are_never_doubtful(text: str) -> None:
+    for answering in (False, True):
+        danger = find_danger(text, answering=answering)
+        assert danger is not None and danger.sure, (text, answering)
+
+
+@pytest.mark.parametrize(
+    ("text", "mistake"),
+    [
+        ("不是紧急的 搞错了 我要申请低保", True),
+        ("跟你说了不是急事啊我在填低保的表", True),
+        ("不是 他现在没事了 我是在填我妈的低保", True),
+        ("我没得事 就是随便讲讲 你莫叫人来", True),
+        ("真的要报警啊 万一他是去他儿子家了呢 我怕搞错了人家骂", False),
+        ("长春镇二港村", False),
+        ("他现在没有呼吸了", False),
+    ],
+)
+def test_a_mistake_is_told_from_a_worry(text: str, mistake: bool) -> None:
+    assert says_mistake(text) is mistake
