@@ -18,7 +18,13 @@ from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
 from flows.household import screen_values
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
-from flows.screening import household_answers, household_cleared, household_filled, household_lines
+from flows.screening import (
+    household_answers,
+    household_cleared,
+    household_filled,
+    household_lines,
+    with_applicant,
+)
 from flows.texts import texts
 from nlu.answers import Reading
 from policies.catalog import load_catalog
@@ -144,7 +150,8 @@ class ApplyFlow(Form):
         return facts
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
-        values: dict[str, Any] = household_answers(ctx.session.slots.get("household_answers", {}))
+        kept = household_answers(ctx.session.slots.get("household_answers", {}))
+        values: dict[str, Any] = with_applicant(ctx, kept)
         screening = ctx.session.slots.get("screening") or {}
         likely = [p for p, status in screening.get("programs", {}).items() if status == "likely"]
         names = {p.id: p.short_name for p in load_catalog().programs.values()}

@@ -32,6 +32,7 @@ from flows.household import (
     needs_grade,
     needs_kind,
     place,
+    placements,
     screen_values,
 )
 from flows.texts import texts
@@ -97,12 +98,33 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     size = values.get("household_size")
     if not found.value or size is None or len(found.value) <= int(size):
         return found
-    said = member_ages(prepare(ctx.text).text, True, reading.applicant(ctx, values))
-    named = [relation for _, relation, _ in said if relation]
-    if len(said) == len(found.value) and len(named) >= len(said) - 1:
+    body = prepare(ctx.text).text
+    said = member_ages(body, True, reading.applicant(ctx, values))
+    if len(said) != len(found.value):
+        return found
+    extra = said[int(size) :]
+    if all(relation is None and _denied(body, age) for age, relation, _ in extra):
+        # "我六十七 他七十二 哪里有40岁的": the ages said, not the one denied
+        return Reading(found.value[: int(size)], sure=True, facts=found.facts)
+    if all(relation for _, relation, _ in extra):  # each extra age is a person named
         facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
         return Reading(found.value, sure=True, facts=facts)
     return found
+
+
+def _denied(body: str, age: int) -> bool:
+    """Whether the clause that holds ``age`` denies it ("哪里有40岁的")."""
+    words: list[str] = WORDS["denied_age"]
+    return any(
+        re.search(rf"(?<!\d){age}(?!\d)", part) and any(w in part for w in words)
+        for part in re.split(r"[,.;!?，。；！？\s]", body)
+    )
+
+
+def _ages_question(values: dict[str, Any]) -> dict[str, Any]:
+    """ "从您自己开始", or "从您父亲开始" when a son or daughter answers for a parent."""
+    first = texts().raw("story.applicant_is").get(str(values.get("_applicant") or ""))
+    return {"size": int(values.get("household_size") or 1), "first": first}
 
 
 def _grade(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -157,32 +179,33 @@ def _money_show(slot: str) -> Any:
     return lambda value, values: yuan(value, values, slot)
 
 
-def member_title(values: dict[str, Any], index: int) -> str:
+def member_title(values: dict[str, Any], index: int, said: Any = None) -> str:
+    """ "本人（62岁）", "配偶（59岁）", "第3位（年龄未填）"; ``said``: the relation the
+    condition was told with, naming a member whose own relation was not said."""
     people = base_members(values)
     person = people[index]
-    relation = person["relation"]
+    relation = person["relation"] or (said if isinstance(said, str) and said != "self" else None)
     titles: dict[str, str] = WORDS["relation_titles"]
     name = titles.get(relation, "") if relation else ""
-    return texts()(
-        "screening.member_title", index=index + 1, name=name, age=person["age"], first=index == 0
-    )
+    age = person["age"] if person.get("known", True) else None  # never an age nobody gave
+    return texts()("screening.member_title", index=index + 1, name=name, age=age, first=index == 0)
 
 
 def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
     names: dict[str, str] = WORDS["condition_names"]
-    placed, pending = place(values)
+    pairs, pending = placements(values)
     built = members(values)
     parts = []
     for kind in KINDS:
-        who = [member_title(values, i) for i in placed.get(kind, [])]
+        who = [member_title(values, i, entry.get("who")) for entry, i in pairs.get(kind, [])]
         if kind == "disabled":
             who = [
                 texts()(
                     "screening.member_grade",
-                    who=member_title(values, i),
+                    who=member_title(values, i, entry.get("who")),
                     grade=built[i].get("disability_grade"),
                 )
-                for i in placed.get(kind, [])
+                for entry, i in pairs.get(kind, [])
             ]
         titles: dict[str, str] = WORDS["relation_titles"]
         named = [titles[e["who"]] for e in pending.get(kind, []) if e.get("who") in titles]
@@ -291,6 +314,12 @@ def _shown_bool(value: Any) -> str:
     return texts()("labels.show_yes" if value in (True, "yes") else "labels.show_no")
 
 
+def _had_shown(value: Any) -> str:
+    if value == UNKNOWN:
+        return texts()("labels.show_unknown")
+    return texts()("labels.show_have" if value in (True, "yes") else "labels.show_have_not")
+
+
 def _count_shown(unit: str) -> Any:
     def show(value: Any) -> str:
         if value == UNKNOWN:
@@ -348,7 +377,7 @@ SLOTS: tuple[Slot, ...] = (
         fact=_ages_fact,
         validate=_ages_problem,
         show=lambda v: texts()("labels.show_ages", v=v),
-        question_values=lambda values: {"size": int(values.get("household_size") or 1)},
+        question_values=_ages_question,
         words=("年龄", "岁数", "年纪"),
     ),
     Slot(
@@ -483,7 +512,7 @@ SLOTS: tuple[Slot, ...] = (
         fact="supporters_able",
         choices=_choices("supporters"),
         ask_if=applicant_without_labour,
-        show=_shown_bool,
+        show=_had_shown,
         words=("赡养", "亲属"),
     ),
     Slot(
@@ -576,7 +605,7 @@ class ScreeningFlow(Form):
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
-        return dict(ctx.session.slots.get("household_answers", {}))
+        return with_applicant(ctx, dict(ctx.session.slots.get("household_answers", {})))
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         household_filled(ctx, slot, values)
@@ -591,6 +620,16 @@ class ScreeningFlow(Form):
             return [ctx.say("screening.invalid", problem=problem.errors[0].message)]
         remember_screening(ctx, values, household, result)
         return render_result(ctx, result)
+
+
+def with_applicant(ctx: TurnContext, values: dict[str, Any]) -> dict[str, Any]:
+    """The answers with who the applicant is to the person typing (an account told for a
+    parent, ``flows.story``); "self" is not kept."""
+    values.pop("_applicant", None)
+    applicant = reading.applicant(ctx)
+    if applicant != "self":
+        values["_applicant"] = applicant
+    return values
 
 
 def household_lines(values: dict[str, Any]) -> list[str]:

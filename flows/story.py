@@ -71,6 +71,7 @@ class StoryFlow(Flow):
         story = f"{earlier}。{ctx.text}" if earlier else ctx.text  # a later part corrects
         facts = extract_facts(story, ctx.services.region, applicant=applicant_of(ctx, story))
         ctx.session.slots[STORY] = {"text": story, "at": datetime.now(UTC).isoformat()}
+        remember_applicant(ctx, story)
         told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
         said = said_back(told, facts)
         parse = ctx.parse
@@ -116,6 +117,16 @@ def applicant_of(ctx: TurnContext, text: str) -> str:
     return "self"
 
 
+def remember_applicant(ctx: TurnContext, text: str) -> None:
+    """Who the account is about, kept for the forms it opens: "我妈" in the answers that
+    follow a daughter's account for her father is his wife (``flows.reading.applicant``)."""
+    applicant = applicant_of(ctx, text)
+    if applicant == "self":
+        ctx.session.slots.pop("applicant", None)
+    else:
+        ctx.session.slots["applicant"] = applicant
+
+
 def told_before(ctx: TurnContext, within: timedelta | None = FOLLOW_UP) -> str | None:
     """The account told in this chat (lately, with ``within``), if any."""
     kept = ctx.session.slots.get(STORY)
@@ -148,6 +159,7 @@ def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
     applicant = applicant_of(ctx, ctx.text)
     if applicant != "self":
         who["self"] = say.raw("story.applicant_is")[applicant]
+        who["spouse"] = say.raw("story.applicant_spouse")[applicant]
 
     def person(key: str) -> str:
         return who.get(key, who["other"])

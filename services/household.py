@@ -96,13 +96,19 @@ def base_members(values: dict[str, Any]) -> list[dict[str, Any]]:
     relations: list[str | None] = list(values.get("relations") or [])
     if len(relations) != len(ages):
         relations = [None] * len(ages)
+    known = len(ages)
     # The form asks one age per member; only a caller that skipped the question
-    # (staff intake with a partial account) gets the last known age repeated.
+    # (staff intake with a partial account) gets the last known age repeated. Such an
+    # age is nobody's answer: ``known`` is False, it is never shown nor used to place.
     while len(ages) < size:
         ages.append(ages[-1] if ages else 40)
         relations.append(None)
     members = [
-        {"age": age, "relation": relations[i] if relations[i] != "self" else None}
+        {
+            "age": age,
+            "relation": relations[i] if relations[i] != "self" else None,
+            "known": i < known,
+        }
         for i, age in enumerate(ages[:size])
     ]
     # The applicant's age said with another word ("妈妈34，儿子8岁", typed by a 网格员):
@@ -121,6 +127,16 @@ def _fits(relation: str, applicant_age: int, age: int) -> bool:
         return False
     low, high = rule.get("gap_min", -200), rule.get("gap_max", 200)
     return low <= gap <= high
+
+
+def _fits_member(
+    relation: str, applicant: dict[str, Any], member: dict[str, Any], size: int
+) -> bool:
+    """Whether ``member`` may be the ``relation`` named: by age when both ages were
+    given; an age nobody gave fits only as the one other person of a household of two."""
+    if applicant.get("known", True) and member.get("known", True):
+        return _fits(relation, applicant["age"], member["age"])
+    return size == 2 and relation != "self"
 
 
 def _entries(values: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -227,13 +243,13 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             if legacy and values.get("condition_holder") == "other" and len(members) > 1:
                 pairs.append((legacy[0], 1))
                 continue
-            if (len(members) == 1 and (sized or who is None)) or who in (
-                "self",
-                members[0].get("said") or "self",
-            ):
+            # A household of one is the applicant, once its size is said ("我妈尿毒症"
+            # with only the father's age known waits: the mother may live with him).
+            alone = len(members) == 1 and (values.get("household_size") == 1 or who is None)
+            if alone or who in ("self", members[0].get("said") or "self"):
                 pairs.append((group[0], 0))
                 continue
-            if who is None:
+            if who is None or not sized:
                 left += group
                 continue
             stated = [i for i in range(1, len(members)) if members[i]["relation"] == who]
@@ -242,7 +258,7 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
                     i
                     for i in range(1, len(members))
                     if members[i]["relation"] is None
-                    and _fits(who, members[0]["age"], members[i]["age"])
+                    and _fits_member(who, members[0], members[i], len(members))
                 ]
             if not stated and pairs:
                 continue  # named again with another word ("妹子" for the granddaughter)
