@@ -21,6 +21,7 @@ from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import (
     household_answers,
     household_cleared,
+    household_corrected,
     household_filled,
     household_lines,
     with_applicant,
@@ -168,6 +169,11 @@ class ApplyFlow(Form):
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         household_cleared(values, name)
+
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        return household_corrected(ctx, values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         try:

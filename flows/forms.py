@@ -207,6 +207,14 @@ class Form(Flow):
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         """Called after the answer to ``name`` is taken back (修改, 返回)."""
 
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        """A correction at the summary that the facts alone would misread (which member
+        a condition is about: "重病的是59岁的" is no new age): applied before the facts.
+        The slots it changed, and the fact keys the facts may then not change."""
+        return [], ()
+
     def _clear(self, ctx: TurnContext, name: str) -> None:
         values = self.values(ctx)
         values.pop(name, None)
@@ -494,7 +502,14 @@ class Form(Flow):
     async def _correct(self, ctx: TurnContext, facts: dict[str, Any]) -> list[BotReply]:
         """Anything but a confirmation at the summary: apply what it says, or ask."""
         values = self.values(ctx)
-        changed = self.take_facts(ctx, facts, values, overwrite=True)
+        moved, kept = self.correct_first(ctx, values)
+        facts = {key: value for key, value in facts.items() if key not in kept}
+        changed = [self.slot(name) for name in moved]
+        changed += [
+            slot
+            for slot in self.take_facts(ctx, facts, values, overwrite=True)
+            if slot.name not in moved
+        ]
         if changed:
             notes = [
                 ctx.say(

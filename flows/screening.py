@@ -38,7 +38,8 @@ from flows.household import (
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.answers.counts import grades_of, member_ages
-from nlu.answers.members import conditions_detail, find_mentions
+from nlu.answers.members import conditions_detail, conditions_of, find_mentions, illnesses_of
+from nlu.answers.negation import is_negated
 from nlu.answers.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
@@ -56,11 +57,15 @@ def _choices(name: str) -> tuple[Choice, ...]:
 
 # -- readers that need more than one reader -------------------------------------------
 _NUMBERS_ONLY = re.compile(r"^[\d\s,/;.和]+$")
+_NUMBERED = re.compile(r"^([1-5](?:[\s,和]+[1-5])*)[\s,]+(?:是|就是)?\D")
 
 
 def _conditions(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """The numbered options ("1 3", "5") or the answer in words, per member."""
     text = prepare(ctx.text).text.strip()
+    numbered = _NUMBERED.match(text)  # "1 是我妈 59岁那个": the option, then who
+    if numbered and not _NUMBERS_ONLY.match(text):
+        text = numbered.group(1)
     if _NUMBERS_ONLY.match(text):
         picked = [int(n) for n in re.findall(r"\d+", text)]
         if picked and all(1 <= n <= len(CONDITION_ORDER) for n in picked):
@@ -539,6 +544,82 @@ SLOTS: tuple[Slot, ...] = (
 )
 
 
+def _kinds_named(body: str, applicant: str) -> list[str]:
+    """The kinds of condition a message names: by what it says of someone, by a word of
+    the kind ("重病的是…"), or by an illness ("得尿毒症的是…")."""
+    found = [kind for kind, said in conditions_of(body, applicant).items() if said]
+    table: dict[str, list[str]] = WORDS["kind_words"]
+    found += [kind for kind, words in table.items() if any(w in body for w in words)]
+    if illnesses_of(body):
+        found.append("ill")
+    return list(dict.fromkeys(found))
+
+
+def members_named(ctx: TurnContext, values: dict[str, Any], body: str) -> list[int]:
+    """The members a message points at, by an age they have ("59岁那个") or a relation
+    said with their age ("我妈"), leaving out the ones it denies ("不是62岁的")."""
+    people = base_members(values)
+    ages = [p["age"] if p.get("known", True) else None for p in people]
+    found: list[int] = []
+    for age, _relation, _word in member_ages(body, False, reading.applicant(ctx, values)):
+        if _denied(body, age):
+            continue
+        if ages.count(age) != 1:
+            return []  # an age nobody has (a new age), or two members have it
+        found.append(ages.index(age))
+    for mention in find_mentions(body, reading.applicant(ctx, values)):
+        if is_negated(body, mention.start, mention.end):
+            continue
+        same = [i for i, p in enumerate(people) if p["relation"] == mention.relation]
+        if mention.relation == "self":
+            same = [0]
+        if len(same) == 1:
+            found.append(same[0])
+    return list(dict.fromkeys(found))
+
+
+def who_correction(
+    ctx: TurnContext, values: dict[str, Any], kinds: list[str] | None = None
+) -> str | None:
+    """ "重病的是59岁的 不是62岁的", "得尿毒症的是我妈", "1 是我妈 59岁那个": the message
+    says which member a condition is about; the condition moves to them (the ages stay
+    as they are). The kind moved, or None when the message does not say so."""
+    if len(base_members(values)) < 2:
+        return None
+    body = prepare(ctx.text).text
+    named_kinds = kinds if kinds is not None else _kinds_named(body, reading.applicant(ctx, values))
+    if len(named_kinds) != 1:
+        return None
+    [kind] = named_kinds
+    who = members_named(ctx, values, body)
+    if not who:
+        return None
+    conditions = (
+        dict(values.get("conditions") or {}) if isinstance(values.get("conditions"), dict) else {}
+    )
+    if len(conditions.get(kind) or []) != len(who):
+        conditions[kind] = [{"who": None}] * len(who)
+    values["conditions"] = conditions
+    values[f"who_{kind}"] = [str(i) for i in sorted(who)]
+    return kind
+
+
+# What a correction of who a condition is about may not change besides it: the ages it
+# names to point at a member ("重病的是59岁的") are not new ages.
+WHO_KEEPS = ("ages", "household_size", *KINDS, "illness")
+
+
+def household_corrected(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]]:
+    """At the summary, before its facts are applied: a correction of who a condition is
+    about moves it (``who_correction``); the facts it names to say so are not applied.
+    The slots changed and the fact keys left out (none when it is no such correction)."""
+    if who_correction(ctx, values) is None:
+        return [], ()
+    return ["conditions"], WHO_KEEPS
+
+
 def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
     """What an answer about the household fills or clears beyond its own slot."""
     text = prepare(ctx.text).text
@@ -570,6 +651,10 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             values.pop("_condition_detail", None)
         for key in ("grades", "disability_kinds", *(f"who_{kind}" for kind in KINDS)):
             values.pop(key, None)
+        said = [kind for kind, entries in values["conditions"].items() if entries]
+        numbered = _NUMBERED.match(text) and not _NUMBERS_ONLY.match(text)
+        if len(said) == 1 and numbered:  # "1 是我妈 59岁那个": the option, then who
+            who_correction(ctx, values, said)
     if slot.name == "disability_grade":
         grade = values.pop("disability_grade")
         said = grades_of(text) if ctx.text else []
@@ -612,6 +697,11 @@ class ScreeningFlow(Form):
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         household_cleared(values, name)
+
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        return household_corrected(ctx, values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         try:
