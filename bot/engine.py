@@ -23,6 +23,7 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
+from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
@@ -248,6 +249,9 @@ class Engine:
         return await self._idle(ctx)
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
+        restored = restore_cancelled(ctx, self.flows, asked=False)
+        if restored is not None:  # "啊 怎么取消了 我是说确认" just after a cancel
+            return restored
         parse = ctx.parse
         manage = self.flows.get("manage")
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
@@ -322,8 +326,12 @@ class Engine:
         if command == "cancel":
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_cancel"))]
-            session.end_flow()
-            return [BotReply(self.texts(flow.cancelled_text), self.menu_buttons())]
+            return [BotReply(flow.cancel(ctx), self.menu_buttons())]
+        if command == "restore":
+            restored = restore_cancelled(ctx, self.flows, asked=True)
+            return restored or [
+                BotReply(self.texts("forms.nothing_to_restore"), self.menu_buttons())
+            ]
         if command == "back":
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_go_back"))]

@@ -55,6 +55,11 @@ class Flow(ABC):
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...
 
+    def cancel(self, ctx: TurnContext) -> str:
+        """取消: leave the flow; what is said (a form may keep its answers to undo it)."""
+        ctx.session.end_flow()
+        return ctx.texts(self.cancelled_text)
+
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
         """Answer a turn while this flow is active; one-shot flows never get one."""
         ctx.session.end_flow()

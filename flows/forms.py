@@ -30,6 +30,8 @@ sees the answer; ``back`` is implemented here.
 
 from __future__ import annotations
 
+import copy
+import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ from flows.texts import Texts
 from nlu.answers import Choice, Reading
 from nlu.answers.reading import fact_json
 
+CANCELLED = "_cancelled"  # session slot: a form just cancelled, until the next idle turn
 CONFIRM = "confirm"
 CHANGE = "change"
 AGREE = "agree"
@@ -494,10 +497,38 @@ class Form(Flow):
         said = reading.confirm(ctx, values)
         if said.value == "yes" and ctx.payload is None:
             return await self._finish(ctx)
+        if ctx.payload is None and _says_nothing(ctx):
+            return [ctx.say("forms.nothing_to_change"), self._summary(ctx)]
         if said.value == "cancel":
-            ctx.session.end_flow()
-            return [ctx.say(self.cancelled_text)]
+            if _also_confirms(ctx) and not ctx.session.form.get("asked_cancel"):
+                # "算了 就这样吧 确认": both said; asked once which is meant
+                ctx.session.form["asked_cancel"] = True
+                return [
+                    ctx.say("forms.cancel_or_confirm", choice_buttons(self._confirm_choices(ctx)))
+                ]
+            return [BotReply(self.cancel(ctx))]
         return await self._correct(ctx, said.facts)
+
+    def cancel(self, ctx: TurnContext) -> str:
+        """取消: the answers are kept for one more turn, so 「恢复」 takes it back."""
+        values = self.values(ctx)
+        answered = any(not key.startswith("_") for key in values)
+        if answered:
+            ctx.session.slots[CANCELLED] = {
+                "flow": self.name,
+                "step": ctx.session.step,
+                "form": copy.deepcopy(ctx.session.form),
+            }
+        text = super().cancel(ctx)
+        return f"{text}\n{ctx.texts('forms.restore_offer')}" if answered else text
+
+    def restore(self, ctx: TurnContext, kept: dict[str, Any]) -> list[BotReply]:
+        """The form as it was when it was cancelled, at the same question."""
+        step = str(kept.get("step") or "")
+        ctx.session.start_flow(self.name, step or None)
+        ctx.session.form = copy.deepcopy(kept.get("form") or {})
+        ctx.session.form.pop("asked_cancel", None)
+        return [ctx.say("forms.restored"), *self._ask(ctx, step)]
 
     async def _correct(self, ctx: TurnContext, facts: dict[str, Any]) -> list[BotReply]:
         """Anything but a confirmation at the summary: apply what it says, or ask."""
@@ -565,6 +596,12 @@ class Form(Flow):
             if self._applicable(picked.facts, values):
                 # "电话是139…" typed at the menu: the correction itself.
                 return await self._correct(ctx, picked.facts)
+            if ctx.payload is None and (
+                _says_nothing(ctx) or reading.confirm(ctx, values).value == "yes"
+            ):
+                # "冇得要改的 都对", "没有要改的了": back to the summary's question
+                ctx.session.step = CONFIRM
+                return [ctx.say("forms.nothing_to_change"), self._summary(ctx)]
             return [ctx.say("forms.choose_one"), self._change_menu(ctx)]
         self._clear(ctx, str(picked.value))
         return self._ask(ctx, str(picked.value))
@@ -573,3 +610,44 @@ class Form(Flow):
         values = dict(self.values(ctx))
         ctx.session.end_flow()
         return await self.submit(ctx, values)
+
+
+def _also_confirms(ctx: TurnContext) -> bool:
+    """Whether a message read as a cancel also confirms in a clause of its own."""
+    from nlu.answers import read_confirm
+    from nlu.answers.text import prepare
+
+    clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
+    return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
+
+
+def wants_restore(ctx: TurnContext) -> bool:
+    """ "恢复", "啊 怎么取消了 我是说确认": the resident takes back the cancel just made."""
+    from nlu.answers.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = ctx.texts.raw("forms.restore_words")
+    return ctx.payload == "/restore" or any(prepare(word).text in text for word in words)
+
+
+def restore_cancelled(
+    ctx: TurnContext, flows: Mapping[str, Flow], *, asked: bool
+) -> list[BotReply] | None:
+    """The next turn after a form was cancelled: 「恢复」 (``asked``: the command) or words
+    that take the cancel back restore it; any other turn forgets it. None: nothing done."""
+    kept = ctx.session.slots.pop(CANCELLED, None)
+    if not isinstance(kept, dict) or not (asked or wants_restore(ctx)):
+        return None
+    flow = flows.get(str(kept.get("flow")))
+    if not isinstance(flow, Form):
+        return None
+    return flow.restore(ctx, kept)
+
+
+def _says_nothing(ctx: TurnContext) -> bool:
+    """ "莫得", "没有": nothing (to change), said alone."""
+    from nlu.answers.text import prepare
+
+    body = prepare(ctx.text).text.strip(" ,.!?~的了啊呀哦嘛")
+    words: list[str] = ctx.texts.raw("forms.nothing_words")
+    return bool(body) and body in {prepare(word).text for word in words}
