@@ -13,7 +13,15 @@ from typing import Any
 
 from base.messages import BotReply, Button
 from flows import reading
-from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
+from flows.applicant import (
+    id_number_slot,
+    listed,
+    name_slot,
+    phone_slot,
+    place_filled,
+    place_slots,
+    unlisted_village,
+)
 from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
 from flows.household import screen_values
@@ -164,7 +172,7 @@ class ApplyFlow(Form):
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
-            place_filled(values)
+            place_filled(values, ctx.text)
         household_filled(ctx, slot, values)
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
@@ -173,6 +181,11 @@ class ApplyFlow(Form):
     def correct_first(
         self, ctx: TurnContext, values: dict[str, Any]
     ) -> tuple[list[str], tuple[str, ...]]:
+        township = (values.get("place") or {}).get("township")
+        named = unlisted_village(ctx.text, township) if township else None
+        if named is not None and named != values.get("village"):
+            values["village"] = named  # "村 不对 是石门村 刚才没得选"
+            return ["village"], ()
         return household_corrected(ctx, values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -213,8 +226,18 @@ def application_request(ctx: TurnContext, values: dict[str, Any]) -> Application
             "apply.case_summary",
             programs=_programs_shown(values["program"]),
             lines=household_lines(values),
+            unlisted=unlisted_of(ctx, values),
         ),
     )
+
+
+def unlisted_of(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """The village said that the region's list does not have, for staff to check."""
+    village = values.get("village")
+    township = (values.get("place") or {}).get("township")
+    if not village or listed(ctx.services.region, township, str(village)):
+        return None
+    return str(village)
 
 
 def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[BotReply]:
