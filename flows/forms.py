@@ -115,6 +115,9 @@ class Slot:
     question_values: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # e.g. {"request_phone": True}
     unclear: str = "forms.not_understood"  # reply-text key said when no value was found
+    # A question about the question ("有高血压 算不算病"): its answer, then the question
+    # again. (ctx, answers so far) → the reply, or None when the message is no such question.
+    about: Callable[[TurnContext, dict[str, Any]], str | None] | None = None
     words: tuple[str, ...] = ()  # what names this answer at the summary ("电话", "名字")
 
     def wanted(self, values: dict[str, Any]) -> bool:
@@ -284,8 +287,20 @@ class Form(Flow):
         self.on_cleared(ctx, previous, values)
         return self._ask(ctx, previous)
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Whether this turn is a question about the current question, answered here
+        rather than by a policy answer ("有高血压 算不算病" at the conditions)."""
+        step = ctx.session.step
+        if ctx.payload is not None or not step or not self.has_slot(step):
+            return False
+        slot = self.slot(step)
+        return slot.about is not None and slot.about(ctx, self.values(ctx)) is not None
+
     async def _on_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
         values = self.values(ctx)
+        answer = slot.about(ctx, values) if slot.about and ctx.payload is None else None
+        if answer is not None:
+            return [BotReply(answer), *self._ask(ctx, slot.name)]
         found = read_answer(slot, ctx, values)
         overwrite = reading.is_correction(ctx.text)
         notes = self._noted(

@@ -76,6 +76,20 @@ def _conditions(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     return reading.conditions(ctx, values)
 
 
+def _conditions_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "有高血压 算不算病": whether that counts, or what the question means."""
+    body = prepare(ctx.text).text
+    words: list[str] = WORDS["asks_about"]
+    if not any(word in body for word in words):
+        return None
+    illness = "、".join(illnesses_of(body))
+    if conditions_of(body, reading.applicant(ctx, values)).get("ill") and illness:
+        return texts()("screening.about_serious", illness=illness)
+    if illness:
+        return texts()("screening.about_not_serious", illness=illness)
+    return texts()("screening.about_conditions")
+
+
 def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
     said = {kind: facts[kind] for kind in KINDS if kind in facts}
     if not said:
@@ -394,6 +408,7 @@ SLOTS: tuple[Slot, ...] = (
         merge=True,
         describe=_conditions_shown,
         unclear="screening.conditions_unclear",
+        about=_conditions_about,
         words=("生病", "重病", "残疾", "上学", "失业", "特殊情况"),
     ),
     *(_who_slot(kind) for kind in KINDS),
