@@ -34,6 +34,7 @@ from flows.screening import (
     household_lines,
     with_applicant,
 )
+from flows.story import story_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from policies.catalog import load_catalog
@@ -110,10 +111,28 @@ def consent_slot(kind: str) -> Slot:
     )
 
 
+# Questions asked only for the programs they decide: 医疗救助 needs the medical costs paid
+# by the household, 教育救助 the school costs.
+ASKED_FOR = {"medical": "medical", "education": "education"}
+
+
 def _kept(slot: Slot) -> Slot:
     """A household question the application does not ask: kept when said."""
     if slot.name in ASKED:
         return slot
+    program = ASKED_FOR.get(slot.name)
+    if program is not None:
+        name = slot.name
+        wanted = slot.ask_if
+
+        def ask_if(values: dict[str, Any]) -> bool:
+            if name in values:
+                return True  # said anyway: shown and kept, like the questions not asked
+            if program not in programs_of(values.get("program")):
+                return False
+            return wanted is None or wanted(values)
+
+        return replace(slot, ask_if=ask_if)
     return replace(slot, asked=False)
 
 
@@ -151,7 +170,7 @@ class ApplyFlow(Form):
         self.slots = _slots(region)  # type: ignore[misc]
 
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
-        facts = reading.facts_of(ctx)
+        facts = {**story_facts(ctx), **reading.facts_of(ctx)}
         if ctx.payload:  # '/apply{"program":"dibao"}'
             named = [str(p) for p in ctx.parse.all("program")]
             if named:

@@ -35,6 +35,7 @@ from flows.household import (
     placements,
     screen_values,
 )
+from flows.story import story_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.answers.counts import grades_of, member_ages
@@ -702,6 +703,9 @@ class ScreeningFlow(Form):
     intents = ("self_screening",)
     intro = "screening.intro"
     slots = SLOTS
+
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        return {**story_facts(ctx), **reading.facts_of(ctx)}
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.

@@ -127,6 +127,17 @@ def remember_applicant(ctx: TurnContext, text: str) -> None:
         ctx.session.slots["applicant"] = applicant
 
 
+def story_facts(ctx: TurnContext) -> dict[str, Any]:
+    """The facts of an account told just before, for a form started by typing rather than
+    by the account's buttons ("直接申請" after "…想同時申請低保和醫療救助"); the account is
+    used up. Empty when none was told lately, or this message is the account."""
+    story = told_before(ctx)
+    if not story or story == ctx.text:
+        return {}
+    ctx.session.slots.pop(STORY, None)
+    return extract_facts(story, ctx.services.region, applicant=applicant_of(ctx, story))
+
+
 def told_before(ctx: TurnContext, within: timedelta | None = FOLLOW_UP) -> str | None:
     """The account told in this chat (lately, with ``within``), if any."""
     kept = ctx.session.slots.get(STORY)
