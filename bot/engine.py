@@ -233,7 +233,12 @@ class Engine:
                 return await target.start(ctx)
         if flow is not None:
             aside = self._flow_for(parse)
-            if aside is not None and aside.digression and parse.confidence >= DIGRESSION:
+            if (
+                aside is not None
+                and aside.digression
+                and parse.confidence >= DIGRESSION
+                and not flow.claims(ctx)
+            ):
                 # Answer the question, then carry on where the form was.
                 return await aside.start(ctx) + await flow.resume(ctx)
             urgent = self.by_intent.get("urgent_help")

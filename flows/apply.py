@@ -34,7 +34,7 @@ from flows.screening import (
     household_lines,
     with_applicant,
 )
-from flows.story import story_facts
+from flows.story import opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from policies.catalog import load_catalog
@@ -169,8 +169,8 @@ class ApplyFlow(Form):
         self.region = region
         self.slots = _slots(region)  # type: ignore[misc]
 
-    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
-        facts = {**story_facts(ctx), **reading.facts_of(ctx)}
+    def opening_facts(self, ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
+        facts = opening_facts(ctx, keep)
         if ctx.payload:  # '/apply{"program":"dibao"}'
             named = [str(p) for p in ctx.parse.all("program")]
             if named:
@@ -185,7 +185,7 @@ class ApplyFlow(Form):
         names = {p.id: p.short_name for p in load_catalog().programs.values()}
         values["_suggested"] = [names[p] for p in likely if p in names]
         program = ctx.session.slots.get("program")
-        if program in names and not self.opening_facts(ctx).get("programs"):
+        if program in names and not self.opening_facts(ctx, keep=True).get("programs"):
             values["program"] = program
         return values
 

@@ -303,9 +303,8 @@ class Form(Flow):
             return [BotReply(answer), *self._ask(ctx, slot.name)]
         found = read_answer(slot, ctx, values)
         overwrite = reading.is_correction(ctx.text)
-        notes = self._noted(
-            ctx, self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
-        )
+        taken = self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
+        notes = self._noted(ctx, taken)
         value = found.value
         if value is None:
             if found.problem:
@@ -322,7 +321,8 @@ class Form(Flow):
         self._store(values, slot, value, found)
         ctx.session.form["tries"] = 0
         self.on_filled(ctx, slot, values)
-        return notes + await self._advance(ctx)
+        # said back with this answer in place ("上学：孙辈（9岁）" once the ages are in)
+        return self._noted(ctx, taken) + await self._advance(ctx)
 
     def _store(self, values: dict[str, Any], slot: Slot, value: Any, found: Reading) -> None:
         values[slot.name] = value

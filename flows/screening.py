@@ -35,7 +35,7 @@ from flows.household import (
     placements,
     screen_values,
 )
-from flows.story import story_facts
+from flows.story import opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.answers.counts import grades_of, member_ages
@@ -705,7 +705,7 @@ class ScreeningFlow(Form):
     slots = SLOTS
 
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
-        return {**story_facts(ctx), **reading.facts_of(ctx)}
+        return opening_facts(ctx)
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
