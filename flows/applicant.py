@@ -98,6 +98,17 @@ def _villages(region: str) -> Any:
     return options
 
 
+def _name_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "申請人要寫我還是我先生？": who the applicant should be."""
+    from nlu.answers.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = texts().raw("applicant.name_about")
+    if any(prepare(word).text in text for word in words):
+        return texts()("applicant.name_about_answer")
+    return None
+
+
 def name_slot() -> Slot:
     return Slot(
         "name",
@@ -106,8 +117,20 @@ def name_slot() -> Slot:
         read=identity.name,
         fact="name",
         validate=identity.name_problem,
+        about=_name_about,
         words=("名字", "姓名", "名"),
     )
+
+
+def name_filled(ctx: TurnContext, values: dict[str, Any]) -> None:
+    """A name answer that names the typer's husband or wife ("那寫我先生好了，陳志明"): the
+    applicant is the typer's spouse, so "我" in the answers that follow is the spouse."""
+    from nlu.answers.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = texts().raw("applicant.spouse_applicant")
+    if any(prepare(word).text in text for word in words):
+        values["_applicant"] = "spouse"
 
 
 def id_number_slot() -> Slot:

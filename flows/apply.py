@@ -16,6 +16,7 @@ from flows import reading
 from flows.applicant import (
     id_number_slot,
     listed,
+    name_filled,
     name_slot,
     phone_slot,
     place_filled,
@@ -192,6 +193,8 @@ class ApplyFlow(Form):
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
             place_filled(values, ctx.text)
+        if slot.name == "name":
+            name_filled(ctx, values)
         household_filled(ctx, slot, values)
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:

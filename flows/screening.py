@@ -620,6 +620,9 @@ def who_correction(
     return kind
 
 
+# Typed by the applicant's husband or wife: their "我" is the spouse, their "先生" the applicant.
+SPOUSE_VIEW = {"self": "spouse", "spouse": "self"}
+
 # What a correction of who a condition is about may not change besides it: the ages it
 # names to point at a member ("重病的是59岁的") are not new ages.
 WHO_KEEPS = ("ages", "household_size", *KINDS, "illness")
@@ -649,6 +652,9 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             said = member_ages(text, False, who)  # … or ages told in a story
         if [age for age, _, _ in said] == list(values["ages"]):
             relations = [relation for _, relation, _ in said]
+            if values.get("_applicant") == "spouse":  # "先生52，我47" typed by his wife
+                relations = [SPOUSE_VIEW.get(r, r) if r else r for r in relations]
+                said = [(a, SPOUSE_VIEW.get(r, r) if r else r, w) for a, r, w in said]
             if "self" in relations[1:] and relations[0] != "self":
                 first = relations.index("self")  # "我儿子12岁…我38": the applicant first
                 said = [said[first], *[item for i, item in enumerate(said) if i != first]]

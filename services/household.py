@@ -38,6 +38,7 @@ CONDITIONS = ("serious", "disability", "student", "unemployed")  # the buttons' 
 KIND_OF = {"serious": "ill", "disability": "disabled", "student": "students",
            "unemployed": "unemployed"}  # fmt: skip
 MINOR = 18
+SPOUSE_VIEW = {"self": "spouse", "spouse": "self"}  # who is who to a typing spouse
 RULES_FILE = Path(__file__).with_name("household.yml")
 
 
@@ -147,10 +148,13 @@ def _entries(values: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     said = conditions.get(kind) or []
     detail = (values.get("_condition_detail") or {}).get(kind) or []
     entries: list[dict[str, Any]] = []
+    # Typed by the applicant's husband or wife ("我先生得了肝癌"): their 我 is the spouse.
+    swap = SPOUSE_VIEW if values.get("_applicant") == "spouse" else {}
     for index, item in enumerate(said):
         entry = dict(item) if isinstance(item, dict) else {"who": item}
         if index < len(detail) and detail[index].get("who") == entry.get("who"):
             entry.update({k: v for k, v in detail[index].items() if k not in entry})
+        entry["who"] = swap.get(entry.get("who"), entry.get("who"))
         entries.append(entry)
     return entries
 
