@@ -24,6 +24,7 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows.base import Flow, TurnContext
+from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
@@ -323,7 +324,12 @@ class Engine:
                 return await target.start(ctx)
         if flow is not None:
             aside = self._flow_for(parse)
-            if aside is not None and aside.digression and parse.confidence >= DIGRESSION:
+            if (
+                aside is not None
+                and aside.digression
+                and parse.confidence >= DIGRESSION
+                and not flow.claims(ctx)
+            ):
                 # Answer the question, then carry on where the form was.
                 return await aside.start(ctx) + await flow.resume(ctx)
             urgent = self.by_intent.get("urgent_help")
@@ -356,6 +362,9 @@ class Engine:
         return await follow_up(ctx, case_no)
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
+        restored = restore_cancelled(ctx, self.flows, asked=False)
+        if restored is not None:  # "啊 怎么取消了 我是说确认" just after a cancel
+            return restored
         parse = ctx.parse
         manage = self.flows.get("manage")
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
@@ -439,11 +448,15 @@ class Engine:
         if command == "cancel":
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_cancel"))]
-            session.end_flow()
-            cancelled = BotReply(self.texts(flow.cancelled_text), self.menu_buttons())
+            cancelled = BotReply(flow.cancel(ctx), self.menu_buttons())
             if isinstance(flow, UrgentFlow) and restore_kept(session, paused=True):
                 return [cancelled, kept_reply(ctx)]  # the interrupted form is still there
             return [cancelled]
+        if command == "restore":
+            restored = restore_cancelled(ctx, self.flows, asked=True)
+            return restored or [
+                BotReply(self.texts("forms.nothing_to_restore"), self.menu_buttons())
+            ]
         if command == "back":
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_go_back"))]

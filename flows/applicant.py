@@ -7,6 +7,7 @@ applying and staff intake. Each is also filled from any message that says it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flows import identity, reading
@@ -14,6 +15,7 @@ from flows.base import TurnContext
 from flows.forms import Choice, Slot
 from flows.texts import texts
 from nlu.answers import Reading
+from nlu.finders.negation import is_negated
 from policies.regions import load_region
 
 
@@ -30,14 +32,61 @@ def _village_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool
     return None
 
 
+_VILLAGE_END = re.compile(r"村|社区")
+
+
+def unlisted_village(text: str, township: str | None) -> str | None:
+    """A village named that the region's list does not have ("不是沙头村 是石门村" →
+    石门村): the last one said outside a negation, without the township's name."""
+    body = text.replace(township or "\0", " ")
+    stops: list[str] = texts().raw("applicant.village_not_name")
+    generic: list[str] = texts().raw("applicant.village_generic")
+    found = None
+    for part in re.split(r"[\s,，。.;；!！?？、]|镇|乡|街道", body):
+        for match in _VILLAGE_END.finditer(part):
+            start = match.start()
+            while start > 0 and match.start() - start < 5 and _name_char(part[start - 1], stops):
+                start -= 1  # the name is the characters before 村 that can be a name
+            name = part[start : match.end()]
+            if start == match.start() or name in generic:
+                continue
+            if is_negated(part, start, match.end()):
+                continue
+            found = name
+    return found
+
+
+def _name_char(char: str, stops: list[str]) -> bool:
+    return "\u4e00" <= char <= "\u9fff" and char not in stops
+
+
 def _village(ctx: TurnContext, values: dict[str, Any]) -> Reading:
-    """A village of the chosen township, by name (misspelt too) or by button."""
+    """A village of the chosen township, by name (misspelt too) or by button; a village
+    the list does not have is kept as said, for staff to check (never a wrong one)."""
     found = reading.place(ctx, values)
     township = (values.get("place") or {}).get("township")
     place = found.value or {}
     if place.get("village") and township in (None, place["township"]):
         return Reading(place["village"], facts=found.facts)
+    named = unlisted_village(ctx.text, township)
+    if named is not None:
+        return Reading(named, facts=found.facts)
     return Reading(None, sure=False, facts=found.facts)
+
+
+def listed(region: str, township: str | None, village: str) -> bool:
+    found = load_region(region).township(township or "")
+    return found is None or village in found.villages
+
+
+def _village_shown(region: str) -> Any:
+    def describe(value: Any, values: dict[str, Any]) -> str:
+        township = (values.get("place") or {}).get("township")
+        if listed(region, township, str(value)):
+            return str(value)
+        return texts()("applicant.village_unlisted", name=value)
+
+    return describe
 
 
 def _villages(region: str) -> Any:
@@ -49,6 +98,17 @@ def _villages(region: str) -> Any:
     return options
 
 
+def _name_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "申請人要寫我還是我先生？": who the applicant should be."""
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = texts().raw("applicant.name_about")
+    if any(prepare(word).text in text for word in words):
+        return texts()("applicant.name_about_answer")
+    return None
+
+
 def name_slot() -> Slot:
     return Slot(
         "name",
@@ -57,8 +117,20 @@ def name_slot() -> Slot:
         read=identity.name,
         fact="name",
         validate=identity.name_problem,
+        about=_name_about,
         words=("名字", "姓名", "名"),
     )
+
+
+def name_filled(ctx: TurnContext, values: dict[str, Any]) -> None:
+    """A name answer that names the typer's husband or wife ("那寫我先生好了，陳志明"): the
+    applicant is the typer's spouse, so "我" in the answers that follow is the spouse."""
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = texts().raw("applicant.spouse_applicant")
+    if any(prepare(word).text in text for word in words):
+        values["_applicant"] = "spouse"
 
 
 def id_number_slot() -> Slot:
@@ -111,6 +183,8 @@ def place_slots(region: str) -> tuple[Slot, Slot]:
             read=_village,
             fact=_village_fact,
             choices_for=_villages(region),
+            describe=_village_shown(region),
+            unclear="applicant.village_unclear",
             ask_if=lambda values: bool(values.get("place")),
             question_values=lambda values: {
                 "township": (values.get("place") or {}).get("township")
@@ -120,10 +194,14 @@ def place_slots(region: str) -> tuple[Slot, Slot]:
     )
 
 
-def place_filled(values: dict[str, Any]) -> None:
-    """A place answer that named the village fills the village question; else it is asked."""
+def place_filled(values: dict[str, Any], text: str = "") -> None:
+    """A place answer that named the village fills the village question, one not on the
+    list too ("沙头镇 石门村"); else it is asked."""
     place = values.get("place") or {}
+    named = unlisted_village(text, place.get("township")) if text else None
     if place.get("village"):
         values["village"] = place["village"]
+    elif named is not None:
+        values["village"] = named
     else:
         values.pop("village", None)

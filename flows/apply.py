@@ -13,12 +13,29 @@ from typing import Any
 
 from base.messages import BotReply, Button
 from flows import reading
-from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
+from flows.applicant import (
+    id_number_slot,
+    listed,
+    name_filled,
+    name_slot,
+    phone_slot,
+    place_filled,
+    place_slots,
+    unlisted_village,
+)
 from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
 from flows.household import screen_values
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
-from flows.screening import household_answers, household_cleared, household_filled, household_lines
+from flows.screening import (
+    household_answers,
+    household_cleared,
+    household_corrected,
+    household_filled,
+    household_lines,
+    with_applicant,
+)
+from flows.story import opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from policies.catalog import load_catalog
@@ -95,10 +112,28 @@ def consent_slot(kind: str) -> Slot:
     )
 
 
+# Questions asked only for the programs they decide: 医疗救助 needs the medical costs paid
+# by the household, 教育救助 the school costs.
+ASKED_FOR = {"medical": "medical", "education": "education"}
+
+
 def _kept(slot: Slot) -> Slot:
     """A household question the application does not ask: kept when said."""
     if slot.name in ASKED:
         return slot
+    program = ASKED_FOR.get(slot.name)
+    if program is not None:
+        name = slot.name
+        wanted = slot.ask_if
+
+        def ask_if(values: dict[str, Any]) -> bool:
+            if name in values:
+                return True  # said anyway: shown and kept, like the questions not asked
+            if program not in programs_of(values.get("program")):
+                return False
+            return wanted is None or wanted(values)
+
+        return replace(slot, ask_if=ask_if)
     return replace(slot, asked=False)
 
 
@@ -135,8 +170,8 @@ class ApplyFlow(Form):
         self.region = region
         self.slots = _slots(region)  # type: ignore[misc]
 
-    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
-        facts = reading.facts_of(ctx)
+    def opening_facts(self, ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
+        facts = opening_facts(ctx, keep)
         if ctx.payload:  # '/apply{"program":"dibao"}'
             named = [str(p) for p in ctx.parse.all("program")]
             if named:
@@ -144,23 +179,36 @@ class ApplyFlow(Form):
         return facts
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
-        values: dict[str, Any] = household_answers(ctx.session.slots.get("household_answers", {}))
+        kept = household_answers(ctx.session.slots.get("household_answers", {}))
+        values: dict[str, Any] = with_applicant(ctx, kept)
         screening = ctx.session.slots.get("screening") or {}
         likely = [p for p, status in screening.get("programs", {}).items() if status == "likely"]
         names = {p.id: p.short_name for p in load_catalog().programs.values()}
         values["_suggested"] = [names[p] for p in likely if p in names]
         program = ctx.session.slots.get("program")
-        if program in names and not self.opening_facts(ctx).get("programs"):
+        if program in names and not self.opening_facts(ctx, keep=True).get("programs"):
             values["program"] = program
         return values
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
-            place_filled(values)
+            place_filled(values, ctx.text)
+        if slot.name == "name":
+            name_filled(ctx, values)
         household_filled(ctx, slot, values)
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         household_cleared(values, name)
+
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        township = (values.get("place") or {}).get("township")
+        named = unlisted_village(ctx.text, township) if township else None
+        if named is not None and named != values.get("village"):
+            values["village"] = named  # "村 不对 是石门村 刚才没得选"
+            return ["village"], ()
+        return household_corrected(ctx, values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         try:
@@ -200,8 +248,18 @@ def application_request(ctx: TurnContext, values: dict[str, Any]) -> Application
             "apply.case_summary",
             programs=_programs_shown(values["program"]),
             lines=household_lines(values),
+            unlisted=unlisted_of(ctx, values),
         ),
     )
+
+
+def unlisted_of(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """The village said that the region's list does not have, for staff to check."""
+    village = values.get("village")
+    township = (values.get("place") or {}).get("township")
+    if not village or listed(ctx.services.region, township, str(village)):
+        return None
+    return str(village)
 
 
 def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[BotReply]:

@@ -58,6 +58,16 @@ class Flow(ABC):
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Whether the active flow answers this turn itself, though it reads as a question
+        for another flow (a question about the form's own question)."""
+        return False
+
+    def cancel(self, ctx: TurnContext) -> str:
+        """取消: leave the flow; what is said (a form may keep its answers to undo it)."""
+        ctx.session.end_flow()
+        return ctx.texts(self.cancelled_text)
+
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
         """Answer a turn while this flow is active; one-shot flows never get one."""
         ctx.session.end_flow()

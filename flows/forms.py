@@ -30,6 +30,8 @@ sees the answer; ``back`` is implemented here.
 
 from __future__ import annotations
 
+import copy
+import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +45,7 @@ from flows.texts import Texts
 from nlu.answers import Choice, Reading
 from nlu.answers.reading import fact_json
 
+CANCELLED = "_cancelled"  # session slot: a form just cancelled, until the next idle turn
 CONFIRM = "confirm"
 CHANGE = "change"
 AGREE = "agree"
@@ -112,6 +115,9 @@ class Slot:
     question_values: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     hints: dict[str, Any] = field(default_factory=dict)  # e.g. {"request_phone": True}
     unclear: str = "forms.not_understood"  # reply-text key said when no value was found
+    # A question about the question ("有高血压 算不算病"): its answer, then the question
+    # again. (ctx, answers so far) → the reply, or None when the message is no such question.
+    about: Callable[[TurnContext, dict[str, Any]], str | None] | None = None
     words: tuple[str, ...] = ()  # what names this answer at the summary ("电话", "名字")
 
     def wanted(self, values: dict[str, Any]) -> bool:
@@ -207,6 +213,14 @@ class Form(Flow):
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         """Called after the answer to ``name`` is taken back (修改, 返回)."""
 
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        """A correction at the summary that the facts alone would misread (which member
+        a condition is about: "重病的是59岁的" is no new age): applied before the facts.
+        The slots it changed, and the fact keys the facts may then not change."""
+        return [], ()
+
     def _clear(self, ctx: TurnContext, name: str) -> None:
         values = self.values(ctx)
         values.pop(name, None)
@@ -273,13 +287,24 @@ class Form(Flow):
         self.on_cleared(ctx, previous, values)
         return self._ask(ctx, previous)
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Whether this turn is a question about the current question, answered here
+        rather than by a policy answer ("有高血压 算不算病" at the conditions)."""
+        step = ctx.session.step
+        if ctx.payload is not None or not step or not self.has_slot(step):
+            return False
+        slot = self.slot(step)
+        return slot.about is not None and slot.about(ctx, self.values(ctx)) is not None
+
     async def _on_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
         values = self.values(ctx)
+        answer = slot.about(ctx, values) if slot.about and ctx.payload is None else None
+        if answer is not None:
+            return [BotReply(answer), *self._ask(ctx, slot.name)]
         found = read_answer(slot, ctx, values)
         overwrite = reading.is_correction(ctx.text)
-        notes = self._noted(
-            ctx, self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
-        )
+        taken = self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
+        notes = self._noted(ctx, taken)
         value = found.value
         if value is None:
             if found.problem:
@@ -296,7 +321,8 @@ class Form(Flow):
         self._store(values, slot, value, found)
         ctx.session.form["tries"] = 0
         self.on_filled(ctx, slot, values)
-        return notes + await self._advance(ctx)
+        # said back with this answer in place ("上学：孙辈（9岁）" once the ages are in)
+        return self._noted(ctx, taken) + await self._advance(ctx)
 
     def _store(self, values: dict[str, Any], slot: Slot, value: Any, found: Reading) -> None:
         values[slot.name] = value
@@ -486,15 +512,50 @@ class Form(Flow):
         said = reading.confirm(ctx, values)
         if said.value == "yes" and ctx.payload is None:
             return await self._finish(ctx)
+        if ctx.payload is None and _says_nothing(ctx):
+            return [ctx.say("forms.nothing_to_change"), self._summary(ctx)]
         if said.value == "cancel":
-            ctx.session.end_flow()
-            return [ctx.say(self.cancelled_text)]
+            if _also_confirms(ctx) and not ctx.session.form.get("asked_cancel"):
+                # "算了 就这样吧 确认": both said; asked once which is meant
+                ctx.session.form["asked_cancel"] = True
+                return [
+                    ctx.say("forms.cancel_or_confirm", choice_buttons(self._confirm_choices(ctx)))
+                ]
+            return [BotReply(self.cancel(ctx))]
         return await self._correct(ctx, said.facts)
+
+    def cancel(self, ctx: TurnContext) -> str:
+        """取消: the answers are kept for one more turn, so 「恢复」 takes it back."""
+        values = self.values(ctx)
+        answered = any(not key.startswith("_") for key in values)
+        if answered:
+            ctx.session.slots[CANCELLED] = {
+                "flow": self.name,
+                "step": ctx.session.step,
+                "form": copy.deepcopy(ctx.session.form),
+            }
+        text = super().cancel(ctx)
+        return f"{text}\n{ctx.texts('forms.restore_offer')}" if answered else text
+
+    def restore(self, ctx: TurnContext, kept: dict[str, Any]) -> list[BotReply]:
+        """The form as it was when it was cancelled, at the same question."""
+        step = str(kept.get("step") or "")
+        ctx.session.start_flow(self.name, step or None)
+        ctx.session.form = copy.deepcopy(kept.get("form") or {})
+        ctx.session.form.pop("asked_cancel", None)
+        return [ctx.say("forms.restored"), *self._ask(ctx, step)]
 
     async def _correct(self, ctx: TurnContext, facts: dict[str, Any]) -> list[BotReply]:
         """Anything but a confirmation at the summary: apply what it says, or ask."""
         values = self.values(ctx)
-        changed = self.take_facts(ctx, facts, values, overwrite=True)
+        moved, kept = self.correct_first(ctx, values)
+        facts = {key: value for key, value in facts.items() if key not in kept}
+        changed = [self.slot(name) for name in moved]
+        changed += [
+            slot
+            for slot in self.take_facts(ctx, facts, values, overwrite=True)
+            if slot.name not in moved
+        ]
         if changed:
             notes = [
                 ctx.say(
@@ -550,6 +611,12 @@ class Form(Flow):
             if self._applicable(picked.facts, values):
                 # "电话是139…" typed at the menu: the correction itself.
                 return await self._correct(ctx, picked.facts)
+            if ctx.payload is None and (
+                _says_nothing(ctx) or reading.confirm(ctx, values).value == "yes"
+            ):
+                # "冇得要改的 都对", "没有要改的了": back to the summary's question
+                ctx.session.step = CONFIRM
+                return [ctx.say("forms.nothing_to_change"), self._summary(ctx)]
             return [ctx.say("forms.choose_one"), self._change_menu(ctx)]
         self._clear(ctx, str(picked.value))
         return self._ask(ctx, str(picked.value))
@@ -558,3 +625,44 @@ class Form(Flow):
         values = dict(self.values(ctx))
         ctx.session.end_flow()
         return await self.submit(ctx, values)
+
+
+def _also_confirms(ctx: TurnContext) -> bool:
+    """Whether a message read as a cancel also confirms in a clause of its own."""
+    from nlu.answers import read_confirm
+    from nlu.finders.text import prepare
+
+    clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
+    return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
+
+
+def wants_restore(ctx: TurnContext) -> bool:
+    """ "恢复", "啊 怎么取消了 我是说确认": the resident takes back the cancel just made."""
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = ctx.texts.raw("forms.restore_words")
+    return ctx.payload == "/restore" or any(prepare(word).text in text for word in words)
+
+
+def restore_cancelled(
+    ctx: TurnContext, flows: Mapping[str, Flow], *, asked: bool
+) -> list[BotReply] | None:
+    """The next turn after a form was cancelled: 「恢复」 (``asked``: the command) or words
+    that take the cancel back restore it; any other turn forgets it. None: nothing done."""
+    kept = ctx.session.slots.pop(CANCELLED, None)
+    if not isinstance(kept, dict) or not (asked or wants_restore(ctx)):
+        return None
+    flow = flows.get(str(kept.get("flow")))
+    if not isinstance(flow, Form):
+        return None
+    return flow.restore(ctx, kept)
+
+
+def _says_nothing(ctx: TurnContext) -> bool:
+    """ "莫得", "没有": nothing (to change), said alone."""
+    from nlu.finders.text import prepare
+
+    body = prepare(ctx.text).text.strip(" ,.!?~的了啊呀哦嘛")
+    words: list[str] = ctx.texts.raw("forms.nothing_words")
+    return bool(body) and body in {prepare(word).text for word in words}

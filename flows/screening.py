@@ -32,12 +32,15 @@ from flows.household import (
     needs_grade,
     needs_kind,
     place,
+    placements,
     screen_values,
 )
+from flows.story import opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.finders.counts import grades_of, member_ages
-from nlu.finders.members import conditions_detail, find_mentions
+from nlu.finders.members import conditions_detail, conditions_of, find_mentions, illnesses_of
+from nlu.finders.negation import is_negated
 from nlu.finders.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
@@ -55,11 +58,15 @@ def _choices(name: str) -> tuple[Choice, ...]:
 
 # -- readers that need more than one reader -------------------------------------------
 _NUMBERS_ONLY = re.compile(r"^[\d\s,/;.和]+$")
+_NUMBERED = re.compile(r"^([1-5](?:[\s,和]+[1-5])*)[\s,]+(?:是|就是)?\D")
 
 
 def _conditions(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """The numbered options ("1 3", "5") or the answer in words, per member."""
     text = prepare(ctx.text).text.strip()
+    numbered = _NUMBERED.match(text)  # "1 是我妈 59岁那个": the option, then who
+    if numbered and not _NUMBERS_ONLY.match(text):
+        text = numbered.group(1)
     if _NUMBERS_ONLY.match(text):
         picked = [int(n) for n in re.findall(r"\d+", text)]
         if picked and all(1 <= n <= len(CONDITION_ORDER) for n in picked):
@@ -68,6 +75,20 @@ def _conditions(ctx: TurnContext, values: dict[str, Any]) -> Reading:
             kinds = {KIND_OF[CONDITION_ORDER[n - 1]] for n in picked}
             return Reading({kind: [None] if kind in kinds else [] for kind in KINDS})
     return reading.conditions(ctx, values)
+
+
+def _conditions_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "有高血压 算不算病": whether that counts, or what the question means."""
+    body = prepare(ctx.text).text
+    words: list[str] = WORDS["asks_about"]
+    if not any(word in body for word in words):
+        return None
+    illness = "、".join(illnesses_of(body))
+    if conditions_of(body, reading.applicant(ctx, values)).get("ill") and illness:
+        return texts()("screening.about_serious", illness=illness)
+    if illness:
+        return texts()("screening.about_not_serious", illness=illness)
+    return texts()("screening.about_conditions")
 
 
 def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
@@ -97,12 +118,33 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     size = values.get("household_size")
     if not found.value or size is None or len(found.value) <= int(size):
         return found
-    said = member_ages(prepare(ctx.text).text, True, reading.applicant(ctx, values))
-    named = [relation for _, relation, _ in said if relation]
-    if len(said) == len(found.value) and len(named) >= len(said) - 1:
+    body = prepare(ctx.text).text
+    said = member_ages(body, True, reading.applicant(ctx, values))
+    if len(said) != len(found.value):
+        return found
+    extra = said[int(size) :]
+    if all(relation is None and _denied(body, age) for age, relation, _ in extra):
+        # "我六十七 他七十二 哪里有40岁的": the ages said, not the one denied
+        return Reading(found.value[: int(size)], sure=True, facts=found.facts)
+    if all(relation for _, relation, _ in extra):  # each extra age is a person named
         facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
         return Reading(found.value, sure=True, facts=facts)
     return found
+
+
+def _denied(body: str, age: int) -> bool:
+    """Whether the clause that holds ``age`` denies it ("哪里有40岁的")."""
+    words: list[str] = WORDS["denied_age"]
+    return any(
+        re.search(rf"(?<!\d){age}(?!\d)", part) and any(w in part for w in words)
+        for part in re.split(r"[,.;!?，。；！？\s]", body)
+    )
+
+
+def _ages_question(values: dict[str, Any]) -> dict[str, Any]:
+    """ "从您自己开始", or "从您父亲开始" when a son or daughter answers for a parent."""
+    first = texts().raw("story.applicant_is").get(str(values.get("_applicant") or ""))
+    return {"size": int(values.get("household_size") or 1), "first": first}
 
 
 def _grade(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -157,32 +199,33 @@ def _money_show(slot: str) -> Any:
     return lambda value, values: yuan(value, values, slot)
 
 
-def member_title(values: dict[str, Any], index: int) -> str:
+def member_title(values: dict[str, Any], index: int, said: Any = None) -> str:
+    """ "本人（62岁）", "配偶（59岁）", "第3位（年龄未填）"; ``said``: the relation the
+    condition was told with, naming a member whose own relation was not said."""
     people = base_members(values)
     person = people[index]
-    relation = person["relation"]
+    relation = person["relation"] or (said if isinstance(said, str) and said != "self" else None)
     titles: dict[str, str] = WORDS["relation_titles"]
     name = titles.get(relation, "") if relation else ""
-    return texts()(
-        "screening.member_title", index=index + 1, name=name, age=person["age"], first=index == 0
-    )
+    age = person["age"] if person.get("known", True) else None  # never an age nobody gave
+    return texts()("screening.member_title", index=index + 1, name=name, age=age, first=index == 0)
 
 
 def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
     names: dict[str, str] = WORDS["condition_names"]
-    placed, pending = place(values)
+    pairs, pending = placements(values)
     built = members(values)
     parts = []
     for kind in KINDS:
-        who = [member_title(values, i) for i in placed.get(kind, [])]
+        who = [member_title(values, i, entry.get("who")) for entry, i in pairs.get(kind, [])]
         if kind == "disabled":
             who = [
                 texts()(
                     "screening.member_grade",
-                    who=member_title(values, i),
+                    who=member_title(values, i, entry.get("who")),
                     grade=built[i].get("disability_grade"),
                 )
-                for i in placed.get(kind, [])
+                for entry, i in pairs.get(kind, [])
             ]
         titles: dict[str, str] = WORDS["relation_titles"]
         named = [titles[e["who"]] for e in pending.get(kind, []) if e.get("who") in titles]
@@ -291,6 +334,12 @@ def _shown_bool(value: Any) -> str:
     return texts()("labels.show_yes" if value in (True, "yes") else "labels.show_no")
 
 
+def _had_shown(value: Any) -> str:
+    if value == UNKNOWN:
+        return texts()("labels.show_unknown")
+    return texts()("labels.show_have" if value in (True, "yes") else "labels.show_have_not")
+
+
 def _count_shown(unit: str) -> Any:
     def show(value: Any) -> str:
         if value == UNKNOWN:
@@ -348,7 +397,7 @@ SLOTS: tuple[Slot, ...] = (
         fact=_ages_fact,
         validate=_ages_problem,
         show=lambda v: texts()("labels.show_ages", v=v),
-        question_values=lambda values: {"size": int(values.get("household_size") or 1)},
+        question_values=_ages_question,
         words=("年龄", "岁数", "年纪"),
     ),
     Slot(
@@ -360,6 +409,7 @@ SLOTS: tuple[Slot, ...] = (
         merge=True,
         describe=_conditions_shown,
         unclear="screening.conditions_unclear",
+        about=_conditions_about,
         words=("生病", "重病", "残疾", "上学", "失业", "特殊情况"),
     ),
     *(_who_slot(kind) for kind in KINDS),
@@ -483,7 +533,7 @@ SLOTS: tuple[Slot, ...] = (
         fact="supporters_able",
         choices=_choices("supporters"),
         ask_if=applicant_without_labour,
-        show=_shown_bool,
+        show=_had_shown,
         words=("赡养", "亲属"),
     ),
     Slot(
@@ -510,6 +560,85 @@ SLOTS: tuple[Slot, ...] = (
 )
 
 
+def _kinds_named(body: str, applicant: str) -> list[str]:
+    """The kinds of condition a message names: by what it says of someone, by a word of
+    the kind ("重病的是…"), or by an illness ("得尿毒症的是…")."""
+    found = [kind for kind, said in conditions_of(body, applicant).items() if said]
+    table: dict[str, list[str]] = WORDS["kind_words"]
+    found += [kind for kind, words in table.items() if any(w in body for w in words)]
+    if illnesses_of(body):
+        found.append("ill")
+    return list(dict.fromkeys(found))
+
+
+def members_named(ctx: TurnContext, values: dict[str, Any], body: str) -> list[int]:
+    """The members a message points at, by an age they have ("59岁那个") or a relation
+    said with their age ("我妈"), leaving out the ones it denies ("不是62岁的")."""
+    people = base_members(values)
+    ages = [p["age"] if p.get("known", True) else None for p in people]
+    found: list[int] = []
+    for age, _relation, _word in member_ages(body, False, reading.applicant(ctx, values)):
+        if _denied(body, age):
+            continue
+        if ages.count(age) != 1:
+            return []  # an age nobody has (a new age), or two members have it
+        found.append(ages.index(age))
+    for mention in find_mentions(body, reading.applicant(ctx, values)):
+        if is_negated(body, mention.start, mention.end):
+            continue
+        same = [i for i, p in enumerate(people) if p["relation"] == mention.relation]
+        if mention.relation == "self":
+            same = [0]
+        if len(same) == 1:
+            found.append(same[0])
+    return list(dict.fromkeys(found))
+
+
+def who_correction(
+    ctx: TurnContext, values: dict[str, Any], kinds: list[str] | None = None
+) -> str | None:
+    """ "重病的是59岁的 不是62岁的", "得尿毒症的是我妈", "1 是我妈 59岁那个": the message
+    says which member a condition is about; the condition moves to them (the ages stay
+    as they are). The kind moved, or None when the message does not say so."""
+    if len(base_members(values)) < 2:
+        return None
+    body = prepare(ctx.text).text
+    named_kinds = kinds if kinds is not None else _kinds_named(body, reading.applicant(ctx, values))
+    if len(named_kinds) != 1:
+        return None
+    [kind] = named_kinds
+    who = members_named(ctx, values, body)
+    if not who:
+        return None
+    conditions = (
+        dict(values.get("conditions") or {}) if isinstance(values.get("conditions"), dict) else {}
+    )
+    if len(conditions.get(kind) or []) != len(who):
+        conditions[kind] = [{"who": None}] * len(who)
+    values["conditions"] = conditions
+    values[f"who_{kind}"] = [str(i) for i in sorted(who)]
+    return kind
+
+
+# Typed by the applicant's husband or wife: their "我" is the spouse, their "先生" the applicant.
+SPOUSE_VIEW = {"self": "spouse", "spouse": "self"}
+
+# What a correction of who a condition is about may not change besides it: the ages it
+# names to point at a member ("重病的是59岁的") are not new ages.
+WHO_KEEPS = ("ages", "household_size", *KINDS, "illness")
+
+
+def household_corrected(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]]:
+    """At the summary, before its facts are applied: a correction of who a condition is
+    about moves it (``who_correction``); the facts it names to say so are not applied.
+    The slots changed and the fact keys left out (none when it is no such correction)."""
+    if who_correction(ctx, values) is None:
+        return [], ()
+    return ["conditions"], WHO_KEEPS
+
+
 def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
     """What an answer about the household fills or clears beyond its own slot."""
     text = prepare(ctx.text).text
@@ -523,6 +652,9 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             said = member_ages(text, False, who)  # … or ages told in a story
         if [age for age, _, _ in said] == list(values["ages"]):
             relations = [relation for _, relation, _ in said]
+            if values.get("_applicant") == "spouse":  # "先生52，我47" typed by his wife
+                relations = [SPOUSE_VIEW.get(r, r) if r else r for r in relations]
+                said = [(a, SPOUSE_VIEW.get(r, r) if r else r, w) for a, r, w in said]
             if "self" in relations[1:] and relations[0] != "self":
                 first = relations.index("self")  # "我儿子12岁…我38": the applicant first
                 said = [said[first], *[item for i, item in enumerate(said) if i != first]]
@@ -541,6 +673,10 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             values.pop("_condition_detail", None)
         for key in ("grades", "disability_kinds", *(f"who_{kind}" for kind in KINDS)):
             values.pop(key, None)
+        said = [kind for kind, entries in values["conditions"].items() if entries]
+        numbered = _NUMBERED.match(text) and not _NUMBERS_ONLY.match(text)
+        if len(said) == 1 and numbered:  # "1 是我妈 59岁那个": the option, then who
+            who_correction(ctx, values, said)
     if slot.name == "disability_grade":
         grade = values.pop("disability_grade")
         said = grades_of(text) if ctx.text else []
@@ -574,15 +710,23 @@ class ScreeningFlow(Form):
     intro = "screening.intro"
     slots = SLOTS
 
+    def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        return opening_facts(ctx)
+
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
-        return dict(ctx.session.slots.get("household_answers", {}))
+        return with_applicant(ctx, dict(ctx.session.slots.get("household_answers", {})))
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         household_filled(ctx, slot, values)
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         household_cleared(values, name)
+
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        return household_corrected(ctx, values)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         try:
@@ -591,6 +735,16 @@ class ScreeningFlow(Form):
             return [ctx.say("screening.invalid", problem=problem.errors[0].message)]
         remember_screening(ctx, values, household, result)
         return render_result(ctx, result)
+
+
+def with_applicant(ctx: TurnContext, values: dict[str, Any]) -> dict[str, Any]:
+    """The answers with who the applicant is to the person typing (an account told for a
+    parent, ``flows.story``); "self" is not kept."""
+    values.pop("_applicant", None)
+    applicant = reading.applicant(ctx)
+    if applicant != "self":
+        values["_applicant"] = applicant
+    return values
 
 
 def household_lines(values: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ request to be screened, the facts are said back and screening starts with them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ STORY = "_story"  # session slot: the account and when it was told, until a butt
 FOLLOW_UP = timedelta(minutes=15)  # a fact told this soon after an account adds to it
 LONG = 40  # characters: an account, not a question
 SEVERAL = 2  # facts that make a shorter message an account
+GREETED = 12  # characters: a greeting this long with a fact in it is an account
 CLEAR = 0.8  # a request this sure of its intent goes to its own flow
 READ_AS_STORY = ("self_screening", "inform", "out_of_scope")
 # Asked to be screened, or asked whether this household qualifies ("我老伴瘫在床上，我这情况
@@ -66,10 +68,12 @@ class StoryFlow(Flow):
             return True  # "不对，是4口人" just after the account: it adds to it
         if len(ctx.text) >= LONG:
             return bool(facts) or parse.hardship or not clear
+        if parse.intent == "greet" and facts and len(ctx.text) >= GREETED:
+            return True  # "你好我想问一哈 屋里四口人…": the greeting opens an account
         return len(facts) >= SEVERAL or (parse.hardship and len(facts) >= 1)
 
     def facts(self, ctx: TurnContext) -> dict[str, Any]:
-        found = extract_facts(ctx.text, ctx.services.region, applicant=applicant_of(ctx, ctx.text))
+        found = account_facts(ctx, ctx.text)
         return {k: v for k, v in found.items() if k not in NOT_FACTS and v not in (None, [])}
 
     def household_facts(self, ctx: TurnContext) -> dict[str, Any]:
@@ -88,8 +92,9 @@ class StoryFlow(Flow):
             return await self._continue(ctx)
         earlier = told_before(ctx)
         story = f"{earlier}。{ctx.text}" if earlier else ctx.text  # a later part corrects
-        facts = extract_facts(story, ctx.services.region, applicant=applicant_of(ctx, story))
+        facts = account_facts(ctx, story)
         ctx.session.slots[STORY] = {"text": story, "at": datetime.now(UTC).isoformat()}
+        remember_applicant(ctx, story)
         told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
         said = said_back(told, facts)
         parse = ctx.parse
@@ -135,6 +140,62 @@ def applicant_of(ctx: TurnContext, text: str) -> str:
     return "self"
 
 
+def remember_applicant(ctx: TurnContext, text: str) -> None:
+    """Who the account is about, kept for the forms it opens: "我妈" in the answers that
+    follow a daughter's account for her father is his wife (``flows.reading.applicant``)."""
+    applicant = applicant_of(ctx, text)
+    if applicant == "self":
+        ctx.session.slots.pop("applicant", None)
+    else:
+        ctx.session.slots["applicant"] = applicant
+
+
+def parents_gone(ctx: TurnContext, text: str) -> bool:
+    """Whether an account says a child's parents both cannot raise it: each parent named
+    in a clause with a gone word ("父坐牢 母跑了"), and a child or grandchild named."""
+    say = ctx.texts.raw
+    if not any(word in text for word in say("story.child_words")):
+        return False
+    father = mother = False
+    for clause in re.split(r"[\s,，。.;；!！?？、]", text):
+        if not any(word in clause for word in say("story.parent_gone_words")):
+            continue
+        both = any(word in clause for word in say("story.both_parents_words"))
+        father = father or both or any(w in clause for w in say("story.father_words"))
+        mother = mother or both or any(w in clause for w in say("story.mother_words"))
+    return father and mother
+
+
+def account_facts(ctx: TurnContext, text: str) -> dict[str, Any]:
+    """The facts of an account: ``extract_facts``, and whether a child's parents cannot
+    raise it (``parents_gone``)."""
+    facts = extract_facts(text, ctx.services.region, applicant=applicant_of(ctx, text))
+    if "parents_unable" not in facts and parents_gone(ctx, text):
+        facts["parents_unable"] = True
+    return facts
+
+
+def story_facts(ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
+    """The facts of an account told just before, for a form started by typing rather than
+    by the account's buttons ("直接申請" after "…想同時申請低保和醫療救助"); the account is
+    used up. Empty when none was told lately, or this message is the account."""
+    story = told_before(ctx)
+    if not story or story == ctx.text:
+        return {}
+    if not keep:
+        ctx.session.slots.pop(STORY, None)
+    return account_facts(ctx, story)
+
+
+def opening_facts(ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
+    """What a form's first message holds: an account told just before it (``story_facts``)
+    and the message itself read as an account (a form opened by the account's buttons
+    reads the account as its first message)."""
+    if ctx.payload:
+        return story_facts(ctx, keep)
+    return {**story_facts(ctx, keep), **account_facts(ctx, ctx.text)}
+
+
 def told_before(ctx: TurnContext, within: timedelta | None = FOLLOW_UP) -> str | None:
     """The account told in this chat (lately, with ``within``), if any."""
     kept = ctx.session.slots.get(STORY)
@@ -167,6 +228,7 @@ def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
     applicant = applicant_of(ctx, ctx.text)
     if applicant != "self":
         who["self"] = say.raw("story.applicant_is")[applicant]
+        who["spouse"] = say.raw("story.applicant_spouse")[applicant]
 
     def person(key: str) -> str:
         return who.get(key, who["other"])
@@ -213,6 +275,8 @@ def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
         parts.append(say("story.student", who=name))
     for name in people(facts.get("unemployed") or []):
         parts.append(say("story.unemployed", who=name))
+    if facts.get("parents_unable") is True:
+        parts.append(say("story.parents_unable"))
     event = facts.get("hardship_event")
     events: dict[str, str] = say.raw("story.event")
     if event in events:

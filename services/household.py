@@ -38,6 +38,7 @@ CONDITIONS = ("serious", "disability", "student", "unemployed")  # the buttons' 
 KIND_OF = {"serious": "ill", "disability": "disabled", "student": "students",
            "unemployed": "unemployed"}  # fmt: skip
 MINOR = 18
+SPOUSE_VIEW = {"self": "spouse", "spouse": "self"}  # who is who to a typing spouse
 RULES_FILE = Path(__file__).with_name("household.yml")
 
 
@@ -96,13 +97,19 @@ def base_members(values: dict[str, Any]) -> list[dict[str, Any]]:
     relations: list[str | None] = list(values.get("relations") or [])
     if len(relations) != len(ages):
         relations = [None] * len(ages)
+    known = len(ages)
     # The form asks one age per member; only a caller that skipped the question
-    # (staff intake with a partial account) gets the last known age repeated.
+    # (staff intake with a partial account) gets the last known age repeated. Such an
+    # age is nobody's answer: ``known`` is False, it is never shown nor used to place.
     while len(ages) < size:
         ages.append(ages[-1] if ages else 40)
         relations.append(None)
     members = [
-        {"age": age, "relation": relations[i] if relations[i] != "self" else None}
+        {
+            "age": age,
+            "relation": relations[i] if relations[i] != "self" else None,
+            "known": i < known,
+        }
         for i, age in enumerate(ages[:size])
     ]
     # The applicant's age said with another word ("妈妈34，儿子8岁", typed by a 网格员):
@@ -123,6 +130,16 @@ def _fits(relation: str, applicant_age: int, age: int) -> bool:
     return low <= gap <= high
 
 
+def _fits_member(
+    relation: str, applicant: dict[str, Any], member: dict[str, Any], size: int
+) -> bool:
+    """Whether ``member`` may be the ``relation`` named: by age when both ages were
+    given; an age nobody gave fits only as the one other person of a household of two."""
+    if applicant.get("known", True) and member.get("known", True):
+        return _fits(relation, applicant["age"], member["age"])
+    return size == 2 and relation != "self"
+
+
 def _entries(values: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """The said entries of one kind, each ``{"who", "word"?, "grade"?, "kind"?, "stage"?}``."""
     conditions = values.get("conditions") or {}
@@ -131,10 +148,13 @@ def _entries(values: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     said = conditions.get(kind) or []
     detail = (values.get("_condition_detail") or {}).get(kind) or []
     entries: list[dict[str, Any]] = []
+    # Typed by the applicant's husband or wife ("我先生得了肝癌"): their 我 is the spouse.
+    swap = SPOUSE_VIEW if values.get("_applicant") == "spouse" else {}
     for index, item in enumerate(said):
         entry = dict(item) if isinstance(item, dict) else {"who": item}
         if index < len(detail) and detail[index].get("who") == entry.get("who"):
             entry.update({k: v for k, v in detail[index].items() if k not in entry})
+        entry["who"] = swap.get(entry.get("who"), entry.get("who"))
         entries.append(entry)
     return entries
 
@@ -227,13 +247,13 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             if legacy and values.get("condition_holder") == "other" and len(members) > 1:
                 pairs.append((legacy[0], 1))
                 continue
-            if (len(members) == 1 and (sized or who is None)) or who in (
-                "self",
-                members[0].get("said") or "self",
-            ):
+            # A household of one is the applicant, once its size is said ("我妈尿毒症"
+            # with only the father's age known waits: the mother may live with him).
+            alone = len(members) == 1 and (values.get("household_size") == 1 or who is None)
+            if alone or who in ("self", members[0].get("said") or "self"):
                 pairs.append((group[0], 0))
                 continue
-            if who is None:
+            if who is None or not sized:
                 left += group
                 continue
             stated = [i for i in range(1, len(members)) if members[i]["relation"] == who]
@@ -242,7 +262,7 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
                     i
                     for i in range(1, len(members))
                     if members[i]["relation"] is None
-                    and _fits(who, members[0]["age"], members[i]["age"])
+                    and _fits_member(who, members[0], members[i], len(members))
                 ]
             if not stated and pairs:
                 continue  # named again with another word ("妹子" for the granddaughter)
