@@ -11,7 +11,7 @@ on a fresh SQLite database. A file holds a list of conversations:
         - case: {kind: application, programs: [dibao], applicant: {...}}  # → {{case_no}}
           mine: true                 # opened from this conversation's chat account
       turns:
-        - user: 你好                  # {{staff_token}} / {{case_no}} are filled in
+        - user: 你好                  # {{staff_token}} / {{case_no}} / {{case_no_typed}} are filled in
           bot: [救助小助手]           # substrings that must appear in the replies
           bot_re: ["政策|申请"]        # regular expressions that must match
           not: [抱歉]                 # substrings that must not appear
@@ -99,6 +99,8 @@ def _setup(
             outcome = backend.create_case(**step["case"], **mine)
             assert outcome.case is not None
             variables["case_no"] = outcome.case.case_no
+            # as a resident types it: lower case, the leading zeros left out (jz20261202-1)
+            variables["case_no_typed"] = re.sub(r"-0+(?=\d)", "-", outcome.case.case_no.lower())
 
 
 def _fill(text: str, variables: dict[str, str]) -> str:
