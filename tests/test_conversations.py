@@ -150,10 +150,15 @@ def _check_case(
         assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
 
 
-def _staff_step(runtime: Runtime, channel: str, sender: str, before: dict[str, Any]) -> None:
-    """A staff step on this chat's newest case, as staff take it through the backend."""
+def _staff_step(
+    runtime: Runtime, channel: str, sender: str, before: dict[str, Any], set_up: str | None
+) -> None:
+    """A staff step on this chat's newest case (else on the case of the set-up, one filed
+    elsewhere), as staff take it through the backend."""
     backend = runtime.backend
-    newest = backend.cases_for_sender(channel, sender)[0]
+    own = backend.cases_for_sender(channel, sender)
+    newest = own[0] if own or set_up is None else backend.find_case(set_up)
+    assert newest is not None
     steps = before.get("transition", [])
     for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
         # A refusal or an objection needs the reason the applicant is told (issue 17).
@@ -205,7 +210,8 @@ async def test_conversation(
         await chat.staff_saw()  # what the set-up told staff is not the first turn's
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
-                _staff_step(runtime, channel, sender, turn["before"])
+                set_up = variables.get("case_no")
+                _staff_step(runtime, channel, sender, turn["before"], set_up)
                 await chat.staff_did()
             text = _fill(str(turn["user"]), variables)
             said, buttons = await chat.say(text)
