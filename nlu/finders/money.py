@@ -141,11 +141,16 @@ def _first_role(stretch: str) -> str | None:
     return best[2]
 
 
+def _without_not_periods(text: str) -> str:
+    """``text`` with the words that hold 年/月 but name no period (年龄, 过年) blanked."""
+    for word in terms("money", "not_periods"):
+        text = text.replace(word, "_" * len(word))
+    return text
+
+
 def _period(stretch: str, after: str) -> str | None:
     """The period word nearest before the amount (in its stretch), else just after it."""
-    plain = stretch
-    for word in terms("money", "not_periods"):
-        plain = plain.replace(word, "_" * len(word))
+    plain, after = _without_not_periods(stretch), _without_not_periods(after)
     best: tuple[str | None, int] = (None, -1)
     for period in ("month", "year", "week", "day", "once"):
         for word in terms("money", "periods", period):

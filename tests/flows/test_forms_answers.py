@@ -76,7 +76,7 @@ async def at_demo_summary(chat: Chat) -> str:
 NOT_CONFIRMATIONS = [
     "不对", "不是这样", "不是这样的", "名字写错了", "好像不太对", "我再看看", "等一下", "对吗？",
     "对不对", "对，但是电话错了", "金花坪社区", "长春镇二港村", "嗯？", "是吗", "不确认", "不提交",
-    "这个不对吧", "你再说一遍", "还没看完", "好像少了一个人", "收入写多了",
+    "这个不对吧", "你再说一遍", "还没看完", "好像少了一个人", "收入写多了", "嗯", "嗯嗯",
 ]  # fmt: skip
 
 
@@ -92,7 +92,7 @@ async def test_nothing_but_a_confirmation_submits_the_summary(demo: Runtime, ans
         assert "已记录" not in reply
 
 
-@pytest.mark.parametrize("answer", ["确认无误", "对的，提交吧", "没问题", "确认"])
+@pytest.mark.parametrize("answer", ["确认无误", "对的，提交吧", "没问题", "确认", "嗯 确认"])
 async def test_an_explicit_confirmation_submits(demo: Runtime, answer: str) -> None:
     chat = Chat(demo)
     await at_demo_summary(chat)

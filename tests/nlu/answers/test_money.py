@@ -8,6 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.answers import UNKNOWN, Range, read_count, read_money
+from nlu.facts import extract_facts
+
+REGION = "hunan-yiyang-ziyang"
 
 
 @pytest.mark.parametrize(
@@ -190,3 +193,22 @@ def test_spending_after_a_passive_gives_no_income() -> None:
     reading = read_money("上周被车给撞了，花了三千", "one_off")
     assert reading.value == 3000
     assert "monthly_income" not in reading.facts
+
+
+@pytest.mark.parametrize(
+    ("text", "income"),
+    [
+        ("收入是三百 年龄是73", 300),  # 年龄 after the amount names no period
+        ("收入三百 过年的时候他回来", 300),
+        ("一年收入三千六", 300),  # a real period still divides
+    ],
+)
+def test_words_with_nian_that_name_no_period_do_not_make_an_amount_yearly(
+    text: str, income: int
+) -> None:
+    assert extract_facts(text, REGION)["monthly_income"] == income
+
+
+def test_an_age_corrected_at_the_summary_is_never_income() -> None:
+    # a tester's correction at the summary: it once became 家庭月收入 6 元
+    assert "monthly_income" not in extract_facts("对的 不过年纪我记错了 过了年是七十三", REGION)
