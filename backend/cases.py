@@ -159,6 +159,7 @@ class CaseService:
             updated_at=now,
             stage_at=now,
             conflict_with=conflict_with,
+            related_case_no=data.related_case_no,
         )
         case.due_date = self._due(case)
         session.add(case)

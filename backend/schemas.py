@@ -32,6 +32,7 @@ class CaseCreate(CaseBase):
     screening: dict[str, Any] | None = None
     recorded_by: int | None = None
     consents: list[ConsentIn] = Field(default_factory=list)
+    related_case_no: str | None = None  # the case this one is about (the open application)
 
     @field_validator("summary")
     @classmethod

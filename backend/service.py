@@ -128,6 +128,7 @@ class Backend:
         recorded_by: int | None = None,
         consents: Sequence[tuple[str, str] | ConsentIn] = (),
         summary: str = "",
+        related_case_no: str | None = None,
     ) -> CaseOutcome:
         """Open a case. ``kind`` 'application' needs programs and the applicant's name and
         身份证号; other kinds (urgent, discovery_report, feedback, handoff, change_report,
@@ -150,6 +151,7 @@ class Backend:
             household=household,
             screening=screening,
             recorded_by=recorded_by,
+            related_case_no=related_case_no,
             consents=[
                 c if isinstance(c, ConsentIn) else ConsentIn(text_id=c[0], text_version=c[1])
                 for c in consents

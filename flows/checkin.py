@@ -22,6 +22,7 @@ from base.privacy import mask_text
 from flows import identity, reading
 from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
+from flows.place import known_place
 from flows.texts import texts
 from nlu.answers import Reading, read_change
 from services.binding import BindOutcome
@@ -224,6 +225,7 @@ class ReportChangeFlow(Form):
             chat_channel=ctx.message.channel,
             sender=ctx.message.sender_id,
             summary=ctx.texts("checkin.change_alone_summary", text=mask_text(values["changes"])),
+            **known_place(ctx),
         )
         return [ctx.say("checkin.change_reported", case=opened.case, bound=opened.bound)]
 

@@ -18,6 +18,7 @@ from base.datafiles import load_yaml
 from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
+from flows.place import known_place
 from services.chat import ChatCase
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class HandoffFlow(Flow):
             chat_channel=ctx.message.channel,
             sender=ctx.message.sender_id,
             summary=handoff_summary(ctx, was_doing),
+            **known_place(ctx),
         )
         session.slots[ATTACHED] = opened.case.case_no
         return handoff_replies(ctx, opened, kept=bool(was_doing))

@@ -14,7 +14,9 @@ import re
 from backend.errors import BackendError, InvalidTransition
 from backend.schemas import CaseView
 from base.messages import BotReply, Button
+from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
+from flows.status import SEEN_CASE
 from flows.texts import texts
 from policies.catalog import load_catalog
 
@@ -31,6 +33,18 @@ def wanted(text: str) -> str | None:
         if any(w in bare for w in words[action]):
             return action
     return None
+
+
+def asks_why(text: str) -> bool:
+    """ "为什么没批 理由是什么": the reason is asked, not (yet) a review."""
+    words: dict[str, list[str]] = texts().raw("manage.why_words")
+    bare = text.replace(" ", "")
+    return any(w in bare for w in words["why"]) and not any(w in bare for w in words["review"])
+
+
+def _seen(ctx: TurnContext) -> str | None:
+    seen = ctx.session.slots.get(SEEN_CASE)
+    return str(seen) if seen else None
 
 
 def _programs(case: CaseView) -> str:
@@ -56,12 +70,14 @@ class ManageFlow(Flow):
         if action is None:
             return [ctx.say("manage.failed")]
         own = ctx.services.own_requests
-        listing = {
-            "withdraw": own.withdrawable,
-            "correct": own.correctable,
-            "review": own.refused,
-        }[action]
-        cases = await call(ctx, listing, ctx.message.channel, ctx.message.sender_id)
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        if action == "review":
+            cases = await call(ctx, own.refused, chat, sender, _seen(ctx))
+            if cases and asks_why(ctx.text):
+                return await self._why(ctx, cases[0])
+        else:
+            listing = own.withdrawable if action == "withdraw" else own.correctable
+            cases = await call(ctx, listing, chat, sender)
         if not cases:
             ctx.session.end_flow()
             return [ctx.say(f"manage.none_{action}")]
@@ -119,8 +135,17 @@ class ManageFlow(Flow):
 
     async def _case(self, ctx: TurnContext, case_no: str) -> CaseView:
         own = ctx.services.own_requests
-        cases = await call(ctx, own.applications, ctx.message.channel, ctx.message.sender_id)
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        cases = await call(ctx, own.applications, chat, sender)
+        if ctx.session.form.get("action") == "review":
+            cases = [*cases, *await call(ctx, own.refused, chat, sender, _seen(ctx))]
         return next(c for c in cases if c.case_no == case_no)
+
+    async def _why(self, ctx: TurnContext, case: CaseView) -> list[BotReply]:
+        """The refusal's reason, and how to ask for 复核 ("复核" here opens it)."""
+        ctx.session.end_flow()
+        reason = await call(ctx, ctx.services.own_requests.reason, case)
+        return [ctx.say("manage.why_refused", case=case, reason=reason)]
 
     async def _chosen(self, ctx: TurnContext, case: CaseView) -> list[BotReply]:
         form = ctx.session.form
@@ -170,8 +195,8 @@ class ManageFlow(Flow):
                 return [ctx.say("manage.withdrawn", case=case)]
             if action == "correct":
                 await call(ctx, own.correct, chat, sender, case_no, text)
-                return [ctx.say("manage.corrected", case_no=case_no)]
-            review, opened = await call(ctx, own.review, chat, sender, case_no, text)
+                return [ctx.say("manage.corrected", case_no=case_no, text=mask_text(text.strip()))]
+            review, opened = await call(ctx, own.review, chat, sender, case_no, text, _seen(ctx))
         except InvalidTransition:
             case = await self._case(ctx, case_no)
             return [ctx.say("manage.not_withdrawable", case_no=case_no, stage=case.stage)]

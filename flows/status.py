@@ -6,6 +6,7 @@ identity is proven; failed look-ups are limited per case in the database
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from base.messages import BotReply, Button
@@ -19,6 +20,16 @@ from services.status import StatusOutcome
 # Session hint: the case whose look-up this chat saw locked, so a bare 「查进度」 says so
 # at once (the lock itself is kept per case in the database).
 LOCKED_CASE = "_status_locked_case"
+# Session hint: the case this chat proved it may see (number + 身份证后6位), so "为什么没批"
+# right after is answered about it (flows/manage.py).
+SEEN_CASE = "_status_seen_case"
+# A number typed without its leading zeros ("jz20261202-13"): padded to 4 digits.
+_SHORT_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{1,4})(?!\d)", re.IGNORECASE)
+
+
+def padded(text: str) -> str:
+    """The text with every case number written out in full (JZ20261202-0013)."""
+    return _SHORT_CASE_NO.sub(lambda m: f"JZ{m.group(1)}-{int(m.group(2)):04d}", text)
 
 
 def _case_number(ctx: TurnContext, values: dict[str, Any] | None = None) -> Reading:
@@ -26,7 +37,7 @@ def _case_number(ctx: TurnContext, values: dict[str, Any] | None = None) -> Read
         named = [str(p) for p in ctx.parse.all("case_number")]
         found = case_numbers_of(" ".join(named))
         return Reading(found[0] if found else None)
-    return read_case_number(ctx.text)
+    return read_case_number(padded(ctx.text))
 
 
 def _last6(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -38,8 +49,9 @@ def program_names(ids: list[str]) -> list[str]:
     return [programs[p].short_name if p in programs else p for p in ids]
 
 
-def show_case(ctx: TurnContext, case: Any) -> str:
-    return ctx.texts("status.case", case=case, programs=program_names(case.programs))
+def show_case(ctx: TurnContext, case: Any, reason: str = "") -> str:
+    """A case's stage and next step; a refusal with its reason and how to ask for 复核."""
+    return ctx.texts("status.case", case=case, programs=program_names(case.programs), reason=reason)
 
 
 class StatusFlow(Form):
@@ -65,7 +77,10 @@ class StatusFlow(Form):
             mine = await call(ctx, status.mine, ctx.message.channel, ctx.message.sender_id)
             if mine:
                 ctx.session.end_flow()
-                shown = "\n\n".join(show_case(ctx, case) for case in mine[:3])
+                reasons = await call(ctx, status.reasons, mine[:3])
+                shown = "\n\n".join(
+                    show_case(ctx, case, reasons.get(case.case_no, "")) for case in mine[:3]
+                )
                 return [BotReply(ctx.texts("status.yours", cases=shown, more=len(mine) > 3))]
         if case_no:
             locked = await call(ctx, status.locked, str(case_no))
@@ -84,6 +99,8 @@ class StatusFlow(Form):
         outcome = await call(ctx, ctx.services.status.look_up, case_no, values["id_last6"])
         if outcome.result == "locked":
             ctx.session.slots[LOCKED_CASE] = case_no
+        if outcome.result == "found" and outcome.case is not None:
+            ctx.session.slots[SEEN_CASE] = outcome.case.case_no
         return status_replies(ctx, outcome)
 
 
@@ -91,7 +108,8 @@ def status_replies(ctx: TurnContext, outcome: StatusOutcome) -> list[BotReply]:
     """The case; or nothing about it, with the tries left; or the lock."""
     if outcome.result == "found" and outcome.case is not None:
         said = [ctx.texts("status.staff_message", text=text) for text in outcome.messages]
-        return [BotReply("\n".join([show_case(ctx, outcome.case), *said]).strip())]
+        shown = show_case(ctx, outcome.case, outcome.reason)
+        return [BotReply("\n".join([shown, *said]).strip())]
     if outcome.result == "not_found":
         retry = (Button(ctx.texts("status.retry"), "/application_status"),)
         return [BotReply(ctx.texts("status.not_found", left=outcome.left), retry)]

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from backend.service import Backend
 
 CHANNELS_FILE = Path(__file__).with_name("channels.yml")
+# Cases about the resident's own matter: linked to their open application, if any. Not
+# complaints and reports: a link to the reporter's own file would help name the reporter.
+LINKED_KINDS = frozenset({"handoff", "change_report"})
+# An urgent case waits for the place of the emergency (told later): never prefilled.
+NOT_PREFILLED = frozenset({"urgent"})
 
 
 @lru_cache(maxsize=1)
@@ -64,20 +69,25 @@ class ChatCases:
         place_text: str = "",
         contact: str | None = None,
         priority: str = "normal",
+        township: str = "",
+        village: str = "",
     ) -> ChatCase:
         """Open a case from this chat (report, feedback …): its channel and chat account,
-        the township named in ``place_text`` (so it reaches that township's staff), and the
-        contact phone staff call back, if one was left."""
+        the township named in ``place_text`` (so it reaches that township's staff) — else
+        the one the conversation knows (``township``/``village``) — and the contact phone
+        staff call back, if one was left."""
         from nlu.places import match_place
 
         place = match_place(place_text, self.region) if place_text else None
+        if place is not None:
+            township, village = place.township, place.village or ""
         return self._open(
             kind,
             chat_channel=chat_channel,
             sender=sender,
             summary=summary,
-            township=place.township if place else "",
-            village=(place.village or "") if place else "",
+            township=township,
+            village=village,
             applicant={"phone": contact} if contact else None,
             priority=priority,
         )
@@ -156,14 +166,38 @@ class ChatCases:
             None,
         )
 
-    def handoff(self, *, chat_channel: str, sender: str, summary: str) -> ChatCase:
-        """A hand-off to a person; one open hand-off per chat account is enough."""
+    def handoff(
+        self,
+        *,
+        chat_channel: str,
+        sender: str,
+        summary: str,
+        township: str = "",
+        village: str = "",
+    ) -> ChatCase:
+        """A hand-off to a person; one open hand-off per chat account is enough. The
+        township the conversation knows (a half-filled form) routes it."""
         waiting = self.waiting_handoff(chat_channel=chat_channel, sender=sender)
         if waiting is not None:
             return ChatCase(case=waiting, created=False, already_waiting=True)
-        return self._open("handoff", chat_channel=chat_channel, sender=sender, summary=summary)
+        return self._open(
+            "handoff",
+            chat_channel=chat_channel,
+            sender=sender,
+            summary=summary,
+            township=township,
+            village=village,
+        )
 
-    def change_report(self, *, chat_channel: str, sender: str, summary: str) -> ChatCase:
+    def change_report(
+        self,
+        *,
+        chat_channel: str,
+        sender: str,
+        summary: str,
+        township: str = "",
+        village: str = "",
+    ) -> ChatCase:
         """A household change; a bound recipient's township and name go with it."""
         recipient = self.backend.recipient_for_chat(chat_channel, sender)
         opened = self._open(
@@ -171,8 +205,8 @@ class ChatCases:
             chat_channel=chat_channel,
             sender=sender,
             summary=summary,
-            township=recipient.township if recipient else "",
-            village=recipient.village if recipient else "",
+            township=recipient.township if recipient else township,
+            village=recipient.village if recipient else village,
             applicant={"name": recipient.name} if recipient else None,
         )
         return opened.model_copy(update={"bound": recipient is not None})
@@ -189,6 +223,10 @@ class ChatCases:
         applicant: dict[str, Any] | None = None,
         priority: str = "normal",
     ) -> ChatCase:
+        own = self.backend.cases_for_sender(chat_channel, sender)
+        if not township and kind not in NOT_PREFILLED:
+            township, village = self.known_place(chat_channel, sender, own)
+        related = self.open_application(own) if kind in LINKED_KINDS else None
         outcome = self.backend.create_case(
             kind,
             channel=application_channel(chat_channel),
@@ -199,6 +237,31 @@ class ChatCases:
             applicant=applicant,
             priority=priority,
             summary=summary,
+            related_case_no=related.case_no if related else None,
         )
         assert outcome.case is not None  # only applications can be duplicates
         return ChatCase(case=outcome.case)
+
+    def open_application(self, own: list[CaseView]) -> CaseView | None:
+        """The newest application of this account still being handled, if any."""
+        rules = self.backend.rules
+        return next(
+            (
+                case
+                for case in own
+                if case.kind == rules.application_kind
+                and not rules.is_terminal(case.kind, case.status)
+            ),
+            None,
+        )
+
+    def known_place(self, chat_channel: str, sender: str, own: list[CaseView]) -> tuple[str, str]:
+        """The township and village this account is known by: its roster entry, else its
+        open application, else its newest case that has one; ("", "") when none."""
+        recipient = self.backend.recipient_for_chat(chat_channel, sender)
+        if recipient is not None and recipient.township:
+            return recipient.township, recipient.village or ""
+        application = self.open_application(own)
+        placed = [application] if application and application.township else []
+        placed += [case for case in own if case.township]
+        return (placed[0].township, placed[0].village) if placed else ("", "")

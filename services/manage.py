@@ -54,8 +54,18 @@ class OwnRequests:
             if not rules.is_terminal(case.kind, case.status)
         ]
 
-    def refused(self, chat_channel: str, sender: str) -> list[CaseView]:
-        return [c for c in self.applications(chat_channel, sender) if c.status == REFUSED]
+    def refused(self, chat_channel: str, sender: str, seen: str | None = None) -> list[CaseView]:
+        """The refused applications of this account — and ``seen``, a case this chat
+        proved it may see (case number + 身份证后6位), when that one was refused."""
+        cases = [c for c in self.applications(chat_channel, sender) if c.status == REFUSED]
+        proven = self.backend.find_case(seen) if seen else None
+        if proven is not None and proven.status == REFUSED:
+            cases += [proven] if all(c.case_no != proven.case_no for c in cases) else []
+        return cases
+
+    def reason(self, case: CaseView) -> str:
+        """The reason the applicant was told with the refusal ("" when none was kept)."""
+        return self.backend.case_detail(case.case_no).decision_reason or ""
 
     def review_under_way(self, chat_channel: str, sender: str, case_no: str) -> CaseView | None:
         """The review of ``case_no`` asked from this account and not finished, if any."""
@@ -71,10 +81,17 @@ class OwnRequests:
             None,
         )
 
-    def _own(self, chat_channel: str, sender: str, case_no: str) -> CaseView:
+    def _own(
+        self, chat_channel: str, sender: str, case_no: str, seen: str | None = None
+    ) -> CaseView:
+        wanted = case_no.strip().upper()
         for case in self.applications(chat_channel, sender):
-            if case.case_no == case_no.strip().upper():
+            if case.case_no == wanted:
                 return case
+        if seen and seen.strip().upper() == wanted:
+            proven = self.backend.find_case(wanted)
+            if proven is not None:
+                return proven
         raise NotFound(f"没有找到案件 {case_no}")
 
     def withdraw(self, chat_channel: str, sender: str, case_no: str) -> CaseView:
@@ -96,10 +113,11 @@ class OwnRequests:
         return case
 
     def review(
-        self, chat_channel: str, sender: str, case_no: str, reason: str
+        self, chat_channel: str, sender: str, case_no: str, reason: str, seen: str | None = None
     ) -> tuple[CaseView, bool]:
-        """A review case linked to the refused application; (case, opened now)."""
-        case = self._own(chat_channel, sender, case_no)
+        """A review case linked to the refused application; (case, opened now). ``seen``:
+        a case this chat proved it may see by number + 身份证后6位 (a relative asking)."""
+        case = self._own(chat_channel, sender, case_no, seen)
         summary = wording()(
             "manage.review_summary", case_no=case.case_no, reason=mask_text(reason.strip())
         )

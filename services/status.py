@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 StatusResult = Literal["found", "not_found", "locked"]
 _CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
+REFUSED = "rejected"
 
 
 class StatusOutcome(BaseModel):
@@ -35,6 +36,7 @@ class StatusOutcome(BaseModel):
     locked_until: datetime | None = None
     minutes: int = 0  # how long a lock lasts
     messages: list[str] = []  # staff messages to the applicant (only when found)
+    reason: str = ""  # a refusal's reason, as the applicant was told it (only when found)
 
 
 def status_key(case_no: str) -> str:
@@ -52,6 +54,17 @@ class StatusLookup:
         if not is_verified(sender):
             return []
         return self.backend.cases_for_sender(chat_channel, sender)
+
+    def reason(self, case: CaseView) -> str:
+        """The reason a refused case was told (不予受理 / 不予批准), "" for any other case.
+        Only for a case whose identity was proven (the caller's own, or by number + ID)."""
+        if case.status != REFUSED:
+            return ""
+        return self.backend.case_detail(case.case_no).decision_reason or ""
+
+    def reasons(self, cases: list[CaseView]) -> dict[str, str]:
+        """The refusal reasons of these (own) cases, by case number."""
+        return {case.case_no: self.reason(case) for case in cases if case.status == REFUSED}
 
     def locked(self, case_no: str) -> StatusOutcome | None:
         """The locked outcome when look-ups of this case are locked now, else None."""
@@ -72,6 +85,7 @@ class StatusLookup:
                 case=case,
                 left=self.guard.limit.failures,
                 messages=self.backend.staff_messages(case.case_no),
+                reason=self.reason(case),
             )
         key = status_key(case_no)
         failure = self.guard.fail(key)

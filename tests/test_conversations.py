@@ -11,7 +11,7 @@ on a fresh SQLite database. A file holds a list of conversations:
         - case: {kind: application, programs: [dibao], applicant: {...}}  # → {{case_no}}
           mine: true                 # opened from this conversation's chat account
       turns:
-        - user: 你好                  # {{staff_token}} / {{case_no}} are filled in
+        - user: 你好                  # {{staff_token}} / {{case_no}} / {{case_no_typed}} are filled in
           bot: [救助小助手]           # substrings that must appear in the replies
           bot_re: ["政策|申请"]        # regular expressions that must match
           not: [抱歉]                 # substrings that must not appear
@@ -99,6 +99,8 @@ def _setup(
             outcome = backend.create_case(**step["case"], **mine)
             assert outcome.case is not None
             variables["case_no"] = outcome.case.case_no
+            # as a resident types it: lower case, the leading zeros left out (jz20261202-1)
+            variables["case_no_typed"] = re.sub(r"-0+(?=\d)", "-", outcome.case.case_no.lower())
 
 
 def _fill(text: str, variables: dict[str, str]) -> str:
@@ -148,10 +150,15 @@ def _check_case(
         assert stored[field] == value, f"case.{field} is {stored[field]!r}, not {value!r} — {where}"
 
 
-def _staff_step(runtime: Runtime, channel: str, sender: str, before: dict[str, Any]) -> None:
-    """A staff step on this chat's newest case, as staff take it through the backend."""
+def _staff_step(
+    runtime: Runtime, channel: str, sender: str, before: dict[str, Any], set_up: str | None
+) -> None:
+    """A staff step on this chat's newest case (else on the case of the set-up, one filed
+    elsewhere), as staff take it through the backend."""
     backend = runtime.backend
-    newest = backend.cases_for_sender(channel, sender)[0]
+    own = backend.cases_for_sender(channel, sender)
+    newest = own[0] if own or set_up is None else backend.find_case(set_up)
+    assert newest is not None
     steps = before.get("transition", [])
     for step in [steps] if isinstance(steps, str) else steps:  # one, or a path
         # A refusal or an objection needs the reason the applicant is told (issue 17).
@@ -203,7 +210,8 @@ async def test_conversation(
         await chat.staff_saw()  # what the set-up told staff is not the first turn's
         for number, turn in enumerate(conversation["turns"], 1):
             if "before" in turn:
-                _staff_step(runtime, channel, sender, turn["before"])
+                set_up = variables.get("case_no")
+                _staff_step(runtime, channel, sender, turn["before"], set_up)
                 await chat.staff_did()
             text = _fill(str(turn["user"]), variables)
             said, buttons = await chat.say(text)
