@@ -253,6 +253,9 @@ class Engine:
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        for claiming in self.flows.values():
+            if claiming.claims(ctx):  # a follow-up of that flow's last answer ("那农村的呢")
+                return await claiming.start(ctx)
         story = self.flows.get("story")
         if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
             # an account of a situation: said back, then what fits

@@ -52,6 +52,11 @@ class Flow(ABC):
     urgent_interrupt: ClassVar[bool] = True
     cancelled_text: ClassVar[str] = "core.cancelled"  # said when 取消 leaves this flow
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Whether an idle message the intents did not place is this flow's to answer
+        (a follow-up of its last answer); the engine then starts it."""
+        return False
+
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...
 
