@@ -373,6 +373,9 @@ class Engine:
         noted = await self._urgent_follow_up(ctx)
         if noted is not None:
             return noted
+        for claiming in self.flows.values():
+            if claiming.claims(ctx):  # a follow-up of that flow's last answer ("那农村的呢")
+                return await claiming.start(ctx)
         story = self.flows.get("story")
         if isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent)):
             # an account of a situation: said back, then what fits

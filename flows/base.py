@@ -55,6 +55,11 @@ class Flow(ABC):
     danger_aside: ClassVar[bool] = False
     cancelled_text: ClassVar[str] = "core.cancelled"  # said when 取消 leaves this flow
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Whether an idle message the intents did not place is this flow's to answer
+        (a follow-up of its last answer); the engine then starts it."""
+        return False
+
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...
 

@@ -152,6 +152,14 @@ class RuleSet:
                 outcomes.append(outcome)
         return shown, outcomes
 
+    def fact_value(self, name: str, names: dict[str, Any]) -> Any:
+        """One household fact computed from the names given, by its rule (``edge_limit``
+        from ``dibao_standard``), for answers that state the figure a rule uses."""
+        for step in self.steps:
+            if isinstance(step, FactRule) and step.name == name and not step.member:
+                return step.expr(dict(names), None)
+        raise KeyError(name)
+
     def _say(self, texts: tuple[tuple[Compiled, Template], ...], env: dict[str, Any]) -> list[str]:
         return [template.render(env, self.labels) for when, template in texts if when(env, None)]
 
