@@ -83,7 +83,8 @@ class Engine:
         self.by_intent: dict[str, Flow] = {
             intent: flow for flow in self.flows.values() for intent in flow.intents
         }
-        commands = load_yaml(Path(__file__).with_name("global_commands.yml"))
+        commands = dict(load_yaml(Path(__file__).with_name("global_commands.yml")))
+        self._continue_starts = tuple(str(w) for w in commands.pop("continue_starts"))
         self.commands: dict[str, str] = {
             word: name for name, words in commands.items() for word in words
         }
@@ -306,7 +307,8 @@ class Engine:
                 return [kept, *await other.start(ctx)]
         if flow is not None and session.paused:
             starting = self._flow_for(parse)
-            if starting is flow:  # "继续填低保" with the application kept: where it was
+            if starting is flow or self._continues(ctx.text):
+                # "继续填低保" with the application kept: where it was
                 session.paused = False
                 return await flow.resume(ctx)
             noted = await self._urgent_follow_up(ctx)
@@ -343,6 +345,15 @@ class Engine:
                 return await urgent.start(ctx)
             return await flow.handle(ctx)
         return await self._idle(ctx)
+
+    def _continues(self, text: str) -> bool:
+        """A message that asks to take up the paused form ("继续填低保", "先把低保那个填完吧")."""
+        plain = text.strip()
+        return (
+            plain.startswith(self._continue_starts)
+            and ("不" not in plain)
+            and (not plain.startswith("先把") or "填完" in plain or "弄完" in plain)
+        )
 
     async def _urgent_follow_up(self, ctx: TurnContext) -> list[BotReply] | None:
         """A message soon after an urgent case, asking surely for no other service
