@@ -330,7 +330,7 @@ class Engine:
                 aside is not None
                 and aside.digression
                 and parse.confidence >= DIGRESSION
-                and not flow.claims(ctx)
+                and not flow.answers_itself(ctx)
             ):
                 # Answer the question, then carry on where the form was.
                 return await aside.start(ctx) + await flow.resume(ctx)

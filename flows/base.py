@@ -63,7 +63,7 @@ class Flow(ABC):
     @abstractmethod
     async def start(self, ctx: TurnContext) -> list[BotReply]: ...
 
-    def claims(self, ctx: TurnContext) -> bool:
+    def answers_itself(self, ctx: TurnContext) -> bool:
         """Whether the active flow answers this turn itself, though it reads as a question
         for another flow (a question about the form's own question)."""
         return False

@@ -287,7 +287,7 @@ class Form(Flow):
         self.on_cleared(ctx, previous, values)
         return self._ask(ctx, previous)
 
-    def claims(self, ctx: TurnContext) -> bool:
+    def answers_itself(self, ctx: TurnContext) -> bool:
         """Whether this turn is a question about the current question, answered here
         rather than by a policy answer ("有高血压 算不算病" at the conditions)."""
         step = ctx.session.step
