@@ -108,5 +108,27 @@ class ActionUrgentHelp(JiuzhuAction):
             log.exception("urgent note could not be stored")
             utter(dispatcher, [ctx.say("urgent.note_failed", case_no=case_no)])
         else:
-            utter(dispatcher, [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown)])
+            despair = any(
+                (found := find_danger(text)) is not None and found.despair
+                for text in urgent_texts(tracker)
+            )
+            done = ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown, despair=despair)
+            utter(dispatcher, [done])
         return [SlotSet(name, None) for name in URGENT_SLOTS]
+
+
+def urgent_texts(tracker: Tracker) -> list[str]:
+    """What the resident said from the message that opened the urgent case on: the
+    message before the case number was set, and the answers after it."""
+    events = tracker.events
+    opened = max(
+        (
+            i
+            for i, e in enumerate(events)
+            if e.get("event") == "slot" and e.get("name") == "urgent_case" and e.get("value")
+        ),
+        default=0,
+    )
+    before = [e for e in events[:opened] if e.get("event") == "user"][-1:]
+    after = [e for e in events[opened:] if e.get("event") == "user"]
+    return [str(e.get("text") or "") for e in before + after]

@@ -556,11 +556,36 @@ def test_urgent_help_opens_the_case_first_then_adds_the_answers(
         sender=sender,
         slots={**events, "urgent_place": "金华坪社区", "phone": "13700000000"},
     )
-    assert texts_of(second) == [texts()("urgent.done", case_no=case_no, phone="137****0000")]
+    done = texts()("urgent.done", case_no=case_no, phone="137****0000", despair=False)
+    assert texts_of(second) == [done]
+    assert "12356" not in texts_of(second)[0]  # a fire: no mental-health line
     assert slot_sets(second)["urgent_case"] is None
     case = api.get(f"/api/cases/{case_no}").json()
     assert "金华坪社区" in case["summary"]
     assert case["township"] == "大码头街道"
+
+
+def test_urgent_help_after_words_of_despair_gives_12356_again_when_done(
+    server: ActionServer,
+) -> None:
+    sender = "urgent-despair"
+    opener = "活着没意思了 不想活了"
+    first = server.run("action_urgent_help", sender=sender, text=opener, intent="urgent_help")
+    events = slot_sets(first)
+    case_no = events["urgent_case"]
+    assert any("12356" in text for text in texts_of(first))
+    history = [
+        {"event": "user", "text": opener, "parse_data": {"intent": {"name": "urgent_help"}}},
+        {"event": "slot", "name": "urgent_case", "value": case_no},
+        {"event": "user", "text": "在家里", "parse_data": {"intent": {"name": "inform"}}},
+    ]
+    second = server.run(
+        "action_urgent_help",
+        sender=sender,
+        slots={**events, "urgent_place": "在家里", "phone": "skip"},
+        events=history,
+    )
+    assert case_no in texts_of(second)[0] and "12356" in texts_of(second)[0]
 
 
 def test_handoff_keeps_the_conversation_for_staff(server: ActionServer, api: TestClient) -> None:
