@@ -406,13 +406,20 @@ def _after_owner(body: str) -> NameReading | None:
 def _relative_before(body: str, position: int) -> bool:
     """ "老伴叫曾冬梅", "儿子叫罗军": the name after the cue is a relative's, not the
     applicant's (whose words are the owners: "我妈叫…" names the applicant)."""
-    before = body[max(0, position - 4) : position]
+    before = body[max(0, position - 5) : position].rstrip(" ,:")
     owners = {str(o) for o in _names()["owners"]}  # type: ignore[union-attr]
     return any(
-        before.endswith(word) and not before.endswith(tuple(owners))
+        before.endswith(word) and not before.endswith(tuple(owners)) and not _titled(before, word)
         for word in member_words("self")
         if word not in ("他", "她", "我", "自己", "本人", "我自己")
     )
+
+
+def _titled(before: str, word: str) -> bool:
+    """ "汤老倌 大名汤福生": 老倌 after a surname is a way of calling the man himself,
+    not a relative of the applicant."""
+    at = len(before) - len(word)
+    return word.startswith("老") and at >= 1 and _surname_at(before, at - 1, True) == 1
 
 
 # A staff account's way of naming the applicant: the name as a word of its own, then
