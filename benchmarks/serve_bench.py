@@ -8,7 +8,9 @@ is needed for two workers; the keys use a prefix of this run and are removed aft
 
 What is measured, each for ``--duration`` seconds after a 2-second warm-up, with
 ``wrk -t1 -c<connections>`` and a Lua script that varies the message (four idle-state
-questions) and the sender (a pool of 997, so sessions carry a real history):
+questions) and the sender (a pool of 997, so sessions carry a real history), each sender
+from an address of its own in ``X-Forwarded-For`` (uvicorn believes it from 127.0.0.1, as
+behind a reverse proxy; from one address the per-address rate limit would answer 429):
 
 - ``POST /webhooks/rest/webhook`` (a whole REST turn: NLU, flow, session load/lock/save)
   and ``POST /model/parse``, on ``jiuzhu serve`` with 1 worker (sessions in the SQLite
@@ -51,6 +53,7 @@ MESSAGES = ["你好", "低保标准是多少", "特困供养要什么条件", "�
 SENDERS = 997  # prime: every sender meets every message in turn
 ECHO_DATA = "JIUZHU_BENCH_ECHO_DATA"
 ERROR_MARK = "turn failed"
+PROBE_ADDRESS = "10.255.255.1"  # the replies' probe: an address wrk's senders never use
 
 
 # --- the echo app (served in its own process by ``python serve_bench.py echo``) ---------
@@ -94,14 +97,18 @@ end
 request = function()
   counter = counter + 1
   local text = messages[(counter %% #messages) + 1]
+  local who = counter %% senders
   local body
   if "%(kind)s" == "rest" then
-    body = string.format('{"sender":"bench-%%d-%%d","message":"%%s"}',
-                         id or 0, counter %% senders, text)
+    body = string.format('{"sender":"bench-%%d-%%d","message":"%%s"}', id or 0, who, text)
   else
     body = string.format('{"text":"%%s"}', text)
   end
-  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json"}, body)
+  -- each sender from an address of its own, as behind a reverse proxy (uvicorn believes
+  -- X-Forwarded-For from 127.0.0.1): one address would meet the per-address rate limit
+  local address = string.format("10.%%d.%%d.%%d", id or 0, math.floor(who / 256), who %% 256)
+  local headers = {["Content-Type"] = "application/json", ["X-Forwarded-For"] = address}
+  return wrk.format("POST", "%(path)s", headers, body)
 end
 """
 
@@ -226,12 +233,19 @@ def replies_of(url: str) -> dict[str, Any]:
 
     rest = {}
     parse = {}
+    headers = {"X-Forwarded-For": PROBE_ADDRESS}
     for text in MESSAGES:
         answer = httpx.post(
-            url + PATHS["rest"], json={"sender": "bench-probe", "message": text}, timeout=30
+            url + PATHS["rest"],
+            json={"sender": "bench-probe", "message": text},
+            headers=headers,
+            timeout=30,
         )
+        answer.raise_for_status()
         rest[text] = answer.json()
-        parse[text] = httpx.post(url + PATHS["parse"], json={"text": text}, timeout=30).json()
+        parse[text] = httpx.post(
+            url + PATHS["parse"], json={"text": text}, headers=headers, timeout=30
+        ).json()
     return {"rest": rest, "parse": parse}
 
 
@@ -293,9 +307,11 @@ def one_round(args: argparse.Namespace, directory: Path, redis: str | None) -> d
     # Without Redis, sessions are kept in the case database (the embedded default).
     setups: list[tuple[str, int, dict[str, str]]] = [("database", 1, {})]
     prefix = f"jiuzhu-bench-{uuid.uuid4().hex[:8]}:"
-    if redis:
-        shared = {"JIUZHU_REDIS_URL": redis, "JIUZHU_REDIS_PREFIX": prefix}
-        setups += [("redis", 1, shared), ("redis", 2, shared)]
+    if redis:  # each its own keys (sessions and rate counters start empty for both)
+        setups += [
+            ("redis", n, {"JIUZHU_REDIS_URL": redis, "JIUZHU_REDIS_PREFIX": f"{prefix}{n}:"})
+            for n in (1, 2)
+        ]
     results: dict[str, Any] = {}
     data_file = directory / "echo.json"
     try:
