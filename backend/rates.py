@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 from sqlalchemy import delete, event, select
 
 from backend.db import Database
 from backend.models import RateCounter
+from base.threads import run_sync
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,8 @@ class DatabaseRates(RateLimiter):
 
     async def _count_many(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
         if self.database.dialect == "sqlite":
-            return await anyio.to_thread.run_sync(self._count_sqlite, counters)
-        return await anyio.to_thread.run_sync(self._count_sync, counters)
+            return await run_sync(self._count_sqlite, counters)
+        return await run_sync(self._count_sync, counters)
 
     def _sweep_before(self, counters: list[tuple[str, int, int]]) -> int | None:
         """The window start before which counters are deleted, when a new window began."""
