@@ -272,6 +272,7 @@ class DatabaseSessionStore(SessionStore):
 
     def _claim_lease(self, key: str, token: str) -> tuple[bool, str | None]:
         now = utcnow()
+        stamp = _stamp(now)
         until = now + timedelta(seconds=self._lock_timeout)
         with self._sqlite() as cursor:
             # One statement: a new sender's row is made holding the lease; a known one
@@ -281,12 +282,12 @@ class DatabaseSessionStore(SessionStore):
                 " locked_until) VALUES (?1, NULL, ?2, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE"
                 " SET lock_token = excluded.lock_token, locked_until = excluded.locked_until"
                 " WHERE locked_until IS NULL OR locked_until < ?2 RETURNING data, expires_at",
-                (key, _stamp(now), token, _stamp(until)),
+                (key, stamp, token, _stamp(until)),
             ).fetchone()
         if found is None:
             return False, None
         data, expires_at = found
-        return True, data if data is not None and expires_at > _stamp(now) else None
+        return True, data if data is not None and expires_at > stamp else None
 
     def _release_lease(self, key: str, token: str, value: str | None) -> None:
         """Give the lease back, writing ``value`` (the turn's session) when given."""
