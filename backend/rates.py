@@ -173,26 +173,42 @@ _COUNT_SQLITE = (
 _PREVIOUS_SQLITE = "SELECT count FROM rate_counters WHERE key = ? AND window_start = ?"
 
 
+# KEYS: per counter its window's key, then the previous window's · ARGV: per counter the
+# seconds its key lives → per counter the new count and the previous window's count
+_COUNT_REDIS = """
+local counted = {}
+for i = 1, #KEYS, 2 do
+  counted[#counted + 1] = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[(i + 1) / 2])
+  local previous = redis.call('GET', KEYS[i + 1])
+  counted[#counted + 1] = previous and tonumber(previous) or 0
+end
+return counted
+"""
+
+
 class RedisRates(RateLimiter):
+    """Counters as Redis keys; a message's counters in one script (one round trip)."""
+
     def __init__(self, url: str, prefix: str) -> None:
         from redis.asyncio import Redis
 
         self._redis = Redis.from_url(url, decode_responses=True)
         self._prefix = f"{prefix}rate:"
+        self._count_script = self._redis.register_script(_COUNT_REDIS)
 
     async def _count(self, key: str, start: int, window: int) -> tuple[int, int]:
         [counted] = await self._count_many([(key, start, window)])
         return counted
 
     async def _count_many(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for key, start, window in counters:
-                name = f"{self._prefix}{key}:{start}"
-                pipe.incr(name)
-                pipe.expire(name, 2 * window + 1)  # read as the previous window, then gone
-                pipe.get(f"{self._prefix}{key}:{start - window}")
-            answers = await pipe.execute()
-        return [(int(answers[i]), int(answers[i + 2] or 0)) for i in range(0, len(answers), 3)]
+        keys: list[str] = []
+        lives: list[int] = []
+        for key, start, window in counters:
+            keys += [f"{self._prefix}{key}:{start}", f"{self._prefix}{key}:{start - window}"]
+            lives.append(2 * window + 1)  # read as the previous window, then gone
+        answers = await self._count_script(keys=keys, args=lives)
+        return [(int(answers[i]), int(answers[i + 1])) for i in range(0, len(answers), 2)]
 
     async def aclose(self) -> None:
         await self._redis.aclose()
