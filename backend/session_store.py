@@ -42,6 +42,7 @@ from backend.models import ChatSession
 from backend.sqlhelp import sqlite_stamp as _stamp
 from base.session import Session, session_key
 from base.stores import SessionStore
+from base.threads import run_sync
 
 _TABLE: Any = ChatSession.__table__  # type: ignore[attr-defined]
 _PURGE_EVERY = 60.0  # seconds between deletions of expired sessions (per store)
@@ -85,28 +86,28 @@ class DatabaseSessionStore(SessionStore):
     async def load(self, key: str) -> str | None:
         held = self._held.get(key)
         if isinstance(held, Connection):
-            return await anyio.to_thread.run_sync(self._load_on, held, key)
-        return await anyio.to_thread.run_sync(self._load, key)
+            return await run_sync(self._load_on, held, key)
+        return await run_sync(self._load, key)
 
     async def save(self, key: str, value: str) -> None:
         held = self._held.get(key)
         if isinstance(held, Connection):
-            await anyio.to_thread.run_sync(self._save_on, held, key, value)
+            await run_sync(self._save_on, held, key, value)
         else:
-            await anyio.to_thread.run_sync(self._save, key, value, held)
+            await run_sync(self._save, key, value, held)
         await self._maybe_purge()
 
     async def _maybe_purge(self) -> None:
         if time.monotonic() - self._purged_at > _PURGE_EVERY:
             self._purged_at = time.monotonic()
-            await anyio.to_thread.run_sync(self._purge)
+            await run_sync(self._purge)
 
     async def delete(self, key: str) -> None:
         held = self._held.get(key)
         if isinstance(held, Connection):
-            await anyio.to_thread.run_sync(self._delete_on, held, key)
+            await run_sync(self._delete_on, held, key)
         else:
-            await anyio.to_thread.run_sync(self._delete, key)
+            await run_sync(self._delete, key)
 
     @asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
@@ -137,12 +138,12 @@ class DatabaseSessionStore(SessionStore):
             except BaseException:
                 del self._held[key]
                 with anyio.CancelScope(shield=True):
-                    await anyio.to_thread.run_sync(self._release_lease, key, token, None)
+                    await run_sync(self._release_lease, key, token, None)
                 raise
             del self._held[key]
             value = self.encode(session)
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self._release_lease, key, token, value)
+                await run_sync(self._release_lease, key, token, value)
         await self._maybe_purge()
 
     async def aclose(self) -> None:
@@ -153,12 +154,15 @@ class DatabaseSessionStore(SessionStore):
     async def _local_lock(self, key: str) -> AsyncIterator[None]:
         lock, users = self._local.get(key, (asyncio.Lock(), 0))
         self._local[key] = (lock, users + 1)
-        try:
-            with anyio.fail_after(self._lock_timeout):
-                await lock.acquire()
-        except TimeoutError:
-            self._leave(key)
-            raise SessionLockTimeout(key) from None
+        if users:  # another turn of this sender holds it (or waits): wait, not forever
+            try:
+                with anyio.fail_after(self._lock_timeout):
+                    await lock.acquire()
+            except TimeoutError:
+                self._leave(key)
+                raise SessionLockTimeout(key) from None
+        else:  # nobody else: free (taken at once)
+            await lock.acquire()
         try:
             yield
         finally:
@@ -175,18 +179,18 @@ class DatabaseSessionStore(SessionStore):
     # -- PostgreSQL: the row, FOR UPDATE -------------------------------------------------
     @asynccontextmanager
     async def _row_lock(self, key: str) -> AsyncIterator[None]:
-        connection = await anyio.to_thread.run_sync(self._take_row, key)
+        connection = await run_sync(self._take_row, key)
         self._held[key] = connection
         try:
             yield
         except BaseException:
             del self._held[key]
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_end, connection, False)
+                await run_sync(_end, connection, False)
             raise
         del self._held[key]
         with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(_end, connection, True)
+            await run_sync(_end, connection, True)
 
     def _take_row(self, key: str) -> Connection:
         connection = self._db.engine.connect()
@@ -233,14 +237,14 @@ class DatabaseSessionStore(SessionStore):
         finally:
             del self._held[key]
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self._release_lease, key, token, None)
+                await run_sync(self._release_lease, key, token, None)
 
     async def _wait_for_lease(self, key: str, token: str) -> str | None:
         """Claim the lease (waiting while another turn holds it); the session's JSON."""
         deadline = time.monotonic() + self._lock_timeout
         pause = 0.005
         while True:
-            claimed, raw = await anyio.to_thread.run_sync(self._claim_lease, key, token)
+            claimed, raw = await run_sync(self._claim_lease, key, token)
             if claimed:
                 return raw
             if time.monotonic() > deadline:
@@ -268,6 +272,7 @@ class DatabaseSessionStore(SessionStore):
 
     def _claim_lease(self, key: str, token: str) -> tuple[bool, str | None]:
         now = utcnow()
+        stamp = _stamp(now)
         until = now + timedelta(seconds=self._lock_timeout)
         with self._sqlite() as cursor:
             # One statement: a new sender's row is made holding the lease; a known one
@@ -277,12 +282,12 @@ class DatabaseSessionStore(SessionStore):
                 " locked_until) VALUES (?1, NULL, ?2, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE"
                 " SET lock_token = excluded.lock_token, locked_until = excluded.locked_until"
                 " WHERE locked_until IS NULL OR locked_until < ?2 RETURNING data, expires_at",
-                (key, _stamp(now), token, _stamp(until)),
+                (key, stamp, token, _stamp(until)),
             ).fetchone()
         if found is None:
             return False, None
         data, expires_at = found
-        return True, data if data is not None and expires_at > _stamp(now) else None
+        return True, data if data is not None and expires_at > stamp else None
 
     def _release_lease(self, key: str, token: str, value: str | None) -> None:
         """Give the lease back, writing ``value`` (the turn's session) when given."""

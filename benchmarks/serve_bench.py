@@ -8,7 +8,9 @@ is needed for two workers; the keys use a prefix of this run and are removed aft
 
 What is measured, each for ``--duration`` seconds after a 2-second warm-up, with
 ``wrk -t1 -c<connections>`` and a Lua script that varies the message (four idle-state
-questions) and the sender (a pool of 997, so sessions carry a real history):
+questions) and the sender (a pool of 997, so sessions carry a real history), each sender
+from an address of its own in ``X-Forwarded-For`` (uvicorn believes it from 127.0.0.1, as
+behind a reverse proxy; from one address the per-address rate limit would answer 429):
 
 - ``POST /webhooks/rest/webhook`` (a whole REST turn: NLU, flow, session load/lock/save)
   and ``POST /model/parse``, on ``jiuzhu serve`` with 1 worker (sessions in the SQLite
@@ -16,6 +18,9 @@ questions) and the sender (a pool of 997, so sessions carry a real history):
 - the same two paths on an echo app (``create_echo_app``) that returns the very JSON
   the real server gave for each message, with the same uvicorn settings
   (``bot.commands.run_uvicorn``) and the same number of workers;
+- before the rounds, the CPU one request costs in one process (``--turns`` requests
+  straight into the same app, 32 at a time, no sockets: all threads, and the event
+  loop's thread alone), the steadiest figure on a shared machine;
 - the ratio real / echo for each, and two workers / one worker; plus the server's CPU
   time per request (all of its processes, from /proc) and the echo's CPU per request ÷
   the server's ("echo÷CPU"), which a busy machine disturbs less than the rates.
@@ -51,6 +56,7 @@ MESSAGES = ["你好", "低保标准是多少", "特困供养要什么条件", "�
 SENDERS = 997  # prime: every sender meets every message in turn
 ECHO_DATA = "JIUZHU_BENCH_ECHO_DATA"
 ERROR_MARK = "turn failed"
+PROBE_ADDRESS = "10.255.255.1"  # the replies' probe: an address wrk's senders never use
 
 
 # --- the echo app (served in its own process by ``python serve_bench.py echo``) ---------
@@ -94,14 +100,18 @@ end
 request = function()
   counter = counter + 1
   local text = messages[(counter %% #messages) + 1]
+  local who = counter %% senders
   local body
   if "%(kind)s" == "rest" then
-    body = string.format('{"sender":"bench-%%d-%%d","message":"%%s"}',
-                         id or 0, counter %% senders, text)
+    body = string.format('{"sender":"bench-%%d-%%d","message":"%%s"}', id or 0, who, text)
   else
     body = string.format('{"text":"%%s"}', text)
   end
-  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json"}, body)
+  -- each sender from an address of its own, as behind a reverse proxy (uvicorn believes
+  -- X-Forwarded-For from 127.0.0.1): one address would meet the per-address rate limit
+  local address = string.format("10.%%d.%%d.%%d", id or 0, math.floor(who / 256), who %% 256)
+  local headers = {["Content-Type"] = "application/json", ["X-Forwarded-For"] = address}
+  return wrk.format("POST", "%(path)s", headers, body)
 end
 """
 
@@ -226,12 +236,19 @@ def replies_of(url: str) -> dict[str, Any]:
 
     rest = {}
     parse = {}
+    headers = {"X-Forwarded-For": PROBE_ADDRESS}
     for text in MESSAGES:
         answer = httpx.post(
-            url + PATHS["rest"], json={"sender": "bench-probe", "message": text}, timeout=30
+            url + PATHS["rest"],
+            json={"sender": "bench-probe", "message": text},
+            headers=headers,
+            timeout=30,
         )
+        answer.raise_for_status()
         rest[text] = answer.json()
-        parse[text] = httpx.post(url + PATHS["parse"], json={"text": text}, timeout=30).json()
+        parse[text] = httpx.post(
+            url + PATHS["parse"], json={"text": text}, headers=headers, timeout=30
+        ).json()
     return {"rest": rest, "parse": parse}
 
 
@@ -249,6 +266,148 @@ def measure(
         figures["load"] = load
         results[kind] = figures
     return results
+
+
+# --- CPU per turn in this process (``python serve_bench.py turns``) ------------------------
+
+
+def _asgi_scope(path: str, body: bytes, address: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": (address, 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def _call(app: Any, path: str, body: bytes, address: str) -> int:
+    """One request straight into the ASGI app (no sockets, no HTTP parsing)."""
+    import asyncio
+
+    sent, status = False, 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()  # the client never goes away
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    await app(_asgi_scope(path, body, address), receive, send)
+    return status
+
+
+async def _turns(kind: str, count: int, concurrency: int) -> dict[str, float]:
+    """CPU per request of ``count`` requests (``concurrency`` at a time) through the app
+    ``jiuzhu serve`` serves, with its lifespan, the wrk script's messages and senders."""
+    import asyncio
+
+    from bot.app import create_app_from_env
+
+    app = create_app_from_env()
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    started = asyncio.Event()
+
+    async def life_send(message: dict[str, Any]) -> None:
+        if message["type"] == "lifespan.startup.complete":
+            started.set()
+
+    await events.put({"type": "lifespan.startup"})
+    life = asyncio.create_task(app({"type": "lifespan"}, events.get, life_send))
+    await started.wait()
+
+    def request(n: int) -> tuple[bytes, str]:
+        text, who = MESSAGES[n % len(MESSAGES)], n % SENDERS
+        message = {"sender": f"bench-0-{who}", "message": text} if kind == "rest" else None
+        body = json.dumps(message or {"text": text}, ensure_ascii=False).encode()
+        return body, f"10.0.{who // 256}.{who % 256}"
+
+    async def run(numbers: range) -> None:
+        todo = iter(numbers)
+
+        async def client() -> None:
+            for n in todo:
+                status = await _call(app, PATHS[kind], *request(n))
+                if status != 200:
+                    raise RuntimeError(f"{kind}: HTTP {status}")
+
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+
+    await run(range(min(count, 400)))  # warm-up: models, connections, sessions
+    cpu, main = time.process_time(), time.thread_time()
+    await run(range(count))
+    cpu, main = time.process_time() - cpu, time.thread_time() - main
+    await events.put({"type": "lifespan.shutdown"})
+    await life
+    return {"cpu_ms": 1000 * cpu / count, "loop_ms": 1000 * main / count}
+
+
+def turns_main(args: argparse.Namespace) -> int:
+    import asyncio
+
+    for kind in PATHS:
+        figures = asyncio.run(_turns(kind, args.count, args.connections))
+        print(json.dumps({"kind": kind, **figures, "load": os.getloadavg()[0]}), flush=True)
+    return 0
+
+
+def cpu_per_turn(args: argparse.Namespace, directory: Path, redis: str | None) -> None:
+    """The CPU a request costs in one process (all threads; the event loop's thread
+    alone), steadier on a busy machine than the rates: no HTTP, no sockets, no wrk."""
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("JIUZHU_")}
+    base_env["PYTHONPATH"] = str(REPO)
+    setups = [("database", {"JIUZHU_DATABASE_URL": f"sqlite:///{directory / 'turns.db'}"})]
+    if redis:
+        prefix = f"jiuzhu-bench-{uuid.uuid4().hex[:8]}:"
+        setups.append(
+            ("redis", {**setups[0][1], "JIUZHU_REDIS_URL": redis, "JIUZHU_REDIS_PREFIX": prefix})
+        )
+    print(f"\nin one process ({args.turns} requests, {args.connections} at a time):")
+    print(f"{'sessions':<10}{'path':<7}{'CPU ms/req':>12}{'loop ms':>9}{'load':>6}")
+    for store, extra in setups:
+        env = {**base_env, **extra}
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "turns",
+            "--count",
+            str(args.turns),
+            "--connections",
+            str(args.connections),
+        ]
+        from backend.db import migrate
+        from base.settings import Settings
+
+        migrate(Settings(database_url=extra["JIUZHU_DATABASE_URL"]))
+        out = subprocess.run(command, env=env, cwd=directory, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-2000:])
+        for line in out.stdout.splitlines():
+            if line.startswith("{"):
+                f = json.loads(line)
+                print(
+                    f"{store:<10}{f['kind']:<7}{f['cpu_ms']:>12.2f}{f['loop_ms']:>9.2f}"
+                    f"{f['load']:>6.1f}"
+                )
+        if redis and store == "redis":
+            clean_redis(redis, extra["JIUZHU_REDIS_PREFIX"])
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -293,9 +452,11 @@ def one_round(args: argparse.Namespace, directory: Path, redis: str | None) -> d
     # Without Redis, sessions are kept in the case database (the embedded default).
     setups: list[tuple[str, int, dict[str, str]]] = [("database", 1, {})]
     prefix = f"jiuzhu-bench-{uuid.uuid4().hex[:8]}:"
-    if redis:
-        shared = {"JIUZHU_REDIS_URL": redis, "JIUZHU_REDIS_PREFIX": prefix}
-        setups += [("redis", 1, shared), ("redis", 2, shared)]
+    if redis:  # each its own keys (sessions and rate counters start empty for both)
+        setups += [
+            ("redis", n, {"JIUZHU_REDIS_URL": redis, "JIUZHU_REDIS_PREFIX": f"{prefix}{n}:"})
+            for n in (1, 2)
+        ]
     results: dict[str, Any] = {}
     data_file = directory / "echo.json"
     try:
@@ -374,10 +535,18 @@ def main() -> int:
     echo = sub.add_parser("echo", help="(internal) serve the echo app")
     echo.add_argument("--port", type=int, required=True)
     echo.add_argument("--workers", type=int, default=1)
+    turns = sub.add_parser("turns", help="(internal) CPU per request in this process")
+    turns.add_argument("--count", type=int, default=2000)
+    turns.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per figure")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=2, help="rounds (the machine is shared)")
+    parser.add_argument(
+        "--turns", type=int, default=2000, help="requests of the in-process CPU figure (0: none)"
+    )
     args = parser.parse_args()
+    if args.mode == "turns":
+        return turns_main(args)
     if args.mode == "echo":
         from bot.commands import run_uvicorn
 
@@ -390,6 +559,9 @@ def main() -> int:
         f"cores: {os.cpu_count()}; {args.duration:.0f} s per figure; wrk -t1 -c{args.connections}"
     )
     redis = redis_url()
+    if args.turns:
+        with tempfile.TemporaryDirectory(prefix="jiuzhu-bench-") as tmp:
+            cpu_per_turn(args, Path(tmp), redis)
     for round_no in range(1, args.repeat + 1):
         with tempfile.TemporaryDirectory(prefix="jiuzhu-bench-") as tmp:
             report(one_round(args, Path(tmp), redis), round_no)

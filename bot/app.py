@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from base import threads
 from base.settings import Settings
 from bot.http_guard import HttpGuard
 from bot.runtime import Runtime
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # The threads of this event loop's synchronous calls (JIUZHU_SERVE_THREADS).
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = runtime.settings.serve_threads
+        threads.configure(runtime.settings.serve_threads)  # a turn's own calls (base.threads)
         # Notifications are delivered while serving.
         stop = anyio.Event()
         async with anyio.create_task_group() as tasks:

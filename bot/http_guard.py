@@ -83,9 +83,10 @@ class HttpGuard:
 
 def _huge_numbers(scope: Scope) -> bool:
     query = scope.get("query_string", b"").decode("latin-1")
-    values = [v for _, v in parse_qsl(query, keep_blank_values=True)]
+    values = [v for _, v in parse_qsl(query, keep_blank_values=True)] if query else []
     segments = unquote(scope.get("path", "")).split("/")
-    return any(_HUGE_NUMBER.match(v.strip()) for v in values + segments)
+    # a value shorter than 16 characters holds no 16 digits (the pattern is not tried)
+    return any(len(v) >= 16 and _HUGE_NUMBER.match(v.strip()) for v in values + segments)
 
 
 async def _refuse(send: Any, status: int) -> None:

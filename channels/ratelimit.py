@@ -39,9 +39,10 @@ class MessageLimits:
     async def check(self, channel: str, sender: str, address: str | None) -> int | None:
         """None when the message may be handled, else the seconds to wait."""
         try:
-            waits = [await self.limiter.hit(f"{channel}:sender:{sender}", self.sender)]
+            keys = [(f"{channel}:sender:{sender}", self.sender)]
             if address:
-                waits.append(await self.limiter.hit(f"{channel}:address:{address}", self.address))
+                keys.append((f"{channel}:address:{address}", self.address))
+            waits = await self.limiter.hits(keys)
         except Exception:
             log.warning("rate limits unavailable; message let through", exc_info=True)
             return None

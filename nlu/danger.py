@@ -249,6 +249,19 @@ def find_danger(text: str, *, answering: bool = False) -> Danger | None:
     n-gram model finds likely (P(danger) ≥ its threshold) — its likeliest kind is added.
     ``answering``: the message answers a form's question (a doubtful phrase there is
     asked about rather than alarmed)."""
+    if len(text) > CACHED_CHARS:
+        return detect(text, shipped_model(), answering=answering)
+    return _find_danger(text, answering)
+
+
+# Every turn reads its message here, and short messages repeat ("你好", "谢谢", "1", a
+# common question): the answer of this pure function (the shipped lists and model, the
+# exact text) is kept per text; a ``Danger`` is immutable, so callers share it.
+CACHED_CHARS = 200
+
+
+@lru_cache(maxsize=4096)
+def _find_danger(text: str, answering: bool) -> Danger | None:
     return detect(text, shipped_model(), answering=answering)
 
 

@@ -10,6 +10,7 @@ classifier's own scores, so callers can still see what came closest.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,14 +33,38 @@ FALLBACK_INTENT = "out_of_scope"
 RANKING_SIZE = 10
 
 
+CACHED_CHARS = 200  # parses of messages up to this long are kept per text (below)
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
 class NluInterpreter:
-    """Thread-safe: parsing reads shared tables and the model only."""
+    """Thread-safe: parsing reads shared tables and the model only.
+
+    Every turn parses its message and short messages repeat ("你好", "谢谢", "1", a
+    common question), so the parse of a short text (a pure function of the text, this
+    model and this pipeline) is kept per text, when nothing in it can be changed by a
+    caller (a ``ParseResult`` is frozen; entities with list or dict values are not kept).
+    """
 
     def __init__(self, model: IntentModel, pipeline: Pipeline) -> None:
         self.model = model
         self.pipeline = pipeline
+        self._kept = lru_cache(maxsize=4096)(self._parse_kept)
 
     def parse(self, text: str) -> ParseResult:
+        if len(text) > CACHED_CHARS:
+            return self._parse(text)
+        result = self._kept(text)
+        return result if result is not None else self._parse(text)
+
+    def _parse_kept(self, text: str) -> ParseResult | None:
+        """The parse, or None when it holds a value a caller could change (not kept)."""
+        result = self._parse(text)
+        if all(_frozen(entity.value) for entity in result.entities):
+            return result
+        return None
+
+    def _parse(self, text: str) -> ParseResult:
         analysis = self.pipeline.analyse(text)
         entities = tuple(analysis.entities)
         normalized = analysis.normalized.text
@@ -59,6 +84,12 @@ class NluInterpreter:
             intent = FALLBACK_INTENT
         hardship = names_hardship(normalized)
         return ParseResult(text, intent, confidence, entities, ranking, normalized, hardship)
+
+
+def _frozen(value: object) -> bool:
+    if isinstance(value, tuple):
+        return all(_frozen(item) for item in value)
+    return isinstance(value, _IMMUTABLE)
 
 
 def _only_entities(analysis: Analysis) -> bool:

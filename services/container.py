@@ -12,9 +12,8 @@ from collections.abc import Callable
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
-
 from base.settings import Settings
+from base.threads import run_sync
 
 if TYPE_CHECKING:
     from backend.service import Backend
@@ -162,7 +161,9 @@ class Services:
 
     async def run(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a synchronous service call in a worker thread (for async callers)."""
-        return await anyio.to_thread.run_sync(partial(func, *args, **kwargs))
+        if kwargs:
+            return await run_sync(partial(func, *args, **kwargs))
+        return await run_sync(func, *args)
 
     def close(self) -> None:
         if self._owns_backend and "backend" in self.__dict__:

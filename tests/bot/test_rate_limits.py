@@ -104,6 +104,19 @@ async def test_one_address_with_many_senders_is_limited_too(limiter: RateLimiter
     assert await limits.check("rest", f"{tag}-x", f"{tag}.8.8.8") is None  # another address
 
 
+async def test_a_messages_counters_are_counted_together_with_the_previous_window(
+    limiter: RateLimiter,
+) -> None:
+    """The sender's and the address's counters in one round trip, each with the count
+    of its previous window (the sliding window's share)."""
+    tag, start = uuid.uuid4().hex[:6], 6000
+    for _ in range(3):
+        await limiter._count_many([(f"{tag}-a", start - 60, 60)])
+    together = await limiter._count_many([(f"{tag}-a", start, 60), (f"{tag}-b", start, 60)])
+    assert together == [(1, 3), (1, 0)]
+    assert await limiter._count_many([(f"{tag}-b", start, 60)]) == [(2, 0)]
+
+
 async def test_a_limiter_that_cannot_count_lets_messages_through(tmp_path: Path) -> None:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'x.db'}",
