@@ -53,6 +53,10 @@ _SCOPE_END = re.compile(
     r"[,.!?;:~]|而是|只是|就是|我是|我就|就想|只想|是想|想问|问问|问下|问一下|就问|先问"
     r"|先了解|了解|啊|呀|嘛"
 )
+# Where the writer turns to what they do want ("我不是来投诉的我想申请", "不用评估了我现在就要
+# 申请": voice input has no comma). Looked for from the second character of the scope
+# on, so "我没说我要申请" still rules out 我要申请.
+_PIVOT = re.compile(r"我想|我要|我现在|现在就|就要|我只")
 _SCOPE_MAX = 12
 _CLAUSE = re.compile(r"[,.!;:~]+")  # "?" ends a clause too, but is kept as a marker
 # Shorter messages ("低保", "三口人", "在吗") get no question feature: the words say it,
@@ -82,6 +86,9 @@ def negated_spans(text: str) -> list[tuple[int, int]]:
             continue
         stop = _SCOPE_END.search(text, start)
         end = min(stop.start() if stop else len(text), start + _SCOPE_MAX)
+        pivot = _PIVOT.search(text, start + 2, end)
+        if pivot:
+            end = pivot.start()
         if end > start:
             spans.append((start, end))
     return spans
@@ -99,9 +106,17 @@ class FeatureMaker:
             key = tuple(char_key(self._confusable.get(c, c)) for c in word)
             if len(key) == 2 and all(key):
                 self._keywords.setdefault((key[0], key[1]), []).append(word)
-        questions = sorted(lexicon.questions, key=len, reverse=True)
+        asking = [w for w in lexicon.questions if not w.startswith("!")]
+        questions = sorted(asking, key=len, reverse=True)
         self._question = (
             re.compile("|".join(_question_pattern(w) for w in questions)) if questions else None
+        )
+        # phrases with a question word that ask nothing ("没什么收入", "屋里冇得钱")
+        telling = sorted((w[1:] for w in lexicon.questions if w.startswith("!")), key=len)
+        self._telling = (
+            re.compile("|".join(_question_pattern(w) for w in reversed(telling)))
+            if telling
+            else None
         )
 
     def features(
@@ -175,6 +190,8 @@ class FeatureMaker:
     def _asks(self, text: str) -> str:
         """Whether the message asks something, and where: "ask:last" (its last clause),
         "ask:earlier" (only before that) or "ask:none"."""
+        if self._telling is not None:
+            text = self._telling.sub(lambda m: NEGATED * len(m.group()), text)
         if self._question is None or not self._question.search(text):
             return "ask:none"
         return "ask:last" if self._question.search(_last_clause(text)) else "ask:earlier"

@@ -27,7 +27,7 @@ def test_parse_answers_the_rasa_format(client: TestClient) -> None:
     body = response.json()
     assert set(body) == {"text", "intent", "entities", "intent_ranking"}
     assert body["text"] == text
-    assert body["intent"]["name"] == "ask_eligibility"  # whether it qualifies (docs/nlu.md)
+    assert body["intent"]["name"] == "self_screening"  # own facts + does it qualify (design.md)
     assert 0.0 <= body["intent"]["confidence"] <= 1.0
     ranking = body["intent_ranking"]
     assert ranking[0]["name"] == body["intent"]["name"]

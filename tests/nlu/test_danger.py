@@ -320,3 +320,23 @@ def test_collapse_breathing_bleeding_despair_and_alone_are_never_doubtful(text: 
 )
 def test_a_mistake_is_told_from_a_worry(text: str, mistake: bool) -> None:
     assert says_mistake(text) is mistake
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # staff write 今日/目前/现已 for "now": a past word before it no longer hides it
+        ("该户老人糖尿病多年，今日低血糖昏迷，家属在外打工", "collapse"),
+        ("该户户主高血压多年，目前意识不清，家中无人", "collapse"),
+        ("学校反映一名学生在作文中写要离开这个世界", "suicide"),
+        ("我刚在视频里看到护工扇我爸耳光，我人在外地", "violence"),
+        ("社工接报：一名未成年人被人强行带走", "violence"),
+    ],
+)
+def test_the_word_lists_read_staff_words_for_now_and_more_phrases(text: str, kind: str) -> None:
+    danger = detect(text, None)  # the word lists alone
+    assert danger is not None and kind in danger.kinds
+
+
+def test_the_past_is_still_the_past_with_the_staff_words_for_now() -> None:
+    assert detect("该户老人糖尿病多年，去年低血糖昏迷过一次，申请医疗救助", None) is None

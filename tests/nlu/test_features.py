@@ -25,6 +25,10 @@ def ruled_out(text: str) -> list[str]:
         ("我不是要深情啊我就是问一下低保要带些什么材料", ["深情"]),
         ("暂时不申请,只是想先了解住房救助", ["申请"]),
         ("我没说我老公有工作,他早就被辞退了", ["我老公有工作"]),
+        # no comma (voice input): the scope ends where the writer turns to what they want
+        ("我不是来投诉的我想申请临时救助", ["投诉的"]),
+        ("不用评估了我现在就要申请低保", ["评估了"]),
+        ("我没说我要申请", ["我要申请"]),
         ("不是这个", []),
         ("我要申请低保", []),
     ],
@@ -117,8 +121,8 @@ def test_a_number_is_one_class_token(pipeline: Pipeline, text: str, token: str) 
     ("text", "intent"),
     [
         ("我老伴瘫在床上好几年了，我自己也有高血压，儿子在外地打工", "inform"),
-        # asking whether it qualifies for 低保: ask_eligibility (docs/nlu.md, dev3 round)
-        ("我老伴瘫在床上好几年了，儿子在外地打工，我这种情况能吃低保吗", "ask_eligibility"),
+        # one's own situation and whether it qualifies: self_screening (design.md)
+        ("我老伴瘫在床上好几年了，儿子在外地打工，我这种情况能吃低保吗", "self_screening"),
         ("我老伴瘫在床上好几年了，儿子在外地打工，我们能享受哪些救助", "self_screening"),
         ("低保的钱每个月几号发", "ask_amount"),
     ],

@@ -81,15 +81,21 @@ def test_a_question_about_a_program_stays_certain(interpreter: NluInterpreter) -
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        # whether one qualifies for a program: the conditions (docs/nlu.md)
-        ("我家这样能评上低保吗", "ask_eligibility"),
-        ("我妈八十了一个人住，她够不够特困", "ask_eligibility"),
+        # one's own situation and whether it qualifies: screening (design.md)
+        ("我家这样能评上低保吗", "self_screening"),
+        ("我妈八十了一个人住，她够不够特困", "self_screening"),
+        # the conditions in general
+        ("有存款还能不能吃低保", "ask_eligibility"),
+        ("六十岁以上的老人办特困要什么条件", "ask_eligibility"),
         # what one could get, or a request to be assessed: screening
         ("帮我看看我家能享受哪些救助", "self_screening"),
         ("我老公瘫了，我们家能申请些什么补助", "self_screening"),
         # a negated request: what follows the negation decides
         ("我不是要申请，就想了解下临时救助是什么", "ask_policy"),
         ("不用转人工，你直接说办特困要带哪些材料", "ask_materials"),
+        # voice input has no comma: the request after the negation still counts
+        ("我不是来投诉的我想申请临时救助", "apply"),
+        ("不用评估了我现在就要申请低保", "apply"),
     ],
 )
 def test_eligibility_screening_and_negated_requests(

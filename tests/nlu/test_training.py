@@ -59,6 +59,6 @@ def test_shipped_model_is_what_the_repository_data_trains(retrained: Path) -> No
 
 def test_model_files_are_small() -> None:
     size = sum(path.stat().st_size for path in SHIPPED_MODEL.iterdir())
-    # the intent model (≈1.55 MB) and the danger model (≈1.54 MB, it reads every NLU
-    # training example as "no danger" and so grows with them)
-    assert size < 3_300_000
+    # the intent model (≈1.7 MB) and the danger model (≈1.75 MB, it reads every NLU
+    # training example as "no danger" and so grows with them; nlu5 round: 3.47 MB)
+    assert size < 3_700_000
