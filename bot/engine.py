@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
+LAMENT_SCREENING = 0.55  # a hardship read as screening below this gets the fuller offer
 # When the two likeliest services are this close (or none is sure enough), the engine
 # asks which one is meant, with the likely ones as buttons, instead of guessing.
 CLOSE_MARGIN = 0.15
@@ -574,13 +575,14 @@ class Engine:
 
 
 def _lament(parse: ParseResult) -> bool:
-    """A hardship told as a sigh that the classifier reads as feedback: it names a hardship
-    but no word of a suggestion, complaint or tip-off (nlu/data/lexicon/feedback.yml)."""
-    return (
-        parse.intent == "feedback"
-        and parse.hardship
-        and not names_feedback(parse.normalized or parse.text)
-    )
+    """A hardship told as a sigh, no program named, that the classifier reads as feedback
+    (no word of a suggestion, complaint or tip-off: nlu/data/lexicon/feedback.yml) or, not
+    sure, as a wish to be screened: the hardship offer, whose first choice is screening."""
+    if not parse.hardship or parse.all("program"):
+        return False
+    if parse.intent == "self_screening":  # "唉，日子难过啊": a sigh, not yet a wish to be screened
+        return parse.confidence < LAMENT_SCREENING
+    return parse.intent == "feedback" and not names_feedback(parse.normalized or parse.text)
 
 
 def _close_call(parse: ParseResult, likely: list[str]) -> bool:

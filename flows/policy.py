@@ -242,7 +242,7 @@ def read_question(
             question.aspects = [ASPECTS[ctx.parse.intent]]
         elif question.when is not None:
             question.aspects = ["amount"]
-        elif context is not None and context.get("aspect") and ctx.parse.intent in CARRY_ASPECT:
+        elif context is not None and context.get("aspect") and _carries(ctx):
             question.aspects = [str(context["aspect"])]
         else:
             question.aspects = ["what"]
@@ -250,6 +250,12 @@ def read_question(
         question.aspects = ["amount"]
     question.aspects = question.aspects[:MAX_ASPECTS]
     return question
+
+
+def _carries(ctx: TurnContext) -> bool:
+    """A follow-up keeps the last answer's aspect ("那低保呢" after 五保's amounts) unless
+    the NLU is sure it asks something else."""
+    return ctx.parse.intent in CARRY_ASPECT or ctx.parse.confidence < SURE
 
 
 def _first_key(text: str, table: dict[str, list[str]]) -> str | None:
