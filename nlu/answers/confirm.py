@@ -87,7 +87,8 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if _cancels(text):
         return CANCEL
     text = _without_next_step_question(text)
-    plain = _mask(_mask(text, _list("idioms", "consent")), _list("impairments"))
+    plain = _mask(text, (*_list("idioms", "consent"), *_list("impairments")))
+    plain = _mask(plain, _list("cannot_read"))
     if any(char in plain for char in NEGATOR_CHARS):
         return CONFIRM_NO
     if any(word in plain for word in (*_list("change", "confirm"), *_list("hedge", "confirm"))):
@@ -188,9 +189,11 @@ def consent_value(text: str, applicant: str = "self") -> str:
     plain = _mask_loose(
         _mask(text, _list("idioms", "consent")), _list("nothing_to_hide", "consent")
     )
-    plain = _indefinite_what(_mask(plain, _list("impairments")))
     agree_words = _list("agree", "consent")
     hits = _agreement_hits(text, plain, agree_words)
+    if hits:  # said of themself before the agreement, not after it ("同意，不识字")
+        plain = _mask(plain[: hits[-1][0]], _list("impairments")) + plain[hits[-1][0] :]
+    plain = _indefinite_what(plain)
     if _CONCESSION.search(plain):
         return UNSURE  # "好是好，就是我那点养老钱不想让别个晓得"
     # "可不可以", "同不同意": asking, never a refusal (they stay in ``plain`` as hedges).
@@ -236,12 +239,14 @@ def consent_value(text: str, applicant: str = "self") -> str:
 
 def _indefinite_what(plain: str) -> str:
     """什么 after a negator in its clause is "anything", no question ("我也没存什么钱",
-    "不缺什么"): masked, so it asks nothing. 什么意思 stays (not understood)."""
+    "不缺什么"): masked, so it asks nothing. 什么意思, 为什么, 干什么, 是什么 stay."""
 
     def masked(match: re.Match[str]) -> str:
         return match.group()[:-2] + "__"
 
-    return re.sub(f"[{NEGATOR_CHARS}][^{_CLAUSE_MARKS}]{{0,4}}?什么(?!意思)", masked, plain)
+    return re.sub(
+        f"[{NEGATOR_CHARS}][^{_CLAUSE_MARKS}]{{0,4}}?(?<![为干是])什么(?!意思)", masked, plain
+    )
 
 
 _CLAUSE_MARKS = re.escape(",.;!?:~\n")
@@ -322,7 +327,6 @@ def _agreed_then_went_on(
             return False
         if any(char in NEGATOR_CHARS for char in _mask(question, _list("a_not_a", "consent"))):
             return False  # "我想问一下能不能不查存款": a doubt asked
-    rest = _mask(rest, _list("a_not_a", "consent"))
     blockers = (*_list("refuse", "consent"), *_list("limits", "consent"))
     blockers = (*blockers, *_list("not_understood", "consent"))
     if any(word in rest for word in blockers):
@@ -334,7 +338,8 @@ def _agreed_then_went_on(
         asks = "?" in clause or any(w in clause for w in _list("asked_not_doubted", "consent"))
         if asks and any(word in clause for word in _list("consent_topics", "consent")):
             return False  # "我同意…儿子的也要查吗": what is agreed to, still asked
-    return not any(char in NEGATOR_CHARS for char in rest.replace("没", "_"))
+    rest = _mask(rest, _list("a_not_a", "consent")).replace("没", "_")
+    return not any(char in NEGATOR_CHARS for char in rest)
 
 
 def _clean_agreement(

@@ -14,18 +14,20 @@ AGREED = [
     "我不会写字，你们查吧，我同意",
     "刚开始他听不懂，我给他讲清楚了，他说愿意",  # not understood, then explained
     "我同意，不过我想问一下批下来以后每个月几号发钱那个是打到卡上吗",  # a question to us
-    "我同意，就是能不能早点办下来好吗家里实在没钱了",  # a wish, a fact
+    "我同意，就是早点办下来好吗家里实在没钱了",  # a wish, a fact
     "我同意，我家也没存下什么钱",  # 什么 after a negator is "anything"
 ]
 NOT_AGREED = [
     "我不认字，念给我听我再签",  # not yet
     "他听不懂，我还没解释，他说同意",  # not understood, never explained
+    "我不识字，同意",  # not read to her: a person reads it to her first
     "我同意，不过我想问一下可不可以不查我女儿的",  # a doubt asked
     "我同意，但我想问一下，能不能再考虑两天",  # put off
     "我同意，女儿的存款也要查吗",  # what is agreed to, still asked
     "我同意，就是存款别查",  # a limit
     "同意，不过要等我儿子回来商量",
     "我同意，我老伴不同意",
+    "我同意，就是能不能先不查存款",  # a doubt asked as a wish
     "家里的存折早就没了 那你们查吧 嗯 同意",  # a negator before, even a fact: a person asks
 ]
 
