@@ -44,3 +44,17 @@ def test_no_new_event_is_none() -> None:
 
 def test_just_hand_it_in_confirms() -> None:
     assert read_confirm("要得 就这样交").value == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("周奶奶糖尿病，长期吃药，一个人住", "self"),  # staff: the applicant, by surname and title
+        ("刘爹高血压，长期吃药", "self"),
+        ("我奶奶高血压，长期吃药", "other"),  # the writer's grandmother
+    ],
+)
+def test_an_elder_addressed_by_surname_is_the_applicant(text: str, who: str) -> None:
+    reading = read_conditions(text)
+    assert reading.value is not None
+    assert reading.value.get("ill") == [who]
