@@ -234,8 +234,10 @@ def number_value(token: str) -> float | None:
 
 
 def is_unknown(text: str) -> bool:
-    """The answer says "I don't know" (不清楚, 记不得, 晓不得 …)."""
-    return contains_any(text, word_list("text", "unknown"))
+    """The answer says "I don't know" (不清楚, 记不得, 晓不得 …), also typed slowly with
+    a space between its words ("冇 算 过": 没,算,过)."""
+    unknown = word_list("text", "unknown")
+    return contains_any(text, unknown) or contains_any(text.replace(",", ""), unknown)
 
 
 def strip_fillers(text: str) -> str:

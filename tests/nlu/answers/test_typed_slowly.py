@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.answers import read_ages, read_conditions, read_confirm, read_event, read_grade
+from nlu.answers import (
+    read_ages,
+    read_conditions,
+    read_confirm,
+    read_event,
+    read_grade,
+    read_money,
+)
 from nlu.finders.text import prepare
 
 
@@ -58,3 +65,12 @@ def test_an_elder_addressed_by_surname_is_the_applicant(text: str, who: str) -> 
     reading = read_conditions(text)
     assert reading.value is not None
     assert reading.value.get("ill") == [who]
+
+
+def test_i_dont_know_typed_with_spaces_is_unknown() -> None:
+    assert read_money("没 算 过 不 晓得 好多", "medical").value == "unknown"
+
+
+@pytest.mark.parametrize("text", ["系，冇错，交", "交"])
+def test_hand_it_in_said_alone_confirms(text: str) -> None:
+    assert read_confirm(text).value == "yes"
