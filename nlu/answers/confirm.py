@@ -87,7 +87,8 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if _cancels(text):
         return CANCEL
     text = _without_next_step_question(text)
-    plain = _mask(text, _list("idioms", "consent"))
+    plain = _mask(text, (*_list("idioms", "consent"), *_list("impairments")))
+    plain = _mask(plain, _list("cannot_read"))
     if any(char in plain for char in NEGATOR_CHARS):
         return CONFIRM_NO
     if any(word in plain for word in (*_list("change", "confirm"), *_list("hedge", "confirm"))):
@@ -141,6 +142,11 @@ def _aside_then_confirm(text: str, allowed: tuple[str, ...]) -> bool:
     if not only_words(last, allowed):
         return False
     asides = "".join(clauses[:-1])
+    verbs = "|".join(map(re.escape, _list("recheck_verbs", "confirm")))
+    for match in re.finditer(f"(?:再|又|重新)(?:{verbs})了?(?:一遍|一下|一次|下|遍)", asides):
+        if any(word in asides[match.end() :] for word in _list("verdicts", "confirm")):
+            asides = asides.replace(match.group(), "_" * len(match.group()), 1)  # done since
+    asides = _mask(asides, _list("verdicts", "confirm"))
     return not any(word in asides for word in _list("aside_blockers", "confirm"))
 
 
@@ -185,6 +191,9 @@ def consent_value(text: str, applicant: str = "self") -> str:
     )
     agree_words = _list("agree", "consent")
     hits = _agreement_hits(text, plain, agree_words)
+    if hits:  # said of themself before the agreement, not after it ("同意，不识字")
+        plain = _mask(plain[: hits[-1][0]], _list("impairments")) + plain[hits[-1][0] :]
+    plain = _indefinite_what(plain)
     if _CONCESSION.search(plain):
         return UNSURE  # "好是好，就是我那点养老钱不想让别个晓得"
     # "可不可以", "同不同意": asking, never a refusal (they stay in ``plain`` as hedges).
@@ -228,6 +237,19 @@ def consent_value(text: str, applicant: str = "self") -> str:
     return AGREE if only_words(plain, allowed) else UNSURE
 
 
+def _indefinite_what(plain: str) -> str:
+    """什么 after a negator in its clause is "anything", no question ("我也没存什么钱",
+    "不缺什么"): masked, so it asks nothing. 什么意思, 为什么, 干什么, 是什么 stay."""
+
+    def masked(match: re.Match[str]) -> str:
+        return match.group()[:-2] + "__"
+
+    return re.sub(
+        f"[{NEGATOR_CHARS}][^{_CLAUSE_MARKS}]{{0,4}}?(?<![为干是])什么(?!意思)", masked, plain
+    )
+
+
+_CLAUSE_MARKS = re.escape(",.;!?:~\n")
 _HOME = ("我们家", "我家", "家里", "又", "也")  # "查呗，我家什么也没有": whose nothing
 
 
@@ -257,9 +279,67 @@ def _settled_at_the_end(
         return False
     allowed = (*_list("agree", "consent"), *_list("frame"), *_list("particles"))
     allowed = (*allowed, *_list("truthful"), *_HOME, "嗯", "那", "就")
-    return _last_clause_settles(text, plain, hits, applicant, clauses, allowed) or (
-        _agreed_then_asked(plain, hits, allowed)
+    return (
+        _last_clause_settles(text, plain, hits, applicant, clauses, allowed)
+        or _agreed_then_asked(plain, hits, allowed)
+        or _agreed_then_went_on(text, plain, hits, applicant, clauses, allowed)
     )
+
+
+def _explained(text: str) -> bool:
+    """An explanation said, not negated ("我解释了一遍", not "我还没解释")."""
+    return any(
+        not any(char in NEGATOR_CHARS for char in text[max(0, start - 2) : start])
+        for start, _end, _word in find_all(text, _list("explained", "consent"))
+    )
+
+
+def _agreed_then_went_on(
+    text: str,
+    plain: str,
+    hits: list[tuple[int, int, str]],
+    applicant: str,
+    clauses: list[tuple[int, int]],
+    allowed: tuple[str, ...],
+) -> bool:
+    """The first clause is the applicant's clean, strong agreement, and what follows
+    only goes on to something else: a question to us ("同意，但是我想问一下…": from the
+    ask marker on, all is the question), a wish ("就是快一点好吗"), a fact said with 没
+    ("孩子下学期的学费还没着落"). Nothing after it may refuse, negate (but for 没),
+    limit, contrast, hedge (but for a question word) or say it is not understood."""
+    if len(clauses) < 2:
+        return False
+    low, high = clauses[0]
+    first = _clean_agreement(plain, low, high, hits, allowed)
+    strong = [hit for hit in first if hit[2] not in _list("weak", "consent")]
+    if not strong or _someone_else_agrees(text, strong[0][0], applicant):
+        return False
+    rest = plain[high:]
+    asked = find_all(rest, _list("ask_markers", "consent"))
+    question = ""
+    if asked:
+        question = rest[asked[0][1] :]
+        rest = re.sub(r"(但是|但|不过|可是|就是)[,我]*$", "", rest[: asked[0][0]])
+        if any(
+            word in question
+            for word in (*_list("refuse", "consent"), *_list("deciding", "consent"))
+        ):
+            return False
+        if any(char in NEGATOR_CHARS for char in _mask(question, _list("a_not_a", "consent"))):
+            return False  # "我想问一下能不能不查存款": a doubt asked
+    blockers = (*_list("refuse", "consent"), *_list("limits", "consent"))
+    blockers = (*blockers, *_list("not_understood", "consent"))
+    if any(word in rest for word in blockers):
+        return False
+    for _start, _end, word in find_all(rest, _list("hedge", "consent")):
+        if word not in _list("asked_not_doubted", "consent"):
+            return False
+    for clause in _CLAUSES.split(rest + "," + question):
+        asks = "?" in clause or any(w in clause for w in _list("asked_not_doubted", "consent"))
+        if asks and any(word in clause for word in _list("consent_topics", "consent")):
+            return False  # "我同意…儿子的也要查吗": what is agreed to, still asked
+    rest = _mask(rest, _list("a_not_a", "consent")).replace("没", "_")
+    return not any(char in NEGATOR_CHARS for char in rest)
 
 
 def _clean_agreement(
@@ -299,14 +379,17 @@ def _last_clause_settles(
     if any(_negator_before(plain, hit[0]) is not None for hit in hits if hit[1] <= low):
         return False  # "不同意……同意吧": said both ways
     not_understood = _list("not_understood", "consent")
-    for _start, end, word in find_all(before, (*_list("hedge", "consent"), *not_understood)):
+    for start, end, word in find_all(before, (*_list("hedge", "consent"), *not_understood)):
         if word in _list("asked_not_doubted", "consent"):
             continue
-        explained = any(w in before[end:] for w in _list("explained", "consent"))
+        explained = _explained(before[end:])
         if word not in not_understood or not explained:
             return False  # undecided ("回头再", "问问儿子"), or not understood
+        before = before[:start] + "_" * (end - start) + before[end:]  # explained since
     # The legal record: a negator before an agreement never agrees, even in a fact
-    # ("眼睛看不见，我念给他听了，他说同意" stays unsure: a person confirms it).
+    # ("那个老板都没给我发过工资单 嗯 同意吧" stays unsure: a person confirms it), but for
+    # what the person says of themself (``impairments``: "不识字") and a not-understood
+    # that was explained since ("老人一开始听不明白，我解释了一遍，他说让查").
     return not any(char in NEGATOR_CHARS for char in before)
 
 

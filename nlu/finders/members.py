@@ -94,6 +94,8 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         if after and word in counted and count == 1:
             count = cn_int(after.group(1)) or 1  # "孩子两个都在上学"
         relation = table[word]
+        if applicant == "self" and _addressed(text, start, word):
+            relation = "self"  # "孙爹84岁": the applicant, by surname and title
         if word in pairs:
             count = 2  # "户主夫妇", "老两口": the applicant and the spouse
         if word == "自己" and text[max(0, start - 1) : start] in ("他", "她"):
@@ -104,6 +106,17 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
                 continue
         mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
     return _composed(text, mentions, pronouns)
+
+
+def _addressed(text: str, start: int, word: str) -> bool:
+    """An elder's title right after a surname that follows no pronoun or 的 ("汤爹",
+    not "我爹", "他奶奶")."""
+    if word not in words("members")["addressed_titles"] or start == 0:
+        return False
+    surname = text[start - 1]
+    if surname not in str(words("identity")["names"]["surnames"]) or surname in "外家公老大小阿":
+        return False
+    return text[max(0, start - 2) : start - 1] not in ("我", "你", "他", "她", "的", "俺")
 
 
 def _composed(text: str, mentions: list[Mention], pronouns: tuple[str, ...]) -> list[Mention]:

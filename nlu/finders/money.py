@@ -160,6 +160,8 @@ def _period(stretch: str, after: str) -> str | None:
     if best[0] is not None:
         return best[0]
     head = after[:4]
+    if head[:1] in CLAUSE_END:
+        head = head[:1]  # "儿子春节给两千四，平时…": the next clause's period is its own
     for period in ("year", "month", "week", "day"):
         if any(
             head.startswith(word) or head[1:].startswith(word)
@@ -341,6 +343,8 @@ def find_amounts(
         earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
         role = role_of(clause, after, earlier, None, lead) or carried or default
+        if role == "rent" and any(word in text for word in terms("money", "rented_out")):
+            role = "income"  # "地租给别人了，一年租金一千二": rent received
         if (
             role == "income"
             and not _last_role(clause)
@@ -351,6 +355,9 @@ def find_amounts(
         if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
         period = _period(clause, text[unit_end:]) or _period(earlier, "")
+        since = max(previous_end, sentence_from)
+        if period is None and role == "income" and _yearly_occasion(text[since:start]):
+            period = "year"  # "女儿 过年 给 一千": once a year
         role = _one_off_rule(role, clause, earlier, period, default)
         if role is None and default is None and (is_money or period):
             role = "income"  # a story's bare "一个月两千块": what the household lives on
@@ -372,9 +379,25 @@ def find_amounts(
             word in text[:start] for word in terms("money", "reimbursed")
         )
         who = sum(1 for person in others if person <= start)
+        if role == "income" and _sent_home(text, clause_from, start, who, amounts):
+            previous_end = unit_end
+            continue  # "工资五六千 寄回家三千": part of the wage, not more
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
+
+
+def _yearly_occasion(stretch: str) -> bool:
+    """A once-a-year occasion (过年, 春节) since the amount before, in its sentence."""
+    return any(word in stretch for word in terms("money", "yearly_occasions"))
+
+
+def _sent_home(text: str, clause_from: int, start: int, who: int, amounts: list[Amount]) -> bool:
+    """The one typing sends this home (寄回家, no other person named before it), and
+    their own income was said before: it is part of that income."""
+    if who or not any(word in text[clause_from:start] for word in terms("money", "sent_home")):
+        return False
+    return any(amount.role == "income" and amount.who == 0 for amount in amounts)
 
 
 _RESTATE_GAP = re.compile(
@@ -550,8 +573,8 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         )
     ]
     totals = [amount for amount in mine if amount.total or _sums_up(mine, amount)]
-    if totals:
-        mine = totals[-1:]
+    if totals:  # the last total said, and what is said after it ("另外我每月给一千")
+        mine = [totals[-1], *(amount for amount in mine if amount.start > totals[-1].start)]
     net = [amount for amount in mine if amount.net]
     if net:
         # The own share replaces the bill said before it for the same person; a cost said

@@ -64,10 +64,17 @@ def _dialect_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, keys)))
 
 
+# One space inside a number typed slowly ("七十 六", "一千 二", "三 级"): no clause break.
+_SPLIT_NUMBER = re.compile(
+    "(?<=[十百千万]) (?=[一二三四五六七八九](?![十百千万]))|(?<=[一二两三四五六七八九十]) (?=[级岁])"
+)
+
+
 @lru_cache(maxsize=2048)
 def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
-    raw = _SPACES.sub(",", text.strip()).replace("、", "/").replace("～", "~")
+    raw = _SPLIT_NUMBER.sub("", text.strip())
+    raw = _SPACES.sub(",", raw).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
     normalised = _identifiers(normalize(raw).text.lower())
@@ -227,8 +234,10 @@ def number_value(token: str) -> float | None:
 
 
 def is_unknown(text: str) -> bool:
-    """The answer says "I don't know" (不清楚, 记不得, 晓不得 …)."""
-    return contains_any(text, word_list("text", "unknown"))
+    """The answer says "I don't know" (不清楚, 记不得, 晓不得 …), also typed slowly with
+    a space between its words ("冇 算 过": 没,算,过)."""
+    unknown = word_list("text", "unknown")
+    return contains_any(text, unknown) or contains_any(text.replace(",", ""), unknown)
 
 
 def strip_fillers(text: str) -> str:

@@ -158,6 +158,7 @@ def test_a_daughter_in_law_typing_for_her_mother_in_law(text: str, value: dict) 
         "同意。不过以后我妈情况有变化的话，要怎么更新？",
         "可以查。我妈的银行卡号需要提供吗？",
         "不同意 不是 我是说同意 刚才说快了",
+        "眼睛看不见，我念给他听了，他说同意",  # 看不见 is what he is, no negation of it
     ],
 )
 def test_an_agreement_as_typed(text: str) -> None:
@@ -176,7 +177,7 @@ def test_an_agreement_as_typed(text: str) -> None:
         ("查什么 我考虑一下 同意吧", "unsure"),
         ("老人一开始不同意，我解释了一遍，他说让查", "refuse"),
         ("能不查存款吗？同意", "unsure"),
-        ("眼睛看不见，我念给他听了，他说同意", "unsure"),  # the legal record: a person confirms
+        ("眼睛看不见，没念给他听，他说同意", "unsure"),  # a negator in a fact: a person asks
         # an agreement, then a question about what is agreed to, or a doubt
         ("同意。存款也要查吗？", "unsure"),
         ("同意。能不能不查存款？", "unsure"),

@@ -131,7 +131,7 @@ def test_hesitation_and_questions_are_never_agreement(text: str) -> None:
 _NEGATORS = ["不", "没", "没有", "不能", "不太", "先不", "暂不", "不会", "不想", "别", "无", "未", "冇", "莫", "甭",
              "不愿", "决不", "从没", "并没有"]  # fmt: skip
 _FILLER = "我你他她就先还也真的很会能要想这个那个嗯啊，。 "
-_CONSENT_IDIOMS = terms("confirm", "consent", "idioms")
+_CONSENT_IDIOMS = (*terms("confirm", "consent", "idioms"), *terms("confirm", "impairments"))
 
 
 @settings(max_examples=1500, deadline=None)
@@ -147,8 +147,8 @@ def test_a_negator_before_the_agreement_is_never_agreement(
 ) -> None:
     """Property (the legal record): whatever surrounds it, a text with a negator before
     同意 (or 愿意, 可以, 授权, 承诺) is never read as agreement. Only the idioms that say
-    yes (没问题, 没意见) are not negators: the property skips texts where the negator
-    is part of one."""
+    yes (没问题, 没意见) and what a person says of themself (不识字, 看不见: ``impairments``)
+    are not negators: the property skips texts where the negator is part of one."""
     text = before + negator + filler + agree + after
     at = len(before)
     for idiom in _CONSENT_IDIOMS:
