@@ -461,6 +461,10 @@ def _clause_end(text: str, start: int, width: int) -> int:
     return end
 
 
+# "不要低保", "不申请低保": a program refused, not an income of 0.
+_REFUSALS = ("不要", "不申请", "不办", "不想要", "不想申请", "不用")
+
+
 def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
     """Roles the answer says are 0 ("没有收入", "存款早就花光了", "一分钱都没有").
 
@@ -486,7 +490,10 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
         for word in terms("money", "zero_nouns", role) if role != "one_off" else ():
             at = plain.find(word)
             while at >= 0:
-                if negated_before(plain, at) or negated_after(plain, at + len(word)):
+                refused = plain[max(0, at - 4) : at].endswith(_REFUSALS)
+                if not refused and (
+                    negated_before(plain, at) or negated_after(plain, at + len(word))
+                ):
                     roles.add(role)
                 at = plain.find(word, at + 1)
     if (

@@ -72,6 +72,13 @@ def test_money_denied_is_not_an_illness_denied() -> None:
     assert "ill" not in extract_facts("存款一分钱都没有")
 
 
+def test_a_program_refused_is_no_income_of_0() -> None:
+    # "不要低保" refuses the program; "没有低保" says there is no 低保 money
+    assert extract_facts("不对 我要申请特困 不要低保") == {"programs": ["tekun"]}
+    assert "monthly_income" not in extract_facts("不申请低保了")
+    assert extract_facts("没有低保")["monthly_income"] == 0
+
+
 def test_a_negated_program_is_not_asked_for() -> None:
     assert extract_facts("低保不要，想申请临时救助")["programs"] == ["temporary"]
 
