@@ -618,6 +618,13 @@ class Form(Flow):
                 ctx.session.step = CONFIRM
                 return [ctx.say("forms.nothing_to_change"), self._summary(ctx)]
             return [ctx.say("forms.choose_one"), self._change_menu(ctx)]
+        if ctx.payload is None:
+            # "这次变故的花销改成50000": the answer named with its new value is the correction
+            slot = self.slot(str(picked.value))
+            facts = reading.facts_of(ctx)
+            if slot.fact is not None and slot.from_facts(facts, values, True) is not None:
+                ctx.session.step = CONFIRM
+                return await self._correct(ctx, facts)
         self._clear(ctx, str(picked.value))
         return self._ask(ctx, str(picked.value))
 

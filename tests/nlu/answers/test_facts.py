@@ -104,3 +104,8 @@ def test_a_story_by_meaning(text: str, facts: dict) -> None:
 
 def test_an_old_weak_event_is_no_event_in_a_story() -> None:
     assert "hardship_event" not in extract_facts("老伴骨折好几年了")
+
+
+def test_a_fires_loss_and_the_events_cost_are_the_one_off_cost() -> None:
+    assert extract_facts("火灾损失大概五万")["one_off_cost"] == 50000
+    assert extract_facts("这次变故的花销改成50000") == {"one_off_cost": 50000}
