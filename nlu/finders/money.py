@@ -225,7 +225,11 @@ _SPAN = re.compile(
     r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?!\d|\.\d)"
 )
 _BELOW_BEFORE = re.compile(r"(?:不到|不足|不够|没有|没|还不到)$")
-_BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|不够|没有|那么多都没有)")
+# "五百没有" is below 500 when the clause ends there; "寄五百没有存款" starts a new one.
+_BELOW_AFTER = re.compile(
+    r"^(?:块钱|块|元)?(?:(?:都|也|还)?(?:不到|不足|不够|那么多都没有)|(?:都|也|还)没有"
+    r"|没有(?=$|[,.;!?~]|吧|呢|啊|哦|的样子))"
+)
 _SOMETIMES = "有时"
 
 
