@@ -115,4 +115,6 @@ def test_an_amount_before_a_new_clause_with_no_is_not_below_it() -> None:
     # "寄五百没有存款": 500 sent, no deposits; "五百都没有" is below 500
     facts = extract_facts("每个月就一百多块养老金我每个月给她寄五百没有存款")
     assert facts["monthly_income"] == 600 and facts["deposits"] == 0
-    assert extract_facts("一个月五百都没有", slot="monthly_income")["monthly_income"] == Range(0, 500)
+    assert extract_facts("一个月五百都没有", slot="monthly_income")["monthly_income"] == Range(
+        0, 500
+    )
