@@ -442,7 +442,10 @@ def screen_values(
     favourable = screen(build_household(values, region, end="low"), today=today)
     merged = []
     for sure, maybe in zip(result.programs, favourable.programs, strict=True):
-        if sure.status == maybe.status and sure.monthly_amount == maybe.monthly_amount:
+        if sure.status == maybe.status:
+            # likely at both ends: likely, with the unfavourable end's amount (at least
+            # that much), so what depends on it ("属于低保…家庭") is not said of a
+            # program shown as only possible
             merged.append(sure)
             continue
         best = maybe if maybe.status != "unlikely" else sure
