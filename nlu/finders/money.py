@@ -356,6 +356,8 @@ def find_amounts(
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
         period = _period(clause, text[unit_end:]) or _period(earlier, "")
         role = _one_off_rule(role, clause, earlier, period, default)
+        if role is None and amounts and _said_as_total(text, previous_end, start):
+            role = amounts[-1].role  # "少的时候一千多…平均也就一千五": the same money's average
         if role is None and default is None and (is_money or period):
             role = "income"  # a story's bare "一个月两千块": what the household lives on
         if role is None:
@@ -379,6 +381,11 @@ def find_amounts(
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
+
+
+def _said_as_total(text: str, previous_end: int, start: int) -> bool:
+    near = text[max(previous_end, start - 6) : start]
+    return any(word in near for word in terms("money", "total_words"))
 
 
 _RESTATE_GAP = re.compile(
@@ -412,6 +419,9 @@ def _other_money(text: str, start: int) -> bool:
     return False
 
 
+_AGE_GAP = re.compile(r"(?:其实|实际|实际上|今年|已经|都|是|有|也|才|快|满)*")
+
+
 def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     """A bare number up to 120 said right after a person and ending its clause ("我52 老伴50",
     "小儿子28，"), or before 岁, is an age."""
@@ -423,6 +433,13 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     if text[max(0, start - 2) : start] == "今年":
         return True  # "刘建华今年70了": an age, whoever says it
     close = [person for person in people if 0 <= start - person <= 1]
+    if not close and text[end : end + 1] == "了":
+        # "我哥其实46了": a person, a word or two, and the number ending in 了
+        close = [
+            person
+            for person in people
+            if 0 <= start - person <= 4 and _AGE_GAP.fullmatch(text[person:start])
+        ]
     if not close:
         return False
     # "一个月给孩子50": a period said before the person makes it money

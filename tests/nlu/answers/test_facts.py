@@ -118,3 +118,13 @@ def test_an_amount_before_a_new_clause_with_no_is_not_below_it() -> None:
     assert extract_facts("一个月五百都没有", slot="monthly_income")["monthly_income"] == Range(
         0, 500
     )
+
+
+def test_an_average_said_after_the_lows_and_highs_is_the_figure() -> None:
+    text = "不对 收入不固定 少的时候一千多 多的时候三千 平均也就一千五"
+    assert extract_facts(text)["monthly_income"] == 1500
+
+
+def test_a_members_age_after_a_correction_is_no_money() -> None:
+    # "三千多 还有我哥其实46了": deposits about 3000, not 3046
+    assert extract_facts("存款不对 是三千多 还有我哥其实46了 我记错了")["deposits"] == 3000
