@@ -464,6 +464,8 @@ class Form(Flow):
         elif ctx.payload is not None:
             value = "refuse"
         else:
+            if _for_someone_else(ctx):
+                return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
             value = reading.consent(ctx, values).value
         if value == AGREE:
             values[slot.name] = AGREE
@@ -649,6 +651,15 @@ def _also_confirms(ctx: TurnContext) -> bool:
 
     clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
     return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
+
+
+def _for_someone_else(ctx: TurnContext) -> bool:
+    """ "我替他同意行不行": agreeing to a consent for another person."""
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = ctx.texts.raw("forms.consent_proxy_words")
+    return any(prepare(word).text in text for word in words)
 
 
 def wants_restore(ctx: TurnContext, just_cancelled: bool = True) -> bool:
