@@ -378,9 +378,20 @@ def find_amounts(
             word in text[:start] for word in terms("money", "reimbursed")
         )
         who = sum(1 for person in others if person <= start)
+        if isinstance(value, int) and not total and _for_each_of_two(text, sentence_from, start):
+            value = value * 2  # "我跟老伴每人每月有一百五": 300 for the two
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
+
+
+def _for_each_of_two(text: str, sentence_from: int, start: int) -> bool:
+    """ "我跟老伴每人每月有一百五": an amount said for each of two people."""
+    before = text[max(sentence_from, start - 8) : start]
+    if not any(word in before for word in terms("money", "each")):
+        return False
+    sentence = text[sentence_from:start]
+    return any(word in sentence for word in terms("money", "two_people"))
 
 
 def _said_as_total(text: str, previous_end: int, start: int) -> bool:

@@ -128,3 +128,8 @@ def test_an_average_said_after_the_lows_and_highs_is_the_figure() -> None:
 def test_a_members_age_after_a_correction_is_no_money() -> None:
     # "三千多 还有我哥其实46了": deposits about 3000, not 3046
     assert extract_facts("存款不对 是三千多 还有我哥其实46了 我记错了")["deposits"] == 3000
+
+
+def test_an_amount_for_each_of_two_counts_twice() -> None:
+    assert extract_facts("我跟老伴每人每月有一百五的养老金")["monthly_income"] == 300
+    assert extract_facts("每月有一百五的养老金")["monthly_income"] == 150
