@@ -146,7 +146,10 @@ def _slots(region: str) -> tuple[Slot, ...]:
         fact=_programs_fact,
         choices=_program_choices(),
         show=_programs_shown,
-        question_values=lambda values: {"suggested": values.get("_suggested", [])},
+        question_values=lambda values: {
+            "suggested": values.get("_suggested", []),
+            "one_of": bool(values.get("_one_of")),
+        },
         words=("项目",),
     )
     return (
@@ -186,7 +189,15 @@ class ApplyFlow(Form):
         names = {p.id: p.short_name for p in load_catalog().programs.values()}
         values["_suggested"] = [names[p] for p in likely if p in names]
         program = ctx.session.slots.get("program")
-        if program in names and not self.opening_facts(ctx, keep=True).get("programs"):
+        # 特困 and 低保 both likely: not both paid, so which is asked, whatever program
+        # was talked about before ("能不能吃低保" then a screening that found 特困 too)
+        either = {"tekun", "dibao"} <= set(likely)
+        values["_one_of"] = either
+        if (
+            program in names
+            and not either
+            and not self.opening_facts(ctx, keep=True).get("programs")
+        ):
             values["program"] = program
         return values
 

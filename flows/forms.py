@@ -35,8 +35,10 @@ import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from backend.clock import utcnow
 from base.messages import BotReply, Button
 from flows import reading
 from flows.base import Flow, TurnContext
@@ -45,7 +47,10 @@ from flows.texts import Texts
 from nlu.answers import Choice, Reading
 from nlu.answers.reading import fact_json
 
-CANCELLED = "_cancelled"  # session slot: a form just cancelled, until the next idle turn
+CANCELLED = "_cancelled"  # session slot: a form cancelled, until resumed or a new one starts
+# How long a cancelled form is kept for 「恢复」: idle turns and hours after the cancel.
+KEEP_CANCELLED_TURNS = 20
+KEEP_CANCELLED_HOURS = 24
 CONFIRM = "confirm"
 CHANGE = "change"
 AGREE = "agree"
@@ -244,6 +249,7 @@ class Form(Flow):
         return any(slot.name == name for slot in self.slots)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        ctx.session.slots.pop(CANCELLED, None)  # a new form: the cancelled one is gone
         ctx.session.start_flow(self.name)
         values = self.values(ctx)
         values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
@@ -458,6 +464,8 @@ class Form(Flow):
         elif ctx.payload is not None:
             value = "refuse"
         else:
+            if _for_someone_else(ctx):
+                return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
             value = reading.consent(ctx, values).value
         if value == AGREE:
             values[slot.name] = AGREE
@@ -533,6 +541,8 @@ class Form(Flow):
                 "flow": self.name,
                 "step": ctx.session.step,
                 "form": copy.deepcopy(ctx.session.form),
+                "at": utcnow().isoformat(),
+                "turns": 0,
             }
         text = super().cancel(ctx)
         return f"{text}\n{ctx.texts('forms.restore_offer')}" if answered else text
@@ -618,6 +628,13 @@ class Form(Flow):
                 ctx.session.step = CONFIRM
                 return [ctx.say("forms.nothing_to_change"), self._summary(ctx)]
             return [ctx.say("forms.choose_one"), self._change_menu(ctx)]
+        if ctx.payload is None:
+            # "这次变故的花销改成50000": the answer named with its new value is the correction
+            slot = self.slot(str(picked.value))
+            facts = reading.facts_of(ctx)
+            if slot.fact is not None and slot.from_facts(facts, values, True) is not None:
+                ctx.session.step = CONFIRM
+                return await self._correct(ctx, facts)
         self._clear(ctx, str(picked.value))
         return self._ask(ctx, str(picked.value))
 
@@ -636,27 +653,57 @@ def _also_confirms(ctx: TurnContext) -> bool:
     return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
 
 
-def wants_restore(ctx: TurnContext) -> bool:
-    """ "恢复", "啊 怎么取消了 我是说确认": the resident takes back the cancel just made."""
+def _for_someone_else(ctx: TurnContext) -> bool:
+    """ "我替他同意行不行": agreeing to a consent for another person."""
     from nlu.finders.text import prepare
 
     text = prepare(ctx.text).text
-    words: list[str] = ctx.texts.raw("forms.restore_words")
+    words: list[str] = ctx.texts.raw("forms.consent_proxy_words")
+    return any(prepare(word).text in text for word in words)
+
+
+def wants_restore(ctx: TurnContext, just_cancelled: bool = True) -> bool:
+    """ "恢复", "我刚才填的还在不": the resident wants the cancelled form back; "啊 怎么取消了
+    我是说确认" takes back the cancel only on the turn right after it."""
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    words: list[str] = list(ctx.texts.raw("forms.resume_words"))
+    if just_cancelled:
+        words += ctx.texts.raw("forms.restore_words")
     return ctx.payload == "/restore" or any(prepare(word).text in text for word in words)
 
 
 def restore_cancelled(
     ctx: TurnContext, flows: Mapping[str, Flow], *, asked: bool
 ) -> list[BotReply] | None:
-    """The next turn after a form was cancelled: 「恢复」 (``asked``: the command) or words
-    that take the cancel back restore it; any other turn forgets it. None: nothing done."""
-    kept = ctx.session.slots.pop(CANCELLED, None)
-    if not isinstance(kept, dict) or not (asked or wants_restore(ctx)):
+    """An idle turn after a form was cancelled: 「恢复」 (``asked``: the command) or words
+    asking for it back restore it. It is kept for ``KEEP_CANCELLED_TURNS`` idle turns and
+    ``KEEP_CANCELLED_HOURS`` hours, or until a new form starts. None: nothing done."""
+    kept = ctx.session.slots.get(CANCELLED)
+    if not isinstance(kept, dict):
+        return None
+    turns = int(kept.get("turns") or 0)
+    if not (asked or wants_restore(ctx, just_cancelled=turns == 0)):
+        kept["turns"] = turns + 1
+        if kept["turns"] > KEEP_CANCELLED_TURNS or _cancelled_long_ago(kept):
+            ctx.session.slots.pop(CANCELLED, None)
+        return None
+    ctx.session.slots.pop(CANCELLED, None)
+    if _cancelled_long_ago(kept):
         return None
     flow = flows.get(str(kept.get("flow")))
     if not isinstance(flow, Form):
         return None
     return flow.restore(ctx, kept)
+
+
+def _cancelled_long_ago(kept: dict[str, Any]) -> bool:
+    try:
+        at = datetime.fromisoformat(str(kept.get("at")))
+    except ValueError:
+        return False  # kept before the time was stored
+    return utcnow() - at > timedelta(hours=KEEP_CANCELLED_HOURS)
 
 
 def _says_nothing(ctx: TurnContext) -> bool:

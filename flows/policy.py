@@ -152,6 +152,8 @@ class PolicyAnswerFlow(Flow):
         if not question.programs:
             return [self._choose_program(ctx, catalog, question.aspects[0])]
         named = question.programs[:MAX_PROGRAMS]
+        if _asks_together(ctx, named):
+            return [BotReply(ctx.texts("policy.together_tekun_dibao"))]
         ctx.session.slots["program"] = named[-1] if len(named) == 1 else named[0]
         ctx.session.slots[CONTEXT] = {
             "program": ctx.session.slots["program"],
@@ -256,6 +258,15 @@ def _carries(ctx: TurnContext) -> bool:
     """A follow-up keeps the last answer's aspect ("那低保呢" after 五保's amounts) unless
     the NLU is sure it asks something else."""
     return ctx.parse.intent in CARRY_ASPECT or ctx.parse.confidence < SURE
+
+
+def _asks_together(ctx: TurnContext, named: list[str]) -> bool:
+    """ "特困跟低保能一起领吗": whether 特困 and 低保 are paid together."""
+    if ctx.payload is not None or not {"tekun", "dibao"} <= set(named):
+        return False
+    text = ctx.parse.normalized or ctx.text
+    words: list[str] = texts().raw("policy_words.together")
+    return any(word in text or word in ctx.text for word in words)
 
 
 def _first_key(text: str, table: dict[str, list[str]]) -> str | None:

@@ -126,10 +126,27 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     if all(relation is None and _denied(body, age) for age, relation, _ in extra):
         # "我六十七 他七十二 哪里有40岁的": the ages said, not the one denied
         return Reading(found.value[: int(size)], sure=True, facts=found.facts)
+    if _named_again(said[: int(size)], extra):
+        # "55 52 80 我妈80了": the mother is the 80 just listed, not one more person
+        return Reading(found.value[: int(size)], sure=True, facts=found.facts)
     if all(relation for _, relation, _ in extra):  # each extra age is a person named
         facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
         return Reading(found.value, sure=True, facts=facts)
     return found
+
+
+def _named_again(
+    listed: list[tuple[int, str | None, str | None]],
+    extra: list[tuple[int, str | None, str | None]],
+) -> bool:
+    """Whether each age beyond the household size names a member with an age already
+    listed bare ("55 52 80 我妈80了"): the same person said again."""
+    bare = [age for age, relation, _ in listed if relation is None]
+    for age, relation, _ in extra:
+        if relation is None or age not in bare:
+            return False
+        bare.remove(age)
+    return True
 
 
 def _denied(body: str, age: int) -> bool:

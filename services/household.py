@@ -329,10 +329,13 @@ def needs_kind(values: dict[str, Any]) -> int | None:
     return None
 
 
+OWN_CHILD_GAP = 50  # years: a minor this much younger than the applicant is asked about
+
+
 def minors_without_parents(values: dict[str, Any]) -> list[int]:
     """Members under 18 who may be 孤儿 or 事实无人抚养儿童: not the applicant's own child
-    (a grandchild, sibling or other relative, or 40 or more years younger when the
-    relation was not said), and nobody else in the household of an age to be their
+    (a grandchild, sibling or other relative, 40 or more years younger when the
+    relation was not said, or 50 or more years younger whatever it was said to be), and nobody else in the household of an age to be their
     parent (15 to 50 years older). Then the form asks whether the parents can raise them."""
     people = base_members(values)
     applicant_age = people[0]["age"]
@@ -341,8 +344,11 @@ def minors_without_parents(values: dict[str, Any]) -> list[int]:
         relation = member["relation"]
         if member["age"] >= MINOR:
             continue
-        not_own = relation in ("grandchild", "sibling", "other") or (
-            relation is None and applicant_age - member["age"] >= 40
+        gap = applicant_age - member["age"]
+        not_own = (
+            relation in ("grandchild", "sibling", "other")
+            or (relation is None and gap >= 40)
+            or gap >= OWN_CHILD_GAP  # "孩子" of a 65-year-old aged 10: asked, not assumed
         )
         if not not_own:
             continue
@@ -442,7 +448,10 @@ def screen_values(
     favourable = screen(build_household(values, region, end="low"), today=today)
     merged = []
     for sure, maybe in zip(result.programs, favourable.programs, strict=True):
-        if sure.status == maybe.status and sure.monthly_amount == maybe.monthly_amount:
+        if sure.status == maybe.status:
+            # likely at both ends: likely, with the unfavourable end's amount (at least
+            # that much), so what depends on it ("属于低保…家庭") is not said of a
+            # program shown as only possible
             merged.append(sure)
             continue
         best = maybe if maybe.status != "unlikely" else sure

@@ -227,7 +227,11 @@ _SPAN = re.compile(
     r"(\d+(?:\.\d+)?)\s*(万|千|百|w|k)?(?!\d|\.\d)"
 )
 _BELOW_BEFORE = re.compile(r"(?:不到|不足|不够|没有|没|还不到)$")
-_BELOW_AFTER = re.compile(r"^(?:块钱|块|元)?(?:都|也|还)?(?:不到|不足|不够|没有|那么多都没有)")
+# "五百没有" is below 500 when the clause ends there; "寄五百没有存款" starts a new one.
+_BELOW_AFTER = re.compile(
+    r"^(?:块钱|块|元)?(?:(?:都|也|还)?(?:不到|不足|不够|那么多都没有)|(?:都|也|还)没有"
+    r"|没有(?=$|[,.;!?~]|吧|呢|啊|哦|的样子))"
+)
 _SOMETIMES = "有时"
 
 
@@ -359,6 +363,8 @@ def find_amounts(
         if period is None and role == "income" and _yearly_occasion(text[since:start]):
             period = "year"  # "女儿 过年 给 一千": once a year
         role = _one_off_rule(role, clause, earlier, period, default)
+        if role is None and amounts and _said_as_total(text, previous_end, start):
+            role = amounts[-1].role  # "少的时候一千多…平均也就一千五": the same money's average
         if role is None and default is None and (is_money or period):
             role = "income"  # a story's bare "一个月两千块": what the household lives on
         if role is None:
@@ -382,6 +388,8 @@ def find_amounts(
         if role == "income" and _sent_home(text, clause_from, start, who, amounts):
             previous_end = unit_end
             continue  # "工资五六千 寄回家三千": part of the wage, not more
+        if isinstance(value, int) and not total and _for_each_of_two(text, sentence_from, start):
+            value = value * 2  # "我跟老伴每人每月有一百五": 300 for the two
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
@@ -398,6 +406,20 @@ def _sent_home(text: str, clause_from: int, start: int, who: int, amounts: list[
     if who or not any(word in text[clause_from:start] for word in terms("money", "sent_home")):
         return False
     return any(amount.role == "income" and amount.who == 0 for amount in amounts)
+
+
+def _for_each_of_two(text: str, sentence_from: int, start: int) -> bool:
+    """ "我跟老伴每人每月有一百五": an amount said for each of two people."""
+    before = text[max(sentence_from, start - 8) : start]
+    if not any(word in before for word in terms("money", "each")):
+        return False
+    sentence = text[sentence_from:start]
+    return any(word in sentence for word in terms("money", "two_people"))
+
+
+def _said_as_total(text: str, previous_end: int, start: int) -> bool:
+    near = text[max(previous_end, start - 6) : start]
+    return any(word in near for word in terms("money", "total_words"))
 
 
 _RESTATE_GAP = re.compile(
@@ -431,6 +453,9 @@ def _other_money(text: str, start: int) -> bool:
     return False
 
 
+_AGE_GAP = re.compile(r"(?:其实|实际|实际上|今年|已经|都|是|有|也|才|快|满)*")
+
+
 def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     """A bare number up to 120 said right after a person and ending its clause ("我52 老伴50",
     "小儿子28，"), or before 岁, is an age."""
@@ -442,6 +467,13 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     if text[max(0, start - 2) : start] == "今年":
         return True  # "刘建华今年70了": an age, whoever says it
     close = [person for person in people if 0 <= start - person <= 1]
+    if not close and text[end : end + 1] == "了":
+        # "我哥其实46了": a person, a word or two, and the number ending in 了
+        close = [
+            person
+            for person in people
+            if 0 <= start - person <= 4 and _AGE_GAP.fullmatch(text[person:start])
+        ]
     if not close:
         return False
     # "一个月给孩子50": a period said before the person makes it money
@@ -484,6 +516,10 @@ def _clause_end(text: str, start: int, width: int) -> int:
     return end
 
 
+# "不要低保", "不申请低保": a program refused, not an income of 0.
+_REFUSALS = ("不要", "不申请", "不办", "不想要", "不想申请", "不用")
+
+
 def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
     """Roles the answer says are 0 ("没有收入", "存款早就花光了", "一分钱都没有").
 
@@ -509,7 +545,10 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
         for word in terms("money", "zero_nouns", role) if role != "one_off" else ():
             at = plain.find(word)
             while at >= 0:
-                if negated_before(plain, at) or negated_after(plain, at + len(word)):
+                refused = plain[max(0, at - 4) : at].endswith(_REFUSALS)
+                if not refused and (
+                    negated_before(plain, at) or negated_after(plain, at + len(word))
+                ):
                     roles.add(role)
                 at = plain.find(word, at + 1)
     if (

@@ -72,6 +72,13 @@ def test_money_denied_is_not_an_illness_denied() -> None:
     assert "ill" not in extract_facts("存款一分钱都没有")
 
 
+def test_a_program_refused_is_no_income_of_0() -> None:
+    # "不要低保" refuses the program; "没有低保" says there is no 低保 money
+    assert extract_facts("不对 我要申请特困 不要低保") == {"programs": ["tekun"]}
+    assert "monthly_income" not in extract_facts("不申请低保了")
+    assert extract_facts("没有低保")["monthly_income"] == 0
+
+
 def test_a_negated_program_is_not_asked_for() -> None:
     assert extract_facts("低保不要，想申请临时救助")["programs"] == ["temporary"]
 
@@ -97,3 +104,32 @@ def test_a_story_by_meaning(text: str, facts: dict) -> None:
 
 def test_an_old_weak_event_is_no_event_in_a_story() -> None:
     assert "hardship_event" not in extract_facts("老伴骨折好几年了")
+
+
+def test_a_fires_loss_and_the_events_cost_are_the_one_off_cost() -> None:
+    assert extract_facts("火灾损失大概五万")["one_off_cost"] == 50000
+    assert extract_facts("这次变故的花销改成50000") == {"one_off_cost": 50000}
+
+
+def test_an_amount_before_a_new_clause_with_no_is_not_below_it() -> None:
+    # "寄五百没有存款": 500 sent, no deposits; "五百都没有" is below 500
+    facts = extract_facts("每个月就一百多块养老金我每个月给她寄五百没有存款")
+    assert facts["monthly_income"] == 600 and facts["deposits"] == 0
+    assert extract_facts("一个月五百都没有", slot="monthly_income")["monthly_income"] == Range(
+        0, 500
+    )
+
+
+def test_an_average_said_after_the_lows_and_highs_is_the_figure() -> None:
+    text = "不对 收入不固定 少的时候一千多 多的时候三千 平均也就一千五"
+    assert extract_facts(text)["monthly_income"] == 1500
+
+
+def test_a_members_age_after_a_correction_is_no_money() -> None:
+    # "三千多 还有我哥其实46了": deposits about 3000, not 3046
+    assert extract_facts("存款不对 是三千多 还有我哥其实46了 我记错了")["deposits"] == 3000
+
+
+def test_an_amount_for_each_of_two_counts_twice() -> None:
+    assert extract_facts("我跟老伴每人每月有一百五的养老金")["monthly_income"] == 300
+    assert extract_facts("每月有一百五的养老金")["monthly_income"] == 150
