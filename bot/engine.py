@@ -30,8 +30,16 @@ from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
 from flows.story import StoryFlow
 from flows.texts import texts
-from flows.urgent import KEPT, UrgentFlow, follow_up, following, kept_reply, restore_kept
-from nlu.danger import Danger, find_danger, says_mistake
+from flows.urgent import (
+    KEPT,
+    UrgentFlow,
+    despairing,
+    follow_up,
+    following,
+    kept_reply,
+    restore_kept,
+)
+from nlu.danger import Danger, despair_again, find_danger, says_mistake
 from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
 
@@ -165,9 +173,18 @@ class Engine:
         else:
             parse = self._parse(text, payload)
             danger = find_danger(text, answering=answering) if payload is None else None
+        if danger is None and payload is None and self._despair_again(session, text):
+            danger = despair_again()  # "那我等不到了" after words of despair
         ctx = TurnContext(session, message, text, parse, self.services, payload)
         replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
+
+    def _despair_again(self, session: Session, text: str) -> bool:
+        """Words that mean danger after this chat's words of despair ("等不到了")."""
+        if despairing(session, self._follow_hours) is None:
+            return False
+        said = text.replace(" ", "")
+        return any(word in said for word in self.texts.raw("urgent.despair_again_words"))
 
     def _analyse(self, text: str, answering: bool) -> tuple[ParseResult, Danger | None]:
         return self.services.interpreter.parse(text), find_danger(text, answering=answering)

@@ -99,7 +99,7 @@ class UrgentFlow(Form):
         # What the first message already says is not asked again, nor noted twice.
         values.update(opened.fills)
         values["from_opener"] = list(opened.fills)
-        received = ctx.say("urgent.received", case=opened.case)
+        received = ctx.say("urgent.received", case=opened.case, **answered(ctx))
         return [received, *await self._advance(ctx)]
 
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
@@ -111,6 +111,16 @@ class UrgentFlow(Form):
             alone = "alone_unseen" in self.values(ctx).get("kinds", [])
             answer = ctx.say("urgent.call_answer_alone" if alone else "urgent.call_answer")
             return [answer, *await self.resume(ctx)]
+        if ctx.payload is None and any(
+            word in said for word in ctx.texts.raw("urgent.hopeless_words")
+        ):
+            # "莫问了 说了也没用 没人管的": comforted, told to staff, never taken as the place
+            values = self.values(ctx)
+            case_no = str(values.get("case_no", ""))
+            await _note_more(ctx, case_no)
+            despair = DESPAIR in values.get("kinds", [])
+            comfort = ctx.say("urgent.hopeless", case_no=case_no, despair=despair)
+            return [comfort, *await self.resume(ctx)]
         return await super().handle(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -123,6 +133,15 @@ class UrgentFlow(Form):
         return done
 
     async def on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
+        """``_on_danger``; words of despair are remembered for the chat's case, so that
+        what follows ("那我等不到了") is read in their light (``despairing``)."""
+        replies = await self._on_danger(ctx, danger)
+        told = ctx.session.slots.get(TOLD) or {}
+        if danger.despair and told.get("case_no"):
+            mark_despair(ctx.session, str(told["case_no"]))
+        return replies
+
+    async def _on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
         """A message that may mean danger to life, in any flow at any step: the lines
         first; the urgent case opened (or this chat's open one told and marked) as
         danger to life; then the urgent questions go on. The next message is checked
@@ -141,7 +160,7 @@ class UrgentFlow(Form):
                 session.end_flow()
                 return [*lines, ctx.say("urgent.life_not_recorded")]
             replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
-            received = ctx.say("urgent.life_received", case=opened.case)
+            received = ctx.say("urgent.life_received", case=opened.case, **answered(ctx))
             return [*lines, received, *replies]
         noted = await _note_danger(ctx, case_no)
         if not active:
@@ -183,7 +202,8 @@ class UrgentFlow(Form):
         if all(slot.name in values for slot in self.slots):
             # everything was told before: the case has this message, nothing to ask
             ctx.session.end_flow()
-            done = [ctx.say("urgent.all_told", case_no=case_no)]
+            phone = identity.given(values.get("phone"))
+            done = [ctx.say("urgent.all_told", case_no=case_no, phone=bool(phone))]
             if restore_kept(ctx.session, paused=True) is not None:
                 done.append(kept_reply(ctx))
             return done
@@ -252,11 +272,25 @@ def kept_reply(ctx: TurnContext) -> BotReply:
 
 
 def _told(ctx: TurnContext, case_no: str) -> dict[str, str]:
-    """Place and phone this chat already told for ``case_no`` (not asked again)."""
+    """Place and phone this chat already told (or chose to skip) for ``case_no``: not
+    asked again."""
     told = ctx.session.slots.get(TOLD) or {}
     if told.get("case_no") != case_no:
         return {}
     return {k: str(told[k]) for k in ("place", "phone") if told.get(k)}
+
+
+def despairing(session: Session, hours: float) -> str | None:
+    """The urgent case of the last ``hours`` in which this chat said words of despair."""
+    case_no = following(session, hours)
+    told = session.slots.get(TOLD) or {}
+    return case_no if case_no and told.get("despair") else None
+
+
+def mark_despair(session: Session, case_no: str) -> None:
+    """Remember that the chat's urgent case holds words of despair (``despairing``)."""
+    _remember_case(session, case_no)
+    session.slots[TOLD]["despair"] = True
 
 
 def _remember_case(session: Session, case_no: str) -> None:
@@ -317,8 +351,18 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
         if kind is not None:
             replies.append(BotReply(advice[kind]))
     if danger.despair:
-        replies.append(ctx.say("urgent.despair"))
+        replies.append(ctx.say("urgent.despair", **answered(ctx)))
     return replies
+
+
+def answered(ctx: TurnContext) -> dict[str, object]:
+    """When a person answers (office hours, ``flows.handoff.availability``): one promise
+    for the urgent texts and the hand-off alike — ``off_hours`` and ``when`` (a text
+    without them, as the Rasa actions say it, reads as office hours)."""
+    from flows.handoff import availability
+
+    found = availability(ctx)
+    return {"off_hours": not found["now"], "when": found["when"]}
 
 
 async def _waiting_urgent(ctx: TurnContext) -> CaseView | None:
@@ -464,6 +508,20 @@ async def add_urgent_note(
     except Exception:
         log.exception("urgent note could not be stored")
         return [ctx.say("urgent.note_failed", case_no=case_no)]
-    told = {"case_no": case_no, "place": noted.place_text, "phone": noted.phone or ""}
+    # a question skipped is not asked again for this case either
+    place = noted.place_text or (identity.SKIP if values.get("place") == identity.SKIP else "")
+    phone = noted.phone or (identity.SKIP if values.get("phone") == identity.SKIP else "")
+    before = ctx.session.slots.get(TOLD) or {}
+    told = {"case_no": case_no, "place": place, "phone": phone}
+    if before.get("case_no") == case_no and before.get("despair"):
+        told["despair"] = True
     ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
-    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown, despair=despair)]
+    return [
+        ctx.say(
+            "urgent.done",
+            case_no=case_no,
+            phone=noted.phone_shown,
+            despair=despair,
+            **answered(ctx),
+        )
+    ]
