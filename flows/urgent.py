@@ -111,6 +111,8 @@ class UrgentFlow(Form):
             alone = "alone_unseen" in self.values(ctx).get("kinds", [])
             answer = ctx.say("urgent.call_answer_alone" if alone else "urgent.call_answer")
             return [answer, *await self.resume(ctx)]
+        if ctx.payload is None and asks_when(ctx):
+            return [ctx.say("urgent.when_answer", **answered(ctx)), *await self.resume(ctx)]
         if ctx.payload is None and any(
             word in said for word in ctx.texts.raw("urgent.hopeless_words")
         ):
@@ -321,7 +323,9 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     if waiting is None or waiting.case_no != case_no:
         return None
     _remember_case(ctx.session, case_no)
-    replies = [await _note_more(ctx, case_no)]
+    noted = await _note_more(ctx, case_no)
+    # "什么时候有人来": the answer (staff have the question too)
+    replies = [ctx.say("urgent.when_answer", **answered(ctx)) if asks_when(ctx) else noted]
     if ctx.session.flow and ctx.session.paused:
         replies.append(kept_reply(ctx))
     return replies
@@ -353,6 +357,12 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     if danger.despair:
         replies.append(ctx.say("urgent.despair", **answered(ctx)))
     return replies
+
+
+def asks_when(ctx: TurnContext) -> bool:
+    """Whether the message asks when someone comes ("什么时候有人来")."""
+    said = ctx.text.replace(" ", "")
+    return ctx.payload is None and any(word in said for word in ctx.texts.raw("urgent.when_words"))
 
 
 def answered(ctx: TurnContext) -> dict[str, object]:
