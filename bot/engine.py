@@ -28,7 +28,7 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
-from flows.story import StoryFlow
+from flows.story import StoryFlow, next_person
 from flows.texts import texts
 from flows.urgent import (
     KEPT,
@@ -178,6 +178,8 @@ class Engine:
             danger = despair_again()  # "那我等不到了" after words of despair
         clarified = session.slots.pop(CLARIFIED, None)
         ctx = TurnContext(session, message, text, parse, self.services, payload)
+        if session.flow is None or session.paused:
+            next_person(ctx)  # "好 下一个 …": the last household's answers are forgotten
         urgent = self.flows.get(UrgentFlow.name)
         if clarified and parse.intent == "urgent_help" and payload and urgent is not None:
             # 紧急求助 chosen from the question: the message asked about is what happened
