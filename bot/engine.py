@@ -38,6 +38,7 @@ from flows.urgent import (
     following,
     kept_reply,
     restore_kept,
+    says_better,
 )
 from nlu.danger import Danger, despair_again, find_danger, says_mistake
 from nlu.hardship import names_feedback
@@ -176,6 +177,21 @@ class Engine:
             danger = find_danger(text, answering=answering) if payload is None else None
         if danger is None and payload is None and self._despair_again(session, text):
             danger = despair_again()  # "那我等不到了" after words of despair
+        urgent = self.flows.get(UrgentFlow.name)
+        case_no = following(session, self._follow_hours)
+        probe = TurnContext(session, message, text, parse, self.services, payload)
+        if (
+            isinstance(urgent, UrgentFlow)
+            and case_no
+            and says_better(probe)
+            and not says_mistake(text)
+            and (danger is None or not danger.despair)
+        ):
+            replies = await urgent.all_clear(probe, case_no)
+            back = self.flows.get(session.flow) if session.flow else None
+            if back is not None and back is not urgent:
+                replies += await back.resume(probe)
+            return replies, False
         clarified = session.slots.pop(CLARIFIED, None)
         ctx = TurnContext(session, message, text, parse, self.services, payload)
         if session.flow is None or session.paused:

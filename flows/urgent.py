@@ -139,8 +139,42 @@ class UrgentFlow(Form):
         what follows ("那我等不到了") is read in their light (``despairing``)."""
         replies = await self._on_danger(ctx, danger)
         told = ctx.session.slots.get(TOLD) or {}
-        if danger.despair and told.get("case_no"):
-            mark_despair(ctx.session, str(told["case_no"]))
+        if told.get("case_no"):
+            told["kinds"] = sorted({*told.get("kinds", []), *danger.kinds})
+            if danger.despair:
+                mark_despair(ctx.session, str(told["case_no"]))
+        return replies
+
+    async def all_clear(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
+        """ "扑灭了 虚惊一场", "他醒了 能说话了": an update to the urgent case — staff told
+        it is better (nothing lowered: they decide), a word of what still matters, and the
+        form the emergency interrupted taken up again where it was."""
+        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.add_note,
+                case_no,
+                ctx.texts("urgent.better_note", text=said),
+                staff_text=ctx.texts("urgent.better_staff_note", case_no=case_no, text=said),
+            )
+        except Exception:
+            log.exception("urgent note could not be stored")
+        kinds = (ctx.session.slots.get(TOLD) or {}).get("kinds", [])
+        if ctx.session.flow == self.name:
+            kinds = [*kinds, *self.values(ctx).get("kinds", [])]
+            ctx.session.end_flow()
+        _remember_case(ctx.session, case_no)
+        advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
+        tips = [advice[kind] for kind in advice if kind in kinds]
+        replies = [ctx.say("urgent.better", case_no=case_no, tips=tips)]
+        if ctx.session.flow and ctx.session.paused:
+            ctx.session.paused = False  # the form kept by 菜单 or an earlier alarm
+            replies.append(ctx.say("urgent.better_back"))
+        elif restore_kept(ctx.session, paused=False) is not None:
+            replies.append(ctx.say("urgent.better_back"))
+        else:
+            return replies
         return replies
 
     async def _on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
@@ -365,6 +399,14 @@ def asks_when(ctx: TurnContext) -> bool:
     return ctx.payload is None and any(word in said for word in ctx.texts.raw("urgent.when_words"))
 
 
+def says_better(ctx: TurnContext) -> bool:
+    """ "火扑灭了 虚惊一场", "他醒了": the emergency is better — with no "但是/又" after it."""
+    said = ctx.text.replace(" ", "")
+    if ctx.payload is not None or any(w in said for w in ctx.texts.raw("urgent.better_but")):
+        return False
+    return any(word in said for word in ctx.texts.raw("urgent.better_words"))
+
+
 def answered(ctx: TurnContext) -> dict[str, object]:
     """When a person answers (office hours, ``flows.handoff.availability``): one promise
     for the urgent texts and the hand-off alike — ``off_hours`` and ``when`` (a text
@@ -523,8 +565,8 @@ async def add_urgent_note(
     phone = noted.phone or (identity.SKIP if values.get("phone") == identity.SKIP else "")
     before = ctx.session.slots.get(TOLD) or {}
     told = {"case_no": case_no, "place": place, "phone": phone}
-    if before.get("case_no") == case_no and before.get("despair"):
-        told["despair"] = True
+    if before.get("case_no") == case_no:
+        told.update({k: before[k] for k in ("despair", "kinds") if before.get(k)})
     ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
     return [
         ctx.say(
