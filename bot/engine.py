@@ -28,10 +28,19 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
-from flows.story import StoryFlow
+from flows.story import StoryFlow, next_person
 from flows.texts import texts
-from flows.urgent import KEPT, UrgentFlow, follow_up, following, kept_reply, restore_kept
-from nlu.danger import Danger, find_danger, says_mistake
+from flows.urgent import (
+    KEPT,
+    UrgentFlow,
+    despairing,
+    follow_up,
+    following,
+    kept_reply,
+    restore_kept,
+    says_better,
+)
+from nlu.danger import Danger, despair_again, find_danger, says_mistake
 from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
 
@@ -59,6 +68,7 @@ AFTER_DANGER_SWITCH = 0.7
 # the payloads of that question's two buttons.
 DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
+CLARIFIED = "_clarified"  # session slot: the message the last "which one?" asked about
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
 _SMALL_TALK = {
@@ -166,9 +176,42 @@ class Engine:
         else:
             parse = self._parse(text, payload)
             danger = find_danger(text, answering=answering) if payload is None else None
+        if danger is None and payload is None and self._despair_again(session, text):
+            danger = despair_again()  # "那我等不到了" after words of despair
+        urgent = self.flows.get(UrgentFlow.name)
+        case_no = following(session, self._follow_hours)
+        probe = TurnContext(session, message, text, parse, self.services, payload)
+        if (
+            isinstance(urgent, UrgentFlow)
+            and case_no
+            and says_better(probe)
+            and not says_mistake(text)
+            and (danger is None or not danger.despair)
+        ):
+            replies = await urgent.all_clear(probe, case_no)
+            back = self.flows.get(session.flow) if session.flow else None
+            if back is not None and back is not urgent:
+                replies += await back.resume(probe)
+            return replies, False
+        clarified = session.slots.pop(CLARIFIED, None)
         ctx = TurnContext(session, message, text, parse, self.services, payload)
+        if session.flow is None or session.paused:
+            next_person(ctx)  # "好 下一个 …": the last household's answers are forgotten
+        urgent = self.flows.get(UrgentFlow.name)
+        if clarified and parse.intent == "urgent_help" and payload and urgent is not None:
+            # 紧急求助 chosen from the question: the message asked about is what happened
+            told = self._parse(str(clarified), None)
+            asked = TurnContext(session, message, str(clarified), told, self.services, None)
+            return await urgent.start(asked), False
         replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
+
+    def _despair_again(self, session: Session, text: str) -> bool:
+        """Words that mean danger after this chat's words of despair ("等不到了")."""
+        if despairing(session, self._follow_hours) is None:
+            return False
+        said = text.replace(" ", "")
+        return any(word in said for word in self.texts.raw("urgent.despair_again_words"))
 
     def _analyse(self, text: str, answering: bool) -> tuple[ParseResult, Danger | None]:
         return self.services.interpreter.parse(text), find_danger(text, answering=answering)
@@ -347,6 +390,11 @@ class Engine:
             return await flow.handle(ctx)
         return await self._idle(ctx)
 
+    def _urgent_need(self, ctx: TurnContext) -> bool:
+        """A need of today that is an emergency without danger to life (no food left)."""
+        said = (ctx.parse.normalized or ctx.text).replace(" ", "")
+        return any(word in said for word in self.texts.raw("urgent.need_now_words"))
+
     def _continues(self, text: str) -> bool:
         """A message that asks to take up the paused form ("继续填低保", "先把低保那个填完吧")."""
         plain = text.strip()
@@ -378,6 +426,10 @@ class Engine:
         if restored is not None:  # "啊 怎么取消了 我是说确认" just after a cancel
             return restored
         parse = ctx.parse
+        urgent = self.flows.get(UrgentFlow.name)
+        if urgent is not None and ctx.payload is None and self._urgent_need(ctx):
+            # "今天一粒米都冇得了 伢儿饿到现在": an emergency (临时救助), never a question
+            return await urgent.start(ctx)
         manage = self.flows.get("manage")
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
@@ -412,7 +464,9 @@ class Engine:
         # intent ("唉，这日子没法过了"), gets the fuller hardship offer below
         offer = parse.hardship and (len(likely) < 2 or parse.intent == "out_of_scope")
         if likely and unsure and not offer:
-            # unsure: ask which of the likely services is meant
+            # unsure: ask which of the likely services is meant; the message is kept, so
+            # the emergency chosen by its button has it as what happened
+            ctx.session.slots[CLARIFIED] = ctx.text
             return [self._clarify(parse, likely)]
         if parse.hardship:
             return [self._hardship_offer(parse)]

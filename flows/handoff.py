@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from base.datafiles import load_yaml
 from base.messages import BotReply, Button
@@ -20,6 +21,9 @@ from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
 from flows.place import known_place
 from services.chat import ChatCase
+
+if TYPE_CHECKING:
+    from backend.schemas import CaseView
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,11 @@ class HandoffFlow(Flow):
     intents = ("human_handoff",)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        life = await _life_case(ctx)
+        if life is not None:
+            # asking for a person with a danger to life open: that case, not a ticket for
+            # the next morning; and how to reach a person right now
+            return [await _to_life_case(ctx, life)]
         session = ctx.session
         was_doing = session.flow if session.flow != self.name else None
         if was_doing:
@@ -104,6 +113,42 @@ class HandoffFlow(Flow):
             buttons = (Button(ctx.texts("handoff.button_continue"), "/continue"),)
             return [ctx.say("handoff.ended_kept", buttons=buttons, case_no=case_no)]
         return [ctx.say("handoff.ended", case_no=case_no)]
+
+
+async def _life_case(ctx: TurnContext) -> CaseView | None:
+    """This chat's urgent case marked danger to life and not yet closed, if any."""
+    try:
+        case = await call(
+            ctx,
+            ctx.services.chat_cases.waiting_urgent,
+            chat_channel=ctx.message.channel,
+            sender=ctx.message.sender_id,
+        )
+    except Exception:
+        log.exception("urgent cases could not be read")
+        return None
+    return case if case is not None and case.priority == "life" else None
+
+
+async def _to_life_case(ctx: TurnContext, case: CaseView) -> BotReply:
+    """The wish to talk to a person added to the urgent case (staff told at once)."""
+    from flows.urgent import TOLD, answered
+
+    said = mask_text(ctx.text.strip())[:LINE_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case.case_no,
+            ctx.texts("urgent.person_note", text=said),
+            staff_text=ctx.texts("urgent.person_staff_note", case_no=case.case_no, text=said),
+            life=True,
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+    told = ctx.session.slots.get(TOLD) or {}
+    despair = told.get("case_no") == case.case_no and bool(told.get("despair"))
+    return ctx.say("urgent.urgent_person", case_no=case.case_no, despair=despair, **answered(ctx))
 
 
 def back_buttons(ctx: TurnContext) -> tuple[Button, ...]:

@@ -812,8 +812,24 @@ def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:
             if p.status == status
         ]
 
+    # nothing fits: why, from the reasons of the programs that do not (a wrong answer
+    # can then be spotted: "有机动车")
+    why: list[str] = []
+    failing = tuple(ctx.texts.raw("screening.failing_words"))
+    for program in view("unlikely"):
+        why += [
+            reason
+            for reason in program["reasons"]
+            if reason not in why
+            and any(word in reason for word in failing)
+            and not any(f"{no}{word}" in reason for no in ("没有", "不", "没") for word in failing)
+        ]
     text = ctx.texts(
-        "screening.result", likely=view("likely"), possible=view("possible"), date=result.date
+        "screening.result",
+        likely=view("likely"),
+        possible=view("possible"),
+        why=why[:3],
+        date=result.date,
     )
     buttons = (
         Button(ctx.texts("screening.apply_now"), "/apply"),

@@ -131,6 +131,24 @@ class StoryFlow(Flow):
         return tuple(buttons)
 
 
+# What one household's answers leave in the session for the next form of the same chat.
+HOUSEHOLD_SLOTS = ("household_answers", "household", "screening", "program", "applicant", STORY)
+
+
+def next_person(ctx: TurnContext) -> bool:
+    """ "好 下一个 隔壁刘老倌…": the message starts another person's household (a
+    caseworker entering one resident after another); nothing of the last one carries
+    over. The slots are forgotten; True when the message says so."""
+    said = ctx.text.replace(" ", "")
+    if ctx.payload is not None or not any(
+        word in said for word in ctx.texts.raw("story.next_person_words")
+    ):
+        return False
+    for slot in HOUSEHOLD_SLOTS:
+        ctx.session.slots.pop(slot, None)
+    return True
+
+
 def applicant_of(ctx: TurnContext, text: str) -> str:
     """ "father"/"mother" when a son or daughter writes for a parent ("替我爸问的"), else "self"."""
     table: dict[str, list[str]] = ctx.texts.raw("story.for_parent")

@@ -99,7 +99,7 @@ class UrgentFlow(Form):
         # What the first message already says is not asked again, nor noted twice.
         values.update(opened.fills)
         values["from_opener"] = list(opened.fills)
-        received = ctx.say("urgent.received", case=opened.case)
+        received = ctx.say("urgent.received", case=opened.case, **answered(ctx))
         return [received, *await self._advance(ctx)]
 
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
@@ -111,6 +111,18 @@ class UrgentFlow(Form):
             alone = "alone_unseen" in self.values(ctx).get("kinds", [])
             answer = ctx.say("urgent.call_answer_alone" if alone else "urgent.call_answer")
             return [answer, *await self.resume(ctx)]
+        if ctx.payload is None and asks_when(ctx):
+            return [ctx.say("urgent.when_answer", **answered(ctx)), *await self.resume(ctx)]
+        if ctx.payload is None and any(
+            word in said for word in ctx.texts.raw("urgent.hopeless_words")
+        ):
+            # "莫问了 说了也没用 没人管的": comforted, told to staff, never taken as the place
+            values = self.values(ctx)
+            case_no = str(values.get("case_no", ""))
+            await _note_more(ctx, case_no)
+            despair = DESPAIR in values.get("kinds", [])
+            comfort = ctx.say("urgent.hopeless", case_no=case_no, despair=despair)
+            return [comfort, *await self.resume(ctx)]
         return await super().handle(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -123,6 +135,49 @@ class UrgentFlow(Form):
         return done
 
     async def on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
+        """``_on_danger``; words of despair are remembered for the chat's case, so that
+        what follows ("那我等不到了") is read in their light (``despairing``)."""
+        replies = await self._on_danger(ctx, danger)
+        told = ctx.session.slots.get(TOLD) or {}
+        if told.get("case_no"):
+            told["kinds"] = sorted({*told.get("kinds", []), *danger.kinds})
+            if danger.despair:
+                mark_despair(ctx.session, str(told["case_no"]))
+        return replies
+
+    async def all_clear(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
+        """ "扑灭了 虚惊一场", "他醒了 能说话了": an update to the urgent case — staff told
+        it is better (nothing lowered: they decide), a word of what still matters, and the
+        form the emergency interrupted taken up again where it was."""
+        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.add_note,
+                case_no,
+                ctx.texts("urgent.better_note", text=said),
+                staff_text=ctx.texts("urgent.better_staff_note", case_no=case_no, text=said),
+            )
+        except Exception:
+            log.exception("urgent note could not be stored")
+        kinds = (ctx.session.slots.get(TOLD) or {}).get("kinds", [])
+        if ctx.session.flow == self.name:
+            kinds = [*kinds, *self.values(ctx).get("kinds", [])]
+            ctx.session.end_flow()
+        _remember_case(ctx.session, case_no)
+        advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
+        tips = [advice[kind] for kind in advice if kind in kinds]
+        replies = [ctx.say("urgent.better", case_no=case_no, tips=tips)]
+        if ctx.session.flow and ctx.session.paused:
+            ctx.session.paused = False  # the form kept by 菜单 or an earlier alarm
+            replies.append(ctx.say("urgent.better_back"))
+        elif restore_kept(ctx.session, paused=False) is not None:
+            replies.append(ctx.say("urgent.better_back"))
+        else:
+            return replies
+        return replies
+
+    async def _on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
         """A message that may mean danger to life, in any flow at any step: the lines
         first; the urgent case opened (or this chat's open one told and marked) as
         danger to life; then the urgent questions go on. The next message is checked
@@ -141,7 +196,7 @@ class UrgentFlow(Form):
                 session.end_flow()
                 return [*lines, ctx.say("urgent.life_not_recorded")]
             replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
-            received = ctx.say("urgent.life_received", case=opened.case)
+            received = ctx.say("urgent.life_received", case=opened.case, **answered(ctx))
             return [*lines, received, *replies]
         noted = await _note_danger(ctx, case_no)
         if not active:
@@ -183,7 +238,8 @@ class UrgentFlow(Form):
         if all(slot.name in values for slot in self.slots):
             # everything was told before: the case has this message, nothing to ask
             ctx.session.end_flow()
-            done = [ctx.say("urgent.all_told", case_no=case_no)]
+            phone = identity.given(values.get("phone"))
+            done = [ctx.say("urgent.all_told", case_no=case_no, phone=bool(phone))]
             if restore_kept(ctx.session, paused=True) is not None:
                 done.append(kept_reply(ctx))
             return done
@@ -252,11 +308,25 @@ def kept_reply(ctx: TurnContext) -> BotReply:
 
 
 def _told(ctx: TurnContext, case_no: str) -> dict[str, str]:
-    """Place and phone this chat already told for ``case_no`` (not asked again)."""
+    """Place and phone this chat already told (or chose to skip) for ``case_no``: not
+    asked again."""
     told = ctx.session.slots.get(TOLD) or {}
     if told.get("case_no") != case_no:
         return {}
     return {k: str(told[k]) for k in ("place", "phone") if told.get(k)}
+
+
+def despairing(session: Session, hours: float) -> str | None:
+    """The urgent case of the last ``hours`` in which this chat said words of despair."""
+    case_no = following(session, hours)
+    told = session.slots.get(TOLD) or {}
+    return case_no if case_no and told.get("despair") else None
+
+
+def mark_despair(session: Session, case_no: str) -> None:
+    """Remember that the chat's urgent case holds words of despair (``despairing``)."""
+    _remember_case(session, case_no)
+    session.slots[TOLD]["despair"] = True
 
 
 def _remember_case(session: Session, case_no: str) -> None:
@@ -287,7 +357,9 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     if waiting is None or waiting.case_no != case_no:
         return None
     _remember_case(ctx.session, case_no)
-    replies = [await _note_more(ctx, case_no)]
+    noted = await _note_more(ctx, case_no)
+    # "什么时候有人来": the answer (staff have the question too)
+    replies = [ctx.say("urgent.when_answer", **answered(ctx)) if asks_when(ctx) else noted]
     if ctx.session.flow and ctx.session.paused:
         replies.append(kept_reply(ctx))
     return replies
@@ -317,8 +389,32 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
         if kind is not None:
             replies.append(BotReply(advice[kind]))
     if danger.despair:
-        replies.append(ctx.say("urgent.despair"))
+        replies.append(ctx.say("urgent.despair", **answered(ctx)))
     return replies
+
+
+def asks_when(ctx: TurnContext) -> bool:
+    """Whether the message asks when someone comes ("什么时候有人来")."""
+    said = ctx.text.replace(" ", "")
+    return ctx.payload is None and any(word in said for word in ctx.texts.raw("urgent.when_words"))
+
+
+def says_better(ctx: TurnContext) -> bool:
+    """ "火扑灭了 虚惊一场", "他醒了": the emergency is better — with no "但是/又" after it."""
+    said = ctx.text.replace(" ", "")
+    if ctx.payload is not None or any(w in said for w in ctx.texts.raw("urgent.better_but")):
+        return False
+    return any(word in said for word in ctx.texts.raw("urgent.better_words"))
+
+
+def answered(ctx: TurnContext) -> dict[str, object]:
+    """When a person answers (office hours, ``flows.handoff.availability``): one promise
+    for the urgent texts and the hand-off alike — ``off_hours`` and ``when`` (a text
+    without them, as the Rasa actions say it, reads as office hours)."""
+    from flows.handoff import availability
+
+    found = availability(ctx)
+    return {"off_hours": not found["now"], "when": found["when"]}
 
 
 async def _waiting_urgent(ctx: TurnContext) -> CaseView | None:
@@ -464,6 +560,20 @@ async def add_urgent_note(
     except Exception:
         log.exception("urgent note could not be stored")
         return [ctx.say("urgent.note_failed", case_no=case_no)]
-    told = {"case_no": case_no, "place": noted.place_text, "phone": noted.phone or ""}
+    # a question skipped is not asked again for this case either
+    place = noted.place_text or (identity.SKIP if values.get("place") == identity.SKIP else "")
+    phone = noted.phone or (identity.SKIP if values.get("phone") == identity.SKIP else "")
+    before = ctx.session.slots.get(TOLD) or {}
+    told = {"case_no": case_no, "place": place, "phone": phone}
+    if before.get("case_no") == case_no:
+        told.update({k: before[k] for k in ("despair", "kinds") if before.get(k)})
     ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
-    return [ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown, despair=despair)]
+    return [
+        ctx.say(
+            "urgent.done",
+            case_no=case_no,
+            phone=noted.phone_shown,
+            despair=despair,
+            **answered(ctx),
+        )
+    ]

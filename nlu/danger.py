@@ -316,3 +316,9 @@ def says_mistake(text: str) -> bool:
         ):
             return True
     return False
+
+
+def despair_again() -> Danger:
+    """Words of despair read in the light of what the chat said before ("那我等不到了"
+    after "想喝农药"): the despair kind with its lines (``flows.urgent.despairing``)."""
+    return Danger((DESPAIR,), _lists().kinds[DESPAIR].lines)

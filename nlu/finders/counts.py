@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from nlu.finders.members import find_mentions
+from nlu.finders.money import age_before_none
 from nlu.finders.negation import is_negated
 from nlu.finders.text import (
     CLAUSE_END,
@@ -287,6 +288,7 @@ def member_ages(
             and _AGE_BETWEEN.fullmatch(text[m.end : match.start()])
         ]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
+        cue = cue or age_before_none(text, match.start(), match.end())
         if has_years or near or cue or asked:
             person = near[-1] if near else None
             ages.append(
@@ -356,6 +358,12 @@ def _apply_corrections(
                 if before and any(age[0] > at for age in kept):
                     kept.remove(before[-1])
             at = text.find(marker, at + len(marker))
+    for value in {age[1] for age in kept}:
+        # "不是65块,是65岁": the amount read before was this age — said once
+        if re.search(rf"不是{value}(?:块|元)", text):
+            same = [age for age in kept if age[1] == value]
+            for age in same[:-1]:
+                kept.remove(age)
     return [(value, relation, word) for _, value, relation, word in kept]
 
 
@@ -467,7 +475,12 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         return total
     if asked and _bare_no(text):
         return 0
+    if asked and _HOUSE_UNIT.search(text):
+        return None  # "1套": 套 counts houses, not vehicles — the question is asked again
     return _bare_count(text) if asked else None
+
+
+_HOUSE_UNIT = re.compile(r"(?:\d+|[一二两三四五])\s*(?:套|栋|幢|间|处)")
 
 
 _CLASS_WORDS = ("机动车", "车子", "车")  # the kind, not one more vehicle

@@ -456,10 +456,23 @@ def _other_money(text: str, start: int) -> bool:
 _AGE_GAP = re.compile(r"(?:其实|实际|实际上|今年|已经|都|是|有|也|才|快|满)*")
 
 
+def age_before_none(text: str, start: int, end: int) -> bool:
+    """A number from 50 to 120 that is a clause of its own, right before a clause saying
+    there is no income ("她一个人在城里住,65,退休金都没有"): an age — the money is none."""
+    number = text[start:end]
+    if not number.isdigit() or not 50 <= int(number) <= 120:
+        return False
+    if (start > 0 and text[start - 1] not in CLAUSE_END) or text[end : end + 1] not in CLAUSE_END:
+        return False
+    rest = text[end + 1 :]
+    following = rest[: next((i for i, c in enumerate(rest) if c in CLAUSE_END), len(rest))]
+    return bool(following) and "income" in zero_roles(following, None, bare=False)
+
+
 def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     """A bare number up to 120 said right after a person and ending its clause ("我52 老伴50",
     "小儿子28，"), or before 岁, is an age."""
-    if text[end : end + 1] == "岁":
+    if text[end : end + 1] == "岁" or age_before_none(text, start, end):
         return True
     number = text[start:end]
     if not number.isdigit() or int(number) > 120:
@@ -662,6 +675,9 @@ def _sums_up(mine: list[Amount], amount: Amount) -> bool:
     return parts > 0 and abs(parts - value) <= SUM_TOLERANCE * parts
 
 
+_AGE_NOT_MONEY = re.compile(r"不是(\d+)(?:块钱|块|元),?是\1岁")
+
+
 def money_of(
     prepared_text: str, simple: str = "", default: str | None = None, bare_zero: bool = True
 ) -> MoneyFacts:
@@ -675,6 +691,9 @@ def money_of(
     approx: dict[str, str] = {}
     lead = ""
     for part in segments(prepared_text):
+        # "不是65块,是65岁": the amount read before was an age — withdrawn
+        withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
+        part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)
         amounts = find_amounts(part, simple, default, lead)
         lead = part[clause_start(part, len(part)) :] if part else ""
         zeros = zero_roles(part, default, bare_zero)
@@ -689,6 +708,12 @@ def money_of(
                 periods[role] = period
             if rule:
                 approx[role] = rule
+        for role in [r for r, v in totals.items() if v in withdrawn]:
+            if role in zeros:
+                totals[role] = 0  # "…是65岁,她1分钱收入都没有"
+            else:
+                del totals[role]
+                approx.pop(role, None)
     if default and bare_zero and default not in totals and is_unknown(prepared_text):
         totals[default] = UNKNOWN
     return MoneyFacts(totals, periods, approx)
