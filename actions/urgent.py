@@ -21,7 +21,7 @@ from actions.context import JiuzhuAction, cancelled, slot_strings, slot_text, tu
 from actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.identity import SKIP
-from flows.urgent import UrgentFlow, life_lines, opener_fills, opening, urgent_note
+from flows.urgent import UrgentFlow, answered, life_lines, opener_fills, opening, urgent_note
 from nlu.danger import find_danger
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class ActionUrgentHelp(JiuzhuAction):
             return []
         # "received"; urgent_form asks the questions
         received = "urgent.life_received" if danger is not None else "urgent.received"
-        utter(dispatcher, [ctx.say(received, case=opened.case)])
+        utter(dispatcher, [ctx.say(received, case=opened.case, **answered(ctx))])
         fills = opener_fills(ctx, opener)
         events = [
             SlotSet("urgent_case", opened.case.case_no),
@@ -112,7 +112,13 @@ class ActionUrgentHelp(JiuzhuAction):
                 (found := find_danger(text)) is not None and found.despair
                 for text in urgent_texts(tracker)
             )
-            done = ctx.say("urgent.done", case_no=case_no, phone=noted.phone_shown, despair=despair)
+            done = ctx.say(
+                "urgent.done",
+                case_no=case_no,
+                phone=noted.phone_shown,
+                despair=despair,
+                **answered(ctx),
+            )
             utter(dispatcher, [done])
         return [SlotSet(name, None) for name in URGENT_SLOTS]
 
