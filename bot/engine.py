@@ -61,6 +61,9 @@ CLARIFY_MAX = 3
 NEVER_CLARIFIED = ("urgent_help", "human_handoff")
 URGENT_INTERRUPT = 0.85  # an emergency interrupts any form at this confidence
 DIGRESSION = 0.9  # a policy question answered in the middle of a form at this confidence
+# … or at this one when it names a program and ends as a question ("特困跟低保能一起领吗")
+PROGRAM_QUESTION = 0.6
+_QUESTION_END = re.compile(r"(吗|嘛|么|呢|不|没|没有|[?？])[\s。.!！~]*$")
 # The message after a danger reply that asks this surely for another service goes there
 # (the urgent case stays with staff) instead of being taken as an urgent answer.
 AFTER_DANGER_SWITCH = 0.7
@@ -373,7 +376,7 @@ class Engine:
             if (
                 aside is not None
                 and aside.digression
-                and parse.confidence >= DIGRESSION
+                and (parse.confidence >= DIGRESSION or _program_question(ctx))
                 and not flow.answers_itself(ctx)
             ):
                 # Answer the question, then carry on where the form was.
@@ -626,6 +629,20 @@ class Engine:
                 self._masked.clear()
             self._masked[text] = masked
         return masked
+
+
+def _program_question(ctx: TurnContext) -> bool:
+    """A question about a named program asked in the middle of a form (not at the form's
+    own program question): answered, then the form goes on."""
+    parse = ctx.parse
+    return (
+        ctx.payload is None
+        and ctx.session.step != "program"
+        and parse.intent.startswith("ask_")
+        and parse.confidence >= PROGRAM_QUESTION
+        and bool(parse.all("program"))
+        and _QUESTION_END.search(ctx.text.strip()) is not None
+    )
 
 
 def _lament(parse: ParseResult) -> bool:
