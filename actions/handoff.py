@@ -22,7 +22,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import JiuzhuAction, slot_text, turn_context, utter
 from base.datafiles import load_yaml
-from flows.handoff import availability, back_buttons, handoff_replies, handoff_summary
+from flows.handoff import back_buttons, handoff_replies, handoff_summary
+from flows.hours import availability
 from nlu.danger import find_danger
 
 _COMMANDS = load_yaml(Path(__file__).parents[1] / "bot" / "global_commands.yml")

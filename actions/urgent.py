@@ -20,8 +20,9 @@ from rasa_sdk.types import DomainDict
 from actions.context import JiuzhuAction, cancelled, slot_strings, slot_text, turn_context, utter
 from actions.forms import FlowFormValidation
 from flows.forms import Slot
+from flows.hours import answered
 from flows.identity import SKIP
-from flows.urgent import UrgentFlow, answered, life_lines, opener_fills, opening, urgent_note
+from flows.urgent import UrgentFlow, life_lines, opener_fills, opening, urgent_note
 from nlu.danger import find_danger
 
 log = logging.getLogger(__name__)

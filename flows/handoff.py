@@ -19,6 +19,7 @@ from base.datafiles import load_yaml
 from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
+from flows.hours import answered, availability
 from flows.place import known_place
 from services.chat import ChatCase
 
@@ -132,7 +133,7 @@ async def _life_case(ctx: TurnContext) -> CaseView | None:
 
 async def _to_life_case(ctx: TurnContext, case: CaseView) -> BotReply:
     """The wish to talk to a person added to the urgent case (staff told at once)."""
-    from flows.urgent import TOLD, answered
+    from flows.urgent import TOLD
 
     said = mask_text(ctx.text.strip())[:LINE_LIMIT]
     try:
@@ -160,25 +161,6 @@ def handoff_replies(ctx: TurnContext, opened: ChatCase, *, kept: bool = False) -
     key = "handoff.already_waiting" if opened.already_waiting else "handoff.done"
     when = availability(ctx)
     return [ctx.say(key, buttons=back_buttons(ctx), case=opened.case, kept=kept, **when)]
-
-
-def availability(ctx: TurnContext) -> dict[str, object]:
-    """``now`` (someone answers now) and ``when`` (else from when), for the texts: a
-    look-up in the calendar, no database."""
-    try:
-        found = ctx.services.handoffs.availability()
-    except Exception:
-        log.exception("office hours could not be read")
-        return {"now": True, "when": ""}
-    day = found.next_open
-    weekdays: list[str] = ctx.texts.raw("handoff.weekdays")
-    when = ctx.texts(
-        "handoff.when",
-        day=day,
-        weekday=weekdays[day.weekday()],
-        time=f"{day.hour}:{day.minute:02d}",
-    )
-    return {"now": found.now, "when": when}
 
 
 def handoff_summary(ctx: TurnContext, was_doing: str | None) -> str:

@@ -26,6 +26,7 @@ from base.session import Session
 from flows import identity
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
+from flows.hours import answered
 from flows.texts import texts
 from nlu.answers import Reading, read_free_text
 from nlu.danger import DESPAIR, Danger
@@ -405,16 +406,6 @@ def says_better(ctx: TurnContext) -> bool:
     if ctx.payload is not None or any(w in said for w in ctx.texts.raw("urgent.better_but")):
         return False
     return any(word in said for word in ctx.texts.raw("urgent.better_words"))
-
-
-def answered(ctx: TurnContext) -> dict[str, object]:
-    """When a person answers (office hours, ``flows.handoff.availability``): one promise
-    for the urgent texts and the hand-off alike — ``off_hours`` and ``when`` (a text
-    without them, as the Rasa actions say it, reads as office hours)."""
-    from flows.handoff import availability
-
-    found = availability(ctx)
-    return {"off_hours": not found["now"], "when": found["when"]}
 
 
 async def _waiting_urgent(ctx: TurnContext) -> CaseView | None:
