@@ -28,6 +28,7 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import wanted
+from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
 from flows.urgent import (
@@ -440,6 +441,10 @@ class Engine:
         noted = await self._urgent_follow_up(ctx)
         if noted is not None:
             return noted
+        report = self.flows.get("report_other")
+        if isinstance(report, ReportOtherFlow) and report.fits(ctx):
+            # "想反映一下 我们村汤嫂子的孙子 …": about someone else, never self-screening
+            return await report.start(ctx)
         for claiming in self.flows.values():
             if claiming.claims(ctx):  # a follow-up of that flow's last answer ("那农村的呢")
                 return await claiming.start(ctx)
