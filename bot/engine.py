@@ -27,7 +27,7 @@ from flows.base import Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
-from flows.manage import wanted
+from flows.manage import named_case, wanted
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
@@ -366,6 +366,18 @@ class Engine:
             if starting is not None:
                 return await starting.start(ctx)
             return await flow.handle(ctx)
+        manage = self.flows.get("manage")
+        if (
+            flow is not None
+            and manage is not None
+            and flow.name not in (manage.name, "status", UrgentFlow.name)
+            and payload is None
+            and named_case(ctx.text) is not None
+            and wanted(ctx.text) is not None
+        ):
+            # "不是变化 是刚才填错了 JZ20261202-0001 …" in another form: about that case
+            session.end_flow()
+            return await manage.start(ctx)
         if flow is not None and payload is not None:
             # A button naming another service (an old menu, a "switch?" offer) leaves
             # this flow for that one; the form's own buttons are not intents.
