@@ -21,10 +21,10 @@ from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled,
 from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
 from flows.base import Flow, TurnContext, call
 from flows.forms import AGREE, Choice, Form, Slot, choices_from
-from nlu.answers import Reading
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
+from nlu.answers import Reading
 from policies.catalog import load_catalog
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
