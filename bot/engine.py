@@ -72,6 +72,9 @@ AFTER_DANGER_SWITCH = 0.7
 # the payloads of that question's two buttons.
 DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
+# In 转人工, a message this many characters longer than a word that ends it still does
+# ("算了 回到小助手"); a longer one goes to staff.
+END_HANDOFF_EXTRA = 8
 CLARIFIED = "_clarified"  # session slot: the message the last "which one?" asked about
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
@@ -261,7 +264,7 @@ class Engine:
         handoff = self.flows.get("handoff")
         if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
             # 转人工 is a conversation: what the resident writes goes to the person.
-            if command == "end_handoff":
+            if command == "end_handoff" or (payload is None and self._ends_handoff(text)):
                 return await handoff.end(ctx)
             if command is None and payload is None:
                 handled, said = await handoff.converse(ctx)
@@ -275,6 +278,16 @@ class Engine:
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
+
+    def _ends_handoff(self, text: str) -> bool:
+        """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends
+        转人工 (a long one is a message for staff that mentions it)."""
+        bare = _bare(text)
+        return any(
+            word in bare and len(bare) - len(word) <= END_HANDOFF_EXTRA
+            for word, name in self.commands.items()
+            if name == "end_handoff" and not word.startswith("/")
+        )
 
     def _danger_aside(self, ctx: TurnContext) -> bool:
         """The message goes to a flow whose danger words are an aside (``danger_aside``):
