@@ -17,7 +17,15 @@ from typing import Any
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity, reading
-from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
+from flows.applicant import (
+    TOLD_VILLAGE,
+    id_number_slot,
+    name_slot,
+    phone_slot,
+    place_filled,
+    place_slots,
+    unlisted_village,
+)
 from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
 from flows.base import Flow, TurnContext, call
 from flows.forms import AGREE, Choice, Form, Slot, choices_from
@@ -236,6 +244,8 @@ class StaffIntakeFlow(Form):
             if name not in invalid and value is not None:
                 values[name] = value
                 filled.append(name)
+        if not values.get("place") and (told := unlisted_village(account, None)):
+            values[TOLD_VILLAGE] = told  # not on the list: its township is asked
         if not values.get("phone") and landline(account):
             values["phone"] = landline(account)  # "电话没有 留村部的0737-1234567"
         place_filled(values)
