@@ -28,6 +28,9 @@ OPENER_CONTENT = 12
 content = reading.free_text(4)
 _place_text = reading.free_text(2)
 ASKS_PLACE = ("complaint", "tipoff")  # staff go and check these on the spot
+# session slot, for one start: the place this chat account is known by (its roster
+# entry or application), so a complaint from it is not asked where
+KNOWN_PLACE = "_feedback_known_place"
 
 
 def _place(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -106,11 +109,19 @@ class FeedbackFlow(Form):
             return {}
         return {"feedback_kind": reading.choice(CHOICES, ctx, {}).value}
 
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        township, village = await call(
+            ctx, ctx.services.chat_cases.place_of, ctx.message.channel, ctx.message.sender_id
+        )
+        ctx.session.slots[KNOWN_PLACE] = f"{township}{village}" if township else ""
+        return await super().start(ctx)
+
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
+        known = ctx.session.slots.pop(KNOWN_PLACE, "") or None
         said = ctx.text.strip()
         if ctx.payload or len(said) < OPENER_CONTENT:
-            return {}
-        named = _named_place(ctx, said)
+            return {"place": known, "_place_told": bool(known) or None}
+        named = _named_place(ctx, said) or known
         return {"content": said, "place": named, "_place_told": bool(named) or None}
 
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
