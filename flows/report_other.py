@@ -96,7 +96,10 @@ def told(text: str) -> tuple[str | None, str | None, bool]:
         if clause[end:]:
             situation.append(clause[end:])
     said = "，".join(situation)
-    if who is not None and who.startswith(tuple(_words("vague_starts"))):
+    vague = who is not None and (
+        who.startswith(tuple(_words("vague_starts"))) or who in _words("vague_names")
+    )
+    if vague:
         return None, said if len(said) >= MIN_SITUATION else None, other
     return who, said if len(said) >= MIN_SITUATION else None, other and who is not None
 

@@ -52,3 +52,8 @@ def test_the_writers_own_start_is_not_part_of_the_name() -> None:
 def test_no_one_in_particular_is_no_name_but_still_someone_else() -> None:
     who, _, other = told("想反映一下 我们村有个老人没人管 屋里漏雨")
     assert who is None and other
+
+
+def test_a_bare_word_for_a_person_is_no_name() -> None:
+    who, _, other = told("帮邻居反映一下 她家房子漏雨")
+    assert who is None and other
