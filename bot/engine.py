@@ -27,7 +27,8 @@ from flows.base import Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
-from flows.manage import wanted
+from flows.manage import named_case, wanted
+from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
 from flows.urgent import (
@@ -71,6 +72,9 @@ AFTER_DANGER_SWITCH = 0.7
 # the payloads of that question's two buttons.
 DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
+# In 转人工, a message this many characters longer than a word that ends it still does
+# ("算了 回到小助手"); a longer one goes to staff.
+END_HANDOFF_EXTRA = 8
 CLARIFIED = "_clarified"  # session slot: the message the last "which one?" asked about
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
@@ -260,7 +264,7 @@ class Engine:
         handoff = self.flows.get("handoff")
         if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
             # 转人工 is a conversation: what the resident writes goes to the person.
-            if command == "end_handoff":
+            if command == "end_handoff" or (payload is None and self._ends_handoff(text)):
                 return await handoff.end(ctx)
             if command is None and payload is None:
                 handled, said = await handoff.converse(ctx)
@@ -274,6 +278,16 @@ class Engine:
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
+
+    def _ends_handoff(self, text: str) -> bool:
+        """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends
+        转人工 (a long one is a message for staff that mentions it)."""
+        bare = _bare(text)
+        return any(
+            word in bare and len(bare) - len(word) <= END_HANDOFF_EXTRA
+            for word, name in self.commands.items()
+            if name == "end_handoff" and not word.startswith("/")
+        )
 
     def _danger_aside(self, ctx: TurnContext) -> bool:
         """The message goes to a flow whose danger words are an aside (``danger_aside``):
@@ -365,6 +379,18 @@ class Engine:
             if starting is not None:
                 return await starting.start(ctx)
             return await flow.handle(ctx)
+        manage = self.flows.get("manage")
+        if (
+            flow is not None
+            and manage is not None
+            and flow.name not in (manage.name, "status", UrgentFlow.name)
+            and payload is None
+            and named_case(ctx.text) is not None
+            and wanted(ctx.text) is not None
+        ):
+            # "不是变化 是刚才填错了 JZ20261202-0001 …" in another form: about that case
+            session.end_flow()
+            return await manage.start(ctx)
         if flow is not None and payload is not None:
             # A button naming another service (an old menu, a "switch?" offer) leaves
             # this flow for that one; the form's own buttons are not intents.
@@ -440,6 +466,10 @@ class Engine:
         noted = await self._urgent_follow_up(ctx)
         if noted is not None:
             return noted
+        report = self.flows.get("report_other")
+        if isinstance(report, ReportOtherFlow) and report.fits(ctx):
+            # "想反映一下 我们村汤嫂子的孙子 …": about someone else, never self-screening
+            return await report.start(ctx)
         for claiming in self.flows.values():
             if claiming.claims(ctx):  # a follow-up of that flow's last answer ("那农村的呢")
                 return await claiming.start(ctx)

@@ -33,6 +33,9 @@ def _village_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool
 
 
 _VILLAGE_END = re.compile(r"村|社区")
+# form value: a village named before the place question that the list does not have; the
+# question then asks only its township ("龙洞村是哪个乡镇（街道）的？")
+TOLD_VILLAGE = "_told_village"
 
 
 def unlisted_village(text: str, township: str | None) -> str | None:
@@ -173,7 +176,10 @@ def place_slots(region: str) -> tuple[Slot, Slot]:
             fact=_place_fact,
             show=lambda v: v["township"],
             unclear="applicant.place_unclear",
-            question_values=lambda _values: {"examples": texts()("applicant.place_examples")},
+            question_values=lambda values: {
+                "examples": texts()("applicant.place_examples"),
+                "village": values.get(TOLD_VILLAGE),
+            },
             words=("乡镇", "街道", "户口", "地址", "住址"),
         ),
         Slot(
@@ -203,5 +209,7 @@ def place_filled(values: dict[str, Any], text: str = "") -> None:
         values["village"] = place["village"]
     elif named is not None:
         values["village"] = named
+    elif values.get(TOLD_VILLAGE):  # "龙洞村" said before, its township answered now
+        values["village"] = values[TOLD_VILLAGE]
     else:
         values.pop("village", None)

@@ -35,7 +35,7 @@ from flows.screening import (
     household_lines,
     with_applicant,
 )
-from flows.story import opening_facts
+from flows.story import TOLD_VILLAGE, opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from policies.catalog import load_catalog
@@ -193,6 +193,9 @@ class ApplyFlow(Form):
         # was talked about before ("能不能吃低保" then a screening that found 特困 too)
         either = {"tekun", "dibao"} <= set(likely)
         values["_one_of"] = either
+        told = ctx.session.slots.get(TOLD_VILLAGE)
+        if told and not values.get("place"):
+            values[TOLD_VILLAGE] = told  # "我是龙洞村的网格员…": its township is asked
         if (
             program in names
             and not either

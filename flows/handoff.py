@@ -32,6 +32,9 @@ RECENT_TURNS = 6
 LINE_LIMIT = 120
 SUMMARY_LIMIT = 1500
 ATTACHED = "_handoff"  # session slot: the number of the hand-off case this chat is attached to
+# session slot: the hand-off case whose answer time was said, and whether someone was on
+# duty then; the next messages get the short receipt while that still holds
+TOLD_WHEN = "_handoff_told"
 # The bare command ("转人工") says nothing staff need; a sentence ("想问问低保的事") does.
 _COMMANDS = load_yaml(Path(__file__).parents[1] / "bot" / "global_commands.yml")
 HANDOFF_WORDS: frozenset[str] = frozenset(_COMMANDS.get("handoff", []))
@@ -97,11 +100,16 @@ class HandoffFlow(Flow):
             log.exception("hand-off message could not be stored")
             return True, [ctx.say("handoff.not_sent", buttons=back_buttons(ctx))]
         when = availability(ctx)
+        told = ctx.session.slots.get(TOLD_WHEN) or {}
+        if told.get("case_no") == case_no and told.get("now") == bool(when.get("now")):
+            return True, [ctx.say("handoff.sent_again", buttons=back_buttons(ctx))]
+        ctx.session.slots[TOLD_WHEN] = {"case_no": case_no, "now": bool(when.get("now"))}
         return True, [ctx.say("handoff.sent", buttons=back_buttons(ctx), case_no=case_no, **when)]
 
     def release(self, ctx: TurnContext) -> None:
         """Leave the conversation without a word (a button or command of the assistant)."""
         ctx.session.slots.pop(ATTACHED, None)
+        ctx.session.slots.pop(TOLD_WHEN, None)
 
     async def end(self, ctx: TurnContext) -> list[BotReply]:
         """回到小助手 / 结束人工: back to the assistant; a kept form is offered again."""
@@ -160,6 +168,8 @@ def handoff_replies(ctx: TurnContext, opened: ChatCase, *, kept: bool = False) -
     """A person will answer here — or is already about to, for the hand-off waiting."""
     key = "handoff.already_waiting" if opened.already_waiting else "handoff.done"
     when = availability(ctx)
+    # the time is said here: the messages after get the short receipt
+    ctx.session.slots[TOLD_WHEN] = {"case_no": opened.case.case_no, "now": bool(when.get("now"))}
     return [ctx.say(key, buttons=back_buttons(ctx), case=opened.case, kept=kept, **when)]
 
 

@@ -10,6 +10,7 @@ offered (``services.manage``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from backend.errors import BackendError, InvalidTransition
 from backend.schemas import CaseView
@@ -18,11 +19,19 @@ from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
 from flows.status import SEEN_CASE
 from flows.texts import texts
+from nlu.facts import extract_facts
 from policies.catalog import load_catalog
 
 ACTIONS = ("withdraw", "correct", "review")
-_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{4,})", re.IGNORECASE)
+_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{1,6})(?!\d)", re.IGNORECASE)
 MIN_DETAIL = 6  # characters beyond the phrase that already say what to correct or why
+# "不是三百 是五百", "是五百 不是三百": with a case number, a correction
+_NUMBER = r"[\d零一二两三四五六七八九十百千万]+"
+_INSTEAD = re.compile(
+    rf"不是[^,，。.;；]{{1,10}}是|是[^,，。.;；]{{1,10}}不是|{_NUMBER}\S{{0,2}}\s*不是\s*{_NUMBER}"
+)
+# What a correction may change in the filed household (keys of ``nlu.facts``).
+CHANGEABLE = ("household_size", "monthly_income", "deposits", "vehicles", "houses", "ages")
 
 
 def wanted(text: str) -> str | None:
@@ -32,7 +41,38 @@ def wanted(text: str) -> str | None:
     for action in ("review", "withdraw", "correct"):
         if any(w in bare for w in words[action]):
             return action
-    return None
+    if named_case(bare) is None:
+        return None
+    # a case named ("把JZ20261202-0001撤回"): the shorter words say it
+    with_case: dict[str, list[str]] = texts().raw("manage.with_case_words")
+    for action in ("withdraw", "correct"):
+        if any(w in bare for w in with_case[action]):
+            return action
+    return "correct" if _INSTEAD.search(text) else None
+
+
+def named_case(text: str) -> str | None:
+    """The case number the message names ("jz20261202-1" → "JZ20261202-0001")."""
+    found = _CASE_NO.search(text)
+    return f"JZ{found.group(1)}-{int(found.group(2)):04d}" if found else None
+
+
+def changes(ctx: TurnContext, text: str) -> dict[str, Any]:
+    """The household facts a correction states ("她儿子其实每个月给五百 不是三百" →
+    ``monthly_income: 500``); a field named without a fact found ("改收入 改成500") is
+    read as the answer to that field's question."""
+    region = ctx.services.region
+    found = extract_facts(text, region)
+    changed = {k: found[k] for k in CHANGEABLE if found.get(k) not in (None, [])}
+    if changed:
+        return changed
+    fields: dict[str, list[str]] = ctx.texts.raw("manage.field_words")
+    for key, words in fields.items():
+        if any(w in text for w in words):
+            value = extract_facts(text, region, slot=key).get(key)
+            if value not in (None, []):
+                changed[key] = value
+    return changed
 
 
 def asks_why(text: str) -> bool:
@@ -59,7 +99,8 @@ def _detail(ctx: TurnContext, action: str) -> str:
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     rest = rest.strip(" ，,。.!！?？要我想")
-    return ctx.text.strip() if len(rest) >= MIN_DETAIL else ""
+    told = len(rest) >= MIN_DETAIL or (action == "correct" and bool(changes(ctx, ctx.text)))
+    return ctx.text.strip() if told else ""
 
 
 class ManageFlow(Flow):
@@ -78,6 +119,10 @@ class ManageFlow(Flow):
         else:
             listing = own.withdrawable if action == "withdraw" else own.correctable
             cases = await call(ctx, listing, chat, sender)
+        named = named_case(ctx.text)
+        if named is not None and all(c.case_no != named for c in cases):
+            ctx.session.end_flow()
+            return [ctx.say("manage.not_found_named", case_no=named, action=action)]
         if not cases:
             ctx.session.end_flow()
             return [ctx.say(f"manage.none_{action}")]
@@ -85,6 +130,8 @@ class ManageFlow(Flow):
         ctx.session.form.update(
             action=action, cases=[c.case_no for c in cases], detail=_detail(ctx, action)
         )
+        if named is not None:  # "把JZ20261202-0001撤回": that one
+            return await self._chosen(ctx, next(c for c in cases if c.case_no == named))
         if len(cases) == 1:
             return await self._chosen(ctx, cases[0])
         buttons = tuple(
@@ -125,9 +172,9 @@ class ManageFlow(Flow):
     def _pick(self, ctx: TurnContext) -> str | None:
         offered: list[str] = ctx.session.form.get("cases", [])
         answer = (ctx.payload or ctx.text).strip().lstrip("/")
-        found = _CASE_NO.search(answer)
-        if found:
-            answer = f"JZ{found.group(1)}-{found.group(2)}"
+        named = named_case(answer)
+        if named:
+            answer = named
         elif answer.isdigit() and 1 <= int(answer) <= len(offered):
             answer = offered[int(answer) - 1]
         answer = answer.upper()
@@ -194,8 +241,16 @@ class ManageFlow(Flow):
                 case = await call(ctx, own.withdraw, chat, sender, case_no)
                 return [ctx.say("manage.withdrawn", case=case)]
             if action == "correct":
-                await call(ctx, own.correct, chat, sender, case_no, text)
-                return [ctx.say("manage.corrected", case_no=case_no, text=mask_text(text.strip()))]
+                changed = changes(ctx, text)
+                _, lines = await call(ctx, own.correct, chat, sender, case_no, text, changed)
+                return [
+                    ctx.say(
+                        "manage.corrected",
+                        case_no=case_no,
+                        text=mask_text(text.strip()),
+                        changes=lines,
+                    )
+                ]
             review, opened = await call(ctx, own.review, chat, sender, case_no, text, _seen(ctx))
         except InvalidTransition:
             case = await self._case(ctx, case_no)

@@ -5,6 +5,7 @@ the place names (typo-tolerant), so the right staff see it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from base.messages import BotReply
@@ -12,6 +13,8 @@ from base.privacy import mask_text
 from flows import identity, reading
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
+from flows.texts import texts
+from nlu.normalize import simplify
 
 # A first message this long already describes the situation ("隔壁李奶奶一个人住，病了没人
 # 照顾"): it fills that question, which the summary shows and 修改 can change.
@@ -19,6 +22,115 @@ OPENER_SITUATION = 14
 
 
 free_text = reading.free_text(2)
+_CLAUSES = re.compile(r"[\s,，。.;；!！?？、]+")
+# the situation told in the first message: shorter than this, it is asked
+MIN_SITUATION = 4
+DETAIL_CHARS = 8  # a clause after the name this short with an age or school in it
+
+
+def _words(key: str) -> list[str]:
+    return [str(word) for word in texts().raw(f"report_other.{key}")]
+
+
+def _name_end(clause: str) -> int | None:
+    """Where the name of the person in ``clause`` ends ("汤嫂子的孙子读初中" → after 孙子):
+    person words in a row, joined by nothing or 的/家; None without one."""
+    people = sorted(_words("person_words"), key=len, reverse=True)
+    joins = set(_words("person_joins"))
+    end: int | None = None
+    for found in re.finditer("|".join(map(re.escape, people)), clause):
+        if end is not None and clause[end : found.start()] not in joins:
+            break
+        end = found.end()
+    return end
+
+
+def _opener_cut(clause: str) -> str:
+    """The clause after its word of reporting ("想反映一下我们村…" → "我们村…"), or
+    before it when the person is named there ("帮隔壁刘奶奶反映一下" → "隔壁刘奶奶")."""
+    for word in sorted(_words("report_words"), key=len, reverse=True):
+        at = clause.find(word)
+        if at >= 0:
+            before = clause[:at]
+            if _name_end(before) is not None:
+                return re.sub(r"^(我想|想)?(帮|替|给|代)", "", before)
+            rest = clause[at + len(word) :]
+            return re.sub(r"^(一下|一个|个|下)?(情况)?(的是|是)?", "", rest)
+    return clause
+
+
+def _own_start(name: str) -> str:
+    """The writer's own start of a name ("我们村", "我家", "我"), or ""."""
+    for start in sorted(_words("place_starts"), key=len, reverse=True):
+        if name.startswith(start):
+            return start
+    return next((s for s in _words("own_starts") if name.startswith(s)), "")
+
+
+def told(text: str) -> tuple[str | None, str | None, bool]:
+    """Who a report is about and their situation as the message tells them, and whether
+    the person is someone else than the writer's family ("我们村汤嫂子的孙子" is, "我妈"
+    is not)."""
+    clauses = [c for c in _CLAUSES.split(simplify(text).strip()) if c]
+    fillers = _words("filler_words")
+    details = _words("who_detail_words")
+    who: str | None = None
+    other = False
+    situation: list[str] = []
+    for clause in clauses:
+        clause = _opener_cut(clause)
+        if not clause or any(word in clause for word in fillers):
+            continue
+        end = _name_end(clause) if who is None else None
+        if end is None:
+            if who is not None and len(situation) == 0 and _is_detail(clause, details):
+                who = f"{who}，{clause}"  # "读初中", "十三四岁": who it is
+                details = []  # one such clause
+                continue
+            situation.append(clause)
+            continue
+        name = clause[:end]
+        start = _own_start(name)
+        other = start in _words("place_starts") or not start
+        who = _shown(name) if other else name
+        if clause[end:]:
+            situation.append(clause[end:])
+    said = "，".join(situation)
+    vague = who is not None and (
+        who.startswith(tuple(_words("vague_starts"))) or who in _words("vague_names")
+    )
+    if vague:
+        return None, said if len(said) >= MIN_SITUATION else None, other
+    return who, said if len(said) >= MIN_SITUATION else None, other and who is not None
+
+
+def _shown(name: str) -> str:
+    """The name without the writer's own start ("我们村汤嫂子" → "汤嫂子", "我家隔壁的
+    刘奶奶" → "隔壁的刘奶奶"): staff read it without the writer."""
+    for start in sorted(_words("drop_starts"), key=len, reverse=True):
+        if name.startswith(start) and len(name) > len(start):
+            return name[len(start) :].lstrip("的")
+    return name
+
+
+def _is_detail(clause: str, details: list[str]) -> bool:
+    return len(clause) <= DETAIL_CHARS and any(word in clause for word in details)
+
+
+def about_someone_else(text: str) -> bool:
+    """ "想反映一下 我们村汤嫂子的孙子 …": a report about another household, never the
+    writer's own situation nor a complaint about staff."""
+    bare = simplify(text).replace(" ", "")
+    if not any(word in bare for word in _words("report_words")):
+        return False
+    if any(word in bare for word in _words("complaint_words")):
+        return False
+    mine = bare
+    for start in _words("place_starts"):
+        mine = mine.replace(start, "")  # "我们村", "我家隔壁": about the place
+    if any(word in mine for word in _words("own_words")):
+        return False
+    return told(text)[2]
 
 
 class ReportOtherFlow(Form):
@@ -50,9 +162,39 @@ class ReportOtherFlow(Form):
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
         return {}  # the facts are about someone else: staff read the report
 
+    def fits(self, ctx: TurnContext) -> bool:
+        """An idle message that reports someone else, whatever the classifier read."""
+        return ctx.payload is None and about_someone_else(ctx.text)
+
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
+        """Who and what the first message told ("我们村汤嫂子的孙子 读初中 爸爸瘫了"), and
+        the place when it names one; the rest is asked."""
         said = ctx.text.strip()
-        return {"situation": said} if not ctx.payload and len(said) >= OPENER_SITUATION else {}
+        if ctx.payload or not said:
+            return {}
+        who, situation, _ = told(said)
+        values: dict[str, Any] = {"who": who, "situation": situation}
+        if situation is None and who is None and len(said) >= OPENER_SITUATION:
+            values["situation"] = said
+        facts = reading.facts_of(ctx)
+        if facts.get("township"):
+            values["place"] = f"{facts['township']}{facts.get('village') or ''}"
+        return {k: v for k, v in values.items() if v}
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        replies = await super().start(ctx)
+        values = self.values(ctx)
+        if not replies or not (values.get("who") or values.get("situation")):
+            return replies
+        # said back instead of the plain intro: what was understood, how much is left
+        left = sum(1 for slot in self.slots if slot.name not in values)
+        replies[0] = ctx.say(
+            "report_other.intro_told",
+            who=values.get("who"),
+            situation=values.get("situation"),
+            left=left,
+        )
+        return replies
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         contact = identity.given(values["contact"])

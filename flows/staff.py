@@ -10,19 +10,29 @@ channel 口述办 and the staff member as recorder — the same use-case the con
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 from base.messages import BotReply
 from base.privacy import mask_text
-from flows import reading
-from flows.applicant import id_number_slot, name_slot, phone_slot, place_filled, place_slots
+from flows import identity, reading
+from flows.applicant import (
+    TOLD_VILLAGE,
+    id_number_slot,
+    name_slot,
+    phone_slot,
+    place_filled,
+    place_slots,
+    unlisted_village,
+)
 from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
 from flows.base import Flow, TurnContext, call
 from flows.forms import AGREE, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
+from nlu.answers import Reading
 from policies.catalog import load_catalog
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
@@ -76,6 +86,84 @@ def _read_out(kind: str) -> Slot:
     )
 
 
+# A landline: area code, then 7 or 8 digits ("0737-1234567", "0737 1234567").
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?(\d{7,8})(?!\d)")
+VILLAGE, RECORDER = "contact_village", "contact_recorder"  # no phone: who is called
+
+
+def landline(text: str) -> str | None:
+    found = _LANDLINE.search(text)
+    return f"{found.group(1)}-{found.group(2)}" if found else None
+
+
+def _contact(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    """The resident's mobile; or a landline ("留村部座机 0737-1234567"); or, with no phone
+    at all ("他没手机", "无", "跳过"), the village office or the recorder to call."""
+    found = identity.phone(ctx, values)
+    if found.value is not None:
+        return found
+    number = landline(ctx.text)
+    if number is not None:
+        return Reading(number, facts=found.facts)
+    said = ctx.text.replace(" ", "")
+    words = texts().raw
+    if any(w in said for w in words("staff.recorder_words")):
+        return Reading(RECORDER, facts=found.facts)
+    if any(w in said for w in words("staff.village_words")) or any(
+        w in said for w in words("staff.no_phone_words")
+    ):
+        return Reading(VILLAGE, facts=found.facts)
+    return found
+
+
+def _contact_problem(value: str, values: dict[str, Any]) -> str | None:
+    if value in (VILLAGE, RECORDER) or landline(value) == value:
+        return None
+    return identity.phone_check(value, values)
+
+
+def _contact_shown(value: str) -> str:
+    if value in (VILLAGE, RECORDER):
+        return texts()(f"staff.{value}")
+    if landline(value) == value:
+        return texts()("staff.contact_landline", number=value)
+    return identity.show_phone(value)
+
+
+def contact_slot() -> Slot:
+    """口述办's phone question: a resident without a mobile can still be entered."""
+    return replace(
+        phone_slot(),
+        read=_contact,
+        validate=_contact_problem,
+        show=_contact_shown,
+        hints={},  # the staff member's own phone is not the resident's
+        unclear="staff.phone_unclear",
+        choices=(
+            Choice(VILLAGE, texts()("staff.contact_village")),
+            Choice(RECORDER, texts()("staff.contact_recorder")),
+        ),
+    )
+
+
+def _for_staff(slot: Slot) -> Slot:
+    """The question worded for staff about the resident ("居民的手机号是多少？"), when
+    staff.yml has one of the same name."""
+    key = f"staff.{slot.question.split('.', 1)[-1]}"
+    return replace(slot, question=key) if texts().has(key) else slot
+
+
+def contact_of(value: str, recorder: str) -> tuple[str | None, str | None]:
+    """(the mobile to file, the other contact staff read) for the phone answer."""
+    if value == VILLAGE:
+        return None, texts()("staff.contact_village")
+    if value == RECORDER:
+        return None, texts()("staff.contact_recorder_named", name=recorder)
+    if landline(value) == value:
+        return None, texts()("staff.contact_landline", number=value)
+    return value, None
+
+
 # The household questions 口述办 asks when the account did not say them; the others are
 # kept when the account (or a later answer) says them. The ages are asked when the
 # account did not give one for each member: what is filed is what was shown, and an
@@ -87,7 +175,7 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
     household = tuple(
         slot if slot.name in ASKED else replace(slot, asked=False) for slot in HOUSEHOLD_SLOTS
     )
-    return (
+    slots = (
         Slot(
             "account", "staff.ask_account", read=reading.free_text(4), unclear="staff.account_short"
         ),
@@ -102,12 +190,13 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
         ),
         name_slot(),
         id_number_slot(),
-        phone_slot(),
+        contact_slot(),
         *place_slots(region),
         *household,
         _read_out("commitment"),
         _read_out("authorisation"),
     )
+    return tuple(_for_staff(slot) for slot in slots)
 
 
 class StaffIntakeFlow(Form):
@@ -155,6 +244,10 @@ class StaffIntakeFlow(Form):
             if name not in invalid and value is not None:
                 values[name] = value
                 filled.append(name)
+        if not values.get("place") and (told := unlisted_village(account, None)):
+            values[TOLD_VILLAGE] = told  # not on the list: its township is asked
+        if not values.get("phone") and landline(account):
+            values["phone"] = landline(account)  # "电话没有 留村部的0737-1234567"
         place_filled(values)
         ages = list(values.get("ages") or [])
         if not ages and facts.age is not None and values.get("household_size") == 1:
@@ -169,6 +262,8 @@ class StaffIntakeFlow(Form):
             for k, v in facts.model_dump().items()
             if k in labels and v not in (None, [], "")
         ]
+        if values.get("phone") and landline(str(values["phone"])) == values["phone"]:
+            lines.append(f"{labels['contact']}：{_contact_shown(str(values['phone']))}")
         summary = ctx.texts(
             "staff.found",
             lines=lines,
@@ -206,12 +301,14 @@ class StaffIntakeFlow(Form):
         facts = IntakeFacts.model_validate(values.get("_facts") or {})
         income = values["monthly_income"]
         ages = list(values.get("ages") or [])
+        phone, contact = contact_of(str(values["phone"]), staff.name)
         facts = facts.model_copy(
             update={
                 "age": ages[0] if ages else facts.age,  # the ages confirmed, not the account's
                 "name": values["name"],
                 "id_number": values["id_number"],
-                "phone": values["phone"],
+                "phone": phone,
+                "contact": contact,
                 "township": values["place"]["township"],
                 "village": values.get("village"),
                 "residence": values["residence"],

@@ -12,6 +12,7 @@ from typing import Any
 from base.messages import BotReply, Button
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
+from flows.texts import texts
 from nlu.answers import Reading, read_case_number, read_id_last6
 from nlu.finders.identity import case_numbers_of
 from policies.catalog import load_catalog
@@ -25,6 +26,9 @@ LOCKED_CASE = "_status_locked_case"
 SEEN_CASE = "_status_seen_case"
 # A number typed without its leading zeros ("jz20261202-13"): padded to 4 digits.
 _SHORT_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{1,4})(?!\d)", re.IGNORECASE)
+
+
+_CASE_NO = re.compile(r"JZ\s*-?\s*\d{8}\s*-?\s*\d{4,8}", re.IGNORECASE)
 
 
 def padded(text: str) -> str:
@@ -41,7 +45,30 @@ def _case_number(ctx: TurnContext, values: dict[str, Any] | None = None) -> Read
 
 
 def _last6(ctx: TurnContext, values: dict[str, Any]) -> Reading:
-    return read_id_last6(ctx.text)
+    return read_id_last6(digits_meant(ctx.text))
+
+
+def digits_meant(text: str) -> str:
+    """Letters typed for digits inside a number ("12OO23" → "120023"): a look-alike
+    (status.yml ``digit_lookalikes``) next to a digit or another one."""
+    table: dict[str, str] = texts().raw("status.digit_lookalikes")
+    chars = list(text)
+
+    def numeric(at: int) -> bool:
+        return 0 <= at < len(text) and (text[at].isdigit() or text[at] in table)
+
+    for at, char in enumerate(text):
+        if char in table and (numeric(at - 1) or numeric(at + 1)):
+            near = text[max(0, at - 2) : at + 3]
+            if any(c.isdigit() for c in near):  # "OO" alone is no number
+                chars[at] = table[char]
+    return "".join(chars)
+
+
+def last6_with_case(text: str) -> str | None:
+    """The 身份证后6位 typed with the case number ("查进度 JZ20261202-0001 120023")."""
+    rest = _CASE_NO.sub(" ", padded(text))
+    return read_id_last6(digits_meant(rest)).value
 
 
 def program_names(ids: list[str]) -> list[str]:
@@ -90,9 +117,21 @@ class StatusFlow(Form):
             ctx.session.slots.pop(LOCKED_CASE, None)
         return await super().start(ctx)
 
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        if ctx.payload == "/application_status":  # 「再查一次」 after a miss: from the start
+            ctx.session.end_flow()
+            return await self.start(ctx)
+        return await super().handle(ctx)
+
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
         named = _case_number(ctx).value
         return {"case_number": named} if named else {}
+
+    def prefill(self, ctx: TurnContext) -> dict[str, Any]:
+        if ctx.payload or not _case_number(ctx).value:
+            return {}
+        last6 = last6_with_case(ctx.text)
+        return {"id_last6": last6} if last6 else {}
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         case_no = values["case_number"]
@@ -101,6 +140,11 @@ class StatusFlow(Form):
             ctx.session.slots[LOCKED_CASE] = case_no
         if outcome.result == "found" and outcome.case is not None:
             ctx.session.slots[SEEN_CASE] = outcome.case.case_no
+        if outcome.result == "not_found" and outcome.left > 0:
+            # the next 6 characters typed are another try for the same case ("12OO23")
+            ctx.session.start_flow(self.name, "id_last6")
+            self.values(ctx)["case_number"] = case_no
+            ctx.session.form["asked"] = ["id_last6"]
         return status_replies(ctx, outcome)
 
 

@@ -19,12 +19,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from base.messages import BotReply, Button
+from flows.applicant import unlisted_village
 from flows.base import Flow, TurnContext
 from nlu.facts import extract_facts
 from nlu.finders.values import Range
 from policies.catalog import load_catalog
 
 STORY = "_story"  # session slot: the account and when it was told, until a button uses it
+# session slot: a village the account named that the region's list does not have
+# ("我是龙洞村的网格员"): the application asks only its township, not the place again
+TOLD_VILLAGE = "_told_village"
 FOLLOW_UP = timedelta(minutes=15)  # a fact told this soon after an account adds to it
 LONG = 40  # characters: an account, not a question
 SEVERAL = 2  # facts that make a shorter message an account
@@ -95,6 +99,7 @@ class StoryFlow(Flow):
         facts = account_facts(ctx, story)
         ctx.session.slots[STORY] = {"text": story, "at": datetime.now(UTC).isoformat()}
         remember_applicant(ctx, story)
+        remember_village(ctx, story, facts)
         told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
         said = said_back(told, facts)
         parse = ctx.parse
@@ -132,7 +137,15 @@ class StoryFlow(Flow):
 
 
 # What one household's answers leave in the session for the next form of the same chat.
-HOUSEHOLD_SLOTS = ("household_answers", "household", "screening", "program", "applicant", STORY)
+HOUSEHOLD_SLOTS = (
+    "household_answers",
+    "household",
+    "screening",
+    "program",
+    "applicant",
+    STORY,
+    TOLD_VILLAGE,
+)
 
 
 def next_person(ctx: TurnContext) -> bool:
@@ -166,6 +179,16 @@ def remember_applicant(ctx: TurnContext, text: str) -> None:
         ctx.session.slots.pop("applicant", None)
     else:
         ctx.session.slots["applicant"] = applicant
+
+
+def remember_village(ctx: TurnContext, text: str, facts: dict[str, Any]) -> None:
+    """A village the account names that the list does not have, kept for the forms it
+    opens (a listed one comes with its township among the facts)."""
+    named = None if facts.get("township") else unlisted_village(text, None)
+    if named:
+        ctx.session.slots[TOLD_VILLAGE] = named
+    else:
+        ctx.session.slots.pop(TOLD_VILLAGE, None)
 
 
 def parents_gone(ctx: TurnContext, text: str) -> bool:

@@ -255,6 +255,12 @@ class ChatCases:
             None,
         )
 
+    def place_of(self, chat_channel: str, sender: str) -> tuple[str, str]:
+        """The township and village this chat account is known by (``known_place``)."""
+        return self.known_place(
+            chat_channel, sender, self.backend.cases_for_sender(chat_channel, sender)
+        )
+
     def known_place(self, chat_channel: str, sender: str, own: list[CaseView]) -> tuple[str, str]:
         """The township and village this account is known by: its roster entry, else its
         open application, else its newest case that has one; ("", "") when none."""

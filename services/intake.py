@@ -58,7 +58,12 @@ def required_fields() -> list[str]:
 
 def missing_fields(facts: IntakeFacts) -> list[str]:
     """Required facts the account did not give (or gave in a form that cannot be used)."""
-    return [name for name in required_fields() if getattr(facts, name) in (None, "", [])]
+    return [
+        name
+        for name in required_fields()
+        if getattr(facts, name) in (None, "", [])
+        and not (name == "phone" and facts.contact)  # a landline, or 联系村部
+    ]
 
 
 def problems(facts: IntakeFacts) -> dict[str, str]:

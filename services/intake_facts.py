@@ -57,6 +57,8 @@ class IntakeFacts(BaseModel):
     )
     id_number: str | None = Field(default=None, title="身份证号")
     phone: str | None = Field(default=None, title="手机号")
+    # A resident without a mobile: the landline, or who staff call instead (村部, 录入人)
+    contact: str | None = Field(default=None, title="联系方式")
     age: int | None = Field(default=None, title="年龄")
     household_size: int | None = Field(default=None, title="家庭人数")
     monthly_income: float | None = Field(default=None, title="家庭月收入（元）")

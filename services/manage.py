@@ -7,7 +7,8 @@ so nothing for a sender the channel cannot vouch for (``base.messages.is_verifie
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from backend.errors import NotFound
 from backend.review import open_review
@@ -100,17 +101,32 @@ class OwnRequests:
         note = wording()("manage.withdraw_note")
         return self.backend.transition(case.case_no, WITHDRAWN, note, ACTOR)
 
-    def correct(self, chat_channel: str, sender: str, case_no: str, text: str) -> CaseView:
-        """A correction passed on to staff as a note on the case (masked)."""
+    def correct(
+        self,
+        chat_channel: str,
+        sender: str,
+        case_no: str,
+        text: str,
+        changes: Mapping[str, Any] | None = None,
+    ) -> tuple[CaseView, list[str]]:
+        """A correction passed on to staff as a note on the case (masked). ``changes``:
+        the household facts the correction states (``monthly_income: 500``), each said
+        as a line with the value the application had ("月收入：300元 → 500元"); the case
+        and those lines."""
         case = self._own(chat_channel, sender, case_no)
+        household = self.backend.case_detail(case.case_no).household or {}
+        lines = [_change_line(key, value, household) for key, value in (changes or {}).items()]
+        lines = [line for line in lines if line]
         said = mask_text(text.strip())
         say = wording()
         self.backend.add_note(
             case.case_no,
-            say("manage.correction_note", text=said),
-            staff_text=say("manage.correction_staff", case_no=case.case_no, text=said),
+            say("manage.correction_note", text=said, changes=lines),
+            staff_text=say(
+                "manage.correction_staff", case_no=case.case_no, text=said, changes=lines
+            ),
         )
-        return case
+        return case, lines
 
     def review(
         self, chat_channel: str, sender: str, case_no: str, reason: str, seen: str | None = None
@@ -129,3 +145,39 @@ class OwnRequests:
             chat_channel=chat_channel,
             chat_sender=sender,
         )
+
+
+def _old_value(key: str, household: Mapping[str, Any]) -> Any:
+    """What the filed household says of ``key`` (a fact key of ``nlu.facts``), or None."""
+    members = household.get("members") or []
+    assets = household.get("assets") or {}
+    if key == "household_size":
+        return len(members) or None
+    if key == "ages":
+        return [m.get("age") for m in members if m.get("age") is not None] or None
+    if key in ("deposits", "vehicles", "houses"):
+        return assets.get(key)
+    return household.get(key)
+
+
+def _shown(key: str, value: Any) -> str:
+    say = wording()
+    if isinstance(value, list | tuple):
+        return "、".join(_shown(key, item) for item in value)
+    names: dict[str, str] = say.raw("manage.change_values")
+    if str(value) in names:
+        return names[str(value)]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    units: dict[str, str] = say.raw("manage.change_units")
+    return f"{value}{units.get(key, '')}"
+
+
+def _change_line(key: str, value: Any, household: Mapping[str, Any]) -> str:
+    """ "月收入：300元 → 500元" (or "月收入改为500元" when the application did not say)."""
+    labels: dict[str, str] = wording().raw("manage.change_labels")
+    if key not in labels or value is None:
+        return ""
+    old = _old_value(key, household)
+    before = _shown(key, old) if old not in (None, [], "") else None
+    return wording()("manage.change_line", label=labels[key], old=before, new=_shown(key, value))

@@ -92,3 +92,25 @@ def test_a_review_is_linked_to_the_refusal_and_asked_once(
         backend.transition(review.case_no, "revised", "收入重新核算", "test").stage == "改变原决定"
     )
     assert own.review_under_way("rest", "m3", case_no) is None
+
+
+def test_a_correction_names_the_field_with_the_value_filed(
+    services: Services, backend: Backend
+) -> None:
+    outcome = backend.create_case(
+        "application",
+        programs=["tekun"],
+        applicant={"name": "汤桂英", "id_number": valid_id("43090219580101123")},
+        township=TOWNSHIP,
+        chat_channel="rest",
+        chat_sender="m9",
+        household={"residence": "rural", "members": [{"age": 68}], "monthly_income": 300},
+    )
+    assert outcome.case is not None
+    case_no = outcome.case.case_no
+    _, lines = services.own_requests.correct(
+        "rest", "m9", case_no, "她儿子每个月给五百", {"monthly_income": 500, "household_size": 2}
+    )
+    assert lines == ["家庭月收入：300元 → 500元", "家庭人口：1人 → 2人"]
+    text = staff_rows(backend)[-1].payload["text"]
+    assert text.startswith(f"【申请人更正】{case_no}：家庭月收入：300元 → 500元")
