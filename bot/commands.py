@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -14,6 +16,8 @@ from channels.texts import channel_text
 
 if TYPE_CHECKING:
     from base.settings import Settings
+
+CHAT_LOG = Path("var") / "jiuzhu-chat.log"  # beside the default database
 
 
 def register(subparsers: Any) -> None:
@@ -36,6 +40,13 @@ def register(subparsers: Any) -> None:
         metavar="TEXT",
         help="只发这句话（可重复），打印回复后退出；会话接着上次的",
     )
+    chat.add_argument(
+        "--log-file",
+        default=str(CHAT_LOG),
+        metavar="PATH",
+        help=f"工作人员通知和运行日志写到这个文件（默认 {CHAT_LOG}），不显示给居民",
+    )
+    chat.add_argument("--verbose", action="store_true", help="日志也显示在终端里（调试用）")
     chat.set_defaults(handler=_chat)
 
 
@@ -106,9 +117,26 @@ def serve_problem(settings: Settings, workers: int) -> str | None:
 def _chat(args: argparse.Namespace) -> int:
     from base.settings import Settings
 
+    chat_logging(Path(args.log_file), verbose=args.verbose)
     settings = Settings()
     settings.ensure_var_dir()
     return run_terminal_chat(settings, sender_id=args.sender, say=args.say)
+
+
+def chat_logging(path: Path, *, verbose: bool = False) -> None:
+    """The terminal is the resident's: log lines (the staff notifications of the log
+    sink, start-up warnings for the administrator) go to ``path``, and to the terminal's
+    stderr too only with ``--verbose``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handlers: list[logging.Handler] = [logging.FileHandler(path, encoding="utf-8")]
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
 
 
 def run_terminal_chat(settings: Settings, sender_id: str, say: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from base.session import Session, Turn
 from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
+from flows import callback
 from flows.base import Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
@@ -42,6 +43,7 @@ from flows.urgent import (
     says_better,
 )
 from nlu.danger import Danger, despair_again, find_danger, says_mistake
+from nlu.finders.text import dialect_read
 from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
 
@@ -240,9 +242,11 @@ class Engine:
                 found = Danger(tuple(checked["kinds"]), tuple(checked["lines"]))
                 return await urgent_flow.on_danger(asked, found)
             if answer is False:  # the past: the message goes where it was said
+                # ("不是 已经在医院了 就是想问救助" after a long account: the account is
+                # said back and what fits is offered, nothing of it is lost)
                 told = str(checked["text"])
                 again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
-                return await self._route(again, None)
+                return [BotReply(self.texts("urgent.check_past"))] + await self._route(again, None)
         # Danger to life first, at every step of every flow: the lines, then the case.
         if payload is None and danger is not None and isinstance(urgent_flow, UrgentFlow):
             if not danger.sure and ctx.session.flow != urgent_flow.name:
@@ -320,6 +324,10 @@ class Engine:
             return ctx.parse.intent == "affirm"
         if ctx.payload is None and says_mistake(ctx.text):
             return False
+        if ctx.payload is None and _bare(ctx.text).startswith(
+            tuple(self.texts.raw("urgent.check_no_starts"))
+        ):
+            return False  # "不是 已经在医院了 就是想问救助", "没那么急"
         return None
 
     async def _retract(self, ctx: TurnContext, urgent: UrgentFlow) -> list[BotReply]:
@@ -416,13 +424,25 @@ class Engine:
                 and parse.confidence >= URGENT_INTERRUPT
             ):
                 return await urgent.start(ctx)
+            left = callback.callback_in(ctx)
+            if (
+                left is not None
+                and not isinstance(flow, UrgentFlow)
+                and not callback.asks_phone(flow, ctx)
+            ):
+                # "有事打我女儿电话 139…" at a screening question: kept (on the case being
+                # handled, if any), said back, and the question asked again
+                case_no = await callback.record(ctx, left)
+                return [callback.said(ctx, left, case_no), *await flow.resume(ctx)]
             return await flow.handle(ctx)
         return await self._idle(ctx)
 
     def _urgent_need(self, ctx: TurnContext) -> bool:
         """A need of today that is an emergency without danger to life (no food left)."""
         said = (ctx.parse.normalized or ctx.text).replace(" ", "")
-        return any(word in said for word in self.texts.raw("urgent.need_now_words"))
+        words: list[str] = self.texts.raw("urgent.need_now_words")
+        read = dialect_read(said)
+        return any(word in said or word in read for word in words)
 
     def _continues(self, text: str) -> bool:
         """A message that asks to take up the paused form ("继续填低保", "先把低保那个填完吧")."""
@@ -463,6 +483,13 @@ class Engine:
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        left = callback.callback_in(ctx)
+        story = self.flows.get("story")
+        if left is not None and not (
+            isinstance(story, StoryFlow) and story.fits(ctx, set(self.by_intent))
+        ):
+            # "你们打我儿子电话吧 他懂这些 136…": a number to call, not a question
+            return await self._callback(ctx, left)
         noted = await self._urgent_follow_up(ctx)
         if noted is not None:
             return noted
@@ -504,6 +531,19 @@ class Engine:
         if parse.hardship:
             return [self._hardship_offer(parse)]
         return [BotReply(self.texts("core.fallback"), self.menu_buttons())]
+
+    async def _callback(self, ctx: TurnContext, left: callback.Callback) -> list[BotReply]:
+        """ "你们打我儿子电话吧 他懂这些 136…": on the case being handled; with none, a
+        request for a person — a hand-off opened with that number."""
+        case_no = await callback.record(ctx, left)
+        if case_no is not None:
+            return [callback.said(ctx, left, case_no)]
+        handoff = self.flows.get("handoff")
+        if not isinstance(handoff, HandoffFlow):
+            return [callback.said(ctx, left, None), self.menu(ctx.session)]
+        replies = await handoff.start(ctx)
+        case_no = await callback.record(ctx, left, attached_case(ctx))
+        return [callback.said(ctx, left, case_no), *replies]
 
     def _hardship_offer(self, parse: ParseResult) -> BotReply:
         services = self.texts.raw("core.hardship_services")

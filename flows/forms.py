@@ -354,9 +354,14 @@ class Form(Flow):
         for slot in self.slots:
             if slot.name == skip or slot.consent or slot.fact is None:
                 continue
-            if slot.name in values and not (overwrite or slot.name in corrects) and not slot.merge:
+            refines = _refines(slot.from_facts(facts, values, True), values.get(slot.name))
+            if (
+                slot.name in values
+                and not (overwrite or slot.name in corrects or refines)
+                and not slot.merge
+            ):
                 continue
-            value = slot.from_facts(facts, values, overwrite)
+            value = slot.from_facts(facts, values, overwrite or refines)
             if value is None or values.get(slot.name) == value:
                 continue
             if slot.validate and slot.validate(value, values):
@@ -642,6 +647,20 @@ class Form(Flow):
         values = dict(self.values(ctx))
         ctx.session.end_flow()
         return await self.submit(ctx, values)
+
+
+def _refines(value: Any, earlier: Any) -> bool:
+    """Whether ``value`` narrows an earlier range answer ("几百块", then "儿子给的大概三四百"
+    at another question): a number inside the range, or a narrower range, replaces it
+    without being a correction. Anything outside it is kept for a correction."""
+    if not isinstance(earlier, dict) or not {"min", "max"} <= set(earlier):
+        return False
+    low, high = float(earlier["min"]), float(earlier["max"])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return low <= float(value) <= high
+    if isinstance(value, dict) and {"min", "max"} <= set(value) and value != earlier:
+        return low <= float(value["min"]) and float(value["max"]) <= high
+    return False
 
 
 def _also_confirms(ctx: TurnContext) -> bool:

@@ -35,7 +35,7 @@ from flows.household import (
     placements,
     screen_values,
 )
-from flows.story import opening_facts
+from flows.story import MIN_AGES_FOR_SIZE, opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.finders.counts import grades_of, member_ages
@@ -103,6 +103,18 @@ def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: b
         if overwrite or kind not in merged:
             merged[kind] = found
     return merged
+
+
+def _size_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
+    """The household size said, or, when it was not, the number of ages listed with the
+    people they are ("我哥41 嫂子38 两个孩子12岁 5岁" → 4): "一共几口人" is then not
+    asked again (the size is said back, and can be corrected at the summary)."""
+    if facts.get("household_size") is not None:
+        return facts["household_size"]
+    ages = facts.get("ages") or []
+    if "household_size" in values or values.get("ages") or len(ages) < MIN_AGES_FOR_SIZE:
+        return None
+    return len(ages)
 
 
 def _ages_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
@@ -372,7 +384,8 @@ def _any_student(values: dict[str, Any]) -> bool:
 
 
 def _illness_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
-    said = [str(word) for word in facts.get("illness") or []]
+    plain: list[str] = WORDS["not_illness_names"]
+    said = [str(word) for word in facts.get("illness") or [] if str(word) not in plain]
     if not said:
         return None
     return list(dict.fromkeys([*(values.get("illness") or []), *said]))
@@ -401,7 +414,7 @@ SLOTS: tuple[Slot, ...] = (
         "screening.ask_household_size",
         label="labels.household_size",
         read=reading.count,
-        fact="household_size",
+        fact=_size_fact,
         validate=_size_problem,
         show=lambda v: texts()("labels.show_people", v=v),
         words=("几口人", "人数", "口人"),

@@ -19,10 +19,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from base.messages import BotReply, Button
+from flows import callback
 from flows.applicant import unlisted_village
 from flows.base import Flow, TurnContext
 from nlu.facts import extract_facts
+from nlu.finders.identity import callback_of
 from nlu.finders.values import Range
+from nlu.validators import mask_phone
 from policies.catalog import load_catalog
 
 STORY = "_story"  # session slot: the account and when it was told, until a button uses it
@@ -32,8 +35,10 @@ TOLD_VILLAGE = "_told_village"
 FOLLOW_UP = timedelta(minutes=15)  # a fact told this soon after an account adds to it
 LONG = 40  # characters: an account, not a question
 SEVERAL = 2  # facts that make a shorter message an account
+MIN_AGES_FOR_SIZE = 2  # ages listed that tell the household size (flows.screening)
 GREETED = 12  # characters: a greeting this long with a fact in it is an account
 CLEAR = 0.8  # a request this sure of its intent goes to its own flow
+URGENT_SHORT = 0.6  # a short message this likely an emergency is no account to say back
 READ_AS_STORY = ("self_screening", "inform", "out_of_scope")
 # Asked to be screened, or asked whether this household qualifies ("我老伴瘫在床上，我这情况
 # 能不能办低保"): with the household's facts told, screening answers it (docs/nlu.md).
@@ -67,6 +72,12 @@ class StoryFlow(Flow):
             return any(w in ctx.text for w in own) and bool(self.household_facts(ctx))
         if clear and parse.intent not in READ_AS_STORY:
             return False
+        if (
+            parse.intent == "urgent_help"
+            and parse.confidence >= URGENT_SHORT
+            and len(ctx.text) < LONG
+        ):
+            return False  # "火烧咗 冇地方住": a short cry for help, the urgent flow's
         facts = self.facts(ctx)
         if facts and told_before(ctx) is not None:
             return True  # "不对，是4口人" just after the account: it adds to it
@@ -102,6 +113,9 @@ class StoryFlow(Flow):
         remember_village(ctx, story, facts)
         told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
         said = said_back(told, facts)
+        left = callback_of(ctx.text)
+        if left is not None:  # "有事打我女儿电话 139…": kept for the chat (and its open case)
+            await callback.record(ctx, left)
         parse = ctx.parse
         if parse.intent in SCREENS and parse.confidence >= CLEAR and self.screening:
             # asked to be screened: said back, then only what is missing is asked
@@ -288,6 +302,8 @@ def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
 
     parts: list[str] = []
     size = facts.get("household_size")
+    if size is None and len(facts.get("ages") or []) >= MIN_AGES_FOR_SIZE:
+        size = len(facts["ages"])  # as the forms count it: one person for each age told
     if size == 1:
         parts.append(say("story.alone"))
     elif size:
@@ -327,6 +343,9 @@ def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
     if programs:
         names = "、".join(load_catalog().programs[p].short_name for p in programs)
         parts.append(say("story.programs", names=names))
+    left = callback_of(ctx.text)
+    if left is not None:
+        parts.append(say("callback.in_story", who=left.who, phone=mask_phone(left.phone)))
     if not parts:
         return say("story.understood_hardship")
     if applicant != "self" and not parts[0].startswith(who["self"]):
@@ -349,6 +368,15 @@ def _money(ctx: TurnContext, facts: dict[str, Any]) -> list[str]:
             parts.append(say(text, amount=_amount(facts.get(key))))
     if _amount(facts.get("debt")):
         parts.append(say("story.debt", amount=_amount(facts.get("debt"))))
-    if facts.get("deposits") == 0:
+    deposits = facts.get("deposits")
+    if deposits == 0:
         parts.append(say("story.no_deposits"))
+    elif isinstance(deposits, Range):
+        parts.append(say("story.deposits_range", low=deposits.low, high=deposits.high))
+    elif _amount(deposits):
+        parts.append(say("story.deposits", amount=_amount(deposits)))
+    for key in ("vehicles", "houses"):
+        count = facts.get(key)
+        if isinstance(count, int) and not isinstance(count, bool):
+            parts.append(say(f"story.{key}", n=count) if count else say(f"story.no_{key}"))
     return parts

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from base.datafiles import load_yaml
+from nlu.finders.text import dialect_read
 from nlu.lexicon import LEXICON_DIR, load_lexicon
 from nlu.normalize import normalize
 
@@ -35,8 +36,13 @@ def feedback_words() -> tuple[str, ...]:
 
 
 def names_hardship(normalized_text: str) -> bool:
-    """True when the (normalised) text names a hardship."""
-    return any(word in normalized_text for word in hardship_words())
+    """True when the (normalised) text names a hardship, as written or read through the
+    dialect table ("屋企冇米落锅" is "家里没米落锅", "火烧咗冇地方住" "火烧了没地方住")."""
+    words = hardship_words()
+    if any(word in normalized_text for word in words):
+        return True
+    plain = dialect_read(normalized_text)
+    return plain != normalized_text and any(word in plain for word in words)
 
 
 def names_feedback(normalized_text: str) -> bool:

@@ -24,6 +24,8 @@ CHANNELS_FILE = Path(__file__).with_name("channels.yml")
 LINKED_KINDS = frozenset({"handoff", "change_report"})
 # An urgent case waits for the place of the emergency (told later): never prefilled.
 NOT_PREFILLED = frozenset({"urgent"})
+# Statuses of a case no longer being handled.
+ENDED = frozenset({"closed", "approved", "rejected", "withdrawn"})
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +155,17 @@ class ChatCases:
             staff_text=staff_text,
             summary_extra=note,
             priority="normal" if lower else None,
+        )
+
+    def open_case(self, *, chat_channel: str, sender: str) -> CaseView | None:
+        """This account's newest case still being handled (any kind), if any."""
+        return next(
+            (
+                case
+                for case in self.backend.cases_for_sender(chat_channel, sender)  # newest first
+                if case.status not in ENDED
+            ),
+            None,
         )
 
     def waiting_handoff(self, *, chat_channel: str, sender: str) -> CaseView | None:

@@ -457,6 +457,8 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
             continue  # "有一台摩托,机动车就这个": the one just named
         if word in ("车", "车子") and not asked and not _vehicle_said(text, start, end):
             continue  # a bare 车 is the household's only counted, negated or sold
+        if not asked and _in_accident(text, start, end):
+            continue  # "骑摩托车被小车撞了": the accident, not a vehicle owned
         said = True
         if is_negated(text, start, end) or _gone(text, end) or word in sold:
             continue  # "开货车…货车也早卖了": the one sold
@@ -500,6 +502,12 @@ def _vehicle_said(text: str, start: int, end: int) -> bool:
     return bool(
         re.search(r"(?:台|辆|部)(?:旧|新|老|破|二手)?(?:的)?$", text[max(0, start - 4) : start])
     )
+
+
+def _in_accident(text: str, start: int, end: int) -> bool:
+    """Whether the vehicle is named in the clause of an accident ("被小车撞了")."""
+    clause = text[clause_start(text, start) : clause_end(text, end)]
+    return any(word in clause for word in terms("counts", "vehicles", "accident"))
 
 
 def _gone(text: str, end: int) -> bool:
@@ -563,8 +571,15 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         )
         if unit in ("个", "间") and any(tail.startswith(word) for word in owned):
             is_house = True
-        if asked and unit == "间" and match.start() == 0 and _ends_clause(text, match.end()):
-            is_house = True  # "两间。一间是老家的…": the answer, then its parts
+        if (
+            unit == "间"
+            and match.start() == 0
+            and _ends_clause(text, match.end())
+            and (asked or cn_int(match.group(1)) == 1)  # "两间" unasked may be two rooms
+        ):
+            # "两间。一间是老家的…": the answer, then its parts; "一间 烧咗" at the vehicles
+            # question: the house (the vehicles are asked again)
+            is_house = True
         if not is_house or _short_negated(text, match.start()):
             continue
         if _rented(text, match.start(), match.end()):
@@ -582,7 +597,7 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             return 0  # "零套"
         return max(counts) if max(counts) > 1 else len([count for count in counts if count])
     hits = find_all(text, (*owned, *not_owned))
-    negated = rented = mentioned = False
+    negated = rented = mentioned = owned_one = False
     for start, end, word in hits:
         if word in not_owned:
             # "租房住", "住的是租的": renting, when asked or said of a home ("田租" is land)
@@ -596,13 +611,21 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             continue  # "房子没有，住村里的安置房": where they live, none owned
         elif not _rented(text, start, end):
             mentioned = True
-    if mentioned and asked:
+            # "存款莫得 有个老房子", "就一间老屋": one owned, told without the question
+            owned_one = owned_one or _HAS_ONE.search(text[max(0, start - 6) : start]) is not None
+    if mentioned and (asked or (owned_one and not negated and not rented)):
         return 1
     if negated or rented:
         return 0
     if asked and _bare_no(text):
         return 0
     return _bare_count(text) if asked else None
+
+
+# "有个", "有一间", "就一套", "有栋自己的旧": a house said to be had, one of it.
+_HAS_ONE = re.compile(
+    r"(?:有|就|只有|就是)(?:一|1)?(?:个|间|栋|套|座|处|幢)?(?:自己的)?(?:旧|老|破)?的?$"
+)
 
 
 def _ones_own(text: str, at: int) -> bool:

@@ -97,6 +97,36 @@ def phones_of(text: str) -> list[str]:
     return [run for run in digit_runs(text) if PHONE.fullmatch(run) and phone_problem(run) is None]
 
 
+@dataclass(frozen=True)
+class Callback:
+    """A number left for staff to call, and whose it is ("女儿"; "" for the writer's own)."""
+
+    phone: str
+    who: str = ""
+
+
+def callback_of(text: str) -> Callback | None:
+    """A mobile number left in passing for staff to call back ("有事打我女儿电话 139…",
+    "你们打我儿子电话吧 他懂这些 136…"): a valid number and a call-back cue in the same
+    message (``identity.yml``). None for a number said without one (an answer to the
+    phone question is read by the phone reader)."""
+    phones = phones_of(text)
+    if not phones:
+        return None
+    plain = simplify(text).replace(" ", "")
+    data = words("identity")
+    cues = sorted((str(c) for c in data["callback_cues"]), key=len, reverse=True)
+    found = [(plain.find(cue), cue) for cue in cues if cue in plain]
+    if not found:
+        return None
+    at, cue = min(found)
+    after = plain[at + len(cue) : at + len(cue) + 8]
+    who_words = sorted((str(w) for w in data["callback_who"]), key=len, reverse=True)
+    hits = [(after.find(w), w) for w in who_words if w in after]
+    who = min(hits)[1] if hits else ""
+    return Callback(phones[0], who.removeprefix("我"))
+
+
 _TAIL = re.compile(
     r"最后(?:一位|两位|二位|三位|四位|五位|六位|几位|\d位)?(?:数字|数|号码)?(?:是|系|係|为|改成|改为|应该是|应是)?"
 )

@@ -50,6 +50,11 @@ def _dialect(text: str) -> str:
     return text
 
 
+def dialect_read(text: str) -> str:
+    """``text`` with dialect words read as 普通话 (``text.yml``: 冇 → 没, 屋企 → 家里)."""
+    return _dialect(text)
+
+
 @lru_cache(maxsize=1)
 def _dialect_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(

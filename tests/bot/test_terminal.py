@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from base.settings import Settings
 from bot.runtime import Runtime
@@ -68,3 +69,34 @@ async def test_say_sends_only_the_given_lines(settings: Settings) -> None:
     screen = "\n".join(shown)
     assert "救助小助手（终端）" not in screen
     assert "1. 城镇" in screen and "您> 老王" in screen
+
+
+def test_staff_notifications_stay_out_of_the_residents_terminal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """probe D F24: the log sink's "staff notification …" lines (and start-up warnings)
+    go to the chat's log file, not to the resident's terminal; --verbose shows them."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "JIUZHU_DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}",
+        "PYTHONPATH": str(Path(__file__).parents[2]),  # this checkout's code
+    }
+
+    def say(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", "chat", "--sender", "f24", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+        )
+
+    first = say("--say", "屋企冇米落锅")  # an urgent case: staff are notified
+    second = say("--say", "跳过")  # the dispatcher delivers it while this turn runs
+    for result in (first, second):
+        assert result.returncode == 0, result.stderr
+        assert "staff notification" not in result.stdout + result.stderr
+    logged = (tmp_path / "var" / "jiuzhu-chat.log").read_text(encoding="utf-8")
+    assert "staff notification" in logged
+    shown = say("--say", "菜单", "--verbose")
+    assert "WARNING" in shown.stderr
