@@ -202,7 +202,7 @@ def read_question(
     text = ctx.parse.normalized or ctx.text
     named = list(dict.fromkeys(p for p in ctx.parse.all("program") if p in catalog.programs))
     question = Question(programs=named, aspects=[])
-    question.residence = _first_key(text, words["residences"])
+    question.residence = _only_key(text, words["residences"])
     question.when = _when(text, words)
     question.places = [str(p) for p in ctx.parse.all("place")]
 
@@ -269,8 +269,10 @@ def _asks_together(ctx: TurnContext, named: list[str]) -> bool:
     return any(word in text or word in ctx.text for word in words)
 
 
-def _first_key(text: str, table: dict[str, list[str]]) -> str | None:
-    return next((key for key, found in table.items() if any(w in text for w in found)), None)
+def _only_key(text: str, table: dict[str, list[str]]) -> str | None:
+    """The one key whose words the text holds; None for none or several ("城市跟农村")."""
+    keys = [key for key, found in table.items() if any(w in text for w in found)]
+    return keys[0] if len(keys) == 1 else None
 
 
 def _when(text: str, words: dict[str, Any]) -> When | None:
