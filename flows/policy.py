@@ -80,6 +80,7 @@ def _words() -> dict[str, Any]:
             "before",
             "relative_years",
             "follow_up_chars",
+            "annual_review",
         )
     }
 
@@ -148,7 +149,10 @@ class PolicyAnswerFlow(Flow):
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         catalog = load_catalog()
-        question = read_question(ctx, catalog, _words(), recent_context(ctx))
+        words = _words()
+        question = read_question(ctx, catalog, words, recent_context(ctx))
+        if ctx.payload is None and _says_any(ctx, words["annual_review"]):
+            return [_annual_review(ctx, catalog, question)]
         if not question.programs:
             return [self._choose_program(ctx, catalog, question.aspects[0])]
         named = question.programs[:MAX_PROGRAMS]
@@ -267,6 +271,25 @@ def _asks_together(ctx: TurnContext, named: list[str]) -> bool:
     text = ctx.parse.normalized or ctx.text
     words: list[str] = texts().raw("policy_words.together")
     return any(word in text or word in ctx.text for word in words)
+
+
+def _says_any(ctx: TurnContext, found: list[str]) -> bool:
+    text = ctx.parse.normalized or ctx.text
+    return any(word in text or word in ctx.text for word in found)
+
+
+def _annual_review(ctx: TurnContext, catalog: Catalog, question: Question) -> BotReply:
+    """The yearly review (年审) of a program one already receives: the quarterly check-in
+    here, a paper form back to the village; never where to apply."""
+    program = catalog.programs[
+        next((p for p in question.programs if p in ("dibao", "tekun")), "dibao")
+    ]
+    buttons = (
+        Button(ctx.texts("policy.button_checkin"), "/checkin"),
+        Button(ctx.texts("policy.button_change"), "/report_change"),
+        Button(ctx.texts("policy.button_person"), "/human_handoff"),
+    )
+    return BotReply(ctx.texts("policy.annual_review", p=program), buttons)
 
 
 def _only_key(text: str, table: dict[str, list[str]]) -> str | None:
