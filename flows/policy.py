@@ -31,6 +31,7 @@ from typing import Any
 
 from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
+from flows.story import account_facts, remember_story, told_before
 from flows.texts import texts
 from policies.catalog import Catalog, Program, load_catalog
 from policies.engine import load_rules
@@ -81,6 +82,7 @@ def _words() -> dict[str, Any]:
             "relative_years",
             "follow_up_chars",
             "annual_review",
+            "single_member",
         )
     }
 
@@ -125,6 +127,8 @@ class PolicyAnswerFlow(Flow):
         if sure and parse.intent not in ASPECTS and parse.intent not in WEAK_INTENTS:
             return False  # clearly another service ("我要申请")
         words = _words()
+        if _says_any(ctx, words["single_member"]):
+            return True  # "能不能只给他一个人办低保": 单人保, even told with the household
         context = recent_context(ctx)
         question = read_question(ctx, load_catalog(), words, context)
         text = parse.normalized or ctx.text
@@ -255,6 +259,9 @@ def read_question(
     if question.when is not None and question.aspects == ["what"]:
         question.aspects = ["amount"]
     question.aspects = question.aspects[:MAX_ASPECTS]
+    if ctx.payload is None and _says_any(ctx, words["single_member"]):
+        # "有没有单人保", "能不能只给他一个人办低保": 低保's rule for one member alone
+        question.programs, question.aspects = ["dibao"], ["single"]
     return question
 
 
@@ -353,6 +360,8 @@ def answer(
     if aspect == "amount":
         values["standards"] = local_standards(ctx, program, region, today, question)
         values["when"] = question.when.says() if question.when is not None else ""
+    if aspect == "single":
+        values["f"] = single_member_figures(ctx, region, today)
     if aspect == "eligibility":
         # An income limit is a condition, never an amount: 低保边缘 pays no cash, so its
         # "能领多少" answer carries no figure a resident could take for one.
@@ -396,7 +405,58 @@ def _facts_of(program: Program, aspect: str) -> list[Any]:
         "timing": program.steps,
         "amount": [program.payment],
         "contact": [],
+        "single": [program.single_member] if program.single_member else program.eligibility,
     }[aspect]
+
+
+def single_member_figures(
+    ctx: TurnContext, region: Region, today: dt.date
+) -> dict[str, Any] | None:
+    """The household figures a 单人保 question told (this message, else the account told
+    just before it): size, income, town or village — with the 低保 standard and the
+    低保边缘 limit (its rule's 1.5×) they are held against. None when one is missing."""
+    facts = account_facts(ctx, ctx.text)
+    earlier = told_before(ctx)
+    if earlier and earlier != ctx.text:
+        facts = {**account_facts(ctx, earlier), **{k: v for k, v in facts.items() if v}}
+    elif facts.get("household_size") or facts.get("monthly_income") is not None:
+        remember_story(ctx, ctx.text)  # the household told here: screening starts from it
+    size = facts.get("household_size") or len(facts.get("ages") or []) or None
+    income = facts.get("monthly_income")
+    residence = facts.get("residence")
+    parameter = region.parameters.get("dibao_standard")
+    if not size or residence not in ("urban", "rural") or parameter is None:
+        return None
+    if not isinstance(income, int | float) or isinstance(income, bool):
+        return None  # a range or nothing said: the screening works it out
+    series = parameter.series[residence]
+    dated = series.at(today)
+    if dated is None:
+        return None
+    standard = monthly(series.unit, dated.value)
+    edge = load_rules().fact_value("edge_limit", {"dibao_standard": standard})
+    deducted = sum(
+        float(facts.get(key) or 0) for key in ("medical", "education") if _number(facts.get(key))
+    )
+    per_capita = round(max(float(income) - deducted, 0) / int(size), 2)
+    severe = any((entry or {}).get("grade") in (1, 2) for entry in facts.get("disabled") or [])
+    names: dict[str, str] = ctx.texts.raw("policy.residence_names")
+    return {
+        "members": int(size),
+        "income": f"{float(income):g}",
+        "deducted": f"{deducted:g}" if deducted else "",
+        "per_capita": f"{per_capita:g}",
+        "residence": names[residence],
+        "standard": f"{standard:g}",
+        "edge": f"{edge:g}",
+        "below_standard": per_capita < standard,
+        "below_edge": per_capita < edge,
+        "ill": bool(facts.get("ill")) or severe,
+    }
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _residences(parameter_by_residence: bool, question: Question) -> tuple[str, ...]:
