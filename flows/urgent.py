@@ -124,6 +124,12 @@ class UrgentFlow(Form):
             cadre = bool(self.values(ctx).get("cadre"))
             when = ctx.say("urgent.when_answer", cadre=cadre, **answered(ctx))
             return [when, *await self.resume(ctx)]
+        if says_no_credit(ctx):
+            # "手机冇得话费了 打不出去": never the place; the lines need no credit
+            return [
+                await no_credit(ctx, str(self.values(ctx).get("case_no", ""))),
+                *await self.resume(ctx),
+            ]
         if ctx.payload is None and any(
             word in said for word in ctx.texts.raw("urgent.hopeless_words")
         ):
@@ -376,6 +382,8 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     if waiting is None or waiting.case_no != case_no:
         return None
     _remember_case(ctx.session, case_no)
+    if says_no_credit(ctx):
+        return [await no_credit(ctx, case_no)]
     noted = await _note_more(ctx, case_no)
     # "什么时候有人来": the answer (staff have the question too)
     cadre = bool((ctx.session.slots.get(TOLD) or {}).get("cadre"))
@@ -412,6 +420,30 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     if danger.despair:
         replies.append(ctx.say("urgent.despair", **answered(ctx)))
     return replies
+
+
+def says_no_credit(ctx: TurnContext) -> bool:
+    """ "手机冇得话费了 打不出去": the phone cannot call out."""
+    said = ctx.text.replace(" ", "")
+    words = ctx.texts.raw("urgent.no_credit_words")
+    return ctx.payload is None and any(word in said for word in words)
+
+
+async def no_credit(ctx: TurnContext, case_no: str) -> BotReply:
+    """The emergency numbers need no credit, a neighbour asked for; staff told the
+    resident cannot call out (so they call or go)."""
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.no_credit_note", text=said),
+            staff_text=ctx.texts("urgent.no_credit_staff_note", case_no=case_no, text=said),
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+    return ctx.say("urgent.no_credit", case_no=case_no)
 
 
 def asks_when(ctx: TurnContext) -> bool:
