@@ -83,6 +83,7 @@ def _words() -> dict[str, Any]:
             "follow_up_chars",
             "annual_review",
             "single_member",
+            "eligibility_words",
         )
     }
 
@@ -151,11 +152,39 @@ class PolicyAnswerFlow(Flow):
             or question.via
         )
 
+    def asked(self, ctx: TurnContext) -> Question | None:
+        """A clear question about a named program, whatever else the message says
+        ("伢子我先接到我屋里住了 这种情况能办那个孤儿的补助不 要么子材料"): the question,
+        with whether it qualifies asked first when its words say so. None otherwise.
+        For a message told while an emergency is open: answered, not only noted."""
+        if ctx.payload is not None:
+            return None
+        catalog = load_catalog()
+        words = _words()
+        named = [p for p in ctx.parse.all("program") if p in catalog.programs]
+        single = _says_any(ctx, words["single_member"])
+        if not named and not single:
+            return None
+        question = read_question(ctx, catalog, words, None)
+        top = ctx.parse.ranking[0][0] if ctx.parse.ranking else ctx.parse.intent
+        qualifies = _says_any(ctx, words["eligibility_words"])
+        if not (question.cued or qualifies or single or top in ASPECTS):
+            return None
+        if qualifies and "eligibility" not in question.aspects and not single:
+            asked = [a for a in question.aspects if a != "what"]
+            question.aspects = ["eligibility", *asked][:MAX_ASPECTS]
+        return question
+
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         catalog = load_catalog()
         words = _words()
         question = read_question(ctx, catalog, words, recent_context(ctx))
-        if ctx.payload is None and _says_any(ctx, words["annual_review"]):
+        return await self.reply(ctx, question)
+
+    async def reply(self, ctx: TurnContext, question: Question) -> list[BotReply]:
+        """The answer to ``question`` (``read_question`` or ``asked``)."""
+        catalog = load_catalog()
+        if ctx.payload is None and _says_any(ctx, _words()["annual_review"]):
             return [_annual_review(ctx, catalog, question)]
         if not question.programs:
             return [self._choose_program(ctx, catalog, question.aspects[0])]

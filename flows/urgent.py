@@ -422,6 +422,28 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     return replies
 
 
+async def copy_question(ctx: TurnContext, case_no: str) -> BotReply | None:
+    """A policy question told while ``case_no`` is being handled, copied to it for staff
+    (the question is answered by the policy flow); None when the case has ended."""
+    waiting = await _waiting_urgent(ctx)
+    if waiting is None or waiting.case_no != case_no:
+        return None
+    _remember_case(ctx.session, case_no)
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.question_note", text=said),
+            staff_text=ctx.texts("urgent.question_staff_note", case_no=case_no, text=said),
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+        return ctx.say("urgent.note_failed", case_no=case_no)
+    return ctx.say("urgent.question_copied", case_no=case_no)
+
+
 def says_no_credit(ctx: TurnContext) -> bool:
     """ "手机冇得话费了 打不出去": the phone cannot call out."""
     said = ctx.text.replace(" ", "")
