@@ -128,7 +128,7 @@ class PolicyAnswerFlow(Flow):
         if sure and parse.intent not in ASPECTS and parse.intent not in WEAK_INTENTS:
             return False  # clearly another service ("我要申请")
         words = _words()
-        if _says_any(ctx, words["single_member"]):
+        if _asks_single(ctx, words):
             return True  # "能不能只给他一个人办低保": 单人保, even told with the household
         context = recent_context(ctx)
         question = read_question(ctx, load_catalog(), words, context)
@@ -162,7 +162,7 @@ class PolicyAnswerFlow(Flow):
         catalog = load_catalog()
         words = _words()
         named = [p for p in ctx.parse.all("program") if p in catalog.programs]
-        single = _says_any(ctx, words["single_member"])
+        single = _asks_single(ctx, words)
         if not named and not single:
             return None
         question = read_question(ctx, catalog, words, None)
@@ -288,7 +288,7 @@ def read_question(
     if question.when is not None and question.aspects == ["what"]:
         question.aspects = ["amount"]
     question.aspects = question.aspects[:MAX_ASPECTS]
-    if ctx.payload is None and _says_any(ctx, words["single_member"]):
+    if ctx.payload is None and _asks_single(ctx, words):
         # "有没有单人保", "能不能只给他一个人办低保": 低保's rule for one member alone
         question.programs, question.aspects = ["dibao"], ["single"]
     return question
@@ -307,6 +307,12 @@ def _asks_together(ctx: TurnContext, named: list[str]) -> bool:
     text = ctx.parse.normalized or ctx.text
     words: list[str] = texts().raw("policy_words.together")
     return any(word in text or word in ctx.text for word in words)
+
+
+def _asks_single(ctx: TurnContext, words: dict[str, Any]) -> bool:
+    """单人保: its words, about 低保 or no program ("能不能单独申请医疗救助" is not)."""
+    named = {p for p in ctx.parse.all("program")}
+    return _says_any(ctx, words["single_member"]) and named <= {"dibao"}
 
 
 def _says_any(ctx: TurnContext, found: list[str]) -> bool:
