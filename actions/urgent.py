@@ -22,7 +22,7 @@ from actions.forms import FlowFormValidation
 from flows.forms import Slot
 from flows.hours import answered
 from flows.identity import SKIP
-from flows.urgent import UrgentFlow, life_lines, opener_fills, opening, urgent_note
+from flows.urgent import UrgentFlow, fitted, life_lines, opener_fills, opening, urgent_note
 from nlu.danger import find_danger
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class ActionUrgentHelp(JiuzhuAction):
         danger = find_danger(opener) if opener else None
         if danger is not None:  # the lines first, as in the chat engine
             utter(dispatcher, life_lines(ctx, danger))
+        fit = fitted(ctx, opener, danger.kinds if danger is not None else ())
         try:
             opened = await self.services.run(
                 self.services.chat_cases.urgent,
@@ -73,11 +74,11 @@ class ActionUrgentHelp(JiuzhuAction):
             )
         except Exception:  # never let a database problem hide the hotlines
             log.exception("urgent case could not be stored")
-            utter(dispatcher, [ctx.say("urgent.not_recorded")])
+            utter(dispatcher, [ctx.say("urgent.not_recorded", **fit)])
             return []
         # "received"; urgent_form asks the questions
         received = "urgent.life_received" if danger is not None else "urgent.received"
-        utter(dispatcher, [ctx.say(received, case=opened.case, **answered(ctx))])
+        utter(dispatcher, [ctx.say(received, case=opened.case, **fit, **answered(ctx))])
         fills = opener_fills(ctx, opener)
         events = [
             SlotSet("urgent_case", opened.case.case_no),

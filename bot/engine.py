@@ -29,12 +29,14 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import named_case, wanted
+from flows.policy import PolicyAnswerFlow
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
 from flows.urgent import (
     KEPT,
     UrgentFlow,
+    copy_question,
     despairing,
     follow_up,
     following,
@@ -460,6 +462,16 @@ class Engine:
         case_no = following(ctx.session, self._follow_hours)
         if case_no is None or ctx.payload is not None or wanted(ctx.text) is not None:
             return None
+        policy = self.flows.get("policy")
+        question = policy.asked(ctx) if isinstance(policy, PolicyAnswerFlow) else None
+        if isinstance(policy, PolicyAnswerFlow) and question is not None:
+            # "这种情况能办孤儿的补助不 要么子材料": answered, and copied to the case
+            copied = await copy_question(ctx, case_no)
+            if copied is not None:
+                replies = [*await policy.reply(ctx, question), copied]
+                if ctx.session.flow and ctx.session.paused:
+                    replies.append(kept_reply(ctx))
+                return replies
         target = self._flow_for(ctx.parse)
         if (
             target is not None

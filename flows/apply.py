@@ -289,16 +289,21 @@ def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[B
     if len(held) == len(outcome.programs):
         names = "、".join(_name(p.program) for p in held)
         return [BotReply(ctx.texts("apply.already_recipient", programs=names), status_button)]
+    sudden = ctx.texts("apply.sudden")
     if len(outcome.programs) == 1:
         [only] = outcome.programs
         key = "apply.duplicate" if only.result == "duplicate" else "apply.created"
-        return [
-            BotReply(ctx.texts(key, case=only.case, program=_name(only.program)), status_button)
-        ]
+        said = ctx.texts(key, case=only.case, program=_name(only.program), texts_sudden=sudden)
+        return [BotReply(said, status_button)]
     items = [
         {"program": _name(p.program), "result": p.result, "case": p.case} for p in outcome.programs
     ]
-    return [BotReply(ctx.texts("apply.several", items=items), status_button)]
+    urgent = any(
+        p.result == "created" and p.case is not None and p.case.priority == "urgent"
+        for p in outcome.programs
+    )
+    said = ctx.texts("apply.several", items=items, sudden=urgent, texts_sudden=sudden)
+    return [BotReply(said, status_button)]
 
 
 def _name(program_id: str) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 
 from base.messages import BotReply, Button
 from flows.base import Flow, TurnContext
+from flows.story import account_facts, remember_story, told_before
 from flows.texts import texts
 from policies.catalog import Catalog, Program, load_catalog
 from policies.engine import load_rules
@@ -80,6 +81,9 @@ def _words() -> dict[str, Any]:
             "before",
             "relative_years",
             "follow_up_chars",
+            "annual_review",
+            "single_member",
+            "eligibility_words",
         )
     }
 
@@ -124,6 +128,8 @@ class PolicyAnswerFlow(Flow):
         if sure and parse.intent not in ASPECTS and parse.intent not in WEAK_INTENTS:
             return False  # clearly another service ("我要申请")
         words = _words()
+        if _asks_single(ctx, words):
+            return True  # "能不能只给他一个人办低保": 单人保, even told with the household
         context = recent_context(ctx)
         question = read_question(ctx, load_catalog(), words, context)
         text = parse.normalized or ctx.text
@@ -146,9 +152,40 @@ class PolicyAnswerFlow(Flow):
             or question.via
         )
 
+    def asked(self, ctx: TurnContext) -> Question | None:
+        """A clear question about a named program, whatever else the message says
+        ("伢子我先接到我屋里住了 这种情况能办那个孤儿的补助不 要么子材料"): the question,
+        with whether it qualifies asked first when its words say so. None otherwise.
+        For a message told while an emergency is open: answered, not only noted."""
+        if ctx.payload is not None:
+            return None
+        catalog = load_catalog()
+        words = _words()
+        named = [p for p in ctx.parse.all("program") if p in catalog.programs]
+        single = _asks_single(ctx, words)
+        if not named and not single:
+            return None
+        question = read_question(ctx, catalog, words, None)
+        top = ctx.parse.ranking[0][0] if ctx.parse.ranking else ctx.parse.intent
+        qualifies = _says_any(ctx, words["eligibility_words"])
+        if not (question.cued or qualifies or single or top in ASPECTS):
+            return None
+        if qualifies and "eligibility" not in question.aspects and not single:
+            asked = [a for a in question.aspects if a != "what"]
+            question.aspects = ["eligibility", *asked][:MAX_ASPECTS]
+        return question
+
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         catalog = load_catalog()
-        question = read_question(ctx, catalog, _words(), recent_context(ctx))
+        words = _words()
+        question = read_question(ctx, catalog, words, recent_context(ctx))
+        return await self.reply(ctx, question)
+
+    async def reply(self, ctx: TurnContext, question: Question) -> list[BotReply]:
+        """The answer to ``question`` (``read_question`` or ``asked``)."""
+        catalog = load_catalog()
+        if ctx.payload is None and _says_any(ctx, _words()["annual_review"]):
+            return [_annual_review(ctx, catalog, question)]
         if not question.programs:
             return [self._choose_program(ctx, catalog, question.aspects[0])]
         named = question.programs[:MAX_PROGRAMS]
@@ -202,7 +239,7 @@ def read_question(
     text = ctx.parse.normalized or ctx.text
     named = list(dict.fromkeys(p for p in ctx.parse.all("program") if p in catalog.programs))
     question = Question(programs=named, aspects=[])
-    question.residence = _first_key(text, words["residences"])
+    question.residence = _only_key(text, words["residences"])
     question.when = _when(text, words)
     question.places = [str(p) for p in ctx.parse.all("place")]
 
@@ -251,6 +288,9 @@ def read_question(
     if question.when is not None and question.aspects == ["what"]:
         question.aspects = ["amount"]
     question.aspects = question.aspects[:MAX_ASPECTS]
+    if ctx.payload is None and _asks_single(ctx, words):
+        # "有没有单人保", "能不能只给他一个人办低保": 低保's rule for one member alone
+        question.programs, question.aspects = ["dibao"], ["single"]
     return question
 
 
@@ -269,8 +309,35 @@ def _asks_together(ctx: TurnContext, named: list[str]) -> bool:
     return any(word in text or word in ctx.text for word in words)
 
 
-def _first_key(text: str, table: dict[str, list[str]]) -> str | None:
-    return next((key for key, found in table.items() if any(w in text for w in found)), None)
+def _asks_single(ctx: TurnContext, words: dict[str, Any]) -> bool:
+    """单人保: its words, about 低保 or no program ("能不能单独申请医疗救助" is not)."""
+    named = {p for p in ctx.parse.all("program")}
+    return _says_any(ctx, words["single_member"]) and named <= {"dibao"}
+
+
+def _says_any(ctx: TurnContext, found: list[str]) -> bool:
+    text = ctx.parse.normalized or ctx.text
+    return any(word in text or word in ctx.text for word in found)
+
+
+def _annual_review(ctx: TurnContext, catalog: Catalog, question: Question) -> BotReply:
+    """The yearly review (年审) of a program one already receives: the quarterly check-in
+    here, a paper form back to the village; never where to apply."""
+    program = catalog.programs[
+        next((p for p in question.programs if p in ("dibao", "tekun")), "dibao")
+    ]
+    buttons = (
+        Button(ctx.texts("policy.button_checkin"), "/checkin"),
+        Button(ctx.texts("policy.button_change"), "/report_change"),
+        Button(ctx.texts("policy.button_person"), "/human_handoff"),
+    )
+    return BotReply(ctx.texts("policy.annual_review", p=program), buttons)
+
+
+def _only_key(text: str, table: dict[str, list[str]]) -> str | None:
+    """The one key whose words the text holds; None for none or several ("城市跟农村")."""
+    keys = [key for key, found in table.items() if any(w in text for w in found)]
+    return keys[0] if len(keys) == 1 else None
 
 
 def _when(text: str, words: dict[str, Any]) -> When | None:
@@ -328,6 +395,8 @@ def answer(
     if aspect == "amount":
         values["standards"] = local_standards(ctx, program, region, today, question)
         values["when"] = question.when.says() if question.when is not None else ""
+    if aspect == "single":
+        values["f"] = single_member_figures(ctx, region, today)
     if aspect == "eligibility":
         # An income limit is a condition, never an amount: 低保边缘 pays no cash, so its
         # "能领多少" answer carries no figure a resident could take for one.
@@ -371,7 +440,58 @@ def _facts_of(program: Program, aspect: str) -> list[Any]:
         "timing": program.steps,
         "amount": [program.payment],
         "contact": [],
+        "single": [program.single_member] if program.single_member else program.eligibility,
     }[aspect]
+
+
+def single_member_figures(
+    ctx: TurnContext, region: Region, today: dt.date
+) -> dict[str, Any] | None:
+    """The household figures a 单人保 question told (this message, else the account told
+    just before it): size, income, town or village — with the 低保 standard and the
+    低保边缘 limit (its rule's 1.5×) they are held against. None when one is missing."""
+    facts = account_facts(ctx, ctx.text)
+    earlier = told_before(ctx)
+    if earlier and earlier != ctx.text:
+        facts = {**account_facts(ctx, earlier), **{k: v for k, v in facts.items() if v}}
+    elif facts.get("household_size") or facts.get("monthly_income") is not None:
+        remember_story(ctx, ctx.text)  # the household told here: screening starts from it
+    size = facts.get("household_size") or len(facts.get("ages") or []) or None
+    income = facts.get("monthly_income")
+    residence = facts.get("residence")
+    parameter = region.parameters.get("dibao_standard")
+    if not size or residence not in ("urban", "rural") or parameter is None:
+        return None
+    if not isinstance(income, int | float) or isinstance(income, bool):
+        return None  # a range or nothing said: the screening works it out
+    series = parameter.series[residence]
+    dated = series.at(today)
+    if dated is None:
+        return None
+    standard = monthly(series.unit, dated.value)
+    edge = load_rules().fact_value("edge_limit", {"dibao_standard": standard})
+    deducted = sum(
+        float(facts.get(key) or 0) for key in ("medical", "education") if _number(facts.get(key))
+    )
+    per_capita = round(max(float(income) - deducted, 0) / int(size), 2)
+    severe = any((entry or {}).get("grade") in (1, 2) for entry in facts.get("disabled") or [])
+    names: dict[str, str] = ctx.texts.raw("policy.residence_names")
+    return {
+        "members": int(size),
+        "income": f"{float(income):g}",
+        "deducted": f"{deducted:g}" if deducted else "",
+        "per_capita": f"{per_capita:g}",
+        "residence": names[residence],
+        "standard": f"{standard:g}",
+        "edge": f"{edge:g}",
+        "below_standard": per_capita < standard,
+        "below_edge": per_capita < edge,
+        "ill": bool(facts.get("ill")) or severe,
+    }
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _residences(parameter_by_residence: bool, question: Question) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from flows.household import (
     UNKNOWN,
     applicant_without_labour,
     base_members,
+    fitting_members,
     is_range,
     members,
     minors_without_parents,
@@ -269,19 +270,28 @@ def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
 NOBODY = "none"
 
 
-def _member_choices(values: dict[str, Any]) -> tuple[Choice, ...]:
-    """The members as buttons ("本人（62岁）", "子女（32岁）"), and "都不是"."""
+def _member_choices(values: dict[str, Any], kind: str | None = None) -> tuple[Choice, ...]:
+    """The members as buttons ("本人（62岁）", "子女（32岁）"), and "都不是"; for a ``kind``
+    told of a relation ("我儿子尿毒症"), only the members of an age to be that relation
+    ("子女（22岁）", "子女（18岁）")."""
     relation_words: dict[str, list[str]] = WORDS["relation_words"]
     people = base_members(values)
     said = list(values.get("relation_words") or [])
     relations = [person["relation"] for person in people]
+    fitting = fitting_members(values, kind) if kind else []
+    named = None
+    if fitting:
+        _, pending = placements(values)
+        named = pending[str(kind)][0].get("who")
     options = []
     for index, person in enumerate(people):
+        if fitting and index not in fitting:
+            continue
         words = [said[index]] if index < len(said) and said[index] else []
         relation = person["relation"]
         if relation and relations.count(relation) == 1:
             words += relation_words.get(relation, [])  # one member of that relation: its words
-        options.append(Choice(str(index), member_title(values, index), tuple(words)))
+        options.append(Choice(str(index), member_title(values, index, named), tuple(words)))
     options.append(Choice(NOBODY, texts()("screening.who_nobody"), ()))
     return tuple(options)
 
@@ -292,9 +302,13 @@ def _who(kind: str) -> Any:
     "都不是" (nobody in the household: the question was about someone outside it)."""
 
     def reader(ctx: TurnContext, values: dict[str, Any]) -> Reading:
-        options = _member_choices(values)
+        options = _member_choices(values, kind)
         text = prepare(ctx.text).text
         found = reading.choices(options, ctx, values)
+        everyone = _member_choices(values)
+        if not found.value and len(everyone) > len(options):
+            # "3 4" counted over the whole household, not the buttons shown
+            found = reading.choices(everyone, ctx, values)
         # "都不是" answers this question: it denies nothing else.
         facts = {k: v for k, v in found.facts.items() if k not in (*KINDS, "illness")}
         picked = Reading(found.value, sure=found.sure, facts=facts)
@@ -333,7 +347,7 @@ def _who_slot(kind: str) -> Slot:
         f"who_{kind}",
         "screening.ask_who",
         read=_who(kind),
-        choices_for=_member_choices,
+        choices_for=lambda values: _member_choices(values, kind),
         multiple=True,
         ask_if=wanted,
         question_values=lambda values: {"kind": WORDS["condition_names"][kind]},

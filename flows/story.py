@@ -230,6 +230,13 @@ def account_facts(ctx: TurnContext, text: str) -> dict[str, Any]:
     return facts
 
 
+def remember_story(ctx: TurnContext, text: str) -> None:
+    """Keep ``text`` as the account told, for the forms that follow (a policy answer that
+    read the household's figures from it: "测一测" then asks only what is missing)."""
+    ctx.session.slots[STORY] = {"text": text, "at": datetime.now(UTC).isoformat()}
+    remember_applicant(ctx, text)
+
+
 def story_facts(ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
     """The facts of an account told just before, for a form started by typing rather than
     by the account's buttons ("直接申請" after "…想同時申請低保和醫療救助"); the account is

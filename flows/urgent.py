@@ -15,6 +15,7 @@ again when more is added to it.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -68,7 +69,12 @@ class UrgentFlow(Form):
     intents = ("urgent_help",)
     confirm = False  # every second counts: the case already exists, answers only add to it
     slots = (
-        Slot("place", "urgent.ask_place", read=free_text),
+        Slot(
+            "place",
+            "urgent.ask_place",
+            read=free_text,
+            question_values=lambda values: {"other": bool(values.get("other"))},
+        ),
         Slot("what", "urgent.ask_what", read=free_text),
         Slot(
             "phone",
@@ -89,18 +95,20 @@ class UrgentFlow(Form):
             noted = await _note_more(ctx, waiting.case_no)
             return [noted, *await self._begin(ctx, waiting.case_no, {}, after_danger=False)]
         opened = await open_urgent(ctx)
+        fit = fitted(ctx, opening(ctx)[0], ())
         if opened is None:
             ctx.session.end_flow()
-            return [ctx.say("urgent.not_recorded")]
+            return [ctx.say("urgent.not_recorded", **fit)]
         ctx.session.start_flow(self.name)
         ctx.session.form["asked"] = []
-        _remember_case(ctx.session, opened.case.case_no)
+        _remember_case(ctx.session, opened.case.case_no, cadre=fit["cadre"])
         values = self.values(ctx)
         values["case_no"] = opened.case.case_no
         # What the first message already says is not asked again, nor noted twice.
         values.update(opened.fills)
         values["from_opener"] = list(opened.fills)
-        received = ctx.say("urgent.received", case=opened.case, **answered(ctx))
+        values.update(cadre=fit["cadre"], other=fit["other"])
+        received = ctx.say("urgent.received", case=opened.case, **fit, **answered(ctx))
         return [received, *await self._advance(ctx)]
 
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
@@ -113,7 +121,15 @@ class UrgentFlow(Form):
             answer = ctx.say("urgent.call_answer_alone" if alone else "urgent.call_answer")
             return [answer, *await self.resume(ctx)]
         if ctx.payload is None and asks_when(ctx):
-            return [ctx.say("urgent.when_answer", **answered(ctx)), *await self.resume(ctx)]
+            cadre = bool(self.values(ctx).get("cadre"))
+            when = ctx.say("urgent.when_answer", cadre=cadre, **answered(ctx))
+            return [when, *await self.resume(ctx)]
+        if says_no_credit(ctx):
+            # "手机冇得话费了 打不出去": never the place; the lines need no credit
+            return [
+                await no_credit(ctx, str(self.values(ctx).get("case_no", ""))),
+                *await self.resume(ctx),
+            ]
         if ctx.payload is None and any(
             word in said for word in ctx.texts.raw("urgent.hopeless_words")
         ):
@@ -193,11 +209,12 @@ class UrgentFlow(Form):
             case_no = waiting.case_no if waiting is not None else None
         if case_no is None:
             opened = await open_urgent(ctx, life=True)
+            fit = fitted(ctx, ctx.text, danger.kinds)
             if opened is None:
                 session.end_flow()
-                return [*lines, ctx.say("urgent.life_not_recorded")]
+                return [*lines, ctx.say("urgent.life_not_recorded", **fit)]
             replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
-            received = ctx.say("urgent.life_received", case=opened.case, **answered(ctx))
+            received = ctx.say("urgent.life_received", case=opened.case, **fit, **answered(ctx))
             return [*lines, received, *replies]
         noted = await _note_danger(ctx, case_no)
         if not active:
@@ -234,6 +251,10 @@ class UrgentFlow(Form):
         values["from_opener"] = [*fills, *told]
         values["kinds"] = list(danger.kinds) if danger is not None else []
         values["opened_here"] = opened_here
+        fit = fitted(ctx, ctx.text, values["kinds"])
+        values["cadre"] = fit["cadre"] or bool((ctx.session.slots.get(TOLD) or {}).get("cadre"))
+        values["other"] = fit["other"]
+        _remember_case(ctx.session, case_no, cadre=values["cadre"])
         if after_danger:
             ctx.session.form[AFTER_DANGER] = True
         if all(slot.name in values for slot in self.slots):
@@ -330,12 +351,15 @@ def mark_despair(session: Session, case_no: str) -> None:
     session.slots[TOLD]["despair"] = True
 
 
-def _remember_case(session: Session, case_no: str) -> None:
-    """The chat's urgent case and when it was last told about (place, phone kept)."""
+def _remember_case(session: Session, case_no: str, *, cadre: bool = False) -> None:
+    """The chat's urgent case and when it was last told about (place, phone kept);
+    ``cadre``: the writer is the village cadre (never told to find one)."""
     told = session.slots.get(TOLD) or {}
     if told.get("case_no") != case_no:
         told = {"case_no": case_no}
     told["at"] = datetime.now(UTC).isoformat()
+    if cadre:
+        told["cadre"] = True
     session.slots[TOLD] = told
 
 
@@ -358,9 +382,13 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     if waiting is None or waiting.case_no != case_no:
         return None
     _remember_case(ctx.session, case_no)
+    if says_no_credit(ctx):
+        return [await no_credit(ctx, case_no)]
     noted = await _note_more(ctx, case_no)
     # "什么时候有人来": the answer (staff have the question too)
-    replies = [ctx.say("urgent.when_answer", **answered(ctx)) if asks_when(ctx) else noted]
+    cadre = bool((ctx.session.slots.get(TOLD) or {}).get("cadre"))
+    when = ctx.say("urgent.when_answer", cadre=cadre, **answered(ctx)) if asks_when(ctx) else None
+    replies = [when or noted]
     if ctx.session.flow and ctx.session.paused:
         replies.append(kept_reply(ctx))
     return replies
@@ -392,6 +420,52 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     if danger.despair:
         replies.append(ctx.say("urgent.despair", **answered(ctx)))
     return replies
+
+
+async def copy_question(ctx: TurnContext, case_no: str) -> BotReply | None:
+    """A policy question told while ``case_no`` is being handled, copied to it for staff
+    (the question is answered by the policy flow); None when the case has ended."""
+    waiting = await _waiting_urgent(ctx)
+    if waiting is None or waiting.case_no != case_no:
+        return None
+    _remember_case(ctx.session, case_no)
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.question_note", text=said),
+            staff_text=ctx.texts("urgent.question_staff_note", case_no=case_no, text=said),
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+        return ctx.say("urgent.note_failed", case_no=case_no)
+    return ctx.say("urgent.question_copied", case_no=case_no)
+
+
+def says_no_credit(ctx: TurnContext) -> bool:
+    """ "手机冇得话费了 打不出去": the phone cannot call out."""
+    said = ctx.text.replace(" ", "")
+    words = ctx.texts.raw("urgent.no_credit_words")
+    return ctx.payload is None and any(word in said for word in words)
+
+
+async def no_credit(ctx: TurnContext, case_no: str) -> BotReply:
+    """The emergency numbers need no credit, a neighbour asked for; staff told the
+    resident cannot call out (so they call or go)."""
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.no_credit_note", text=said),
+            staff_text=ctx.texts("urgent.no_credit_staff_note", case_no=case_no, text=said),
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+    return ctx.say("urgent.no_credit", case_no=case_no)
 
 
 def asks_when(ctx: TurnContext) -> bool:
@@ -456,6 +530,27 @@ async def _note_danger(ctx: TurnContext, case_no: str) -> BotReply:
         log.exception("danger note could not be stored")
         return ctx.say("urgent.note_failed", case_no=case_no)
     return ctx.say("urgent.life_added", case_no=case_no)
+
+
+def fitted(ctx: TurnContext, text: str, kinds: Any) -> dict[str, Any]:
+    """What the first reply says, fitted to the case: the 先行救助 line for what happened
+    (none for despair, violence, someone not seen; its own for no food today), whether
+    the writer is the village cadre, whether the person in danger is someone else."""
+    raw = ctx.texts.raw
+    said = text.replace(" ", "")
+    lines: dict[str, str] = raw("urgent.first_help")
+    if any(kind in raw("urgent.no_first_help_kinds") for kind in kinds):
+        first_help = ""
+    elif any(word in said for word in raw("urgent.need_now_words")) and not any(
+        kind in raw("urgent.first_help_kinds") for kind in kinds
+    ):
+        first_help = lines["need_now"]
+    else:
+        first_help = lines["event"]
+    roles = "|".join(re.escape(role) for role in raw("urgent.cadre_roles"))
+    cadre = re.search(rf"我是[^，。,.!！?？]{{0,10}}?(?:{roles})", said) is not None
+    other = "alone_unseen" in kinds or any(w in said for w in raw("urgent.other_person_words"))
+    return {"first_help": first_help, "cadre": cadre, "other": other}
 
 
 def opening(ctx: TurnContext) -> tuple[str, str]:
@@ -557,7 +652,7 @@ async def add_urgent_note(
     before = ctx.session.slots.get(TOLD) or {}
     told = {"case_no": case_no, "place": place, "phone": phone}
     if before.get("case_no") == case_no:
-        told.update({k: before[k] for k in ("despair", "kinds") if before.get(k)})
+        told.update({k: before[k] for k in ("despair", "kinds", "cadre") if before.get(k)})
     ctx.session.slots[TOLD] = {**told, "at": datetime.now(UTC).isoformat()}
     return [
         ctx.say(

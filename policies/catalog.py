@@ -86,6 +86,8 @@ class Program(_Strict):
     steps: list[Step] = Field(min_length=1)
     where_to_apply: Fact
     payment: Fact
+    # 低保's 单人保: who in a household above the standard may be covered alone
+    single_member: Fact | None = None
 
     def facts(self) -> list[Fact | LegalBasis | Step]:
         """Every sourced statement, for checking and citing."""
@@ -98,6 +100,7 @@ class Program(_Strict):
             *self.steps,
             self.where_to_apply,
             self.payment,
+            *([self.single_member] if self.single_member else []),
         ]
 
 

@@ -124,6 +124,7 @@ class Applications:
             CaseCreate(
                 kind="application",
                 programs=[program],
+                priority=priority_of(program, request.household),
                 channel=request.channel,
                 township=request.township,
                 village=request.village,
@@ -164,6 +165,18 @@ class Applications:
             household_size=len(household.get("members") or []) or None,
             monthly_income=household.get("monthly_income"),
         )
+
+
+# 急难型临时救助 (国发〔2014〕47号: sudden events — fire, accident, sudden serious illness,
+# disaster): looked at the same day (domain.md, "Urgent cases are looked at the same day").
+SUDDEN_EVENTS = ("accident", "fire", "disaster", "sudden_illness")
+
+
+def priority_of(program: str, household: dict[str, Any]) -> str:
+    """ "urgent" for 临时救助 after a sudden event (a hit-and-run, a fire), else "normal"."""
+    if program == "temporary" and household.get("hardship_event") in SUDDEN_EVENTS:
+        return "urgent"
+    return "normal"
 
 
 def likely_programs(screening: dict[str, Any] | None) -> Sequence[str]:

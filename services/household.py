@@ -279,6 +279,26 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
     return placed, pending
 
 
+def fitting_members(values: dict[str, Any], kind: str) -> list[int]:
+    """The members the one relation of ``kind``'s unplaced entries may be ("我儿子尿毒症"
+    with two members of a child's age: those two), for asking among them only; empty when
+    the entries name no relation, or several, or nobody fits."""
+    _, pending = placements(values)
+    whos = {entry.get("who") for entry in pending.get(kind, [])}
+    if len(whos) != 1:
+        return []
+    who = next(iter(whos))
+    if who in (None, "self", "other"):
+        return []
+    people = base_members(values)
+    return [
+        i
+        for i in range(1, len(people))
+        if people[i]["relation"] == who
+        or (people[i]["relation"] is None and _fits_member(who, people[0], people[i], len(people)))
+    ]
+
+
 def place(values: dict[str, Any]) -> tuple[dict[str, list[int]], dict[str, list[dict[str, Any]]]]:
     """Per kind the member indexes it is about, and the entries not placed."""
     placed, pending = placements(values)
