@@ -687,6 +687,25 @@ def _merge_details(entries: list[dict[str, Any]], relation: str, details: dict[s
             return
 
 
+def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[str]]:
+    """The members a message says a condition is not about, one by one ("老伴高血压不算
+    重病", "我妈没残疾"): per kind, the relation of each, for a correction to take them
+    off. A denial of the household ("家里没人残疾") is no such member (it empties the kind)."""
+    cleared: dict[str, list[str]] = {}
+    for part in segments(prepared_text):
+        mentions = find_mentions(part, applicant, orphans=True)
+        stops = member_words(applicant)
+        for term in _find_terms(part):
+            if not term.kind or not is_negated(part, term.start, term.end, stops):
+                continue
+            if not _one_person_denied(part, term.start, mentions):
+                continue
+            who = who_at(part, term.start, mentions)
+            if who is not None and who.relation not in cleared.get(term.kind, []):
+                cleared.setdefault(term.kind, []).append(who.relation)
+    return cleared
+
+
 def conditions_of(
     prepared_text: str, applicant: str = "self", asked: bool = False
 ) -> dict[str, list[Any]]:

@@ -322,7 +322,8 @@ def find_amounts(
             and not token.scaled
             and not token.rule
             and text[end : end + 1] not in ("多", "来", "几")
-            and (default is None or _other_money(text, start))
+            # the other money may be named before a correction ("存款不对,是三千多,还有我哥其实46了")
+            and (default is None or _other_money(lead + text, start + len(lead)))
             and _is_age(text, start, end, people)
         ):
             continue  # "老伴50", "小儿子28，": a person's age, not money
