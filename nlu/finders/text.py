@@ -99,13 +99,13 @@ def _cjk(char: str) -> bool:
 
 
 def joined_slowly_typed(text: str) -> str:
-    """One space between two words typed slowly, one of them a single character, is no
-    clause break: "不 同 意" → "不同意", "查 就 查  我 屋里 冇得 钱" → "查就查  我屋里 冇得钱"
+    """One space between two words typed slowly, one a single character and neither longer
+    than two ("查我工资吗 嗯 同意吧" stays apart), is no clause break: "不 同 意" → "不同意", "查 就 查  我 屋里 冇得 钱" → "查就查  我屋里 冇得钱"
     (two spaces still are)."""
     tokens = text.split(" ")
     out = tokens[0]
     for before, token in itertools.pairwise(tokens):
-        short = 1 in (len(before), len(token))
+        short = 1 in (len(before), len(token)) and max(len(before), len(token)) <= 2
         if short and before and token and _cjk(before[-1]) and _cjk(token[0]):
             out += token
         else:
