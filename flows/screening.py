@@ -12,6 +12,7 @@ buttons' titles live in ``flows/texts/screening_words.yml``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from typing import Any
@@ -94,15 +95,19 @@ def _conditions_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
 
 def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
     said = {kind: facts[kind] for kind in KINDS if kind in facts}
-    if not said:
-        return None
     current = values.get("conditions")
+    cleared = _cleared(facts, values) if isinstance(current, dict) else {}
+    if not said and not cleared:
+        return None
     if not isinstance(current, dict):
         return said
     merged = dict(current)
     for kind, found in said.items():
         if overwrite or kind not in merged:
             merged[kind] = found
+    for kind, keep in cleared.items():
+        if kind not in said:
+            merged[kind] = keep
     return merged
 
 
@@ -116,6 +121,30 @@ def _size_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -
     if "household_size" in values or values.get("ages") or len(ages) < MIN_AGES_FOR_SIZE:
         return None
     return len(ages)
+
+
+def _cleared(facts: dict[str, Any], values: dict[str, Any]) -> dict[str, list[Any]]:
+    """ "老伴高血压不算重病": each kind's entries without the members said not to have it,
+    for the kinds that lose one (a member is matched by the relation said, or by the
+    relation of the member the "who is it?" answer placed it on)."""
+    current = values.get("conditions") or {}
+    members = base_members(values)
+    result: dict[str, list[Any]] = {}
+    for kind, relations in (facts.get("cleared") or {}).items():
+        entries = list(current.get(kind) or [])
+        placed = [str(i) for i in values.get(f"who_{kind}") or []]
+        keep: list[Any] = []
+        for index, entry in enumerate(entries):
+            who = entry.get("who") if isinstance(entry, dict) else entry
+            if who is None and index < len(placed) and placed[index].isdigit():
+                member = int(placed[index])
+                if member < len(members):
+                    who = members[member]["relation"]
+            if who not in relations:
+                keep.append(entry)
+        if len(keep) != len(entries):
+            result[kind] = keep
+    return result
 
 
 def _ages_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
@@ -238,7 +267,16 @@ def member_title(values: dict[str, Any], index: int, said: Any = None) -> str:
     titles: dict[str, str] = WORDS["relation_titles"]
     name = titles.get(relation, "") if relation else ""
     age = person["age"] if person.get("known", True) else None  # never an age nobody gave
-    return texts()("screening.member_title", index=index + 1, name=name, age=age, first=index == 0)
+    # Typed by a son or daughter for a parent: the applicant is "您母亲", not the one typing.
+    applicant = texts().raw("story.applicant_is").get(str(values.get("_applicant") or ""))
+    return texts()(
+        "screening.member_title",
+        index=index + 1,
+        name=name,
+        age=age,
+        first=index == 0,
+        applicant=applicant if applicant and values.get("_applicant") != "spouse" else None,
+    )
 
 
 def _conditions_shown(value: Any, values: dict[str, Any]) -> str:
@@ -679,8 +717,40 @@ def household_corrected(
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
     if who_correction(ctx, values) is None:
+        if age_correction(ctx, values):
+            return ["ages"], ("ages", "household_size")
         return [], ()
     return ["conditions"], WHO_KEEPS
+
+
+def age_correction(ctx: TurnContext, values: dict[str, Any]) -> bool:
+    """ "还有我哥其实46了": fewer ages than members, each said with the person it is, who
+    is one member (by the relation or the word said with their age): those ages change,
+    the others stay. False when the message is no such correction."""
+    ages = list(values.get("ages") or [])
+    said = member_ages(prepare(ctx.text).text, False, reading.applicant(ctx, values))
+    if not said or len(said) >= len(ages) or not all(relation for _, relation, _ in said):
+        return False
+    people = base_members(values)
+    words = list(values.get("relation_words") or [])
+    changed: dict[int, int] = {}
+    for age, relation, word in said:
+        who = [
+            index
+            for index, person in enumerate(people)
+            if (index < len(words) and words[index] == word)
+            or relation in (person["relation"], person.get("said"))
+        ]
+        who = list(dict.fromkeys(who))
+        if len(who) != 1 or who[0] in changed:
+            return False
+        changed[who[0]] = age
+    if all(ages[index] == age for index, age in changed.items()):
+        return False
+    for index, age in changed.items():
+        ages[index] = age
+    values["ages"] = ages
+    return True
 
 
 def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
@@ -715,12 +785,19 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             values["_condition_detail"] = detail
         else:
             values.pop("_condition_detail", None)
-        for key in ("grades", "disability_kinds", *(f"who_{kind}" for kind in KINDS)):
-            values.pop(key, None)
+        before = values.pop("_conditions_seen", None)
+        for kind in KINDS:
+            # "老伴有尿毒症" after the students were chosen: who is at school stays
+            if not isinstance(before, dict) or before.get(kind) != values["conditions"].get(kind):
+                values.pop(f"who_{kind}", None)
+                if kind == "disabled":
+                    values.pop("grades", None)
+                    values.pop("disability_kinds", None)
         said = [kind for kind, entries in values["conditions"].items() if entries]
         numbered = _NUMBERED.match(text) and not _NUMBERS_ONLY.match(text)
         if len(said) == 1 and numbered:  # "1 是我妈 59岁那个": the option, then who
             who_correction(ctx, values, said)
+        values["_conditions_seen"] = copy.deepcopy(values["conditions"])
     if slot.name == "disability_grade":
         grade = values.pop("disability_grade")
         said = grades_of(text) if ctx.text else []
@@ -739,7 +816,7 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
 def household_cleared(values: dict[str, Any], name: str) -> None:
     """An answer taken back (修改, 返回): what depends on it goes too."""
     if name in ("conditions", "ages", "household_size"):
-        for key in ("grades", "disability_kinds", "_condition_detail"):
+        for key in ("grades", "disability_kinds", "_condition_detail", "_conditions_seen"):
             values.pop(key, None)
         for kind in KINDS:
             values.pop(f"who_{kind}", None)

@@ -257,8 +257,9 @@ class StaffIntakeFlow(Form):
             if slot.name in filled:
                 household_filled(ctx, slot, values)
         labels = field_labels()
+        approx = facts.household.get("_approx") or {}
         lines = [
-            f"{labels[k]}：{_shown(k, v)}"
+            f"{labels[k]}：{'约' if k in approx else ''}{_shown(k, v)}"
             for k, v in facts.model_dump().items()
             if k in labels and v not in (None, [], "")
         ]

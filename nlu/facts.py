@@ -12,7 +12,8 @@ kind?}] · ``students`` [who] · ``unemployed`` [who] · ``disability_grade`` 1�
 month) · ``one_off_cost`` · ``deposits`` · ``debt`` (yuan) — each an int, a
 ``Range`` or "unknown" · ``vehicles`` · ``houses`` int · ``supporters_able`` bool ·
 ``hardship_event`` · ``name`` · ``name_hint`` · ``phone`` · ``id_number`` ·
-``township`` · ``village`` · ``programs`` [program id].
+``township`` · ``village`` · ``programs`` [program id] · ``cleared`` {kind: [who]}
+(members a condition is said not to be about: "老伴高血压不算重病").
 
 ``slot`` is the question that was asked, when there was one: it lets a bare answer
 ("4", "没有", "一千五", "不清楚") count for that question, and only for it.
@@ -33,7 +34,7 @@ from nlu.finders.identity import (
     phones_of,
     tail_corrected,
 )
-from nlu.finders.members import conditions_of, illnesses_of
+from nlu.finders.members import cleared_of, conditions_of, illnesses_of
 from nlu.finders.money import FACT_KEY, money_of
 from nlu.finders.negation import is_negated
 from nlu.finders.place import place_of
@@ -91,6 +92,9 @@ def _facts(
     if ages:
         facts["ages"] = ages
     facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
+    cleared = cleared_of(body, applicant)
+    if cleared:
+        facts["cleared"] = cleared  # "老伴高血压不算重病": these members are taken off
     illness = illnesses_of(body)
     if illness:
         facts["illness"] = illness

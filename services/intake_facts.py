@@ -36,6 +36,9 @@ def household_answers(facts: dict[str, Any]) -> dict[str, Any]:
         answers["conditions"] = conditions
     if "disability_grade" in facts:
         answers["disability_grade"] = facts["disability_grade"]
+    approx = {key: rule for key, rule in (facts.get("approx") or {}).items() if key in answers}
+    if approx:
+        answers["_approx"] = approx  # "一百多块" is shown as 约100元, not as an exact 100
     return answers
 
 

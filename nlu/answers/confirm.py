@@ -11,7 +11,14 @@ import re
 from nlu.answers.reading import Reading, other_facts
 from nlu.finders._words import word_list
 from nlu.finders.members import find_mentions
-from nlu.finders.text import find_all, is_unknown, prepare, strip_fillers, terms
+from nlu.finders.text import (
+    find_all,
+    is_unknown,
+    joined_slowly_typed,
+    prepare,
+    strip_fillers,
+    terms,
+)
 from nlu.finders.values import UNKNOWN
 
 CONFIRM_YES, CONFIRM_NO, CANCEL = "yes", "no", "cancel"
@@ -566,6 +573,12 @@ def read_consent(text: str, *, region: str | None = None, applicant: str = "self
     """At the 告知承诺 or the 核对授权: "agree", "refuse" or "unsure"."""
     prepared = prepare(text)
     value = consent_value(prepared.text, applicant)
+    joined = joined_slowly_typed(text)
+    if joined != text:
+        # "同 意", "不 同 意", "肯 不肯" (asked): typed letter by letter, read as words;
+        # never an agreement where the letters as typed refuse
+        as_words = consent_value(prepare(joined).text, applicant)
+        value = REFUSE if value == REFUSE and as_words == AGREE else as_words
     facts = other_facts(text, "consent", ("consent",), region=region, applicant=applicant)
     return Reading(value, sure=value != UNSURE, facts=facts)
 

@@ -16,17 +16,19 @@ from nlu.finders.identity import (
     phones_of,
     tail_corrected,
 )
+from nlu.finders.text import letter_o_as_zero
 from nlu.validators import id_number_problem, phone_problem
 
 
 def read_phone(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """An 11-digit mobile number (13x–19x), or None with the reason when digits were
     typed but do not make one."""
+    facts = other_facts(text, "phone", ("phone",), region=region, applicant=applicant)
+    text = letter_o_as_zero(text)  # "158 7376 2O91"
     phones = phones_of(text)
     corrected = tail_corrected(text, 11)
     if corrected and PHONE.fullmatch(corrected) and phone_problem(corrected) is None:
         phones = [corrected]
-    facts = other_facts(text, "phone", ("phone",), region=region, applicant=applicant)
     if phones:
         return Reading(phones[0], sure=len(set(phones)) == 1, facts=facts)
     problem = None

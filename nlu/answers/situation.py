@@ -7,7 +7,7 @@ from nlu.answers.confirm import yes_no_value
 from nlu.answers.reading import Reading, other_facts
 from nlu.finders.negation import is_negated
 from nlu.finders.situation import event_of, residence_of, supporters_of
-from nlu.finders.text import find_all, prepare, terms
+from nlu.finders.text import find_all, joined_slowly_typed, prepare, terms
 from nlu.finders.values import UNKNOWN
 
 STORY_CLAUSES = 4  # a message this long tells a story rather than answering one question
@@ -36,7 +36,8 @@ def read_supporters(text: str, *, region: str | None = None, applicant: str = "s
 
 def read_event(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """The event value and, in ``facts``, its one-off cost when a bill is named."""
-    value = event_of(prepare(text).text, asked=True)
+    # "那 是 半年 前 了": a time typed slowly is one phrase ("半年前"), not four clauses
+    value = event_of(prepare(joined_slowly_typed(text)).text, asked=True)
     facts = other_facts(text, "event", ("hardship_event",), region=region, applicant=applicant)
     return Reading(value, sure=value is not None, facts=facts)
 

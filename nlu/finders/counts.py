@@ -200,7 +200,7 @@ _NOT_AGE_AFTER = (
     "万", "千", "百", "号", "次", "间", "栋", "位", "名", "多块", "来块", "几", "%", "点",
 )  # fmt: skip
 # What may stand between a person and their age ("老伴今年65", "我都70了", "她是72").
-_AGE_BETWEEN = re.compile(r"[,\s]?(?:今年|已经|都|是|有|也|才|快|满|呢)*")
+_AGE_BETWEEN = re.compile(r"[,\s]?(?:今年|已经|都|是|有|也|才|快|满|呢|其实|实际上|实际)*")
 _AGE_CUE_BEFORE = re.compile(r"(?:今年|年纪|年龄|岁数)(?:是|有|已经|都)?$")
 
 

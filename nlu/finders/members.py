@@ -298,7 +298,9 @@ def _conditions(
         if not term.kind:
             continue
         if is_negated(text, term.start, term.end, stops):
-            if not _one_person_denied(text, term.start, mentions):
+            if not _one_person_denied(text, term.start, mentions) and not _only_me(
+                text, term, mentions
+            ):
                 denied.add(term.kind)  # "家里没人残疾"; but "我老豆冇残疾证" is his alone
             continue
         if term.kind == "ill" and any(low <= term.start < high for low, high in past):
@@ -377,6 +379,11 @@ def _conditions(
                         found.setdefault(each, [])
     for kind in denied:
         found.setdefault(kind, [])
+    if "unemployed" not in found and any(
+        not is_negated(text, start, end, stops)
+        for start, end, _word in find_all(text, tuple(words("conditions")["employed"]))
+    ):
+        found["unemployed"] = []  # "我在东莞上班有工作的": at work, not out of it
     if says_none_at_all(text) or (asked and _bare_no(text)):
         for kind in KINDS:
             found.setdefault(kind, [])
@@ -607,6 +614,27 @@ def _one_person_denied(text: str, position: int, mentions: list[Mention]) -> boo
     return not any(word in between for word in ("都", "人", "谁", "也"))
 
 
+_ONLY_ME = ("我自己", "我本人", "我本身", "自己")  # the one who speaks, stressed
+
+
+def _only_me(text: str, term: _Term, mentions: list[Mention]) -> bool:
+    """ "我自己没病 我妈是高血压…": a denial the speaker stresses as their own, while the
+    message says that kind (for illness: any illness named) of someone else — the
+    speaker alone, not the household ("我自己没失业…老婆得了癌" still denies for all)."""
+    before = [m for m in mentions if m.end <= term.start]
+    if not before or before[-1].word not in _ONLY_ME or before[-1].relation != "self":
+        return False
+    rest = text[term.end :]
+    others = [m for m in mentions if m.start >= term.end and m.relation != "self"]
+    if not others:
+        return False
+    if term.kind == "ill":
+        return bool(illnesses_of(rest)) or any(
+            t.kind == "ill" for t in _find_terms(rest) if not t.generic
+        )
+    return any(t.kind == term.kind for t in _find_terms(rest))
+
+
 _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
 _ALL = ("都", "均", "全")  # "孙子孙女都在上学", "均在读"
 
@@ -685,6 +713,27 @@ def _merge_details(entries: list[dict[str, Any]], relation: str, details: dict[s
             for key, value in details.items():
                 entry.setdefault(key, value)
             return
+
+
+def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[str]]:
+    """The members a message says a condition is not about, one by one ("老伴高血压不算
+    重病", "我妈没残疾"): per kind, the relation of each, for a correction to take them
+    off. A denial of the household ("家里没人残疾") is no such member (it empties the kind)."""
+    cleared: dict[str, list[str]] = {}
+    for part in segments(prepared_text):
+        mentions = find_mentions(part, applicant, orphans=True)
+        stops = member_words(applicant)
+        for term in _find_terms(part):
+            if not term.kind or not is_negated(part, term.start, term.end, stops):
+                continue
+            if not _one_person_denied(part, term.start, mentions) and not _only_me(
+                part, term, mentions
+            ):
+                continue
+            who = who_at(part, term.start, mentions)
+            if who is not None and who.relation not in cleared.get(term.kind, []):
+                cleared.setdefault(term.kind, []).append(who.relation)
+    return cleared
 
 
 def conditions_of(

@@ -145,7 +145,13 @@ def _without_not_periods(text: str) -> str:
     """``text`` with the words that hold 年/月 but name no period (年龄, 过年) blanked."""
     for word in terms("money", "not_periods"):
         text = text.replace(word, "_" * len(word))
-    return text
+    return _STAY.sub(lambda found: "_" * len(found.group()), text)
+
+
+# How long a stay lasted ("住了12天", "在icu待了半个月"): a duration, not how often a cost is.
+_STAY = re.compile(
+    r"(?:住了?|待了?|呆了?|躺了)(?:\d+|[一二两三四五六七八九十半几]+)(?:多)?(?:个)?(?:天|星期|礼拜|周|月)"
+)
 
 
 def _period(stretch: str, after: str) -> str | None:
@@ -322,7 +328,8 @@ def find_amounts(
             and not token.scaled
             and not token.rule
             and text[end : end + 1] not in ("多", "来", "几")
-            and (default is None or _other_money(text, start))
+            # the other money may be named before a correction ("存款不对,是三千多,还有我哥其实46了")
+            and (default is None or _other_money(lead + text, start + len(lead)))
             and _is_age(text, start, end, people)
         ):
             continue  # "老伴50", "小儿子28，": a person's age, not money

@@ -134,7 +134,8 @@ def event_of(text: str, asked: bool = False) -> str | None:
     weak = () if asked or recent else terms("situation", "weak_events")
     if text.strip(",.!?~ ") != "其他":
         weak = (*weak, "其他")  # "其他就没什么收入了": the button's title, not an event
-    named, negated = mentions(_older_masked(text), event_choices(), ignore=weak)
+    older = _older_masked(text)
+    named, negated = mentions(older, event_choices(), ignore=weak)
     events = [event for event in EVENT_ORDER if event in named]
     if events:
         return events[0]
@@ -143,7 +144,10 @@ def event_of(text: str, asked: bool = False) -> str | None:
     if asked and _EVENT_DENIED.search(text):
         return "none"  # "变故倒是没有就是…", "大事没有"
     if asked:
-        body = _LEAD_TIME.sub("", strip_fillers(text).strip(",.;!?:~ 的了吧啊"))
+        # what is left once an older event is taken out ("…那是半年前了,最近没有")
+        left = re.sub(r"_+[,.;!?:~\n]*", "", older) if older != text else text
+        body = _LEAD_TIME.sub("", strip_fillers(left).strip(",.;!?:~ 的了吧啊"))
+        body = body.strip(",.;!?:~ ")  # "最近,没有": the time typed apart
         if (
             negated
             or body in ("没有", "没", "无", "都没有", "没有没有")
@@ -153,8 +157,26 @@ def event_of(text: str, asked: bool = False) -> str | None:
     return None
 
 
+# Words that date what was just said ("涨水淹了菜园,那是半年前了").
+_BACK = ("那是", "那都是", "那还是", "那也是", "那会", "那次", "那个时候", "那时候")  # fmt: skip
+
+
 def _older_masked(text: str) -> str:
     """``text`` with each clause about an older time (去年, 前年 …) blanked out."""
     old = terms("situation", "old_times")
+    events = tuple(word for choice in event_choices() for word in choice.words)
     parts = re.split(r"([,.;!?:~\n])", text)
-    return "".join("_" * len(part) if any(word in part for word in old) else part for part in parts)
+    masked: list[str] = []
+    sentence = 0  # where the sentence of the clause begins, in ``masked``
+    for part in parts:
+        if part and part in ".;!?\n":
+            sentence = len(masked) + 1
+        if any(word in part for word in old):
+            if any(word in part for word in _BACK) and not any(w in part for w in events):
+                # "涨水淹了菜园,那是半年前了": the time said after the event it dates
+                masked[sentence:] = [
+                    "_" * len(p) if p not in ",:~" else p for p in masked[sentence:]
+                ]
+            part = "_" * len(part)
+        masked.append(part)
+    return "".join(masked)

@@ -14,6 +14,7 @@ money, age or count. The identity finders read ``simple``, where it stays.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,15 +76,46 @@ _SPLIT_NUMBER = re.compile(
 )
 
 
+# The letter O (or o) inside a run of digits ("2O91", "12OO23"), typed for 0.
+_LETTER_O = re.compile(
+    r"(?<=\d)[Oo]+(?=[\s\-]?\d)|(?<=\d[\s\-])[Oo]+(?=\d)|(?<=\d{3})[Oo]+(?![A-Za-z0-9])"
+)
+
+
+def letter_o_as_zero(text: str) -> str:
+    """ "158 7376 2O91" → "158 7376 2091": the letter O typed among digits is a zero."""
+    return _LETTER_O.sub(lambda found: "0" * len(found.group()), text)
+
+
 @lru_cache(maxsize=2048)
 def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
+    text = letter_o_as_zero(text)  # "158 7376 2O91": the letter O typed for a zero
     raw = _SPLIT_NUMBER.sub("", text.strip())
     raw = _SPACES.sub(",", raw).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
     normalised = _identifiers(normalize(raw).text.lower())
     return Prepared(text, simplify(text).strip(), _dialect(normalised))
+
+
+def _cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def joined_slowly_typed(text: str) -> str:
+    """One space between two words typed slowly, one a single character and neither longer
+    than two ("查我工资吗 嗯 同意吧" stays apart), is no clause break: "不 同 意" → "不同意", "查 就 查  我 屋里 冇得 钱" → "查就查  我屋里 冇得钱"
+    (two spaces still are)."""
+    tokens = text.split(" ")
+    out = tokens[0]
+    for before, token in itertools.pairwise(tokens):
+        short = 1 in (len(before), len(token)) and max(len(before), len(token)) <= 2
+        if short and before and token and _cjk(before[-1]) and _cjk(token[0]):
+            out += token
+        else:
+            out += " " + token
+    return out
 
 
 MASK = "#"  # what stands for an identifier's characters in ``Prepared.text``

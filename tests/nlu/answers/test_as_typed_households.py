@@ -77,7 +77,7 @@ def test_a_school_asked_about_is_no_denial() -> None:
          {"ill": ["spouse"], "students": ["grandchild"], "disabled": []}),
         ("老倌子跟我都有病 他是肺上的 我是高血压心脏病 两个都要恰药", {"ill": ["spouse", "self"]}),
         ("公公心臟不好，去年裝了支架，現在每天吃藥", {"ill": ["parent"]}),
-        ("呃 我在外面打工是有工作的 老婆病了做不了事 女儿读书", {"ill": ["spouse"], "students": ["child"]}),
+        ("呃 我在外面打工是有工作的 老婆病了做不了事 女儿读书", {"ill": ["spouse"], "students": ["child"], "unemployed": []}),
         # softened, or said without its weight: not 重病
         ("我婆婆身体还行，就是老胃病，不碍事", None),
         ("都没有哈，就是奶奶有点高血压，天天吃药", {"ill": [], "disabled": [], "students": [], "unemployed": []}),
