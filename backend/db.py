@@ -148,7 +148,7 @@ class Database:
                 return None
         try:
             return reader.execute(sql, parameters).fetchall()
-        except sqlite3.OperationalError:  # locked or busy (not in WAL mode yet): not now
+        except sqlite3.Error:  # locked or busy (not in WAL mode), closed by dispose: not now
             return None
 
     def _open_reader(self) -> sqlite3.Connection | None:
