@@ -132,6 +132,16 @@ class Contacts:
                 ).scalar_one()
             )
 
+    def touched_now(self, chat_channel: str, sender: str) -> str | None:
+        """``touch``'s common case (nothing to write) answered in the calling thread on
+        SQLite (``Database.read_now``): the person, or None when ``touch`` must run."""
+        found = self.database.read_now(
+            _TOUCHED_SQLITE, (sqlite_stamp(utcnow() - TOUCH_EVERY), chat_channel, sender)
+        )
+        if found and found[0][1]:
+            return str(found[0][0])
+        return None
+
     def _touched(self, chat_channel: str, sender: str, recent: datetime) -> Any:
         if self.database.dialect != "sqlite":
             with self.database.engine.connect() as connection:

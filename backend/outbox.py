@@ -160,17 +160,24 @@ def _inbox_is_empty(database: Database, chat_channel: str, sender: str) -> bool:
     raw = database.engine.raw_connection()
     try:
         found = (
-            raw.cursor()
-            .execute(
-                "SELECT 1 FROM outbox WHERE chat_channel = ? AND chat_sender = ?"
-                " AND status = 'pending' AND sink = ? LIMIT 1",
-                (chat_channel, sender, RESIDENT_INBOX),
-            )
-            .fetchone()
+            raw.cursor().execute(_INBOX_SQLITE, (chat_channel, sender, RESIDENT_INBOX)).fetchone()
         )
     finally:
         raw.close()
     return found is None
+
+
+_INBOX_SQLITE = (
+    "SELECT 1 FROM outbox WHERE chat_channel = ? AND chat_sender = ?"
+    " AND status = 'pending' AND sink = ? LIMIT 1"
+)
+
+
+def inbox_is_empty_now(database: Database, chat_channel: str, sender: str) -> bool:
+    """True when this chat account's inbox is known empty without waiting (SQLite, in
+    the calling thread: ``Database.read_now``); False means "ask ``take_inbox``"."""
+    found = database.read_now(_INBOX_SQLITE, (chat_channel, sender, RESIDENT_INBOX))
+    return found is not None and not found
 
 
 def take_inbox(database: Database, chat_channel: str, sender: str) -> list[Delivery]:

@@ -27,7 +27,7 @@ from backend.clock import local_day, utcnow
 from backend.db import Database, migrate_engine
 from backend.limits import Limits
 from backend.models import OutboxMessage
-from backend.outbox import Dispatcher, Sink, take_inbox
+from backend.outbox import Dispatcher, Sink, inbox_is_empty_now, take_inbox
 from backend.pii import PersonalData
 from backend.roster import RosterService
 from backend.routing import STAFF_SINKS, Routing
@@ -370,6 +370,13 @@ class Backend:
         shown = [d.text for d in taken if d.case_no in conversation]
         withheld = len(shown) < len(taken)
         return [*shown, self.rules.text("resident_withheld")] if withheld else shown
+
+    def inbox_empty_now(self, chat_channel: str, sender: str) -> bool:
+        """True when ``take_inbox`` would surely give nothing, known at once (no inbox on
+        this channel, or none waiting, read without waiting): the turn then skips it."""
+        if not self.routing.keeps_inbox(chat_channel):
+            return True
+        return inbox_is_empty_now(self.db, chat_channel, sender)
 
     def staff_messages(self, case_no: str, limit: int = 3) -> list[str]:
         """The newest staff messages to a case's applicant (shown after identity is proven)."""

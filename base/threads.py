@@ -1,7 +1,8 @@
 """Synchronous calls (database, files) off the event loop, the lean way.
 
-Every chat turn makes a few such calls (its rate counters, its contact, its session's
-lease, its inbox); ``anyio.to_thread.run_sync`` costs several times the call itself in
+Every chat turn makes a few such calls (its rate counters, its session's lease and its
+save; its contact and its inbox only when the read without waiting, ``Database.read_now``,
+cannot answer); ``anyio.to_thread.run_sync`` costs several times the call itself in
 bookkeeping (its capacity limiter, run-vars, cancel scopes, one queue per thread).
 ``run_sync`` here keeps anyio's promises — the context is copied into the thread, and
 a call under way is never abandoned: a caller cancelled meanwhile waits for it to end,

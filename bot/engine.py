@@ -168,6 +168,8 @@ class Engine:
         # the 转人工 case the chat talks (or talked, until this turn) in: its replies
         # reach even an unauthenticated sender
         conversation = {c for c in (talking_in, session.slots.get(HANDOFF_ATTACHED)) if c}
+        if backend.inbox_empty_now(message.channel, message.sender_id):
+            return legacy  # mostly: no hop to a worker thread for nothing
         taken = await self.services.run(
             backend.take_inbox, message.channel, message.sender_id, conversation
         )

@@ -48,7 +48,9 @@ class ContactBook:
             return await self.assistant.handle(message)
         run = self.services.run
         try:
-            await run(self.contacts.touch, message.channel, message.sender_id)
+            # mostly answered without a hop to a worker thread (nothing to write)
+            if self.contacts.touched_now(message.channel, message.sender_id) is None:
+                await run(self.contacts.touch, message.channel, message.sender_id)
         except Exception:  # the conversation matters more than the channel book
             log.exception("could not note the channel of %s", mask_text(message.sender_id))
         link = _LINK.match(message.text)
