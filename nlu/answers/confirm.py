@@ -345,7 +345,11 @@ def _agreed_then_went_on(
         asks = "?" in clause or any(w in clause for w in _list("asked_not_doubted", "consent"))
         if asks and any(word in clause for word in _list("consent_topics", "consent")):
             return False  # "我同意…儿子的也要查吗": what is agreed to, still asked
-    rest = _mask(rest, _list("a_not_a", "consent")).replace("没", "_")
+    rest = _mask(rest, _list("a_not_a", "consent"))
+    later = [start - high for start, _end, _word in hits if start >= high]
+    if later and any(char in NEGATOR_CHARS for char in rest[: later[-1]]):
+        return False  # "认可。没有。。同意": an agreement said again after a negator
+    rest = rest.replace("没", "_")
     return not any(char in NEGATOR_CHARS for char in rest)
 
 

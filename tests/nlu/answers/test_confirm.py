@@ -4,7 +4,7 @@ agreement is recorded. These are the legal and the irreversible answers."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from nlu.answers import read_confirm, read_consent, read_yes_no
@@ -135,6 +135,7 @@ _CONSENT_IDIOMS = (*terms("confirm", "consent", "idioms"), *terms("confirm", "im
 
 
 @settings(max_examples=1500, deadline=None)
+@example(before="认可。", negator="没有", filler="。。", agree="同意", after="")  # hypothesis found it
 @given(
     st.text(_ALPHABET + "同意愿可以", max_size=10),
     st.sampled_from(_NEGATORS),
