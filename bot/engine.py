@@ -37,8 +37,10 @@ from flows.urgent import (
     follow_up,
     following,
     kept_reply,
+    noted_better,
     restore_kept,
     says_better,
+    says_not_better,
 )
 from nlu.danger import Danger, despair_again, find_danger, says_mistake
 from nlu.hardship import names_feedback
@@ -196,6 +198,13 @@ class Engine:
             if back is not None and back is not urgent:
                 replies += await back.resume(probe)
             return replies, False
+        if (
+            isinstance(urgent, UrgentFlow)
+            and case_no
+            and says_not_better(probe)
+            and noted_better(session, case_no)
+        ):
+            return await urgent.not_better(probe, case_no), False
         clarified = session.slots.pop(CLARIFIED, None)
         ctx = TurnContext(session, message, text, parse, self.services, payload)
         if session.flow is None or session.paused:
