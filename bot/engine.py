@@ -423,6 +423,8 @@ class Engine:
         case_no = following(ctx.session, self._follow_hours)
         if case_no is None or ctx.payload is not None or wanted(ctx.text) is not None:
             return None
+        if _asks_program(ctx):
+            return None  # "那他屋子漏雨能不能申请危房改造": answered, not filed into the case
         target = self._flow_for(ctx.parse)
         if (
             target is not None
@@ -651,6 +653,24 @@ def _program_question(ctx: TurnContext) -> bool:
         and parse.confidence >= PROGRAM_QUESTION
         and bool(parse.all("program"))
         and _QUESTION_END.search(ctx.text.strip()) is not None
+    )
+
+
+_ASKS = ("能不能", "能否", "可不可以", "可以申请", "怎么申请", "咋申请", "能申请", "能办")
+
+
+def _asks_program(ctx: TurnContext) -> bool:
+    """A question naming a program ("能不能申请危房改造"), after an urgent case: it goes
+    to the policy answer, however unsure the classifier is of its kind of question."""
+    parse = ctx.parse
+    return (
+        ctx.payload is None
+        and parse.intent.startswith("ask_")
+        and bool(parse.all("program"))
+        and (
+            _QUESTION_END.search(ctx.text.strip()) is not None
+            or any(word in ctx.text for word in _ASKS)
+        )
     )
 
 

@@ -381,6 +381,8 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     noted = await _note_more(ctx, case_no)
     # "什么时候有人来": the answer (staff have the question too)
     replies = [ctx.say("urgent.when_answer", **answered(ctx)) if asks_when(ctx) else noted]
+    if asks_money(ctx):  # "住院要交押金五千 屋里没得钱": 临时救助 (先行救助) and 医疗救助
+        replies = [money_answer(ctx, case_no)]  # it says staff have it too
     if ctx.session.flow and ctx.session.paused:
         replies.append(kept_reply(ctx))
     return replies
@@ -418,6 +420,31 @@ def asks_when(ctx: TurnContext) -> bool:
     """Whether the message asks when someone comes ("什么时候有人来")."""
     said = ctx.text.replace(" ", "")
     return ctx.payload is None and any(word in said for word in ctx.texts.raw("urgent.when_words"))
+
+
+def asks_money(ctx: TurnContext) -> bool:
+    """Whether the message tells of money needed now for care ("押金", "住院的钱")."""
+    said = ctx.text.replace(" ", "")
+    return ctx.payload is None and any(w in said for w in ctx.texts.raw("urgent.money_words"))
+
+
+def money_answer(ctx: TurnContext, case_no: str) -> BotReply:
+    """临时救助 (急难型, 先行救助) and 医疗救助, in the catalog's words."""
+    from policies.catalog import load_catalog
+
+    catalog = load_catalog()
+    temporary, medical = catalog["temporary"], catalog["medical"]
+    first = next(step for step in temporary.steps if step.name == "先行救助")
+    medical_steps = [step for step in medical.steps if step.name in ("一站式结算", "因病致贫申请")]
+    return ctx.say(
+        "urgent.money_answer",
+        case_no=case_no,
+        temporary=temporary.short_name,
+        temporary_who=temporary.eligibility[0].text,
+        first=first.text,
+        medical=medical.short_name,
+        medical_how="；".join(step.text for step in medical_steps),
+    )
 
 
 def says_better(ctx: TurnContext) -> bool:
