@@ -405,7 +405,11 @@ class Engine:
     def _urgent_need(self, ctx: TurnContext) -> bool:
         """A need of today that is an emergency without danger to life (no food left)."""
         said = (ctx.parse.normalized or ctx.text).replace(" ", "")
-        return any(word in said for word in self.texts.raw("urgent.need_now_words"))
+        if any(word in said for word in self.texts.raw("urgent.need_now_words")):
+            return True
+        return any(word in said for word in self.texts.raw("urgent.homeless_words")) and not any(
+            word in said for word in self.texts.raw("urgent.homeless_past_words")
+        )
 
     def _continues(self, text: str) -> bool:
         """A message that asks to take up the paused form ("继续填低保", "先把低保那个填完吧")."""

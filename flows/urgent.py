@@ -382,7 +382,7 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     # "什么时候有人来": the answer (staff have the question too)
     replies = [ctx.say("urgent.when_answer", **answered(ctx)) if asks_when(ctx) else noted]
     if asks_money(ctx):  # "住院要交押金五千 屋里没得钱": 临时救助 (先行救助) and 医疗救助
-        replies = [money_answer(ctx, case_no)]  # it says staff have it too
+        replies.append(money_answer(ctx, case_no))
     if ctx.session.flow and ctx.session.paused:
         replies.append(kept_reply(ctx))
     return replies
