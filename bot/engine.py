@@ -41,8 +41,10 @@ from flows.urgent import (
     follow_up,
     following,
     kept_reply,
+    noted_better,
     restore_kept,
     says_better,
+    says_not_better,
 )
 from nlu.danger import Danger, despair_again, find_danger, says_mistake
 from nlu.finders.text import dialect_read
@@ -206,6 +208,13 @@ class Engine:
             if back is not None and back is not urgent:
                 replies += await back.resume(probe)
             return replies, False
+        if (
+            isinstance(urgent, UrgentFlow)
+            and case_no
+            and says_not_better(probe)
+            and noted_better(session, case_no)
+        ):
+            return await urgent.not_better(probe, case_no), False
         clarified = session.slots.pop(CLARIFIED, None)
         ctx = TurnContext(session, message, text, parse, self.services, payload)
         if session.flow is None or session.paused:
@@ -446,7 +455,11 @@ class Engine:
         said = (ctx.parse.normalized or ctx.text).replace(" ", "")
         words: list[str] = self.texts.raw("urgent.need_now_words")
         read = dialect_read(said)
-        return any(word in said or word in read for word in words)
+        if any(word in said or word in read for word in words):
+            return True
+        return any(word in said for word in self.texts.raw("urgent.homeless_words")) and not any(
+            word in said for word in self.texts.raw("urgent.homeless_past_words")
+        )
 
     def _continues(self, text: str) -> bool:
         """A message that asks to take up the paused form ("继续填低保", "先把低保那个填完吧")."""
@@ -474,6 +487,8 @@ class Engine:
                 if ctx.session.flow and ctx.session.paused:
                     replies.append(kept_reply(ctx))
                 return replies
+        if _asks_program(ctx):
+            return None  # "那他屋子漏雨能不能申请危房改造": answered, not filed into the case
         target = self._flow_for(ctx.parse)
         if (
             target is not None
@@ -726,6 +741,24 @@ def _program_question(ctx: TurnContext) -> bool:
         and parse.confidence >= PROGRAM_QUESTION
         and bool(parse.all("program"))
         and _QUESTION_END.search(ctx.text.strip()) is not None
+    )
+
+
+_ASKS = ("能不能", "能否", "可不可以", "可以申请", "怎么申请", "咋申请", "能申请", "能办")
+
+
+def _asks_program(ctx: TurnContext) -> bool:
+    """A question naming a program ("能不能申请危房改造"), after an urgent case: it goes
+    to the policy answer, however unsure the classifier is of its kind of question."""
+    parse = ctx.parse
+    return (
+        ctx.payload is None
+        and parse.intent.startswith("ask_")
+        and bool(parse.all("program"))
+        and (
+            _QUESTION_END.search(ctx.text.strip()) is not None
+            or any(word in ctx.text for word in _ASKS)
+        )
     )
 
 

@@ -37,6 +37,11 @@ YES_NO = (Choice(UNCHANGED, WORDS["unchanged_title"]), Choice(CHANGED, WORDS["ch
 # Session hint: when a lock on binding (kept per roster entry in the database) ends, so
 # a new try in this chat is told at once instead of asking for the identity again.
 LOCKED_UNTIL = "checkin_bind_locked_until"
+# Session hint: when this chat was last told it is not on the roster, so "我是吃低保的呀
+# 前年就批了" right after is read as a recipient whose details did not match, never as a
+# new application.
+NOT_FOUND_AT = "checkin_not_found_at"
+NOT_FOUND_MINUTES = 30
 
 
 def same_or_changed(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -116,7 +121,15 @@ class CheckinFlow(Form):
         Slot("changes", "checkin.ask_changes", read=description, ask_if=_any_change),
     )
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """ "我是吃低保的呀 前年就批了" just after the roster did not match."""
+        return ctx.payload is None and _just_not_found(ctx) and says_recipient(ctx)
+
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if self.claims(ctx):
+            ctx.session.end_flow()
+            retry, person, _ = help_buttons(ctx)
+            return [ctx.say("checkin.recipient_not_matched", buttons=(retry, person))]
         binding = ctx.services.binding
         recipient = await call(
             ctx, binding.recipient_for, ctx.message.channel, ctx.message.sender_id
@@ -257,7 +270,26 @@ def bind_failed_replies(ctx: TurnContext, outcome: BindOutcome) -> list[BotReply
         if outcome.locked_until is not None:
             ctx.session.slots[LOCKED_UNTIL] = outcome.locked_until.isoformat()
         return [ctx.say("checkin.bind_locked", buttons=help_buttons(ctx))]
+    ctx.session.slots[NOT_FOUND_AT] = dt.datetime.now(dt.UTC).isoformat()
     return [ctx.say("checkin.not_found", buttons=help_buttons(ctx))]
+
+
+def says_recipient(ctx: TurnContext) -> bool:
+    """Whether the message says the person already receives aid ("吃低保的", "就批了")."""
+    said = ctx.text.replace(" ", "")
+    return any(word in said for word in ctx.texts.raw("checkin.recipient_words"))
+
+
+def _just_not_found(ctx: TurnContext) -> bool:
+    """Whether this chat was told "not on the roster" in the last half hour."""
+    at = ctx.session.slots.get(NOT_FOUND_AT)
+    if not isinstance(at, str):
+        return False
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return False
+    return dt.datetime.now(dt.UTC) - moment <= dt.timedelta(minutes=NOT_FOUND_MINUTES)
 
 
 def _done_reply(ctx: TurnContext, quarter: str, day: date | None) -> BotReply:

@@ -10,6 +10,7 @@ channel 口述办 and the staff member as recorder — the same use-case the con
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import replace
 from typing import Any
@@ -28,11 +29,12 @@ from flows.applicant import (
 )
 from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
 from flows.base import Flow, TurnContext, call
-from flows.forms import AGREE, Choice, Form, Slot, choices_from
+from flows.forms import AGREE, CHANGE, CONFIRM, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
 from nlu.answers import Reading
+from nlu.finders.identity import full_names
 from policies.catalog import load_catalog
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
@@ -236,7 +238,7 @@ class StaffIntakeFlow(Form):
     async def _took_account(self, ctx: TurnContext, account: str) -> list[BotReply]:
         """Every fact of the account, read by the 口述办 use-case (``nlu.facts``), shown;
         what is missing is asked."""
-        facts = await call(ctx, ctx.services.intake.extract, account)
+        facts = _carried(ctx, account, await call(ctx, ctx.services.intake.extract, account))
         values = self.values(ctx)
         invalid = ctx.services.intake.check(facts).problems
         filled = []
@@ -294,6 +296,32 @@ class StaffIntakeFlow(Form):
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
         household_cleared(values, name)
 
+    async def _on_confirm(self, ctx: TurnContext) -> list[BotReply]:
+        """At the summary, words about another named resident ("陈桂英奶奶的特困被驳回了
+        帮她申请复核") never change this resident's form: alone they are kept for after
+        it (the caseworker finishes or cancels this one first); beside this resident's
+        name ("王福生要的是低保 特困是陈桂英的事") only the clauses about this one count."""
+        values = self.values(ctx)
+        name = str(values.get("name") or "")
+        others = [] if ctx.payload is not None or not name else _others_named(ctx.text, name)
+        if not others:
+            return await super()._on_confirm(ctx)
+        if name not in ctx.text:
+            values["_later"] = {"other": others[0], "text": mask_text(ctx.text.strip())[:200]}
+            return [ctx.say("staff.other_person", other=others[0], name=name), self._summary(ctx)]
+        own = " ".join(
+            part
+            for part in re.split(r"[\s，,。；;！!？?]+", ctx.text)
+            if not any(o in part for o in others)
+        )
+        before = copy.deepcopy(values)
+        replies = await super()._on_confirm(replace(ctx, text=own))
+        if ctx.session.step == CHANGE and self.values(ctx) == before:
+            # "王福生要的是低保": what the form already says — nothing to change
+            ctx.session.step = CONFIRM
+            return [ctx.say("staff.other_person_kept", name=name), self._summary(ctx)]
+        return replies
+
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         desk = ctx.services.desk
         staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
@@ -323,6 +351,11 @@ class StaffIntakeFlow(Form):
         outcome = await call(ctx, ctx.services.intake.record, staff, facts, agreed)
         if outcome.result == "outside_region":
             return await _pass_on(ctx, facts, outcome)
+        # "同村的王福生": the next resident's village (and so 城镇/农村)
+        ctx.session.slots[LAST_PLACE] = {**values["place"], "residence": values["residence"]}
+        later = values.get("_later")
+        if later:  # what was said about another resident at the summary, now taken up
+            return [*intake_replies(ctx, outcome), ctx.say("staff.other_person_now", **later)]
         return intake_replies(ctx, outcome)
 
 
@@ -373,6 +406,38 @@ def intake_replies(ctx: TurnContext, outcome: IntakeOutcome) -> list[BotReply]:
             key = "staff.duplicate" if item.result == "duplicate" else "staff.created"
             replies.append(ctx.say(key, case=item.case))
     return replies
+
+
+# The place of the resident last filed from this chat: "同村的…" in the next account.
+LAST_PLACE = "_intake_last_place"
+
+
+def _carried(ctx: TurnContext, account: str, facts: IntakeFacts) -> IntakeFacts:
+    """What the account says without the reader's cues: a full name given plainly
+    ("同村的王福生，68岁") and "同村" — the village of the resident filed just before."""
+    update: dict[str, Any] = {}
+    names = full_names(account)
+    if facts.name is None and len(names) == 1:
+        update["name"] = names[0]
+    last = ctx.session.slots.get(LAST_PLACE)
+    same = any(word in account for word in ctx.texts.raw("staff.same_village_words"))
+    if (
+        same
+        and isinstance(last, dict)
+        and not facts.village
+        and last.get("village")
+        and facts.township in (None, last.get("township"))
+    ):
+        update |= {"township": last.get("township"), "village": last.get("village")}
+        if facts.residence is None and last.get("residence"):
+            update["residence"] = last["residence"]
+    return facts.model_copy(update=update) if update else facts
+
+
+def _others_named(text: str, name: str) -> list[str]:
+    """Full names in ``text`` of residents other than ``name`` (a corrected spelling,
+    "王福升" for 王福生, shares the surname and is not another resident)."""
+    return [other for other in full_names(text) if other != name and other[:1] != name[:1]]
 
 
 def _as_values(facts: IntakeFacts) -> dict[str, Any]:

@@ -182,6 +182,7 @@ class UrgentFlow(Form):
             kinds = [*kinds, *self.values(ctx).get("kinds", [])]
             ctx.session.end_flow()
         _remember_case(ctx.session, case_no)
+        ctx.session.slots[TOLD]["better"] = True
         advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
         tips = [advice[kind] for kind in advice if kind in kinds]
         replies = [ctx.say("urgent.better", case_no=case_no, tips=tips)]
@@ -193,6 +194,24 @@ class UrgentFlow(Form):
         else:
             return replies
         return replies
+
+    async def not_better(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
+        """ "不是好转了！是没得钱买米了": the 好转 note withdrawn — staff told the emergency
+        stands, the resident told it is still handled as urgent."""
+        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.add_note,
+                case_no,
+                ctx.texts("urgent.not_better_note", text=said),
+                staff_text=ctx.texts("urgent.not_better_staff_note", case_no=case_no, text=said),
+            )
+        except Exception:
+            log.exception("urgent note could not be stored")
+        _remember_case(ctx.session, case_no)
+        ctx.session.slots[TOLD]["better"] = False
+        return [ctx.say("urgent.not_better", case_no=case_no, **answered(ctx))]
 
     async def _on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
         """A message that may mean danger to life, in any flow at any step: the lines
@@ -389,6 +408,8 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
     cadre = bool((ctx.session.slots.get(TOLD) or {}).get("cadre"))
     when = ctx.say("urgent.when_answer", cadre=cadre, **answered(ctx)) if asks_when(ctx) else None
     replies = [when or noted]
+    if asks_money(ctx):  # "住院要交押金五千 屋里没得钱": 临时救助 (先行救助) and 医疗救助
+        replies.append(money_answer(ctx, case_no))
     if ctx.session.flow and ctx.session.paused:
         replies.append(kept_reply(ctx))
     return replies
@@ -474,12 +495,64 @@ def asks_when(ctx: TurnContext) -> bool:
     return ctx.payload is None and any(word in said for word in ctx.texts.raw("urgent.when_words"))
 
 
-def says_better(ctx: TurnContext) -> bool:
-    """ "火扑灭了 虚惊一场", "他醒了": the emergency is better — with no "但是/又" after it."""
+def asks_money(ctx: TurnContext) -> bool:
+    """Whether the message tells of money needed now for care ("押金", "住院的钱")."""
     said = ctx.text.replace(" ", "")
-    if ctx.payload is not None or any(w in said for w in ctx.texts.raw("urgent.better_but")):
+    return ctx.payload is None and any(w in said for w in ctx.texts.raw("urgent.money_words"))
+
+
+def money_answer(ctx: TurnContext, case_no: str) -> BotReply:
+    """临时救助 (急难型, 先行救助) and 医疗救助, in the catalog's words."""
+    from policies.catalog import load_catalog
+
+    catalog = load_catalog()
+    temporary, medical = catalog["temporary"], catalog["medical"]
+    first = next(step for step in temporary.steps if step.name == "先行救助")
+    medical_steps = [step for step in medical.steps if step.name in ("一站式结算", "因病致贫申请")]
+    return ctx.say(
+        "urgent.money_answer",
+        case_no=case_no,
+        temporary=temporary.short_name,
+        temporary_who=temporary.eligibility[0].text,
+        first=first.text,
+        medical=medical.short_name,
+        medical_how="；".join(step.text for step in medical_steps),
+    )
+
+
+def says_better(ctx: TurnContext) -> bool:
+    """ "火扑灭了 虚惊一场", "他醒了": the emergency is better — with no "但是/又" after it,
+    no worse news beside it ("没寄钱回来了 电话也打不通") and the word not negated."""
+    said = ctx.text.replace(" ", "")
+    if ctx.payload is not None or says_not_better(ctx):
         return False
-    return any(word in said for word in ctx.texts.raw("urgent.better_words"))
+    if any(
+        w in said
+        for w in (*ctx.texts.raw("urgent.better_but"), *ctx.texts.raw("urgent.worse_words"))
+    ):
+        return False
+    negations = tuple(ctx.texts.raw("urgent.better_negations"))
+    for word in ctx.texts.raw("urgent.better_words"):
+        at = said.find(word)
+        while at >= 0:
+            # the word's own clause up to it: "没寄钱回来了" is a negated 回来了
+            clause = re.split(r"[，,。.!！?？；;、]", said[:at])[-1]
+            if not any(n in clause[-3:] for n in negations):
+                return True
+            at = said.find(word, at + 1)
+    return False
+
+
+def says_not_better(ctx: TurnContext) -> bool:
+    """ "不是好转了！": the 好转 note for this chat's case was wrong."""
+    said = ctx.text.replace(" ", "")
+    return ctx.payload is None and any(w in said for w in ctx.texts.raw("urgent.not_better_words"))
+
+
+def noted_better(session: Session, case_no: str) -> bool:
+    """Whether this chat's urgent case ``case_no`` was noted as 好转 (``all_clear``)."""
+    told = session.slots.get(TOLD) or {}
+    return told.get("case_no") == case_no and bool(told.get("better"))
 
 
 async def _waiting_urgent(ctx: TurnContext) -> CaseView | None:

@@ -72,6 +72,7 @@ class _Lists:
     kinds: dict[str, _Kind]
     denials: tuple[str, ...]
     safe: tuple[str, ...]
+    safe_wishes: tuple[str, ...]  # before a safe phrase: a wish ("快送医院了"), not a fact
     ignore: tuple[re.Pattern[str], ...]
     past_before: tuple[str, ...]
     past_after: tuple[str, ...]
@@ -111,6 +112,7 @@ def _lists() -> _Lists:
         kinds=kinds,
         denials=tuple(sorted(data["denials"], key=len, reverse=True)),
         safe=_words(data, "safe"),
+        safe_wishes=_words(data, "safe_wishes"),
         ignore=tuple(re.compile(p) for p in data.get("ignore", ())),
         past_before=_words(data, "past_before"),
         past_after=_words(data, "past_after"),
@@ -190,6 +192,15 @@ def _counts(text: str, spans: list[tuple[int, int]], lists: _Lists) -> bool:
 def _counts_any(text: str, words: tuple[str, ...], lists: _Lists) -> bool:
     """One of the phrases stands in the text without a denial before it."""
     return any(not _denied(text, start, lists) for start, _ in _spans(text, words))
+
+
+def _is_safe(text: str, lists: _Lists) -> bool:
+    """A safe phrase stands in the text, neither denied nor wished for ("快送医院了")."""
+    return any(
+        not _denied(text, start, lists)
+        and not any(w in text[max(0, start - _DENIAL_REACH) : start] for w in lists.safe_wishes)
+        for start, _ in _spans(text, lists.safe)
+    )
 
 
 _SURE, _DOUBTFUL = 2, 1
@@ -284,7 +295,7 @@ def detect(text: str, model: DangerModel | None, *, answering: bool = False) -> 
             kinds.append(kind)
     if not kinds:
         return None
-    if DESPAIR not in kinds and _counts_any(plain, lists.safe, lists):
+    if DESPAIR not in kinds and _is_safe(plain, lists):
         return None
     lines: list[str] = []
     for name in kinds:

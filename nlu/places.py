@@ -80,6 +80,13 @@ def match_place_normalized(normalized: Normalized, region_id: str) -> PlaceMatch
         )
 
     best = max(hits, key=rank)
+    if named_exactly and places[int(best.value)].township not in named_exactly:
+        # "新桥河镇 白马山村" where 白马山村 is another township's: the township as
+        # named is kept (staff of the wrong township would never see the case)
+        best = max(
+            (hit for hit in hits if places[int(hit.value)].township in named_exactly),
+            key=rank,
+        )
     place = places[int(best.value)]
     start, end = normalized.span(best.start, best.end)
     if place.village:  # widen the span to a township named just before the village

@@ -502,3 +502,32 @@ def _title_hint(body: str) -> str | None:
         if reading is not None and reading.hint:
             return reading.hint
     return None
+
+
+_AFTER_FULL_NAME = "的了是在说和跟要也今年岁家住,.;!?:~ /0123456789"
+
+
+def full_names(text: str) -> list[str]:
+    """Full names said without a cue ("同村的王福生，68岁", "陈桂英奶奶的特困被驳回了"):
+    a common surname and two more characters, ended by a particle, a title, a digit or
+    punctuation. Used where several residents are told of in one chat (口述办), so a
+    name given in the text is not asked again and another resident's name is noticed."""
+    body = _clean(text)
+    titles = tuple(str(t) for t in _names()["titles"])  # type: ignore[union-attr]
+    found: list[str] = []
+    for start in range(len(body)):
+        surname = _surname_at(body, start, known_only=True)
+        if not surname or (
+            start and _is_cjk(body[start - 1]) and body[start - 1] not in "的是给帮为替叫和跟"
+        ):
+            continue
+        reading = _name_at(body, start, known_only=True)
+        if reading is None or not reading.name or len(reading.name) != surname + 2:
+            continue
+        end = start + len(reading.name)
+        rest = body[end:]
+        if rest and rest[0] not in _AFTER_FULL_NAME and not rest.startswith(titles):
+            continue
+        if reading.name not in found:
+            found.append(_as_typed(text, reading.name))
+    return found

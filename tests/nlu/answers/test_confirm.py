@@ -135,7 +135,9 @@ _CONSENT_IDIOMS = (*terms("confirm", "consent", "idioms"), *terms("confirm", "im
 
 
 @settings(max_examples=1500, deadline=None)
-@example(before="认可。", negator="没有", filler="。。", agree="同意", after="")  # hypothesis found it
+@example(
+    before="认可。", negator="没有", filler="。。", agree="同意", after=""
+)  # hypothesis found it
 @given(
     st.text(_ALPHABET + "同意愿可以", max_size=10),
     st.sampled_from(_NEGATORS),
