@@ -38,6 +38,7 @@ from flows.household import (
 from flows.story import opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
+from nlu.facts import extract_facts
 from nlu.finders.counts import grades_of, member_ages
 from nlu.finders.members import conditions_detail, conditions_of, find_mentions, illnesses_of
 from nlu.finders.negation import is_negated
@@ -574,6 +575,16 @@ SLOTS: tuple[Slot, ...] = (
         unclear="screening.money_unclear",
         words=("花了", "押金", "手术费", "住院费"),
     ),
+    # A sum paid to the household once (赔偿款), said at the summary: not asked, not
+    # in the household the rules screen; shown so that staff see it.
+    Slot(
+        "one_off_income",
+        "screening.ask_one_off",
+        label="labels.one_off_income",
+        asked=False,
+        show=lambda value: texts()("labels.show_one_off_income", v=f"{float(value):g}"),
+        words=("赔偿",),
+    ),
 )
 
 
@@ -651,9 +662,46 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
+    paid = compensation_corrected(ctx, values)
+    if paid is not None:
+        return paid
     if who_correction(ctx, values) is None:
         return [], ()
     return ["conditions"], WHO_KEEPS
+
+
+def compensation_corrected(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "那三万是厂里赔给我们的，不是花销": a sum paid once, never the monthly income nor
+    a cost of the event. Kept as ``one_off_income``; the money facts that only the
+    clauses about it gave (30000 as income, "不是花销" as medical 0) are left out, those
+    of the other clauses ("家庭月收入改成四百") applied. None: no such sum said."""
+    words: list[str] = WORDS["compensation_words"]
+    clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
+    about = [part for part in clauses if any(word in part for word in words)]
+    if not about or ctx.payload:
+        return None
+    where, who = reading.region(ctx), reading.applicant(ctx, values)
+    amounts = [
+        value
+        for part in about
+        for key, value in extract_facts(part, where, applicant=who).items()
+        if key in MONEY_SLOTS and isinstance(value, int) and value > 0
+    ]
+    if not amounts:
+        return None
+    amount = amounts[0]
+    rest = ",".join(part for part in clauses if part not in about and "不是" not in part)
+    whole = extract_facts(ctx.text, where, applicant=who)
+    kept = extract_facts(rest, where, applicant=who) if rest else {}
+    left_out = tuple(k for k in MONEY_SLOTS if k in whole and whole[k] != kept.get(k))
+    values["one_off_income"] = amount
+    moved = ["one_off_income"]
+    if values.get("one_off_cost") == amount:
+        values["one_off_cost"] = UNKNOWN  # "不是花销": that sum is no cost of the event
+        moved.append("one_off_cost")
+    return moved, left_out
 
 
 def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
