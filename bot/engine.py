@@ -437,6 +437,10 @@ class Engine:
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        screening = self.flows.get("screening")
+        if screening is not None and screening.claims(ctx):
+            # "不对啊，我们家哪有三万的月收入" just after the result: the screening, reopened
+            return await screening.start(ctx)
         noted = await self._urgent_follow_up(ctx)
         if noted is not None:
             return noted

@@ -19,7 +19,7 @@ from typing import Any
 from base.messages import BotReply, Button
 from flows import reading
 from flows.base import TurnContext
-from flows.forms import Choice, Form, Slot, choices_from
+from flows.forms import CONFIRM, Choice, Form, Slot, choices_from
 from flows.household import (
     KIND_OF,
     KINDS,
@@ -778,6 +778,39 @@ class ScreeningFlow(Form):
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
         return opening_facts(ctx)
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Just after the result: a message disputing a fact it was worked out from
+        ("不对啊，我们家哪有三万的月收入，每个月就我打零工三五百块") — before an urgent case
+        of the chat takes it as more news."""
+        shown = ctx.session.slots.get("screening") or {}
+        if ctx.payload is not None or not shown.get("at"):
+            return False
+        try:
+            at = dt.datetime.fromisoformat(str(shown["at"]))
+        except ValueError:
+            return False
+        minutes = float(ctx.texts.raw("screening.reopen_minutes"))
+        if dt.datetime.now(dt.UTC) - at > dt.timedelta(minutes=minutes):
+            return False
+        said = prepare(ctx.text).text
+        if not any(word in said for word in ctx.texts.raw("screening.reopen_words")):
+            return False
+        known = ctx.session.slots.get("household_answers") or {}
+        facts = reading.facts_of(ctx)
+        return any(self.slot(name).from_facts(facts, known, True) is not None for name in (
+            s.name for s in SLOTS if s.fact is not None
+        ))  # fmt: skip
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if not self.claims(ctx):
+            return await super().start(ctx)
+        ctx.session.slots["screening"].pop("at", None)  # reopened once
+        ctx.session.start_flow(self.name, CONFIRM)
+        values = self.values(ctx)
+        values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
+        ctx.session.form["asked"] = []
+        return [ctx.say("screening.reopened"), *await self._correct(ctx, reading.facts_of(ctx))]
+
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
         return with_applicant(ctx, dict(ctx.session.slots.get("household_answers", {})))
@@ -842,6 +875,7 @@ def remember_screening(
         "programs": {p.program: p.status for p in result.programs},
         "amounts": {p.program: p.monthly_amount for p in result.programs if p.monthly_amount},
         "result": result.model_dump(mode="json"),
+        "at": dt.datetime.now(dt.UTC).isoformat(),  # a dispute soon after reopens it
     }
 
 
