@@ -662,12 +662,54 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
-    paid = compensation_corrected(ctx, values)
+    paid = compensation_corrected(ctx, values) or income_added(ctx, values)
     if paid is not None:
         return paid
     if who_correction(ctx, values) is None:
         return [], ()
     return ["conditions"], WHO_KEEPS
+
+
+def income_added(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "还有我是他女儿…每个月能给他们五百块" at the summary: money the household gets
+    besides the income shown, added to it; "其实是/改成…" replaces it (None: left to
+    the facts). The same sum said again ("再加上我给的五百") is not added twice."""
+    income = values.get("monthly_income")
+    if ctx.payload or not (isinstance(income, int) or is_range(income)):
+        return None
+    said = prepare(ctx.text).text
+    clauses = [part for part in re.split(r"[,.;!?]", said) if part]
+    where, who = reading.region(ctx), reading.applicant(ctx, values)
+    for part in reversed(clauses):  # "…四百二，加我的五百，是九百二左右": the total said
+        if part.startswith(tuple(WORDS["income_totals"])):
+            total = extract_facts(part, where, applicant=who, slot="monthly_income")
+            if isinstance(total.get("monthly_income"), int) and len(clauses) > 1:
+                values["monthly_income"] = total["monthly_income"]
+                return ["monthly_income"], ("monthly_income",)
+    if any(word in said for word in WORDS["income_replacing"]):
+        return None
+    adding: list[str] = WORDS["income_adding"]
+    amounts = [
+        value
+        for part in clauses
+        if any(word in part for word in adding)
+        for value in [extract_facts(part, where, applicant=who).get("monthly_income")]
+        if isinstance(value, int) and value > 0
+    ]
+    if len(amounts) != 1:
+        return None
+    [amount] = amounts
+    if amount in values.get("_added_income", []):
+        return ["monthly_income"], ("monthly_income",)  # already counted: said back
+    values["monthly_income"] = (
+        {**income, "min": income["min"] + amount, "max": income["max"] + amount}
+        if is_range(income)
+        else income + amount
+    )
+    values["_added_income"] = [*values.get("_added_income", []), amount]
+    return ["monthly_income"], ("monthly_income",)
 
 
 def compensation_corrected(
@@ -860,7 +902,7 @@ def household_answers(values: dict[str, Any]) -> dict[str, Any]:
     """The household answers of a form, as they are kept for the next form."""
     names = {slot.name for slot in SLOTS} | {"relations", "relation_words", "grades"}
     names |= {"disability_kinds"}
-    names |= {"_condition_detail", "_approx", "_applicant"}
+    names |= {"_condition_detail", "_approx", "_applicant", "_added_income"}
     return {k: v for k, v in values.items() if k in names}
 
 
