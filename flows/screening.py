@@ -665,6 +665,9 @@ def household_corrected(
     paid = compensation_corrected(ctx, values) or income_added(ctx, values)
     if paid is not None:
         return paid
+    named = money_named(ctx, values)
+    if named is not None:
+        return named
     if who_correction(ctx, values) is None:
         return [], ()
     return ["conditions"], WHO_KEEPS
@@ -710,6 +713,25 @@ def income_added(
     )
     values["_added_income"] = [*values.get("_added_income", []), amount]
     return ["monthly_income"], ("monthly_income",)
+
+
+def money_named(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "医药费是0，冇得七十块钱的事": a correction naming one money answer by its words
+    changes that one; other money facts the same message seems to hold (冇得七十 as an
+    income below 70) are left out. None: not one money answer named."""
+    said = prepare(ctx.text).text
+    named = [
+        slot.name
+        for slot in SLOTS
+        if slot.name in MONEY_SLOTS and any(word in said for word in slot.words)
+    ]
+    if ctx.payload or len(named) != 1:
+        return None
+    facts = extract_facts(ctx.text, reading.region(ctx), applicant=reading.applicant(ctx, values))
+    others = tuple(key for key in MONEY_SLOTS if key != named[0] and key in facts)
+    return ([], others) if named[0] in facts and others else None
 
 
 def compensation_corrected(
