@@ -166,6 +166,10 @@ def _ages_question(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _grade(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    said = prepare(ctx.text).text
+    if ctx.payload is None and any(word in said for word in WORDS["grade_uncertified"]):
+        # "还没办残疾证，医生说可能是二级": the certificate decides; no grade yet
+        return Reading(UNKNOWN)
     return reading.grade(ctx, values)
 
 
