@@ -519,6 +519,10 @@ class Engine:
         ):
             # "你们打我儿子电话吧 他懂这些 136…": a number to call, not a question
             return await self._callback(ctx, left)
+        screening = self.flows.get("screening")
+        if screening is not None and screening.claims(ctx):
+            # "不对啊，我们家哪有三万的月收入" just after the result: the screening, reopened
+            return await screening.start(ctx)
         noted = await self._urgent_follow_up(ctx)
         if noted is not None:
             return noted

@@ -55,9 +55,64 @@ AGREE = "agree"
 
 
 def _program_choices() -> tuple[Choice, ...]:
+    said: dict[str, list[str]] = texts().raw("apply.program_words") or {}
     return tuple(
-        Choice(p.id, p.short_name, (p.name, *p.synonyms)) for p in load_catalog().programs.values()
+        Choice(p.id, p.short_name, (p.name, *p.synonyms, *said.get(p.id, ())))
+        for p in load_catalog().programs.values()
     )
+
+
+def _named_programs(text: str) -> list[str]:
+    """The programs a piece of a message names by their words, in the order said; the
+    longest word first ("低保边缘" is not also 低保), negations left to the caller."""
+    from nlu.finders.text import prepare
+
+    said = prepare(text).text
+    words = sorted(
+        ((prepare(word).text, choice.value) for choice in _program_choices()
+         for word in (choice.title, *choice.words)),
+        key=lambda item: -len(item[0]),
+    )  # fmt: skip
+    found: list[tuple[int, str]] = []
+    for word, program in words:
+        while word and word in said:
+            found.append((said.index(word), str(program)))
+            said = said.replace(word, "#" * len(word), 1)
+    return list(dict.fromkeys(program for _, program in sorted(found)))
+
+
+def programs_corrected(text: str, chosen: list[str]) -> list[str] | None:
+    """The programs after a summary message naming some: added to those chosen
+    ("看病那个医疗救助也要申请", "也要加上，不是换掉"), taken off ("不要特困了") or put in
+    place of them ("换成医疗救助", "只要低保"). None: it names no program."""
+    import re
+
+    from nlu.finders.text import prepare
+
+    if not _named_programs(text):
+        return None
+    words = texts().raw
+    added: list[str] = []
+    removed: set[str] = set()
+    instead: list[str] | None = None
+    for clause in re.split(r"[,.;!?，。；！？]", prepare(text).text):
+        named = _named_programs(clause)
+        if not named:
+            continue
+        if any(w in clause for w in words("apply.programs_not_replacing")):
+            added += named
+            continue
+        replacing = [w for w in words("apply.programs_replacing") if w in clause]
+        if replacing:
+            tail = clause[clause.index(replacing[0]) + len(replacing[0]) :]
+            instead = (instead or []) + (_named_programs(tail) or named)
+        elif any(w in clause for w in words("apply.programs_removing")):
+            removed |= set(named)
+        else:
+            added += named
+    base = instead if instead is not None else [p for p in chosen if p not in removed]
+    now = list(dict.fromkeys(base + [p for p in added if p not in removed]))
+    return now or None
 
 
 def _programs(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -217,6 +272,11 @@ class ApplyFlow(Form):
     def correct_first(
         self, ctx: TurnContext, values: dict[str, Any]
     ) -> tuple[list[str], tuple[str, ...]]:
+        chosen = programs_of(values.get("program"))
+        now = programs_corrected(ctx.text, chosen) if chosen else None
+        if now is not None:
+            values["program"] = now[0] if len(now) == 1 else now
+            return ["program"], ("programs",)
         township = (values.get("place") or {}).get("township")
         named = unlisted_village(ctx.text, township) if township else None
         if named is not None and named != values.get("village"):

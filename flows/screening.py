@@ -20,7 +20,7 @@ from typing import Any
 from base.messages import BotReply, Button
 from flows import reading
 from flows.base import TurnContext
-from flows.forms import Choice, Form, Slot, choices_from
+from flows.forms import CONFIRM, Choice, Form, Slot, choices_from
 from flows.household import (
     KIND_OF,
     KINDS,
@@ -40,6 +40,7 @@ from flows.household import (
 from flows.story import MIN_AGES_FOR_SIZE, opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
+from nlu.facts import extract_facts
 from nlu.finders.counts import grades_of, member_ages
 from nlu.finders.members import conditions_detail, conditions_of, find_mentions, illnesses_of
 from nlu.finders.negation import is_negated
@@ -207,6 +208,10 @@ def _ages_question(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _grade(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+    said = prepare(ctx.text).text
+    if ctx.payload is None and any(word in said for word in WORDS["grade_uncertified"]):
+        # "还没办残疾证，医生说可能是二级": the certificate decides; no grade yet
+        return Reading(UNKNOWN)
     return reading.grade(ctx, values)
 
 
@@ -639,6 +644,16 @@ SLOTS: tuple[Slot, ...] = (
         unclear="screening.money_unclear",
         words=("花了", "押金", "手术费", "住院费"),
     ),
+    # A sum paid to the household once (赔偿款), said at the summary: not asked, not
+    # in the household the rules screen; shown so that staff see it.
+    Slot(
+        "one_off_income",
+        "screening.ask_one_off",
+        label="labels.one_off_income",
+        asked=False,
+        show=lambda value: texts()("labels.show_one_off_income", v=f"{float(value):g}"),
+        words=("赔偿",),
+    ),
 )
 
 
@@ -716,6 +731,12 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
+    paid = compensation_corrected(ctx, values) or income_added(ctx, values)
+    if paid is not None:
+        return paid
+    named = money_named(ctx, values)
+    if named is not None:
+        return named
     if who_correction(ctx, values) is None:
         if age_correction(ctx, values):
             return ["ages"], ("ages", "household_size")
@@ -751,6 +772,101 @@ def age_correction(ctx: TurnContext, values: dict[str, Any]) -> bool:
         ages[index] = age
     values["ages"] = ages
     return True
+
+
+def income_added(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "还有我是他女儿…每个月能给他们五百块" at the summary: money the household gets
+    besides the income shown, added to it; "其实是/改成…" replaces it (None: left to
+    the facts). The same sum said again ("再加上我给的五百") is not added twice."""
+    income = values.get("monthly_income")
+    if ctx.payload or not (isinstance(income, int) or is_range(income)):
+        return None
+    said = prepare(ctx.text).text
+    clauses = [part for part in re.split(r"[,.;!?]", said) if part]
+    where, who = reading.region(ctx), reading.applicant(ctx, values)
+    for part in reversed(clauses):  # "…四百二，加我的五百，是九百二左右": the total said
+        if part.startswith(tuple(WORDS["income_totals"])):
+            total = extract_facts(part, where, applicant=who, slot="monthly_income")
+            if isinstance(total.get("monthly_income"), int) and len(clauses) > 1:
+                values["monthly_income"] = total["monthly_income"]
+                return ["monthly_income"], ("monthly_income",)
+    if any(word in said for word in WORDS["income_replacing"]):
+        return None
+    adding: list[str] = WORDS["income_adding"]
+    amounts = [
+        value
+        for part in clauses
+        if any(word in part for word in adding)
+        for value in [extract_facts(part, where, applicant=who).get("monthly_income")]
+        if isinstance(value, int) and value > 0
+    ]
+    if len(amounts) != 1:
+        return None
+    [amount] = amounts
+    if amount in values.get("_added_income", []):
+        return ["monthly_income"], ("monthly_income",)  # already counted: said back
+    values["monthly_income"] = (
+        {**income, "min": income["min"] + amount, "max": income["max"] + amount}
+        if is_range(income)
+        else income + amount
+    )
+    values["_added_income"] = [*values.get("_added_income", []), amount]
+    return ["monthly_income"], ("monthly_income",)
+
+
+def money_named(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "医药费是0，冇得七十块钱的事": a correction naming one money answer by its words
+    changes that one; other money facts the same message seems to hold (冇得七十 as an
+    income below 70) are left out. None: not one money answer named."""
+    said = prepare(ctx.text).text
+    named = [
+        slot.name
+        for slot in SLOTS
+        if slot.name in MONEY_SLOTS and any(word in said for word in slot.words)
+    ]
+    if ctx.payload or len(named) != 1:
+        return None
+    facts = extract_facts(ctx.text, reading.region(ctx), applicant=reading.applicant(ctx, values))
+    others = tuple(key for key in MONEY_SLOTS if key != named[0] and key in facts)
+    return ([], others) if named[0] in facts and others else None
+
+
+def compensation_corrected(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "那三万是厂里赔给我们的，不是花销": a sum paid once, never the monthly income nor
+    a cost of the event. Kept as ``one_off_income``; the money facts that only the
+    clauses about it gave (30000 as income, "不是花销" as medical 0) are left out, those
+    of the other clauses ("家庭月收入改成四百") applied. None: no such sum said."""
+    words: list[str] = WORDS["compensation_words"]
+    clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
+    about = [part for part in clauses if any(word in part for word in words)]
+    if not about or ctx.payload:
+        return None
+    where, who = reading.region(ctx), reading.applicant(ctx, values)
+    amounts = [
+        value
+        for part in about
+        for key, value in extract_facts(part, where, applicant=who).items()
+        if key in MONEY_SLOTS and isinstance(value, int) and value > 0
+    ]
+    if not amounts:
+        return None
+    amount = amounts[0]
+    rest = ",".join(part for part in clauses if part not in about and "不是" not in part)
+    whole = extract_facts(ctx.text, where, applicant=who)
+    kept = extract_facts(rest, where, applicant=who) if rest else {}
+    left_out = tuple(k for k in MONEY_SLOTS if k in whole and whole[k] != kept.get(k))
+    values["one_off_income"] = amount
+    moved = ["one_off_income"]
+    if values.get("one_off_cost") == amount:
+        values["one_off_cost"] = UNKNOWN  # "不是花销": that sum is no cost of the event
+        moved.append("one_off_cost")
+    return moved, left_out
 
 
 def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
@@ -834,6 +950,39 @@ class ScreeningFlow(Form):
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
         return opening_facts(ctx)
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """Just after the result: a message disputing a fact it was worked out from
+        ("不对啊，我们家哪有三万的月收入，每个月就我打零工三五百块") — before an urgent case
+        of the chat takes it as more news."""
+        shown = ctx.session.slots.get("screening") or {}
+        if ctx.payload is not None or not shown.get("at"):
+            return False
+        try:
+            at = dt.datetime.fromisoformat(str(shown["at"]))
+        except ValueError:
+            return False
+        minutes = float(ctx.texts.raw("screening.reopen_minutes"))
+        if dt.datetime.now(dt.UTC) - at > dt.timedelta(minutes=minutes):
+            return False
+        said = prepare(ctx.text).text
+        if not any(word in said for word in ctx.texts.raw("screening.reopen_words")):
+            return False
+        known = ctx.session.slots.get("household_answers") or {}
+        facts = reading.facts_of(ctx)
+        return any(self.slot(name).from_facts(facts, known, True) is not None for name in (
+            s.name for s in SLOTS if s.fact is not None
+        ))  # fmt: skip
+
+    async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if not self.claims(ctx):
+            return await super().start(ctx)
+        ctx.session.slots["screening"].pop("at", None)  # reopened once
+        ctx.session.start_flow(self.name, CONFIRM)
+        values = self.values(ctx)
+        values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
+        ctx.session.form["asked"] = []
+        return [ctx.say("screening.reopened"), *await self._correct(ctx, reading.facts_of(ctx))]
+
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
         return with_applicant(ctx, dict(ctx.session.slots.get("household_answers", {})))
@@ -883,7 +1032,7 @@ def household_answers(values: dict[str, Any]) -> dict[str, Any]:
     """The household answers of a form, as they are kept for the next form."""
     names = {slot.name for slot in SLOTS} | {"relations", "relation_words", "grades"}
     names |= {"disability_kinds"}
-    names |= {"_condition_detail", "_approx", "_applicant"}
+    names |= {"_condition_detail", "_approx", "_applicant", "_added_income"}
     return {k: v for k, v in values.items() if k in names}
 
 
@@ -898,6 +1047,7 @@ def remember_screening(
         "programs": {p.program: p.status for p in result.programs},
         "amounts": {p.program: p.monthly_amount for p in result.programs if p.monthly_amount},
         "result": result.model_dump(mode="json"),
+        "at": dt.datetime.now(dt.UTC).isoformat(),  # a dispute soon after reopens it
     }
 
 

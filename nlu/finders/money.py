@@ -484,6 +484,8 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
     number = text[start:end]
     if not number.isdigit() or int(number) > 120:
         return False
+    if text[end : end + 2] == "好几" and text[end + 2 : end + 3] not in "十百千万块元":
+        return True  # "都七十好几哒": said of years, never of money
     if text[max(0, start - 2) : start] == "今年":
         return True  # "刘建华今年70了": an age, whoever says it
     close = [person for person in people if 0 <= start - person <= 1]

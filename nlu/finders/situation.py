@@ -88,7 +88,9 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
     does not help" is still able. With no cue, an answer starting with 没有/无 is no, and
     with 有 is yes (only when asked); "不知道" is unknown.
     """
-    if not asked and not any(word in text for word in terms("situation", "supporter_context")):
+    # 养老金 is an income, not 养老 of the parents by a child: it says nothing of supporters
+    context = re.sub("养老金|养老保险|养老钱", "", text)
+    if not asked and not any(word in context for word in terms("situation", "supporter_context")):
         return None
     able = terms("situation", "supporters", "able")
     unable = terms("situation", "supporters", "unable")
