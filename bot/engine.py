@@ -404,7 +404,9 @@ class Engine:
         if (
             flow is not None
             and manage is not None
-            and flow.name not in (manage.name, "status", UrgentFlow.name)
+            # 口述办 is about the resident in front of staff: another resident's case
+            # number there never ends the form (probeG F2)
+            and flow.name not in (manage.name, "status", UrgentFlow.name, "staff_intake")
             and payload is None
             and named_case(ctx.text) is not None
             and wanted(ctx.text) is not None
@@ -478,6 +480,18 @@ class Engine:
         if case_no is None or ctx.payload is not None or wanted(ctx.text) is not None:
             return None
         policy = self.flows.get("policy")
+        target = self._flow_for(ctx.parse)
+        if (
+            target is not None
+            and target.name not in (UrgentFlow.name, "policy")
+            and ctx.parse.intent != "inform"
+            and ctx.parse.confidence >= AFTER_DANGER_SWITCH
+            and (
+                ctx.parse.intent != "self_screening"
+                or any(word in ctx.text for word in self.texts.raw("urgent.screen_words"))
+            )
+        ):
+            return None  # "测一测我家能不能吃低保": another service asked for, it goes there
         question = policy.asked(ctx) if isinstance(policy, PolicyAnswerFlow) else None
         if isinstance(policy, PolicyAnswerFlow) and question is not None:
             # "这种情况能办孤儿的补助不 要么子材料": answered, and copied to the case
@@ -489,7 +503,6 @@ class Engine:
                 return replies
         if _asks_program(ctx):
             return None  # "那他屋子漏雨能不能申请危房改造": answered, not filed into the case
-        target = self._flow_for(ctx.parse)
         if (
             target is not None
             and target.name != UrgentFlow.name
