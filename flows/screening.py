@@ -731,7 +731,10 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
-    paid = compensation_corrected(ctx, values) or income_added(ctx, values)
+    paid = compensation_corrected(ctx, values)
+    if paid is None and _money_words_named(ctx) <= {"monthly_income"}:
+        # "存款不对 是三千多 还有我哥…": a 还有 after another money answer adds no income
+        paid = income_added(ctx, values)
     if paid is not None:
         return paid
     named = money_named(ctx, values)
@@ -814,6 +817,16 @@ def income_added(
     )
     values["_added_income"] = [*values.get("_added_income", []), amount]
     return ["monthly_income"], ("monthly_income",)
+
+
+def _money_words_named(ctx: TurnContext) -> set[str]:
+    """The money answers a message names by their words (存款, 医药费 …)."""
+    said = prepare(ctx.text).text
+    return {
+        slot.name
+        for slot in SLOTS
+        if slot.name in MONEY_SLOTS and any(word in said for word in slot.words)
+    }
 
 
 def money_named(
