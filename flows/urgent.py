@@ -166,17 +166,7 @@ class UrgentFlow(Form):
         """ "扑灭了 虚惊一场", "他醒了 能说话了": an update to the urgent case — staff told
         it is better (nothing lowered: they decide), a word of what still matters, and the
         form the emergency interrupted taken up again where it was."""
-        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-        try:
-            await call(
-                ctx,
-                ctx.services.chat_cases.add_note,
-                case_no,
-                ctx.texts("urgent.better_note", text=said),
-                staff_text=ctx.texts("urgent.better_staff_note", case_no=case_no, text=said),
-            )
-        except Exception:
-            log.exception("urgent note could not be stored")
+        await _noted(ctx, case_no, "better")
         kinds = (ctx.session.slots.get(TOLD) or {}).get("kinds", [])
         if ctx.session.flow == self.name:
             kinds = [*kinds, *self.values(ctx).get("kinds", [])]
@@ -198,17 +188,7 @@ class UrgentFlow(Form):
     async def not_better(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
         """ "不是好转了！是没得钱买米了": the 好转 note withdrawn — staff told the emergency
         stands, the resident told it is still handled as urgent."""
-        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-        try:
-            await call(
-                ctx,
-                ctx.services.chat_cases.add_note,
-                case_no,
-                ctx.texts("urgent.not_better_note", text=said),
-                staff_text=ctx.texts("urgent.not_better_staff_note", case_no=case_no, text=said),
-            )
-        except Exception:
-            log.exception("urgent note could not be stored")
+        await _noted(ctx, case_no, "not_better")
         _remember_case(ctx.session, case_no)
         ctx.session.slots[TOLD]["better"] = False
         return [ctx.say("urgent.not_better", case_no=case_no, **answered(ctx))]
@@ -450,17 +430,7 @@ async def copy_question(ctx: TurnContext, case_no: str) -> BotReply | None:
     if waiting is None or waiting.case_no != case_no:
         return None
     _remember_case(ctx.session, case_no)
-    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-    try:
-        await call(
-            ctx,
-            ctx.services.chat_cases.add_note,
-            case_no,
-            ctx.texts("urgent.question_note", text=said),
-            staff_text=ctx.texts("urgent.question_staff_note", case_no=case_no, text=said),
-        )
-    except Exception:
-        log.exception("urgent note could not be stored")
+    if not await _noted(ctx, case_no, "question"):
         return ctx.say("urgent.note_failed", case_no=case_no)
     return ctx.say("urgent.question_copied", case_no=case_no)
 
@@ -475,17 +445,7 @@ def says_no_credit(ctx: TurnContext) -> bool:
 async def no_credit(ctx: TurnContext, case_no: str) -> BotReply:
     """The emergency numbers need no credit, a neighbour asked for; staff told the
     resident cannot call out (so they call or go)."""
-    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-    try:
-        await call(
-            ctx,
-            ctx.services.chat_cases.add_note,
-            case_no,
-            ctx.texts("urgent.no_credit_note", text=said),
-            staff_text=ctx.texts("urgent.no_credit_staff_note", case_no=case_no, text=said),
-        )
-    except Exception:
-        log.exception("urgent note could not be stored")
+    await _noted(ctx, case_no, "no_credit")
     return ctx.say("urgent.no_credit", case_no=case_no)
 
 
@@ -572,35 +532,14 @@ async def _note_more(ctx: TurnContext, case_no: str) -> BotReply:
     """More about the emergency (no danger to life found in it) added to its case."""
     if ctx.payload:  # the menu's button says nothing new
         return ctx.say("urgent.already_open", case_no=case_no)
-    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-    try:
-        await call(
-            ctx,
-            ctx.services.chat_cases.add_note,
-            case_no,
-            ctx.texts("urgent.more_note", text=said),
-            staff_text=ctx.texts("urgent.more_staff_note", case_no=case_no, text=said),
-        )
-    except Exception:
-        log.exception("urgent note could not be stored")
+    if not await _noted(ctx, case_no, "more"):
         return ctx.say("urgent.note_failed", case_no=case_no)
     return ctx.say("urgent.more_added", case_no=case_no)
 
 
 async def _note_danger(ctx: TurnContext, case_no: str) -> BotReply:
     """The message added to the urgent case, which is marked danger to life."""
-    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-    try:
-        await call(
-            ctx,
-            ctx.services.chat_cases.add_note,
-            case_no,
-            ctx.texts("urgent.life_note", text=said),
-            staff_text=ctx.texts("urgent.life_staff_note", case_no=case_no, text=said),
-            life=True,
-        )
-    except Exception:
-        log.exception("danger note could not be stored")
+    if not await _noted(ctx, case_no, "life", life=True):
         return ctx.say("urgent.note_failed", case_no=case_no)
     return ctx.say("urgent.life_added", case_no=case_no)
 
@@ -736,3 +675,22 @@ async def add_urgent_note(
             **answered(ctx),
         )
     ]
+
+
+async def _noted(ctx: TurnContext, case_no: str, kind: str, *, life: bool = False) -> bool:
+    """The message, masked, added to the urgent case with the ``urgent.<kind>_note`` and
+    ``urgent.<kind>_staff_note`` texts; False (logged) when it could not be stored."""
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts(f"urgent.{kind}_note", text=said),
+            staff_text=ctx.texts(f"urgent.{kind}_staff_note", case_no=case_no, text=said),
+            life=life,
+        )
+    except Exception:
+        log.exception("urgent note could not be stored")
+        return False
+    return True
