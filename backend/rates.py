@@ -113,8 +113,7 @@ class DatabaseRates(RateLimiter):
         return oldest
 
     def _count_sqlite(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-        raw = self.database.engine.raw_connection()
-        try:
+        with self.database.kept_connection() as raw:  # on the one thread of short writes
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -130,8 +129,6 @@ class DatabaseRates(RateLimiter):
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
-        finally:
-            raw.close()  # back to the pool
         return counted
 
     def _count_sync(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:

@@ -258,8 +258,7 @@ class DatabaseSessionStore(SessionStore):
     @contextmanager
     def _sqlite(self) -> Iterator[Any]:
         """A DB-API cursor in one ``BEGIN IMMEDIATE`` transaction (committed on success)."""
-        raw = self._db.engine.raw_connection()
-        try:
+        with self._db.kept_connection() as raw:
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -268,8 +267,6 @@ class DatabaseSessionStore(SessionStore):
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
-        finally:
-            raw.close()  # back to the pool
 
     def _claim_lease(self, key: str, token: str) -> tuple[bool, str | None]:
         now = utcnow()
