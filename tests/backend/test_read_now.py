@@ -92,9 +92,7 @@ def test_a_kept_connection_is_the_threads_own_until_a_call_raises_or_dispose(
     with database.kept_connection() as again:
         assert again is first  # kept between calls: no pool checkout
     other: list[object] = []
-    thread = threading.Thread(
-        target=lambda: other.append(database.kept_connection().__enter__())
-    )
+    thread = threading.Thread(target=lambda: other.append(database.kept_connection().__enter__()))
     thread.start()
     thread.join()
     assert other[0] is not first  # another thread, its own
