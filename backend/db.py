@@ -106,7 +106,8 @@ class Database:
         self.url = database_url
         self._engine: Engine | None = None
         self._readers = threading.local()  # read_now's connection, one per thread
-        self._opened: list[sqlite3.Connection] = []
+        self._kept = threading.local()  # kept_connection's, one per thread
+        self._opened: list[Any] = []  # both kinds, closed by dispose
         self._opened_lock = threading.Lock()
 
     @property
@@ -129,6 +130,30 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def kept_connection(self) -> Iterator[Any]:
+        """A DB-API connection of the pool kept by the calling thread from one call to the
+        next, for the one thread of SQLite's short writes on every message's path
+        (``base.threads.run_serial``): taking a connection from the pool and giving it
+        back costs about as much as those writes themselves. A call that raises gives
+        the connection back (the pool rolls back what was left open); ``dispose``
+        closes the kept ones."""
+        raw = getattr(self._kept, "connection", None)
+        if raw is None:
+            raw = self.engine.raw_connection()
+            with self._opened_lock:
+                self._opened.append(raw)
+            self._kept.connection = raw
+        try:
+            yield raw
+        except BaseException:
+            self._kept.connection = None
+            with self._opened_lock:
+                if raw in self._opened:
+                    self._opened.remove(raw)
+            raw.close()
+            raise
 
     def read_now(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any] | None:
         """The rows of a read (plain SQL) on an SQLite file, in the calling thread,
@@ -179,8 +204,9 @@ class Database:
         with self._opened_lock:
             opened, self._opened = self._opened, []
         self._readers = threading.local()
-        for reader in opened:
-            reader.close()
+        self._kept = threading.local()
+        for connection in opened:
+            connection.close()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

@@ -21,7 +21,7 @@ from sqlalchemy import delete, event, select
 
 from backend.db import Database
 from backend.models import RateCounter
-from base.threads import run_sync
+from base.threads import run_serial, run_sync
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class DatabaseRates(RateLimiter):
 
     async def _count_many(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
         if self.database.dialect == "sqlite":
-            return await run_sync(self._count_sqlite, counters)
+            return await run_serial(self._count_sqlite, counters)  # one writer at a time
         return await run_sync(self._count_sync, counters)
 
     def _sweep_before(self, counters: list[tuple[str, int, int]]) -> int | None:
@@ -113,8 +113,7 @@ class DatabaseRates(RateLimiter):
         return oldest
 
     def _count_sqlite(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-        raw = self.database.engine.raw_connection()
-        try:
+        with self.database.kept_connection() as raw:  # on the one thread of short writes
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -130,8 +129,6 @@ class DatabaseRates(RateLimiter):
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
-        finally:
-            raw.close()  # back to the pool
         return counted
 
     def _count_sync(self, counters: list[tuple[str, int, int]]) -> list[tuple[int, int]]:

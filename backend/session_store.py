@@ -42,7 +42,7 @@ from backend.models import ChatSession
 from backend.sqlhelp import sqlite_stamp as _stamp
 from base.session import Session, session_key
 from base.stores import SessionStore
-from base.threads import run_sync
+from base.threads import run_serial, run_sync
 
 _TABLE: Any = ChatSession.__table__  # type: ignore[attr-defined]
 _PURGE_EVERY = 60.0  # seconds between deletions of expired sessions (per store)
@@ -138,12 +138,12 @@ class DatabaseSessionStore(SessionStore):
             except BaseException:
                 del self._held[key]
                 with anyio.CancelScope(shield=True):
-                    await run_sync(self._release_lease, key, token, None)
+                    await run_serial(self._release_lease, key, token, None)
                 raise
             del self._held[key]
             value = self.encode(session)
             with anyio.CancelScope(shield=True):
-                await run_sync(self._release_lease, key, token, value)
+                await run_serial(self._release_lease, key, token, value)
         await self._maybe_purge()
 
     async def aclose(self) -> None:
@@ -237,14 +237,14 @@ class DatabaseSessionStore(SessionStore):
         finally:
             del self._held[key]
             with anyio.CancelScope(shield=True):
-                await run_sync(self._release_lease, key, token, None)
+                await run_serial(self._release_lease, key, token, None)
 
     async def _wait_for_lease(self, key: str, token: str) -> str | None:
         """Claim the lease (waiting while another turn holds it); the session's JSON."""
         deadline = time.monotonic() + self._lock_timeout
         pause = 0.005
         while True:
-            claimed, raw = await run_sync(self._claim_lease, key, token)
+            claimed, raw = await run_serial(self._claim_lease, key, token)
             if claimed:
                 return raw
             if time.monotonic() > deadline:
@@ -253,12 +253,12 @@ class DatabaseSessionStore(SessionStore):
             pause = min(pause * 2, 0.1)
 
     # The two statements of every SQLite turn go to the driver as plain SQL: they are
-    # most of what a turn costs the store.
+    # most of what a turn costs the store. They run on the one thread of this process's
+    # short SQLite writes (``base.threads.run_serial``).
     @contextmanager
     def _sqlite(self) -> Iterator[Any]:
         """A DB-API cursor in one ``BEGIN IMMEDIATE`` transaction (committed on success)."""
-        raw = self._db.engine.raw_connection()
-        try:
+        with self._db.kept_connection() as raw:
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
@@ -267,8 +267,6 @@ class DatabaseSessionStore(SessionStore):
                 cursor.execute("ROLLBACK")
                 raise
             cursor.execute("COMMIT")
-        finally:
-            raw.close()  # back to the pool
 
     def _claim_lease(self, key: str, token: str) -> tuple[bool, str | None]:
         now = utcnow()

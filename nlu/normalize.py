@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 import opencc
@@ -268,7 +269,24 @@ def simplify(text: str) -> str:
 
     For readers that must see the characters themselves: a name such as "卫三百" or
     "王二" is not a quantity, and a phone read out digit by digit keeps its groups.
+
+    Several readers simplify the same message in one turn; a short text's result is
+    kept (a pure function of the text and the shipped conversion table).
     """
+    if len(text) <= _KEPT_CHARS:
+        return _simplify_kept(text)
+    return _simplify(text)
+
+
+_KEPT_CHARS = 200  # as the NLU's parses: a chat message, not an essay
+
+
+@lru_cache(maxsize=4096)
+def _simplify_kept(text: str) -> str:
+    return _simplify(text)
+
+
+def _simplify(text: str) -> str:
     chars = [_width_and_punct(char) for char in text if not _is_dropped(char)]
     joined = "".join(chars)
     simplified = _t2s().convert(joined)

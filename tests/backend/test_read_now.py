@@ -77,3 +77,31 @@ def test_no_file_no_answer_and_no_file_made(tmp_path: Path) -> None:
     missing = tmp_path / "missing.db"
     assert Database(f"sqlite:///{missing}").read_now("SELECT 1") is None
     assert not missing.exists()
+
+
+def test_a_kept_connection_is_the_threads_own_until_a_call_raises_or_dispose(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    import pytest
+
+    database = _database(tmp_path)
+    with database.kept_connection() as first:
+        pass
+    with database.kept_connection() as again:
+        assert again is first  # kept between calls: no pool checkout
+    other: list[object] = []
+    thread = threading.Thread(target=lambda: other.append(database.kept_connection().__enter__()))
+    thread.start()
+    thread.join()
+    assert other[0] is not first  # another thread, its own
+    with pytest.raises(ValueError), database.kept_connection() as failing:
+        assert failing is first
+        raise ValueError("a failed write")
+    with database.kept_connection() as fresh:
+        assert fresh is not first  # given back after the error, a new one taken
+        fresh.cursor().execute("SELECT count(*) FROM contacts")
+    database.dispose()
+    with pytest.raises(Exception):  # noqa: B017 - closed by dispose, whichever error
+        fresh.cursor().execute("SELECT 1")

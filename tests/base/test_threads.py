@@ -66,3 +66,25 @@ async def test_no_more_calls_run_at_once_than_threads_configured() -> None:
     finally:
         threads.configure(threads.DEFAULT_THREADS)
     assert most == 2
+
+
+async def test_serial_calls_run_one_at_a_time_in_their_order_on_one_thread() -> None:
+    running, most = 0, 0
+    order: list[int] = []
+    where: set[int] = set()
+    lock = threading.Lock()
+
+    def call(n: int) -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.01)
+        with lock:
+            running -= 1
+            order.append(n)
+            where.add(threading.get_ident())
+
+    await asyncio.gather(*(threads.run_serial(call, n) for n in range(6)))
+    assert most == 1 and order == list(range(6)) and len(where) == 1
+    assert threading.get_ident() not in where

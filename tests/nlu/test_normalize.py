@@ -59,3 +59,14 @@ def test_a_space_between_two_chinese_numbers_keeps_them_apart() -> None:
     normalized = normalize("七十二 六十八")
     assert normalized.text == "72,68"
     assert normalize("三 口人").text == "3口人"  # a stray space inside one phrase still goes
+
+
+def test_simplify_kept_for_short_texts_reads_as_computed_afresh() -> None:
+    from nlu import normalize
+
+    short = "我們家ＡＢ１２３，沒有收入！"
+    long = short * 20  # longer than the texts kept: computed each time
+    assert len(long) > normalize._KEPT_CHARS
+    for text in (short, short, long):
+        assert normalize.simplify(text) == normalize._simplify(text)
+    assert normalize.simplify(short) == "我们家AB123,没有收入!"
