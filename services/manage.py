@@ -46,6 +46,17 @@ class OwnRequests:
             if WITHDRAWN in self.backend.rules.workflow(case.kind).allowed(case.status)
         ]
 
+    def can_withdraw(self, case: CaseView) -> bool:
+        """Whether this application may still be withdrawn (before a decision)."""
+        rules = self.backend.rules
+        return case.kind == rules.application_kind and WITHDRAWN in rules.workflow(
+            case.kind
+        ).allowed(case.status)
+
+    def proven(self, case_no: str) -> CaseView | None:
+        """A case this chat proved it may see (case number + 身份证后6位), if it exists."""
+        return self.backend.find_case(case_no)
+
     def correctable(self, chat_channel: str, sender: str) -> list[CaseView]:
         """Those not finished (a correction can still change them)."""
         rules = self.backend.rules
@@ -95,11 +106,16 @@ class OwnRequests:
                 return proven
         raise NotFound(f"没有找到案件 {case_no}")
 
-    def withdraw(self, chat_channel: str, sender: str, case_no: str) -> CaseView:
-        """Withdraw (raises ``InvalidTransition`` after a decision)."""
-        case = self._own(chat_channel, sender, case_no)
-        note = wording()("manage.withdraw_note")
-        return self.backend.transition(case.case_no, WITHDRAWN, note, ACTOR)
+    def withdraw(
+        self, chat_channel: str, sender: str, case_no: str, seen: str | None = None
+    ) -> CaseView:
+        """Withdraw (raises ``InvalidTransition`` after a decision). ``seen``: a case this
+        chat proved by number + 身份证后6位 (a relative of the applicant, another phone);
+        staff read in the note that it was withdrawn so."""
+        mine = {c.case_no for c in self.applications(chat_channel, sender)}
+        case = self._own(chat_channel, sender, case_no, seen)
+        key = "manage.withdraw_note" if case.case_no in mine else "manage.withdraw_note_checked"
+        return self.backend.transition(case.case_no, WITHDRAWN, wording()(key), ACTOR)
 
     def correct(
         self,
