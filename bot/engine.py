@@ -44,6 +44,7 @@ from flows.urgent import (
     noted_better,
     restore_kept,
     says_better,
+    says_false_alarm,
     says_not_better,
 )
 from nlu.danger import Danger, despair_again, find_danger, says_mistake
@@ -196,6 +197,25 @@ class Engine:
         urgent = self.flows.get(UrgentFlow.name)
         case_no = following(session, self._follow_hours)
         probe = TurnContext(session, message, text, parse, self.services, payload)
+        if (
+            isinstance(urgent, UrgentFlow)
+            and case_no
+            and says_false_alarm(probe)
+            and (danger is None or not danger.despair)
+            # a mistake said in the urgent questions goes back where the resident was
+            and not (session.flow == urgent.name and says_mistake(text))
+        ):
+            # "没事了 是误会", "那个求助可以撤销了吧": closed as a false alarm (probeG F12)
+            replies = await urgent.false_alarm(probe, case_no)
+            back = self.flows.get(session.flow) if session.flow else None
+            if back is not None and back is not urgent:
+                session.paused = False
+                return [*replies, *await back.resume(probe)], False
+            if restore_kept(session, paused=False) is not None and session.flow:
+                kept = self.flows.get(session.flow)
+                if kept is not None:
+                    return [*replies, *await kept.resume(probe)], False
+            return [*replies, BotReply(self.texts("core.affirm_idle"), self.menu_buttons())], False
         if (
             isinstance(urgent, UrgentFlow)
             and case_no

@@ -30,7 +30,7 @@ from flows.forms import Form, Slot
 from flows.hours import answered
 from flows.texts import texts
 from nlu.answers import Reading, read_free_text
-from nlu.danger import DESPAIR, Danger
+from nlu.danger import DESPAIR, Danger, says_mistake
 from nlu.places import match_place
 from nlu.validators import mask_phone
 
@@ -185,6 +185,46 @@ class UrgentFlow(Form):
             return replies
         return replies
 
+    async def false_alarm(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
+        """ "没事了 是误会 他在邻居家", "那个求助可以撤销了吧 别让工作人员白跑": the case
+        closed as a false alarm (staff read why in the closing note; despair and violence
+        are only noted: staff still call gently), said so, with a word of what still
+        matters (a faint: see a doctor). Already closed: said so (probeG F12)."""
+        kinds = list((ctx.session.slots.get(TOLD) or {}).get("kinds", []))
+        if ctx.session.flow == self.name:
+            kinds = [*kinds, *self.values(ctx).get("kinds", [])]
+            ctx.session.end_flow()
+        _remember_case(ctx.session, case_no)
+        waiting = await _waiting_urgent(ctx)
+        if waiting is None or waiting.case_no != case_no:
+            return [ctx.say("urgent.false_alarm_done", case_no=case_no)]
+        keep_open = DESPAIR in kinds or "violence" in kinds
+        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.false_alarm,
+                case_no,
+                ctx.texts("urgent.mistake_note", text=said),
+                staff_text=ctx.texts(
+                    "urgent.mistake_staff_note",
+                    case_no=case_no,
+                    text=said,
+                    keep_open=keep_open,
+                    closed=not keep_open,
+                ),
+                lower=not keep_open,
+                close=not keep_open,
+            )
+        except Exception:
+            log.exception("false alarm could not be noted")
+            return [ctx.say("urgent.note_failed", case_no=case_no)]
+        if DESPAIR in kinds:
+            return [ctx.say("urgent.despair_retracted", case_no=case_no)]
+        advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
+        tips = [advice[kind] for kind in advice if kind in kinds]
+        return [ctx.say("urgent.false_alarm", case_no=case_no, closed=not keep_open, tips=tips)]
+
     async def not_better(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
         """ "不是好转了！是没得钱买米了": the 好转 note withdrawn — staff told the emergency
         stands, the resident told it is still handled as urgent."""
@@ -268,8 +308,8 @@ class UrgentFlow(Form):
 
     async def retract(self, ctx: TurnContext) -> tuple[list[BotReply], str | None]:
         """The resident says the alarm was a mistake: said back, the case noted as 误报
-        for staff (lowered when this alarm opened it; despair and violence are never
-        lowered: staff still call gently), the urgent questions end and the kept form
+        for staff (closed as a false alarm when this alarm opened it; despair and violence
+        are never closed or lowered: staff still call gently), the urgent questions end and the kept form
         comes back (not paused). The replies, and the name of the form given back."""
         values = self.values(ctx)
         case_no = str(values.get("case_no", ""))
@@ -285,16 +325,21 @@ class UrgentFlow(Form):
                 case_no,
                 ctx.texts("urgent.mistake_note", text=said),
                 staff_text=ctx.texts(
-                    "urgent.mistake_staff_note", case_no=case_no, text=said, keep_open=keep_open
+                    "urgent.mistake_staff_note",
+                    case_no=case_no,
+                    text=said,
+                    keep_open=keep_open,
+                    closed=lower,
                 ),
                 lower=lower,
+                close=lower,  # opened by the mistaken message: closed as a false alarm
             )
         except Exception:
             log.exception("false alarm could not be noted")
             noted = False
         ctx.session.end_flow()
         key = "urgent.despair_retracted" if DESPAIR in kinds else "urgent.mistake"
-        replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open)]
+        replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open, closed=lower)]
         return replies, restore_kept(ctx.session, paused=False)
 
 
@@ -501,6 +546,17 @@ def says_better(ctx: TurnContext) -> bool:
                 return True
             at = said.find(word, at + 1)
     return False
+
+
+def says_false_alarm(ctx: TurnContext) -> bool:
+    """ "没事了 是误会 他在邻居家", "那个求助可以撤销了吧 别让工作人员白跑": the alarm was
+    none, or its request is withdrawn — not a worry that it might be ("万一是误会呢")."""
+    if ctx.payload is not None:
+        return False
+    said = ctx.text.replace(" ", "")
+    if any(w in said for w in ctx.texts.raw("urgent.cancel_request_words")):
+        return "申请" not in said  # "撤销申请" is about an application (flows.manage)
+    return says_mistake(ctx.text)
 
 
 def says_not_better(ctx: TurnContext) -> bool:
