@@ -56,6 +56,14 @@ def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     return Reading(text, facts=found.facts) if len(text) >= 2 else Reading(None, sure=False)
 
 
+def tells_situation(ctx: TurnContext) -> bool:
+    """An answer that names no place but a hardship ("一个人在屋里 低保也冒得 一分钱收入
+    都冒得"): the household's situation, not where to find them."""
+    if not ctx.parse.hardship:
+        return False
+    return match_place(ctx.text, ctx.services.region) is None
+
+
 def describes_event(opener: str) -> bool:
     """Whether the first message already says what happened ("家里着火了"), not just "救命"."""
     bare = opener.strip().strip("!！。.~ ")
@@ -140,6 +148,16 @@ class UrgentFlow(Form):
             despair = DESPAIR in values.get("kinds", [])
             comfort = ctx.say("urgent.hopeless", case_no=case_no, despair=despair)
             return [comfort, *await self.resume(ctx)]
+        if ctx.payload is None and ctx.session.step == "place" and tells_situation(ctx):
+            # "就是一个人在屋里 低保也冒得 …一分钱收入都冒得" at "您在哪里": her situation,
+            # on the case at once, never the place; the place is asked again (probeG F13)
+            values = self.values(ctx)
+            noted = await _note_more(ctx, str(values.get("case_no", "")))
+            if "what" not in values:
+                values["what"] = ctx.text.strip()
+                values["from_opener"] = [*values.get("from_opener", []), "what"]
+            values["situation_told"] = True
+            return [noted, *await self._advance(ctx)]
         return await super().handle(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -147,6 +165,8 @@ class UrgentFlow(Form):
         done = await add_urgent_note(
             ctx, values["case_no"], values, values["from_opener"], despair=despair
         )
+        if values.get("situation_told"):  # alone, no income: 低保 and the others, later
+            done.append(ctx.say("urgent.situation_offer"))
         if restore_kept(ctx.session, paused=True) is not None:
             done.append(kept_reply(ctx))
         return done
