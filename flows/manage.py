@@ -10,6 +10,7 @@ offered (``services.manage``).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend.errors import BackendError, InvalidTransition, NotFound
@@ -34,6 +35,10 @@ _INSTEAD = re.compile(
 # Session hint: "没有找到可以撤回的申请" offered to check a case number; the number sent
 # next is taken as the one to withdraw (``ManageFlow.claims``).
 OFFERED_WITHDRAW = "_manage_offered_withdraw"
+# Session hint: the review (复核) this chat asked for or was told is under way
+# ({case_no, at}), so "复核要多久" / "要交什么材料" right after are answered (probeG F16).
+REVIEWING = "_manage_reviewing"
+REVIEW_ASKED = "_manage_review_asked"  # for one start: a question about that review
 # What a correction may change in the filed household (keys of ``nlu.facts``).
 CHANGEABLE = ("household_size", "monthly_income", "deposits", "vehicles", "houses", "ages")
 
@@ -86,6 +91,28 @@ def asks_why(text: str) -> bool:
     return any(w in bare for w in words["why"]) and not any(w in bare for w in words["review"])
 
 
+def review_questions(text: str) -> list[str]:
+    """What a message asks about a review under way: how_long, materials, withdraw."""
+    words: dict[str, list[str]] = texts().raw("manage.review_questions")
+    bare = text.replace(" ", "")
+    return [key for key, said in words.items() if any(w in bare for w in said)]
+
+
+def _reviewing(ctx: TurnContext) -> str | None:
+    """The refused case whose review this chat spoke of in the last hours, if any."""
+    told = ctx.session.slots.get(REVIEWING) or {}
+    try:
+        at = datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    hours = float(texts().raw("manage.review_follow_hours"))
+    return str(told["case_no"]) if datetime.now(UTC) - at <= timedelta(hours=hours) else None
+
+
+def _remember_review(ctx: TurnContext, case_no: str) -> None:
+    ctx.session.slots[REVIEWING] = {"case_no": case_no, "at": datetime.now(UTC).isoformat()}
+
+
 def _seen(ctx: TurnContext) -> str | None:
     seen = ctx.session.slots.get(SEEN_CASE)
     return str(seen) if seen else None
@@ -111,12 +138,20 @@ class ManageFlow(Flow):
     name = "manage"
 
     def claims(self, ctx: TurnContext) -> bool:
-        """A case number sent right after "没有找到可以撤回的申请" offered to check one."""
-        return bool(ctx.session.slots.get(OFFERED_WITHDRAW)) and (
-            ctx.payload is None and named_case(padded(ctx.text)) is not None
-        )
+        """A case number sent right after "没有找到可以撤回的申请" offered to check one;
+        a question about the review just asked for ("要交什么材料")."""
+        if ctx.payload is not None:
+            return False
+        if ctx.session.slots.get(OFFERED_WITHDRAW) and named_case(padded(ctx.text)):
+            return True
+        if _reviewing(ctx) and review_questions(ctx.text) and named_case(ctx.text) is None:
+            ctx.session.slots[REVIEW_ASKED] = True
+            return True
+        return False
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if ctx.session.slots.pop(REVIEW_ASKED, None):
+            return await self._review_asked(ctx)
         offered = ctx.session.slots.pop(OFFERED_WITHDRAW, None)
         action = wanted(ctx.text)
         if action is None and offered and named_case(padded(ctx.text)) is not None:
@@ -315,12 +350,63 @@ class ManageFlow(Flow):
             under_way = await call(ctx, own.review_under_way, chat, sender, case.case_no)
             if under_way is not None:
                 ctx.session.end_flow()
-                return [ctx.say("manage.already_reviewing", review=under_way, case_no=case.case_no)]
+                return await self._about_review(ctx, under_way, case)
         if form.get("detail"):
             return await self._act(ctx, case.case_no, str(form["detail"]))
         ctx.session.step = "correction" if action == "correct" else "reason"
         key = "manage.ask_correction" if action == "correct" else "manage.ask_reason"
         return [ctx.say(key, case_no=case.case_no)]
+
+    async def _review_asked(self, ctx: TurnContext) -> list[BotReply]:
+        """ "要交什么材料" just after a review was asked for: about that review."""
+        case_no = _reviewing(ctx)
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        review = await call(ctx, own.review_under_way, chat, sender, case_no) if case_no else None
+        refused = await call(ctx, own.proven, case_no) if case_no else None
+        if review is None or refused is None:
+            ctx.session.slots.pop(REVIEWING, None)
+            return [ctx.say("manage.failed")]
+        return await self._about_review(ctx, review, refused)
+
+    async def _about_review(
+        self, ctx: TurnContext, review: CaseView, refused: CaseView
+    ) -> list[BotReply]:
+        """A review under way: what the message asks of it — how long, what to bring, to
+        withdraw it (staff told; they do it) — from the case and the catalog; else where
+        it stands (probeG F16)."""
+        _remember_review(ctx, refused.case_no)
+        asked = review_questions(ctx.text)
+        if not asked:
+            return [ctx.say("manage.already_reviewing", review=review, case_no=refused.case_no)]
+        parts: list[str] = []
+        if "withdraw" in asked:
+            said = mask_text(ctx.text.strip())
+            try:
+                await call(
+                    ctx,
+                    ctx.services.own_requests.review_withdraw_asked,
+                    review.case_no,
+                    refused.case_no,
+                    said,
+                )
+            except BackendError:
+                return [ctx.say("manage.failed")]
+            parts.append(ctx.texts("manage.review_withdraw", review=review))
+        if "how_long" in asked:
+            parts.append(ctx.texts("manage.review_how_long", review=review))
+        if "materials" in asked:
+            reason = await call(ctx, ctx.services.own_requests.reason, refused)
+            programs = load_catalog().programs
+            materials = [programs[p].materials[0].text for p in refused.programs if p in programs]
+            parts.append(
+                ctx.texts(
+                    "manage.review_materials",
+                    reason=reason,
+                    materials="；".join(dict.fromkeys(materials)),
+                )
+            )
+        return [BotReply("\n".join(parts))]
 
     async def _confirm(self, ctx: TurnContext) -> list[BotReply]:
         case_no = str(ctx.session.form["case_no"])
@@ -357,5 +443,8 @@ class ManageFlow(Flow):
             return [ctx.say("manage.not_withdrawable", case_no=case_no, stage=case.stage)]
         except BackendError:
             return [ctx.say("manage.failed")]
-        key = "manage.reviewing" if opened else "manage.already_reviewing"
-        return [ctx.say(key, review=review, case_no=case_no)]
+        _remember_review(ctx, case_no)
+        if not opened:
+            refused = await self._case(ctx, case_no)
+            return await self._about_review(ctx, review, refused)
+        return [ctx.say("manage.reviewing", review=review, case_no=case_no)]

@@ -144,6 +144,27 @@ class OwnRequests:
         )
         return case, lines
 
+    def review_withdraw_asked(self, review_no: str, case_no: str, text: str) -> None:
+        """ "我能不能撤回这个复核 我去镇里当面说": a note on the review for staff, who
+        withdraw it after asking the applicant (a review is ended by staff)."""
+        say = wording()
+        self.backend.add_note(
+            review_no,
+            say("manage.review_withdraw_note", text=text),
+            staff_text=say(
+                "manage.review_withdraw_staff", review_no=review_no, case_no=case_no, text=text
+            ),
+        )
+
+    def decision(self, case: CaseView) -> str:
+        """不予受理 (refused before it was accepted) or 不予批准, as the refusal was made."""
+        events = self.backend.case_detail(case.case_no).events
+        into = [e for e in events if e.to_status == REFUSED]
+        before = into[-1].from_status if into else ""
+        return wording()(
+            "manage.decision_not_accepted" if before == "submitted" else "manage.decision_refused"
+        )
+
     def review(
         self, chat_channel: str, sender: str, case_no: str, reason: str, seen: str | None = None
     ) -> tuple[CaseView, bool]:
@@ -151,7 +172,10 @@ class OwnRequests:
         a case this chat proved it may see by number + 身份证后6位 (a relative asking)."""
         case = self._own(chat_channel, sender, case_no, seen)
         summary = wording()(
-            "manage.review_summary", case_no=case.case_no, reason=mask_text(reason.strip())
+            "manage.review_summary",
+            case_no=case.case_no,
+            decision=self.decision(case),
+            reason=mask_text(reason.strip()),
         )
         return open_review(
             self.backend,
