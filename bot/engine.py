@@ -27,6 +27,7 @@ from flows import callback
 from flows.base import Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
+from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import named_case, wanted
 from flows.policy import PolicyAnswerFlow
@@ -302,7 +303,7 @@ class Engine:
         if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
             # 转人工 is a conversation: what the resident writes goes to the person.
             if command == "end_handoff" or (payload is None and self._ends_handoff(text)):
-                return await handoff.end(ctx)
+                return await self._end_handoff(ctx, handoff)
             if command is None and payload is None:
                 handled, said = await handoff.converse(ctx)
                 if handled:
@@ -315,6 +316,19 @@ class Engine:
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
+
+    async def _end_handoff(self, ctx: TurnContext, handoff: HandoffFlow) -> list[BotReply]:
+        """回到小助手; the policy question written to staff and not answered yet is
+        answered here ("佢系咪可以拎特困？一个月几多钱？", probeG F17)."""
+        replies = await handoff.end(ctx)
+        asked = ctx.session.slots.pop(HANDOFF_UNANSWERED, None)
+        policy = self.flows.get("policy")
+        if not asked or not isinstance(policy, PolicyAnswerFlow):
+            return replies
+        told = str(asked)
+        again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
+        lead = BotReply(self.texts("handoff.unanswered_lead", text=mask_text(told)))
+        return [*replies, lead, *await policy.start(again)]
 
     def _ends_handoff(self, text: str) -> bool:
         """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends
