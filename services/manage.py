@@ -158,12 +158,7 @@ class OwnRequests:
 
     def decision(self, case: CaseView) -> str:
         """不予受理 (refused before it was accepted) or 不予批准, as the refusal was made."""
-        events = self.backend.case_detail(case.case_no).events
-        into = [e for e in events if e.to_status == REFUSED]
-        before = into[-1].from_status if into else ""
-        return wording()(
-            "manage.decision_not_accepted" if before == "submitted" else "manage.decision_refused"
-        )
+        return decision_of(self.backend, case.case_no)
 
     def review(
         self, chat_channel: str, sender: str, case_no: str, reason: str, seen: str | None = None
@@ -185,6 +180,15 @@ class OwnRequests:
             chat_channel=chat_channel,
             chat_sender=sender,
         )
+
+
+def decision_of(backend: Backend, case_no: str) -> str:
+    """不予受理 (refused before it was accepted) or 不予批准, as the refusal was made."""
+    events = backend.case_detail(case_no).events
+    into = [e for e in events if e.to_status == REFUSED]
+    before = into[-1].from_status if into else ""
+    key = "manage.decision_not_accepted" if before == "submitted" else "manage.decision_refused"
+    return wording()(key)
 
 
 def _old_value(key: str, household: Mapping[str, Any]) -> Any:
