@@ -216,6 +216,20 @@ class Engine:
                 kept = self.flows.get(session.flow)
                 if kept is not None:
                     return [*replies, *await kept.resume(probe)], False
+            # "搞错了 不是急事 我要申请低保": there (its last clause says where)
+            tail = re.split(r"[\s，,。.!！?？；;]+", text.strip().rstrip("。.!！"))[-1]
+            asked = self._parse(tail, None) if 4 <= len(tail) < len(text) else parse
+            target = self._flow_for(asked)
+            if (
+                target is not None
+                and target is not urgent
+                and asked.intent != "human_handoff"  # "别让工作人员白跑" is no wish for one
+                and not says_false_alarm(replace(probe, text=tail, parse=asked))
+                and asked.intent != "inform"
+                and asked.confidence >= AFTER_DANGER_SWITCH
+            ):
+                there = replace(probe, text=tail, parse=asked)
+                return [*replies, *await target.start(there)], False
             return [*replies, BotReply(self.texts("core.affirm_idle"), self.menu_buttons())], False
         if (
             isinstance(urgent, UrgentFlow)
