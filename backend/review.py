@@ -28,10 +28,14 @@ def open_review(
     *,
     summary: str,
     channel: str,
-    chat_channel: str,
-    chat_sender: str,
+    chat_channel: str | None,
+    chat_sender: str | None,
+    recorded_by: int | None = None,
+    actor: str = "resident",
 ) -> tuple[CaseView, bool]:
-    """The review case and whether it was opened now (False: the one under way)."""
+    """The review case and whether it was opened now (False: the one under way). Asked
+    by a caseworker for the resident (口述办: ``recorded_by``, no chat of their own), the
+    review reaches the chat the application came from."""
     cases = backend.cases
     with backend.db.session() as session:
         refused = cases.get(session, refused_no, lock=True)
@@ -54,8 +58,9 @@ def open_review(
             township=refused.township,
             village=refused.village,
             summary=summary,
-            chat_channel=chat_channel,
-            chat_sender=chat_sender,
+            chat_channel=chat_channel if chat_channel is not None else refused.chat_channel,
+            chat_sender=chat_sender if chat_sender is not None else refused.chat_sender,
+            recorded_by=recorded_by,
         )
         cases.validate(data)
         outcome = cases.create_in(session, data)
@@ -67,7 +72,7 @@ def open_review(
         session.add(
             CaseEvent(
                 case_id=refused.id or 0,
-                actor="resident",
+                actor=actor,
                 action="review_requested",
                 note=f"申请人申请复核：{review.case_no}",
                 at=utcnow(),

@@ -27,6 +27,7 @@ from flows import callback
 from flows.base import Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
+from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import named_case, wanted
 from flows.policy import PolicyAnswerFlow
@@ -44,6 +45,7 @@ from flows.urgent import (
     noted_better,
     restore_kept,
     says_better,
+    says_false_alarm,
     says_not_better,
 )
 from nlu.danger import Danger, despair_again, find_danger, says_mistake
@@ -199,6 +201,39 @@ class Engine:
         if (
             isinstance(urgent, UrgentFlow)
             and case_no
+            and says_false_alarm(probe)
+            and (danger is None or not danger.despair)
+            # a mistake said in the urgent questions goes back where the resident was
+            and not (session.flow == urgent.name and says_mistake(text))
+        ):
+            # "没事了 是误会", "那个求助可以撤销了吧": closed as a false alarm (probeG F12)
+            replies = await urgent.false_alarm(probe, case_no)
+            back = self.flows.get(session.flow) if session.flow else None
+            if back is not None and back is not urgent:
+                session.paused = False
+                return [*replies, *await back.resume(probe)], False
+            if restore_kept(session, paused=False) is not None and session.flow:
+                kept = self.flows.get(session.flow)
+                if kept is not None:
+                    return [*replies, *await kept.resume(probe)], False
+            # "搞错了 不是急事 我要申请低保": there (its last clause says where)
+            tail = re.split(r"[\s，,。.!！?？；;]+", text.strip().rstrip("。.!！"))[-1]
+            asked = self._parse(tail, None) if 4 <= len(tail) < len(text) else parse
+            target = self._flow_for(asked)
+            if (
+                target is not None
+                and target is not urgent
+                and asked.intent != "human_handoff"  # "别让工作人员白跑" is no wish for one
+                and not says_false_alarm(replace(probe, text=tail, parse=asked))
+                and asked.intent != "inform"
+                and asked.confidence >= AFTER_DANGER_SWITCH
+            ):
+                there = replace(probe, text=tail, parse=asked)
+                return [*replies, *await target.start(there)], False
+            return [*replies, BotReply(self.texts("core.affirm_idle"), self.menu_buttons())], False
+        if (
+            isinstance(urgent, UrgentFlow)
+            and case_no
             and says_better(probe)
             and not says_mistake(text)
             and (danger is None or not danger.despair)
@@ -282,7 +317,7 @@ class Engine:
         if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
             # 转人工 is a conversation: what the resident writes goes to the person.
             if command == "end_handoff" or (payload is None and self._ends_handoff(text)):
-                return await handoff.end(ctx)
+                return await self._end_handoff(ctx, handoff)
             if command is None and payload is None:
                 handled, said = await handoff.converse(ctx)
                 if handled:
@@ -295,6 +330,19 @@ class Engine:
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
+
+    async def _end_handoff(self, ctx: TurnContext, handoff: HandoffFlow) -> list[BotReply]:
+        """回到小助手; the policy question written to staff and not answered yet is
+        answered here ("佢系咪可以拎特困？一个月几多钱？", probeG F17)."""
+        replies = await handoff.end(ctx)
+        asked = ctx.session.slots.pop(HANDOFF_UNANSWERED, None)
+        policy = self.flows.get("policy")
+        if not asked or not isinstance(policy, PolicyAnswerFlow):
+            return replies
+        told = str(asked)
+        again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
+        lead = BotReply(self.texts("handoff.unanswered_lead", text=mask_text(told)))
+        return [*replies, lead, *await policy.start(again)]
 
     def _ends_handoff(self, text: str) -> bool:
         """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends

@@ -7,8 +7,10 @@ contact number, if any, is kept only as the case's contact for the staff detail 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from backend.errors import BackendError
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity, reading
@@ -17,6 +19,7 @@ from flows.forms import Form, Slot, choices_from
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
+from nlu.finders.identity import names_in
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)
@@ -31,6 +34,45 @@ ASKS_PLACE = ("complaint", "tipoff")  # staff go and check these on the spot
 # session slot, for one start: the place this chat account is known by (its roster
 # entry or application), so a complaint from it is not asked where
 KNOWN_PLACE = "_feedback_known_place"
+# session slot: the feedback case this chat just filed ({case_no, kind, at}), so what is
+# said right after ("那个小舅子叫王大宝") is added to it (probeG F11)
+TOLD = "_feedback_told"
+MORE = "_feedback_more"  # for one start: the message is more about the case told
+
+
+def tells_of_tipoff(text: str) -> bool:
+    """ "村长他小舅子开小轿车都吃上低保了": someone on a benefit with the means (a car, a
+    shop) or the ties (a cadre's relative) that say they should not be — a 举报, whatever
+    word the complaint began with."""
+    said = text.replace(" ", "")
+    signs: dict[str, list[str]] = texts().raw("feedback.tipoff_signs")
+    if not any(word in said for word in signs["benefit"]):
+        return False
+    if any(word in said for word in signs["means"]):
+        return True
+    return any(w in said for w in signs["cadres"]) and any(w in said for w in signs["ties"])
+
+
+def _told(ctx: TurnContext) -> dict[str, Any] | None:
+    """The feedback case this chat filed in the last hours, if any."""
+    told = ctx.session.slots.get(TOLD) or {}
+    try:
+        at = datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    hours = float(texts().raw("feedback.more_within_hours"))
+    return told if datetime.now(UTC) - at <= timedelta(hours=hours) else None
+
+
+def _says_more(text: str) -> bool:
+    """ "俺再说一句 那个小舅子叫王大宝", "你们可别说是俺说的啊": more about what was filed."""
+    said = text.replace(" ", "")
+    words: list[str] = texts().raw("feedback.more_words")
+    if any(word in said for word in words):
+        return True
+    if any(word in said for word in texts().raw("feedback.fear_words")):
+        return True
+    return "叫" in said and names_in(text).name is not None
 
 
 def _place(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -104,12 +146,24 @@ class FeedbackFlow(Form):
         ),
     )
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """More said right after a complaint or a tip-off was filed: added to it."""
+        if ctx.payload is not None or _told(ctx) is None or not _says_more(ctx.text):
+            return False
+        ctx.session.slots[MORE] = True
+        return True
+
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
         if ctx.payload:
             return {}
-        return {"feedback_kind": reading.choice(CHOICES, ctx, {}).value}
+        kind = reading.choice(CHOICES, ctx, {}).value
+        if kind in (None, "complaint") and tells_of_tipoff(ctx.text):
+            kind = "tipoff"  # "我要投诉 … 村长他小舅子开小轿车都吃上低保了"
+        return {"feedback_kind": kind}
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if ctx.session.slots.pop(MORE, None):
+            return await self._more(ctx)
         township, village = await call(
             ctx, ctx.services.chat_cases.place_of, ctx.message.channel, ctx.message.sender_id
         )
@@ -124,7 +178,31 @@ class FeedbackFlow(Form):
         named = _named_place(ctx, said) or known
         return {"content": said, "place": named, "_place_told": bool(named) or None}
 
+    async def _more(self, ctx: TurnContext) -> list[BotReply]:
+        """ "俺再说一句 那个小舅子叫王大宝 你们可别说是俺说的啊": added to the case just
+        filed (its summary too, so staff see the name), the reporter reassured."""
+        told = _told(ctx) or {}
+        case_no, kind = str(told.get("case_no", "")), str(told.get("kind", ""))
+        said = mask_text(ctx.text.strip())
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.add_note,
+                case_no,
+                ctx.texts("feedback.more_note", text=said),
+                staff_text=ctx.texts("feedback.more_staff", case_no=case_no, kind=kind, text=said),
+            )
+        except BackendError:
+            return [ctx.say("feedback.more_failed", case_no=case_no)]
+        told["at"] = datetime.now(UTC).isoformat()
+        ctx.session.slots[TOLD] = told
+        fears = _fears(ctx, {"kind": kind})
+        return [ctx.say("feedback.more_added", case_no=case_no, kind=kind, text=said, fears=fears)]
+
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
+        told = slot.name == "content" and values.get("kind") == "complaint"
+        if told and tells_of_tipoff(str(values["content"])):
+            values["kind"] = "tipoff"  # a complaint that tells of someone's benefit
         if slot.name == "content" and not values.get("place"):
             named = _named_place(ctx, str(values["content"]))
             if named:
@@ -153,4 +231,9 @@ class FeedbackFlow(Form):
             place_text=f"{place or ''} {values['content']}",
             contact=contact,
         )
+        ctx.session.slots[TOLD] = {
+            "case_no": opened.case.case_no,
+            "kind": kind,
+            "at": datetime.now(UTC).isoformat(),
+        }
         return [ctx.say("feedback.done", case=opened.case, kind=kind, anonymous=contact is None)]

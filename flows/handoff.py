@@ -38,6 +38,11 @@ TOLD_WHEN = "_handoff_told"
 # The bare command ("转人工") says nothing staff need; a sentence ("想问问低保的事") does.
 _COMMANDS = load_yaml(Path(__file__).parents[1] / "bot" / "global_commands.yml")
 HANDOFF_WORDS: frozenset[str] = frozenset(_COMMANDS.get("handoff", []))
+# session slot: the last policy question written to staff ({case_no, id, text}); when
+# nobody answered it by 回到小助手 the assistant does (``UNANSWERED``, probeG F17)
+ASKED = "_handoff_asked"
+UNANSWERED = "_handoff_unanswered"
+QUESTION_CONFIDENCE = 0.6  # a policy question written to staff at least this surely
 
 
 def recent_conversation(ctx: TurnContext) -> str:
@@ -95,10 +100,12 @@ class HandoffFlow(Flow):
             self.release(ctx)
             return False, [ctx.say("handoff.case_closed", case_no=case_no)]
         try:
-            await call(ctx, handoffs.say, case_no, ctx.text)
+            event_id = await call(ctx, handoffs.say, case_no, ctx.text)
         except Exception:
             log.exception("hand-off message could not be stored")
             return True, [ctx.say("handoff.not_sent", buttons=back_buttons(ctx))]
+        if _asks_policy(ctx):  # "佢系咪可以拎特困？一个月几多钱？"
+            ctx.session.slots[ASKED] = {"case_no": case_no, "id": event_id, "text": ctx.text}
         when = availability(ctx)
         told = ctx.session.slots.get(TOLD_WHEN) or {}
         if told.get("case_no") == case_no and told.get("now") == bool(when.get("now")):
@@ -110,18 +117,39 @@ class HandoffFlow(Flow):
         """Leave the conversation without a word (a button or command of the assistant)."""
         ctx.session.slots.pop(ATTACHED, None)
         ctx.session.slots.pop(TOLD_WHEN, None)
+        ctx.session.slots.pop(ASKED, None)
 
     async def end(self, ctx: TurnContext) -> list[BotReply]:
-        """回到小助手 / 结束人工: back to the assistant; a kept form is offered again."""
+        """回到小助手 / 结束人工: back to the assistant; a kept form is offered again; a
+        policy question nobody answered yet is left for the assistant (``UNANSWERED``)."""
         case_no = attached_case(ctx)
         if case_no is None:
             return [ctx.say("handoff.not_attached")]
+        asked = ctx.session.slots.get(ASKED) or {}
+        if asked.get("case_no") == case_no:
+            try:
+                answered = await call(
+                    ctx, ctx.services.handoffs.answered_since, case_no, int(asked["id"])
+                )
+            except Exception:
+                log.exception("hand-off conversation could not be read")
+                answered = True
+            if not answered:
+                ctx.session.slots[UNANSWERED] = str(asked["text"])
         self.release(ctx)
         session = ctx.session
         if session.flow and session.paused:
             buttons = (Button(ctx.texts("handoff.button_continue"), "/continue"),)
             return [ctx.say("handoff.ended_kept", buttons=buttons, case_no=case_no)]
         return [ctx.say("handoff.ended", case_no=case_no)]
+
+
+def _asks_policy(ctx: TurnContext) -> bool:
+    """A policy question (how much, who can get it …) the assistant could answer too."""
+    from flows.policy import ASPECTS
+
+    parse = ctx.parse
+    return parse.intent in ASPECTS and parse.confidence >= QUESTION_CONFIDENCE
 
 
 async def _life_case(ctx: TurnContext) -> CaseView | None:

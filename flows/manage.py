@@ -10,15 +10,17 @@ offered (``services.manage``).
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backend.errors import BackendError, InvalidTransition
+from backend.errors import BackendError, InvalidTransition, NotFound
 from backend.schemas import CaseView
 from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows.base import Flow, TurnContext, call
-from flows.status import SEEN_CASE
+from flows.status import SEEN_CASE, digits_meant, last6_with_case, padded, status_replies
 from flows.texts import texts
+from nlu.answers import read_id_last6
 from nlu.facts import extract_facts
 from policies.catalog import load_catalog
 
@@ -30,6 +32,13 @@ _NUMBER = r"[\d零一二两三四五六七八九十百千万]+"
 _INSTEAD = re.compile(
     rf"不是[^,，。.;；]{{1,10}}是|是[^,，。.;；]{{1,10}}不是|{_NUMBER}\S{{0,2}}\s*不是\s*{_NUMBER}"
 )
+# Session hint: "没有找到可以撤回的申请" offered to check a case number; the number sent
+# next is taken as the one to withdraw (``ManageFlow.claims``).
+OFFERED_WITHDRAW = "_manage_offered_withdraw"
+# Session hint: the review (复核) this chat asked for or was told is under way
+# ({case_no, at}), so "复核要多久" / "要交什么材料" right after are answered (probeG F16).
+REVIEWING = "_manage_reviewing"
+REVIEW_ASKED = "_manage_review_asked"  # for one start: a question about that review
 # What a correction may change in the filed household (keys of ``nlu.facts``).
 CHANGEABLE = ("household_size", "monthly_income", "deposits", "vehicles", "houses", "ages")
 
@@ -82,6 +91,28 @@ def asks_why(text: str) -> bool:
     return any(w in bare for w in words["why"]) and not any(w in bare for w in words["review"])
 
 
+def review_questions(text: str) -> list[str]:
+    """What a message asks about a review under way: how_long, materials, withdraw."""
+    words: dict[str, list[str]] = texts().raw("manage.review_questions")
+    bare = text.replace(" ", "")
+    return [key for key, said in words.items() if any(w in bare for w in said)]
+
+
+def _reviewing(ctx: TurnContext) -> str | None:
+    """The refused case whose review this chat spoke of in the last hours, if any."""
+    told = ctx.session.slots.get(REVIEWING) or {}
+    try:
+        at = datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    hours = float(texts().raw("manage.review_follow_hours"))
+    return str(told["case_no"]) if datetime.now(UTC) - at <= timedelta(hours=hours) else None
+
+
+def _remember_review(ctx: TurnContext, case_no: str) -> None:
+    ctx.session.slots[REVIEWING] = {"case_no": case_no, "at": datetime.now(UTC).isoformat()}
+
+
 def _seen(ctx: TurnContext) -> str | None:
     seen = ctx.session.slots.get(SEEN_CASE)
     return str(seen) if seen else None
@@ -106,19 +137,37 @@ def _detail(ctx: TurnContext, action: str) -> str:
 class ManageFlow(Flow):
     name = "manage"
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """A case number sent right after "没有找到可以撤回的申请" offered to check one;
+        a question about the review just asked for ("要交什么材料")."""
+        if ctx.payload is not None:
+            return False
+        if ctx.session.slots.get(OFFERED_WITHDRAW) and named_case(padded(ctx.text)):
+            return True
+        if _reviewing(ctx) and review_questions(ctx.text) and named_case(ctx.text) is None:
+            ctx.session.slots[REVIEW_ASKED] = True
+            return True
+        return False
+
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if ctx.session.slots.pop(REVIEW_ASKED, None):
+            return await self._review_asked(ctx)
+        offered = ctx.session.slots.pop(OFFERED_WITHDRAW, None)
         action = wanted(ctx.text)
+        if action is None and offered and named_case(padded(ctx.text)) is not None:
+            action = "withdraw"  # the case number asked for
         if action is None:
             return [ctx.say("manage.failed")]
         own = ctx.services.own_requests
         chat, sender = ctx.message.channel, ctx.message.sender_id
+        if action == "withdraw":
+            return await self._withdraw(ctx)
         if action == "review":
             cases = await call(ctx, own.refused, chat, sender, _seen(ctx))
             if cases and asks_why(ctx.text):
                 return await self._why(ctx, cases[0])
         else:
-            listing = own.withdrawable if action == "withdraw" else own.correctable
-            cases = await call(ctx, listing, chat, sender)
+            cases = await call(ctx, own.correctable, chat, sender)
         named = named_case(ctx.text)
         if named is not None and all(c.case_no != named for c in cases):
             ctx.session.end_flow()
@@ -126,6 +175,12 @@ class ManageFlow(Flow):
         if not cases:
             ctx.session.end_flow()
             return [ctx.say(f"manage.none_{action}")]
+        return await self._offer(ctx, action, cases, named)
+
+    async def _offer(
+        self, ctx: TurnContext, action: str, cases: list[CaseView], named: str | None
+    ) -> list[BotReply]:
+        """The one case to act on, or the question which one."""
         ctx.session.start_flow(self.name, "choose")
         ctx.session.form.update(
             action=action, cases=[c.case_no for c in cases], detail=_detail(ctx, action)
@@ -140,9 +195,84 @@ class ManageFlow(Flow):
         )
         return [ctx.say("manage.which", buttons=buttons)]
 
+    async def _withdraw(self, ctx: TurnContext) -> list[BotReply]:
+        """撤回: this chat's applications; a case number of another chat (a son for the
+        application his sister filed) after the applicant's 身份证后6位 are checked, as the
+        status look-up checks them (the same failures per case); never a bare "not found"."""
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        cases = await call(ctx, own.withdrawable, chat, sender)
+        named = named_case(padded(ctx.text))
+        if named is not None and all(c.case_no != named for c in cases):
+            mine = await call(ctx, own.applications, chat, sender)
+            decided = next((c for c in mine if c.case_no == named), None)
+            if decided is not None:  # this chat's, with a result already
+                return await self._proven(ctx, decided)
+            return await self._by_number(ctx, named)
+        if not cases:
+            seen = _seen(ctx)  # "查进度 JZ… 031237" just before: that case is proven
+            if seen is not None:
+                return await self._by_number(ctx, seen)
+            ctx.session.end_flow()
+            ctx.session.slots[OFFERED_WITHDRAW] = True
+            return [ctx.say("manage.none_withdraw")]
+        return await self._offer(ctx, "withdraw", cases, named)
+
+    async def _by_number(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
+        """A case not filed from this chat: proven already, or the 身份证后6位 asked for."""
+        own, status = ctx.services.own_requests, ctx.services.status
+        if _seen(ctx) == case_no:
+            case = await call(ctx, own.proven, case_no)
+            if case is not None:
+                return await self._proven(ctx, case)
+        locked = await call(ctx, status.locked, case_no)
+        if locked is not None:
+            ctx.session.end_flow()
+            return status_replies(ctx, locked)
+        ctx.session.start_flow(self.name, "last6")
+        ctx.session.form.update(action="withdraw", case_no=case_no, cases=[], detail="")
+        last6 = last6_with_case(ctx.text)
+        if last6 is not None:  # "编号JZ… 身份证后六位031237 撤回"
+            return await self._check(ctx, last6)
+        return [ctx.say("manage.ask_last6", case_no=case_no)]
+
+    async def _check(self, ctx: TurnContext, last6: str) -> list[BotReply]:
+        """The 身份证后6位 against the case, counted as a status look-up is."""
+        case_no = str(ctx.session.form["case_no"])
+        outcome = await call(ctx, ctx.services.status.look_up, case_no, last6)
+        if outcome.result == "found" and outcome.case is not None:
+            ctx.session.slots[SEEN_CASE] = outcome.case.case_no
+            return await self._proven(ctx, outcome.case)
+        if outcome.result == "not_found" and outcome.left > 0:
+            ctx.session.form["unclear"] = 0
+            return [ctx.say("manage.check_failed", case_no=case_no, left=outcome.left)]
+        ctx.session.end_flow()
+        return status_replies(ctx, outcome)
+
+    async def _proven(self, ctx: TurnContext, case: CaseView) -> list[BotReply]:
+        """A case this chat may withdraw: the confirmation; else why it cannot be."""
+        own = ctx.services.own_requests
+        if not await call(ctx, own.can_withdraw, case):
+            ctx.session.end_flow()
+            if case.status == "withdrawn":
+                return [ctx.say("manage.already_withdrawn", case=case)]
+            return [ctx.say("manage.not_withdrawable", case_no=case.case_no, stage=case.stage)]
+        ctx.session.start_flow(self.name, "choose")
+        ctx.session.form.update(action="withdraw", cases=[case.case_no], detail="")
+        return await self._chosen(ctx, case)
+
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
         step = ctx.session.step
         form = ctx.session.form
+        if step == "last6":
+            last6 = read_id_last6(digits_meant(ctx.text)).value
+            if last6 is not None:
+                return await self._check(ctx, last6)
+            if form.get("unclear"):  # asked twice: nothing is withdrawn
+                ctx.session.end_flow()
+                return [ctx.say("manage.check_given_up", case_no=form.get("case_no"))]
+            form["unclear"] = 1
+            return [ctx.say("manage.last6_unclear", case_no=form.get("case_no"))]
         if step == "choose":
             case_no = self._pick(ctx)
             if case_no is None:
@@ -186,7 +316,12 @@ class ManageFlow(Flow):
         cases = await call(ctx, own.applications, chat, sender)
         if ctx.session.form.get("action") == "review":
             cases = [*cases, *await call(ctx, own.refused, chat, sender, _seen(ctx))]
-        return next(c for c in cases if c.case_no == case_no)
+        found = next((c for c in cases if c.case_no == case_no), None)
+        if found is None and _seen(ctx) == case_no:  # proven by number + 身份证后6位
+            found = await call(ctx, own.proven, case_no)
+        if found is None:
+            raise NotFound(f"没有找到案件 {case_no}")
+        return found
 
     async def _why(self, ctx: TurnContext, case: CaseView) -> list[BotReply]:
         """The refusal's reason, and how to ask for 复核 ("复核" here opens it)."""
@@ -215,12 +350,63 @@ class ManageFlow(Flow):
             under_way = await call(ctx, own.review_under_way, chat, sender, case.case_no)
             if under_way is not None:
                 ctx.session.end_flow()
-                return [ctx.say("manage.already_reviewing", review=under_way, case_no=case.case_no)]
+                return await self._about_review(ctx, under_way, case)
         if form.get("detail"):
             return await self._act(ctx, case.case_no, str(form["detail"]))
         ctx.session.step = "correction" if action == "correct" else "reason"
         key = "manage.ask_correction" if action == "correct" else "manage.ask_reason"
         return [ctx.say(key, case_no=case.case_no)]
+
+    async def _review_asked(self, ctx: TurnContext) -> list[BotReply]:
+        """ "要交什么材料" just after a review was asked for: about that review."""
+        case_no = _reviewing(ctx)
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        review = await call(ctx, own.review_under_way, chat, sender, case_no) if case_no else None
+        refused = await call(ctx, own.proven, case_no) if case_no else None
+        if review is None or refused is None:
+            ctx.session.slots.pop(REVIEWING, None)
+            return [ctx.say("manage.failed")]
+        return await self._about_review(ctx, review, refused)
+
+    async def _about_review(
+        self, ctx: TurnContext, review: CaseView, refused: CaseView
+    ) -> list[BotReply]:
+        """A review under way: what the message asks of it — how long, what to bring, to
+        withdraw it (staff told; they do it) — from the case and the catalog; else where
+        it stands (probeG F16)."""
+        _remember_review(ctx, refused.case_no)
+        asked = review_questions(ctx.text)
+        if not asked:
+            return [ctx.say("manage.already_reviewing", review=review, case_no=refused.case_no)]
+        parts: list[str] = []
+        if "withdraw" in asked:
+            said = mask_text(ctx.text.strip())
+            try:
+                await call(
+                    ctx,
+                    ctx.services.own_requests.review_withdraw_asked,
+                    review.case_no,
+                    refused.case_no,
+                    said,
+                )
+            except BackendError:
+                return [ctx.say("manage.failed")]
+            parts.append(ctx.texts("manage.review_withdraw", review=review))
+        if "how_long" in asked:
+            parts.append(ctx.texts("manage.review_how_long", review=review))
+        if "materials" in asked:
+            reason = await call(ctx, ctx.services.own_requests.reason, refused)
+            programs = load_catalog().programs
+            materials = [programs[p].materials[0].text for p in refused.programs if p in programs]
+            parts.append(
+                ctx.texts(
+                    "manage.review_materials",
+                    reason=reason,
+                    materials="；".join(dict.fromkeys(materials)),
+                )
+            )
+        return [BotReply("\n".join(parts))]
 
     async def _confirm(self, ctx: TurnContext) -> list[BotReply]:
         case_no = str(ctx.session.form["case_no"])
@@ -238,7 +424,7 @@ class ManageFlow(Flow):
         chat, sender = ctx.message.channel, ctx.message.sender_id
         try:
             if action == "withdraw":
-                case = await call(ctx, own.withdraw, chat, sender, case_no)
+                case = await call(ctx, own.withdraw, chat, sender, case_no, _seen(ctx))
                 return [ctx.say("manage.withdrawn", case=case)]
             if action == "correct":
                 changed = changes(ctx, text)
@@ -257,5 +443,8 @@ class ManageFlow(Flow):
             return [ctx.say("manage.not_withdrawable", case_no=case_no, stage=case.stage)]
         except BackendError:
             return [ctx.say("manage.failed")]
-        key = "manage.reviewing" if opened else "manage.already_reviewing"
-        return [ctx.say(key, review=review, case_no=case_no)]
+        _remember_review(ctx, case_no)
+        if not opened:
+            refused = await self._case(ctx, case_no)
+            return await self._about_review(ctx, review, refused)
+        return [ctx.say("manage.reviewing", review=review, case_no=case_no)]

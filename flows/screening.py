@@ -159,6 +159,8 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     the person it is ("我66 孙子10岁 孙女6岁" after "两个"), correct the size."""
     found = reading.ages(ctx, values)
     size = values.get("household_size")
+    if found.value and size is not None and len(found.value) < int(size):
+        return _ages_completed(ctx, values, found, int(size))
     if not found.value or size is None or len(found.value) <= int(size):
         return found
     body = prepare(ctx.text).text
@@ -175,6 +177,28 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     if all(relation for _, relation, _ in extra):  # each extra age is a person named
         facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
         return Reading(found.value, sure=True, facts=facts)
+    return found
+
+
+# Form value: the ages of an answer that gave fewer than the household ("一个八岁一个五岁")
+# and whether the applicant's was first among them; the next answer may give the rest.
+PARTIAL_AGES = "_ages_partial"
+
+
+def _ages_completed(ctx: TurnContext, values: dict[str, Any], found: Reading, size: int) -> Reading:
+    """ "…两个小孩一个八岁一个五岁", then "我三十八她三十六" (said, not typed as a list):
+    the two answers together when they give the household's ages, the applicant's first;
+    otherwise this answer's ages are kept for the next one (probeG F7)."""
+    said = member_ages(prepare(ctx.text).text, True, reading.applicant(ctx, values))
+    mine = bool(said) and said[0][1] == "self"
+    partial = values.get(PARTIAL_AGES) or {}
+    before = list(partial.get("ages") or [])
+    if before and len(before) + len(found.value) == size:
+        # the applicant's first: said so, or else the older ones (children are told apart)
+        first = mine or (not partial.get("self") and max(found.value) > max(before))
+        ages = [*found.value, *before] if first else [*before, *found.value]
+        return Reading(ages, sure=True, facts=found.facts)
+    values[PARTIAL_AGES] = {"ages": list(found.value), "self": mine}
     return found
 
 
@@ -890,6 +914,7 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         for kind in KINDS:
             values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
     if slot.name == "ages":
+        values.pop(PARTIAL_AGES, None)
         said = member_ages(text, True, who)  # the answer to the ages question …
         if [age for age, _, _ in said] != list(values["ages"]):
             said = member_ages(text, False, who)  # … or ages told in a story

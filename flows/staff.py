@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from backend.errors import BackendError
 from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity, reading
@@ -34,8 +35,9 @@ from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
 from nlu.answers import Reading
-from nlu.finders.identity import full_names
+from nlu.finders.identity import full_names, id_numbers_of
 from policies.catalog import load_catalog
+from services.access import NotAllowed
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
 from services.intake import IntakeFacts, IntakeOutcome, field_labels
@@ -220,12 +222,29 @@ class StaffIntakeFlow(Form):
         if staff is None:
             ctx.session.end_flow()
             return [ctx.say("staff.not_bound")]
-        replies = await super().start(ctx)
         account = _without(ctx.text, self.prefixes)
+        if asks_review(account):  # "口述办 陈桂英的特困被驳回了 帮她申请复核 编号JZ…"
+            ctx.session.end_flow()
+            return await staff_review(ctx, account, {})
+        replies = await super().start(ctx)
         if len(account) >= 4:  # "口述办 王大爷68岁…" in one message
             self.values(ctx)["account"] = account
             return await self._took_account(ctx, account)
         return replies
+
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        """ "他上个月低保被拒了 想申请复核" while recording this resident: their refused
+        application gets the review, no new application (another resident named at the
+        summary is ``_on_confirm``'s)."""
+        values = self.values(ctx)
+        name = str(values.get("name") or "")
+        if (
+            ctx.payload is None
+            and asks_review(ctx.text)
+            and not (name and _others_named(ctx.text, name))
+        ):
+            return await staff_review(ctx, ctx.text, values, form=self)
+        return await super().handle(ctx)
 
     async def _on_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
         if slot.name == "account":
@@ -357,6 +376,51 @@ class StaffIntakeFlow(Form):
         if later:  # what was said about another resident at the summary, now taken up
             return [*intake_replies(ctx, outcome), ctx.say("staff.other_person_now", **later)]
         return intake_replies(ctx, outcome)
+
+
+def asks_review(text: str) -> bool:
+    """Words asking for a 复核 of a refusal ("帮她申请复核", "对结果不服 要复议")."""
+    bare = text.replace(" ", "")
+    return any(word in bare for word in texts().raw("staff.review_words"))
+
+
+async def staff_review(
+    ctx: TurnContext, text: str, values: dict[str, Any], form: StaffIntakeFlow | None = None
+) -> list[BotReply]:
+    """A 复核 asked in 口述办: the refused application — numbered in the text, else the
+    resident's (the name and 身份证号 of the text or of the form being filled) — gets a
+    review case recorded by the caseworker; the form being filled is not filed (a review
+    needs no new application). Not found: how to name it; the form, if any, goes on."""
+    from flows.manage import named_case
+    from flows.status import padded
+
+    desk = ctx.services.desk
+    staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+    if staff is None:
+        return [ctx.say("staff.not_bound")]
+    case_no = named_case(padded(text))
+    told = f"{text} {values.get('account') or ''}"  # the account being recorded, too
+    names = full_names(told)
+    ids, _ = id_numbers_of(told)
+    name = str(values.get("name") or (names[0] if len(names) == 1 else "")) or None
+    id_number = str(values.get("id_number") or (ids[0] if ids else "")) or None
+    try:
+        found = await call(
+            ctx, desk.refused_for, staff, case_no=case_no, name=name, id_number=id_number
+        )
+    except (BackendError, NotAllowed):
+        found = []
+    if len(found) != 1:
+        said = ctx.say("staff.review_which", case_no=case_no, name=name, many=len(found) > 1)
+        return [said, *(await form.resume(ctx) if form is not None else [])]
+    refused = found[0]
+    try:
+        review, opened = await call(ctx, desk.open_review, staff, refused.case_no, mask_text(text))
+    except BackendError as problem:
+        return [ctx.say("staff.review_failed", problem=problem.message)]
+    ctx.session.end_flow()  # the application being recorded, if any, is not filed
+    key = "staff.review_opened" if opened else "staff.review_under_way"
+    return [ctx.say(key, review=review, case=refused, dropped=form is not None)]
 
 
 async def _pass_on(ctx: TurnContext, facts: IntakeFacts, outcome: IntakeOutcome) -> list[BotReply]:

@@ -30,7 +30,7 @@ from flows.forms import Form, Slot
 from flows.hours import answered
 from flows.texts import texts
 from nlu.answers import Reading, read_free_text
-from nlu.danger import DESPAIR, Danger
+from nlu.danger import DESPAIR, Danger, says_mistake
 from nlu.places import match_place
 from nlu.validators import mask_phone
 
@@ -54,6 +54,14 @@ def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
         said = ctx.texts("urgent.not_words", phone="phone" in found.facts)
         return Reading(None, sure=False, facts=found.facts, problem=said)
     return Reading(text, facts=found.facts) if len(text) >= 2 else Reading(None, sure=False)
+
+
+def tells_situation(ctx: TurnContext) -> bool:
+    """An answer that names no place but a hardship ("一个人在屋里 低保也冒得 一分钱收入
+    都冒得"): the household's situation, not where to find them."""
+    if not ctx.parse.hardship:
+        return False
+    return match_place(ctx.text, ctx.services.region) is None
 
 
 def describes_event(opener: str) -> bool:
@@ -140,6 +148,16 @@ class UrgentFlow(Form):
             despair = DESPAIR in values.get("kinds", [])
             comfort = ctx.say("urgent.hopeless", case_no=case_no, despair=despair)
             return [comfort, *await self.resume(ctx)]
+        if ctx.payload is None and ctx.session.step == "place" and tells_situation(ctx):
+            # "就是一个人在屋里 低保也冒得 …一分钱收入都冒得" at "您在哪里": her situation,
+            # on the case at once, never the place; the place is asked again (probeG F13)
+            values = self.values(ctx)
+            noted = await _note_more(ctx, str(values.get("case_no", "")))
+            if "what" not in values:
+                values["what"] = ctx.text.strip()
+                values["from_opener"] = [*values.get("from_opener", []), "what"]
+            values["situation_told"] = True
+            return [noted, *await self._advance(ctx)]
         return await super().handle(ctx)
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -147,6 +165,8 @@ class UrgentFlow(Form):
         done = await add_urgent_note(
             ctx, values["case_no"], values, values["from_opener"], despair=despair
         )
+        if values.get("situation_told"):  # alone, no income: 低保 and the others, later
+            done.append(ctx.say("urgent.situation_offer"))
         if restore_kept(ctx.session, paused=True) is not None:
             done.append(kept_reply(ctx))
         return done
@@ -184,6 +204,46 @@ class UrgentFlow(Form):
         else:
             return replies
         return replies
+
+    async def false_alarm(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
+        """ "没事了 是误会 他在邻居家", "那个求助可以撤销了吧 别让工作人员白跑": the case
+        closed as a false alarm (staff read why in the closing note; despair and violence
+        are only noted: staff still call gently), said so, with a word of what still
+        matters (a faint: see a doctor). Already closed: said so (probeG F12)."""
+        kinds = list((ctx.session.slots.get(TOLD) or {}).get("kinds", []))
+        if ctx.session.flow == self.name:
+            kinds = [*kinds, *self.values(ctx).get("kinds", [])]
+            ctx.session.end_flow()
+        _remember_case(ctx.session, case_no)
+        waiting = await _waiting_urgent(ctx)
+        if waiting is None or waiting.case_no != case_no:
+            return [ctx.say("urgent.false_alarm_done", case_no=case_no)]
+        keep_open = DESPAIR in kinds or "violence" in kinds
+        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.false_alarm,
+                case_no,
+                ctx.texts("urgent.mistake_note", text=said),
+                staff_text=ctx.texts(
+                    "urgent.mistake_staff_note",
+                    case_no=case_no,
+                    text=said,
+                    keep_open=keep_open,
+                    closed=not keep_open,
+                ),
+                lower=not keep_open,
+                close=not keep_open,
+            )
+        except Exception:
+            log.exception("false alarm could not be noted")
+            return [ctx.say("urgent.note_failed", case_no=case_no)]
+        if DESPAIR in kinds:
+            return [ctx.say("urgent.despair_retracted", case_no=case_no)]
+        advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
+        tips = [advice[kind] for kind in advice if kind in kinds]
+        return [ctx.say("urgent.false_alarm", case_no=case_no, closed=not keep_open, tips=tips)]
 
     async def not_better(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
         """ "不是好转了！是没得钱买米了": the 好转 note withdrawn — staff told the emergency
@@ -268,8 +328,8 @@ class UrgentFlow(Form):
 
     async def retract(self, ctx: TurnContext) -> tuple[list[BotReply], str | None]:
         """The resident says the alarm was a mistake: said back, the case noted as 误报
-        for staff (lowered when this alarm opened it; despair and violence are never
-        lowered: staff still call gently), the urgent questions end and the kept form
+        for staff (closed as a false alarm when this alarm opened it; despair and violence
+        are never closed or lowered: staff still call gently), the urgent questions end and the kept form
         comes back (not paused). The replies, and the name of the form given back."""
         values = self.values(ctx)
         case_no = str(values.get("case_no", ""))
@@ -285,16 +345,21 @@ class UrgentFlow(Form):
                 case_no,
                 ctx.texts("urgent.mistake_note", text=said),
                 staff_text=ctx.texts(
-                    "urgent.mistake_staff_note", case_no=case_no, text=said, keep_open=keep_open
+                    "urgent.mistake_staff_note",
+                    case_no=case_no,
+                    text=said,
+                    keep_open=keep_open,
+                    closed=lower,
                 ),
                 lower=lower,
+                close=lower,  # opened by the mistaken message: closed as a false alarm
             )
         except Exception:
             log.exception("false alarm could not be noted")
             noted = False
         ctx.session.end_flow()
         key = "urgent.despair_retracted" if DESPAIR in kinds else "urgent.mistake"
-        replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open)]
+        replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open, closed=lower)]
         return replies, restore_kept(ctx.session, paused=False)
 
 
@@ -501,6 +566,17 @@ def says_better(ctx: TurnContext) -> bool:
                 return True
             at = said.find(word, at + 1)
     return False
+
+
+def says_false_alarm(ctx: TurnContext) -> bool:
+    """ "没事了 是误会 他在邻居家", "那个求助可以撤销了吧 别让工作人员白跑": the alarm was
+    none, or its request is withdrawn — not a worry that it might be ("万一是误会呢")."""
+    if ctx.payload is not None:
+        return False
+    said = ctx.text.replace(" ", "")
+    if any(w in said for w in ctx.texts.raw("urgent.cancel_request_words")):
+        return "申请" not in said  # "撤销申请" is about an application (flows.manage)
+    return says_mistake(ctx.text)
 
 
 def says_not_better(ctx: TurnContext) -> bool:

@@ -145,10 +145,16 @@ class ChatCases:
             priority="life" if life else None,
         )
 
-    def false_alarm(self, case_no: str, note: str, *, staff_text: str, lower: bool) -> None:
-        """The resident says the alarm was a mistake: noted in the case (staff check and
-        close it; nothing is deleted); ``lower``: the case was opened by the mistaken
-        message, so it no longer stands first as danger to life."""
+    def false_alarm(
+        self, case_no: str, note: str, *, staff_text: str, lower: bool, close: bool = False
+    ) -> None:
+        """The resident says the alarm was a mistake: noted in the case (nothing is
+        deleted); ``lower``: the case was opened by the mistaken message, so it no longer
+        stands first as danger to life; ``close``: the case is closed as a false alarm,
+        staff reading why in the closing note (they may still call back)."""
+        if close:
+            self.backend.transition(case_no, "closed", staff_text, "resident")
+            return
         self.backend.add_note(
             case_no,
             note,

@@ -139,6 +139,59 @@ class Desk:
         case = self.case(staff, case_no)
         self.backend.add_staff_note(case.case_no, text, actor_label(staff))
 
+    def refused_for(
+        self,
+        staff: StaffPublic,
+        *,
+        case_no: str | None = None,
+        name: str | None = None,
+        id_number: str | None = None,
+    ) -> list[CaseView]:
+        """Refused applications of the region a 复核 asked in 口述办 may be about: the one
+        numbered (``NotFound`` / ``NotAllowed``), else those of the resident named (and
+        of the 身份证号, when given); none when neither is said."""
+        application = self.backend.rules.application_kind
+        if case_no:
+            case = self.case(staff, case_no)
+            return [case] if case.kind == application and case.status == "rejected" else []
+        if not name and not id_number:
+            return []
+        from nlu.validators import mask_id
+
+        masked = mask_id(id_number) if id_number else None
+        return [
+            case
+            for case in self.cases(staff, status="rejected", kind=application, limit=200)
+            if (not name or case.applicant_name == name)
+            and (masked is None or case.id_masked == masked)
+        ]
+
+    def open_review(self, staff: StaffPublic, case_no: str, told: str) -> tuple[CaseView, bool]:
+        """A 复核 asked by the caseworker for the resident (口述办): the review case, linked
+        to the refused one, recorded by them; (case, opened now)."""
+        from backend.review import open_review
+        from services.manage import decision_of
+        from services.wording import wording
+
+        case = self.case(staff, case_no)
+        summary = wording()(
+            "manage.review_summary_staff",
+            case_no=case.case_no,
+            decision=decision_of(self.backend, case.case_no),
+            recorder=staff.name,
+            reason=told,
+        )
+        return open_review(
+            self.backend,
+            case.case_no,
+            summary=summary,
+            channel="口述办",
+            chat_channel=None,
+            chat_sender=None,
+            recorded_by=staff.id,
+            actor=actor_label(staff),
+        )
+
     def preview_message(self, staff: StaffPublic, case_no: str, text: str) -> MessagePreview:
         """The message to the applicant exactly as they will read it (not sent)."""
         case = self.case(staff, case_no)

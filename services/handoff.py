@@ -75,6 +75,11 @@ class Handoffs:
             self.backend, case_no, masked, staff_text=staff_text
         )
 
+    def answered_since(self, case_no: str, event_id: int) -> bool:
+        """Whether staff wrote to the resident after the resident's message ``event_id``."""
+        lines = conversation.conversation(self.backend, case_no, event_id)
+        return any(not line.by_resident for line in lines)
+
     def availability(self, moment: datetime | None = None) -> Availability:
         """Whether a person answers at ``moment`` (now), or from when."""
         local = (moment or utcnow()).astimezone(CHINA)

@@ -46,6 +46,17 @@ class OwnRequests:
             if WITHDRAWN in self.backend.rules.workflow(case.kind).allowed(case.status)
         ]
 
+    def can_withdraw(self, case: CaseView) -> bool:
+        """Whether this application may still be withdrawn (before a decision)."""
+        rules = self.backend.rules
+        return case.kind == rules.application_kind and WITHDRAWN in rules.workflow(
+            case.kind
+        ).allowed(case.status)
+
+    def proven(self, case_no: str) -> CaseView | None:
+        """A case this chat proved it may see (case number + 身份证后6位), if it exists."""
+        return self.backend.find_case(case_no)
+
     def correctable(self, chat_channel: str, sender: str) -> list[CaseView]:
         """Those not finished (a correction can still change them)."""
         rules = self.backend.rules
@@ -95,11 +106,16 @@ class OwnRequests:
                 return proven
         raise NotFound(f"没有找到案件 {case_no}")
 
-    def withdraw(self, chat_channel: str, sender: str, case_no: str) -> CaseView:
-        """Withdraw (raises ``InvalidTransition`` after a decision)."""
-        case = self._own(chat_channel, sender, case_no)
-        note = wording()("manage.withdraw_note")
-        return self.backend.transition(case.case_no, WITHDRAWN, note, ACTOR)
+    def withdraw(
+        self, chat_channel: str, sender: str, case_no: str, seen: str | None = None
+    ) -> CaseView:
+        """Withdraw (raises ``InvalidTransition`` after a decision). ``seen``: a case this
+        chat proved by number + 身份证后6位 (a relative of the applicant, another phone);
+        staff read in the note that it was withdrawn so."""
+        mine = {c.case_no for c in self.applications(chat_channel, sender)}
+        case = self._own(chat_channel, sender, case_no, seen)
+        key = "manage.withdraw_note" if case.case_no in mine else "manage.withdraw_note_checked"
+        return self.backend.transition(case.case_no, WITHDRAWN, wording()(key), ACTOR)
 
     def correct(
         self,
@@ -128,6 +144,22 @@ class OwnRequests:
         )
         return case, lines
 
+    def review_withdraw_asked(self, review_no: str, case_no: str, text: str) -> None:
+        """ "我能不能撤回这个复核 我去镇里当面说": a note on the review for staff, who
+        withdraw it after asking the applicant (a review is ended by staff)."""
+        say = wording()
+        self.backend.add_note(
+            review_no,
+            say("manage.review_withdraw_note", text=text),
+            staff_text=say(
+                "manage.review_withdraw_staff", review_no=review_no, case_no=case_no, text=text
+            ),
+        )
+
+    def decision(self, case: CaseView) -> str:
+        """不予受理 (refused before it was accepted) or 不予批准, as the refusal was made."""
+        return decision_of(self.backend, case.case_no)
+
     def review(
         self, chat_channel: str, sender: str, case_no: str, reason: str, seen: str | None = None
     ) -> tuple[CaseView, bool]:
@@ -135,7 +167,10 @@ class OwnRequests:
         a case this chat proved it may see by number + 身份证后6位 (a relative asking)."""
         case = self._own(chat_channel, sender, case_no, seen)
         summary = wording()(
-            "manage.review_summary", case_no=case.case_no, reason=mask_text(reason.strip())
+            "manage.review_summary",
+            case_no=case.case_no,
+            decision=self.decision(case),
+            reason=mask_text(reason.strip()),
         )
         return open_review(
             self.backend,
@@ -145,6 +180,15 @@ class OwnRequests:
             chat_channel=chat_channel,
             chat_sender=sender,
         )
+
+
+def decision_of(backend: Backend, case_no: str) -> str:
+    """不予受理 (refused before it was accepted) or 不予批准, as the refusal was made."""
+    events = backend.case_detail(case_no).events
+    into = [e for e in events if e.to_status == REFUSED]
+    before = into[-1].from_status if into else ""
+    key = "manage.decision_not_accepted" if before == "submitted" else "manage.decision_refused"
+    return wording()(key)
 
 
 def _old_value(key: str, household: Mapping[str, Any]) -> Any:

@@ -121,6 +121,8 @@ def _check_latest(
     for field, value in expected.items():
         if value == "staff":
             value = int(variables["staff_id"])
+        elif isinstance(value, str):
+            value = _fill(value, variables)  # "{{case_no}}"
         assert stored[field] == value, (
             f"latest case {field} is {stored[field]!r}, not {value!r} — {where}"
         )

@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 from typing import Any
 
-from nlu.finders.members import find_mentions
+from nlu.finders.members import SPEAKER_WORDS, find_mentions
 from nlu.finders.money import age_before_none
 from nlu.finders.negation import is_negated
 from nlu.finders.text import (
@@ -78,6 +78,9 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
         return listed_count
     if _says_alone(text):
         return 1
+    home = _home_listed(text)
+    if home is not None:
+        return home
     if asked:
         lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text.lstrip(PUNCT))
         if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
@@ -173,6 +176,28 @@ def _says_alone(text: str) -> bool:
                 return True
             at = text.find(word, at + 1)
     return False
+
+
+_HOME_LIST_START = 3  # "家里有个老母亲和…": the list starts within these characters
+
+
+def _home_listed(text: str) -> int | None:
+    """ "家里有老婆和两个小孩" (one speaks of their own home, often a migrant worker): the
+    persons listed after the home word, and the one who speaks (probeG F7)."""
+    for word in terms("counts", "household", "home_has"):
+        at = text.find(word)
+        if at < 0:
+            continue
+        rest = text[at + len(word) : clause_end(text, at)]
+        mentions = find_mentions(rest)
+        if not mentions or mentions[0].start > _HOME_LIST_START:
+            continue
+        listed = _listed(rest)
+        if listed is None:
+            continue
+        writer = any(m.relation == "self" and m.word in SPEAKER_WORDS for m in mentions)
+        return listed + (0 if writer else 1)
+    return None
 
 
 def _listed(text: str) -> int | None:

@@ -51,6 +51,7 @@ def member_words(applicant: str = "self") -> tuple[str, ...]:
 
 
 _SPEAKER = ("我", "我自己", "自己", "我们", "本人", "俺")
+SPEAKER_WORDS = _SPEAKER  # the one who writes ("老人" may be the applicant, not the writer)
 
 
 def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> list[Mention]:

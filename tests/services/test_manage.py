@@ -47,6 +47,23 @@ def test_withdraw_before_a_decision_and_staff_are_told(
         own.withdraw("rest", "m1", case_no)
 
 
+def test_withdraw_of_a_case_proven_by_number_from_another_chat_says_so_to_staff(
+    services: Services, backend: Backend
+) -> None:
+    """A son's chat proved the case by number + 身份证后6位 (``seen``): withdrawn, and
+    staff read it was not the applying account; a case not proven is never withdrawn."""
+    case_no = _apply(backend, "daughter")
+    own = services.own_requests
+    with pytest.raises(NotFound):
+        own.withdraw("rest", "son", case_no, seen="JZ20200101-0099")
+    assert own.can_withdraw(backend.find_case(case_no))
+    view = own.withdraw("rest", "son", case_no, seen=case_no)
+    assert view.status == "withdrawn"
+    assert not own.can_withdraw(view)
+    text = str(staff_rows(backend)[-1].payload.get("text"))
+    assert case_no in text and "已撤回" in text and "凭案件编号和申请人身份证后6位核验" in text
+
+
 def test_a_correction_is_a_masked_note_for_staff(services: Services, backend: Backend) -> None:
     case_no = _apply(backend, "m2")
     services.own_requests.correct("rest", "m2", case_no, "电话是13812345678，家里4口人")

@@ -83,3 +83,22 @@ def test_dialect_hardship_is_hardship(text: str) -> None:
 
 def test_no_hardship_in_everyday_dialect() -> None:
     assert not names_hardship(normalize("今日食咗饭未").text)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # said by voice, no punctuation: the writer and those at home (probeG F7)
+        ("我想申请低保我是在外面打工的家里有老婆和两个小孩老婆身体不好一个月就挣两千多块钱", 4),
+        ("家里有老婆和两个小孩", 4),
+        ("我家里有个老母亲和一个儿子", 3),
+        ("家里有我和老伴", 2),  # the writer named: not counted twice
+        ("家里有老伴和一个孙子，一共三口人", 3),
+        ("家里有两个小孩在上学", None),  # one kind of person, no list: asked
+        ("家里没有老婆孩子", None),
+    ],
+)
+def test_those_at_home_listed_count_the_household_with_the_writer(
+    text: str, size: int | None
+) -> None:
+    assert extract_facts(text).get("household_size") == size
