@@ -195,6 +195,15 @@ class Engine:
             danger = despair_again()  # "那我等不到了" after words of despair
         urgent = self.flows.get(UrgentFlow.name)
         case_no = following(session, self._follow_hours)
+        if (
+            danger is not None
+            and not danger.despair
+            and (case_no or session.flow == UrgentFlow.name)
+            and says_mistake(text)
+        ):
+            # "搞错了 是熏腊肉 冇着火", "刚才着火那个是误报": the alarm withdrawn, never
+            # another life alert for the danger word it repeats (probeI W23)
+            danger = None
         probe = TurnContext(session, message, text, parse, self.services, payload)
         if (
             isinstance(urgent, UrgentFlow)

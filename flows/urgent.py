@@ -56,6 +56,18 @@ def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     return Reading(text, facts=found.facts) if len(text) >= 2 else Reading(None, sure=False)
 
 
+def names_place(ctx: TurnContext) -> bool:
+    """Whether the answer at 「您现在在哪里」 can be a place: a township or village of the
+    region, a place word ("学校后面", "三组"), 跳过, or digits (handled by the reader)."""
+    text = ctx.text.strip()
+    if identity.says_skip(text) or not any(char.isalpha() for char in text):
+        return True
+    if match_place(text, ctx.services.region) is not None:
+        return True
+    said = text.replace(" ", "")
+    return any(word in said for word in ctx.texts.raw("urgent.place_words"))
+
+
 def describes_event(opener: str) -> bool:
     """Whether the first message already says what happened ("家里着火了"), not just "救命"."""
     bare = opener.strip().strip("!！。.~ ")
@@ -140,7 +152,26 @@ class UrgentFlow(Form):
             despair = DESPAIR in values.get("kinds", [])
             comfort = ctx.say("urgent.hopeless", case_no=case_no, despair=despair)
             return [comfort, *await self.resume(ctx)]
+        if ctx.payload is None and ctx.session.step == "place" and not names_place(ctx):
+            return await self._not_place(ctx)
         return await super().handle(ctx)
+
+    async def _not_place(self, ctx: TurnContext) -> list[BotReply]:
+        """ "俺就跟你说说", "我不知道选哪个 我就是饿" at 「您现在在哪里」: no place — kept
+        on the case for staff, a word of listening, the question asked once more (then
+        left for later: the next question)."""
+        values = self.values(ctx)
+        case_no = str(values.get("case_no", ""))
+        await _noted(ctx, case_no, "more")
+        again = bool(values.get("place_again"))
+        child = "child_alone" in values.get("kinds", [])
+        said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again)
+        if again:
+            values["place"] = identity.SKIP
+            values.setdefault("from_opener", []).append("place")
+            return [said, *await self._advance(ctx)]
+        values["place_again"] = True
+        return [said, *await self.resume(ctx)]
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         despair = DESPAIR in values.get("kinds", [])
@@ -214,6 +245,8 @@ class UrgentFlow(Form):
                 return [*lines, ctx.say("urgent.life_not_recorded", **fit)]
             replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
             received = ctx.say("urgent.life_received", case=opened.case, **fit, **answered(ctx))
+            if CHILD in danger.kinds:
+                await _noted(ctx, opened.case.case_no, "child")
             return [*lines, received, *replies]
         noted = await _note_danger(ctx, case_no)
         if not active:
@@ -399,6 +432,7 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
 # before the urgent form takes it as an answer (bot.engine).
 AFTER_DANGER = "after_danger"
 ALWAYS_LINES = ("120", "110")  # given with every danger, after the kind's own lines
+CHILD = "child_alone"  # a child alone with nothing to eat: staff told of the program too
 
 
 def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
@@ -420,6 +454,9 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
             replies.append(BotReply(advice[kind]))
     if danger.despair:
         replies.append(ctx.say("urgent.despair", **answered(ctx)))
+    if CHILD in danger.kinds:
+        other = any(w in said for w in ctx.texts.raw("urgent.other_person_words"))
+        replies.append(ctx.say("urgent.child_alone", other=other))
     return replies
 
 
@@ -600,6 +637,7 @@ async def open_urgent(ctx: TurnContext, *, life: bool = False) -> UrgentOpened |
             sender=ctx.message.sender_id,
             summary=summary,
             life=life,
+            place_text=opener,
         )
     except Exception:
         # Never let a database problem hide the hotlines from someone in danger.
@@ -688,6 +726,9 @@ async def _noted(ctx: TurnContext, case_no: str, kind: str, *, life: bool = Fals
             case_no,
             ctx.texts(f"urgent.{kind}_note", text=said),
             staff_text=ctx.texts(f"urgent.{kind}_staff_note", case_no=case_no, text=said),
+            # a township or village named anywhere in the conversation places the case
+            # (when it has no place yet), so that township's staff see it (probeI W4/W27)
+            place_text=ctx.text,
             life=life,
         )
     except Exception:

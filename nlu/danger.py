@@ -7,7 +7,8 @@ variants replaced, everyday exaggerations such as "累死了" blanked out) a phr
 pattern of a kind counts unless a denial stands right before it, it is told as the
 past ("去年摔断过腿"), or a safe phrase says it is over ("医生说没事"). A "vulnerable
 person alone" needs both a living-alone word and a not-seen word (or a word such as
-"走失"); a weak despairing phrase ("撑不下去了") counts alone only in a message that
+"走失"); a child left alone needs a child (an age under 14), a word that nobody looks
+after him and one that he has nothing to eat or is afraid; a weak despairing phrase ("撑不下去了") counts alone only in a message that
 asks for nothing else.
 
 A few phrases name a condition that is often told as a hardship after the fact
@@ -64,6 +65,7 @@ class _Kind:
     weak: tuple[str, ...]
     alone: tuple[str, ...]
     anyway: tuple[str, ...]  # found without an ``alone`` word ("走失")
+    who: tuple[re.Pattern[str], ...]  # the kind counts only with one of these ("9岁")
     model_needs: tuple[str, ...]  # the model finds this kind only with one of these
 
 
@@ -103,6 +105,7 @@ def _lists() -> _Lists:
             weak=_words(spec, "weak"),
             alone=_words(spec, "alone"),
             anyway=_words(spec, "anyway"),
+            who=tuple(re.compile(p) for p in spec.get("who", ())),
             model_needs=_words(spec, "model_needs"),
         )
         for kind, spec in data["kinds"].items()
@@ -237,6 +240,8 @@ def _rule_kinds(plain: str, lists: _Lists) -> dict[str, int]:
         if not found:
             continue
         if kind.alone and not any(w in plain for w in kind.alone):
+            continue
+        if kind.who and not any(p.search(plain) for p in kind.who):
             continue
         kinds[name] = found
     return kinds
