@@ -46,7 +46,7 @@ from flows.urgent import (
     says_better,
     says_not_better,
 )
-from nlu.danger import Danger, despair_again, find_danger, says_mistake
+from nlu.danger import Danger, despair_again, find_danger, said_now, says_mistake
 from nlu.finders.text import dialect_read
 from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
@@ -252,9 +252,18 @@ class Engine:
         urgent_flow = self.flows.get("urgent")
         aside: list[BotReply] = []
         if danger is not None and payload is None and self._danger_aside(ctx):
-            # 口述办: staff tell someone's situation; the intake is kept, the lines said.
-            lines = "、".join(danger.lines) or "110"
-            aside = [BotReply(self.texts("staff.danger_aside", lines=lines))]
+            # 口述办: staff tell someone's situation; the intake is kept, the lines said —
+            # and danger happening now opens the urgent case at once (probeI H10).
+            told = following(ctx.session, self._follow_hours)  # this chat's urgent case
+            if danger.sure and (said_now(text) or told) and isinstance(urgent_flow, UrgentFlow):
+                aside = await urgent_flow.staff_alarm(ctx, danger)
+                current = self.flows.get(ctx.session.flow) if ctx.session.flow else None
+                if current is not None and not ctx.session.paused and current.danger_aside:
+                    # "他现在还起不来 先给他报急难": told to the case, never a form answer
+                    return [*aside, *await current.resume(ctx)]
+            else:
+                lines = "、".join(danger.lines) or "110"
+                aside = [BotReply(self.texts("staff.danger_aside", lines=lines))]
             danger = None
         checked = ctx.session.slots.pop(DANGER_CHECK, None)
         if checked and danger is None and not aside and isinstance(urgent_flow, UrgentFlow):

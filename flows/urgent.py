@@ -59,13 +59,18 @@ def free_text(ctx: TurnContext, values: dict[str, Any]) -> Reading:
 def names_place(ctx: TurnContext) -> bool:
     """Whether the answer at 「您现在在哪里」 can be a place: a township or village of the
     region, a place word ("学校后面", "三组"), 跳过, or digits (handled by the reader)."""
-    text = ctx.text.strip()
+    return is_place(ctx.text, ctx.services.region)
+
+
+def is_place(text: str, region: str) -> bool:
+    """``names_place`` on a text of ``region``."""
+    text = text.strip()
     if identity.says_skip(text) or not any(char.isalpha() for char in text):
         return True
-    if match_place(text, ctx.services.region) is not None:
+    if match_place(text, region) is not None:
         return True
     said = text.replace(" ", "")
-    return any(word in said for word in ctx.texts.raw("urgent.place_words"))
+    return any(word in said for word in texts().raw("urgent.place_words"))
 
 
 def describes_event(opener: str) -> bool:
@@ -192,6 +197,38 @@ class UrgentFlow(Form):
             if danger.despair:
                 mark_despair(ctx.session, str(told["case_no"]))
         return replies
+
+    async def staff_alarm(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
+        """口述办: staff tell of danger happening now ("现在躺在屋里起不来 一个人住 米也吃完
+        了"): the lines, and the urgent case opened at once as danger to life with their
+        words and the recorder's name (or this chat's open urgent case told) — the
+        intake goes on, nothing is asked here (probeI H10)."""
+        lines = life_lines(ctx, danger)
+        waiting = await _waiting_urgent(ctx)
+        if waiting is not None:
+            await _noted(ctx, waiting.case_no, "life", life=True)
+            return [*lines, ctx.say("urgent.staff_alarm_added", case_no=waiting.case_no)]
+        opened = await open_urgent(ctx, life=True)
+        if opened is None:
+            return [*lines, ctx.say("urgent.life_not_recorded", cadre=True)]
+        case_no = opened.case.case_no
+        _remember_case(ctx.session, case_no, cadre=True)
+        desk = ctx.services.desk
+        staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        name = staff.name if staff is not None else ""
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.add_note,
+                case_no,
+                ctx.texts("urgent.staff_alarm_note", name=name),
+                staff_text=ctx.texts("urgent.staff_alarm_staff_note", case_no=case_no, name=name),
+                # a place in the account first (open_urgent), else the recorder's township
+                place_text=staff.region if staff is not None else "",
+            )
+        except Exception:
+            log.exception("recorder could not be noted")
+        return [*lines, ctx.say("urgent.staff_alarm", case_no=case_no, **answered(ctx))]
 
     async def all_clear(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
         """ "扑灭了 虚惊一场", "他醒了 能说话了": an update to the urgent case — staff told

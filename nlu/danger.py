@@ -320,6 +320,24 @@ def _sure(plain: str, found: dict[str, int], answering: bool, lists: _Lists) -> 
     return not (told_after or answering)
 
 
+def said_now(text: str) -> bool:
+    """Whether a phrase of danger in the message is told as now: a word of the ``now``
+    list in it or shortly before it ("今天早上在田埂上摔了 现在躺在屋里起不来"), not
+    elsewhere ("前天厨房起火 … 现在暂住在她弟弟家" is the past)."""
+    lists = _lists()
+    plain = _prepare(text, lists) if text else ""
+    spans: list[tuple[int, int]] = []
+    for kind in lists.kinds.values():
+        spans += _spans(plain, kind.words)
+        for pattern in kind.patterns:
+            spans += [(m.start(), m.end()) for m in pattern.finditer(plain)]
+    return any(
+        any(word in plain[max(0, start - lists.past_reach) : end] for word in lists.now)
+        for start, end in spans
+        if _counts(plain, [(start, end)], lists)
+    )
+
+
 def says_mistake(text: str) -> bool:
     """Whether the message says the alarm was a mistake ("不是紧急的 搞错了", "我没出事
     我是说电话"), not a worry that it might be one ("我怕搞错了", "万一…")."""
