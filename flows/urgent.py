@@ -198,16 +198,18 @@ class UrgentFlow(Form):
                 mark_despair(ctx.session, str(told["case_no"]))
         return replies
 
-    async def staff_alarm(self, ctx: TurnContext, danger: Danger) -> list[BotReply]:
+    async def staff_alarm(
+        self, ctx: TurnContext, danger: Danger, case_no: str | None = None
+    ) -> list[BotReply]:
         """口述办: staff tell of danger happening now ("现在躺在屋里起不来 一个人住 米也吃完
         了"): the lines, and the urgent case opened at once as danger to life with their
-        words and the recorder's name (or this chat's open urgent case told) — the
-        intake goes on, nothing is asked here (probeI H10)."""
+        words and the recorder's name (or ``case_no``, the one this intake opened, told)
+        — the intake goes on, nothing is asked here (probeI H10)."""
         lines = life_lines(ctx, danger)
-        waiting = await _waiting_urgent(ctx)
-        if waiting is not None:
-            await _noted(ctx, waiting.case_no, "life", life=True)
-            return [*lines, ctx.say("urgent.staff_alarm_added", case_no=waiting.case_no)]
+        if case_no:
+            _remember_case(ctx.session, case_no, cadre=True)
+            await _noted(ctx, case_no, "life", life=True)
+            return [*lines, ctx.say("urgent.staff_alarm_added", case_no=case_no)]
         opened = await open_urgent(ctx, life=True)
         if opened is None:
             return [*lines, ctx.say("urgent.life_not_recorded", cadre=True)]
@@ -229,6 +231,14 @@ class UrgentFlow(Form):
         except Exception:
             log.exception("recorder could not be noted")
         return [*lines, ctx.say("urgent.staff_alarm", case_no=case_no, **answered(ctx))]
+
+    async def staff_more(self, ctx: TurnContext, case_no: str) -> BotReply:
+        """口述办: more about the urgent case the intake opened ("先给他报急难 要镇里今天
+        来人"): added to it."""
+        _remember_case(ctx.session, case_no, cadre=True)
+        if not await _noted(ctx, case_no, "more"):
+            return ctx.say("urgent.note_failed", case_no=case_no)
+        return ctx.say("urgent.staff_more_added", case_no=case_no)
 
     async def all_clear(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
         """ "扑灭了 虚惊一场", "他醒了 能说话了": an update to the urgent case — staff told
