@@ -358,6 +358,8 @@ def test_a_child_alone_without_food_is_danger_with_110_first(text: str) -> None:
         "我儿子10岁 想申请教育救助",
         "我今年七十岁 一个人住 低保怎么申请",
         "孙子8岁 跟我住 我们家没有大人挣钱",
+        "我今年七十岁 一个人住 冰箱里没有吃的了",  # 七十岁 is no 十岁
+        "孙子十八岁 一个人在家 没饭吃",
     ],
 )
 def test_an_adult_alone_or_a_child_looked_after_is_no_child_alone(text: str) -> None:
