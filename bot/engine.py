@@ -48,7 +48,8 @@ from flows.urgent import (
     says_false_alarm,
     says_not_better,
 )
-from nlu.danger import Danger, despair_again, find_danger, says_mistake
+from flows.urgent import TOLD as URGENT_TOLD
+from nlu.danger import Danger, despair_again, find_danger, said_now, says_mistake
 from nlu.finders.text import dialect_read
 from nlu.hardship import names_feedback
 from nlu.types import INTENTS, Entity, ParseResult
@@ -80,6 +81,8 @@ AFTER_DANGER_SWITCH = 0.7
 # the payloads of that question's two buttons.
 DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
+# Form slot of 口述办: the urgent case its account opened (more goes there, probeI H10).
+INTAKE_URGENT = "_urgent_case"
 # In 转人工, a message this many characters longer than a word that ends it still does
 # ("算了 回到小助手"); a longer one goes to staff.
 END_HANDOFF_EXTRA = 8
@@ -197,6 +200,15 @@ class Engine:
             danger = despair_again()  # "那我等不到了" after words of despair
         urgent = self.flows.get(UrgentFlow.name)
         case_no = following(session, self._follow_hours)
+        if (
+            danger is not None
+            and not danger.despair
+            and (case_no or session.flow == UrgentFlow.name)
+            and says_mistake(text)
+        ):
+            # "搞错了 是熏腊肉 冇着火", "刚才着火那个是误报": the alarm withdrawn, never
+            # another life alert for the danger word it repeats (probeI W23)
+            danger = None
         probe = TurnContext(session, message, text, parse, self.services, payload)
         if (
             isinstance(urgent, UrgentFlow)
@@ -278,9 +290,18 @@ class Engine:
         urgent_flow = self.flows.get("urgent")
         aside: list[BotReply] = []
         if danger is not None and payload is None and self._danger_aside(ctx):
-            # 口述办: staff tell someone's situation; the intake is kept, the lines said.
-            lines = "、".join(danger.lines) or "110"
-            aside = [BotReply(self.texts("staff.danger_aside", lines=lines))]
+            # 口述办: staff tell someone's situation; the intake is kept, the lines said —
+            # and danger happening now opens the urgent case at once (probeI H10).
+            told = self._intake_urgent(ctx)  # the urgent case this intake opened
+            if danger.sure and (said_now(text) or told) and isinstance(urgent_flow, UrgentFlow):
+                aside = await urgent_flow.staff_alarm(ctx, danger, told)
+                if self._intake_urgent(ctx, mark=True):
+                    # "他现在还起不来 先给他报急难": told to the case, never a form answer
+                    current = self.flows[str(ctx.session.flow)]
+                    return [*aside, *await current.resume(ctx)]
+            else:
+                lines = "、".join(danger.lines) or "110"
+                aside = [BotReply(self.texts("staff.danger_aside", lines=lines))]
             danger = None
         checked = ctx.session.slots.pop(DANGER_CHECK, None)
         if checked and danger is None and not aside and isinstance(urgent_flow, UrgentFlow):
@@ -307,7 +328,21 @@ class Engine:
         # Commands with an argument ("/bind <token>", "口述办") go to their flow at any step.
         for prefixes, flow in self._prefixed:
             if text.startswith(prefixes):
-                return aside + await flow.start(ctx)
+                opened = ctx.session.slots.get(URGENT_TOLD, {}).get("case_no") if aside else None
+                started = aside + await flow.start(ctx)
+                if opened and ctx.session.flow == flow.name and flow.danger_aside:
+                    ctx.session.form[INTAKE_URGENT] = opened  # opened by this account
+                return started
+        if (
+            payload is None
+            and isinstance(urgent_flow, UrgentFlow)
+            and self._intake_urgent(ctx)
+            and any(w in text for w in self.texts.raw("urgent.staff_urgent_words"))
+        ):
+            # "先给他报急难 要镇里今天来人" with the urgent case open: added to it, the
+            # intake's question asked again — never read as an answer (居住地 城镇)
+            noted = await urgent_flow.staff_more(ctx, str(self._intake_urgent(ctx)))
+            return [noted, *await self.flows[str(ctx.session.flow)].resume(ctx)]
         if aside:
             return aside + await self._route_on(ctx)
 
@@ -353,6 +388,19 @@ class Engine:
             for word, name in self.commands.items()
             if name == "end_handoff" and not word.startswith("/")
         )
+
+    def _intake_urgent(self, ctx: TurnContext, *, mark: bool = False) -> str | None:
+        """The urgent case the 口述办 under way opened (``mark``: the chat's urgent case
+        just told becomes it), or None — an earlier intake's case is never added to."""
+        current = self.flows.get(ctx.session.flow) if ctx.session.flow else None
+        if current is None or ctx.session.paused or not current.danger_aside:
+            return None
+        if mark:
+            case_no = ctx.session.slots.get(URGENT_TOLD, {}).get("case_no")
+            if case_no:
+                ctx.session.form[INTAKE_URGENT] = case_no
+        found = ctx.session.form.get(INTAKE_URGENT)
+        return str(found) if found else None
 
     def _danger_aside(self, ctx: TurnContext) -> bool:
         """The message goes to a flow whose danger words are an aside (``danger_aside``):

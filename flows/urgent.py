@@ -64,6 +64,23 @@ def tells_situation(ctx: TurnContext) -> bool:
     return match_place(ctx.text, ctx.services.region) is None
 
 
+def names_place(ctx: TurnContext) -> bool:
+    """Whether the answer at 「您现在在哪里」 can be a place: a township or village of the
+    region, a place word ("学校后面", "三组"), 跳过, or digits (handled by the reader)."""
+    return is_place(ctx.text, ctx.services.region)
+
+
+def is_place(text: str, region: str) -> bool:
+    """``names_place`` on a text of ``region``."""
+    text = text.strip()
+    if identity.says_skip(text) or not any(char.isalpha() for char in text):
+        return True
+    if match_place(text, region) is not None:
+        return True
+    said = text.replace(" ", "")
+    return any(word in said for word in texts().raw("urgent.place_words"))
+
+
 def describes_event(opener: str) -> bool:
     """Whether the first message already says what happened ("家里着火了"), not just "救命"."""
     bare = opener.strip().strip("!！。.~ ")
@@ -158,7 +175,26 @@ class UrgentFlow(Form):
                 values["from_opener"] = [*values.get("from_opener", []), "what"]
             values["situation_told"] = True
             return [noted, *await self._advance(ctx)]
+        if ctx.payload is None and ctx.session.step == "place" and not names_place(ctx):
+            return await self._not_place(ctx)
         return await super().handle(ctx)
+
+    async def _not_place(self, ctx: TurnContext) -> list[BotReply]:
+        """ "俺就跟你说说", "我不知道选哪个 我就是饿" at 「您现在在哪里」: no place — kept
+        on the case for staff, a word of listening, the question asked once more (then
+        left for later: the next question)."""
+        values = self.values(ctx)
+        case_no = str(values.get("case_no", ""))
+        await _noted(ctx, case_no, "more")
+        again = bool(values.get("place_again"))
+        child = "child_alone" in values.get("kinds", [])
+        said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again)
+        if again:
+            values["place"] = identity.SKIP
+            values.setdefault("from_opener", []).append("place")
+            return [said, *await self._advance(ctx)]
+        values["place_again"] = True
+        return [said, *await self.resume(ctx)]
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         despair = DESPAIR in values.get("kinds", [])
@@ -181,6 +217,48 @@ class UrgentFlow(Form):
             if danger.despair:
                 mark_despair(ctx.session, str(told["case_no"]))
         return replies
+
+    async def staff_alarm(
+        self, ctx: TurnContext, danger: Danger, case_no: str | None = None
+    ) -> list[BotReply]:
+        """口述办: staff tell of danger happening now ("现在躺在屋里起不来 一个人住 米也吃完
+        了"): the lines, and the urgent case opened at once as danger to life with their
+        words and the recorder's name (or ``case_no``, the one this intake opened, told)
+        — the intake goes on, nothing is asked here (probeI H10)."""
+        lines = life_lines(ctx, danger)
+        if case_no:
+            _remember_case(ctx.session, case_no, cadre=True)
+            await _noted(ctx, case_no, "life", life=True)
+            return [*lines, ctx.say("urgent.staff_alarm_added", case_no=case_no)]
+        opened = await open_urgent(ctx, life=True)
+        if opened is None:
+            return [*lines, ctx.say("urgent.life_not_recorded", cadre=True)]
+        case_no = opened.case.case_no
+        _remember_case(ctx.session, case_no, cadre=True)
+        desk = ctx.services.desk
+        staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        name = staff.name if staff is not None else ""
+        try:
+            await call(
+                ctx,
+                ctx.services.chat_cases.add_note,
+                case_no,
+                ctx.texts("urgent.staff_alarm_note", name=name),
+                staff_text=ctx.texts("urgent.staff_alarm_staff_note", case_no=case_no, name=name),
+                # a place in the account first (open_urgent), else the recorder's township
+                place_text=staff.region if staff is not None else "",
+            )
+        except Exception:
+            log.exception("recorder could not be noted")
+        return [*lines, ctx.say("urgent.staff_alarm", case_no=case_no, **answered(ctx))]
+
+    async def staff_more(self, ctx: TurnContext, case_no: str) -> BotReply:
+        """口述办: more about the urgent case the intake opened ("先给他报急难 要镇里今天
+        来人"): added to it."""
+        _remember_case(ctx.session, case_no, cadre=True)
+        if not await _noted(ctx, case_no, "more"):
+            return ctx.say("urgent.note_failed", case_no=case_no)
+        return ctx.say("urgent.staff_more_added", case_no=case_no)
 
     async def all_clear(self, ctx: TurnContext, case_no: str) -> list[BotReply]:
         """ "扑灭了 虚惊一场", "他醒了 能说话了": an update to the urgent case — staff told
@@ -274,6 +352,8 @@ class UrgentFlow(Form):
                 return [*lines, ctx.say("urgent.life_not_recorded", **fit)]
             replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
             received = ctx.say("urgent.life_received", case=opened.case, **fit, **answered(ctx))
+            if CHILD in danger.kinds:
+                await _noted(ctx, opened.case.case_no, "child")
             return [*lines, received, *replies]
         noted = await _note_danger(ctx, case_no)
         if not active:
@@ -464,6 +544,7 @@ async def follow_up(ctx: TurnContext, case_no: str) -> list[BotReply] | None:
 # before the urgent form takes it as an answer (bot.engine).
 AFTER_DANGER = "after_danger"
 ALWAYS_LINES = ("120", "110")  # given with every danger, after the kind's own lines
+CHILD = "child_alone"  # a child alone with nothing to eat: staff told of the program too
 
 
 def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
@@ -485,6 +566,9 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
             replies.append(BotReply(advice[kind]))
     if danger.despair:
         replies.append(ctx.say("urgent.despair", **answered(ctx)))
+    if CHILD in danger.kinds:
+        other = any(w in said for w in ctx.texts.raw("urgent.other_person_words"))
+        replies.append(ctx.say("urgent.child_alone", other=other))
     return replies
 
 
@@ -676,6 +760,7 @@ async def open_urgent(ctx: TurnContext, *, life: bool = False) -> UrgentOpened |
             sender=ctx.message.sender_id,
             summary=summary,
             life=life,
+            place_text=opener,
         )
     except Exception:
         # Never let a database problem hide the hotlines from someone in danger.
@@ -764,6 +849,9 @@ async def _noted(ctx: TurnContext, case_no: str, kind: str, *, life: bool = Fals
             case_no,
             ctx.texts(f"urgent.{kind}_note", text=said),
             staff_text=ctx.texts(f"urgent.{kind}_staff_note", case_no=case_no, text=said),
+            # a township or village named anywhere in the conversation places the case
+            # (when it has no place yet), so that township's staff see it (probeI W4/W27)
+            place_text=ctx.text,
             life=life,
         )
     except Exception:

@@ -7,7 +7,8 @@ variants replaced, everyday exaggerations such as "累死了" blanked out) a phr
 pattern of a kind counts unless a denial stands right before it, it is told as the
 past ("去年摔断过腿"), or a safe phrase says it is over ("医生说没事"). A "vulnerable
 person alone" needs both a living-alone word and a not-seen word (or a word such as
-"走失"); a weak despairing phrase ("撑不下去了") counts alone only in a message that
+"走失"); a child left alone needs a child (an age under 14), a word that nobody looks
+after him and one that he has nothing to eat or is afraid; a weak despairing phrase ("撑不下去了") counts alone only in a message that
 asks for nothing else.
 
 A few phrases name a condition that is often told as a hardship after the fact
@@ -64,6 +65,7 @@ class _Kind:
     weak: tuple[str, ...]
     alone: tuple[str, ...]
     anyway: tuple[str, ...]  # found without an ``alone`` word ("走失")
+    who: tuple[re.Pattern[str], ...]  # the kind counts only with one of these ("9岁")
     model_needs: tuple[str, ...]  # the model finds this kind only with one of these
 
 
@@ -103,6 +105,7 @@ def _lists() -> _Lists:
             weak=_words(spec, "weak"),
             alone=_words(spec, "alone"),
             anyway=_words(spec, "anyway"),
+            who=tuple(re.compile(p) for p in spec.get("who", ())),
             model_needs=_words(spec, "model_needs"),
         )
         for kind, spec in data["kinds"].items()
@@ -238,6 +241,8 @@ def _rule_kinds(plain: str, lists: _Lists) -> dict[str, int]:
             continue
         if kind.alone and not any(w in plain for w in kind.alone):
             continue
+        if kind.who and not any(p.search(plain) for p in kind.who):
+            continue
         kinds[name] = found
     return kinds
 
@@ -313,6 +318,24 @@ def _sure(plain: str, found: dict[str, int], answering: bool, lists: _Lists) -> 
         return True
     told_after = any(word in plain for word in (*lists.aftercare, *lists.requests))
     return not (told_after or answering)
+
+
+def said_now(text: str) -> bool:
+    """Whether a phrase of danger in the message is told as now: a word of the ``now``
+    list in it or shortly before it ("今天早上在田埂上摔了 现在躺在屋里起不来"), not
+    elsewhere ("前天厨房起火 … 现在暂住在她弟弟家" is the past)."""
+    lists = _lists()
+    plain = _prepare(text, lists) if text else ""
+    spans: list[tuple[int, int]] = []
+    for kind in lists.kinds.values():
+        spans += _spans(plain, kind.words)
+        for pattern in kind.patterns:
+            spans += [(m.start(), m.end()) for m in pattern.finditer(plain)]
+    return any(
+        any(word in plain[max(0, start - lists.past_reach) : end] for word in lists.now)
+        for start, end in spans
+        if _counts(plain, [(start, end)], lists)
+    )
 
 
 def says_mistake(text: str) -> bool:

@@ -95,16 +95,28 @@ class ChatCases:
         )
 
     def urgent(
-        self, *, chat_channel: str, sender: str, summary: str, life: bool = False
+        self,
+        *,
+        chat_channel: str,
+        sender: str,
+        summary: str,
+        life: bool = False,
+        place_text: str = "",
     ) -> ChatCase:
         """An emergency: opened before anything is asked, so staff hear of it at once.
-        ``life``: the message may mean danger to life (priority ``life``, shown first)."""
+        ``life``: the message may mean danger to life (priority ``life``, shown first);
+        the township ``place_text`` names, if any, so that township's staff see it."""
+        from nlu.places import match_place
+
+        place = match_place(place_text, self.region) if place_text else None
         return self._open(
             "urgent",
             chat_channel=chat_channel,
             sender=sender,
             summary=summary,
             priority="life" if life else "urgent",
+            township=place.township if place else "",
+            village=(place.village or "") if place else "",
         )
 
     def waiting_urgent(self, *, chat_channel: str, sender: str) -> CaseView | None:

@@ -323,6 +323,64 @@ def test_a_mistake_is_told_from_a_worry(text: str, mistake: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "哎呀搞错了 是他屋里在熏腊肉 烧的谷壳 冇着火 人好好的",
+        "刚才着火那个是误报 冇事了",
+        "都不是 是刚才报错了 是误报",
+        "不用不用 俺就是低血糖 老毛病 吃块糖就好了",
+    ],
+)
+def test_a_false_alarm_that_repeats_the_danger_word_is_a_mistake(text: str) -> None:
+    """probeI W23/W26: the engine drops the danger of such a message in an urgent case."""
+    assert says_mistake(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我今年十岁 爸爸妈妈在外面打工 奶奶前天住院了 家里就我一个 冰箱里没有吃的了 我好饿",
+        "对门屋里那个细伢子才九岁 他一个人在屋里住了快一个星期了 这两天看到他在捡别个丢的东西吃",
+        "我8岁 家里没有大人 好怕",
+    ],
+)
+def test_a_child_alone_without_food_is_danger_with_110_first(text: str) -> None:
+    for answering in (False, True):
+        danger = find_danger(text, answering=answering)
+        assert danger is not None and "child_alone" in danger.kinds and danger.sure, text
+        assert danger.lines[0] == "110"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我一个人住 孩子在外地 冰箱里没有吃的了",  # no child alone: an urgent need, not 110
+        "我儿子10岁 想申请教育救助",
+        "我今年七十岁 一个人住 低保怎么申请",
+        "孙子8岁 跟我住 我们家没有大人挣钱",
+        "我今年七十岁 一个人住 冰箱里没有吃的了",  # 七十岁 is no 十岁
+        "孙子十八岁 一个人在家 没饭吃",
+    ],
+)
+def test_an_adult_alone_or_a_child_looked_after_is_no_child_alone(text: str) -> None:
+    danger = detect(text, None)
+    assert danger is None or "child_alone" not in danger.kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "唉 申請嚟都冇用 我呢世人都係咁 瞓低咗唔好再醒返仲好",  # 粤语, probeI H8
+        "阮真正无想欲活矣 囝仔攏無咧管",  # 闽南, probeI H12
+    ],
+)
+def test_dialect_despair_gives_12356_at_any_step(text: str) -> None:
+    for answering in (False, True):
+        danger = detect(text, None, answering=answering)
+        assert danger is not None and danger.despair and "12356" in danger.lines, text
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         # staff write 今日/目前/现已 for "now": a past word before it no longer hides it

@@ -42,3 +42,26 @@ def test_a_note_raises_an_urgent_case_to_life_and_tells_staff(
     assert backend.work_queue()[0].case_no == opened.case.case_no
     alert = staff_rows(backend)[-1].payload
     assert alert["priority"] == "life" and alert["text"].startswith("【危及生命】")
+
+
+def test_a_place_in_the_opener_or_a_later_note_sets_the_township(
+    services: Services, backend: Backend
+) -> None:
+    """probeI W4/W27: a place named anywhere in the urgent conversation, so that
+    township's caseworker sees the case; a place already set is kept."""
+    named = services.chat_cases.urgent(
+        chat_channel="rest", sender="u4", summary="长春镇二港村 老人倒在地上", life=True,
+        place_text="长春镇二港村 老人倒在地上",
+    )  # fmt: skip
+    assert named.case.township == "长春镇"
+    later = services.chat_cases.urgent(chat_channel="rest", sender="u5", summary="不想活了")
+    assert later.case.township == ""
+    services.chat_cases.add_note(
+        later.case.case_no, "居民补充：俺在新桥河镇 枫树村", staff_text="补充",
+        place_text="俺在新桥河镇 枫树村 你来吧",
+    )  # fmt: skip
+    assert backend.case_detail(later.case.case_no).township == "新桥河镇"
+    services.chat_cases.add_note(
+        later.case.case_no, "居民补充：长春镇", staff_text="补充", place_text="长春镇"
+    )
+    assert backend.case_detail(later.case.case_no).township == "新桥河镇"
