@@ -91,7 +91,7 @@ def letter_o_as_zero(text: str) -> str:
 def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
     text = letter_o_as_zero(text)  # "158 7376 2O91": the letter O typed for a zero
-    raw = _SPLIT_NUMBER.sub("", text.strip())
+    raw = _SPLIT_NUMBER.sub("", _joined_if_typed_slowly(text.strip()))
     raw = _SPACES.sub(",", raw).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
@@ -116,6 +116,30 @@ def joined_slowly_typed(text: str) -> str:
         else:
             out += " " + token
     return out
+
+
+def _joined_if_typed_slowly(text: str) -> str:
+    """A message typed word by word, a space after nearly every word and two between
+    its clauses ("俺 就 一个 人  木有 病", "就 俺 一 个"): each clause's words joined, so
+    it reads as one clause; other messages as they are."""
+    tokens = [token for token in text.split(" ") if token]
+    short = sum(1 for token in tokens if len(token) <= 2)
+    if len(tokens) < 3 or short * 4 < len(tokens) * 3:
+        return text
+    single = sum(1 for token in tokens if len(token) == 1)
+    if "  " not in text and (short < len(tokens) or single * 2 < len(tokens)):
+        return text  # one clause: only letter by letter ("就 俺 一 个", not "四个 我 而子 媳妇")
+    if not all(_cjk(token[0]) or _cjk(token[-1]) for token in tokens):
+        return text  # digits, letters: an identifier or a list ("2 3 4")
+    return "  ".join(
+        _NOT_BETWEEN_NUMERALS.sub("", part) for part in re.split(r" {2,}", text.strip())
+    )
+
+
+# A space between two numerals said one by one ("选 一 三": choices 1 and 3) stays.
+_NOT_BETWEEN_NUMERALS = re.compile(
+    "(?<![一二三四五六七八九十\\d]) | (?![一二三四五六七八九十\\d](?: |$))"
+)
 
 
 MASK = "#"  # what stands for an identifier's characters in ``Prepared.text``

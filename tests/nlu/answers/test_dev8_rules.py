@@ -1,0 +1,76 @@
+"""Rules added for the dev8 answers (issue 14), each tested on phrasing written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.answers import UNKNOWN, read_assets_count, read_count, read_event, read_money
+from nlu.facts import extract_facts
+
+REGION = "hunan-yiyang-ziyang"
+
+
+# -- a number in the right role --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "cost"),
+    [
+        ("我爸上礼拜住院了五天，自己花了六千多", 6000),  # 住院了五天: how long, not per day
+        ("住院12天，自付约两千四百元", 2400),
+    ],
+)
+def test_a_stay_in_hospital_is_no_period(text: str, cost: int) -> None:
+    reading = read_event(text, region=REGION)
+    assert reading.facts.get("one_off_cost") == cost
+    assert "medical" not in reading.facts
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("摩托车那一项要改，我们有一台摩托车", 1),  # the form's line, then the one owned
+        ("汽车那边写错了 家里一辆汽车都没有", 0),
+        ("没有 啥 车 都 没有", 0),  # "什么,车": typed with spaces
+    ],
+)
+def test_a_vehicle_named_as_the_forms_line_is_not_counted(text: str, count: int) -> None:
+    assert read_assets_count(text, "vehicles", region=REGION).value == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我 也 说 不 准  打零工 的 钱 有 一 阵 没 一 阵",
+        "不知道多少 打零工挣的钱 有 一 阵 没 一 阵",  # not joined: "有,一,阵,没,一,阵"
+        "不知道多少，收废品的钱有一天没一天",
+    ],
+)
+def test_money_that_comes_and_goes_is_unknown_not_zero(text: str) -> None:
+    assert read_money(text, "income", region=REGION).value == UNKNOWN
+
+
+# -- a message typed word by word ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("就 我 一 个", {"household_size": 1}),
+        ("我 就 一个 人  木 啥 病", {"household_size": 1, "ill": []}),
+        ("没有 残疾证  也 没有 念书 哩  我 都 八十一 了", {"disabled": [], "students": []}),
+    ],
+)
+def test_a_message_typed_word_by_word_reads_clause_by_clause(
+    text: str, facts: dict[str, object]
+) -> None:
+    got = extract_facts(text, REGION, slot="conditions")
+    for key, value in facts.items():
+        assert got.get(key) == value, (key, got)
+    assert "education" not in got  # "八十一" is an age, not a school cost
+
+
+def test_a_monthly_cost_typed_word_by_word() -> None:
+    assert (
+        read_money("我 不 咋 看 病  一个 月 二十 来 块 药 钱", "medical", region=REGION).value == 20
+    )
+
+
+def test_words_typed_apart_stay_apart_when_not_typed_letter_by_letter() -> None:
+    assert read_count("三个 我 儿子 媳妇", region=REGION).value == 3
