@@ -129,17 +129,24 @@ def _joined_if_typed_slowly(text: str) -> str:
     single = sum(1 for token in tokens if len(token) == 1)
     if "  " not in text and (short < len(tokens) or single * 2 < len(tokens)):
         return text  # one clause: only letter by letter ("就 俺 一 个", not "四个 我 而子 媳妇")
-    if not all(_cjk(token[0]) or _cjk(token[-1]) for token in tokens):
-        return text  # digits, letters: an identifier or a list ("2 3 4")
-    return "  ".join(
-        _NOT_BETWEEN_NUMERALS.sub("", part) for part in re.split(r" {2,}", text.strip())
-    )
+    if sum(1 for token in tokens if not any(map(_cjk, token))) * 2 > len(tokens):
+        return text  # mostly digits, letters: an identifier or a list ("2 3 4 都是我")
+    return "  ".join(_joined_words(part) for part in re.split(r" {2,}", text.strip()))
 
 
-# A space between two numerals said one by one ("选 一 三": choices 1 and 3) stays.
-_NOT_BETWEEN_NUMERALS = re.compile(
-    "(?<![一二三四五六七八九十\\d]) | (?![一二三四五六七八九十\\d](?: |$))"
-)
+_NUMERAL = re.compile(r"^(?:\d+|[一二三四五六七八九十])$")
+
+
+def _joined_words(clause: str) -> str:
+    """One clause's words joined, but for a space next to a number standing alone ("3
+    孙子 读 初一": option 3, not three grandchildren; "选 一 三": options 1 and 3)."""
+    tokens = clause.split(" ")
+    out = tokens[0]
+    for before, token in itertools.pairwise(tokens):
+        keep = (before.isascii() and before.isdigit()) or (token.isascii() and token.isdigit())
+        keep = keep or bool(_NUMERAL.match(before) and _NUMERAL.match(token))
+        out += (" " if keep else "") + token
+    return out
 
 
 MASK = "#"  # what stands for an identifier's characters in ``Prepared.text``
