@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.answers import UNKNOWN, read_assets_count, read_count, read_event, read_money
+from nlu.answers import (
+    UNKNOWN,
+    read_assets_count,
+    read_conditions,
+    read_count,
+    read_event,
+    read_money,
+)
 from nlu.facts import extract_facts
 
 REGION = "hunan-yiyang-ziyang"
@@ -74,3 +81,49 @@ def test_a_monthly_cost_typed_word_by_word() -> None:
 
 def test_words_typed_apart_stay_apart_when_not_typed_letter_by_letter() -> None:
     assert read_count("三个 我 儿子 媳妇", region=REGION).value == 3
+
+
+# -- a condition on the right member ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "applicant", "expected"),
+    [
+        # options listed, then said again each with its person
+        (
+            "1 3 4 一是我男人 三是两个娃 四是我",
+            "self",
+            {"ill": ["spouse"], "students": ["child", "child"], "unemployed": ["self"]},
+        ),
+        # a staff note: 本人 is the applicant, 他 then too; 其他 is nobody
+        ("本人不承认有病，但他有精神残疾证", "self", {"disabled": [{"who": "self"}]}),
+        ("除肢体残疾外无其他重病", "self", {"ill": [], "disabled": [{"who": "self"}]}),
+        # not able to work at all is no unemployment
+        ("失业不涉及，本人丧失劳动能力，一直没有工作", "self", {"unemployed": []}),
+        ("失业没啦，我在饭店做", "self", {"unemployed": []}),  # 啦 after the negator
+        # "外公才有": the condition denied before, said of another
+        ("奶奶说她没有残疾证，爷爷才有", "grandmother", {"disabled": [{"who": "spouse"}]}),
+        ("我没残疾，我老伴才有", "self", {"disabled": [{"who": "spouse"}]}),
+        # 陕西 voice input: 额 = 我, 参计 = 残疾, 娃他妈 = the wife
+        ("参计的是娃他妈 有证", "self", {"disabled": [{"who": "spouse"}]}),
+        (
+            "额屋里人是参计 碎女子上有儿园",
+            "self",
+            {"disabled": [{"who": "spouse"}], "students": ["child"]},
+        ),
+    ],
+)
+def test_conditions_on_the_right_member(
+    text: str, applicant: str, expected: dict[str, list[object]]
+) -> None:
+    value = read_conditions(text, region=REGION, applicant=applicant).value or {}
+    for key, members in expected.items():
+        got = [m["who"] if isinstance(m, dict) else m for m in value.get(key, [])]
+        want = [m["who"] if isinstance(m, dict) else m for m in members]
+        assert sorted(map(str, got)) == sorted(map(str, want)), (key, value)
+        assert key in value, (key, value)
+
+
+def test_benren_is_the_speaker_when_the_message_says_wo() -> None:
+    # "我" said: 本人 is the one typing, and 他 someone else
+    value = read_conditions("我本人失业了，他有残疾证", region=REGION).value or {}
+    assert value["unemployed"] == ["self"]
+    assert [entry["who"] for entry in value["disabled"]] == ["other"]
