@@ -313,6 +313,8 @@ def _conditions(
         if not term.kind:
             continue
         if is_negated(text, term.start, term.end, stops):
+            if _disputed(text, term.end):
+                continue  # "本人说自己没病，不肯承认": a claim staff doubt, no denial
             if not _one_person_denied(text, term.start, mentions) and not _only_me(
                 text, term, mentions
             ):
@@ -492,6 +494,12 @@ def _has_it_instead(text: str, mentions: list[Mention]) -> list[tuple[str, Menti
         if before and is_negated(text, low + before[-1].start, low + before[-1].end):
             out.append((before[-1].kind, mention))
     return out
+
+
+def _disputed(text: str, end: int) -> bool:
+    """A denial the next words say is not admitted ("说自己没病，不肯承认")."""
+    following = text[end : clause_end_of(text, clause_end_of(text, end) + 1)]
+    return any(word in following for word in words("conditions")["disputed"])
 
 
 def _cannot_work(text: str, start: int, end: int) -> bool:
@@ -692,9 +700,9 @@ def _only_me(text: str, term: _Term, mentions: list[Mention]) -> bool:
     others = [m for m in mentions if m.start >= term.end and m.relation != "self"]
     if not others:
         return False
-    if term.kind == "ill":
+    if term.kind == "ill":  # "我自己没病…先生是肢体残障": a disability of another too
         return bool(illnesses_of(rest)) or any(
-            t.kind == "ill" for t in _find_terms(rest) if not t.generic
+            t.kind in ("ill", "disabled") for t in _find_terms(rest) if not t.generic
         )
     return any(t.kind == term.kind for t in _find_terms(rest))
 

@@ -102,6 +102,9 @@ def test_words_typed_apart_stay_apart_when_not_typed_letter_by_letter() -> None:
         # "外公才有": the condition denied before, said of another
         ("奶奶说她没有残疾证，爷爷才有", "grandmother", {"disabled": [{"who": "spouse"}]}),
         ("我没残疾，我老伴才有", "self", {"disabled": [{"who": "spouse"}]}),
+        # a denial staff say is not admitted is none; the speaker's own, theirs alone
+        ("本人自称没病，不承认，但有精神残疾证", "self", {"disabled": [{"who": "self"}]}),
+        ("我自己没病，就是累。老公是肢体残疾，二级", "self", {"disabled": [{"who": "spouse"}]}),
         # 陕西 voice input: 额 = 我, 参计 = 残疾, 娃他妈 = the wife
         ("参计的是娃他妈 有证", "self", {"disabled": [{"who": "spouse"}]}),
         (
@@ -127,3 +130,14 @@ def test_benren_is_the_speaker_when_the_message_says_wo() -> None:
     value = read_conditions("我本人失业了，他有残疾证", region=REGION).value or {}
     assert value["unemployed"] == ["self"]
     assert [entry["who"] for entry in value["disabled"]] == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text", ["本人自称没病，不承认，但有精神残疾证", "我自己没病，就是累。老公是肢体残疾，二级"]
+)
+def test_a_denial_of_one_person_says_nothing_of_the_household(text: str) -> None:
+    assert "ill" not in (read_conditions(text, region=REGION).value or {})
+
+
+def test_a_taiwanese_house_counts() -> None:
+    assert read_assets_count("住的厝是我们自己的，就一间", "houses", region=REGION).value == 1
