@@ -75,10 +75,12 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
                 mark in text[others[-1].end : start] for mark in CLAUSE_END
             ):
                 continue
-            mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+            referred = _last_speaker(text, start, end, others) or others[-1]
+            mentions.append(Mention(start, end, referred.relation, referred.word))
             continue
         if word not in table:  # a pronoun: the person named just before, if any
             previous = others[-1] if others else None
+            previous = _last_speaker(text, start, end, others) or previous
             if previous is None and orphans and word in ("他", "她"):
                 mentions.append(Mention(start, end, "other", word))
                 continue
@@ -109,6 +111,15 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
                 continue
         mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
     return _composed(text, mentions, pronouns)
+
+
+def _last_speaker(text: str, start: int, end: int, others: list[Mention]) -> Mention | None:
+    """ "外婆说我妈不一定愿意，她说先不同意": 他/她 saying something, at the start of its
+    clause, is the one who said something before (the subject), not the last named."""
+    if text[end : end + 1] != "说" or text[max(0, start - 1) : start] not in ("", *CLAUSE_END):
+        return None
+    said = [m for m in others if text[m.end : m.end + 1] == "说" and m.end <= start]
+    return said[-1] if said else None
 
 
 def _speakers(text: str) -> tuple[str, ...]:
