@@ -8,6 +8,8 @@ from nlu.answers import (
     UNKNOWN,
     read_assets_count,
     read_conditions,
+    read_confirm,
+    read_consent,
     read_count,
     read_event,
     read_money,
@@ -141,3 +143,41 @@ def test_a_denial_of_one_person_says_nothing_of_the_household(text: str) -> None
 
 def test_a_taiwanese_house_counts() -> None:
     assert read_assets_count("住的厝是我们自己的，就一间", "houses", region=REGION).value == 1
+
+
+# -- consents and the summary ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "applicant", "value"),
+    [
+        ("查 吧  我 卡 上 就 三百 块", "self", "agree"),  # a plain "check", then how little
+        ("查呗 我那存折上也没几个子儿", "self", "agree"),
+        ("可以查，我存折上就剩一千块，么啥怕的", "self", "agree"),
+        ("奶奶说可以查 她就一张卡", "grandmother", "agree"),  # the applicant says it
+        # never agreed: asked, limited, someone else, a doubt after it
+        ("查吧，我卡上就几百块吗", "self", "unsure"),
+        ("查吧，卡上就几百块，但是我儿子的别查", "self", "unsure"),
+        ("我儿子说可以查，他就一张卡", "self", "unsure"),
+        ("可以查，存折上就几百块，我再想想", "self", "unsure"),
+        ("查什么查，我就几百块", "self", "unsure"),
+        ("查吧，卡上就几百块不是我的", "self", "unsure"),  # a negator in the little said
+        ("查吧，我存折上就几百块还有我儿子的卡", "self", "unsure"),  # someone else's too
+        # 她说 after 外婆说: the one who spoke before
+        ("会查我妈的卡吗？奶奶说我妈不一定愿意，她说先不同意", "grandmother", "refuse"),
+    ],
+)
+def test_consent_of_a_plain_check_and_little_to_find(text: str, applicant: str, value: str) -> None:
+    assert read_consent(text, region=REGION, applicant=applicant).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("对着哩 提焦", "yes"),  # 陕西 "that's right", 提交 by voice
+        ("对着呢 就是名字不对", "no"),
+        ("算咧 不办咧", "cancel"),  # 咧 is 了
+        ("不整了 太麻烦", "cancel"),
+        ("拉倒吧 你们写错了", "no"),
+    ],
+)
+def test_summary_words_of_the_northwest(text: str, value: str) -> None:
+    assert read_confirm(text, region=REGION).value == value
