@@ -13,6 +13,8 @@ from nlu.answers import (
     read_count,
     read_event,
     read_money,
+    read_name,
+    read_supporters,
 )
 from nlu.facts import extract_facts
 
@@ -181,3 +183,36 @@ def test_consent_of_a_plain_check_and_little_to_find(text: str, applicant: str, 
 )
 def test_summary_words_of_the_northwest(text: str, value: str) -> None:
     assert read_confirm(text, region=REGION).value == value
+
+
+# -- facts lost ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("一要费一个月八百 报了以后的", "medical", 800),  # voice input of 医药费
+        ("我的药一个月两百，老伴的胰岛素一百", "medical", 300),  # 胰岛素 is a medicine
+        ("养老钱一百二，卖菜一个月一百", "monthly_income", 220),  # 养老钱 is the pension
+        ("俺五十 俺儿二十 俺娘七十五", "ages", [50, 20, 75]),  # 俺儿: my son
+    ],
+)
+def test_facts_said_in_other_words(text: str, key: str, value: object) -> None:
+    assert extract_facts(text, REGION).get(key) == value
+
+
+def test_a_relative_who_finds_it_hard_cannot_support() -> None:
+    text = "我哥在深圳上班，自己租房也挺难的，也没啥钱"
+    assert read_supporters(text, region=REGION).value is False
+
+
+@pytest.mark.parametrize(
+    ("text", "applicant", "name"),
+    [
+        ("写我爷爷的名字 张德贵 我是他孙子张小龙", "grandfather", "张德贵"),
+        ("我是她外孙女刘小雨", "grandmother", None),  # only the writer's own: ask again
+        ("我叫王小明", "self", "王小明"),
+    ],
+)
+def test_the_writers_own_name_is_not_the_applicants(
+    text: str, applicant: str, name: str | None
+) -> None:
+    assert read_name(text, region=REGION, applicant=applicant).value == name
