@@ -91,7 +91,7 @@ def letter_o_as_zero(text: str) -> str:
 def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
     text = letter_o_as_zero(text)  # "158 7376 2O91": the letter O typed for a zero
-    raw = _SPLIT_NUMBER.sub("", _joined_if_typed_slowly(text.strip()))
+    raw = _SPLIT_NUMBER.sub("", joined_if_typed_slowly(text.strip()))
     raw = _SPACES.sub(",", raw).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
@@ -118,7 +118,7 @@ def joined_slowly_typed(text: str) -> str:
     return out
 
 
-def _joined_if_typed_slowly(text: str) -> str:
+def joined_if_typed_slowly(text: str) -> str:
     """A message typed word by word, a space after nearly every word and two between
     its clauses ("俺 就 一个 人  木有 病", "就 俺 一 个"): each clause's words joined, so
     it reads as one clause; other messages as they are."""

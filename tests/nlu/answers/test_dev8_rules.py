@@ -216,3 +216,13 @@ def test_the_writers_own_name_is_not_the_applicants(
     text: str, applicant: str, name: str | None
 ) -> None:
     assert read_name(text, region=REGION, applicant=applicant).value == name
+
+
+@pytest.mark.parametrize("text", ["前 年 摔 过 一 回  这 仨 月 没 啥", "去年住过院，这3个月没什么"])
+def test_nothing_in_these_three_months_is_no_event(text: str) -> None:
+    assert read_event(text, region=REGION).value == "none"
+
+
+def test_a_name_in_a_correction_typed_word_by_word() -> None:
+    facts = read_confirm("名字 不 对  是 李铁柱  柱 子 的 柱", region=REGION).facts
+    assert facts.get("name") == "李铁柱"
