@@ -574,6 +574,11 @@ def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | Non
             continue
         persons = _first_persons(chunk, applicant)
         named_any = named_any or bool(persons)
+        if _respectively(waiting, persons) and not any(word in chunk for word in _ALL):
+            for each, person in zip(waiting, persons, strict=True):  # "1同2，老公同倪子"
+                chosen.setdefault(each, []).append(person)
+            waiting = []
+            continue
         for each in _said_again_later(waiting, kind, picks[index + 1 :]):
             listed = chosen.setdefault(each, [])
             for person in persons:
@@ -583,6 +588,19 @@ def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | Non
     if not named_any:
         return {}  # numbers only, or numbers that are no options: the form reads those
     return {kind: persons or [None] for kind, persons in chosen.items()}
+
+
+def _respectively(waiting: list[str], persons: list[Mention]) -> bool:
+    """Options joined ("1同2") and as many persons joined after them, each one person
+    ("老公同倪子"): the first option is the first person's, and so on (not when 都 says
+    each has all: "老伴和儿子都有")."""
+    return (
+        len(waiting) >= 2
+        and len(set(waiting)) == len(waiting)
+        and len(persons) == len(waiting)
+        and len({_person_key(person) for person in persons}) == len(persons)
+        and all(person.count == 1 for person in persons)
+    )
 
 
 def _said_again_later(
@@ -614,7 +632,8 @@ def _first_persons(chunk: str, applicant: str) -> list[Mention]:
         return []
     first = [mentions[0]]
     for mention in mentions[1:]:
-        if chunk[first[-1].end : mention.start] not in ("和", "跟", "与", "及", "/", "还有"):
+        between = chunk[first[-1].end : mention.start].rstrip("我俺")  # "我爸和我儿子"
+        if between not in ("和", "跟", "与", "及", "/", "还有", "同"):
             break
         first.append(mention)
     return first

@@ -226,3 +226,19 @@ def test_nothing_in_these_three_months_is_no_event(text: str) -> None:
 def test_a_name_in_a_correction_typed_word_by_word() -> None:
     facts = read_confirm("名字 不 对  是 李铁柱  柱 子 的 柱", region=REGION).facts
     assert facts.get("name") == "李铁柱"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1和2，老伴和女儿", {"ill": ["spouse"], "disabled": ["child"]}),  # respectively
+        ("1同2 我老公同我儿子", {"ill": ["spouse"], "disabled": ["child"]}),
+        ("1和2 老伴和女儿都有", {"ill": ["spouse", "child"], "disabled": ["spouse", "child"]}),
+        ("三个孙子女都在读书", {"students": ["grandchild"] * 3}),
+    ],
+)
+def test_options_joined_and_persons_joined(text: str, expected: dict[str, list[str]]) -> None:
+    value = read_conditions(text, region=REGION).value or {}
+    for key, members in expected.items():
+        got = [m["who"] if isinstance(m, dict) else m for m in value.get(key, [])]
+        assert sorted(got) == sorted(members), (key, value)
