@@ -242,3 +242,15 @@ def test_options_joined_and_persons_joined(text: str, expected: dict[str, list[s
     for key, members in expected.items():
         got = [m["who"] if isinstance(m, dict) else m for m in value.get(key, [])]
         assert sorted(got) == sorted(members), (key, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("承诺什么？我不识字，不敢乱签", "unsure"),
+        ("不敢签，我看不懂", "unsure"),
+        ("不签", "refuse"),
+    ],
+)
+def test_not_daring_to_sign_is_a_hesitation_not_a_refusal(text: str, value: str) -> None:
+    assert read_consent(text, region=REGION).value == value
