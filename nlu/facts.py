@@ -39,7 +39,7 @@ from nlu.finders.money import FACT_KEY, money_of
 from nlu.finders.negation import is_negated
 from nlu.finders.place import place_of
 from nlu.finders.situation import event_of, residence_of, supporters_of
-from nlu.finders.text import prepare, segments
+from nlu.finders.text import joined_if_typed_slowly, prepare, segments
 
 # The question asked → the money role a bare amount answers.
 SLOT_ROLE = {
@@ -106,7 +106,7 @@ def _facts(
     if approx:
         facts["approx"] = approx  # how each amount was approximated ("more", "pair" …)
 
-    name = names_in(text, asked=slot == "name")
+    name = names_in(joined_if_typed_slowly(text), asked=slot == "name")  # "是 王老栓"
     _put(facts, "name", name.name)
     _put(facts, "name_hint", name.hint)
     for part in segments(prepared.simple):

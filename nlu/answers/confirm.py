@@ -214,6 +214,8 @@ def consent_value(text: str, applicant: str = "self") -> str:
         return REFUSE
     if not refused and _settled_at_the_end(text, plain, hits, applicant):
         return AGREE
+    if not refused and _check_then_little(text, plain, hits, applicant):
+        return AGREE  # "查吧，我存折上就几百块"
     if _negated_weak_word(text, plain):
         return UNSURE  # "同意，不好说": a doubt said after the agreement
     if not hits:
@@ -291,6 +293,55 @@ def _settled_at_the_end(
         or _agreed_then_asked(plain, hits, allowed)
         or _agreed_then_went_on(text, plain, hits, applicant, clauses, allowed)
     )
+
+
+def _check_then_little(
+    text: str, plain: str, hits: list[tuple[int, int, str]], applicant: str
+) -> bool:
+    """The first clause is only the applicant's plain "check" (``check_words``: 查吧,
+    可以查), and every clause after it only says how little money there is, where
+    (``little`` and ``places``: "我存折上就几百块", "卡上也没几个子儿"): nothing asked,
+    hedged, refused, limited or said of someone else's money."""
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,.;!?:~\n]+", plain)]
+    clauses = [(low, high) for low, high in clauses if _PUNCT.sub("", plain[low:high]).strip("_")]
+    if len(clauses) < 2 or "?" in plain:
+        return False
+    low, high = clauses[0]
+    allowed = (*_list("agree", "consent"), *_list("frame"), *_list("particles"), "嗯", "那")
+    plain = _applicant_says_masked(plain, low, high, applicant)  # "外婆说可以查"
+    first = _clean_agreement(plain, low, high, hits, allowed)
+    checks = _list("check_words", "consent")
+    if not first or not all(word in checks for _start, _end, word in first):
+        return False
+    return all(_says_little(plain[low:high]) for low, high in clauses[1:])
+
+
+def _applicant_says_masked(plain: str, low: int, high: int, applicant: str) -> str:
+    """ "外婆说可以查" typed for the grandmother: the applicant named, then 说, masked."""
+    for mention in find_mentions(plain[low:high], applicant):
+        said = plain[low + mention.end : low + mention.end + 1] == "说"
+        if mention.start == 0 and mention.relation == "self" and said:
+            cut = low + mention.end + 1
+            return plain[:low] + "_" * (cut - low) + plain[cut:]
+        break
+    return plain
+
+
+def _says_little(clause: str) -> bool:
+    """ "我存折上就几百块", "她就一张存折", "卡上也没几个子儿": how little, and where."""
+    if any(word in clause for word in _list("little_blockers", "consent")):
+        return False
+    if any(word in clause for word in (*_list("hedge", "consent"), *_list("refuse", "consent"))):
+        return False
+    if not any(word in clause for word in _list("places", "consent")):
+        return False
+    little = find_all(clause, _list("little", "consent"))
+    if not little:
+        return False
+    rest = clause
+    for start, end, _word in little:
+        rest = rest[:start] + "_" * (end - start) + rest[end:]
+    return not any(char in NEGATOR_CHARS for char in rest)
 
 
 def _explained(text: str) -> bool:

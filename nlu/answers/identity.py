@@ -16,7 +16,7 @@ from nlu.finders.identity import (
     phones_of,
     tail_corrected,
 )
-from nlu.finders.text import letter_o_as_zero
+from nlu.finders.text import letter_o_as_zero, simplify
 from nlu.validators import id_number_problem, phone_problem
 
 
@@ -67,10 +67,23 @@ def read_id_last6(text: str, *, region: str | None = None, applicant: str = "sel
     return Reading(found[-1] if found else None, sure=bool(found))
 
 
+# The one typing, introduced ("我是她外孙女李思雨", "我叫李思雨"): up to the clause's end.
+_WRITER = re.compile(r"(?:我是|我叫|本人是)[^,.;!?:~，。；！？]*")
+
+
+def _writers_own(text: str, name: str) -> bool:
+    """Is ``name`` said in the clause where the one typing introduces themself?"""
+    return any(name in match.group() for match in _WRITER.finditer(simplify(text)))
+
+
 def read_name(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """The applicant's full name as on the ID card, or None; a title such as "王大爷"
     comes back as ``facts["name_hint"]``, never as the name."""
     found = names_in(text, asked=True)
+    if applicant != "self" and found.name and _writers_own(text, found.name):
+        # "写外婆的名字吧 陈玉梅 我是她外孙女李思雨": the one typing for her, not her
+        rest = _WRITER.sub(",", simplify(text).replace(" ", ","))
+        found = names_in(rest, asked=True)
     facts = other_facts(text, "name", ("name",), region=region, applicant=applicant)
     if found.hint and "name_hint" not in facts:
         facts["name_hint"] = found.hint

@@ -475,11 +475,13 @@ def vehicles_of(text: str, asked: bool = False) -> int | None:
         if word in not_motor:
             said = True
             continue
-        if text[max(0, start - 2) : start] == "什么":
+        if re.search(r"什么,?$", text[max(0, start - 3) : start]):
             said = True  # "什么车都没有", "轮椅算什么车": none, or asked back: none
             continue
         if total and word in _CLASS_WORDS and not _vehicle_said(text, start, end):
             continue  # "有一台摩托,机动车就这个": the one just named
+        if _form_item(text, end):
+            continue  # "机车那边要改": the form's line named, not one more vehicle
         if word in ("车", "车子") and not asked and not _vehicle_said(text, start, end):
             continue  # a bare 车 is the household's only counted, negated or sold
         if not asked and _in_accident(text, start, end):
@@ -527,6 +529,12 @@ def _vehicle_said(text: str, start: int, end: int) -> bool:
     return bool(
         re.search(r"(?:台|辆|部)(?:旧|新|老|破|二手)?(?:的)?$", text[max(0, start - 4) : start])
     )
+
+
+def _form_item(text: str, end: int) -> bool:
+    """ "机车那边要改", "车那一项不对": the vehicle named as a line of the form (``form_item``)."""
+    tail = text[end : end + 4]
+    return any(tail.startswith(word) for word in terms("counts", "vehicles", "form_item"))
 
 
 def _in_accident(text: str, start: int, end: int) -> bool:

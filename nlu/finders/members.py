@@ -63,20 +63,25 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
     pronouns = tuple(str(word) for word in words("members")["pronouns"])
     counted = tuple(str(word) for word in words("members")["count_nouns"])
     pairs = tuple(str(word) for word in words("members")["pairs"])
+    speakers = _speakers(text)
     for start, end, word in find_all(text, (*table, *pronouns)):
+        if word in pronouns and text[max(0, start - 1) : start] == "其":
+            continue  # "其他重病": any other, nobody named
         # 他/她 is never the one who speaks: the last other person named. For a child
         # typing, 他 may name the parent (in the table), but only when nobody else
         # was named before ("我和我弟都在上学，他读高二": the brother).
-        others = [m for m in mentions if m.relation != "self" or m.word not in _SPEAKER]
+        others = [m for m in mentions if m.relation != "self" or m.word not in speakers]
         if word in pronouns and word in table and others:
             if start - others[-1].end <= 2 and not any(
                 mark in text[others[-1].end : start] for mark in CLAUSE_END
             ):
                 continue
-            mentions.append(Mention(start, end, others[-1].relation, others[-1].word))
+            referred = _last_speaker(text, start, end, others) or others[-1]
+            mentions.append(Mention(start, end, referred.relation, referred.word))
             continue
         if word not in table:  # a pronoun: the person named just before, if any
             previous = others[-1] if others else None
+            previous = _last_speaker(text, start, end, others) or previous
             if previous is None and orphans and word in ("他", "她"):
                 mentions.append(Mention(start, end, "other", word))
                 continue
@@ -107,6 +112,27 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
                 continue
         mentions.append(Mention(start, end, relation, word, max(1, min(count, 10))))
     return _composed(text, mentions, pronouns)
+
+
+def _last_speaker(text: str, start: int, end: int, others: list[Mention]) -> Mention | None:
+    """ "外婆说我妈不一定愿意，她说先不同意": 他/她 saying something, at the start of its
+    clause, is the one who said something before (the subject), not the last named."""
+    if text[end : end + 1] != "说" or text[max(0, start - 1) : start] not in ("", *CLAUSE_END):
+        return None
+    said = [m for m in others if text[m.end : m.end + 1] == "说" and m.end <= start]
+    return said[-1] if said else None
+
+
+def _speakers(text: str) -> tuple[str, ...]:
+    """The words that name the one who types. 本人 is one of them only when the message
+    speaks in the first person: in a note of staff ("本人说自己没病…但他持有残疾证") it
+    names the applicant, whom 他 then refers to."""
+    if any(word in text for word in _FIRST_PERSON):
+        return _SPEAKER
+    return tuple(word for word in _SPEAKER if word != "本人")
+
+
+_FIRST_PERSON = ("我", "俺", "咱")
 
 
 def _addressed(text: str, start: int, word: str) -> bool:
@@ -299,6 +325,8 @@ def _conditions(
         if not term.kind:
             continue
         if is_negated(text, term.start, term.end, stops):
+            if _disputed(text, term.end):
+                continue  # "本人说自己没病，不肯承认": a claim staff doubt, no denial
             if not _one_person_denied(text, term.start, mentions) and not _only_me(
                 text, term, mentions
             ):
@@ -308,6 +336,8 @@ def _conditions(
             continue
         if term.kind in ("unemployed", "students") and text[term.end : term.end + 1] == "过":
             continue  # "之前失业过", "上过学": once, not now
+        if term.kind == "unemployed" and _cannot_work(text, term.start, term.end):
+            continue  # "无劳动能力，一直没有工作": not able to work, not out of work
         if term.generic and not _said_of_someone(text, term, mentions):
             continue
         who = who_at(text, term.start, mentions)
@@ -347,6 +377,15 @@ def _conditions(
             else:
                 found.setdefault(term.kind, []).append(person)
             details.setdefault(term.kind, []).append(said)
+    for kind, who in _has_it_instead(text, mentions):
+        key = _person_key(who)
+        if key in seen[kind] or outside(text, who, mentions):
+            continue
+        seen[kind].add(key)
+        found.setdefault(kind, []).append(
+            {"who": who.relation} if kind == "disabled" else who.relation
+        )
+        details.setdefault(kind, []).append({"who": who.relation, "word": who.word, "term": None})
     for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked):
         if who is not None and outside(text, who, mentions):
             continue
@@ -366,17 +405,19 @@ def _conditions(
                 continue  # whom it is about was said in words ("1 我爸脑溢血")
             for person in persons:
                 key = _person_key(person)
-                entry: Any = person.relation if person else None
-                if kind == "disabled":
-                    entry = {"who": entry}
-                if kind in seen:
+                # "三是两个娃": a counted mention is that many persons
+                relations = _persons(person.relation, person.count) if person else [None]
+                for relation in relations:
+                    entry: Any = {"who": relation} if kind == "disabled" else relation
+                    if kind not in seen:
+                        break
                     seen[kind].add(key)
                     found.setdefault(kind, []).append(entry)
-                    said = {"who": person.relation if person else None, "term": None}
+                    said = {"who": relation, "term": None}
                     said["word"] = person.word if person else None
                     details.setdefault(kind, []).append(said)
-                else:  # "5": none of them
-                    for each in KINDS:
+                if kind not in seen:
+                    for each in KINDS:  # "5": none of them
                         found.setdefault(each, [])
     for kind in denied:
         found.setdefault(kind, [])
@@ -447,6 +488,38 @@ def _heavy_illnesses(
     return found
 
 
+# "外公才有", "她老伴倒是有": a clause of a person and 有 alone.
+_HAS_IT = re.compile(r"(?:才|倒是|倒|就|是)?有(?:的|了|啊|呀|哦)?(?=$|[,.;!?:~\n])")
+
+
+def _has_it_instead(text: str, mentions: list[Mention]) -> list[tuple[str, Mention]]:
+    """ "外婆说她没残疾，外公才有": a clause that is only a person and 有, after a
+    condition denied earlier in its sentence, says that person has that condition."""
+    out: list[tuple[str, Mention]] = []
+    for mention in mentions:
+        if text[clause_start_of(text, mention.start) : mention.start].strip("但可而我俺他她的"):
+            continue
+        if not _HAS_IT.match(text, mention.end):
+            continue
+        low, _high = _sentence_of(text, mention.start, mention.end)
+        before = [t for t in _find_terms(text[low : mention.start]) if t.kind]
+        if before and is_negated(text, low + before[-1].start, low + before[-1].end):
+            out.append((before[-1].kind, mention))
+    return out
+
+
+def _disputed(text: str, end: int) -> bool:
+    """A denial the next words say is not admitted ("说自己没病，不肯承认")."""
+    following = text[end : clause_end_of(text, clause_end_of(text, end) + 1)]
+    return any(word in following for word in words("conditions")["disputed"])
+
+
+def _cannot_work(text: str, start: int, end: int) -> bool:
+    """The sentence of an unemployed word says the person cannot work at all."""
+    low, high = _sentence_of(text, start, end)
+    return any(word in text[low:high] for word in words("conditions")["no_labour_capacity"])
+
+
 def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around ``text[start:end]``: from the mark before to the mark after."""
     low = start
@@ -502,7 +575,12 @@ def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | Non
             continue
         persons = _first_persons(chunk, applicant)
         named_any = named_any or bool(persons)
-        for each in waiting:
+        if _respectively(waiting, persons) and not any(word in chunk for word in _ALL):
+            for each, person in zip(waiting, persons, strict=True):  # "1同2，老公同倪子"
+                chosen.setdefault(each, []).append(person)
+            waiting = []
+            continue
+        for each in _said_again_later(waiting, kind, picks[index + 1 :]):
             listed = chosen.setdefault(each, [])
             for person in persons:
                 if all(_person_key(person) != _person_key(p) for p in listed if p is not None):
@@ -511,6 +589,29 @@ def _numbered_choices(text: str, applicant: str) -> dict[str, list[Mention | Non
     if not named_any:
         return {}  # numbers only, or numbers that are no options: the form reads those
     return {kind: persons or [None] for kind, persons in chosen.items()}
+
+
+def _respectively(waiting: list[str], persons: list[Mention]) -> bool:
+    """Options joined ("1同2") and as many persons joined after them, each one person
+    ("老公同倪子"): the first option is the first person's, and so on (not when 都 says
+    each has all: "老伴和儿子都有")."""
+    return (
+        len(waiting) >= 2
+        and len(set(waiting)) == len(waiting)
+        and len(persons) == len(waiting)
+        and len({_person_key(person) for person in persons}) == len(persons)
+        and all(person.count == 1 for person in persons)
+    )
+
+
+def _said_again_later(
+    waiting: list[str], kind: str, later: list[tuple[int, int, str]]
+) -> list[str]:
+    """Of the options waiting for a person, those this person is for: an option listed
+    first and said again later with its own person ("2 3 4 二是我媳妇 三是两个娃") is
+    for that later person, not this one."""
+    again = {each for _start, _end, each in later}
+    return [each for each in waiting if each == kind or each not in again]
 
 
 def _first_persons(chunk: str, applicant: str) -> list[Mention]:
@@ -532,7 +633,8 @@ def _first_persons(chunk: str, applicant: str) -> list[Mention]:
         return []
     first = [mentions[0]]
     for mention in mentions[1:]:
-        if chunk[first[-1].end : mention.start] not in ("和", "跟", "与", "及", "/", "还有"):
+        between = chunk[first[-1].end : mention.start].rstrip("我俺")  # "我爸和我儿子"
+        if between not in ("和", "跟", "与", "及", "/", "还有", "同"):
             break
         first.append(mention)
     return first
@@ -629,9 +731,9 @@ def _only_me(text: str, term: _Term, mentions: list[Mention]) -> bool:
     others = [m for m in mentions if m.start >= term.end and m.relation != "self"]
     if not others:
         return False
-    if term.kind == "ill":
+    if term.kind == "ill":  # "我自己没病…先生是肢体残障": a disability of another too
         return bool(illnesses_of(rest)) or any(
-            t.kind == "ill" for t in _find_terms(rest) if not t.generic
+            t.kind in ("ill", "disabled") for t in _find_terms(rest) if not t.generic
         )
     return any(t.kind == term.kind for t in _find_terms(rest))
 

@@ -150,7 +150,7 @@ def _without_not_periods(text: str) -> str:
 
 # How long a stay lasted ("住了12天", "在icu待了半个月"): a duration, not how often a cost is.
 _STAY = re.compile(
-    r"(?:住了?|待了?|呆了?|躺了)(?:\d+|[一二两三四五六七八九十半几]+)(?:多)?(?:个)?(?:天|星期|礼拜|周|月)"
+    r"(?:住院?了?|待了?|呆了?|躺了)(?:\d+|[一二两三四五六七八九十半几]+)(?:多)?(?:个)?(?:天|星期|礼拜|周|月)"
 )
 
 
@@ -551,10 +551,9 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
     "not much", not zero.
     """
     plain = text
-    # "不清楚其存折余额" does not know the deposits, it does not say there are none.
-    for word in terms("money", "not_zero"):
-        plain = plain.replace(word, "_" * len(word))
-    for word in terms("text", "unknown"):  # typed slowly too: "没 算过"
+    # "不清楚其存折余额" does not know the deposits, it does not say there are none;
+    # typed slowly too: "没 算过", "有 一 阵 没 一 阵".
+    for word in (*terms("money", "not_zero"), *terms("text", "unknown")):
         pattern = ",?".join(map(re.escape, word))
         plain = re.sub(pattern, lambda match: "_" * len(match.group()), plain)
     roles: set[str] = set()

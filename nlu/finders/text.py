@@ -91,7 +91,7 @@ def letter_o_as_zero(text: str) -> str:
 def prepare(text: str) -> Prepared:
     """The answer as the readers see it (cached: every reader of one message shares it)."""
     text = letter_o_as_zero(text)  # "158 7376 2O91": the letter O typed for a zero
-    raw = _SPLIT_NUMBER.sub("", text.strip())
+    raw = _SPLIT_NUMBER.sub("", joined_if_typed_slowly(text.strip()))
     raw = _SPACES.sub(",", raw).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
@@ -115,6 +115,37 @@ def joined_slowly_typed(text: str) -> str:
             out += token
         else:
             out += " " + token
+    return out
+
+
+def joined_if_typed_slowly(text: str) -> str:
+    """A message typed word by word, a space after nearly every word and two between
+    its clauses ("俺 就 一个 人  木有 病", "就 俺 一 个"): each clause's words joined, so
+    it reads as one clause; other messages as they are."""
+    tokens = [token for token in text.split(" ") if token]
+    short = sum(1 for token in tokens if len(token) <= 2)
+    if len(tokens) < 3 or short * 4 < len(tokens) * 3:
+        return text
+    single = sum(1 for token in tokens if len(token) == 1)
+    if "  " not in text and (short < len(tokens) or single * 2 < len(tokens)):
+        return text  # one clause: only letter by letter ("就 俺 一 个", not "四个 我 而子 媳妇")
+    if sum(1 for token in tokens if not any(map(_cjk, token))) * 2 > len(tokens):
+        return text  # mostly digits, letters: an identifier or a list ("2 3 4 都是我")
+    return "  ".join(_joined_words(part) for part in re.split(r" {2,}", text.strip()))
+
+
+_NUMERAL = re.compile(r"^(?:\d+|[一二三四五六七八九十])$")
+
+
+def _joined_words(clause: str) -> str:
+    """One clause's words joined, but for a space next to a number standing alone ("3
+    孙子 读 初一": option 3, not three grandchildren; "选 一 三": options 1 and 3)."""
+    tokens = clause.split(" ")
+    out = tokens[0]
+    for before, token in itertools.pairwise(tokens):
+        keep = (before.isascii() and before.isdigit()) or (token.isascii() and token.isdigit())
+        keep = keep or bool(_NUMERAL.match(before) and _NUMERAL.match(token))
+        out += (" " if keep else "") + token
     return out
 
 
