@@ -42,7 +42,13 @@ from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
 from nlu.finders.counts import grades_of, member_ages
-from nlu.finders.members import conditions_detail, conditions_of, find_mentions, illnesses_of
+from nlu.finders.members import (
+    cleared_of,
+    conditions_detail,
+    conditions_of,
+    find_mentions,
+    illnesses_of,
+)
 from nlu.finders.negation import is_negated
 from nlu.finders.text import prepare
 from policies.catalog import load_catalog
@@ -680,9 +686,13 @@ def members_named(ctx: TurnContext, values: dict[str, Any], body: str) -> list[i
         if ages.count(age) != 1:
             return []  # an age nobody has (a new age), or two members have it
         found.append(ages.index(age))
-    for mention in find_mentions(body, reading.applicant(ctx, values)):
+    mentions = find_mentions(body, reading.applicant(ctx, values))
+    starts = {mention.start for mention in mentions}
+    for mention in mentions:
         if is_negated(body, mention.start, mention.end):
             continue
+        if mention.word in ("我", "俺") and mention.end in starts:
+            continue  # "我老汉儿": whose, not who
         same = [i for i, p in enumerate(people) if p["relation"] == mention.relation]
         if mention.relation == "self":
             same = [0]
@@ -705,6 +715,10 @@ def who_correction(
         return None
     [kind] = named_kinds
     who = members_named(ctx, values, body)
+    off = cleared_of(body, reading.applicant(ctx, values)).get(kind) or []
+    people = base_members(values)
+    # "我没有生病，生病的是我老婆，你把我去掉": the one taken off is not pointed at
+    who = [i for i in who if ("self" if i == 0 else people[i]["relation"]) not in off]
     if not who:
         return None
     conditions = (

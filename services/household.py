@@ -257,13 +257,17 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
                 left += group
                 continue
             stated = [i for i in range(1, len(members)) if members[i]["relation"] == who]
-            if not stated:
-                stated = [
+            if len(stated) < len(group):
+                # "孙子10岁和7岁": the 孙子 named with the first age only; the others of
+                # an age to be one fit too
+                fitting = [
                     i
                     for i in range(1, len(members))
                     if members[i]["relation"] is None
                     and _fits_member(who, members[0], members[i], len(members))
                 ]
+                if not stated or len(stated) + len(fitting) == len(group):
+                    stated = sorted(stated + fitting)
             if not stated and pairs:
                 continue  # named again with another word ("妹子" for the granddaughter)
             if not stated or len(stated) > len(group):

@@ -39,7 +39,7 @@ FACT_KEY = {
     "deposits": "deposits",
     "debt": "debt",
 }
-PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
+PER_MONTH = {"month": 1.0, "year": 1 / 12, "term": 1 / 6, "week": 52 / 12, "day": 30.0}
 
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:(?:来|多)(?=万|千|百|w|k))?(万|千|百|w|k)?(\d)?(?!\d|\.\d)"
@@ -158,7 +158,7 @@ def _period(stretch: str, after: str) -> str | None:
     """The period word nearest before the amount (in its stretch), else just after it."""
     plain, after = _without_not_periods(stretch), _without_not_periods(after)
     best: tuple[str | None, int] = (None, -1)
-    for period in ("month", "year", "week", "day", "once"):
+    for period in ("month", "year", "term", "week", "day", "once"):
         for word in terms("money", "periods", period):
             at = plain.rfind(word)
             if at >= 0 and at + len(word) > best[1]:
@@ -354,6 +354,8 @@ def find_amounts(
         earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
         role = role_of(clause, after, earlier, None, lead) or carried or default
+        if default and not _last_role(clause) and _remaining(clause):
+            role = default  # "存款基本没有了，看病花光了，可能就几千块": what is left of it
         if role == "rent" and any(word in text for word in terms("money", "rented_out")):
             role = "income"  # "地租给别人了，一年租金一千二": rent received
         if (
@@ -400,6 +402,11 @@ def find_amounts(
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
+
+
+def _remaining(clause: str) -> bool:
+    """ "可能就几千块", "只剩几百": what is left of the money asked about."""
+    return any(word in clause for word in terms("money", "remaining"))
 
 
 def _yearly_occasion(stretch: str) -> bool:
@@ -505,8 +512,8 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
 def _not_known(text: str, start: int, end: int) -> bool:
     """The amount's clause (or the next few characters) says the speaker does not know it."""
     around = text[clause_start(text, start) : min(len(text), end + 14)]
-    if "具体" in around[end - clause_start(text, start) :]:
-        return False  # "大概两三万，具体数说不准": only the exact figure is not known
+    if any(word in around[end - clause_start(text, start) :] for word in terms("money", "exact")):
+        return False  # "大概两三万，具体数说不准", "一万几千啦，我唔知实数": only the exact figure
     return is_unknown(around)
 
 
@@ -615,7 +622,8 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     - a total said ("加起来六千二", "平均下来五千多") is the figure: the last one said;
     - an own share after a reimbursement ("报了一些，自己出了一万") replaces the bill;
     - a range an exact amount falls in is refined by it ("不到一千，大概九百几" → 900);
-    - the same amount said again for another period is said once ("一年六千，一个月五百").
+    - the same amount said again for another period is said once ("一年六千，一个月五百");
+    - a yearly figure said with a term's is the year's total ("一学期一百多，一年三四百").
     """
     mine = [amount for amount in amounts if amount.role == role]
     if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
@@ -624,6 +632,8 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         return None, None, None
     if any(amount.value == UNKNOWN for amount in mine):
         return UNKNOWN, None, None
+    if any(amount.period == "year" for amount in mine):
+        mine = [amount for amount in mine if amount.period != "term"]
     exact = [amount.value for amount in mine if isinstance(amount.value, int)]
     mine = [
         amount
