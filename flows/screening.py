@@ -154,10 +154,25 @@ def _cleared(facts: dict[str, Any], values: dict[str, Any]) -> dict[str, list[An
     return result
 
 
+ADULT = 18  # an age below this is no age of the one typing (their child's, grandchild's)
+
+
 def _ages_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
     if "ages" not in facts or ("ages" in values and not overwrite):
         return None
-    return list(facts["ages"])
+    ages = list(facts["ages"])
+    size = facts.get("household_size") or values.get("household_size")
+    if size and "ages" not in values and 0 < len(ages) < int(size) and max(ages) < ADULT:
+        # "两个人我和我女儿她十二岁": the daughter's age; the writer's is still to come
+        values["_ages_part"] = ages
+        return None
+    return ages
+
+
+def _partial_ages(values: dict[str, Any]) -> list[int]:
+    """Children's ages told before the writer's own ("我和我女儿她十二岁"), kept to be
+    completed by the next answer to the ages question."""
+    return list(values.get("_ages_part") or [])
 
 
 def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -165,6 +180,10 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     the person it is ("我66 孙子10岁 孙女6岁" after "两个"), correct the size."""
     found = reading.ages(ctx, values)
     size = values.get("household_size")
+    part = _partial_ages(values)
+    if found.value and size and part and len(found.value) + len(part) == int(size):
+        # "我四十六" after "我和我女儿她十二岁": the writer's age first, then the child's
+        return Reading([*found.value, *part], sure=True, facts=found.facts)
     if not found.value or size is None or len(found.value) <= int(size):
         return found
     body = prepare(ctx.text).text
@@ -236,6 +255,12 @@ def _size_problem(value: int, _: dict[str, Any]) -> str | None:
 def _ages_problem(ages: list[int], values: dict[str, Any]) -> str | None:
     size = values.get("household_size")
     if size is not None and len(ages) != int(size):
+        part = _partial_ages(values)
+        if not part and 0 < len(ages) < int(size) and max(ages) < ADULT:
+            part = values["_ages_part"] = list(ages)  # a child's age: the writer's to come
+        if part:
+            left = int(size) - len(part)
+            return texts()("screening.ages_left", part="、".join(map(str, part)), left=left)
         return texts()("screening.ages_count", size=int(size), got=len(ages))
     if any(not 0 <= int(age) <= 120 for age in ages):
         return texts()("screening.age_invalid")
@@ -901,6 +926,7 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
     text = prepare(ctx.text).text
     who = reading.applicant(ctx, values)
     if slot.name in ("ages", "household_size"):
+        values.pop("_ages_part", None)  # completed, or the household changed
         for kind in KINDS:
             values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
     if slot.name == "ages":

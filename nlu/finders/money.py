@@ -379,7 +379,9 @@ def find_amounts(
         if role is None:
             previous_end = unit_end
             continue
-        if role in ("income", "deposits") and _in_the_past(text, start):
+        if role in ("income", "deposits") and (
+            _in_the_past(text, start) or _said_past(text, unit_end)
+        ):
             previous_end = unit_end
             continue  # "原来…一个月两千五", "本来五六万，现在剩三万": before, not now
         approx = _approx(text, simple, start, end, rule)
@@ -515,6 +517,14 @@ def _not_known(text: str, start: int, end: int) -> bool:
     if any(word in around[end - clause_start(text, start) :] for word in terms("money", "exact")):
         return False  # "大概两三万，具体数说不准", "一万几千啦，我唔知实数": only the exact figure
     return is_unknown(around)
+
+
+_SAID_PAST = re.compile(r"^(?:块钱|块|元)?(?:是|那是|都是)(?:以前|原来|过去|之前|早先)(?:的|了)?")
+
+
+def _said_past(text: str, end: int) -> bool:
+    """ "一千八是以前的，现在只有一千五": the amount is said to be the old one."""
+    return _SAID_PAST.match(text[end : end + 8]) is not None
 
 
 def _in_the_past(text: str, start: int) -> bool:

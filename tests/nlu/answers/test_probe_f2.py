@@ -131,3 +131,11 @@ def test_what_is_left_says_the_role_asked_only_without_a_role_word() -> None:
     found = read_money("养老金一百多，看病也就几十", "income")
     assert found.value == 100
     assert (found.facts["medical"].low, found.facts["medical"].high) == (10, 90)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我是说收入不对一千八是以前的现在只有一千五", "收入不对，一千八是以前的，现在只有一千五"],
+)
+def test_an_amount_said_to_be_the_old_one_is_not_counted(text: str) -> None:
+    assert extract_facts(text)["monthly_income"] == 1500
