@@ -228,6 +228,15 @@ class ApplyFlow(Form):
         self.region = region
         self.slots = _slots(region)  # type: ignore[misc]
 
+    def answers_itself(self, ctx: TurnContext) -> bool:
+        """ "低保和医疗救助都要" at the program question: the answer, never a policy question
+        (the classifier may be sure it asks about 低保)."""
+        if ctx.payload is None and ctx.session.step == "program":
+            asks: list[str] = texts().raw("apply.program_question_words")
+            if _programs(ctx, self.values(ctx)).value and not any(w in ctx.text for w in asks):
+                return True
+        return super().answers_itself(ctx)
+
     def opening_facts(self, ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
         facts = opening_facts(ctx, keep)
         if ctx.payload:  # '/apply{"program":"dibao"}'
