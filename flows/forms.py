@@ -309,7 +309,8 @@ class Form(Flow):
             return [BotReply(answer), *self._ask(ctx, slot.name)]
         found = read_answer(slot, ctx, values)
         overwrite = reading.is_correction(ctx.text)
-        taken = self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
+        facts = _support_for_none(ctx, found.facts, values)
+        taken = self.take_facts(ctx, facts, values, skip=slot.name, overwrite=overwrite)
         notes = self._noted(ctx, taken)
         value = found.value
         if value is None:
@@ -683,6 +684,20 @@ class Form(Flow):
         values = dict(self.values(ctx))
         ctx.session.end_flow()
         return await self.submit(ctx, values)
+
+
+def _support_for_none(
+    ctx: TurnContext, facts: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """ "我系佢个女…每个月俾佢五百蚊" after "冇乜收入" (income 0): money a relative gives
+    every month is income after all — it replaces the 0 without being a correction."""
+    income = facts.get("monthly_income")
+    if values.get("monthly_income") != 0 or not income or income == values.get("monthly_income"):
+        return facts
+    words: list[str] = ctx.texts.raw("forms.support_words")
+    if not any(word in ctx.text for word in words):
+        return facts
+    return {**facts, "_corrects": [*(facts.get("_corrects") or ()), "monthly_income"]}
 
 
 def _refines(value: Any, earlier: Any) -> bool:

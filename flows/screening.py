@@ -1010,6 +1010,8 @@ class ScreeningFlow(Form):
         shown = ctx.session.slots.get("screening") or {}
         if ctx.payload is not None or not shown.get("at"):
             return False
+        if result_question(ctx):
+            return True
         try:
             at = dt.datetime.fromisoformat(str(shown["at"]))
         except ValueError:
@@ -1027,6 +1029,8 @@ class ScreeningFlow(Form):
         ))  # fmt: skip
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if result_question(ctx):
+            return [explain_result(ctx)]  # "咁即系点？我阿妈唔可以申请？": explained
         if not self.claims(ctx):
             return await super().start(ctx)
         ctx.session.slots["screening"].pop("at", None)  # reopened once
@@ -1104,6 +1108,71 @@ def remember_screening(
     }
 
 
+def _failing_reasons(ctx: TurnContext, unlikely: list[dict[str, Any]]) -> list[str]:
+    """Why nothing fits, from the reasons of the programs that do not (a wrong answer can
+    then be spotted: "有机动车")."""
+    why: list[str] = []
+    failing = tuple(ctx.texts.raw("screening.failing_words"))
+    for program in unlikely:
+        why += [
+            reason
+            for reason in program["reasons"]
+            if reason not in why
+            and any(word in reason for word in failing)
+            and not any(f"{no}{word}" in reason for no in ("没有", "不", "没") for word in failing)
+        ]
+    return why
+
+
+def result_question(ctx: TurnContext) -> bool:
+    """ "咁即系点？我阿妈唔可以申请？", "系咪因为佢有积蓄？" just after the result: a
+    question about it, to be explained — no new fact, no dispute ("不对…")."""
+    shown = ctx.session.slots.get("screening") or {}
+    if ctx.payload is not None or not shown.get("result") or not shown.get("at"):
+        return False
+    try:
+        at = dt.datetime.fromisoformat(str(shown["at"]))
+    except ValueError:
+        return False
+    minutes = float(ctx.texts.raw("screening.reopen_minutes"))
+    if dt.datetime.now(dt.UTC) - at > dt.timedelta(minutes=minutes):
+        return False
+    said = prepare(ctx.text).text
+    if any(word in said for word in ctx.texts.raw("screening.reopen_words")):
+        return False
+    words = [prepare(word).text for word in ctx.texts.raw("screening.result_question_words")]
+    return any(word in said for word in words)
+
+
+def explain_result(ctx: TurnContext) -> BotReply:
+    """The result said plainly: what may fit, or the conditions not met, and how to change
+    a fact that was wrong."""
+    stored = ctx.session.slots["screening"]["result"]
+    catalog = load_catalog()
+    programs = stored.get("programs") or []
+
+    def names(status: str) -> list[str]:
+        return [
+            catalog.programs[p["program"]].short_name for p in programs if p["status"] == status
+        ]
+
+    unlikely = [
+        {"reasons": p.get("reasons") or []} for p in programs if p.get("status") == "unlikely"
+    ]
+    return BotReply(
+        ctx.texts(
+            "screening.result_explained",
+            likely=names("likely"),
+            possible=names("possible"),
+            why=_failing_reasons(ctx, unlikely)[:3],
+        ),
+        (
+            Button(ctx.texts("screening.apply_now"), "/apply"),
+            Button(ctx.texts("screening.talk_to_person"), "/human_handoff"),
+        ),
+    )
+
+
 def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:
     catalog = load_catalog()
 
@@ -1119,18 +1188,7 @@ def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:
             if p.status == status
         ]
 
-    # nothing fits: why, from the reasons of the programs that do not (a wrong answer
-    # can then be spotted: "有机动车")
-    why: list[str] = []
-    failing = tuple(ctx.texts.raw("screening.failing_words"))
-    for program in view("unlikely"):
-        why += [
-            reason
-            for reason in program["reasons"]
-            if reason not in why
-            and any(word in reason for word in failing)
-            and not any(f"{no}{word}" in reason for no in ("没有", "不", "没") for word in failing)
-        ]
+    why = _failing_reasons(ctx, view("unlikely"))
     text = ctx.texts(
         "screening.result",
         likely=view("likely"),
