@@ -982,6 +982,45 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             values.setdefault("disability_kinds", {})[str(index)] = kind
 
 
+# The relation of the one who was first, to a member made the applicant ("申请人写我老汉儿":
+# the father first, the son who was screened as 本人 becomes his child).
+INVERSE = {"parent": "child", "child": "parent", "spouse": "spouse", "sibling": "sibling"}
+
+
+def applicant_moved(values: dict[str, Any], age: int) -> bool:
+    """The applicant's age from the ID number is another member's, not the first one's (a
+    son screened as 本人 files for his father): that member goes first, the relations and
+    conditions turned round for a household of two (of more, the relations are asked
+    anew by the members' titles). Whether it moved."""
+    ages = [int(a) for a in values.get("ages") or []]
+    if len(ages) < 2 or abs(ages[0] - age) <= 1:
+        return False
+    others = [i for i in range(1, len(ages)) if abs(ages[i] - age) <= 1]
+    if len(others) != 1:
+        return False
+    [moved] = others
+    relations = list(values.get("relations") or [None] * len(ages))
+    relation = relations[moved] if moved < len(relations) else None
+    order = [moved, *[i for i in range(len(ages)) if i != moved]]
+    values["ages"] = [ages[i] for i in order]
+    inverse = INVERSE.get(str(relation)) if len(ages) == 2 else None
+    values["relations"] = ["self", inverse, *[None] * (len(ages) - 2)]
+    values.pop("relation_words", None)
+    swap = {str(relation): "self", "self": inverse} if relation else {}
+    conditions = values.get("conditions")
+    if isinstance(conditions, dict):
+        turned: dict[str, list[Any]] = {}
+        for kind, entries in conditions.items():
+            turned[kind] = []
+            for entry in entries:
+                who = entry.get("who") if isinstance(entry, dict) else entry
+                new = swap.get(str(who), who) if who is not None else None
+                turned[kind].append({**entry, "who": new} if isinstance(entry, dict) else new)
+        values["conditions"] = turned
+    household_cleared(values, "conditions")
+    return True
+
+
 def household_cleared(values: dict[str, Any], name: str) -> None:
     """An answer taken back (修改, 返回): what depends on it goes too."""
     if name in ("conditions", "ages", "household_size"):
