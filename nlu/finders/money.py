@@ -644,13 +644,17 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         return UNKNOWN, None, None
     if any(amount.period == "year" for amount in mine):
         mine = [amount for amount in mine if amount.period != "term"]
-    exact = [amount.value for amount in mine if isinstance(amount.value, int)]
-    mine = [
+    exact = [amount for amount in mine if isinstance(amount.value, int)]
+    mine = [  # refined by an exact amount of the same person ("崽有时候给几百" is more money)
         amount
         for amount in mine
         if not (
             isinstance(amount.value, Range)
-            and any(amount.value.low <= value <= amount.value.high for value in exact)
+            and any(
+                amount.value.low <= int(other.value) <= amount.value.high
+                and other.who == amount.who
+                for other in exact
+            )
         )
     ]
     totals = [amount for amount in mine if amount.total or _sums_up(mine, amount)]
@@ -705,6 +709,8 @@ def _sums_up(mine: list[Amount], amount: Amount) -> bool:
 
 
 _AGE_NOT_MONEY = re.compile(r"不是(\d+)(?:块钱|块|元),?是\1岁")
+# "医药费没有70,我是讲我2个都70好几岁了": the 70 taken back is an age said again.
+_NO_SUCH_AMOUNT = re.compile(r"(?:没有|不是)(\d+)(?=[,.;!?]).{0,14}?(?<!\d)\1(?:好几|多|几)?岁")
 
 
 def money_of(
@@ -723,6 +729,10 @@ def money_of(
         # "不是65块,是65岁": the amount read before was an age — withdrawn
         withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
         part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)
+        for said in _NO_SUCH_AMOUNT.finditer(part):
+            withdrawn.add(int(said.group(1)))  # "没有70…70好几岁": no money at all
+            low, high = said.span(1)
+            part = f"{part[:low]}{'_' * (high - low)}{part[high:]}"
         amounts = find_amounts(part, simple, default, lead)
         lead = part[clause_start(part, len(part)) :] if part else ""
         zeros = zero_roles(part, default, bare_zero)

@@ -139,3 +139,15 @@ def test_what_is_left_says_the_role_asked_only_without_a_role_word() -> None:
 )
 def test_an_amount_said_to_be_the_old_one_is_not_counted(text: str) -> None:
     assert extract_facts(text)["monthly_income"] == 1500
+
+
+def test_a_sons_irregular_money_adds_to_the_pensions_as_a_range() -> None:
+    found = read_money("两个人养老金加起来三百多，崽有时候给几百", "income")
+    assert (found.value.low, found.value.high) == (400, 1200)  # F17: not the pensions alone
+    assert read_money("不到一千，大概九百几", "income").value == 900  # the same money refined
+
+
+def test_an_amount_taken_back_as_an_age_is_no_money() -> None:
+    facts = extract_facts("不对，医药费冇得七十，我是讲我两个都七十好几岁哒。我七十六，她七十四")
+    assert "medical" not in facts  # F4 t2: not 0–70
+    assert facts["ages"] == [76, 74]
