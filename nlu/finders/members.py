@@ -310,9 +310,16 @@ def _conditions(
         denied.add("ill")  # "开过刀…现在好了": an illness over is no illness
     denied.update(_asked_back(text))
     not_them = _denied_persons(text, mentions)
+    placed_words: set[str] = set()
     for term in _find_terms(text):
         if not term.kind:
             continue
+        if (
+            term.kind == "ill"
+            and term.word in placed_words
+            and not _named_in_clause(text, term, mentions)
+        ):
+            continue  # "老婆…化疗…我一个月挣四千…化疗一次就要三千多": hers, said again
         if is_negated(text, term.start, term.end, stops):
             subject = who_at(text, term.start, mentions)
             alone = subject is not None and any(
@@ -338,6 +345,7 @@ def _conditions(
             continue  # about a relative's family, not this household
         if who is not None and any(m.start == who.start for m in not_them):
             continue  # "不是我上学": not this person
+        placed_words.add(term.word)
         for listed in _listed_with(text, who, term.start, mentions):
             # "孙子孙女都在上学", "我和老伴都有病": each person of the list
             key = _person_key(listed)
@@ -479,6 +487,13 @@ def _denied_persons(text: str, mentions: list[Mention]) -> list[Mention]:
     """The persons said not to be the one ("不是我上学", "不是我，是我老汉儿瘫起了",
     "生病的是他不是我"): a mention right after 不是."""
     return [m for m in mentions if _NOT_THIS.search(text[max(0, m.start - 3) : m.start])]
+
+
+def _named_in_clause(text: str, term: _Term, mentions: list[Mention]) -> bool:
+    """Whether a person is named right before the term, in a clause of a few characters
+    ("我也化疗"): then a term said again may be another person's."""
+    low = max(clause_start_of(text, term.start), term.start - 4)
+    return any(low <= m.start and m.end <= term.start for m in mentions)
 
 
 _IS_WHO = re.compile(r"^(?:的|的人|的那个)(?:是|就是|只有|只是)")

@@ -151,3 +151,12 @@ def test_an_amount_taken_back_as_an_age_is_no_money() -> None:
     facts = extract_facts("不对，医药费冇得七十，我是讲我两个都七十好几岁哒。我七十六，她七十四")
     assert "medical" not in facts  # F4 t2: not 0–70
     assert facts["ages"] == [76, 74]
+
+
+def test_a_treatment_said_again_is_the_same_persons() -> None:
+    text = (
+        "你好我在外面打工老婆得了乳腺癌在县医院化疗家里还有两个小孩读书我一个月挣四千多块钱"
+        "化疗一次就要三千多我们家能申请什么救助"
+    )
+    assert extract_facts(text)["ill"] == ["spouse"]  # F8 t1: not the writer too
+    assert extract_facts("我老婆化疗，我也化疗")["ill"] == ["spouse", "self"]
