@@ -160,3 +160,9 @@ def test_a_treatment_said_again_is_the_same_persons() -> None:
     )
     assert extract_facts(text)["ill"] == ["spouse"]  # F8 t1: not the writer too
     assert extract_facts("我老婆化疗，我也化疗")["ill"] == ["spouse", "self"]
+
+
+def test_medicine_with_its_cost_is_no_illness_named() -> None:
+    assert "illness" not in extract_facts("吃药一个月百把块")  # F22
+    assert extract_facts("高血压吃药一个月一百")["illness"] == ["高血压"]
+    assert extract_facts("常年吃药")["illness"] == ["常年吃药"]  # without a cost: kept
