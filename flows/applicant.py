@@ -122,7 +122,16 @@ def name_slot() -> Slot:
         validate=identity.name_problem,
         about=_name_about,
         words=("名字", "姓名", "名"),
+        question_values=_both_paid,
     )
+
+
+def _both_paid(values: dict[str, Any]) -> dict[str, Any]:
+    """低保 and 特困 both chosen ("低保 还有那个特困 看病那个也要"): not paid together,
+    said once before the applicant's name is asked."""
+    chosen = values.get("program")
+    programs = set(chosen) if isinstance(chosen, list) else {chosen}
+    return {"both": {"dibao", "tekun"} <= programs}
 
 
 def name_filled(ctx: TurnContext, values: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ in full and each needs an explicit 同意; which version was agreed is kept with
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -28,6 +29,7 @@ from flows.forms import Choice, Form, Slot
 from flows.household import screen_values
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import (
+    applicant_moved,
     household_answers,
     household_cleared,
     household_corrected,
@@ -135,6 +137,14 @@ def _programs_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: boo
     return named[0] if len(named) == 1 else named
 
 
+def _born(id_number: str) -> dt.date | None:
+    """The birth date an 18-character ID number holds (GB 11643-1999)."""
+    try:
+        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except (ValueError, IndexError):
+        return None
+
+
 def programs_of(value: Any) -> list[str]:
     """The program slot's value as a list (one program, or several)."""
     if not value:
@@ -228,6 +238,15 @@ class ApplyFlow(Form):
         self.region = region
         self.slots = _slots(region)  # type: ignore[misc]
 
+    def answers_itself(self, ctx: TurnContext) -> bool:
+        """ "低保和医疗救助都要" at the program question: the answer, never a policy question
+        (the classifier may be sure it asks about 低保)."""
+        if ctx.payload is None and ctx.session.step == "program":
+            asks: list[str] = texts().raw("apply.program_question_words")
+            if _programs(ctx, self.values(ctx)).value and not any(w in ctx.text for w in asks):
+                return True
+        return super().answers_itself(ctx)
+
     def opening_facts(self, ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
         facts = opening_facts(ctx, keep)
         if ctx.payload:  # '/apply{"program":"dibao"}'
@@ -264,6 +283,12 @@ class ApplyFlow(Form):
             place_filled(values, ctx.text)
         if slot.name == "name":
             name_filled(ctx, values)
+        if slot.name == "id_number":
+            born = _born(str(values.get("id_number") or ""))
+            if born is not None:
+                today = dt.date.today()
+                age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+                applicant_moved(values, age)  # "申请人写我老汉儿": the father comes first
         household_filled(ctx, slot, values)
 
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:

@@ -309,7 +309,8 @@ class Form(Flow):
             return [BotReply(answer), *self._ask(ctx, slot.name)]
         found = read_answer(slot, ctx, values)
         overwrite = reading.is_correction(ctx.text)
-        taken = self.take_facts(ctx, found.facts, values, skip=slot.name, overwrite=overwrite)
+        facts = _support_for_none(ctx, found.facts, values)
+        taken = self.take_facts(ctx, facts, values, skip=slot.name, overwrite=overwrite)
         notes = self._noted(ctx, taken)
         value = found.value
         if value is None:
@@ -471,6 +472,12 @@ class Form(Flow):
         else:
             if _for_someone_else(ctx):
                 return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
+            answer = consent_answer(ctx, slot.name)
+            if answer is not None:  # "会不会要我还钱": answered; a question is never agreement
+                return [BotReply(answer), self._consent_again(ctx, slot)]
+            corrected = self._corrected_at_consent(ctx, values)
+            if corrected:  # "收入不对…现在只有一千五": applied and said back, asked again
+                return [*corrected, self._consent_again(ctx, slot)]
             value = reading.consent(ctx, values).value
         if value == AGREE:
             values[slot.name] = AGREE
@@ -486,6 +493,36 @@ class Form(Flow):
             slot.refused, refused=value == "refuse", **slot.label_values
         )
         return [BotReply(text, buttons)]
+
+    def _consent_again(self, ctx: TurnContext, slot: Slot) -> BotReply:
+        title = slot.label_values.get("title", "")
+        buttons = (
+            *choice_buttons(slot.choices),
+            Button(ctx.texts("forms.button_reread"), "/reread"),
+            Button(ctx.texts("forms.button_person"), "/human_handoff"),
+        )
+        return BotReply(ctx.texts("forms.consent_again", title=title), buttons)
+
+    def _corrected_at_consent(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        """A correction of an answer typed at a consent ("我是说收入不对，一千八是以前的，
+        现在只有一千五"): applied like one at the summary; the consent is not read from it."""
+        if not reading.is_correction(ctx.text):
+            return []
+        moved, kept = self.correct_first(ctx, values)
+        facts = {k: v for k, v in reading.facts_of(ctx).items() if k not in kept}
+        changed = [self.slot(name) for name in moved]
+        changed += [
+            s for s in self.take_facts(ctx, facts, values, overwrite=True) if s.name not in moved
+        ]
+        return [
+            ctx.say(
+                "forms.corrected",
+                label=self._label(ctx, slot) if slot.label else slot.name,
+                value=slot.display(values[slot.name], values),
+            )
+            for slot in changed
+            if slot.name in values
+        ]
 
     # -- summary, confirm and change ----------------------------------------------
     def _label(self, ctx: TurnContext, slot: Slot) -> str:
@@ -649,6 +686,20 @@ class Form(Flow):
         return await self.submit(ctx, values)
 
 
+def _support_for_none(
+    ctx: TurnContext, facts: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """ "我系佢个女…每个月俾佢五百蚊" after "冇乜收入" (income 0): money a relative gives
+    every month is income after all — it replaces the 0 without being a correction."""
+    income = facts.get("monthly_income")
+    if values.get("monthly_income") != 0 or not income or income == values.get("monthly_income"):
+        return facts
+    words: list[str] = ctx.texts.raw("forms.support_words")
+    if not any(word in ctx.text for word in words):
+        return facts
+    return {**facts, "_corrects": [*(facts.get("_corrects") or ()), "monthly_income"]}
+
+
 def _refines(value: Any, earlier: Any) -> bool:
     """Whether ``value`` narrows an earlier range answer ("几百块", then "儿子给的大概三四百"
     at another question): a number inside the range, or a narrower range, replaces it
@@ -670,6 +721,29 @@ def _also_confirms(ctx: TurnContext) -> bool:
 
     clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
     return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
+
+
+def _asks(text: str, words: list[str]) -> bool:
+    return any(word in text for word in words)
+
+
+def consent_answer(ctx: TurnContext, consent: str) -> str | None:
+    """The answer to a question asked at a consent ("会不会要我还钱", "工资有变化要报告吗",
+    "要我按手印吗", "查存款是查我崽的也查？"): the first topic of
+    ``forms.consent_questions`` whose words the question holds, for this consent or for
+    all. None when the message asks nothing, or nothing known."""
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    if not _asks(text, [prepare(w).text for w in ctx.texts.raw("forms.consent_question_words")]):
+        return None
+    for topic in ctx.texts.raw("forms.consent_questions"):
+        only = topic.get("only") or [consent]
+        if consent not in ([only] if isinstance(only, str) else only):
+            continue
+        if _asks(text, [prepare(str(w)).text for w in topic["words"]]):
+            return str(topic["answer"]).strip()
+    return None
 
 
 def _for_someone_else(ctx: TurnContext) -> bool:

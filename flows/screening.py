@@ -42,7 +42,13 @@ from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
 from nlu.finders.counts import grades_of, member_ages
-from nlu.finders.members import conditions_detail, conditions_of, find_mentions, illnesses_of
+from nlu.finders.members import (
+    cleared_of,
+    conditions_detail,
+    conditions_of,
+    find_mentions,
+    illnesses_of,
+)
 from nlu.finders.negation import is_negated
 from nlu.finders.text import prepare
 from policies.catalog import load_catalog
@@ -148,10 +154,25 @@ def _cleared(facts: dict[str, Any], values: dict[str, Any]) -> dict[str, list[An
     return result
 
 
+ADULT = 18  # an age below this is no age of the one typing (their child's, grandchild's)
+
+
 def _ages_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
     if "ages" not in facts or ("ages" in values and not overwrite):
         return None
-    return list(facts["ages"])
+    ages = list(facts["ages"])
+    size = facts.get("household_size") or values.get("household_size")
+    if size and "ages" not in values and 0 < len(ages) < int(size) and max(ages) < ADULT:
+        # "两个人我和我女儿她十二岁": the daughter's age; the writer's is still to come
+        values["_ages_part"] = ages
+        return None
+    return ages
+
+
+def _partial_ages(values: dict[str, Any]) -> list[int]:
+    """Children's ages told before the writer's own ("我和我女儿她十二岁"), kept to be
+    completed by the next answer to the ages question."""
+    return list(values.get("_ages_part") or [])
 
 
 def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
@@ -159,6 +180,10 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     the person it is ("我66 孙子10岁 孙女6岁" after "两个"), correct the size."""
     found = reading.ages(ctx, values)
     size = values.get("household_size")
+    part = _partial_ages(values)
+    if found.value and size and part and len(found.value) + len(part) == int(size):
+        # "我四十六" after "我和我女儿她十二岁": the writer's age first, then the child's
+        return Reading([*found.value, *part], sure=True, facts=found.facts)
     if found.value and size is not None and len(found.value) < int(size):
         return _ages_completed(ctx, values, found, int(size))
     if not found.value or size is None or len(found.value) <= int(size):
@@ -254,6 +279,12 @@ def _size_problem(value: int, _: dict[str, Any]) -> str | None:
 def _ages_problem(ages: list[int], values: dict[str, Any]) -> str | None:
     size = values.get("household_size")
     if size is not None and len(ages) != int(size):
+        part = _partial_ages(values)
+        if not part and 0 < len(ages) < int(size) and max(ages) < ADULT:
+            part = values["_ages_part"] = list(ages)  # a child's age: the writer's to come
+        if part:
+            left = int(size) - len(part)
+            return texts()("screening.ages_left", part="、".join(map(str, part)), left=left)
         return texts()("screening.ages_count", size=int(size), got=len(ages))
     if any(not 0 <= int(age) <= 120 for age in ages):
         return texts()("screening.age_invalid")
@@ -704,9 +735,13 @@ def members_named(ctx: TurnContext, values: dict[str, Any], body: str) -> list[i
         if ages.count(age) != 1:
             return []  # an age nobody has (a new age), or two members have it
         found.append(ages.index(age))
-    for mention in find_mentions(body, reading.applicant(ctx, values)):
+    mentions = find_mentions(body, reading.applicant(ctx, values))
+    starts = {mention.start for mention in mentions}
+    for mention in mentions:
         if is_negated(body, mention.start, mention.end):
             continue
+        if mention.word in ("我", "俺") and mention.end in starts:
+            continue  # "我老汉儿": whose, not who
         same = [i for i, p in enumerate(people) if p["relation"] == mention.relation]
         if mention.relation == "self":
             same = [0]
@@ -729,6 +764,10 @@ def who_correction(
         return None
     [kind] = named_kinds
     who = members_named(ctx, values, body)
+    off = cleared_of(body, reading.applicant(ctx, values)).get(kind) or []
+    people = base_members(values)
+    # "我没有生病，生病的是我老婆，你把我去掉": the one taken off is not pointed at
+    who = [i for i in who if ("self" if i == 0 else people[i]["relation"]) not in off]
     if not who:
         return None
     conditions = (
@@ -911,6 +950,7 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
     text = prepare(ctx.text).text
     who = reading.applicant(ctx, values)
     if slot.name in ("ages", "household_size"):
+        values.pop("_ages_part", None)  # completed, or the household changed
         for kind in KINDS:
             values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
     if slot.name == "ages":
@@ -967,6 +1007,45 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
             values.setdefault("disability_kinds", {})[str(index)] = kind
 
 
+# The relation of the one who was first, to a member made the applicant ("申请人写我老汉儿":
+# the father first, the son who was screened as 本人 becomes his child).
+INVERSE = {"parent": "child", "child": "parent", "spouse": "spouse", "sibling": "sibling"}
+
+
+def applicant_moved(values: dict[str, Any], age: int) -> bool:
+    """The applicant's age from the ID number is another member's, not the first one's (a
+    son screened as 本人 files for his father): that member goes first, the relations and
+    conditions turned round for a household of two (of more, the relations are asked
+    anew by the members' titles). Whether it moved."""
+    ages = [int(a) for a in values.get("ages") or []]
+    if len(ages) < 2 or abs(ages[0] - age) <= 1:
+        return False
+    others = [i for i in range(1, len(ages)) if abs(ages[i] - age) <= 1]
+    if len(others) != 1:
+        return False
+    [moved] = others
+    relations = list(values.get("relations") or [None] * len(ages))
+    relation = relations[moved] if moved < len(relations) else None
+    order = [moved, *[i for i in range(len(ages)) if i != moved]]
+    values["ages"] = [ages[i] for i in order]
+    inverse = INVERSE.get(str(relation)) if len(ages) == 2 else None
+    values["relations"] = ["self", inverse, *[None] * (len(ages) - 2)]
+    values.pop("relation_words", None)
+    swap = {str(relation): "self", "self": inverse} if relation else {}
+    conditions = values.get("conditions")
+    if isinstance(conditions, dict):
+        turned: dict[str, list[Any]] = {}
+        for kind, entries in conditions.items():
+            turned[kind] = []
+            for entry in entries:
+                who = entry.get("who") if isinstance(entry, dict) else entry
+                new = swap.get(str(who), who) if who is not None else None
+                turned[kind].append({**entry, "who": new} if isinstance(entry, dict) else new)
+        values["conditions"] = turned
+    household_cleared(values, "conditions")
+    return True
+
+
 def household_cleared(values: dict[str, Any], name: str) -> None:
     """An answer taken back (修改, 返回): what depends on it goes too."""
     if name in ("conditions", "ages", "household_size"):
@@ -995,6 +1074,8 @@ class ScreeningFlow(Form):
         shown = ctx.session.slots.get("screening") or {}
         if ctx.payload is not None or not shown.get("at"):
             return False
+        if result_question(ctx):
+            return True
         try:
             at = dt.datetime.fromisoformat(str(shown["at"]))
         except ValueError:
@@ -1012,6 +1093,8 @@ class ScreeningFlow(Form):
         ))  # fmt: skip
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        if result_question(ctx):
+            return [explain_result(ctx)]  # "咁即系点？我阿妈唔可以申请？": explained
         if not self.claims(ctx):
             return await super().start(ctx)
         ctx.session.slots["screening"].pop("at", None)  # reopened once
@@ -1089,6 +1172,71 @@ def remember_screening(
     }
 
 
+def _failing_reasons(ctx: TurnContext, unlikely: list[dict[str, Any]]) -> list[str]:
+    """Why nothing fits, from the reasons of the programs that do not (a wrong answer can
+    then be spotted: "有机动车")."""
+    why: list[str] = []
+    failing = tuple(ctx.texts.raw("screening.failing_words"))
+    for program in unlikely:
+        why += [
+            reason
+            for reason in program["reasons"]
+            if reason not in why
+            and any(word in reason for word in failing)
+            and not any(f"{no}{word}" in reason for no in ("没有", "不", "没") for word in failing)
+        ]
+    return why
+
+
+def result_question(ctx: TurnContext) -> bool:
+    """ "咁即系点？我阿妈唔可以申请？", "系咪因为佢有积蓄？" just after the result: a
+    question about it, to be explained — no new fact, no dispute ("不对…")."""
+    shown = ctx.session.slots.get("screening") or {}
+    if ctx.payload is not None or not shown.get("result") or not shown.get("at"):
+        return False
+    try:
+        at = dt.datetime.fromisoformat(str(shown["at"]))
+    except ValueError:
+        return False
+    minutes = float(ctx.texts.raw("screening.reopen_minutes"))
+    if dt.datetime.now(dt.UTC) - at > dt.timedelta(minutes=minutes):
+        return False
+    said = prepare(ctx.text).text
+    if any(word in said for word in ctx.texts.raw("screening.reopen_words")):
+        return False
+    words = [prepare(word).text for word in ctx.texts.raw("screening.result_question_words")]
+    return any(word in said for word in words)
+
+
+def explain_result(ctx: TurnContext) -> BotReply:
+    """The result said plainly: what may fit, or the conditions not met, and how to change
+    a fact that was wrong."""
+    stored = ctx.session.slots["screening"]["result"]
+    catalog = load_catalog()
+    programs = stored.get("programs") or []
+
+    def names(status: str) -> list[str]:
+        return [
+            catalog.programs[p["program"]].short_name for p in programs if p["status"] == status
+        ]
+
+    unlikely = [
+        {"reasons": p.get("reasons") or []} for p in programs if p.get("status") == "unlikely"
+    ]
+    return BotReply(
+        ctx.texts(
+            "screening.result_explained",
+            likely=names("likely"),
+            possible=names("possible"),
+            why=_failing_reasons(ctx, unlikely)[:3],
+        ),
+        (
+            Button(ctx.texts("screening.apply_now"), "/apply"),
+            Button(ctx.texts("screening.talk_to_person"), "/human_handoff"),
+        ),
+    )
+
+
 def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:
     catalog = load_catalog()
 
@@ -1104,18 +1252,7 @@ def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:
             if p.status == status
         ]
 
-    # nothing fits: why, from the reasons of the programs that do not (a wrong answer
-    # can then be spotted: "有机动车")
-    why: list[str] = []
-    failing = tuple(ctx.texts.raw("screening.failing_words"))
-    for program in view("unlikely"):
-        why += [
-            reason
-            for reason in program["reasons"]
-            if reason not in why
-            and any(word in reason for word in failing)
-            and not any(f"{no}{word}" in reason for no in ("没有", "不", "没") for word in failing)
-        ]
+    why = _failing_reasons(ctx, view("unlikely"))
     text = ctx.texts(
         "screening.result",
         likely=view("likely"),

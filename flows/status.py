@@ -24,6 +24,8 @@ LOCKED_CASE = "_status_locked_case"
 # Session hint: the case this chat proved it may see (number + 身份证后6位), so "为什么没批"
 # right after is answered about it (flows/manage.py).
 SEEN_CASE = "_status_seen_case"
+# Session hint: what that case showed (stage, programs), for "那什么时候能批下来" after it.
+SEEN_DETAIL = "_status_seen_detail"
 # A number typed without its leading zeros ("jz20261202-13"): padded to 4 digits.
 _SHORT_CASE_NO = re.compile(r"JZ\s*-?\s*(\d{8})\s*-\s*(\d{1,4})(?!\d)", re.IGNORECASE)
 
@@ -97,6 +99,10 @@ class StatusFlow(Form):
     )
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        seen = _when_asked(ctx)
+        if seen is not None:
+            ctx.session.end_flow()
+            return [BotReply(when_answer(ctx, seen))]
         status = ctx.services.status
         named = _case_number(ctx).value
         case_no = named or ctx.session.slots.get(LOCKED_CASE)
@@ -116,6 +122,10 @@ class StatusFlow(Form):
                 return status_replies(ctx, locked)
             ctx.session.slots.pop(LOCKED_CASE, None)
         return await super().start(ctx)
+
+    def claims(self, ctx: TurnContext) -> bool:
+        """ "那什么时候能批下来？一个月能给多少钱" just after a case was shown: about it."""
+        return _when_asked(ctx) is not None
 
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
         if ctx.payload == "/application_status":  # 「再查一次」 after a miss: from the start
@@ -140,12 +150,45 @@ class StatusFlow(Form):
             ctx.session.slots[LOCKED_CASE] = case_no
         if outcome.result == "found" and outcome.case is not None:
             ctx.session.slots[SEEN_CASE] = outcome.case.case_no
+            ctx.session.slots[SEEN_DETAIL] = {
+                "case_no": outcome.case.case_no,
+                "stage": outcome.case.stage,
+                "programs": list(outcome.case.programs),
+            }
         if outcome.result == "not_found" and outcome.left > 0:
             # the next 6 characters typed are another try for the same case ("12OO23")
             ctx.session.start_flow(self.name, "id_last6")
             self.values(ctx)["case_number"] = case_no
             ctx.session.form["asked"] = ["id_last6"]
         return status_replies(ctx, outcome)
+
+
+def _when_asked(ctx: TurnContext) -> dict[str, Any] | None:
+    """The case this chat was just shown, when the message asks when it is decided or paid
+    ("什么时候能批下来", "要等多少天") and names no other case."""
+    seen = ctx.session.slots.get(SEEN_DETAIL)
+    if ctx.payload is not None or not isinstance(seen, dict):
+        return None
+    named = case_numbers_of(padded(ctx.text))
+    if named and named[-1] != seen.get("case_no"):
+        return None
+    words: list[str] = ctx.texts.raw("status.when_words")
+    return seen if any(word in ctx.text for word in words) else None
+
+
+def when_answer(ctx: TurnContext, seen: dict[str, Any]) -> str:
+    """Its stage and the time rule (低保: 30 working days from acceptance, 45 with an
+    extension — shared/domain.md); how much, when asked, from the screening."""
+    programs = [str(p) for p in seen.get("programs") or []]
+    money: list[str] = ctx.texts.raw("status.amount_words")
+    return ctx.texts(
+        "status.when",
+        case_no=seen.get("case_no"),
+        stage=seen.get("stage"),
+        programs="、".join(program_names(programs)),
+        dibao="dibao" in programs,
+        amount=any(word in ctx.text for word in money),
+    )
 
 
 def status_replies(ctx: TurnContext, outcome: StatusOutcome) -> list[BotReply]:

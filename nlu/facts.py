@@ -26,6 +26,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from nlu.finders._words import words
 from nlu.finders.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
 from nlu.finders.identity import (
     case_numbers_of,
@@ -99,9 +100,18 @@ def _facts(
     if illness:
         facts["illness"] = illness
 
+
     money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
     for role, total in money.totals.items():
         facts[FACT_KEY[role]] = total
+    if "medical" in facts and facts.get("illness"):
+        # "吃药一个月百把块": the medicine's cost, not an illness named
+        cost_words = set(words("conditions")["cost_not_illness"])
+        kept = [word for word in facts["illness"] if word not in cost_words]
+        if kept:
+            facts["illness"] = kept
+        else:
+            del facts["illness"]
     approx = {FACT_KEY[role]: rule for role, rule in money.approx.items() if role in money.totals}
     if approx:
         facts["approx"] = approx  # how each amount was approximated ("more", "pair" …)

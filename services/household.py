@@ -257,13 +257,17 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
                 left += group
                 continue
             stated = [i for i in range(1, len(members)) if members[i]["relation"] == who]
-            if not stated:
-                stated = [
+            if len(stated) < len(group):
+                # "孙子10岁和7岁": the 孙子 named with the first age only; the others of
+                # an age to be one fit too
+                fitting = [
                     i
                     for i in range(1, len(members))
                     if members[i]["relation"] is None
                     and _fits_member(who, members[0], members[i], len(members))
                 ]
+                if not stated or len(stated) + len(fitting) == len(group):
+                    stated = sorted(stated + fitting)
             if not stated and pairs:
                 continue  # named again with another word ("妹子" for the granddaughter)
             if not stated or len(stated) > len(group):
@@ -476,7 +480,22 @@ def screen_values(
             continue
         best = maybe if maybe.status != "unlikely" else sure
         merged.append(best.model_copy(update={"status": "possible", "monthly_amount": None}))
+    merged = [_range_said(program, values) for program in merged]
     return high, result.model_copy(update={"programs": merged})
+
+
+def _range_said(program: Any, values: dict[str, Any]) -> Any:
+    """A reason that states the deposits at the range's high end ("家庭存款19000元") says
+    the range told ("家庭存款11000–19000元"): never a figure nobody gave as a fact."""
+    deposits = values.get("deposits")
+    if not is_range(deposits):
+        return program
+    low, high = int(deposits["min"]), int(deposits["max"])
+    said, told = f"家庭存款{high}元", f"家庭存款{low}–{high}元"
+    reasons = [reason.replace(said, told) for reason in program.reasons]
+    return (
+        program.model_copy(update={"reasons": reasons}) if reasons != program.reasons else program
+    )
 
 
 def applicant_without_labour(values: dict[str, Any]) -> bool:

@@ -76,6 +76,9 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
         return candidates[0][1]
     if listed_count is not None:
         return listed_count
+    cared = _alone_caring(text)
+    if cared is not None:
+        return cared
     if _says_alone(text):
         return 1
     home = _home_listed(text)
@@ -166,13 +169,49 @@ def _ends_clause(text: str, end: int) -> bool:
     return not following or following in CLAUSE_END + PARTICLES + "住过"
 
 
+def _caring(text: str, end: int) -> bool:
+    """ "我一个人在屋头照顾他", "一个人带着儿子": alone in caring for someone, who lives
+    there too — the clause goes on with a carer's verb."""
+    rest = text[end : clause_end(text, end)]
+    return any(word in rest for word in terms("counts", "household", "carer_verbs"))
+
+
+_PRONOUNS = ("他", "她")
+
+
+def _alone_caring(text: str) -> int | None:
+    """The one who speaks and those cared for ("一个人带着儿子" → 2, "我一个人在屋头照顾
+    他" → 2, "一个人带两个孩子" → 3): the speaker plus the persons named after the verb."""
+    for word in terms("counts", "household", "alone"):
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            rest = text[end : clause_end(text, end)]
+            verbs = [
+                rest.find(v) + len(v)
+                for v in terms("counts", "household", "carer_verbs")
+                if v in rest
+            ]
+            if verbs:
+                cared = rest[min(verbs) - 2 :]
+                named = [m for m in find_mentions(cared) if m.relation != "self"]
+                count = sum(m.count for m in named) or (
+                    1 if any(p in cared for p in _PRONOUNS) else 0
+                )
+                if count:
+                    return 1 + count
+            at = text.find(word, at + 1)
+    return None
+
+
 def _says_alone(text: str) -> bool:
     """ "就我一个", "老人独居": but "就我一个女儿" counts a daughter, not the household."""
     for word in terms("counts", "household", "alone"):
         at = text.find(word)
         while at >= 0:
             following = text[at + len(word) : at + len(word) + 1]
-            if not following or following in CLAUSE_END + "人" + PARTICLES + "住过在":
+            ends = not following or following in CLAUSE_END + "人" + PARTICLES + "住过在"
+            if ends and not _caring(text, at + len(word)):
                 return True
             at = text.find(word, at + 1)
     return False
@@ -370,17 +409,43 @@ def _birth_years(text: str) -> list[tuple[int, int]]:
     return found
 
 
+_SENTENCE = re.compile(r"[.!?;\n]")
+
+
+def _restated_lists(
+    text: str, ages: list[tuple[int, int, str | None, str | None]]
+) -> list[tuple[int, int, str | None, str | None]]:
+    """A later sentence listing the ages again ("…一个十岁一个七岁。…年龄是我67，孙子10岁
+    和7岁") replaces those said before it: two or more ages there, covering all the earlier
+    ones but at most one."""
+    bounds = [0, *(m.end() for m in _SENTENCE.finditer(text)), len(text) + 1]
+    for low, high in pairwise(bounds):
+        here = [age for age in ages if low <= age[0] < high]
+        before = [age for age in ages if age[0] < low]
+        if len(here) < 2 or not before:
+            continue
+        values = [age[1] for age in here]
+        covered = sum(1 for age in before if age[1] in values)
+        if covered >= max(1, len(before) - 1):
+            ages = [age for age in ages if age[0] >= low]
+    return ages
+
+
 def _apply_corrections(
     text: str, ages: list[tuple[int, int, str | None, str | None]]
 ) -> list[tuple[int, str | None, str | None]]:
     markers = terms("text", "corrections")
-    kept = list(ages)
+    kept = _restated_lists(text, list(ages))
     for marker in markers:
         at = text.find(marker)
         while at >= 0:
             if not (marker == "不对" and text[max(0, at - 1) : at] == "对"):
                 before = [age for age in kept if age[0] < at]
-                if before and any(age[0] > at for age in kept):
+                after = [age for age in kept if age[0] > at]
+                again = [age for age in after if age[1] in {b[1] for b in before}]
+                if again and len(after) == 1:
+                    kept.remove(again[0])  # "不对,不是我上学…我六十七了": 67 said again
+                elif before and after:
                     kept.remove(before[-1])
             at = text.find(marker, at + len(marker))
     for value in {age[1] for age in kept}:

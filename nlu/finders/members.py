@@ -198,7 +198,7 @@ def _find_terms(text: str) -> list[_Term]:
 
 # Before a person, these make them the object, not the subject: "照顾孩子", "随户主生活".
 _CARED_FOR = re.compile(
-    r"(?:照顾|要顾|顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同)$"
+    r"(?:照顾|要顾|顾|陪着|陪|带着|带|守着|看着|管|送|接|伺候|护理|随|跟随|随同|跟着)$"
 )
 _SENTENCE_END = ".;!?\n"
 
@@ -221,6 +221,18 @@ def outside(
     )
 
 
+_DESCRIBES = re.compile(r"[^\W\d_]{1,6}的")
+
+
+def _described(text: str, position: int, clause_to: int, mentions: list[Mention]) -> Mention | None:
+    """The person a condition describes ("瘫痪的老伴", "得癌症的老婆"): named right after
+    the condition and 的, in its clause."""
+    after = [m for m in mentions if position < m.start < clause_to]
+    if after and _DESCRIBES.fullmatch(text[position : after[0].start]):
+        return after[0]
+    return None
+
+
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     """Whom a condition at ``position`` is about: the person named last before it in its
     clause, else the first named after it in its clause ("化疗的是我爸"), else the
@@ -231,6 +243,9 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     clause_to = position
     while clause_to < len(text) and text[clause_to] not in CLAUSE_END:
         clause_to += 1
+    described = _described(text, position, clause_to, mentions)
+    if described is not None:
+        return described  # "照顾瘫痪的老伴": the condition names the person after 的
     before = [m for m in mentions if clause_from <= m.start and m.end <= position]
     # "妈妈为了照顾孩子没法上班": the one cared for is not whom it is about.
     subjects = [
@@ -321,14 +336,30 @@ def _conditions(
     if past:
         denied.add("ill")  # "开过刀…现在好了": an illness over is no illness
     denied.update(_asked_back(text))
+    not_them = _denied_persons(text, mentions)
+    placed_words: set[str] = set()
     for term in _find_terms(text):
         if not term.kind:
             continue
+        if (
+            term.kind == "ill"
+            and term.word in placed_words
+            and not _named_in_clause(text, term, mentions)
+        ):
+            continue  # "老婆…化疗…我一个月挣四千…化疗一次就要三千多": hers, said again
         if is_negated(text, term.start, term.end, stops):
             if _disputed(text, term.end):
                 continue  # "本人说自己没病，不肯承认": a claim staff doubt, no denial
-            if not _one_person_denied(text, term.start, mentions) and not _only_me(
-                text, term, mentions
+            subject = who_at(text, term.start, mentions)
+            alone = subject is not None and any(
+                m.relation == subject.relation for m in not_them
+            )  # "不是我生病是我老婆我没病": his own denial
+            if subject is not None and subject.relation == "self":
+                alone = alone or _named_instead(text, term.kind, mentions)
+            if (
+                not alone
+                and not _one_person_denied(text, term.start, mentions)
+                and not _only_me(text, term, mentions)
             ):
                 denied.add(term.kind)  # "家里没人残疾"; but "我老豆冇残疾证" is his alone
             continue
@@ -343,6 +374,9 @@ def _conditions(
         who = who_at(text, term.start, mentions)
         if who is not None and outside(text, who, mentions):
             continue  # about a relative's family, not this household
+        if who is not None and any(m.start == who.start for m in not_them):
+            continue  # "不是我上学": not this person
+        placed_words.add(term.word)
         for listed in _listed_with(text, who, term.start, mentions):
             # "孙子孙女都在上学", "我和老伴都有病": each person of the list
             key = _person_key(listed)
@@ -518,6 +552,58 @@ def _cannot_work(text: str, start: int, end: int) -> bool:
     """The sentence of an unemployed word says the person cannot work at all."""
     low, high = _sentence_of(text, start, end)
     return any(word in text[low:high] for word in words("conditions")["no_labour_capacity"])
+
+
+_NOT_THIS = re.compile(r"(?:不是|并不是|又不是|并非)$")
+
+
+def _denied_persons(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The persons said not to be the one ("不是我上学", "不是我，是我老汉儿瘫起了",
+    "生病的是他不是我"): a mention right after 不是."""
+    return [m for m in mentions if _NOT_THIS.search(text[max(0, m.start - 3) : m.start])]
+
+
+def _named_in_clause(text: str, term: _Term, mentions: list[Mention]) -> bool:
+    """Whether a person is named right before the term, in a clause of a few characters
+    ("我也化疗"): then a term said again may be another person's."""
+    low = max(clause_start_of(text, term.start), term.start - 4)
+    return any(low <= m.start and m.end <= term.start for m in mentions)
+
+
+_IS_WHO = re.compile(r"^(?:的|的人|的那个)(?:是|就是|只有|只是)")
+
+
+def _named_instead(text: str, kind: str, mentions: list[Mention]) -> bool:
+    """Another than the speaker is named as the one ("我没有生病，生病的是我老婆",
+    "重病的只有我老婆一个人"): a term of ``kind`` then 的是 and a relative."""
+    for term in _find_terms(text):
+        if term.kind != kind or not _IS_WHO.match(text[term.end : term.end + 4]):
+            continue
+        after = [m for m in mentions if term.end < m.start <= term.end + 6]
+        after = [m for m in after if not (m.word in _SPEAKER and m.end in {n.start for n in after})]
+        if after and after[0].relation != "self":
+            return True
+    return False
+
+
+def _not_about(
+    text: str, term: _Term, who: Mention | None, mentions: list[Mention]
+) -> list[Mention]:
+    """The persons a condition is said not to be about: one denied right before it in its
+    clause ("不是我上学"), whom it is found to be about ("生病的是他不是我"), or, in its
+    sentence, another than the one it is about ("不是我，是我老汉儿瘫起了")."""
+    low, high = _sentence_of(text, term.start, term.end)
+    clause = clause_start_of(text, term.start)
+    found: list[Mention] = []
+    for denied in _denied_persons(text, mentions):
+        if not low <= denied.start < high:
+            continue
+        about = who is not None and denied.start == who.start  # found to be the one denied
+        before = denied.start >= clause and denied.end <= term.start
+        other = who is not None and who.relation != denied.relation
+        if about or before or other:
+            found.append(denied)
+    return found
 
 
 def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
@@ -827,13 +913,26 @@ def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[st
         mentions = find_mentions(part, applicant, orphans=True)
         stops = member_words(applicant)
         for term in _find_terms(part):
-            if not term.kind or not is_negated(part, term.start, term.end, stops):
+            if term.kind and not is_negated(part, term.start, term.end, stops):
+                who = who_at(part, term.start, mentions)
+                for denied in _not_about(part, term, who, mentions):
+                    if denied.relation not in cleared.get(term.kind, []):
+                        cleared.setdefault(term.kind, []).append(denied.relation)
                 continue
-            if not _one_person_denied(part, term.start, mentions) and not _only_me(
-                part, term, mentions
-            ):
+            if not term.kind:
                 continue
             who = who_at(part, term.start, mentions)
+            instead = (
+                who is not None
+                and who.relation == "self"
+                and _named_instead(part, term.kind, mentions)
+            )  # "我没有生病，生病的是我老婆": the speaker alone
+            if (
+                not instead
+                and not _one_person_denied(part, term.start, mentions)
+                and not _only_me(part, term, mentions)
+            ):
+                continue
             if who is not None and who.relation not in cleared.get(term.kind, []):
                 cleared.setdefault(term.kind, []).append(who.relation)
     return cleared

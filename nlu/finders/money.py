@@ -39,7 +39,7 @@ FACT_KEY = {
     "deposits": "deposits",
     "debt": "debt",
 }
-PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
+PER_MONTH = {"month": 1.0, "year": 1 / 12, "term": 1 / 6, "week": 52 / 12, "day": 30.0}
 
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:(?:来|多)(?=万|千|百|w|k))?(万|千|百|w|k)?(\d)?(?!\d|\.\d)"
@@ -158,7 +158,7 @@ def _period(stretch: str, after: str) -> str | None:
     """The period word nearest before the amount (in its stretch), else just after it."""
     plain, after = _without_not_periods(stretch), _without_not_periods(after)
     best: tuple[str | None, int] = (None, -1)
-    for period in ("month", "year", "week", "day", "once"):
+    for period in ("month", "year", "term", "week", "day", "once"):
         for word in terms("money", "periods", period):
             at = plain.rfind(word)
             if at >= 0 and at + len(word) > best[1]:
@@ -354,6 +354,8 @@ def find_amounts(
         earlier = masked(text[max(previous_end, sentence_from) : clause_from])
         after = text[unit_end : _clause_end(text, unit_end, AFTER_WINDOW)]
         role = role_of(clause, after, earlier, None, lead) or carried or default
+        if default and not _last_role(clause) and _remaining(clause):
+            role = default  # "存款基本没有了，看病花光了，可能就几千块": what is left of it
         if role == "rent" and any(word in text for word in terms("money", "rented_out")):
             role = "income"  # "地租给别人了，一年租金一千二": rent received
         if (
@@ -377,7 +379,9 @@ def find_amounts(
         if role is None:
             previous_end = unit_end
             continue
-        if role in ("income", "deposits") and _in_the_past(text, start):
+        if role in ("income", "deposits") and (
+            _in_the_past(text, start) or _said_past(text, unit_end)
+        ):
             previous_end = unit_end
             continue  # "原来…一个月两千五", "本来五六万，现在剩三万": before, not now
         approx = _approx(text, simple, start, end, rule)
@@ -400,6 +404,11 @@ def find_amounts(
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
+
+
+def _remaining(clause: str) -> bool:
+    """ "可能就几千块", "只剩几百": what is left of the money asked about."""
+    return any(word in clause for word in terms("money", "remaining"))
 
 
 def _yearly_occasion(stretch: str) -> bool:
@@ -505,9 +514,17 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
 def _not_known(text: str, start: int, end: int) -> bool:
     """The amount's clause (or the next few characters) says the speaker does not know it."""
     around = text[clause_start(text, start) : min(len(text), end + 14)]
-    if "具体" in around[end - clause_start(text, start) :]:
-        return False  # "大概两三万，具体数说不准": only the exact figure is not known
+    if any(word in around[end - clause_start(text, start) :] for word in terms("money", "exact")):
+        return False  # "大概两三万，具体数说不准", "一万几千啦，我唔知实数": only the exact figure
     return is_unknown(around)
+
+
+_SAID_PAST = re.compile(r"^(?:块钱|块|元)?(?:是|那是|都是)(?:以前|原来|过去|之前|早先)(?:的|了)?")
+
+
+def _said_past(text: str, end: int) -> bool:
+    """ "一千八是以前的，现在只有一千五": the amount is said to be the old one."""
+    return _SAID_PAST.match(text[end : end + 8]) is not None
 
 
 def _in_the_past(text: str, start: int) -> bool:
@@ -614,7 +631,8 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     - a total said ("加起来六千二", "平均下来五千多") is the figure: the last one said;
     - an own share after a reimbursement ("报了一些，自己出了一万") replaces the bill;
     - a range an exact amount falls in is refined by it ("不到一千，大概九百几" → 900);
-    - the same amount said again for another period is said once ("一年六千，一个月五百").
+    - the same amount said again for another period is said once ("一年六千，一个月五百");
+    - a yearly figure said with a term's is the year's total ("一学期一百多，一年三四百").
     """
     mine = [amount for amount in amounts if amount.role == role]
     if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
@@ -623,13 +641,19 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         return None, None, None
     if any(amount.value == UNKNOWN for amount in mine):
         return UNKNOWN, None, None
-    exact = [amount.value for amount in mine if isinstance(amount.value, int)]
-    mine = [
+    if any(amount.period == "year" for amount in mine):
+        mine = [amount for amount in mine if amount.period != "term"]
+    exact = [amount for amount in mine if isinstance(amount.value, int)]
+    mine = [  # refined by an exact amount of the same person ("崽有时候给几百" is more money)
         amount
         for amount in mine
         if not (
             isinstance(amount.value, Range)
-            and any(amount.value.low <= value <= amount.value.high for value in exact)
+            and any(
+                amount.value.low <= int(other.value) <= amount.value.high
+                and other.who == amount.who
+                for other in exact
+            )
         )
     ]
     totals = [amount for amount in mine if amount.total or _sums_up(mine, amount)]
@@ -684,6 +708,8 @@ def _sums_up(mine: list[Amount], amount: Amount) -> bool:
 
 
 _AGE_NOT_MONEY = re.compile(r"不是(\d+)(?:块钱|块|元),?是\1岁")
+# "医药费没有70,我是讲我2个都70好几岁了": the 70 taken back is an age said again.
+_NO_SUCH_AMOUNT = re.compile(r"(?:没有|不是)(\d+)(?=[,.;!?]).{0,14}?(?<!\d)\1(?:好几|多|几)?岁")
 
 
 def money_of(
@@ -702,6 +728,10 @@ def money_of(
         # "不是65块,是65岁": the amount read before was an age — withdrawn
         withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
         part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)
+        for said in _NO_SUCH_AMOUNT.finditer(part):
+            withdrawn.add(int(said.group(1)))  # "没有70…70好几岁": no money at all
+            low, high = said.span(1)
+            part = f"{part[:low]}{'_' * (high - low)}{part[high:]}"
         amounts = find_amounts(part, simple, default, lead)
         lead = part[clause_start(part, len(part)) :] if part else ""
         zeros = zero_roles(part, default, bare_zero)
