@@ -805,7 +805,7 @@ def income_added(
         for value in [extract_facts(part, where, applicant=who).get("monthly_income")]
         if isinstance(value, int) and value > 0
     ]
-    if len(amounts) != 1:
+    if len(amounts) != 1 or _income_restated(clauses, adding, where, who):
         return None
     [amount] = amounts
     if amount in values.get("_added_income", []):
@@ -817,6 +817,17 @@ def income_added(
     )
     values["_added_income"] = [*values.get("_added_income", []), amount]
     return ["monthly_income"], ("monthly_income",)
+
+
+def _income_restated(clauses: list[str], adding: list[str], where: str, who: str) -> bool:
+    """ "种田一年才落一万二 加上我妈每个月一百五": an income said in a clause of its own
+    besides the one added — the message says the whole income again (left to the facts)."""
+    return any(
+        isinstance(value, int) and value > 0
+        for part in clauses
+        if not any(word in part for word in adding)
+        for value in [extract_facts(part, where, applicant=who).get("monthly_income")]
+    )
 
 
 def _money_words_named(ctx: TurnContext) -> set[str]:
