@@ -26,7 +26,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from nlu.finders.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
+from nlu.finders.counts import (
+    ages_of,
+    grade_of,
+    household_size_of,
+    houses_of,
+    member_ages,
+    vehicles_of,
+)
 from nlu.finders.identity import (
     case_numbers_of,
     id_numbers_of,
@@ -39,7 +46,7 @@ from nlu.finders.money import FACT_KEY, money_of
 from nlu.finders.negation import is_negated
 from nlu.finders.place import place_of
 from nlu.finders.situation import event_of, residence_of, supporters_of
-from nlu.finders.text import prepare, segments
+from nlu.finders.text import prepare, segments, words
 
 # The question asked → the money role a bare amount answers.
 SLOT_ROLE = {
@@ -91,6 +98,9 @@ def _facts(
     ages = ages_of(body, asked=slot == "ages")
     if ages:
         facts["ages"] = ages
+        size = _speaker_besides(body, applicant, ages, slot)
+        if size and "household_size" not in facts:
+            facts["household_size"] = size
     facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
     cleared = cleared_of(body, applicant)
     if cleared:
@@ -135,6 +145,19 @@ def _facts(
     if programs:
         facts["programs"] = programs
     return facts
+
+
+def _speaker_besides(body: str, applicant: str, ages: list[int], slot: str | None) -> int | None:
+    """ "俺一个人拉扯俩孩子 大的十二小的八岁": every age said is another person's (a child's)
+    and the one typing is the applicant living with them — one more than the ages."""
+    if slot is not None or applicant != "self" or len(ages) < 2:
+        return None
+    said = member_ages(body, False, applicant)
+    if len(said) != len(ages) or any(relation in (None, "self") for _, relation, _ in said):
+        return None
+    if not any(word in body for word in words("members")["raising_alone"]):
+        return None
+    return len(ages) + 1
 
 
 def _residence_of_place(township: str, village: str | None) -> str | None:

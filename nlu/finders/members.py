@@ -17,7 +17,8 @@ from nlu.finders.negation import is_negated, says_none_at_all
 from nlu.finders.text import CLAUSE_END, clause_spans, cn_int, find_all, segments
 
 KINDS = ("ill", "disabled", "students", "unemployed")
-_COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九])\s*(?:个|位|名)?$")
+# A count said in digits needs its measure word: "大的12小的8岁" is an age before 小的.
+_COUNT_BEFORE = re.compile(r"(?:(\d+)\s*(?:个|位|名)|([一二两三四五六七八九])\s*(?:个|位|名)?)$")
 _COUNT_AFTER = re.compile(r"(?:们)?(\d+|[两二三四五六七八九])个(?=都|均|全|在|是|也)")
 _GRADE = re.compile(r"([1-4一二三四])\s*级")
 
@@ -89,7 +90,7 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         count = 1
         match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
         if match and word in counted:
-            count = cn_int(match.group(1)) or 1
+            count = cn_int(match.group(1) or match.group(2)) or 1
         after = _COUNT_AFTER.match(text, end)
         if after and word in counted and count == 1:
             count = cn_int(after.group(1)) or 1  # "孩子两个都在上学"
@@ -639,6 +640,9 @@ _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
 _ALL = ("都", "均", "全")  # "孙子孙女都在上学", "均在读"
 
 
+_AGE_JOINER = re.compile(r"\d{1,3}岁?[,、]?")
+
+
 def _listed_with(
     text: str, who: Mention | None, position: int, mentions: list[Mention]
 ) -> list[Mention]:
@@ -651,6 +655,8 @@ def _listed_with(
     current = who
     for mention in reversed(before):
         joiner = text[mention.end : current.start]
+        if _AGE_JOINER.fullmatch(joiner):
+            joiner = ""  # "大的12小的8岁,都念书呢": each with an age, listed
         if joiner not in _JOINERS or (not joiner and mention.word in _SPEAKER):
             break  # "我儿子": my son, one person
         listed.append(mention)

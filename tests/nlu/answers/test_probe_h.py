@@ -39,3 +39,24 @@ def test_a_correction_explaining_a_yearly_sum_adds_the_pension_and_keeps_the_dep
 )
 def test_income_said_again_with_an_added_sum(text: str, income: int) -> None:
     assert facts(text)["monthly_income"] == income
+
+
+def test_a_cleaning_wage_after_the_children_at_school_is_income() -> None:
+    said = facts("俺一个人拉扯俩孩子 大的十二小的八岁 都念书呢 俺在超市干保洁一个月一千八")
+    assert said["monthly_income"] == 1800
+    assert "education" not in said
+    assert said["students"] == ["child", "child"]  # 大的 and 小的, never 10 (from 12)
+    assert said["household_size"] == 3  # the mother and the two
+
+
+@pytest.mark.parametrize(
+    ("text", "students"),
+    [
+        ("娃十七上高二", 1),
+        ("自己掏的钱一个月七八百娃十七上高二", 1),  # 750 before 娃 is money, not a count
+        ("我儿子12 女儿8岁 都在上学", 2),
+        ("两个孩子都在念书", 2),
+    ],
+)
+def test_students_counted_by_the_persons_said(text: str, students: int) -> None:
+    assert len(facts(text)["students"]) == students
