@@ -650,6 +650,7 @@ SLOTS: tuple[Slot, ...] = (
         "one_off_income",
         "screening.ask_one_off",
         label="labels.one_off_income",
+        fact="one_off_income",
         asked=False,
         show=lambda value: texts()("labels.show_one_off_income", v=f"{float(value):g}"),
         words=("赔偿",),

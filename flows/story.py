@@ -370,7 +370,11 @@ def _money(ctx: TurnContext, facts: dict[str, Any]) -> list[str]:
         parts.append(say("story.income_range", low=income.low, high=income.high))
     elif _amount(income):
         parts.append(say("story.income", amount=_amount(income)))
-    for key, text in (("medical", "story.medical"), ("one_off_cost", "story.one_off")):
+    for key, text in (
+        ("medical", "story.medical"),
+        ("one_off_cost", "story.one_off"),
+        ("one_off_income", "story.one_off_income"),
+    ):
         if _amount(facts.get(key)):
             parts.append(say(text, amount=_amount(facts.get(key))))
     if _amount(facts.get("debt")):

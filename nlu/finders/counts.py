@@ -191,7 +191,8 @@ def _listed(text: str) -> int | None:
 # -- ages ------------------------------------------------------------------------
 # Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
 _AGE = re.compile(
-    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
+    # "老二4岁": after a child's ordinal (老二, 老三) a number may still be an age
+    rf"(?:(?<=老[二三四五六七八九])(?=\d)|(?<![\d{CN_DIGITS}]))(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
     rf"|[一二两三四五六七八九]{{2,3}}(?=岁))"
     rf"(?![\d{CN_DIGITS}])(?!\.\d)"
 )

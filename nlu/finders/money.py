@@ -29,7 +29,7 @@ from nlu.finders.negation import masked, negated_after, negated_before
 from nlu.finders.text import CLAUSE_END, clause_start, cn_int, is_unknown, segments, terms
 from nlu.finders.values import UNKNOWN, Range
 
-ROLES = ("income", "medical", "education", "one_off", "deposits", "debt")
+ROLES = ("income", "medical", "education", "one_off", "deposits", "debt", "received")
 MONTHLY_ROLES = ("income", "medical", "education")
 FACT_KEY = {
     "income": "monthly_income",
@@ -38,6 +38,7 @@ FACT_KEY = {
     "one_off": "one_off_cost",
     "deposits": "deposits",
     "debt": "debt",
+    "received": "one_off_income",
 }
 PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
 
@@ -378,6 +379,15 @@ def find_amounts(
         if period is None and role == "income" and _yearly_occasion(text[since:start]):
             period = "year"  # "女儿 过年 给 一千": once a year
         role = _one_off_rule(role, clause, earlier, period, default)
+        if role == "received" and _period(clause, text[unit_end:]) in (
+            "month",
+            "year",
+            "week",
+            "day",
+        ):
+            role = "income"  # "抚恤金一个月三百": paid every month, an income
+        if role == "debt" and any(word in clause for word in terms("money", "repaid")):
+            role = "one_off"  # "还了医院欠的八万": paid, owed no more
         if role is None and amounts and _added_to(text, previous_end, start):
             role = amounts[-1].role  # "一个月就一千 再加一百五": more of the same money
         if role is None and amounts and _said_as_total(text, previous_end, start):
@@ -602,7 +612,7 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
         plain = re.sub(pattern, lambda match: "_" * len(match.group()), plain)
     roles: set[str] = set()
     for role in ROLES:
-        if role in ("one_off",):
+        if role in ("one_off", "received"):
             continue
         key = role if role in ("deposits", "medical", "income", "debt") else None
         if key and any(word in plain for word in terms("money", "zero", key)):

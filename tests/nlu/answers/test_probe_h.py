@@ -60,3 +60,32 @@ def test_a_cleaning_wage_after_the_children_at_school_is_income() -> None:
 )
 def test_students_counted_by_the_persons_said(text: str, students: int) -> None:
     assert len(facts(text)["students"]) == students
+
+
+def test_a_compensation_received_is_a_one_off_income_never_a_cost() -> None:
+    said = facts("每个月没有收入 就是那笔赔偿款三十万 是一次性给的", "monthly_income")
+    assert said["monthly_income"] == 0
+    assert said["one_off_income"] == 300000
+    assert "one_off_cost" not in said
+    story = facts("对方保险公司赔了三十万 还了医院欠的八万和办丧事 剩下差不多十八万")
+    assert story["one_off_income"] == 300000
+    assert story["one_off_cost"] == 80000  # paid back: spent, owed no more
+    assert "debt" not in story
+    assert facts("我撞了人 要赔人家两万")["one_off_cost"] == 20000  # paying out is a cost
+
+
+def test_an_age_after_a_childs_ordinal() -> None:
+    said = facts("我29岁 三个孩子 大的7岁上一年级 老二4岁 老三才1岁")
+    assert said["ages"] == [29, 7, 4, 1]
+
+
+def test_a_death_told_as_over_is_no_danger() -> None:
+    from nlu.danger import find_danger, says_mistake
+
+    assert find_danger("我老公九月底骑电动车被货车撞了 人没救过来 想问问我这种能办低保吗") is None
+    assert find_danger("他被车撞了 流了好多血") is not None  # happening now
+    assert says_mistake("不用打120 人已经走了两个多月了 我就是想问问低保能不能办")
+
+
+def test_a_sum_received_every_month_is_income() -> None:
+    assert facts("孩子的抚恤金一个月三百 我婆婆的养老金一百五")["monthly_income"] == 450
