@@ -17,9 +17,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from backend.errors import BackendError
 from base.messages import BotReply, Button
 from flows import reading
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.forms import CONFIRM, Choice, Form, Slot, choices_from
 from flows.household import (
     KIND_OF,
@@ -37,6 +38,7 @@ from flows.household import (
     placements,
     screen_values,
 )
+from flows.manage import changes as manage_changes
 from flows.story import MIN_AGES_FOR_SIZE, opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
@@ -1001,12 +1003,14 @@ class ScreeningFlow(Form):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         if not self.claims(ctx):
             return await super().start(ctx)
-        ctx.session.slots["screening"].pop("at", None)  # reopened once
+        at = ctx.session.slots["screening"].pop("at", None)  # reopened once
+        filed = await _filed_since(ctx, str(at))
         ctx.session.start_flow(self.name, CONFIRM)
         values = self.values(ctx)
         values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
         ctx.session.form["asked"] = []
-        return [ctx.say("screening.reopened"), *await self._correct(ctx, reading.facts_of(ctx))]
+        corrected = await self._correct(ctx, reading.facts_of(ctx))
+        return [ctx.say("screening.reopened"), *filed, *corrected]
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
@@ -1030,6 +1034,34 @@ class ScreeningFlow(Form):
             return [ctx.say("screening.invalid", problem=problem.errors[0].message)]
         remember_screening(ctx, values, household, result)
         return render_result(ctx, result)
+
+
+async def _filed_since(ctx: TurnContext, at: str) -> list[BotReply]:
+    """A correction of the screening after applications were filed from it ("我刚才说错了
+    … 两千五 不是三千"): each application still open, filed since the screening, gets it as
+    a note to staff (``services.manage``), and the resident is told so — the filed
+    cases are never changed silently, nor left as they were unsaid."""
+    try:
+        since = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return []
+    own = ctx.services.own_requests
+    chat, sender = ctx.message.channel, ctx.message.sender_id
+    try:
+        cases = [
+            case
+            for case in await call(ctx, own.correctable, chat, sender)
+            if case.created_at.replace(tzinfo=case.created_at.tzinfo or dt.UTC) >= since
+        ]
+        if not cases:
+            return []
+        changed = manage_changes(ctx, ctx.text)
+        for case in cases:
+            await call(ctx, own.correct, chat, sender, case.case_no, ctx.text, changed)
+    except BackendError:
+        return []
+    numbers = "、".join(case.case_no for case in cases)
+    return [ctx.say("screening.filed_corrected", cases=numbers)]
 
 
 def with_applicant(ctx: TurnContext, values: dict[str, Any]) -> dict[str, Any]:

@@ -186,6 +186,8 @@ def outside(
         named = [m for m in mentions if m.end <= at]
         if named and (named[-1].relation, named[-1].word) == (mention.relation, mention.word):
             return True
+    if _deceased(text, mention):
+        return True
     before = text[max(0, mention.start - 6) : mention.start]
     return bool(
         re.search(
@@ -193,6 +195,27 @@ def outside(
             before,
         )
     )
+
+
+def _deceased(text: str, mention: Mention) -> bool:
+    """ "我老伴去年脑溢血走了": the person's own clause says they died (``deceased``)."""
+    if mention.relation == "self" and mention.word in _SPEAKER:
+        return False
+    return _tells_a_death(text[mention.end : clause_end_of(text, mention.end)])
+
+
+def _said_of_the_dead(text: str, start: int) -> bool:
+    """An illness word in a clause that tells a death ("老伴去年脑溢血走了")."""
+    return _tells_a_death(text[clause_start_of(text, start) : clause_end_of(text, start)])
+
+
+def _tells_a_death(clause: str) -> bool:
+    """A death word in the clause, not after a thing lost ("腿没了", "工作没了")."""
+    lost = tuple(str(word) for word in words("members")["deceased_not_after"])
+    for start, _end, _word in find_all(clause, tuple(words("members")["deceased"])):
+        if not clause[:start].endswith(lost):
+            return True
+    return False
 
 
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
@@ -776,6 +799,8 @@ def illnesses_of(prepared_text: str) -> list[str]:
     the order said; for staff, and to know medical costs are worth asking about."""
     found: list[str] = []
     for start, end, word in find_all(prepared_text, _illness_words()):
+        if _said_of_the_dead(prepared_text, start):
+            continue  # "老伴去年脑溢血走了": nobody of the household has it
         if not is_negated(prepared_text, start, end) and word not in found:
             found.append(word)
     return found

@@ -89,3 +89,18 @@ def test_a_death_told_as_over_is_no_danger() -> None:
 
 def test_a_sum_received_every_month_is_income() -> None:
     assert facts("孩子的抚恤金一个月三百 我婆婆的养老金一百五")["monthly_income"] == 450
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我老伴去年脑溢血走了 剩我一个", "老伴前年得癌症去世了 我一个人住"],
+)
+def test_the_dead_are_no_members_and_their_illness_is_on_nobody(text: str) -> None:
+    said = facts(text)
+    assert not said.get("ill") and not said.get("illness")
+    assert said["household_size"] == 1
+
+
+def test_a_living_member_keeps_the_illness() -> None:
+    assert facts("我爸去年走了 我妈尿毒症")["ill"] == ["parent"]
+    assert facts("老伴脑溢血瘫在床上")["ill"] == ["spouse"]
