@@ -43,7 +43,7 @@ from flows.story import MIN_AGES_FOR_SIZE, opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
-from nlu.finders.counts import grades_of, member_ages
+from nlu.finders.counts import grades_of, household_size_of, member_ages
 from nlu.finders.members import conditions_detail, conditions_of, find_mentions, illnesses_of
 from nlu.finders.negation import is_negated
 from nlu.finders.text import prepare
@@ -164,6 +164,10 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     if not found.value or size is None or len(found.value) <= int(size):
         return found
     body = prepare(ctx.text).text
+    if household_size_of(body) == len(found.value):
+        # "不是2个人 是5个人 46、48、20、14、78": the size said again with its ages
+        facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
+        return Reading(found.value, sure=True, facts=facts)
     said = member_ages(body, True, reading.applicant(ctx, values))
     if len(said) != len(found.value):
         return found

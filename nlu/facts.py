@@ -21,6 +21,7 @@ month) · ``one_off_cost`` · ``deposits`` · ``debt`` (yuan) — each an int, a
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from datetime import date
 from functools import lru_cache
@@ -101,6 +102,8 @@ def _facts(
         size = _speaker_besides(body, applicant, ages, slot)
         if size and "household_size" not in facts:
             facts["household_size"] = size
+        if _size_of_some(facts, ages, body, slot):
+            facts["household_size"] = len(ages)  # "…两个人一年学费…": the two children
     facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
     cleared = cleared_of(body, applicant)
     if cleared:
@@ -145,6 +148,16 @@ def _facts(
     if programs:
         facts["programs"] = programs
     return facts
+
+
+def _size_of_some(facts: dict[str, Any], ages: list[int], body: str, slot: str | None) -> bool:
+    """A story telling more persons' ages than the count it says, the count not said
+    as the household's (no "N口人"): "大女儿20岁…小儿子14岁…两个人一年学费六千一" counts
+    the two children — the household is one person for each age told."""
+    size = facts.get("household_size")
+    if slot is not None or not isinstance(size, int) or len(ages) < 3 or size >= len(ages):
+        return False
+    return re.search(r"\d口|[一二两三四五六七八九十]口", body) is None
 
 
 def _speaker_besides(body: str, applicant: str, ages: list[int], slot: str | None) -> int | None:

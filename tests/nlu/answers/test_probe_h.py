@@ -104,3 +104,20 @@ def test_the_dead_are_no_members_and_their_illness_is_on_nobody(text: str) -> No
 def test_a_living_member_keeps_the_illness() -> None:
     assert facts("我爸去年走了 我妈尿毒症")["ill"] == ["parent"]
     assert facts("老伴脑溢血瘫在床上")["ill"] == ["spouse"]
+
+
+STORY_08 = (
+    "我叫李红梅，今年46岁，住新桥河镇。丈夫王建军48岁，前年查出肝癌。大女儿20岁在长沙读大学，"
+    "小儿子14岁读初二，两个人一年学费资料费加起来六千一。婆婆78岁跟我们住，每个月养老金160。"
+    "我在镇上餐馆帮厨，一个月2000。"
+)
+
+
+def test_a_count_of_some_members_is_not_the_household() -> None:
+    assert facts(STORY_08)["household_size"] == 5  # the two children's 两个人, five ages
+
+
+def test_wu_kou_ren_said_after_corrects_the_count_and_the_restaurant_is_no_residence() -> None:
+    said = facts(STORY_08 + "。是五口人，我们住在村里，是农村户口")
+    assert said["household_size"] == 5
+    assert said["residence"] == "rural"
