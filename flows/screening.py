@@ -883,7 +883,7 @@ def compensation_corrected(
         value
         for part in about
         for key, value in extract_facts(part, where, applicant=who).items()
-        if key in MONEY_SLOTS and isinstance(value, int) and value > 0
+        if key in (*MONEY_SLOTS, "one_off_income") and isinstance(value, int) and value > 0
     ]
     if not amounts:
         return None
@@ -891,7 +891,8 @@ def compensation_corrected(
     rest = ",".join(part for part in clauses if part not in about and "不是" not in part)
     whole = extract_facts(ctx.text, where, applicant=who)
     kept = extract_facts(rest, where, applicant=who) if rest else {}
-    left_out = tuple(k for k in MONEY_SLOTS if k in whole and whole[k] != kept.get(k))
+    keys = (*MONEY_SLOTS, "one_off_income")
+    left_out = tuple(k for k in keys if k in whole and whole[k] != kept.get(k))
     values["one_off_income"] = amount
     moved = ["one_off_income"]
     if values.get("one_off_cost") == amount:
@@ -986,6 +987,8 @@ class ScreeningFlow(Form):
         ("不对啊，我们家哪有三万的月收入，每个月就我打零工三五百块") — before an urgent case
         of the chat takes it as more news."""
         shown = ctx.session.slots.get("screening") or {}
+        if ctx.payload is None and why_not(ctx) is not None:
+            return True  # "为啥测出来没有低保": the result's own reasons
         if ctx.payload is not None or not shown.get("at"):
             return False
         try:
@@ -1007,6 +1010,9 @@ class ScreeningFlow(Form):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         if not self.claims(ctx):
             return await super().start(ctx)
+        asked = why_not(ctx)
+        if asked is not None:
+            return [explain_result(ctx, asked)]
         at = ctx.session.slots["screening"].pop("at", None)  # reopened once
         filed = await _filed_since(ctx, str(at))
         ctx.session.start_flow(self.name, CONFIRM)
@@ -1110,6 +1116,41 @@ def remember_screening(
         "result": result.model_dump(mode="json"),
         "at": dt.datetime.now(dt.UTC).isoformat(),  # a dispute soon after reopens it
     }
+
+
+def why_not(ctx: TurnContext) -> dict[str, Any] | None:
+    """ "为啥测出来没有低保", "那低保呢 为什么不行" after a result: the stored result of the
+    program asked about (the one not found likely), or None when the message asks no such
+    thing or no result is kept."""
+    if ctx.payload is not None:
+        return None
+    result = (ctx.session.slots.get("screening") or {}).get("result")
+    said = prepare(ctx.text).text
+    if not result or not any(word in said for word in WORDS["why_words"]):
+        return None
+    if any(word in said for word in WORDS["why_not_blockers"]):
+        return None  # "为什么低保还没批下来": the application's progress, not the result
+    catalog = load_catalog()
+    for program in result.get("programs", []):
+        names = catalog.programs[program["program"]]
+        if program.get("status") == "likely":
+            continue
+        if any(name and name in said for name in (names.short_name, names.name, *names.synonyms)):
+            return program
+    return None
+
+
+def explain_result(ctx: TurnContext, program: dict[str, Any]) -> BotReply:
+    """Why the screening did not find a program likely: its own reasons, with the
+    household's figures (rule-engine text), and what may change it."""
+    name = load_catalog().programs[program["program"]].short_name
+    failing = tuple(ctx.texts.raw("screening.failing_words"))
+    reasons = [str(reason) for reason in program.get("reasons", [])]
+    first = [r for r in reasons if any(word in r for word in failing)]
+    shown = (first or reasons)[:4]  # the conditions not met, else all it was judged on
+    text = ctx.texts("screening.why_not", name=name, status=program.get("status"), reasons=shown)
+    buttons = (Button(ctx.texts("screening.talk_to_person"), "/human_handoff"),)
+    return BotReply(text, buttons)
 
 
 def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:

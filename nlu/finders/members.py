@@ -186,7 +186,7 @@ def outside(
         named = [m for m in mentions if m.end <= at]
         if named and (named[-1].relation, named[-1].word) == (mention.relation, mention.word):
             return True
-    if _deceased(text, mention):
+    if _deceased(text, mention, mentions):
         return True
     before = text[max(0, mention.start - 6) : mention.start]
     return bool(
@@ -197,16 +197,26 @@ def outside(
     )
 
 
-def _deceased(text: str, mention: Mention) -> bool:
-    """ "我老伴去年脑溢血走了": the person's own clause says they died (``deceased``)."""
+DEATH_REACH = 12  # characters after a person (or an illness) where a death word is theirs
+
+
+def _deceased(
+    text: str, mention: Mention, mentions: tuple[Mention, ...] | list[Mention] = ()
+) -> bool:
+    """ "我老伴去年脑溢血走了": the words right after the person, up to the next person
+    named or the clause's end, say they died (``deceased``)."""
     if mention.relation == "self" and mention.word in _SPEAKER:
         return False
-    return _tells_a_death(text[mention.end : clause_end_of(text, mention.end)])
+    end = min(clause_end_of(text, mention.end), mention.end + DEATH_REACH)
+    for other in mentions:
+        if mention.end <= other.start < end:
+            end = other.start
+    return _tells_a_death(text[mention.end : end])
 
 
-def _said_of_the_dead(text: str, start: int) -> bool:
-    """An illness word in a clause that tells a death ("老伴去年脑溢血走了")."""
-    return _tells_a_death(text[clause_start_of(text, start) : clause_end_of(text, start)])
+def _said_of_the_dead(text: str, start: int, end: int) -> bool:
+    """An illness word a death word follows closely ("老伴去年脑溢血走了")."""
+    return _tells_a_death(text[end : min(clause_end_of(text, end), end + 4)])
 
 
 def _tells_a_death(clause: str) -> bool:
@@ -678,8 +688,8 @@ def _listed_with(
     current = who
     for mention in reversed(before):
         joiner = text[mention.end : current.start]
-        if _AGE_JOINER.fullmatch(joiner):
-            joiner = ""  # "大的12小的8岁,都念书呢": each with an age, listed
+        if _AGE_JOINER.fullmatch(joiner) and mention.relation == current.relation:
+            joiner = ""  # "大的12小的8岁,都念书呢": each with an age, listed (the same kin)
         if joiner not in _JOINERS or (not joiner and mention.word in _SPEAKER):
             break  # "我儿子": my son, one person
         listed.append(mention)
@@ -799,7 +809,7 @@ def illnesses_of(prepared_text: str) -> list[str]:
     the order said; for staff, and to know medical costs are worth asking about."""
     found: list[str] = []
     for start, end, word in find_all(prepared_text, _illness_words()):
-        if _said_of_the_dead(prepared_text, start):
+        if _said_of_the_dead(prepared_text, start, end):
             continue  # "老伴去年脑溢血走了": nobody of the household has it
         if not is_negated(prepared_text, start, end) and word not in found:
             found.append(word)

@@ -40,6 +40,7 @@ FACT_KEY = {
     "debt": "debt",
     "received": "one_off_income",
 }
+PERIODIC = ("month", "year", "week", "day")
 PER_MONTH = {"month": 1.0, "year": 1 / 12, "week": 52 / 12, "day": 30.0}
 
 _NUMBER = re.compile(
@@ -379,12 +380,9 @@ def find_amounts(
         if period is None and role == "income" and _yearly_occasion(text[since:start]):
             period = "year"  # "女儿 过年 给 一千": once a year
         role = _one_off_rule(role, clause, earlier, period, default)
-        if role == "received" and _period(clause, text[unit_end:]) in (
-            "month",
-            "year",
-            "week",
-            "day",
-        ):
+        if role == "received" and _spent_after(text, unit_end):
+            role = "one_off"  # "厂里赔了三万，已经花在医院了": the sum went on the event
+        if role == "received" and _period(clause, text[unit_end:]) in PERIODIC:
             role = "income"  # "抚恤金一个月三百": paid every month, an income
         if role == "debt" and any(word in clause for word in terms("money", "repaid")):
             role = "one_off"  # "还了医院欠的八万": paid, owed no more
@@ -470,6 +468,15 @@ def _for_each_of_two(text: str, sentence_from: int, start: int) -> bool:
         return False
     sentence = text[sentence_from:start]
     return any(word in sentence for word in terms("money", "two_people"))
+
+
+def _spent_after(text: str, end: int) -> bool:
+    """The clause after a sum received says it was spent ("已经花在医院了")."""
+    rest = text[end:]
+    if rest[:1] in CLAUSE_END:
+        rest = rest[1:]
+    clause = rest[: next((i for i, c in enumerate(rest) if c in CLAUSE_END), len(rest))]
+    return any(word in clause for word in terms("money", "spent_after"))
 
 
 def _added_to(text: str, previous_end: int, start: int) -> bool:

@@ -121,3 +121,14 @@ def test_wu_kou_ren_said_after_corrects_the_count_and_the_restaurant_is_no_resid
     said = facts(STORY_08 + "。是五口人，我们住在村里，是农村户口")
     assert said["household_size"] == 5
     assert said["residence"] == "rural"
+
+
+def test_a_sum_received_and_spent_on_the_event_is_its_cost() -> None:
+    said = facts("厂里赔了三万，已经花在医院了，现在每个月没有收入", "monthly_income")
+    assert said["one_off_cost"] == 30000
+    assert "one_off_income" not in said
+
+
+def test_persons_listed_with_ages_are_of_the_same_kin() -> None:
+    said = facts("我65 老伴68 孙子10岁 孙女7岁 都在读小学")
+    assert said["students"] == ["grandchild", "grandchild"]  # never 老伴
