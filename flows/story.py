@@ -209,7 +209,8 @@ def parents_gone(ctx: TurnContext, text: str) -> bool:
     """Whether an account says a child's parents both cannot raise it: each parent named
     in a clause with a gone word ("父坐牢 母跑了"), and a child or grandchild named."""
     say = ctx.texts.raw
-    if not any(word in text for word in say("story.child_words")):
+    writer_is_child = applicant_of(ctx, text) in say("story.child_writes_for")
+    if not writer_is_child and not any(word in text for word in say("story.child_words")):
         return False
     father = mother = False
     for clause in re.split(r"[\s,，。.;；!！?？、]", text):

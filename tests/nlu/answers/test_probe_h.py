@@ -132,3 +132,13 @@ def test_a_sum_received_and_spent_on_the_event_is_its_cost() -> None:
 def test_persons_listed_with_ages_are_of_the_same_kin() -> None:
     said = facts("我65 老伴68 孙子10岁 孙女7岁 都在读小学")
     assert said["students"] == ["grandchild", "grandchild"]  # never 老伴
+
+
+def test_the_writer_for_a_grandmother_is_her_grandchild() -> None:
+    said = extract_facts(
+        "我爸前几年出车祸没了 我妈改嫁走了不管我 现在我跟奶奶俩过 奶奶72了 我今年16上高一",
+        REGION,
+        applicant="grandmother",
+    )
+    assert said["ages"] == [72, 16]
+    assert said["students"] == ["grandchild"]
