@@ -142,3 +142,29 @@ def test_the_writer_for_a_grandmother_is_her_grandchild() -> None:
     )
     assert said["ages"] == [72, 16]
     assert said["students"] == ["grandchild"]
+
+
+def test_hokkien_my_husband_is_the_spouse() -> None:
+    said = facts("阮翁前年中風 癱在床上 有辦一級殘疾證")
+    assert said["ill"] == ["spouse"]
+    assert said["disabled"] == [{"who": "spouse", "grade": 1}]
+
+
+def test_where_the_in_laws_live_is_not_the_households_residence() -> None:
+    assert "residence" not in facts("我婆家公公婆婆在农村 身体不好 帮不上")
+    assert facts("婆婆跟我们住在农村")["residence"] == "rural"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("对着呢确认", "yes"),
+        ("不改了确认无误", "yes"),
+        ("不对着呢", "no"),
+        ("不改了 还是要改收入", "no"),
+    ],
+)
+def test_shaanxi_confirmations_at_the_summary(text: str, value: str) -> None:
+    from nlu.answers import read_confirm
+
+    assert read_confirm(text).value == value
