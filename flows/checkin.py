@@ -24,7 +24,9 @@ from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
 from flows.place import known_place
 from flows.texts import texts
-from nlu.answers import Reading, read_change
+from nlu.answers import UNKNOWN, Reading, read_change
+from nlu.facts import extract_facts
+from nlu.finders.text import prepare
 from services.binding import BindOutcome
 from services.checkins import AlreadyDone, CheckIns
 
@@ -49,6 +51,26 @@ def same_or_changed(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     return read_change(ctx.text, region=ctx.services.region)
 
 
+def aspect_reader(aspect: str) -> Any:
+    """The answer about one aspect, and what it tells of the others: an income said with
+    its amount at another question ("人还是那几个 就是我儿子出去打工了 一个月三千") is an
+    income change, kept with its words — never asked again; "人还是那几个" keeps the
+    members unchanged."""
+
+    def reader(ctx: TurnContext, values: dict[str, Any]) -> Reading:
+        said = prepare(ctx.text).text
+        found = same_or_changed(ctx, values)
+        if aspect == "members" and any(word in said for word in WORDS["members_same"]):
+            found = Reading(UNCHANGED, sure=True, facts=found.facts)
+        income = extract_facts(ctx.text, ctx.services.region).get("monthly_income")
+        if aspect != "income" and ctx.payload is None and income not in (None, 0, UNKNOWN):
+            values["income"] = CHANGED
+            values.setdefault("changes", ctx.text.strip())
+        return found
+
+    return reader
+
+
 description = reading.free_text(2)
 
 
@@ -70,7 +92,7 @@ def _aspect_slot(aspect: str) -> Slot:
         f"checkin.ask_{aspect}",
         label=f"labels.checkin_{aspect}",
         choices=YES_NO,
-        read=same_or_changed,
+        read=aspect_reader(aspect),
         ask_if=_bound,
         unclear="checkin.yes_no_unclear",
     )

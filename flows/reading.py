@@ -155,6 +155,10 @@ def id_number(ctx: TurnContext, values: dict[str, Any]) -> Reading:
 def place(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     found = read_place(ctx.text, region(ctx), applicant=applicant(ctx, values))
     if found.value is None:
+        if any(word in ctx.text for word in ctx.texts.raw("applicant.outside_words")):
+            # "户口在陕西渭南富平县": outside the region served — say where to apply
+            problem = ctx.texts("applicant.place_outside")
+            return Reading(None, sure=False, facts=found.facts, problem=problem)
         return found
     value = {"township": found.value.township, "village": found.value.village}
     return Reading(value, sure=found.sure, facts=found.facts)

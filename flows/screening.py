@@ -17,9 +17,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from backend.errors import BackendError
 from base.messages import BotReply, Button
 from flows import reading
-from flows.base import TurnContext
+from flows.base import TurnContext, call
 from flows.forms import CONFIRM, Choice, Form, Slot, choices_from
 from flows.household import (
     KIND_OF,
@@ -37,11 +38,12 @@ from flows.household import (
     placements,
     screen_values,
 )
+from flows.manage import changes as manage_changes
 from flows.story import MIN_AGES_FOR_SIZE, opening_facts
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
-from nlu.finders.counts import grades_of, member_ages
+from nlu.finders.counts import grades_of, household_size_of, member_ages
 from nlu.finders.members import (
     cleared_of,
     conditions_detail,
@@ -189,6 +191,10 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     if not found.value or size is None or len(found.value) <= int(size):
         return found
     body = prepare(ctx.text).text
+    if household_size_of(body) == len(found.value):
+        # "不是2个人 是5个人 46、48、20、14、78": the size said again with its ages
+        facts = {**found.facts, "household_size": len(found.value), "_corrects": ["household_size"]}
+        return Reading(found.value, sure=True, facts=facts)
     said = member_ages(body, True, reading.applicant(ctx, values))
     if len(said) != len(found.value):
         return found
@@ -705,6 +711,7 @@ SLOTS: tuple[Slot, ...] = (
         "one_off_income",
         "screening.ask_one_off",
         label="labels.one_off_income",
+        fact="one_off_income",
         asked=False,
         show=lambda value: texts()("labels.show_one_off_income", v=f"{float(value):g}"),
         words=("赔偿",),
@@ -868,7 +875,7 @@ def income_added(
         for value in [extract_facts(part, where, applicant=who).get("monthly_income")]
         if isinstance(value, int) and value > 0
     ]
-    if len(amounts) != 1:
+    if len(amounts) != 1 or _income_restated(clauses, adding, where, who):
         return None
     [amount] = amounts
     if amount in values.get("_added_income", []):
@@ -880,6 +887,17 @@ def income_added(
     )
     values["_added_income"] = [*values.get("_added_income", []), amount]
     return ["monthly_income"], ("monthly_income",)
+
+
+def _income_restated(clauses: list[str], adding: list[str], where: str, who: str) -> bool:
+    """ "种田一年才落一万二 加上我妈每个月一百五": an income said in a clause of its own
+    besides the one added — the message says the whole income again (left to the facts)."""
+    return any(
+        isinstance(value, int) and value > 0
+        for part in clauses
+        if not any(word in part for word in adding)
+        for value in [extract_facts(part, where, applicant=who).get("monthly_income")]
+    )
 
 
 def _money_words_named(ctx: TurnContext) -> set[str]:
@@ -928,7 +946,7 @@ def compensation_corrected(
         value
         for part in about
         for key, value in extract_facts(part, where, applicant=who).items()
-        if key in MONEY_SLOTS and isinstance(value, int) and value > 0
+        if key in (*MONEY_SLOTS, "one_off_income") and isinstance(value, int) and value > 0
     ]
     if not amounts:
         return None
@@ -936,7 +954,8 @@ def compensation_corrected(
     rest = ",".join(part for part in clauses if part not in about and "不是" not in part)
     whole = extract_facts(ctx.text, where, applicant=who)
     kept = extract_facts(rest, where, applicant=who) if rest else {}
-    left_out = tuple(k for k in MONEY_SLOTS if k in whole and whole[k] != kept.get(k))
+    keys = (*MONEY_SLOTS, "one_off_income")
+    left_out = tuple(k for k in keys if k in whole and whole[k] != kept.get(k))
     values["one_off_income"] = amount
     moved = ["one_off_income"]
     if values.get("one_off_cost") == amount:
@@ -1072,6 +1091,8 @@ class ScreeningFlow(Form):
         ("不对啊，我们家哪有三万的月收入，每个月就我打零工三五百块") — before an urgent case
         of the chat takes it as more news."""
         shown = ctx.session.slots.get("screening") or {}
+        if ctx.payload is None and why_not(ctx) is not None:
+            return True  # "为啥测出来没有低保": the result's own reasons
         if ctx.payload is not None or not shown.get("at"):
             return False
         if result_question(ctx):
@@ -1093,16 +1114,21 @@ class ScreeningFlow(Form):
         ))  # fmt: skip
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
+        asked = why_not(ctx)
+        if asked is not None:
+            return [explain_why_not(ctx, asked)]  # "为啥测出来没有低保": that program's reasons
         if result_question(ctx):
             return [explain_result(ctx)]  # "咁即系点？我阿妈唔可以申请？": explained
         if not self.claims(ctx):
             return await super().start(ctx)
-        ctx.session.slots["screening"].pop("at", None)  # reopened once
+        at = ctx.session.slots["screening"].pop("at", None)  # reopened once
+        filed = await _filed_since(ctx, str(at))
         ctx.session.start_flow(self.name, CONFIRM)
         values = self.values(ctx)
         values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
         ctx.session.form["asked"] = []
-        return [ctx.say("screening.reopened"), *await self._correct(ctx, reading.facts_of(ctx))]
+        corrected = await self._correct(ctx, reading.facts_of(ctx))
+        return [ctx.say("screening.reopened"), *filed, *corrected]
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         # Facts from an earlier screening or application are not asked again.
@@ -1126,6 +1152,34 @@ class ScreeningFlow(Form):
             return [ctx.say("screening.invalid", problem=problem.errors[0].message)]
         remember_screening(ctx, values, household, result)
         return render_result(ctx, result)
+
+
+async def _filed_since(ctx: TurnContext, at: str) -> list[BotReply]:
+    """A correction of the screening after applications were filed from it ("我刚才说错了
+    … 两千五 不是三千"): each application still open, filed since the screening, gets it as
+    a note to staff (``services.manage``), and the resident is told so — the filed
+    cases are never changed silently, nor left as they were unsaid."""
+    try:
+        since = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return []
+    own = ctx.services.own_requests
+    chat, sender = ctx.message.channel, ctx.message.sender_id
+    try:
+        cases = [
+            case
+            for case in await call(ctx, own.correctable, chat, sender)
+            if case.created_at.replace(tzinfo=case.created_at.tzinfo or dt.UTC) >= since
+        ]
+        if not cases:
+            return []
+        changed = manage_changes(ctx, ctx.text)
+        for case in cases:
+            await call(ctx, own.correct, chat, sender, case.case_no, ctx.text, changed)
+    except BackendError:
+        return []
+    numbers = "、".join(case.case_no for case in cases)
+    return [ctx.say("screening.filed_corrected", cases=numbers)]
 
 
 def with_applicant(ctx: TurnContext, values: dict[str, Any]) -> dict[str, Any]:
@@ -1235,6 +1289,41 @@ def explain_result(ctx: TurnContext) -> BotReply:
             Button(ctx.texts("screening.talk_to_person"), "/human_handoff"),
         ),
     )
+
+
+def why_not(ctx: TurnContext) -> dict[str, Any] | None:
+    """ "为啥测出来没有低保", "那低保呢 为什么不行" after a result: the stored result of the
+    program asked about (the one not found likely), or None when the message asks no such
+    thing or no result is kept."""
+    if ctx.payload is not None:
+        return None
+    result = (ctx.session.slots.get("screening") or {}).get("result")
+    said = prepare(ctx.text).text
+    if not result or not any(word in said for word in WORDS["why_words"]):
+        return None
+    if any(word in said for word in WORDS["why_not_blockers"]):
+        return None  # "为什么低保还没批下来": the application's progress, not the result
+    catalog = load_catalog()
+    for program in result.get("programs", []):
+        names = catalog.programs[program["program"]]
+        if program.get("status") == "likely":
+            continue
+        if any(name and name in said for name in (names.short_name, names.name, *names.synonyms)):
+            return program
+    return None
+
+
+def explain_why_not(ctx: TurnContext, program: dict[str, Any]) -> BotReply:
+    """Why the screening did not find a program likely: its own reasons, with the
+    household's figures (rule-engine text), and what may change it."""
+    name = load_catalog().programs[program["program"]].short_name
+    failing = tuple(ctx.texts.raw("screening.failing_words"))
+    reasons = [str(reason) for reason in program.get("reasons", [])]
+    first = [r for r in reasons if any(word in r for word in failing)]
+    shown = (first or reasons)[:4]  # the conditions not met, else all it was judged on
+    text = ctx.texts("screening.why_not", name=name, status=program.get("status"), reasons=shown)
+    buttons = (Button(ctx.texts("screening.talk_to_person"), "/human_handoff"),)
+    return BotReply(text, buttons)
 
 
 def render_result(ctx: TurnContext, result: ScreeningResult) -> list[BotReply]:

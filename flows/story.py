@@ -209,7 +209,8 @@ def parents_gone(ctx: TurnContext, text: str) -> bool:
     """Whether an account says a child's parents both cannot raise it: each parent named
     in a clause with a gone word ("父坐牢 母跑了"), and a child or grandchild named."""
     say = ctx.texts.raw
-    if not any(word in text for word in say("story.child_words")):
+    writer_is_child = applicant_of(ctx, text) in say("story.child_writes_for")
+    if not writer_is_child and not any(word in text for word in say("story.child_words")):
         return False
     father = mother = False
     for clause in re.split(r"[\s,，。.;；!！?？、]", text):
@@ -370,7 +371,11 @@ def _money(ctx: TurnContext, facts: dict[str, Any]) -> list[str]:
         parts.append(say("story.income_range", low=income.low, high=income.high))
     elif _amount(income):
         parts.append(say("story.income", amount=_amount(income)))
-    for key, text in (("medical", "story.medical"), ("one_off_cost", "story.one_off")):
+    for key, text in (
+        ("medical", "story.medical"),
+        ("one_off_cost", "story.one_off"),
+        ("one_off_income", "story.one_off_income"),
+    ):
         if _amount(facts.get(key)):
             parts.append(say(text, amount=_amount(facts.get(key))))
     if _amount(facts.get("debt")):

@@ -21,13 +21,21 @@ month) · ``one_off_cost`` · ``deposits`` · ``debt`` (yuan) — each an int, a
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from nlu.finders._words import words
-from nlu.finders.counts import ages_of, grade_of, household_size_of, houses_of, vehicles_of
+from nlu.finders.counts import (
+    ages_of,
+    grade_of,
+    household_size_of,
+    houses_of,
+    member_ages,
+    vehicles_of,
+)
 from nlu.finders.identity import (
     case_numbers_of,
     id_numbers_of,
@@ -92,6 +100,11 @@ def _facts(
     ages = ages_of(body, asked=slot == "ages")
     if ages:
         facts["ages"] = ages
+        size = _speaker_besides(body, applicant, ages, slot)
+        if size and "household_size" not in facts:
+            facts["household_size"] = size
+        if _size_of_some(facts, ages, body, slot):
+            facts["household_size"] = len(ages)  # "…两个人一年学费…": the two children
     facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
     cleared = cleared_of(body, applicant)
     if cleared:
@@ -99,7 +112,6 @@ def _facts(
     illness = illnesses_of(body)
     if illness:
         facts["illness"] = illness
-
 
     money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
     for role, total in money.totals.items():
@@ -145,6 +157,29 @@ def _facts(
     if programs:
         facts["programs"] = programs
     return facts
+
+
+def _size_of_some(facts: dict[str, Any], ages: list[int], body: str, slot: str | None) -> bool:
+    """A story telling more persons' ages than the count it says, the count not said
+    as the household's (no "N口人"): "大女儿20岁…小儿子14岁…两个人一年学费六千一" counts
+    the two children — the household is one person for each age told."""
+    size = facts.get("household_size")
+    if slot is not None or not isinstance(size, int) or len(ages) < 3 or size >= len(ages):
+        return False
+    return re.search(r"\d口|[一二两三四五六七八九十]口", body) is None
+
+
+def _speaker_besides(body: str, applicant: str, ages: list[int], slot: str | None) -> int | None:
+    """ "俺一个人拉扯俩孩子 大的十二小的八岁": every age said is another person's (a child's)
+    and the one typing is the applicant living with them — one more than the ages."""
+    if slot is not None or applicant != "self" or len(ages) < 2:
+        return None
+    said = member_ages(body, False, applicant)
+    if len(said) != len(ages) or any(relation in (None, "self") for _, relation, _ in said):
+        return None
+    if not any(word in body for word in words("members")["raising_alone"]):
+        return None
+    return len(ages) + 1
 
 
 def _residence_of_place(township: str, village: str | None) -> str | None:

@@ -53,6 +53,7 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
     household, and "3000元" is money.
     """
     candidates: list[tuple[bool, int]] = []
+    mouths: list[int] = []  # the counts said in 口 ("五口人")
     for match in _PEOPLE.finditer(text):
         value = cn_int(match.group(1))
         if value is None or not 1 <= value <= 20 or _short_negated(text, match.start()):
@@ -64,9 +65,13 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
         before = text[clause_start(text, match.start()) : match.start()]
         total = any(word in before for word in terms("counts", "household", "total_words"))
         candidates.append((total, value))
+        if "口" in (match.group(2) or ""):
+            mouths.append(value)
     totals = [value for total, value in candidates if total]
     if totals:
         return totals[-1]
+    if mouths and len(set(value for _, value in candidates)) > 1:
+        return mouths[-1]  # "两个人一年学费…。是五口人": 口 counts the household
     listed_count = _persons_counted(text)
     if candidates:
         contrast = _last_contrast(text)
@@ -255,7 +260,8 @@ def _listed(text: str) -> int | None:
 # -- ages ------------------------------------------------------------------------
 # Ages: digits (normalize turned 七十二 into 72) or a Chinese numeral it left (七十一老…).
 _AGE = re.compile(
-    rf"(?<![\d{CN_DIGITS}])(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
+    # "老二4岁": after a child's ordinal (老二, 老三) a number may still be an age
+    rf"(?:(?<=老[二三四五六七八九])(?=\d)|(?<![\d{CN_DIGITS}]))(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
     rf"|[一二两三四五六七八九]{{2,3}}(?=岁))"
     rf"(?![\d{CN_DIGITS}])(?!\.\d)"
 )

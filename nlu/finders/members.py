@@ -17,7 +17,8 @@ from nlu.finders.negation import is_negated, says_none_at_all
 from nlu.finders.text import CLAUSE_END, clause_spans, cn_int, find_all, segments
 
 KINDS = ("ill", "disabled", "students", "unemployed")
-_COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九])\s*(?:个|位|名)?$")
+# A count said in digits needs its measure word: "大的12小的8岁" is an age before 小的.
+_COUNT_BEFORE = re.compile(r"(?:(\d+)\s*(?:个|位|名)|([一二两三四五六七八九])\s*(?:个|位|名)?)$")
 _COUNT_AFTER = re.compile(r"(?:们)?(\d+|[两二三四五六七八九])个(?=都|均|全|在|是|也)")
 _GRADE = re.compile(r"([1-4一二三四])\s*级")
 
@@ -95,7 +96,7 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         count = 1
         match = _COUNT_BEFORE.search(text[max(0, start - 3) : start])
         if match and word in counted:
-            count = cn_int(match.group(1)) or 1
+            count = cn_int(match.group(1) or match.group(2)) or 1
         after = _COUNT_AFTER.match(text, end)
         if after and word in counted and count == 1:
             count = cn_int(after.group(1)) or 1  # "孩子两个都在上学"
@@ -212,6 +213,8 @@ def outside(
         named = [m for m in mentions if m.end <= at]
         if named and (named[-1].relation, named[-1].word) == (mention.relation, mention.word):
             return True
+    if _deceased(text, mention, mentions):
+        return True
     before = text[max(0, mention.start - 6) : mention.start]
     return bool(
         re.search(
@@ -231,6 +234,37 @@ def _described(text: str, position: int, clause_to: int, mentions: list[Mention]
     if after and _DESCRIBES.fullmatch(text[position : after[0].start]):
         return after[0]
     return None
+
+
+DEATH_REACH = 12  # characters after a person (or an illness) where a death word is theirs
+
+
+def _deceased(
+    text: str, mention: Mention, mentions: tuple[Mention, ...] | list[Mention] = ()
+) -> bool:
+    """ "我老伴去年脑溢血走了": the words right after the person, up to the next person
+    named or the clause's end, say they died (``deceased``)."""
+    if mention.relation == "self" and mention.word in _SPEAKER:
+        return False
+    end = min(clause_end_of(text, mention.end), mention.end + DEATH_REACH)
+    for other in mentions:
+        if mention.end <= other.start < end:
+            end = other.start
+    return _tells_a_death(text[mention.end : end])
+
+
+def _said_of_the_dead(text: str, start: int, end: int) -> bool:
+    """An illness word a death word follows closely ("老伴去年脑溢血走了")."""
+    return _tells_a_death(text[end : min(clause_end_of(text, end), end + 4)])
+
+
+def _tells_a_death(clause: str) -> bool:
+    """A death word in the clause, not after a thing lost ("腿没了", "工作没了")."""
+    lost = tuple(str(word) for word in words("members")["deceased_not_after"])
+    for start, _end, _word in find_all(clause, tuple(words("members")["deceased"])):
+        if not clause[:start].endswith(lost):
+            return True
+    return False
 
 
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
@@ -828,6 +862,9 @@ _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")
 _ALL = ("都", "均", "全")  # "孙子孙女都在上学", "均在读"
 
 
+_AGE_JOINER = re.compile(r"\d{1,3}岁?[,、]?")
+
+
 def _listed_with(
     text: str, who: Mention | None, position: int, mentions: list[Mention]
 ) -> list[Mention]:
@@ -840,6 +877,8 @@ def _listed_with(
     current = who
     for mention in reversed(before):
         joiner = text[mention.end : current.start]
+        if _AGE_JOINER.fullmatch(joiner) and mention.relation == current.relation:
+            joiner = ""  # "大的12小的8岁,都念书呢": each with an age, listed (the same kin)
         if joiner not in _JOINERS or (not joiner and mention.word in _SPEAKER):
             break  # "我儿子": my son, one person
         listed.append(mention)
@@ -972,6 +1011,8 @@ def illnesses_of(prepared_text: str) -> list[str]:
     the order said; for staff, and to know medical costs are worth asking about."""
     found: list[str] = []
     for start, end, word in find_all(prepared_text, _illness_words()):
+        if _said_of_the_dead(prepared_text, start, end):
+            continue  # "老伴去年脑溢血走了": nobody of the household has it
         if not is_negated(prepared_text, start, end) and word not in found:
             found.append(word)
     return found

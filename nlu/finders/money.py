@@ -29,7 +29,7 @@ from nlu.finders.negation import masked, negated_after, negated_before
 from nlu.finders.text import CLAUSE_END, clause_start, cn_int, is_unknown, segments, terms
 from nlu.finders.values import UNKNOWN, Range
 
-ROLES = ("income", "medical", "education", "one_off", "deposits", "debt")
+ROLES = ("income", "medical", "education", "one_off", "deposits", "debt", "received")
 MONTHLY_ROLES = ("income", "medical", "education")
 FACT_KEY = {
     "income": "monthly_income",
@@ -38,7 +38,9 @@ FACT_KEY = {
     "one_off": "one_off_cost",
     "deposits": "deposits",
     "debt": "debt",
+    "received": "one_off_income",
 }
+PERIODIC = ("month", "year", "term", "week", "day")
 PER_MONTH = {"month": 1.0, "year": 1 / 12, "term": 1 / 6, "week": 52 / 12, "day": 30.0}
 
 _NUMBER = re.compile(
@@ -367,11 +369,27 @@ def find_amounts(
             role = carried or default  # "…让车给刮了，花了七千": money spent is no income
         if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
-        period = _period(clause, text[unit_end:]) or _period(earlier, "")
+        gross = _net_of_costs(role, clause, amounts)
+        if gross is not None:
+            role = "income"  # "卖粮两万出头 除掉化肥农药剩个一万二": the net income
+        period = (
+            _period(clause, text[unit_end:])
+            or _period(earlier, "")
+            or (gross.period if gross is not None else None)
+            or _period_explained(text[unit_end:])
+        )
         since = max(previous_end, sentence_from)
         if period is None and role == "income" and _yearly_occasion(text[since:start]):
             period = "year"  # "女儿 过年 给 一千": once a year
         role = _one_off_rule(role, clause, earlier, period, default)
+        if role == "received" and _spent_after(text, unit_end):
+            role = "one_off"  # "厂里赔了三万，已经花在医院了": the sum went on the event
+        if role == "received" and _period(clause, text[unit_end:]) in PERIODIC:
+            role = "income"  # "抚恤金一个月三百": paid every month, an income
+        if role == "debt" and any(word in clause for word in terms("money", "repaid")):
+            role = "one_off"  # "还了医院欠的八万": paid, owed no more
+        if role is None and amounts and _added_to(text, previous_end, start):
+            role = amounts[-1].role  # "一个月就一千 再加一百五": more of the same money
         if role is None and amounts and _said_as_total(text, previous_end, start):
             role = amounts[-1].role  # "少的时候一千多…平均也就一千五": the same money's average
         if role is None and default is None and (is_money or period):
@@ -391,7 +409,7 @@ def find_amounts(
             previous_end = unit_end
             continue  # "三万来块 就是 嗯 三万左右": the same amount said again
         near = text[max(previous_end, start - 6) : start]
-        total = any(word in near for word in terms("money", "total_words"))
+        total = gross is not None or any(word in near for word in terms("money", "total_words"))
         net = any(word in clause for word in terms("money", "own_share")) and any(
             word in text[:start] for word in terms("money", "reimbursed")
         )
@@ -409,6 +427,34 @@ def find_amounts(
 def _remaining(clause: str) -> bool:
     """ "可能就几千块", "只剩几百": what is left of the money asked about."""
     return any(word in clause for word in terms("money", "remaining"))
+
+
+def _net_of_costs(role: str | None, clause: str, amounts: list[Amount]) -> Amount | None:
+    """ "一年卖粮两万出头 除掉化肥农药剩个一万二": what is left (剩) after costs are taken
+    off (``deducted``) an income said before is that income, net — the income amount
+    it nets (its period is the net's), or None when the amount is no such net."""
+    if role != "deposits" or "剩" not in clause:
+        return None
+    if not any(word in clause for word in terms("money", "deducted")):
+        return None
+    incomes = [amount for amount in amounts if amount.role == "income"]
+    return incomes[-1] if incomes else None
+
+
+_EXPLAINED = re.compile(r"^(?:块钱|块|元)?(?:是|那是|这是|就是)")
+
+
+def _period_explained(after: str) -> str | None:
+    """ "那一万二是种田一年落下的钱": an amount explained by the clause after it (是…的钱)
+    takes the period that clause names."""
+    if not _EXPLAINED.match(after):
+        return None
+    clause = after[: next((i for i, c in enumerate(after) if c in CLAUSE_END), len(after))]
+    plain = _without_not_periods(clause)
+    for period in ("year", "month", "week", "day"):
+        if any(word in plain for word in terms("money", "periods", period)):
+            return period
+    return None
 
 
 def _yearly_occasion(stretch: str) -> bool:
@@ -431,6 +477,20 @@ def _for_each_of_two(text: str, sentence_from: int, start: int) -> bool:
         return False
     sentence = text[sentence_from:start]
     return any(word in sentence for word in terms("money", "two_people"))
+
+
+def _spent_after(text: str, end: int) -> bool:
+    """The clause after a sum received says it was spent ("已经花在医院了")."""
+    rest = text[end:]
+    if rest[:1] in CLAUSE_END:
+        rest = rest[1:]
+    clause = rest[: next((i for i, c in enumerate(rest) if c in CLAUSE_END), len(rest))]
+    return any(word in clause for word in terms("money", "spent_after"))
+
+
+def _added_to(text: str, previous_end: int, start: int) -> bool:
+    near = text[max(previous_end, start - 4) : start]
+    return any(word in near for word in terms("money", "adding"))
 
 
 def _said_as_total(text: str, previous_end: int, start: int) -> bool:
@@ -575,7 +635,7 @@ def zero_roles(text: str, default: str | None, bare: bool = True) -> set[str]:
         plain = re.sub(pattern, lambda match: "_" * len(match.group()), plain)
     roles: set[str] = set()
     for role in ROLES:
-        if role in ("one_off",):
+        if role in ("one_off", "received"):
             continue
         key = role if role in ("deposits", "medical", "income", "debt") else None
         if key and any(word in plain for word in terms("money", "zero", key)):
@@ -656,6 +716,7 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
             )
         )
     ]
+    mine = _said_once(mine, role)
     totals = [amount for amount in mine if amount.total or _sums_up(mine, amount)]
     if totals:  # the last total said, and what is said after it ("另外我每月给一千")
         mine = [totals[-1], *(amount for amount in mine if amount.start > totals[-1].start)]
@@ -670,16 +731,7 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
             or amount.start > net[-1].start
             or all(amount.who != other.who for other in net)
         ]
-    kept: list[Amount] = []
-    for amount in mine:
-        value = _monthly(amount, role)
-        if value is not None and any(
-            other.period != amount.period and abs((_monthly(other, role) or -9) - value) < 1
-            for other in kept
-        ):
-            continue
-        kept.append(amount)
-    mine = kept
+    mine = _said_once(mine, role)
     total: int | float | Range = 0
     for amount in mine:
         factor = PER_MONTH.get(amount.period or "month", 1.0) if role in MONTHLY_ROLES else 1.0
@@ -689,6 +741,20 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         total = round(total)
     approx = ",".join(dict.fromkeys(a.approx for a in mine if a.approx)) or None
     return total, mine[0].period, approx
+
+
+def _said_once(mine: list[Amount], role: str) -> list[Amount]:
+    """The same amount said again for another period ("一年一万二 一个月就一千") once."""
+    kept: list[Amount] = []
+    for amount in mine:
+        value = _monthly(amount, role)
+        if value is not None and any(
+            other.period != amount.period and abs((_monthly(other, role) or -9) - value) < 1
+            for other in kept
+        ):
+            continue
+        kept.append(amount)
+    return kept
 
 
 SUM_TOLERANCE = 0.15  # "八百多加一百来块 一个月九百多": 900 is 800 + 100, said again

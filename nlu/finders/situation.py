@@ -48,9 +48,18 @@ def _without_work(text: str) -> str:
     strong = [cue for level in words("situation")["residence_cues"] for cue in level]
     return "".join(
         "_" * len(part)
-        if any(cue in part for cue in not_cues) and not any(cue in part for cue in strong)
+        if (any(cue in part for cue in not_cues) and not any(cue in part for cue in strong))
+        or _of_relatives(part)
         else part
         for part in parts
+    )
+
+
+def _of_relatives(part: str) -> bool:
+    """ "我婆家公公婆婆在农村": where relatives outside the household live."""
+    data = words("situation")
+    return any(w in part for w in data["residence_others"]) and not any(
+        w in part for w in data["residence_ours"]
     )
 
 
