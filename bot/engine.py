@@ -262,6 +262,12 @@ class Engine:
                 return [BotReply(self.texts("urgent.check_past"))] + await self._route(again, None)
         # Danger to life first, at every step of every flow: the lines, then the case.
         if payload is None and danger is not None and isinstance(urgent_flow, UrgentFlow):
+            handoff = self.flows.get("handoff")
+            if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
+                # 转人工: the lines, and the message to the case the staff member is in
+                kept = await handoff.on_danger(ctx, danger)
+                if kept is not None:
+                    return kept
             if not danger.sure and ctx.session.flow != urgent_flow.name:
                 return [self._ask_danger_now(ctx, danger)]
             handoff = self.flows.get("handoff")
