@@ -28,7 +28,7 @@ from flows.base import Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import HandoffFlow, attached_case
-from flows.manage import named_case, wanted
+from flows.manage import ManageFlow, named_case, wanted
 from flows.policy import PolicyAnswerFlow
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
@@ -519,6 +519,15 @@ class Engine:
         return await follow_up(ctx, case_no)
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
+        manage = self.flows.get("manage")
+        if (
+            isinstance(manage, ManageFlow)
+            and ctx.payload is None
+            and wanted(ctx.text) == "restore"
+            and await manage.any_withdrawn(ctx)
+        ):
+            # "能不能把那个申请恢复" after a withdrawal: never the cancelled form instead
+            return await manage.start(ctx)
         restored = restore_cancelled(ctx, self.flows, asked=False)
         if restored is not None:  # "啊 怎么取消了 我是说确认" just after a cancel
             return restored

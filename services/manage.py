@@ -46,6 +46,10 @@ class OwnRequests:
             if WITHDRAWN in self.backend.rules.workflow(case.kind).allowed(case.status)
         ]
 
+    def withdrawn(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """Those withdrawn (a chat cannot take a withdrawal back: a new application can)."""
+        return [c for c in self.applications(chat_channel, sender) if c.status == WITHDRAWN]
+
     def correctable(self, chat_channel: str, sender: str) -> list[CaseView]:
         """Those not finished (a correction can still change them)."""
         rules = self.backend.rules
