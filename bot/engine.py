@@ -78,6 +78,11 @@ AFTER_DANGER_SWITCH = 0.7
 # the payloads of that question's two buttons.
 DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
+# Session slots: the case a staff message shown in a form came from, and the message asked
+# about ("这是回复工作人员的吗？"); the answers' payloads.
+STAFF_ASKED, STAFF_PENDING = "_staff_asked", "_staff_pending"
+STAFF_REPLY_YES, STAFF_REPLY_NO = "/staff_reply_yes", "/staff_reply_no"
+CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
 # In 转人工, a message this many characters longer than a word that ends it still does
 # ("算了 回到小助手"); a longer one goes to staff.
 END_HANDOFF_EXTRA = 8
@@ -148,9 +153,9 @@ class Engine:
                 replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
-                waiting = [
-                    BotReply(note) for note in await self._waiting(session, message, talking_in)
-                ]
+                notes = await self._waiting(session, message, talking_in)
+                self._note_staff_asked(session, notes)
+                waiting = [BotReply(note) for note in notes]
                 self._remember(
                     session, bot_text("engine.hidden_message") if sensitive else text, replies
                 )
@@ -282,6 +287,9 @@ class Engine:
         if aside:
             return aside + await self._route_on(ctx)
 
+        to_staff = await self._staff_reply(ctx)
+        if to_staff is not None:
+            return to_staff
         command = self.commands.get(payload or _bare(text))
         notice: list[BotReply] = []
         handoff = self.flows.get("handoff")
@@ -301,6 +309,52 @@ class Engine:
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
+
+    def _note_staff_asked(self, session: Session, notes: list[str]) -> None:
+        """A staff message shown while a form is open (not in 转人工): the next message
+        may answer staff rather than the form's question (``_staff_reply``)."""
+        session.slots.pop(STAFF_ASKED, None)
+        if not session.flow or session.paused or session.flow == UrgentFlow.name:
+            return
+        if session.slots.get(HANDOFF_ATTACHED):
+            return
+        starts = tuple(self.texts.raw("handoff.staff_reply_starts"))
+        for note in notes:
+            found = CASE_NO.search(note)
+            if found is not None and any(start in note for start in starts):
+                session.slots[STAFF_ASKED] = found.group(0)
+
+    async def _staff_reply(self, ctx: TurnContext) -> list[BotReply] | None:
+        """In a form, the message after a staff message: asked once whether it answers
+        staff ("好的 发票明天就拿到街道去 是找哪个窗口" at the 身份证号 question); 1 adds it to
+        the case staff wrote on (their conversation shows it), 2 gives it to the form."""
+        session = ctx.session
+        pending = session.slots.pop(STAFF_PENDING, None)
+        if isinstance(pending, dict) and ctx.payload in (STAFF_REPLY_YES, STAFF_REPLY_NO):
+            flow = self.flows.get(session.flow) if session.flow else None
+            told = str(pending.get("text", ""))
+            if ctx.payload == STAFF_REPLY_NO:
+                again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
+                return await self._route(again, None)
+            case_no = str(pending.get("case_no", ""))
+            try:
+                await self.services.run(self.services.handoffs.resident_reply, case_no, told)
+            except Exception:
+                log.exception("reply to staff could not be stored")
+                return [BotReply(self.texts("handoff.staff_reply_failed"))]
+            sent = BotReply(self.texts("handoff.staff_reply_sent", case_no=case_no))
+            return [sent, *(await flow.resume(ctx) if flow is not None else [])]
+        case_no = session.slots.pop(STAFF_ASKED, None)
+        if not case_no or ctx.payload is not None or not session.flow or session.paused:
+            return None
+        if len(_bare(ctx.text)) < int(self.texts.raw("handoff.staff_reply_min_chars")):
+            return None  # "好", a number: the form's answer
+        session.slots[STAFF_PENDING] = {"case_no": case_no, "text": ctx.text}
+        buttons = (
+            Button(self.texts("handoff.staff_reply_yes"), STAFF_REPLY_YES),
+            Button(self.texts("handoff.staff_reply_no"), STAFF_REPLY_NO),
+        )
+        return [BotReply(self.texts("handoff.staff_reply_ask", case_no=case_no), buttons)]
 
     def _ends_handoff(self, text: str) -> bool:
         """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends
@@ -694,7 +748,9 @@ class Engine:
             return text.strip()
         shown: list[list[str]] = session.slots.get("_buttons", [])
         bare = _bare(text)
-        if bare.isdigit() and 1 <= int(bare) <= len(shown):
+        # "1 5" is two choices (低保 and 医疗救助), never button 15 (probeI H7)
+        one_number = bare.isdigit() and bare == text.strip().strip("。.!！?？~～ ,，")
+        if one_number and 1 <= int(bare) <= len(shown):
             return shown[int(bare) - 1][1]
         for title, payload in shown:
             if bare == _bare(title):

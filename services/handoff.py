@@ -76,6 +76,15 @@ class Handoffs:
             self.backend, case_no, masked, staff_text=staff_text
         )
 
+    def resident_reply(self, case_no: str, text: str) -> int:
+        """A resident's answer to a staff message on any case (typed in a form, asked
+        once): in the case's conversation, told to staff; the event id."""
+        masked = mask_text(text)
+        staff_text = wording()("handoff.resident_reply", case_no=case_no, text=masked)
+        return conversation.add_resident_message(
+            self.backend, case_no, masked, staff_text=staff_text
+        )
+
     def flag_life(self, case_no: str, text: str, *, place_text: str = "") -> None:
         """A message of the hand-off that may mean danger to life ("不如死了算了" in an
         answer to staff): the case itself marked danger to life, with a note staff read

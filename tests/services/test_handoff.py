@@ -43,7 +43,7 @@ def test_what_the_resident_writes_is_kept_masked_and_told_to_staff(
     ]
     assert "430902195001011233" not in lines[0].note
     assert services.handoffs.conversation(admin, case_no, after_id=lines[0].id) == lines[1:]
-    waiting = backend.take_inbox("rest", "h1")
+    waiting = backend.take_inbox("rest", "h1", {case_no})  # the chat talks in the case
     assert len(waiting) == 1 and "可以直接在这里申请" in waiting[0]
 
 
@@ -136,3 +136,27 @@ def test_danger_in_the_conversation_marks_the_case_itself(
     assert [line.note for line in lines] == [said]
     assert "可能危及生命" in staff_rows(backend)[-1].payload["text"]
     assert len(backend.cases_for_sender("rest", "h6")) == 1
+
+
+def test_an_urgent_case_shows_the_residents_answers_after_staff_wrote(
+    services: Services, backend: Backend
+) -> None:
+    """probeI W27: on an urgent case, what the resident added after a staff message
+    ("俺在新桥河镇 枫树村 你来吧") is in the conversation staff read; the account
+    before it stays the case's account, not a reply."""
+    opened = services.chat_cases.urgent(
+        chat_channel="rest", sender="u27", summary="紧急求助：活着没意思", life=True
+    )
+    case_no = opened.case.case_no
+    services.chat_cases.add_note(case_no, "地点：不说", staff_text="补充")
+    admin, _ = backend.create_staff("孙管理", "admin")
+    services.handoffs.reply(admin, case_no, "您在哪个村？我明天一早过去看看您")
+    services.chat_cases.add_note(case_no, "居民补充：俺在新桥河镇 枫树村 你来吧", staff_text="补充")
+    lines = services.handoffs.conversation(admin, case_no)
+    assert [(line.by_resident, line.note[:6]) for line in lines] == [
+        (False, "您在哪个村？"),
+        (True, "居民补充：俺"),
+    ]
+    assert services.handoffs.conversation(admin, case_no, after_id=lines[0].id) == lines[1:]
+    services.handoffs.resident_reply(case_no, "好的 我在家等你")
+    assert services.handoffs.conversation(admin, case_no)[-1].note == "好的 我在家等你"
