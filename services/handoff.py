@@ -100,6 +100,7 @@ class Handoffs:
             staff_text=say("handoff.life_staff_note", case_no=case_no, text=masked),
             summary_extra=say("handoff.life_note", text=masked),
             priority="life",
+            actor="assistant",  # the flag, not a second copy of the message in the thread
             township=place.township if place else "",
             village=(place.village or "") if place else "",
         )
