@@ -474,6 +474,17 @@ class Engine:
             # "不是变化 是刚才填错了 JZ20261202-0001 …" in another form: about that case
             session.end_flow()
             return await manage.start(ctx)
+        if (
+            flow is not None
+            and isinstance(manage, ManageFlow)
+            and flow.name == "apply"
+            and payload is None
+            and manage.withdraw_in_form(ctx)
+            and await manage.any_withdrawable(ctx)
+        ):
+            # "不是申请 是撤回" in the application it started by mistake: the withdrawal
+            session.end_flow()
+            return await manage.start(ctx)
         if flow is not None and payload is not None:
             # A button naming another service (an old menu, a "switch?" offer) leaves
             # this flow for that one; the form's own buttons are not intents.

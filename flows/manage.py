@@ -252,6 +252,19 @@ class ManageFlow(Flow):
         key = "manage.ask_correction" if action == "correct" else "manage.ask_reason"
         return [ctx.say(key, case_no=case.case_no)]
 
+    def withdraw_in_form(self, ctx: TurnContext) -> bool:
+        """ "不是申请 是撤回" typed in an application form: a withdrawal meant."""
+        bare = ctx.text.replace(" ", "")
+        return wanted(bare) == "withdraw" and any(
+            w in bare for w in ctx.texts.raw("manage.in_form_withdraw_words")
+        )
+
+    async def any_withdrawable(self, ctx: TurnContext) -> bool:
+        """Whether this chat account has an application it may withdraw."""
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        return bool(await call(ctx, own.withdrawable, chat, sender))
+
     async def any_withdrawn(self, ctx: TurnContext) -> bool:
         """Whether this chat account has a withdrawn application."""
         own = ctx.services.own_requests
