@@ -81,6 +81,9 @@ DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
 # Session slots: the case a staff message shown in a form came from, and the message asked
 # about ("这是回复工作人员的吗？"); the answers' payloads.
 STAFF_ASKED, STAFF_PENDING = "_staff_asked", "_staff_pending"
+PERSON_WORD_CHARS = (
+    3  # "转人工", "找人工" in a sentence ask for a person; "人工", "真人" alone do not
+)
 STAFF_REPLY_YES, STAFF_REPLY_NO = "/staff_reply_yes", "/staff_reply_no"
 CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
 # In 转人工, a message this many characters longer than a word that ends it still does
@@ -356,6 +359,28 @@ class Engine:
         )
         return [BotReply(self.texts("handoff.staff_reply_ask", case_no=case_no), buttons)]
 
+    def _asks_person(self, ctx: TurnContext) -> bool:
+        """A sentence asking for a person ("…转人工问一下", "…找人工"): a 转人工 word of at
+        least three characters, not said away ("不用转人工")."""
+        if ctx.payload is not None:
+            return False
+        bare = _bare(ctx.text)
+        negations = tuple(self.texts.raw("handoff.person_negations"))
+        asks = any(
+            len(word) >= PERSON_WORD_CHARS
+            and word in bare
+            and not any(
+                n in bare[max(0, bare.index(word) - 2) : bare.index(word)] for n in negations
+            )
+            for word, name in self.commands.items()
+            if name == "handoff" and not word.startswith("/")
+        )
+        return asks and not any(
+            word in bare
+            for word, name in self.commands.items()
+            if name == "end_handoff" and not word.startswith("/")
+        )
+
     def _ends_handoff(self, text: str) -> bool:
         """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends
         转人工 (a long one is a message for staff that mentions it)."""
@@ -491,6 +516,16 @@ class Engine:
             target = self._flow_for(parse)
             if target is not None and target is not flow and not target.digression:
                 return await target.start(ctx)
+        handoff = self.flows.get("handoff")
+        if (
+            flow is not None
+            and handoff is not None
+            and flow.name not in (UrgentFlow.name, "staff_intake")
+            and self._asks_person(ctx)
+        ):
+            # "身份证号要填我的还是我爸的 … 转人工问一下" in a form: the person (the form
+            # is kept for after, and the question goes to them with the recent turns)
+            return await handoff.start(ctx)
         if flow is not None:
             aside = self._flow_for(parse)
             if (
@@ -605,6 +640,10 @@ class Engine:
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        handoff = self.flows.get("handoff")
+        if handoff is not None and self._asks_person(ctx):
+            # "你好 我想问下我家低保怎么停了 转人工": the person, the question kept for them
+            return await handoff.start(ctx)
         left = callback.callback_in(ctx)
         story = self.flows.get("story")
         if left is not None and not (
