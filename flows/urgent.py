@@ -532,7 +532,8 @@ async def _note_more(ctx: TurnContext, case_no: str) -> BotReply:
     """More about the emergency (no danger to life found in it) added to its case."""
     if ctx.payload:  # the menu's button says nothing new
         return ctx.say("urgent.already_open", case_no=case_no)
-    if not await _noted(ctx, case_no, "more"):
+    # "俺在新桥河镇 枫树村 你来吧" to staff's question: the township of a case without one
+    if not await _noted(ctx, case_no, "more", place=True):
         return ctx.say("urgent.note_failed", case_no=case_no)
     return ctx.say("urgent.more_added", case_no=case_no)
 
@@ -677,9 +678,12 @@ async def add_urgent_note(
     ]
 
 
-async def _noted(ctx: TurnContext, case_no: str, kind: str, *, life: bool = False) -> bool:
+async def _noted(
+    ctx: TurnContext, case_no: str, kind: str, *, life: bool = False, place: bool = False
+) -> bool:
     """The message, masked, added to the urgent case with the ``urgent.<kind>_note`` and
-    ``urgent.<kind>_staff_note`` texts; False (logged) when it could not be stored."""
+    ``urgent.<kind>_staff_note`` texts; False (logged) when it could not be stored.
+    ``place``: a place it names fills the case's empty township."""
     said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
     try:
         await call(
@@ -689,6 +693,7 @@ async def _noted(ctx: TurnContext, case_no: str, kind: str, *, life: bool = Fals
             ctx.texts(f"urgent.{kind}_note", text=said),
             staff_text=ctx.texts(f"urgent.{kind}_staff_note", case_no=case_no, text=said),
             life=life,
+            place_text=ctx.text if place else "",
         )
     except Exception:
         log.exception("urgent note could not be stored")
