@@ -352,6 +352,9 @@ class Engine:
             return None
         if len(_bare(ctx.text)) < int(self.texts.raw("handoff.staff_reply_min_chars")):
             return None  # "好", a number: the form's answer
+        other = self._flow_for(ctx.parse)
+        if other is not None and other.name != session.flow and not other.digression:
+            return None  # "查进度 JZ…": a request of the assistant, not a reply
         session.slots[STAFF_PENDING] = {"case_no": case_no, "text": ctx.text}
         buttons = (
             Button(self.texts("handoff.staff_reply_yes"), STAFF_REPLY_YES),
