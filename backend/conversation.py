@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from backend.service import Backend
 
 RESIDENT_MESSAGE = "resident_message"
+# what a resident added to a case by the assistant (the urgent answers, "俺在新桥河镇 枫树村
+# 你来吧"): part of the conversation once staff have written to them (probeI W27)
+RESIDENT_NOTE = "resident_note"
 STAFF_MESSAGE = "message"
 MESSAGE_LIMIT = 2000
 
@@ -39,7 +42,7 @@ class Line:
 
     @property
     def by_resident(self) -> bool:
-        return self.action == RESIDENT_MESSAGE
+        return self.action in (RESIDENT_MESSAGE, RESIDENT_NOTE)
 
 
 def add_resident_message(backend: Backend, case_no: str, text: str, *, staff_text: str) -> int:
@@ -83,12 +86,35 @@ def conversation(backend: Backend, case_no: str, after_id: int = 0) -> list[Line
             select(CaseEvent)
             .where(
                 CaseEvent.case_id == case.id,
-                CaseEvent.action.in_((RESIDENT_MESSAGE, STAFF_MESSAGE)),  # type: ignore[attr-defined]
+                CaseEvent.action.in_((RESIDENT_MESSAGE, RESIDENT_NOTE, STAFF_MESSAGE)),  # type: ignore[attr-defined]
                 CaseEvent.id > after_id,  # type: ignore[operator]
             )
             .order_by(CaseEvent.id)  # type: ignore[arg-type]
         ).scalars()
-        return [
-            Line(id=int(row.id or 0), at=row.at, action=row.action, actor=row.actor, note=row.note)
-            for row in rows
-        ]
+        lines: list[Line] = []
+        staff_wrote = after_id > 0 and _staff_wrote_before(session, case.id or 0, after_id)
+        for row in rows:
+            staff_wrote = staff_wrote or row.action == STAFF_MESSAGE
+            if row.action == RESIDENT_NOTE and (not staff_wrote or row.actor != "resident"):
+                continue  # notes before staff wrote are the case's account, not replies
+            lines.append(
+                Line(
+                    id=int(row.id or 0),
+                    at=row.at,
+                    action=row.action,
+                    actor=row.actor,
+                    note=row.note,
+                )
+            )
+        return lines
+
+
+def _staff_wrote_before(session: Any, case_id: int, event_id: int) -> bool:
+    found = session.execute(
+        select(CaseEvent.id).where(
+            CaseEvent.case_id == case_id,
+            CaseEvent.action == STAFF_MESSAGE,
+            CaseEvent.id <= event_id,  # type: ignore[operator]
+        )
+    ).first()
+    return found is not None

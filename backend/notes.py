@@ -106,3 +106,27 @@ def add_note(
             township=case.township,
             payload={"text": staff_text, "kind": case.kind, "priority": case.priority},
         )
+
+
+def fill_place(backend: Backend, case_no: str, township: str, village: str = "") -> bool:
+    """The township (and village) of a case that has none, as the resident named it in
+    the conversation ("我是长春镇二港村的"), with an audit event; False when the case
+    has a township already (a named place never moves a case)."""
+    with backend.db.session() as session:
+        case = backend.cases.get(session, case_no, lock=True)
+        if case.township or not township:
+            return False
+        now = utcnow()
+        case.township, case.village = township, village
+        session.add(
+            CaseEvent(
+                case_id=case.id or 0,
+                actor="resident",
+                action="place",
+                note=f"{township}{village}",
+                at=now,
+            )
+        )
+        case.updated_at = now
+        session.add(case)
+        return True

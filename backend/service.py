@@ -365,11 +365,22 @@ class Backend:
         if not self.routing.keeps_inbox(chat_channel):
             return []
         taken = take_inbox(self.db, chat_channel, sender)
+        # a 转人工 case holds no ID to prove: its replies were written to this chat account
+        # (probeI H9: a reply after 回到小助手 reaches the resident, with how to answer)
+        handoffs = {
+            d.case_no
+            for d in taken
+            if d.case_no
+            and d.case_no not in conversation
+            and (found := self.find_case(d.case_no)) is not None
+            and found.kind == "handoff"
+        }
+        hint = [self.rules.text("resident_reply_hint")] if handoffs else []
         if is_verified(sender):
-            return [delivery.text for delivery in taken]
-        shown = [d.text for d in taken if d.case_no in conversation]
+            return [delivery.text for delivery in taken] + hint
+        shown = [d.text for d in taken if d.case_no in conversation or d.case_no in handoffs]
         withheld = len(shown) < len(taken)
-        return [*shown, self.rules.text("resident_withheld")] if withheld else shown
+        return [*shown, *hint, *([self.rules.text("resident_withheld")] if withheld else [])]
 
     def inbox_empty_now(self, chat_channel: str, sender: str) -> bool:
         """True when ``take_inbox`` would surely give nothing, known at once (no inbox on

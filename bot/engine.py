@@ -29,7 +29,7 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
-from flows.manage import named_case, wanted
+from flows.manage import ManageFlow, named_case, wanted
 from flows.policy import PolicyAnswerFlow
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
@@ -83,6 +83,14 @@ DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
 # Form slot of 口述办: the urgent case its account opened (more goes there, probeI H10).
 INTAKE_URGENT = "_urgent_case"
+# Session slots: the case a staff message shown in a form came from, and the message asked
+# about ("这是回复工作人员的吗？"); the answers' payloads.
+STAFF_ASKED, STAFF_PENDING = "_staff_asked", "_staff_pending"
+PERSON_WORD_CHARS = (
+    3  # "转人工", "找人工" in a sentence ask for a person; "人工", "真人" alone do not
+)
+STAFF_REPLY_YES, STAFF_REPLY_NO = "/staff_reply_yes", "/staff_reply_no"
+CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
 # In 转人工, a message this many characters longer than a word that ends it still does
 # ("算了 回到小助手"); a longer one goes to staff.
 END_HANDOFF_EXTRA = 8
@@ -153,9 +161,9 @@ class Engine:
                 replies, sensitive = await self._turn(session, message, text)
                 if shortened:
                     replies.insert(0, BotReply(self.texts("core.too_long")))
-                waiting = [
-                    BotReply(note) for note in await self._waiting(session, message, talking_in)
-                ]
+                notes = await self._waiting(session, message, talking_in)
+                self._note_staff_asked(session, notes)
+                waiting = [BotReply(note) for note in notes]
                 self._remember(
                     session, bot_text("engine.hidden_message") if sensitive else text, replies
                 )
@@ -318,6 +326,12 @@ class Engine:
                 return [BotReply(self.texts("urgent.check_past"))] + await self._route(again, None)
         # Danger to life first, at every step of every flow: the lines, then the case.
         if payload is None and danger is not None and isinstance(urgent_flow, UrgentFlow):
+            handoff = self.flows.get("handoff")
+            if isinstance(handoff, HandoffFlow) and attached_case(ctx) is not None:
+                # 转人工: the lines, and the message to the case the staff member is in
+                kept = await handoff.on_danger(ctx, danger)
+                if kept is not None:
+                    return kept
             if not danger.sure and ctx.session.flow != urgent_flow.name:
                 return [self._ask_danger_now(ctx, danger)]
             handoff = self.flows.get("handoff")
@@ -346,6 +360,9 @@ class Engine:
         if aside:
             return aside + await self._route_on(ctx)
 
+        to_staff = await self._staff_reply(ctx)
+        if to_staff is not None:
+            return to_staff
         command = self.commands.get(payload or _bare(text))
         notice: list[BotReply] = []
         handoff = self.flows.get("handoff")
@@ -378,6 +395,77 @@ class Engine:
         again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
         lead = BotReply(self.texts("handoff.unanswered_lead", text=mask_text(told)))
         return [*replies, lead, *await policy.start(again)]
+
+    def _note_staff_asked(self, session: Session, notes: list[str]) -> None:
+        """A staff message shown while a form is open (not in 转人工): the next message
+        may answer staff rather than the form's question (``_staff_reply``)."""
+        session.slots.pop(STAFF_ASKED, None)
+        if not session.flow or session.paused or session.flow == UrgentFlow.name:
+            return
+        if session.slots.get(HANDOFF_ATTACHED):
+            return
+        starts = tuple(self.texts.raw("handoff.staff_reply_starts"))
+        for note in notes:
+            found = CASE_NO.search(note)
+            if found is not None and any(start in note for start in starts):
+                session.slots[STAFF_ASKED] = found.group(0)
+
+    async def _staff_reply(self, ctx: TurnContext) -> list[BotReply] | None:
+        """In a form, the message after a staff message: asked once whether it answers
+        staff ("好的 发票明天就拿到街道去 是找哪个窗口" at the 身份证号 question); 1 adds it to
+        the case staff wrote on (their conversation shows it), 2 gives it to the form."""
+        session = ctx.session
+        pending = session.slots.pop(STAFF_PENDING, None)
+        if isinstance(pending, dict) and ctx.payload in (STAFF_REPLY_YES, STAFF_REPLY_NO):
+            flow = self.flows.get(session.flow) if session.flow else None
+            told = str(pending.get("text", ""))
+            if ctx.payload == STAFF_REPLY_NO:
+                again = replace(ctx, text=told, parse=self._parse(told, None), payload=None)
+                return await self._route(again, None)
+            case_no = str(pending.get("case_no", ""))
+            try:
+                await self.services.run(self.services.handoffs.resident_reply, case_no, told)
+            except Exception:
+                log.exception("reply to staff could not be stored")
+                return [BotReply(self.texts("handoff.staff_reply_failed"))]
+            sent = BotReply(self.texts("handoff.staff_reply_sent", case_no=case_no))
+            return [sent, *(await flow.resume(ctx) if flow is not None else [])]
+        case_no = session.slots.pop(STAFF_ASKED, None)
+        if not case_no or ctx.payload is not None or not session.flow or session.paused:
+            return None
+        if len(_bare(ctx.text)) < int(self.texts.raw("handoff.staff_reply_min_chars")):
+            return None  # "好", a number: the form's answer
+        other = self._flow_for(ctx.parse)
+        if other is not None and other.name != session.flow and not other.digression:
+            return None  # "查进度 JZ…": a request of the assistant, not a reply
+        session.slots[STAFF_PENDING] = {"case_no": case_no, "text": ctx.text}
+        buttons = (
+            Button(self.texts("handoff.staff_reply_yes"), STAFF_REPLY_YES),
+            Button(self.texts("handoff.staff_reply_no"), STAFF_REPLY_NO),
+        )
+        return [BotReply(self.texts("handoff.staff_reply_ask", case_no=case_no), buttons)]
+
+    def _asks_person(self, ctx: TurnContext) -> bool:
+        """A sentence asking for a person ("…转人工问一下", "…找人工"): a 转人工 word of at
+        least three characters, not said away ("不用转人工")."""
+        if ctx.payload is not None:
+            return False
+        bare = _bare(ctx.text)
+        negations = tuple(self.texts.raw("handoff.person_negations"))
+        asks = any(
+            len(word) >= PERSON_WORD_CHARS
+            and word in bare
+            and not any(
+                n in bare[max(0, bare.index(word) - 2) : bare.index(word)] for n in negations
+            )
+            for word, name in self.commands.items()
+            if name == "handoff" and not word.startswith("/")
+        )
+        return asks and not any(
+            word in bare
+            for word, name in self.commands.items()
+            if name == "end_handoff" and not word.startswith("/")
+        )
 
     def _ends_handoff(self, text: str) -> bool:
         """ "算了 回到小助手", "好的 不用人工了 谢谢": a short message with a word that ends
@@ -510,12 +598,33 @@ class Engine:
             # "不是变化 是刚才填错了 JZ20261202-0001 …" in another form: about that case
             session.end_flow()
             return await manage.start(ctx)
+        if (
+            flow is not None
+            and isinstance(manage, ManageFlow)
+            and flow.name == "apply"
+            and payload is None
+            and manage.withdraw_in_form(ctx)
+            and await manage.any_withdrawable(ctx)
+        ):
+            # "不是申请 是撤回" in the application it started by mistake: the withdrawal
+            session.end_flow()
+            return await manage.start(ctx)
         if flow is not None and payload is not None:
             # A button naming another service (an old menu, a "switch?" offer) leaves
             # this flow for that one; the form's own buttons are not intents.
             target = self._flow_for(parse)
             if target is not None and target is not flow and not target.digression:
                 return await target.start(ctx)
+        handoff = self.flows.get("handoff")
+        if (
+            flow is not None
+            and handoff is not None
+            and flow.name not in (UrgentFlow.name, "staff_intake")
+            and self._asks_person(ctx)
+        ):
+            # "身份证号要填我的还是我爸的 … 转人工问一下" in a form: the person (the form
+            # is kept for after, and the question goes to them with the recent turns)
+            return await handoff.start(ctx)
         if flow is not None:
             aside = self._flow_for(parse)
             if (
@@ -609,6 +718,15 @@ class Engine:
         return await follow_up(ctx, case_no)
 
     async def _idle(self, ctx: TurnContext) -> list[BotReply]:
+        manage = self.flows.get("manage")
+        if (
+            isinstance(manage, ManageFlow)
+            and ctx.payload is None
+            and wanted(ctx.text) == "restore"
+            and await manage.any_withdrawn(ctx)
+        ):
+            # "能不能把那个申请恢复" after a withdrawal: never the cancelled form instead
+            return await manage.start(ctx)
         restored = restore_cancelled(ctx, self.flows, asked=False)
         if restored is not None:  # "啊 怎么取消了 我是说确认" just after a cancel
             return restored
@@ -621,6 +739,10 @@ class Engine:
         if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
+        handoff = self.flows.get("handoff")
+        if handoff is not None and self._asks_person(ctx):
+            # "你好 我想问下我家低保怎么停了 转人工": the person, the question kept for them
+            return await handoff.start(ctx)
         left = callback.callback_in(ctx)
         story = self.flows.get("story")
         if left is not None and not (
@@ -775,7 +897,9 @@ class Engine:
             return text.strip()
         shown: list[list[str]] = session.slots.get("_buttons", [])
         bare = _bare(text)
-        if bare.isdigit() and 1 <= int(bare) <= len(shown):
+        # "1 5" is two choices (低保 and 医疗救助), never button 15 (probeI H7)
+        one_number = bare.isdigit() and bare == text.strip().strip("。.!！?？~～ ,，")
+        if one_number and 1 <= int(bare) <= len(shown):
             return shown[int(bare) - 1][1]
         for title, payload in shown:
             if bare == _bare(title):

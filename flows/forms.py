@@ -603,11 +603,53 @@ class Form(Flow):
         moved, kept = self.correct_first(ctx, values)
         facts = {key: value for key, value in facts.items() if key not in kept}
         changed = [self.slot(name) for name in moved]
-        changed += [
+        before = copy.deepcopy(values)
+        taken = [
             slot
             for slot in self.take_facts(ctx, facts, values, overwrite=True)
             if slot.name not in moved
         ]
+        named = self._named_for_change(ctx)
+        if named:
+            # "…没错 是收入要改 他还有个残疾补贴七十块": only the field named changes; what
+            # the rest of the sentence seems to say (a program, a grade) is put back
+            after = copy.deepcopy(values)
+            values.clear()
+            values.update(before)
+            taken = [slot for slot in taken if slot.name in named]
+            # what ``correct_first`` moved is applied through the facts too
+            for slot in [*taken, *(self.slot(name) for name in moved)]:
+                if slot.name not in after:
+                    values.pop(slot.name, None)
+                    continue
+                values[slot.name] = after[slot.name]
+                rules: dict[str, str] = values.setdefault("_approx", {})
+                if slot.name in after.get("_approx", {}):
+                    rules[slot.name] = after["_approx"][slot.name]
+                else:
+                    rules.pop(slot.name, None)
+                self.on_filled(ctx, slot, values)
+        changed += taken
+        if named and not changed:
+            # "申请项目不对 要的是低保和医疗救助" when it already says so: said back
+            same = [
+                slot
+                for slot in self.slots
+                if slot.name in named
+                and slot.fact is not None
+                and slot.name in values
+                and slot.from_facts(facts, values, True) == values[slot.name]
+            ]
+            if same:
+                notes = [
+                    ctx.say(
+                        "forms.already_so",
+                        label=self._label(ctx, slot) if slot.label else slot.name,
+                        value=slot.display(values[slot.name], values),
+                    )
+                    for slot in same
+                ]
+                return [*notes, *await self._advance(ctx)]
         if changed:
             notes = [
                 ctx.say(
@@ -624,6 +666,32 @@ class Form(Flow):
             self._clear(ctx, named.name)
             return [ctx.say("forms.change_this"), *self._ask(ctx, named.name)]
         return self._to_change(ctx)
+
+    def _named_for_change(self, ctx: TurnContext) -> set[str]:
+        """The answers a correction names next to a word of change ("是收入要改",
+        "年龄搞错了", "申请项目不对", "改收入"); empty when it names none that way."""
+        from nlu.finders.text import prepare
+
+        text = prepare(ctx.text).text
+        reach = int(ctx.texts.raw("forms.change_reach"))
+        anchors = [
+            (found.start(), found.end())
+            for word in ctx.texts.raw("forms.change_anchors")
+            for found in re.finditer(re.escape(prepare(word).text), text)
+        ]
+        named: set[str] = set()
+        for slot in self.slots:
+            if slot.consent:
+                continue
+            for word in slot.words:
+                plain = prepare(word).text if word else ""
+                for found in re.finditer(re.escape(plain), text) if plain else ():
+                    if any(
+                        0 <= start - found.end() <= reach or 0 <= found.start() - end <= reach
+                        for start, end in anchors
+                    ):
+                        named.add(slot.name)
+        return named
 
     def _named(self, ctx: TurnContext) -> Slot | None:
         """The one answer the message names by its label or words ("名字写错了")."""

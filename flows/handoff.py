@@ -25,6 +25,7 @@ from services.chat import ChatCase
 
 if TYPE_CHECKING:
     from backend.schemas import CaseView
+    from nlu.danger import Danger
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ ATTACHED = "_handoff"  # session slot: the number of the hand-off case this chat
 # session slot: the hand-off case whose answer time was said, and whether someone was on
 # duty then; the next messages get the short receipt while that still holds
 TOLD_WHEN = "_handoff_told"
+# session slot: the hand-off case where words of despair were said; what follows ("她人冇事
+# 就是嘴巴上讲") is a risk follow-up for staff, never a 误报
+DESPAIR_SAID = "_handoff_despair"
 # The bare command ("转人工") says nothing staff need; a sentence ("想问问低保的事") does.
 _COMMANDS = load_yaml(Path(__file__).parents[1] / "bot" / "global_commands.yml")
 HANDOFF_WORDS: frozenset[str] = frozenset(_COMMANDS.get("handoff", []))
@@ -106,18 +110,56 @@ class HandoffFlow(Flow):
             return True, [ctx.say("handoff.not_sent", buttons=back_buttons(ctx))]
         if _asks_policy(ctx):  # "佢系咪可以拎特困？一个月几多钱？"
             ctx.session.slots[ASKED] = {"case_no": case_no, "id": event_id, "text": ctx.text}
+        await _place_named(ctx, case_no)
+        replies = _asides(ctx, case_no)
         when = availability(ctx)
         told = ctx.session.slots.get(TOLD_WHEN) or {}
         if told.get("case_no") == case_no and told.get("now") == bool(when.get("now")):
-            return True, [ctx.say("handoff.sent_again", buttons=back_buttons(ctx))]
+            return True, [*replies, ctx.say("handoff.sent_again", buttons=back_buttons(ctx))]
         ctx.session.slots[TOLD_WHEN] = {"case_no": case_no, "now": bool(when.get("now"))}
-        return True, [ctx.say("handoff.sent", buttons=back_buttons(ctx), case_no=case_no, **when)]
+        sent = ctx.say("handoff.sent", buttons=back_buttons(ctx), case_no=case_no, **when)
+        return True, [*replies, sent]
+
+    async def on_danger(self, ctx: TurnContext, danger: Danger) -> list[BotReply] | None:
+        """Danger words in a message of the hand-off ("…我娘天天念叨不如死了算了" in an
+        answer to staff): the numbers first, the message to the conversation staff are in
+        and the case itself marked danger to life — one case, the one the staff member
+        reads; the chat stays in the hand-off. None when the case has ended meanwhile
+        (the urgent way then)."""
+        from flows.urgent import life_lines
+
+        case_no = attached_case(ctx)
+        if case_no is None:
+            return None
+        handoffs = ctx.services.handoffs
+        case = await call(ctx, handoffs.still_open, case_no)
+        if case is None:
+            self.release(ctx)
+            return None
+        lines = life_lines(ctx, danger)
+        try:
+            await call(ctx, handoffs.say, case_no, ctx.text)
+            await call(ctx, handoffs.flag_life, case_no, ctx.text, place_text=ctx.text)
+        except Exception:
+            log.exception("hand-off danger could not be stored")
+            return [*lines, ctx.say("handoff.not_sent", buttons=back_buttons(ctx))]
+        if danger.despair:
+            ctx.session.slots[DESPAIR_SAID] = case_no
+        told = ctx.say(
+            "handoff.life_told",
+            buttons=back_buttons(ctx),
+            case_no=case_no,
+            despair=danger.despair,
+            **availability(ctx),
+        )
+        return [*lines, told]
 
     def release(self, ctx: TurnContext) -> None:
         """Leave the conversation without a word (a button or command of the assistant)."""
         ctx.session.slots.pop(ATTACHED, None)
         ctx.session.slots.pop(TOLD_WHEN, None)
         ctx.session.slots.pop(ASKED, None)
+        ctx.session.slots.pop(DESPAIR_SAID, None)
 
     async def end(self, ctx: TurnContext) -> list[BotReply]:
         """回到小助手 / 结束人工: back to the assistant; a kept form is offered again; a
@@ -186,6 +228,29 @@ async def _to_life_case(ctx: TurnContext, case: CaseView) -> BotReply:
     told = ctx.session.slots.get(TOLD) or {}
     despair = told.get("case_no") == case.case_no and bool(told.get("despair"))
     return ctx.say("urgent.urgent_person", case_no=case.case_no, despair=despair, **answered(ctx))
+
+
+async def _place_named(ctx: TurnContext, case_no: str) -> None:
+    """The township named in the conversation for a case that has none."""
+    try:
+        await call(ctx, ctx.services.handoffs.set_place, case_no, ctx.text)
+    except Exception:
+        log.exception("hand-off place could not be stored")
+
+
+def _asides(ctx: TurnContext, case_no: str) -> list[BotReply]:
+    """What the message asks of the assistant while it goes to staff: whether staff see
+    it ("小陈看到了冇"); after words of despair, "她人冇事 就是嘴巴上讲" taken as what it
+    is — staff still told, no promise that nobody comes."""
+    said = ctx.text.replace(" ", "")
+    replies: list[BotReply] = []
+    if ctx.session.slots.get(DESPAIR_SAID) == case_no and any(
+        word in said for word in ctx.texts.raw("handoff.eased_words")
+    ):
+        replies.append(ctx.say("handoff.despair_eased", case_no=case_no))
+    if any(word in said for word in ctx.texts.raw("handoff.seen_words")):
+        replies.append(ctx.say("handoff.seen", case_no=case_no))
+    return replies
 
 
 def back_buttons(ctx: TurnContext) -> tuple[Button, ...]:

@@ -47,6 +47,8 @@ def wanted(text: str) -> str | None:
     """Which of withdraw / correct / review the message asks for, if any."""
     words: dict[str, list[str]] = texts().raw("manage.words")
     bare = text.replace(" ", "")
+    if asks_restore(bare):
+        return "restore"
     for action in ("review", "withdraw", "correct"):
         if any(w in bare for w in words[action]):
             return action
@@ -58,6 +60,16 @@ def wanted(text: str) -> str | None:
         if any(w in bare for w in with_case[action]):
             return action
     return "correct" if _INSTEAD.search(text) else None
+
+
+def asks_restore(text: str) -> bool:
+    """ "能不能把那个申请恢复", "我撤错了": an application taken back, not a form."""
+    bare = text.replace(" ", "")
+    words: list[str] = texts().raw("manage.restore_words")
+    named = named_case(bare) is not None
+    return any(w in bare for w in words) and (
+        named or any(w in bare for w in texts().raw("manage.restore_application_words"))
+    )
 
 
 def named_case(text: str) -> str | None:
@@ -134,6 +146,16 @@ def _detail(ctx: TurnContext, action: str) -> str:
     return ctx.text.strip() if told else ""
 
 
+def _asks_at_confirm(ctx: TurnContext) -> bool:
+    """A question at "确定要撤回吗？" — not a no ("不撤回", "先不撤") and not a yes."""
+    said = ctx.text.replace(" ", "")
+    if ctx.parse.intent == "deny" and len(said) <= 6:
+        return False
+    if any(w in said for w in ctx.texts.raw("manage.keep_words")):
+        return False
+    return len(said) > 4 and any(w in said for w in ctx.texts.raw("manage.question_marks"))
+
+
 class ManageFlow(Flow):
     name = "manage"
 
@@ -162,6 +184,8 @@ class ManageFlow(Flow):
         chat, sender = ctx.message.channel, ctx.message.sender_id
         if action == "withdraw":
             return await self._withdraw(ctx)
+        if action == "restore":
+            return await self._no_restore(ctx)
         if action == "review":
             cases = await call(ctx, own.refused, chat, sender, _seen(ctx))
             if cases and asks_why(ctx.text):
@@ -339,10 +363,16 @@ class ManageFlow(Flow):
                 Button(ctx.texts("manage.button_withdraw"), "/affirm"),
                 Button(ctx.texts("manage.button_keep"), "/deny"),
             )
+            said = ctx.text.replace(" ", "")
+            relatives, assets = ctx.texts.raw("manage.withdraw_doubt_words")
+            doubt = any(w in said for w in relatives) and any(w in said for w in assets)
+            # "村里讲我儿子在城里有车 批不下来的": who counts as the household, first
+            told = [ctx.say("manage.household_answer")] if doubt else []
             return [
+                *told,
                 ctx.say(
                     "manage.confirm_withdraw", buttons=buttons, case=case, programs=_programs(case)
-                )
+                ),
             ]
         if action == "review":
             own = ctx.services.own_requests
@@ -408,11 +438,60 @@ class ManageFlow(Flow):
             )
         return [BotReply("\n".join(parts))]
 
+    def withdraw_in_form(self, ctx: TurnContext) -> bool:
+        """ "不是申请 是撤回" typed in an application form: a withdrawal meant."""
+        bare = ctx.text.replace(" ", "")
+        return wanted(bare) == "withdraw" and any(
+            w in bare for w in ctx.texts.raw("manage.in_form_withdraw_words")
+        )
+
+    async def any_withdrawable(self, ctx: TurnContext) -> bool:
+        """Whether this chat account has an application it may withdraw."""
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        return bool(await call(ctx, own.withdrawable, chat, sender))
+
+    async def any_withdrawn(self, ctx: TurnContext) -> bool:
+        """Whether this chat account has a withdrawn application."""
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        return bool(await call(ctx, own.withdrawn, chat, sender))
+
+    async def _no_restore(self, ctx: TurnContext) -> list[BotReply]:
+        """A withdrawn application cannot be taken back by chat: said so, with a new
+        application or a person offered (never "已经恢复了")."""
+        ctx.session.end_flow()
+        own = ctx.services.own_requests
+        chat, sender = ctx.message.channel, ctx.message.sender_id
+        cases = await call(ctx, own.withdrawn, chat, sender)
+        named = named_case(ctx.text)
+        case = next((c for c in cases if c.case_no == named), cases[0] if cases else None)
+        if case is None:
+            return [ctx.say("manage.none_restore")]
+        buttons = (
+            Button(ctx.texts("manage.button_apply_again"), "/apply"),
+            Button(ctx.texts("manage.button_person"), "/human_handoff"),
+        )
+        return [ctx.say("manage.no_restore", buttons=buttons, case=case, programs=_programs(case))]
+
     async def _confirm(self, ctx: TurnContext) -> list[BotReply]:
         case_no = str(ctx.session.form["case_no"])
         yes = ctx.payload == "/affirm" or (ctx.payload is None and ctx.parse.intent == "affirm")
         if yes:
             return await self._act(ctx, case_no, "")
+        if ctx.payload is None and _asks_at_confirm(ctx):
+            # "等一下 我儿子不跟我们住一起 他有车也算我屋的吗": answered, asked again
+            said = ctx.text.replace(" ", "")
+            key = (
+                "manage.household_answer"
+                if any(w in said for w in ctx.texts.raw("manage.household_words"))
+                else "manage.question_answer"
+            )
+            buttons = (
+                Button(ctx.texts("manage.button_withdraw"), "/affirm"),
+                Button(ctx.texts("manage.button_keep"), "/deny"),
+            )
+            return [ctx.say(key), ctx.say("manage.confirm_again", buttons=buttons, case_no=case_no)]
         ctx.session.end_flow()
         # "不撤回", or anything but a clear yes: nothing is withdrawn
         return [ctx.say("manage.kept", case_no=case_no)]

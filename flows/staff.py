@@ -187,6 +187,7 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
             "program",
             "staff.ask_program",
             label="labels.program",
+            words=("申请项目", "救助项目", "项目"),
             read=_programs,
             fact=_programs_fact,
             choices=_program_choices(),

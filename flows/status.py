@@ -115,6 +115,14 @@ class StatusFlow(Form):
                     show_case(ctx, case, reasons.get(case.case_no, "")) for case in mine[:3]
                 )
                 return [BotReply(ctx.texts("status.yours", cases=shown, more=len(mine) > 3))]
+        if named:
+            # "查进度 JZ…" of this chat's 转人工: no 身份证后6位 to ask (probeI H9)
+            own = await call(
+                ctx, status.own_handoff, ctx.message.channel, ctx.message.sender_id, named
+            )
+            if own is not None:
+                ctx.session.end_flow()
+                return status_replies(ctx, own)
         if case_no:
             locked = await call(ctx, status.locked, str(case_no))
             if locked is not None:

@@ -692,6 +692,7 @@ async def _note_more(ctx: TurnContext, case_no: str) -> BotReply:
     """More about the emergency (no danger to life found in it) added to its case."""
     if ctx.payload:  # the menu's button says nothing new
         return ctx.say("urgent.already_open", case_no=case_no)
+    # "俺在新桥河镇 枫树村 你来吧" to staff's question: the township of a case without one
     if not await _noted(ctx, case_no, "more"):
         return ctx.say("urgent.note_failed", case_no=case_no)
     return ctx.say("urgent.more_added", case_no=case_no)
@@ -840,7 +841,8 @@ async def add_urgent_note(
 
 async def _noted(ctx: TurnContext, case_no: str, kind: str, *, life: bool = False) -> bool:
     """The message, masked, added to the urgent case with the ``urgent.<kind>_note`` and
-    ``urgent.<kind>_staff_note`` texts; False (logged) when it could not be stored."""
+    ``urgent.<kind>_staff_note`` texts; False (logged) when it could not be stored.
+    A place it names fills the case's empty township."""
     said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
     try:
         await call(

@@ -131,7 +131,7 @@ class Services:
         """转人工 as a conversation: the resident's messages to the case, staff answers back."""
         from services.handoff import Handoffs
 
-        return Handoffs(self.backend, self.desk)
+        return Handoffs(self.backend, self.desk, self.region)
 
     @cached_property
     def own_requests(self) -> OwnRequests:

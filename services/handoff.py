@@ -55,9 +55,10 @@ class Availability:
 class Handoffs:
     """The hand-off conversation: the resident's side and the staff side."""
 
-    def __init__(self, backend: Backend, desk: Desk) -> None:
+    def __init__(self, backend: Backend, desk: Desk, region: str = "") -> None:
         self.backend = backend
         self.desk = desk
+        self.region = region
 
     # -- the resident's side ----------------------------------------------------------
     def still_open(self, case_no: str) -> CaseView | None:
@@ -79,6 +80,49 @@ class Handoffs:
         """Whether staff wrote to the resident after the resident's message ``event_id``."""
         lines = conversation.conversation(self.backend, case_no, event_id)
         return any(not line.by_resident for line in lines)
+
+    def resident_reply(self, case_no: str, text: str) -> int:
+        """A resident's answer to a staff message on any case (typed in a form, asked
+        once): in the case's conversation, told to staff; the event id."""
+        masked = mask_text(text)
+        staff_text = wording()("handoff.resident_reply", case_no=case_no, text=masked)
+        return conversation.add_resident_message(
+            self.backend, case_no, masked, staff_text=staff_text
+        )
+
+    def flag_life(self, case_no: str, text: str, *, place_text: str = "") -> None:
+        """A message of the hand-off that may mean danger to life ("不如死了算了" in an
+        answer to staff): the case itself marked danger to life, with a note staff read
+        in the case (the message is in the conversation already), the township named."""
+        from nlu.places import match_place
+
+        masked = mask_text(text)
+        say = wording()
+        place = match_place(place_text, self.region) if place_text else None
+        self.backend.add_note(
+            case_no,
+            say("handoff.life_note", text=masked),
+            staff_text=say("handoff.life_staff_note", case_no=case_no, text=masked),
+            summary_extra=say("handoff.life_note", text=masked),
+            priority="life",
+            actor="assistant",  # the flag, not a second copy of the message in the thread
+            township=place.township if place else "",
+            village=(place.village or "") if place else "",
+        )
+
+    def set_place(self, case_no: str, text: str) -> None:
+        """ "我是长春镇二港村的" in the conversation: the township of a case that has none,
+        so that township's caseworker lists and answers it."""
+        from backend.notes import fill_place
+        from nlu.places import match_place
+
+        case = self.backend.find_case(case_no)
+        if case is None or case.township:
+            return
+        place = match_place(text, self.region)
+        if place is None or not place.township:
+            return
+        fill_place(self.backend, case_no, place.township, place.village or "")
 
     def availability(self, moment: datetime | None = None) -> Availability:
         """Whether a person answers at ``moment`` (now), or from when."""

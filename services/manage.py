@@ -57,6 +57,10 @@ class OwnRequests:
         """A case this chat proved it may see (case number + 身份证后6位), if it exists."""
         return self.backend.find_case(case_no)
 
+    def withdrawn(self, chat_channel: str, sender: str) -> list[CaseView]:
+        """Those withdrawn (a chat cannot take a withdrawal back: a new application can)."""
+        return [c for c in self.applications(chat_channel, sender) if c.status == WITHDRAWN]
+
     def correctable(self, chat_channel: str, sender: str) -> list[CaseView]:
         """Those not finished (a correction can still change them)."""
         rules = self.backend.rules

@@ -55,6 +55,21 @@ class StatusLookup:
             return []
         return self.backend.cases_for_sender(chat_channel, sender)
 
+    def own_handoff(self, chat_channel: str, sender: str, case_no: str) -> StatusOutcome | None:
+        """This chat account's 转人工 case named by number: found without an ID (it holds
+        none; it was opened and talked in from this account) — staff replies included."""
+        wanted = case_no.strip().upper()
+        for case in self.backend.cases_for_sender(chat_channel, sender):
+            if case.case_no == wanted and case.kind == "handoff":
+                return StatusOutcome(
+                    result="found",
+                    case=case,
+                    left=self.guard.limit.failures,
+                    messages=self.backend.staff_messages(case.case_no),
+                    reason="",
+                )
+        return None
+
     def reason(self, case: CaseView) -> str:
         """The reason a refused case was told (不予受理 / 不予批准), "" for any other case.
         Only for a case whose identity was proven (the caller's own, or by number + ID)."""

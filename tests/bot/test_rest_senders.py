@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from backend.conversation import conversation
 from base.settings import Settings
 from bot.app import create_app
 from bot.runtime import Runtime
@@ -104,3 +105,36 @@ async def test_withdrawing_by_chat_needs_a_trusted_sender(runtime: Runtime) -> N
         said = await say(http, "w1", "我要撤回申请")
         assert "确定要撤回" not in said
     assert runtime.backend.find_case(case_no).status != "withdrawn"  # type: ignore[union-attr]
+
+
+async def test_a_staff_reply_after_leaving_the_handoff_still_reaches_an_unauthenticated_sender(
+    runtime: Runtime,
+) -> None:
+    """probeI H9 (14): after 回到小助手 the staff reply is shown in full — a 转人工 case
+    has no ID to prove — with how to answer it; 转人工 again goes on in the same case."""
+    async with client(runtime) as http:
+        assert "已经帮您转给工作人员" in await say(http, "h9", "我家低保这个月怎么没到账 找人工")
+        case_no = runtime.backend.cases_for_sender("rest", "anon:h9")[0].case_no
+        await say(http, "h9", "户主叫王德明 新桥河镇 二十里村")
+        assert "回到小助手" in await say(http, "h9", "回到小助手")
+        runtime.backend.message_resident(
+            case_no, "查到了，您家低保因为第三季度没有签到暂停了，请这周到村部补签。", "小陈"
+        )
+        shown = await say(http, "h9", "低保签到是什么")
+        assert f"工作人员回复（{case_no}）：查到了" in shown and "这周到村部补签" in shown
+        assert "转人工" in shown and "身份证号后6位" not in shown
+        # "查进度 JZ…" of the 转人工 case: shown without an ID (it holds none)
+        await say(http, "h9", "取消")  # the 签到 form the question started (as the tester did)
+        looked = await say(http, "h9", f"查进度 {case_no}")
+        assert case_no in looked and "后6位" not in looked and "没有查到" not in looked
+        again = await say(http, "h9", "转人工")
+        assert case_no in again
+        await say(http, "h9", "好的 这周就去补签")
+        said = [line.note for line in conversation(runtime.backend, case_no)]
+        assert said[-1] == "好的 这周就去补签"
+    # another sender's application stays withheld
+    case_no = open_case(runtime, "anon:h9")
+    runtime.backend.message_resident(case_no, "请补交户口本复印件。", "李娟")
+    async with client(runtime) as http:
+        withheld = await say(http, "h9", "你好")
+        assert "有新消息" in withheld and "户口本" not in withheld
