@@ -84,6 +84,9 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
     home = _home_listed(text)
     if home is not None:
         return home
+    lead_listed = _lead_count_listed(text)
+    if lead_listed is not None:
+        return lead_listed
     if asked:
         lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text.lstrip(PUNCT))
         if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
@@ -155,6 +158,46 @@ def _last_contrast(text: str) -> int:
 _LEAD_COUNT = re.compile(
     rf"^(?:一共|总共|共|就|是|有)*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)?(?:人)?(?=[,.;!?:~ ]|$)"
 )
+
+
+# A count of people first, with its unit or a written numeral: "2个我跟孙子", "三,我,我儿子".
+_LEAD_PEOPLE = re.compile(
+    rf"^(?:一共|总共|共|就|是|有)*(?:(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)(?:人)?|([{CN_DIGITS}]{{1,3}})(?=[,;: ]))"
+)
+
+# A count of people standing alone later in the text: the writer counted again.
+_RECOUNT = re.compile(
+    rf"(?:^|[,;: ])(?:\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)(?:人)?(?=[,.;!?:~ ]|$)"
+)
+
+
+def _lead_count_listed(text: str) -> int | None:
+    """The count said first, then two or more persons listed right after it ("两个，他跟他哥",
+    "五个，婆婆/我们夫妻两个/2个孩子"): the household's size, asked or not. A noun counted by
+    the number ("两个孩子读书") is not a list: without a separator the list must start with
+    a pronoun (我, 他)."""
+    stripped = text.lstrip(PUNCT)
+    lead = _LEAD_PEOPLE.match(stripped)
+    if lead is None:
+        return None
+    value = cn_int(lead.group(1) or lead.group(2))
+    if value is None or not 2 <= value <= 20:
+        return None
+    rest = stripped[lead.end() :]
+    if _RECOUNT.search(rest):
+        return None  # "两个 我跟老头子 哦还有孙女 三个": counted again after the list
+    separated = rest[:1] in ",;: "
+    rest = rest.lstrip(",;: ")
+    starts = terms("counts", "household", "lead_list_starts")
+    mentions = find_mentions(rest)
+    by_pronoun = any(rest.startswith(word) for word in starts)
+    by_person = separated and bool(mentions) and mentions[0].start == 0
+    if not (by_pronoun or by_person):
+        return None
+    persons = sum(m.count for m in mentions) + (
+        by_pronoun and not (mentions and mentions[0].start == 0)
+    )
+    return value if persons >= 2 else None
 
 
 def _is_change(text: str, start: int) -> bool:

@@ -1,0 +1,28 @@
+"""Facts of a first message read without their question (issue 15 §1): each is read as
+the slot's own reader would read it, and a fact that could be wrong is left to be asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.facts import extract_facts
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("三个，我和两个外孙", 3),
+        ("两个 我 跟 老伴", 2),
+        ("四个人：我、老公、公公、婆婆", 4),
+        ("仨，俺跟俺闺女，还有俺娘", 3),
+        ("两个，她跟她妹妹", 2),  # staff writing of the applicant
+        ("五个，我爸妈、我们两口子、一个娃", 5),  # the count, not the pair word's two
+        ("三个孩子都在上学", None),  # a count of children, not a list after the count
+        ("两个孩子跟老伴都靠我", None),  # the count counts the children: no separator
+        ("两个，儿子都在外地打工", None),  # one person after it: not the household listed
+        ("两个 我和老伴 哦还有外孙 三个", None),  # counted again: left to be asked
+        ("2 我 高血压", None),  # a bare digit, an option of a list
+    ],
+)
+def test_a_count_said_first_then_the_persons_is_the_household(text: str, size: int | None) -> None:
+    assert extract_facts(text).get("household_size") == size
