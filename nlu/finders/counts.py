@@ -406,10 +406,35 @@ def member_ages(
                     person.word if person else None,
                 )
             )
+    if not asked:
+        ages += _lead_age(text, ages, mentions)
     ages += [(start, age, None, None) for start, age in _birth_years(text)]
     ages += _ages_from_differences(text, ages, differences, mentions)
     ages.sort()
     return _apply_corrections(text, ages)
+
+
+# A bare age said first, before the others' ("三十九 老婆三十七 女儿十岁").
+_LEAD_AGE = re.compile(r"^(\d{1,3})(?:岁)?[,;: ]")
+_LEAD_AGE_MIN = 16  # one who writes their own age first is grown; "2,老公…" is an option
+
+
+def _lead_age(
+    text: str, ages: list[tuple[int, int, str | None, str | None]], mentions: list[Any]
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The writer's own age said bare before the ages of others, each named with theirs:
+    kept when the next clause starts with a person whose age is read right after."""
+    lead = _LEAD_AGE.match(text)
+    if lead is None or any(start == 0 for start, *_rest in ages):
+        return []
+    value = int(lead.group(1))
+    if not _LEAD_AGE_MIN <= value <= 120:
+        return []
+    after = [m for m in mentions if m.start == lead.end()]
+    named = [start for start, _age, relation, _word in ages if relation is not None]
+    if not after or not any(0 <= start - after[0].end <= 3 for start in named):
+        return []
+    return [(0, value, None, None)]
 
 
 # "老伴大我三岁", "老头儿比我大三岁", "小我两岁": a difference of age, not an age.

@@ -26,3 +26,19 @@ from nlu.facts import extract_facts
 )
 def test_a_count_said_first_then_the_persons_is_the_household(text: str, size: int | None) -> None:
     assert extract_facts(text).get("household_size") == size
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("五十二，老伴五十五，儿子二十", [52, 55, 20]),  # one's own age first, then the others'
+        ("68 老头子70", [68, 70]),
+        ("2，老公三十岁", [30]),  # a list's option, not an age
+        ("六十五，老伴有病", None),  # nobody else's age after it: left to be asked
+        ("3000块，老伴60", [60]),  # money, not an age
+    ],
+)
+def test_a_bare_age_said_before_the_others_ages_is_the_writers(
+    text: str, ages: list[int] | None
+) -> None:
+    assert extract_facts(text).get("ages") == ages
