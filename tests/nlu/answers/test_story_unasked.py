@@ -42,3 +42,24 @@ def test_a_bare_age_said_before_the_others_ages_is_the_writers(
     text: str, ages: list[int] | None
 ) -> None:
     assert extract_facts(text).get("ages") == ages
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # money spent is a bill, never income
+        ("上个礼拜在田里摔了，送去医院，花费大约三千块", {"one_off_cost": 3000}),
+        ("屋顶 漏了 请人 修 花了 一千五", {"one_off_cost": 1500}),
+        ("花费一个月三百", {}),  # spent every month, on what is not said: asked
+        ("这房子 盖 花了 20 年", {}),  # years, not money, past the spaces
+        ("他 花了 6", {}),  # too small to be a bill said
+        ("银行仲有三千蚊咋", {"deposits": 3000}),  # Cantonese 仲有: still in the bank
+        ("欠银行两万", {"debt": 20000}),
+    ],
+)
+def test_money_said_without_its_question_takes_the_role_of_its_words(
+    text: str, facts: dict[str, int]
+) -> None:
+    keys = ("monthly_income", "medical", "one_off_cost", "deposits", "debt")
+    read = extract_facts(text)
+    assert {key: read[key] for key in keys if key in read} == facts
