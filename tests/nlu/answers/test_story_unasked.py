@@ -63,3 +63,21 @@ def test_money_said_without_its_question_takes_the_role_of_its_words(
     keys = ("monthly_income", "medical", "one_off_cost", "deposits", "debt")
     read = extract_facts(text)
     assert {key: read[key] for key in keys if key in read} == facts
+
+
+@pytest.mark.parametrize(
+    ("text", "able"),
+    [
+        ("我有个妹妹在杭州开店，日子过得挺好", True),  # a relative away, and their means
+        ("大女儿嫁到贵州了，她自己也困难", False),
+        ("儿子在家种地，日子还可以", None),  # at home: of the household, not a supporter
+        ("儿子在读初中，家里困难", None),  # a student of the household
+        ("女儿在广州打工，老伴身体不好", None),  # the illness is another person's
+        ("儿子在东莞上班。我身体不好", True),  # 上班 says the son can; the writer's next sentence is not his
+        ("日子还可以", None),  # nobody away named: the question asks
+    ],
+)
+def test_a_relative_away_and_what_is_said_of_them_is_the_supporters_answer(
+    text: str, able: bool | None
+) -> None:
+    assert extract_facts(text).get("supporters_able") == able
