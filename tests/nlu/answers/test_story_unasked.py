@@ -73,7 +73,7 @@ def test_money_said_without_its_question_takes_the_role_of_its_words(
         ("儿子在家种地，日子还可以", None),  # at home: of the household, not a supporter
         ("儿子在读初中，家里困难", None),  # a student of the household
         ("女儿在广州打工，老伴身体不好", None),  # the illness is another person's
-        ("儿子在东莞上班。我身体不好", True),  # 上班 says the son can; the writer's next sentence is not his
+        ("儿子在东莞上班。我身体不好", True),  # the next sentence is the writer's, not his
         ("日子还可以", None),  # nobody away named: the question asks
     ],
 )
