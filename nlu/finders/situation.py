@@ -194,6 +194,11 @@ def event_of(text: str, asked: bool = False) -> str | None:
 
 
 # Words that date what was just said ("涨水淹了菜园,那是半年前了").
+# Years since, said of what was told before it ("儿子,走了,2年了") or in its clause
+# ("老伴走了好几年了"): an older time, not the last 3 months.
+_YEARS = r"(?:\d+|[一二两三四五六七八九十]+|好几|几|十几|多)年(?:多)?了"
+_YEARS_AGO = re.compile(rf"(?:都|已经|有|快)?{_YEARS}")
+_YEARS_SINCE = re.compile(_YEARS)
 _BACK = ("那是", "那都是", "那还是", "那也是", "那会", "那次", "那个时候", "那时候")  # fmt: skip
 
 
@@ -207,8 +212,10 @@ def _older_masked(text: str) -> str:
     for part in parts:
         if part and part in ".;!?\n":
             sentence = len(masked) + 1
-        if any(word in part for word in old):
-            if any(word in part for word in _BACK) and not any(w in part for w in events):
+        years_ago = _YEARS_AGO.fullmatch(part) is not None
+        if years_ago or any(word in part for word in old) or _YEARS_SINCE.search(part):
+            back = years_ago or any(word in part for word in _BACK)
+            if back and not any(w in part for w in events):
                 # "涨水淹了菜园,那是半年前了": the time said after the event it dates
                 masked[sentence:] = [
                     "_" * len(p) if p not in ",:~" else p for p in masked[sentence:]

@@ -81,3 +81,19 @@ def test_a_relative_away_and_what_is_said_of_them_is_the_supporters_answer(
     text: str, able: bool | None
 ) -> None:
     assert extract_facts(text).get("supporters_able") == able
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "event"),
+    [
+        ("老伴 走了 三年了", "event", None),  # years since: not an event of the last 3 months
+        ("家里失火烧了屋，都好几年了", None, None),  # the years said after it, in their clause
+        ("老头子出车祸好几年了，上个月孙子又摔断了腿", None, "accident"),  # the recent one kept
+        ("儿子出车祸都十几年了", "event", None),  # in the clause of the event
+        ("老伴上个月走了", None, "other"),
+    ],
+)
+def test_years_since_an_event_make_it_an_older_one(
+    text: str, slot: str | None, event: str | None
+) -> None:
+    assert extract_facts(text, slot=slot).get("hardship_event") == event
