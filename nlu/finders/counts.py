@@ -89,6 +89,9 @@ def household_size_of(text: str, asked: bool = False, corrected: bool = False) -
     home = _home_listed(text)
     if home is not None:
         return home
+    lead_listed = _lead_count_listed(text)
+    if lead_listed is not None:
+        return lead_listed
     if asked:
         lead = (_LEAD_COUNT_LOOSE if corrected else _LEAD_COUNT).match(text.lstrip(PUNCT))
         if lead is not None and (value := cn_int(lead.group(1))) and 1 <= value <= 20:
@@ -160,6 +163,46 @@ def _last_contrast(text: str) -> int:
 _LEAD_COUNT = re.compile(
     rf"^(?:一共|总共|共|就|是|有)*(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)?(?:人)?(?=[,.;!?:~ ]|$)"
 )
+
+
+# A count of people first, with its unit or a written numeral: "2个我跟孙子", "三,我,我儿子".
+_LEAD_PEOPLE = re.compile(
+    rf"^(?:一共|总共|共|就|是|有)*(?:(\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)(?:人)?|([{CN_DIGITS}]{{1,3}})(?=[,;: ]))"
+)
+
+# A count of people standing alone later in the text: the writer counted again.
+_RECOUNT = re.compile(
+    rf"(?:^|[,;: ])(?:\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*(?:个|位|口)(?:人)?(?=[,.;!?:~ ]|$)"
+)
+
+
+def _lead_count_listed(text: str) -> int | None:
+    """The count said first, then two or more persons listed right after it ("两个，他跟他哥",
+    "五个，婆婆/我们夫妻两个/2个孩子"): the household's size, asked or not. A noun counted by
+    the number ("两个孩子读书") is not a list: without a separator the list must start with
+    a pronoun (我, 他)."""
+    stripped = text.lstrip(PUNCT)
+    lead = _LEAD_PEOPLE.match(stripped)
+    if lead is None:
+        return None
+    value = cn_int(lead.group(1) or lead.group(2))
+    if value is None or not 2 <= value <= 20:
+        return None
+    rest = stripped[lead.end() :]
+    if _RECOUNT.search(rest):
+        return None  # "两个 我跟老头子 哦还有孙女 三个": counted again after the list
+    separated = rest[:1] in ",;: "
+    rest = rest.lstrip(",;: ")
+    starts = terms("counts", "household", "lead_list_starts")
+    mentions = find_mentions(rest)
+    by_pronoun = any(rest.startswith(word) for word in starts)
+    by_person = separated and bool(mentions) and mentions[0].start == 0
+    if not (by_pronoun or by_person):
+        return None
+    persons = sum(m.count for m in mentions) + (
+        by_pronoun and not (mentions and mentions[0].start == 0)
+    )
+    return value if persons >= 2 else None
 
 
 def _is_change(text: str, start: int) -> bool:
@@ -369,10 +412,35 @@ def member_ages(
                     person.word if person else None,
                 )
             )
+    if not asked:
+        ages += _lead_age(text, ages, mentions)
     ages += [(start, age, None, None) for start, age in _birth_years(text)]
     ages += _ages_from_differences(text, ages, differences, mentions)
     ages.sort()
     return _apply_corrections(text, ages)
+
+
+# A bare age said first, before the others' ("三十九 老婆三十七 女儿十岁").
+_LEAD_AGE = re.compile(r"^(\d{1,3})(?:岁)?[,;: ]")
+_LEAD_AGE_MIN = 16  # one who writes their own age first is grown; "2,老公…" is an option
+
+
+def _lead_age(
+    text: str, ages: list[tuple[int, int, str | None, str | None]], mentions: list[Any]
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The writer's own age said bare before the ages of others, each named with theirs:
+    kept when the next clause starts with a person whose age is read right after."""
+    lead = _LEAD_AGE.match(text)
+    if lead is None or any(start == 0 for start, *_rest in ages):
+        return []
+    value = int(lead.group(1))
+    if not _LEAD_AGE_MIN <= value <= 120:
+        return []
+    after = [m for m in mentions if m.start == lead.end()]
+    named = [start for start, _age, relation, _word in ages if relation is not None]
+    if not after or not any(0 <= start - after[0].end <= 3 for start in named):
+        return []
+    return [(0, value, None, None)]
 
 
 # "老伴大我三岁", "老头儿比我大三岁", "小我两岁": a difference of age, not an age.

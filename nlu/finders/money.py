@@ -52,6 +52,7 @@ _PAIR = re.compile("[一二两三四五六七八][二两三四五六七八九][�
 # "三五千", "一两万" that normalize did not turn into one number: two numerals, one unit.
 _LOOSE_PAIR = re.compile("([一二两三四五六七八])([二两三四五六七八九])([十百千万])")
 _SCALE = {"万": 10000, "w": 10000, "千": 1000, "k": 1000, "百": 100}
+SPENT_MIN = 10  # "花了 两千" is a bill; "花了 3" is not money said
 AFTER_WINDOW = 7  # how far after an amount its role word may stand ("七八百块钱吧看病")
 
 
@@ -392,8 +393,10 @@ def find_amounts(
             role = amounts[-1].role  # "一个月就一千 再加一百五": more of the same money
         if role is None and amounts and _said_as_total(text, previous_end, start):
             role = amounts[-1].role  # "少的时候一千多…平均也就一千五": the same money's average
-        if role is None and default is None and (is_money or period):
+        if role is None and default is None and (is_money or period) and not _spent(clause):
             role = "income"  # a story's bare "一个月两千块": what the household lives on
+        if role is None and default is None and _spent_just_before(text, start, end):
+            role = "one_off"  # "修 花了 两千": a bill paid once
         if role is None:
             previous_end = unit_end
             continue
@@ -422,6 +425,24 @@ def find_amounts(
         amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
         previous_end = unit_end
     return amounts
+
+
+def _spent(clause: str) -> bool:
+    """A paying word in the amount's clause ("花费一个月两百"): money spent, never income."""
+    return any(word in clause for word in terms("money", "paid_once"))
+
+
+def _spent_just_before(text: str, start: int, end: int) -> bool:
+    """A paying word ends right before a bare number ("修,花了,2000", a voice message's
+    spaces): the number is the money spent — unless another unit follows past the spaces
+    ("盖 花了 20 年") or it is too small to be a bill ("花了 3")."""
+    before = text[:start].rstrip(", ")
+    if not any(before.endswith(word) for word in terms("money", "paid_once")):
+        return False
+    squeezed = text[:end] + text[end:].lstrip(", ")
+    _unit_end, _money, other_unit = _unit_after(squeezed, end)
+    number = text[start:end]
+    return not other_unit and (not number.isdigit() or int(number) >= SPENT_MIN)
 
 
 def _remaining(clause: str) -> bool:

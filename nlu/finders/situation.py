@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from nlu.finders._words import words
 from nlu.finders.choice import choice_of, choices_from, mentions
+from nlu.finders.members import find_mentions
 from nlu.finders.negation import has_negator, is_negated
 from nlu.finders.text import find_all, is_unknown, strip_fillers, terms
 from nlu.finders.values import UNKNOWN, Choice
@@ -100,7 +101,10 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
     # 养老金 is an income, not 养老 of the parents by a child: it says nothing of supporters
     context = re.sub("养老金|养老保险|养老钱", "", text)
     if not asked and not any(word in context for word in terms("situation", "supporter_context")):
-        return None
+        away = _relative_away(context)
+        if away is None:
+            return None
+        text = _said_of_relative(text, away)
     able = terms("situation", "supporters", "able")
     unable = terms("situation", "supporters", "unable")
     last: tuple[int, bool] | None = None
@@ -125,6 +129,36 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
     return None
 
 
+def _relative_away(text: str) -> int | None:
+    """Where a relative said to live away starts ("有个儿子在长沙开店", "女儿嫁在岳阳"):
+    a relative word, then (a separator at most between) an away word not followed by a
+    home word ("儿子在家种地" is of the household), or None."""
+    away = terms("situation", "relative_away")
+    home = terms("situation", "relative_home")
+    for start, end, _word in find_all(text, terms("situation", "supporters", "relatives")):
+        rest = text[end:].lstrip(", ")
+        said = next((word for word in away if rest.startswith(word)), None)
+        if said is not None and not rest[len(said) :].startswith(home):
+            return start
+    return None
+
+
+def _said_of_relative(text: str, start: int) -> str:
+    """What is said of the relative away: from them to the end of the sentence, or to a
+    clause that starts with another person ("儿子在深圳打工,我生病了", "…,孙女上学")."""
+    said = text[start:]
+    ends = [at for mark in ".;!?" if (at := said.find(mark)) >= 0]
+    ends += [found.start() for found in _SELF_CLAUSE.finditer(said)][:1]
+    for mention in find_mentions(said):
+        follows = mention.start > 0 and said[mention.start - 1] == ","
+        if follows and not said.startswith(_OF_THEM, mention.start):
+            ends.append(mention.start - 1)  # another person's clause
+            break
+    return said[: min(ends)] if ends else said
+
+
+_OF_THEM = ("他", "她", "自己")  # "她自己家里也难": still the relative
+_SELF_CLAUSE = re.compile(r",(?=(?:我|我们)(?!女儿|儿子|哥|姐|弟|妹))")
 _EVENT_DENIED = re.compile(r"(?:变故|大事|意外)(?:倒是|倒|是|都|也|就|呢|嘛)*(?:没有|没|无)")
 _MEANS_SAID = re.compile(
     r"(?<![没无不])(?:赡养能力|能力|条件)[,.]*(?:是|也|都)?(?:(没有|没|无)|有)(?=$|[,.;!?:~])"
@@ -169,6 +203,11 @@ def event_of(text: str, asked: bool = False) -> str | None:
 
 
 # Words that date what was just said ("涨水淹了菜园,那是半年前了").
+# Years since, said of what was told before it ("儿子,走了,2年了") or in its clause
+# ("老伴走了好几年了"): an older time, not the last 3 months.
+_YEARS = r"(?:\d+|[一二两三四五六七八九十]+|好几|几|十几|多)年(?:多)?了"
+_YEARS_AGO = re.compile(rf"(?:都|已经|有|快)?{_YEARS}")
+_YEARS_SINCE = re.compile(_YEARS)
 _BACK = ("那是", "那都是", "那还是", "那也是", "那会", "那次", "那个时候", "那时候")  # fmt: skip
 
 
@@ -182,8 +221,10 @@ def _older_masked(text: str) -> str:
     for part in parts:
         if part and part in ".;!?\n":
             sentence = len(masked) + 1
-        if any(word in part for word in old):
-            if any(word in part for word in _BACK) and not any(w in part for w in events):
+        years_ago = _YEARS_AGO.fullmatch(part) is not None
+        if years_ago or any(word in part for word in old) or _YEARS_SINCE.search(part):
+            back = years_ago or any(word in part for word in _BACK)
+            if back and not any(w in part for w in events):
                 # "涨水淹了菜园,那是半年前了": the time said after the event it dates
                 masked[sentence:] = [
                     "_" * len(p) if p not in ",:~" else p for p in masked[sentence:]
