@@ -415,6 +415,8 @@ def test_a_hedge_with_an_agreement_is_never_agreement(
     before: str, hedge: str, middle: str, yes: str, after: str, hedge_first: bool
 ) -> None:
     text = before + (hedge + middle + yes if hedge_first else yes + middle + hedge) + after
+    # 没(个)什么 after a negator says "nothing (else)", no hedge ("同意没个什么"), as above
+    assume(not re.search(f"[{NEGATOR_CHARS}][^,.;!?:~，。？ ]{{0,4}}(?<![为干是])什么", text))
     assert read_consent(text).value != "agree"
 
 
