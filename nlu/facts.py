@@ -96,7 +96,11 @@ def _facts(
         _put(facts, "houses", houses_of(part, asked=slot == "houses"))
         _put(facts, "hardship_event", event_of(part, asked=slot == "event"))
         _put(facts, "supporters_able", supporters_of(part, asked=slot == "supporters"))
-        _put(facts, "disability_grade", grade_of(part, asked=slot == "disability_grade"))
+        _put(
+            facts,
+            "disability_grade",
+            grade_of(_without_program_names(part), asked=slot == "disability_grade"),
+        )
     ages = ages_of(body, asked=slot == "ages")
     if ages:
         facts["ages"] = ages
@@ -105,7 +109,8 @@ def _facts(
             facts["household_size"] = size
         if _size_of_some(facts, ages, body, slot):
             facts["household_size"] = len(ages)  # "…两个人一年学费…": the two children
-    facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
+    # "申请残疾人两项补贴": a program's name says nothing of anyone's condition
+    facts.update(conditions_of(_without_program_names(body), applicant, asked=slot == "conditions"))
     cleared = cleared_of(body, applicant)
     if cleared:
         facts["cleared"] = cleared  # "老伴高血压不算重病": these members are taken off
@@ -205,6 +210,22 @@ def _program_matcher() -> Any:
 
     lexicon = load_lexicon()
     return PhraseMatcher(lexicon.programs, fuzzy_min=3, also_fuzzy=lexicon.short_fuzzy)
+
+
+PROGRAM_NAME_FILLER = "＿"  # no word, digit or clause break of any reader
+
+
+def _without_program_names(text: str) -> str:
+    """``text`` with the programs' names ("残疾人两项补贴", "重度残疾人护理补贴") blanked
+    out, same length, for the readers of conditions: asking for a program is no fact
+    about a member."""
+    hits = _program_matcher().find(text)
+    if not hits:
+        return text
+    chars = list(text)
+    for hit in hits:
+        chars[hit.start : hit.end] = PROGRAM_NAME_FILLER * (hit.end - hit.start)
+    return "".join(chars)
 
 
 def programs_of(text: str) -> list[str]:
