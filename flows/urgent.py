@@ -187,7 +187,11 @@ class UrgentFlow(Form):
         case_no = str(values.get("case_no", ""))
         await _noted(ctx, case_no, "more")
         again = bool(values.get("place_again"))
-        child = "child_alone" in values.get("kinds", [])
+        # the child's own words only when the child writes, not a neighbour (replayJ)
+        said_by_other = bool(values.get("other")) or any(
+            word in ctx.text.replace(" ", "") for word in ctx.texts.raw("urgent.other_person_words")
+        )
+        child = CHILD in values.get("kinds", []) and not said_by_other
         said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again)
         if again:
             values["place"] = identity.SKIP
