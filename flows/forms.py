@@ -610,6 +610,10 @@ class Form(Flow):
             if slot.name not in moved
         ]
         named = self._named_for_change(ctx)
+        if named and facts.get("cleared"):
+            # "不对 老伴高血压不算重病 收入也不对 …": a member taken off a condition is
+            # said in its own words, a change named as plainly as the income is
+            named |= {slot.name for slot in taken if slot.name == "conditions"}
         if named:
             # "…没错 是收入要改 他还有个残疾补贴七十块": only the field named changes; what
             # the rest of the sentence seems to say (a program, a grade) is put back
