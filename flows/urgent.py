@@ -318,7 +318,7 @@ class UrgentFlow(Form):
             log.exception("false alarm could not be noted")
             return [ctx.say("urgent.note_failed", case_no=case_no)]
         if DESPAIR in kinds:
-            return [ctx.say("urgent.despair_retracted", case_no=case_no)]
+            return [ctx.say(despair_retracted_key(ctx), case_no=case_no)]
         advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
         tips = [advice[kind] for kind in advice if kind in kinds]
         return [ctx.say("urgent.false_alarm", case_no=case_no, closed=not keep_open, tips=tips)]
@@ -438,9 +438,17 @@ class UrgentFlow(Form):
             log.exception("false alarm could not be noted")
             noted = False
         ctx.session.end_flow()
-        key = "urgent.despair_retracted" if DESPAIR in kinds else "urgent.mistake"
+        key = despair_retracted_key(ctx) if DESPAIR in kinds else "urgent.mistake"
         replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open, closed=lower)]
         return replies, restore_kept(ctx.session, paused=False)
+
+
+def despair_retracted_key(ctx: TurnContext) -> str:
+    """Despair taken back: discretion is promised only when the resident asked for it
+    ("别声张", "别让村里人知道"); otherwise a gentle call or visit stays possible (probeI H3)."""
+    words: list[str] = ctx.texts.raw("urgent.discretion_words")
+    quiet = any(word in ctx.text for word in words)
+    return "urgent.despair_retracted_quiet" if quiet else "urgent.despair_retracted"
 
 
 # Session slots. KEPT: the form an emergency interrupted ({flow, step, form}), given back
