@@ -231,7 +231,11 @@ async def _to_life_case(ctx: TurnContext, case: CaseView) -> BotReply:
 
     listen = despair and wants_to_talk(ctx)  # "我就想找人说说话": listened to first (probeI R1)
     return ctx.say(
-        "urgent.urgent_person", case_no=case.case_no, despair=despair, listen=listen, **answered(ctx)
+        "urgent.urgent_person",
+        case_no=case.case_no,
+        despair=despair,
+        listen=listen,
+        **answered(ctx),
     )
 
 

@@ -245,7 +245,8 @@ def test_cantonese_thanks_is_no_refusal() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["对的 你们快点来人啊 伢子都瘦得不成样子了", "对的，你们快点来人啊", "不改 都对的", "不改"]
+    "text",
+    ["对的 你们快点来人啊 伢子都瘦得不成样子了", "对的，你们快点来人啊", "不改 都对的", "不改"],
 )
 def test_a_yes_with_a_plea_for_haste_or_no_change_confirms(text: str) -> None:
     """probeI W3: 对的 plus urgency is no change; 不改 都对的 says nothing is to change."""
