@@ -197,7 +197,8 @@ class UrgentFlow(Form):
         case_no = str(values.get("case_no", ""))
         await _noted(ctx, case_no, "more")
         again = bool(values.get(f"{step}_again"))
-        child = "child_alone" in values.get("kinds", [])
+        # the child's own words, not a neighbour's reporting the child
+        child = "child_alone" in values.get("kinds", []) and not values.get("other")
         said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again, step=step)
         if again:
             values[step] = identity.SKIP
@@ -455,16 +456,25 @@ class UrgentFlow(Form):
 
 def wants_to_talk(ctx: TurnContext) -> bool:
     """ "俺就跟你说说", "我就想找人说说话": a wish to be listened to (probeI R1)."""
-    said = ctx.text.replace(" ", "")
-    return any(word in said for word in ctx.texts.raw("urgent.talk_words"))
+    return says_talk(ctx.text)
+
+
+def says_talk(text: str) -> bool:
+    """``wants_to_talk`` on a text."""
+    said = text.replace(" ", "")
+    return any(word in said for word in texts().raw("urgent.talk_words"))
 
 
 def despair_retracted_key(ctx: TurnContext) -> str:
     """Despair taken back: discretion is promised only when the resident asked for it
     ("别声张", "别让村里人知道"); otherwise a gentle call or visit stays possible (probeI H3)."""
-    words: list[str] = ctx.texts.raw("urgent.discretion_words")
-    quiet = any(word in ctx.text for word in words)
+    quiet = asks_discretion(ctx.text)
     return "urgent.despair_retracted_quiet" if quiet else "urgent.despair_retracted"
+
+
+def asks_discretion(text: str) -> bool:
+    """ "别声张", "别让村里人知道": the resident asks that it be kept quiet."""
+    return any(word in text for word in texts().raw("urgent.discretion_words"))
 
 
 # Session slots. KEPT: the form an emergency interrupted ({flow, step, form}), given back
