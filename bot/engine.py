@@ -30,7 +30,7 @@ from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import ManageFlow, named_case, wanted
-from flows.policy import PolicyAnswerFlow
+from flows.policy import PolicyAnswerFlow, asks_supporter
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
@@ -740,9 +740,14 @@ class Engine:
             # 撤回 / 更正 / 复核 of one's own application: never a new application
             return await manage.start(ctx)
         handoff = self.flows.get("handoff")
+        supporter = (
+            [BotReply(ctx.texts("policy.supporter_answer").strip())] if asks_supporter(ctx) else []
+        )  # "…这样算有赡养人吗": answered first, whatever else is done (probeI W11)
         if handoff is not None and self._asks_person(ctx):
             # "你好 我想问下我家低保怎么停了 转人工": the person, the question kept for them
-            return await handoff.start(ctx)
+            return [*supporter, *await handoff.start(ctx)]
+        if supporter:
+            return supporter
         left = callback.callback_in(ctx)
         story = self.flows.get("story")
         if left is not None and not (

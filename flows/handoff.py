@@ -227,7 +227,16 @@ async def _to_life_case(ctx: TurnContext, case: CaseView) -> BotReply:
         log.exception("urgent note could not be stored")
     told = ctx.session.slots.get(TOLD) or {}
     despair = told.get("case_no") == case.case_no and bool(told.get("despair"))
-    return ctx.say("urgent.urgent_person", case_no=case.case_no, despair=despair, **answered(ctx))
+    from flows.urgent import wants_to_talk
+
+    listen = despair and wants_to_talk(ctx)  # "我就想找人说说话": listened to first (probeI R1)
+    return ctx.say(
+        "urgent.urgent_person",
+        case_no=case.case_no,
+        despair=despair,
+        listen=listen,
+        **answered(ctx),
+    )
 
 
 async def _place_named(ctx: TurnContext, case_no: str) -> None:

@@ -315,6 +315,21 @@ def _asks_single(ctx: TurnContext, words: dict[str, Any]) -> bool:
     return _says_any(ctx, words["single_member"]) and named <= {"dibao"}
 
 
+def asks_supporter(ctx: TurnContext) -> bool:
+    """ "我爸在外面打工 一个月三四千 这样算有赡养人吗": whether a relative counts as a
+    supporter — a supporter word and a question word (probeI W11)."""
+    if ctx.payload is not None:
+        return False
+    return any(is_supporter_question(text) for text in {ctx.text, ctx.parse.normalized or ""})
+
+
+def is_supporter_question(text: str) -> bool:
+    """``asks_supporter`` on a text."""
+    words = texts().raw("policy_words.supporter_words")
+    asks = texts().raw("policy_words.supporter_asks")
+    return any(w in text for w in words) and any(w in text for w in asks)
+
+
 def _says_any(ctx: TurnContext, found: list[str]) -> bool:
     text = ctx.parse.normalized or ctx.text
     return any(word in text or word in ctx.text for word in found)

@@ -6,6 +6,7 @@ the place names (typo-tolerant), so the right staff see it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from base.messages import BotReply
@@ -104,6 +105,33 @@ def told(text: str) -> tuple[str | None, str | None, bool]:
     return who, said if len(said) >= MIN_SITUATION else None, other and who is not None
 
 
+def _told_values(text: str) -> dict[str, Any]:
+    """Who and what ``text`` tells (``told``); the whole text as the situation when it is
+    long and tells neither."""
+    who, situation, _ = told(text)
+    if who is not None:
+        who = re.sub(r"^(就)?是", "", who)  # "是对门的奶奶"
+    if situation is None and who is None and len(text.strip()) >= OPENER_SITUATION:
+        situation = text.strip()
+    return {"who": who, "situation": situation}
+
+
+def told_before_removed(text: str) -> str:
+    """An answer without its "我刚才说了噻" / "我前面都讲过了": never stored as a name."""
+    bare = text
+    for word in sorted(_words("told_before_words"), key=len, reverse=True):
+        bare = bare.replace(word, " ")
+    return re.sub(r"^[\s,，。、噻嘛啊哈的了]+|[\s,，。、]+$", "", bare).strip()
+
+
+def _free_answer(ctx: TurnContext, values: dict[str, Any]) -> Any:
+    """The answer as typed, without a word of having told it before (probeI W2)."""
+    bare = told_before_removed(ctx.text)
+    if bare != ctx.text.strip():
+        ctx = replace(ctx, text=bare)
+    return free_text(ctx, values)
+
+
 def _shown(name: str) -> str:
     """The name without the writer's own start ("我们村汤嫂子" → "汤嫂子", "我家隔壁的
     刘奶奶" → "隔壁的刘奶奶"): staff read it without the writer."""
@@ -139,13 +167,13 @@ class ReportOtherFlow(Form):
     intents = ("report_other",)
     intro = "report_other.intro"
     slots = (
-        Slot("who", "report_other.ask_who", label="labels.report_who", read=free_text),
+        Slot("who", "report_other.ask_who", label="labels.report_who", read=_free_answer),
         Slot("place", "report_other.ask_place", label="labels.report_place", read=free_text),
         Slot(
             "situation",
             "report_other.ask_situation",
             label="labels.report_situation",
-            read=free_text,
+            read=_free_answer,
         ),
         Slot(
             "contact",
@@ -169,13 +197,19 @@ class ReportOtherFlow(Form):
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         """Who and what the first message told ("我们村汤嫂子的孙子 读初中 爸爸瘫了"), and
         the place when it names one; the rest is asked."""
+        from flows.story import told_before
+
         said = ctx.text.strip()
+        earlier = told_before(ctx)  # the account told just before ("…一个人住 吃不上饭")
+        values: dict[str, Any] = {}
+        if earlier and earlier != said:
+            values = _told_values(earlier)
+            ctx.session.slots.pop("_story", None)
         if ctx.payload or not said:
-            return {}
-        who, situation, _ = told(said)
-        values: dict[str, Any] = {"who": who, "situation": situation}
-        if situation is None and who is None and len(said) >= OPENER_SITUATION:
-            values["situation"] = said
+            return {k: v for k, v in values.items() if v}
+        # this message ("不是我 是对门的奶奶") adds to the account; what it tells first
+        for key, value in _told_values(said).items():
+            values[key] = values.get(key) or value
         facts = reading.facts_of(ctx)
         if facts.get("township"):
             values["place"] = f"{facts['township']}{facts.get('village') or ''}"

@@ -37,6 +37,7 @@ from nlu.validators import mask_phone
 log = logging.getLogger(__name__)
 
 SUMMARY_LIMIT = 200
+PHONE_WORDS_MIN = 4  # characters besides the number: the resident said whose phone it is
 GENERIC: tuple[str, ...] = tuple(texts().raw("urgent.generic_openers"))
 
 
@@ -177,27 +178,36 @@ class UrgentFlow(Form):
             return [noted, *await self._advance(ctx)]
         if ctx.payload is None and ctx.session.step == "place" and not names_place(ctx):
             return await self._not_place(ctx)
+        if ctx.payload is None and ctx.session.step == "phone" and wants_to_talk(ctx):
+            # "俺就跟你说说" at the phone question: listened to first, never "没看到手机号"
+            return await self._not_place(ctx, step="phone")
+        if ctx.payload is None and ctx.session.step == "phone":
+            # "我没得手机 这是我孙女的 13973712345 他在长沙打工": whose number it is, and
+            # where, kept with it for staff (probeI W1)
+            words = "".join(c for c in ctx.text if not (c.isdigit() or c.isspace()))
+            if len(words) >= PHONE_WORDS_MIN:
+                self.values(ctx)["phone_words"] = ctx.text.strip()
         return await super().handle(ctx)
 
-    async def _not_place(self, ctx: TurnContext) -> list[BotReply]:
+    async def _not_place(self, ctx: TurnContext, step: str = "place") -> list[BotReply]:
         """ "俺就跟你说说", "我不知道选哪个 我就是饿" at 「您现在在哪里」: no place — kept
         on the case for staff, a word of listening, the question asked once more (then
         left for later: the next question)."""
         values = self.values(ctx)
         case_no = str(values.get("case_no", ""))
         await _noted(ctx, case_no, "more")
-        again = bool(values.get("place_again"))
+        again = bool(values.get(f"{step}_again"))
         # the child's own words only when the child writes, not a neighbour (replayJ)
         said_by_other = bool(values.get("other")) or any(
             word in ctx.text.replace(" ", "") for word in ctx.texts.raw("urgent.other_person_words")
         )
         child = CHILD in values.get("kinds", []) and not said_by_other
-        said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again)
+        said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again, step=step)
         if again:
-            values["place"] = identity.SKIP
-            values.setdefault("from_opener", []).append("place")
+            values[step] = identity.SKIP
+            values.setdefault("from_opener", []).append(step)
             return [said, *await self._advance(ctx)]
-        values["place_again"] = True
+        values[f"{step}_again"] = True
         return [said, *await self.resume(ctx)]
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
@@ -322,7 +332,7 @@ class UrgentFlow(Form):
             log.exception("false alarm could not be noted")
             return [ctx.say("urgent.note_failed", case_no=case_no)]
         if DESPAIR in kinds:
-            return [ctx.say("urgent.despair_retracted", case_no=case_no)]
+            return [ctx.say(despair_retracted_key(ctx), case_no=case_no)]
         advice: dict[str, str] = ctx.texts.raw("urgent.better_advice")
         tips = [advice[kind] for kind in advice if kind in kinds]
         return [ctx.say("urgent.false_alarm", case_no=case_no, closed=not keep_open, tips=tips)]
@@ -442,9 +452,32 @@ class UrgentFlow(Form):
             log.exception("false alarm could not be noted")
             noted = False
         ctx.session.end_flow()
-        key = "urgent.despair_retracted" if DESPAIR in kinds else "urgent.mistake"
+        key = despair_retracted_key(ctx) if DESPAIR in kinds else "urgent.mistake"
         replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open, closed=lower)]
         return replies, restore_kept(ctx.session, paused=False)
+
+
+def wants_to_talk(ctx: TurnContext) -> bool:
+    """ "俺就跟你说说", "我就想找人说说话": a wish to be listened to (probeI R1)."""
+    return says_talk(ctx.text)
+
+
+def says_talk(text: str) -> bool:
+    """``wants_to_talk`` on a text."""
+    said = text.replace(" ", "")
+    return any(word in said for word in texts().raw("urgent.talk_words"))
+
+
+def despair_retracted_key(ctx: TurnContext) -> str:
+    """Despair taken back: discretion is promised only when the resident asked for it
+    ("别声张", "别让村里人知道"); otherwise a gentle call or visit stays possible (probeI H3)."""
+    quiet = asks_discretion(ctx.text)
+    return "urgent.despair_retracted_quiet" if quiet else "urgent.despair_retracted"
+
+
+def asks_discretion(text: str) -> bool:
+    """ "别声张", "别让村里人知道": the resident asks that it be kept quiet."""
+    return any(word in text for word in texts().raw("urgent.discretion_words"))
 
 
 # Session slots. KEPT: the form an emergency interrupted ({flow, step, form}), given back
@@ -795,7 +828,8 @@ def urgent_note(
     }
     place_text = values["place"] if values["place"] != identity.SKIP else ""
     facts = {**{"place": "", "what": ""}, **new, "phone": mask_phone(phone) if phone else ""}
-    note = ctx.texts("urgent.note", **facts)
+    words = mask_text(str(values.get("phone_words") or ""))[:SUMMARY_LIMIT] if phone else ""
+    note = ctx.texts("urgent.note", **facts, phone_words=words)
     staff_text = ctx.texts("urgent.staff_note", case_no=case_no, note=note)
     return UrgentNote(note, staff_text, place_text, phone, facts["phone"])
 

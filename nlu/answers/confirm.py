@@ -94,6 +94,7 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if _cancels(text):
         return CANCEL
     text = _without_next_step_question(text)
+    text = _without_plea(text)
     plain = _mask(text, (*_list("idioms", "consent"), *_list("impairments")))
     plain = _mask(plain, _list("cannot_read"))
     if any(char in plain for char in NEGATOR_CHARS):
@@ -113,6 +114,32 @@ def confirm_value(text: str, facts: dict[str, object]) -> str:
     if only_words(text, allowed):
         return CONFIRM_YES
     return CONFIRM_YES if _aside_then_confirm(text, allowed) else CONFIRM_NO
+
+
+def _without_plea(text: str) -> str:
+    """ "对的 你们快点来人啊 伢子都瘦得不成样子了": a first clause that is only a yes, and
+    after it clauses that only plead for haste (``pleas``, at least one) or say how bad
+    it is — no negator (``plea_idioms`` masked), change, hedge, cancel word, question or
+    ``aside_blockers`` word (not yet, a condition, a place, a sum):
+    the yes alone is read. Anything else keeps the whole text (a "no")."""
+    clauses = [clause for clause in _CLAUSES.split(text) if _PUNCT.sub("", clause)]
+    if len(clauses) < 2 or "?" in text or _cancels(text):
+        return text
+    yes = _list("confirms", "confirm")
+    allowed = (*yes, *_list("frame"), *_list("particles"))
+    first, rest = clauses[0], ",".join(clauses[1:])
+    if not any(word in first for word in yes) or not only_words(first, allowed):
+        return text
+    if not any(word in rest for word in _list("pleas", "confirm")):
+        return text
+    plain = _mask(rest, _list("plea_idioms", "confirm"))
+    if any(char in plain for char in NEGATOR_CHARS):
+        return text
+    blockers = (*_list("change", "confirm"), *_list("hedge", "confirm"))
+    blockers = (*blockers, *_list("aside_blockers", "confirm"), *_list("plea_blockers", "confirm"))
+    if any(word in plain for word in blockers):
+        return text  # not yet, a condition, something more (a place, a sum): a "no"
+    return first
 
 
 def _without_next_step_question(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.report_other import about_someone_else, told
+from flows.report_other import about_someone_else, told, told_before_removed
 
 
 def test_the_person_and_the_situation_are_read_from_the_story() -> None:
@@ -57,3 +57,22 @@ def test_no_one_in_particular_is_no_name_but_still_someone_else() -> None:
 def test_a_bare_word_for_a_person_is_no_name() -> None:
     who, _, other = told("帮邻居反映一下 她家房子漏雨")
     assert who is None and other
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        ("我刚才说了噻 对门刘家的伢子 九岁", "对门刘家的伢子 九岁"),
+        ("一个人 没得大人管 没得饭吃 我前面都讲过了", "一个人 没得大人管 没得饭吃"),
+        ("邻居王大爷，七十多岁", "邻居王大爷，七十多岁"),
+    ],
+)
+def test_a_word_of_having_told_it_before_is_no_part_of_the_answer(answer: str, kept: str) -> None:
+    """probeI W2: "我刚才说了噻" is never stored as the name."""
+    assert told_before_removed(answer) == kept
+
+
+def test_a_reply_that_only_points_back_tells_no_one() -> None:
+    """ "不是我 是对门的奶奶 我是想问哈…": who it is, and no situation from the question."""
+    _, situation, _ = told("不是我 是对门的奶奶 我是想问哈这种情况哪个来管她")
+    assert situation is None

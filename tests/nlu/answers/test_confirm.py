@@ -242,3 +242,27 @@ def test_confirm_rude_or_plain(text: str, value: str) -> None:
 def test_cantonese_thanks_is_no_refusal() -> None:
     assert read_consent("唔该，同意").value == "agree"
     assert read_consent("唔同意").value == "refuse"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["对的 你们快点来人啊 伢子都瘦得不成样子了", "对的，你们快点来人啊", "不改 都对的", "不改"],
+)
+def test_a_yes_with_a_plea_for_haste_or_no_change_confirms(text: str) -> None:
+    """probeI W3: 对的 plus urgency is no change; 不改 都对的 says nothing is to change."""
+    assert read_confirm(text, region=REGION).value == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对的 快点 电话不对", "对的 快点来 地址是黄泥塘村三组", "对的 快点来人 等我儿子回来再交",
+        "对的 快点 是不是要改", "对 快点来人吗", "对的 快点 但是名字写错了", "对的 快点 还有个事",
+        "对的 赶紧 他有个儿子", "对的 快点 他住在三组", "可能对的 快点", "不改 电话改一下",
+        "不改名字 改电话", "快点来人", "快点 对的 不对",
+    ],
+)  # fmt: skip
+def test_a_plea_after_a_yes_never_hides_a_change(text: str) -> None:
+    """After a yes, only a plea for haste and how bad it is may stand; anything that adds,
+    changes, doubts or asks keeps it a correction."""
+    assert read_confirm(text, region=REGION).value == "no"
