@@ -1,0 +1,43 @@
+"""probeH leftovers (2026-12-03b, second round): 俩仨 numbers, names, illnesses."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.answers.identity import read_name
+from nlu.answers.money import read_money
+from nlu.facts import extract_facts
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "value"),
+    [
+        ("养老金一个月一百多点 地包出去了一年给俩仨百 别的没啥了", "income", 121),  # 100 + 250/12
+        ("存了俩仨千块钱 留着买棺材的", "deposits", 2500),  # 2000–3000
+        ("仨俩千吧", "deposits", 2500),
+        ("养老金是一百一十八 还有地租一年二百四", "income", 138),  # 118 + 240/12
+    ],
+)
+def test_liang_sa_is_two_or_three_and_a_yearly_rent_is_added_per_month(
+    text: str, role: str, value: int
+) -> None:
+    reading = read_money(text, role)
+    assert reading.value == value
+
+
+def test_liang_sa_qian_is_read_as_the_pair_two_to_three_thousand() -> None:
+    assert read_money("存了俩仨千块钱", "deposits").approx == "pair"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("奶奶叫周桂兰", "周桂兰"), ("我奶奶名叫周桂兰", "周桂兰"), ("老伴叫曾冬梅 我叫李四", "李四")],
+)
+def test_at_the_name_question_a_relatives_name_alone_is_the_applicants(
+    text: str, name: str
+) -> None:
+    assert read_name(text).value == name
+
+
+def test_a_relatives_name_in_a_story_is_not_the_applicants() -> None:
+    assert "name" not in extract_facts("儿子叫罗军 二十五岁没工作", "hunan-yiyang-ziyang")
