@@ -105,7 +105,9 @@ def _facts(
             facts["household_size"] = size
         if _size_of_some(facts, ages, body, slot):
             facts["household_size"] = len(ages)  # "…两个人一年学费…": the two children
-    facts.update(conditions_of(body, applicant, asked=slot == "conditions"))
+    facts.update(
+        conditions_of(body, applicant, asked=slot == "conditions", costs=slot == "medical")
+    )
     cleared = cleared_of(body, applicant)
     if cleared:
         facts["cleared"] = cleared  # "老伴高血压不算重病": these members are taken off

@@ -356,7 +356,7 @@ def read_conditions_text(
 
 
 def _conditions(
-    text: str, applicant: str, asked: bool
+    text: str, applicant: str, asked: bool, costs: bool = False
 ) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
     """``read_conditions_text`` and, per kind and entry, how it was said: the word that
     named the person ("大儿子"), the condition's word, and for a student the school."""
@@ -454,7 +454,7 @@ def _conditions(
             {"who": who.relation} if kind == "disabled" else who.relation
         )
         details.setdefault(kind, []).append({"who": who.relation, "word": who.word, "term": None})
-    for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked):
+    for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked, costs):
         if who is not None and outside(text, who, mentions):
             continue
         group = [*_listed_with(text, who, at, mentions), who]
@@ -515,15 +515,19 @@ def _heavy_illnesses(
     stops: tuple[str, ...],
     past: list[tuple[int, int]],
     asked: bool = False,
+    costs: bool = False,
 ) -> list[tuple[Mention | None, str, int]]:
     """A chronic or unnamed illness of a member, said with its weight in the same
     sentence and not softened (``conditions.yml`` ``weighty``, ``softened``): "糖尿病
     天天打胰岛素", "老婆病了做不了事". The weight must be said before another person is.
     At the conditions question ("有没有人患重病"), an unnamed illness said of a member
-    ("老头子生病") is the answer itself and needs no weight. Returns whom each is about
-    (None: the one typing), the word and where it stands."""
+    ("老头子生病") is the answer itself and needs no weight. At the medical-cost question
+    (``costs``) the medicine said ("糖尿病 打胰岛素") is what the cost is for, no weight
+    (``cost_weight``): a chronic illness is 重病 only when domain.md's list names it.
+    Returns whom each is about (None: the one typing), the word and where it stands."""
     data = words("conditions")
-    weighty = tuple(str(word) for word in data["weighty"])
+    cost_weight = {str(word) for word in data["cost_weight"]} if costs else set()
+    weighty = tuple(str(word) for word in data["weighty"] if str(word) not in cost_weight)
     softened = tuple(str(word) for word in data["softened"])
     found: list[tuple[Mention | None, str, int]] = []
     generic = ("有病", "病了", "生病", "的病", "病")
@@ -978,20 +982,21 @@ def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[st
 
 
 def conditions_of(
-    prepared_text: str, applicant: str = "self", asked: bool = False
+    prepared_text: str, applicant: str = "self", asked: bool = False, costs: bool = False
 ) -> dict[str, list[Any]]:
-    """Conditions over the whole answer; a corrected segment replaces a kind it names."""
-    return conditions_detail(prepared_text, applicant, asked)[0]
+    """Conditions over the whole answer; a corrected segment replaces a kind it names.
+    ``costs``: the answer is to the medical-cost question (see ``_heavy_illnesses``)."""
+    return conditions_detail(prepared_text, applicant, asked, costs)[0]
 
 
 def conditions_detail(
-    prepared_text: str, applicant: str = "self", asked: bool = False
+    prepared_text: str, applicant: str = "self", asked: bool = False, costs: bool = False
 ) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
     """``conditions_of`` and how each entry was said (see ``_conditions``)."""
     result: dict[str, list[Any]] = {}
     details: dict[str, list[dict[str, Any]]] = {}
     for part in segments(prepared_text):
-        found, said = _conditions(part, applicant, asked)
+        found, said = _conditions(part, applicant, asked, costs)
         result.update(found)
         for kind in found:
             details[kind] = said.get(kind, [])

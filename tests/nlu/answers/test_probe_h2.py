@@ -41,3 +41,15 @@ def test_at_the_name_question_a_relatives_name_alone_is_the_applicants(
 
 def test_a_relatives_name_in_a_story_is_not_the_applicants() -> None:
     assert "name" not in extract_facts("儿子叫罗军 二十五岁没工作", "hunan-yiyang-ziyang")
+
+
+def test_diabetes_with_insulin_at_the_medical_question_is_its_cost_not_a_serious_illness() -> None:
+    reading = read_money("奶奶有糖尿病 打胰岛素 一个月自己掏两百左右", "medical")
+    assert reading.value == 200
+    assert "ill" not in reading.facts
+    assert reading.facts["illness"] == ["糖尿病"]
+
+
+def test_at_the_conditions_question_diabetes_with_insulin_still_weighs() -> None:
+    said = extract_facts("我有 糖尿病 天天 打 胰岛素", "hunan-yiyang-ziyang", slot="conditions")
+    assert said["ill"] == ["self"]
