@@ -267,6 +267,27 @@ def _tells_a_death(clause: str) -> bool:
     return False
 
 
+_WHOSE_ALL = re.compile(r"[^,.;!?:~\n]{1,6}的(?:都是|全是|是)")
+
+
+def _listed_before_whose(
+    text: str, clause_from: int, clause_to: int, mentions: list[Mention]
+) -> Mention | None:
+    """ "中风,残疾的都是63岁的我老公": a clause that is one condition word alone, listed
+    (a space typed) before a clause of another condition and 的(都)是 a person, is that
+    person's too."""
+    clause = text[clause_from:clause_to]
+    alone = [t for t in _find_terms(clause) if t.kind and t.start == 0 and t.end == len(clause)]
+    if not alone or clause_to >= len(text) or text[clause_to] != ",":
+        return None
+    following = clause_to + 1
+    found = _WHOSE_ALL.match(text, following)
+    if not found or not any(t.kind and t.start == 0 for t in _find_terms(text[following:])):
+        return None
+    after = [m for m in mentions if found.end() <= m.start < found.end() + 8]
+    return next((m for m in after if m.relation != "self"), None)
+
+
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     """Whom a condition at ``position`` is about: the person named last before it in its
     clause, else the first named after it in its clause ("化疗的是我爸"), else the
@@ -280,6 +301,9 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     described = _described(text, position, clause_to, mentions)
     if described is not None:
         return described  # "照顾瘫痪的老伴": the condition names the person after 的
+    listed = _listed_before_whose(text, clause_from, clause_to, mentions)
+    if listed is not None:
+        return listed  # "中风 残疾的都是我老公": 中风 is his too
     before = [m for m in mentions if clause_from <= m.start and m.end <= position]
     # "妈妈为了照顾孩子没法上班": the one cared for is not whom it is about.
     subjects = [
@@ -608,7 +632,7 @@ def _named_in_clause(text: str, term: _Term, mentions: list[Mention]) -> bool:
     return any(low <= m.start and m.end <= term.start for m in mentions)
 
 
-_IS_WHO = re.compile(r"^(?:的|的人|的那个)(?:是|就是|只有|只是)")
+_IS_WHO = re.compile(r"^(?:的|的人|的那个)(?:都是|全是|是|就是|只有|只是)")
 
 
 def _named_instead(text: str, kind: str, mentions: list[Mention]) -> bool:

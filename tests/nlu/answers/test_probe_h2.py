@@ -53,3 +53,18 @@ def test_diabetes_with_insulin_at_the_medical_question_is_its_cost_not_a_serious
 def test_at_the_conditions_question_diabetes_with_insulin_still_weighs() -> None:
     said = extract_facts("我有 糖尿病 天天 打 胰岛素", "hunan-yiyang-ziyang", slot="conditions")
     assert said["ill"] == ["self"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["中風 殘疾的攏是63歲的阮翁 毋是60歲的阮", "中风 残疾的都是我老公", "中风残疾的都是我老公"],
+)
+def test_conditions_listed_before_whose_they_all_are_are_that_persons(text: str) -> None:
+    said = extract_facts(text, "hunan-yiyang-ziyang")
+    assert said["ill"] == ["spouse"]
+    assert said["disabled"] == [{"who": "spouse"}]
+
+
+def test_a_condition_said_of_oneself_before_another_persons_stays_ones_own() -> None:
+    said = extract_facts("我中风 残疾的是我老公", "hunan-yiyang-ziyang")
+    assert said["ill"] == ["self"]
