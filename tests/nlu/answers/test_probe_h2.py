@@ -68,3 +68,18 @@ def test_conditions_listed_before_whose_they_all_are_are_that_persons(text: str)
 def test_a_condition_said_of_oneself_before_another_persons_stays_ones_own() -> None:
     said = extract_facts("我中风 残疾的是我老公", "hunan-yiyang-ziyang")
     assert said["ill"] == ["self"]
+
+
+def test_five_ages_said_without_a_break_and_wo_da_is_the_father() -> None:
+    said = extract_facts(
+        "我五十一婆娘四十九俩娃大的十五小的十岁还有我大八十了", "hunan-yiyang-ziyang"
+    )
+    assert said["ages"] == [51, 49, 15, 10, 80]
+
+
+def test_wo_da_before_a_son_or_gai_is_no_father() -> None:
+    assert extract_facts("我大儿子30", "hunan-yiyang-ziyang")["ages"] == [30]
+
+
+def test_bi_an_da_san_sui_is_older_by_three_not_a_father() -> None:
+    assert extract_facts("俺六十三，老头儿比俺大三岁", "hunan-yiyang-ziyang")["ages"] == [63, 66]
