@@ -43,6 +43,8 @@ LOCKED_UNTIL = "checkin_bind_locked_until"
 # 前年就批了" right after is read as a recipient whose details did not match, never as a
 # new application.
 NOT_FOUND_AT = "checkin_not_found_at"
+# Set when this chat checked in: a 补充 told after it ("老头子住院了") is offered as a change.
+CHECKED_IN = "checkin_done_at"
 NOT_FOUND_MINUTES = 30
 
 
@@ -217,6 +219,7 @@ class CheckinFlow(Form):
             changes,
             chat_channel=ctx.message.channel,
         )
+        ctx.session.slots[CHECKED_IN] = dt.datetime.now(dt.UTC).isoformat()
         return recorded_replies(ctx, quarter, outcome)
 
 

@@ -600,6 +600,7 @@ class Form(Flow):
     async def _correct(self, ctx: TurnContext, facts: dict[str, Any]) -> list[BotReply]:
         """Anything but a confirmation at the summary: apply what it says, or ask."""
         values = self.values(ctx)
+        original = copy.deepcopy(values)
         moved, kept = self.correct_first(ctx, values)
         facts = {key: value for key, value in facts.items() if key not in kept}
         changed = [self.slot(name) for name in moved]
@@ -655,9 +656,15 @@ class Form(Flow):
                 ]
                 return [*notes, *await self._advance(ctx)]
         if changed:
+            # "收入错了 是一千一百五" when it already says 1150: said back as it is
+            unchanged = {
+                slot.name
+                for slot in changed
+                if slot.name in original and original[slot.name] == values.get(slot.name)
+            }
             notes = [
                 ctx.say(
-                    "forms.corrected",
+                    "forms.already_so" if slot.name in unchanged else "forms.corrected",
                     label=self._label(ctx, slot) if slot.label else slot.name,
                     value=slot.display(values[slot.name], values),
                 )

@@ -767,24 +767,31 @@ def who_correction(
         return None
     body = prepare(ctx.text).text
     named_kinds = kinds if kinds is not None else _kinds_named(body, reading.applicant(ctx, values))
-    if len(named_kinds) != 1:
-        return None
-    [kind] = named_kinds
-    who = members_named(ctx, values, body)
-    off = cleared_of(body, reading.applicant(ctx, values)).get(kind) or []
+    if not named_kinds or (len(named_kinds) > 1 and not _ALL_OF.search(body)):
+        return None  # two kinds only said of one person together ("中风 残疾的都是…")
+    pointed = members_named(ctx, values, body)
     people = base_members(values)
-    # "我没有生病，生病的是我老婆，你把我去掉": the one taken off is not pointed at
-    who = [i for i in who if ("self" if i == 0 else people[i]["relation"]) not in off]
-    if not who:
-        return None
+    moves: dict[str, list[int]] = {}
+    for kind in named_kinds:
+        off = cleared_of(body, reading.applicant(ctx, values)).get(kind) or []
+        # "我没有生病，生病的是我老婆，你把我去掉": the one taken off is not pointed at
+        who = [i for i in pointed if ("self" if i == 0 else people[i]["relation"]) not in off]
+        if not who:
+            return None
+        moves[kind] = who
     conditions = (
         dict(values.get("conditions") or {}) if isinstance(values.get("conditions"), dict) else {}
     )
-    if len(conditions.get(kind) or []) != len(who):
-        conditions[kind] = [{"who": None}] * len(who)
+    for kind, who in moves.items():
+        if len(conditions.get(kind) or []) != len(who):
+            conditions[kind] = [{"who": None}] * len(who)
+        values[f"who_{kind}"] = [str(i) for i in sorted(who)]
     values["conditions"] = conditions
-    values[f"who_{kind}"] = [str(i) for i in sorted(who)]
-    return kind
+    return named_kinds[0]
+
+
+# Two kinds moved in one correction only when it says they are all that person's.
+_ALL_OF = re.compile(r"的(?:都是|全是|全都是)")
 
 
 # Typed by the applicant's husband or wife: their "我" is the spouse, their "先生" the applicant.

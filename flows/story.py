@@ -142,7 +142,11 @@ class StoryFlow(Flow):
 
     def _buttons(self, ctx: TurnContext, facts: dict[str, Any]) -> tuple[Button, ...]:
         say = ctx.texts
-        buttons = [Button(say("story.button_screening"), "/story_screening")]
+        buttons = []
+        if ctx.session.slots.get("checkin_done_at"):  # flows.checkin.CHECKED_IN
+            # "我还想补充一下 老头子住院了" after 签到: a change of a recipient's family
+            buttons.append(Button(say("checkin.button_report_change"), "/report_change"))
+        buttons.append(Button(say("story.button_screening"), "/story_screening"))
         buttons.append(Button(say("story.button_apply"), "/story_apply"))
         if urgent_fits(ctx, facts):
             buttons.append(Button(say("story.button_urgent"), "/urgent_help"))

@@ -110,7 +110,14 @@ def _facts(
         if _size_of_some(facts, ages, body, slot):
             facts["household_size"] = len(ages)  # "…两个人一年学费…": the two children
     # "申请残疾人两项补贴": a program's name says nothing of anyone's condition
-    facts.update(conditions_of(_without_program_names(body), applicant, asked=slot == "conditions"))
+    facts.update(
+        conditions_of(
+            _without_program_names(body),
+            applicant,
+            asked=slot == "conditions",
+            costs=slot == "medical",
+        )
+    )
     cleared = cleared_of(body, applicant)
     if cleared:
         facts["cleared"] = cleared  # "老伴高血压不算重病": these members are taken off

@@ -306,7 +306,7 @@ _AGE = re.compile(
     # "老二4岁": after a child's ordinal (老二, 老三) a number may still be an age
     rf"(?:(?<=老[二三四五六七八九])(?=\d)|(?<![\d{CN_DIGITS}]))(?<!\d\.)(\d{{1,3}}|[{CN_DIGITS}]*十[{CN_DIGITS}]*|[一二三四五六七八九]"
     rf"|[一二两三四五六七八九]{{2,3}}(?=岁))"
-    rf"(?![\d{CN_DIGITS}])(?!\.\d)"
+    rf"(?!(?!两个|俩)[\d{CN_DIGITS}])(?!\.\d)"  # "婆娘49两个娃": 两个 is the next count
 )
 _NOT_AGE_AFTER = (
     "口", "人", "个", "元", "块", "级", "套", "辆", "台", "年", "月", "天", "斤", "亩", "分",

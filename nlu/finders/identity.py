@@ -335,6 +335,7 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
     """The applicant's name in ``text``.
 
     Rules: a name after a cue (我叫, 名字是, 申请人为, 老人叫), skipping whose it is
+    (a relative's, "奶奶叫周桂兰", only when asked and no other name is said)
     ("申请人是我爸，王德福"), never after a negated cue ("不是周建华"); the weak cues
     是/为/应为 count only at the name question or after 名字/姓名/申请人/叫. When the
     question was asked, also a whole answer of 2–4 characters ("李四", "卫三百") or a
@@ -349,6 +350,7 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
     if apart and _surname_at(apart.group(1), 0, True):
         return NameReading(apart.group(1) + apart.group(2), None)  # "姓陈，名建国"
     hint: str | None = None
+    relative: NameReading | None = None  # a relative's name: the applicant's when asked, alone
     position = 0
     while position < len(body):
         cue = next((c for c in cues if body.startswith(c, position)), None)
@@ -356,11 +358,13 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
             position += 1
             continue
         weak = cue in ("是", "为", "应为", "应该是")
-        if (
-            (weak and not (asked or named_context))
-            or negated_before(body, position)
-            or _relative_before(body, position)
-        ):
+        if (weak and not (asked or named_context)) or negated_before(body, position):
+            position += len(cue)
+            continue
+        if _relative_before(body, position):
+            if asked and relative is None:  # "奶奶叫周桂兰" answering 申请人的姓名
+                found = _name_at(body, _after_cue(body, position + len(cue)), known_only=True)
+                relative = found if found is not None and found.name else None
             position += len(cue)
             continue
         start = _after_cue(body, position + len(cue))
@@ -371,7 +375,7 @@ def _names_in(text: str, asked: bool = False, named: bool = False) -> NameReadin
         if reading is not None and reading.hint:
             hint = hint or reading.hint
         position += len(cue)
-    reading = _after_owner(body) or _leading(body) or _labelled(text)
+    reading = _after_owner(body) or _leading(body) or _labelled(text) or relative
     if reading is not None:
         return reading
     spelled = _spelled(text) if asked else None

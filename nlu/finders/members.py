@@ -267,6 +267,27 @@ def _tells_a_death(clause: str) -> bool:
     return False
 
 
+_WHOSE_ALL = re.compile(r"[^,.;!?:~\n]{1,6}的(?:都是|全是|是)")
+
+
+def _listed_before_whose(
+    text: str, clause_from: int, clause_to: int, mentions: list[Mention]
+) -> Mention | None:
+    """ "中风,残疾的都是63岁的我老公": a clause that is one condition word alone, listed
+    (a space typed) before a clause of another condition and 的(都)是 a person, is that
+    person's too."""
+    clause = text[clause_from:clause_to]
+    alone = [t for t in _find_terms(clause) if t.kind and t.start == 0 and t.end == len(clause)]
+    if not alone or clause_to >= len(text) or text[clause_to] != ",":
+        return None
+    following = clause_to + 1
+    found = _WHOSE_ALL.match(text, following)
+    if not found or not any(t.kind and t.start == 0 for t in _find_terms(text[following:])):
+        return None
+    after = [m for m in mentions if found.end() <= m.start < found.end() + 8]
+    return next((m for m in after if m.relation != "self"), None)
+
+
 def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     """Whom a condition at ``position`` is about: the person named last before it in its
     clause, else the first named after it in its clause ("化疗的是我爸"), else the
@@ -280,6 +301,9 @@ def who_at(text: str, position: int, mentions: list[Mention]) -> Mention | None:
     described = _described(text, position, clause_to, mentions)
     if described is not None:
         return described  # "照顾瘫痪的老伴": the condition names the person after 的
+    listed = _listed_before_whose(text, clause_from, clause_to, mentions)
+    if listed is not None:
+        return listed  # "中风 残疾的都是我老公": 中风 is his too
     before = [m for m in mentions if clause_from <= m.start and m.end <= position]
     # "妈妈为了照顾孩子没法上班": the one cared for is not whom it is about.
     subjects = [
@@ -356,7 +380,7 @@ def read_conditions_text(
 
 
 def _conditions(
-    text: str, applicant: str, asked: bool
+    text: str, applicant: str, asked: bool, costs: bool = False
 ) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
     """``read_conditions_text`` and, per kind and entry, how it was said: the word that
     named the person ("大儿子"), the condition's word, and for a student the school."""
@@ -454,7 +478,7 @@ def _conditions(
             {"who": who.relation} if kind == "disabled" else who.relation
         )
         details.setdefault(kind, []).append({"who": who.relation, "word": who.word, "term": None})
-    for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked):
+    for who, word, at in _heavy_illnesses(text, mentions, stops, past, asked, costs):
         if who is not None and outside(text, who, mentions):
             continue
         group = [*_listed_with(text, who, at, mentions), who]
@@ -515,15 +539,19 @@ def _heavy_illnesses(
     stops: tuple[str, ...],
     past: list[tuple[int, int]],
     asked: bool = False,
+    costs: bool = False,
 ) -> list[tuple[Mention | None, str, int]]:
     """A chronic or unnamed illness of a member, said with its weight in the same
     sentence and not softened (``conditions.yml`` ``weighty``, ``softened``): "糖尿病
     天天打胰岛素", "老婆病了做不了事". The weight must be said before another person is.
     At the conditions question ("有没有人患重病"), an unnamed illness said of a member
-    ("老头子生病") is the answer itself and needs no weight. Returns whom each is about
-    (None: the one typing), the word and where it stands."""
+    ("老头子生病") is the answer itself and needs no weight. At the medical-cost question
+    (``costs``) the medicine said ("糖尿病 打胰岛素") is what the cost is for, no weight
+    (``cost_weight``): a chronic illness is 重病 only when domain.md's list names it.
+    Returns whom each is about (None: the one typing), the word and where it stands."""
     data = words("conditions")
-    weighty = tuple(str(word) for word in data["weighty"])
+    cost_weight = {str(word) for word in data["cost_weight"]} if costs else set()
+    weighty = tuple(str(word) for word in data["weighty"] if str(word) not in cost_weight)
     softened = tuple(str(word) for word in data["softened"])
     found: list[tuple[Mention | None, str, int]] = []
     generic = ("有病", "病了", "生病", "的病", "病")
@@ -604,7 +632,7 @@ def _named_in_clause(text: str, term: _Term, mentions: list[Mention]) -> bool:
     return any(low <= m.start and m.end <= term.start for m in mentions)
 
 
-_IS_WHO = re.compile(r"^(?:的|的人|的那个)(?:是|就是|只有|只是)")
+_IS_WHO = re.compile(r"^(?:的|的人|的那个)(?:都是|全是|是|就是|只有|只是)")
 
 
 def _named_instead(text: str, kind: str, mentions: list[Mention]) -> bool:
@@ -978,20 +1006,21 @@ def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[st
 
 
 def conditions_of(
-    prepared_text: str, applicant: str = "self", asked: bool = False
+    prepared_text: str, applicant: str = "self", asked: bool = False, costs: bool = False
 ) -> dict[str, list[Any]]:
-    """Conditions over the whole answer; a corrected segment replaces a kind it names."""
-    return conditions_detail(prepared_text, applicant, asked)[0]
+    """Conditions over the whole answer; a corrected segment replaces a kind it names.
+    ``costs``: the answer is to the medical-cost question (see ``_heavy_illnesses``)."""
+    return conditions_detail(prepared_text, applicant, asked, costs)[0]
 
 
 def conditions_detail(
-    prepared_text: str, applicant: str = "self", asked: bool = False
+    prepared_text: str, applicant: str = "self", asked: bool = False, costs: bool = False
 ) -> tuple[dict[str, list[Any]], dict[str, list[dict[str, Any]]]]:
     """``conditions_of`` and how each entry was said (see ``_conditions``)."""
     result: dict[str, list[Any]] = {}
     details: dict[str, list[dict[str, Any]]] = {}
     for part in segments(prepared_text):
-        found, said = _conditions(part, applicant, asked)
+        found, said = _conditions(part, applicant, asked, costs)
         result.update(found)
         for kind in found:
             details[kind] = said.get(kind, [])

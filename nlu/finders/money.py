@@ -26,7 +26,15 @@ from typing import Any
 
 from nlu.finders.members import find_mentions
 from nlu.finders.negation import masked, negated_after, negated_before
-from nlu.finders.text import CLAUSE_END, clause_start, cn_int, is_unknown, segments, terms
+from nlu.finders.text import (
+    CLAUSE_END,
+    clause_start,
+    cn_int,
+    is_unknown,
+    segments,
+    spoken_pairs,
+    terms,
+)
 from nlu.finders.values import UNKNOWN, Range
 
 ROLES = ("income", "medical", "education", "one_off", "deposits", "debt", "received")
@@ -117,7 +125,7 @@ def _approx(text: str, simple: str, start: int, end: int, rule: str | None) -> s
     around = text[max(0, start - 3) : end + 4]
     if any(word in around for word in terms("money", "approx", "about")):
         return "about"
-    if _PAIR.search(simple):
+    if _PAIR.search(spoken_pairs(simple)):
         return "pair"
     return None
 

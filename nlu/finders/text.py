@@ -207,6 +207,21 @@ _TENS_SOME = re.compile(r"(?:[一二两三四五六七八九][万千百])*[一�
 _FORMAL_THREE = re.compile(r"[參参](?=[仟佰拾萬万])")
 
 
+@lru_cache(maxsize=1)
+def _spoken_pairs() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(str(rule)), str(replacement))
+        for rule, replacement in words("text").get("spoken_pairs", ())
+    )
+
+
+def spoken_pairs(text: str) -> str:
+    """ "俩仨百" → "两三百": the 北方 pair words as the pair of numerals (``text.yml``)."""
+    for rule, replacement in _spoken_pairs():
+        text = rule.sub(replacement, text)
+    return text
+
+
 def _spoken_amounts(text: str) -> str:
     """Amounts said the short way, as the numbers meant (normalize does not read them)."""
 
@@ -218,6 +233,7 @@ def _spoken_amounts(text: str) -> str:
         return str(round(head * unit + (low + 0.5) * unit / 10))
 
     text = _FORMAL_THREE.sub("叁", text)  # 參仟 is 叁仟 (参 also means "take part")
+    text = spoken_pairs(text)  # "俩仨百" is 两三百
     text = _UNIT_PAIR.sub(pair, text)
     text = _BARE_UNIT.sub(
         lambda m: m.group() if m.group() == "万一" else "一" + m.group(1) + m.group(2), text
