@@ -424,8 +424,11 @@ def find_amounts(
         net = any(word in clause for word in terms("money", "own_share")) and any(
             word in text[:start] for word in terms("money", "reimbursed")
         )
-        if net and role == "medical" and period is None and any(
-            amount.role == "one_off" for amount in amounts
+        if (
+            net
+            and role == "medical"
+            and period is None
+            and any(amount.role == "one_off" for amount in amounts)
         ):
             role = "one_off"  # "住院花了三万多 报销完还要自己出一万二": that bill's own share
         who = sum(1 for person in others if person <= start)
