@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from backend.errors import BackendError
@@ -408,11 +409,13 @@ def _who(kind: str) -> Any:
     def reader(ctx: TurnContext, values: dict[str, Any]) -> Reading:
         options = _member_choices(values, kind)
         text = prepare(ctx.text).text
-        found = reading.choices(options, ctx, values)
+        # "2 我男人尿毒症": the 我 of 我男人 is no choice of 本人 (probeI H4)
+        plain = replace(ctx, text=_others_blanked(text, reading.applicant(ctx, values)))
+        found = reading.choices(options, plain, values)
         everyone = _member_choices(values)
         if not found.value and len(everyone) > len(options):
             # "3 4" counted over the whole household, not the buttons shown
-            found = reading.choices(everyone, ctx, values)
+            found = reading.choices(everyone, plain, values)
         # "都不是" answers this question: it denies nothing else.
         facts = {k: v for k, v in found.facts.items() if k not in (*KINDS, "illness")}
         picked = Reading(found.value, sure=found.sure, facts=facts)
@@ -421,7 +424,7 @@ def _who(kind: str) -> Any:
             return Reading([], facts=picked.facts)
         if chosen and (ctx.payload or _NUMBERS_ONLY.match(text)):
             return Reading(chosen, facts=picked.facts)
-        named = find_mentions(text, reading.applicant(ctx, values))
+        named = _named_members(text, reading.applicant(ctx, values))
         if named:
             entries = [{"who": m.relation, "word": m.word} for m in named for _ in range(m.count)]
             trial = {k: v for k, v in values.items() if k != f"who_{kind}"}
@@ -433,6 +436,29 @@ def _who(kind: str) -> Any:
         return Reading(chosen or None, sure=bool(chosen), facts=picked.facts)
 
     return reader
+
+
+def _others_blanked(text: str, applicant: str) -> str:
+    """``text`` with the words naming members other than the applicant ("我男人", "我妈")
+    blanked out, same length, so that their 我 is not read as 本人."""
+    chars = list(text)
+    for mention in find_mentions(text, applicant):
+        if mention.relation != "self" or not _whose(mention, text, applicant):
+            chars[mention.start : mention.end] = "＿" * (mention.end - mention.start)
+    return "".join(chars)
+
+
+def _named_members(text: str, applicant: str) -> list[Any]:
+    """The members a text names, less a 我 that only says whose ("我男人", "我妈")."""
+    return [m for m in find_mentions(text, applicant) if _whose(m, text, applicant)]
+
+
+def _whose(mention: Any, text: str, applicant: str) -> bool:
+    """False for a 本人 mention right before another member's word (我 of 我男人)."""
+    if mention.relation != "self":
+        return True
+    others = {m.start for m in find_mentions(text, applicant) if m.relation != "self"}
+    return mention.end not in others
 
 
 def _says_nobody(text: str) -> bool:
