@@ -660,7 +660,11 @@ class Form(Flow):
             unchanged = {
                 slot.name
                 for slot in changed
-                if slot.name in original and original[slot.name] == values.get(slot.name)
+                if slot.name in original
+                and slot.name in values
+                # as shown: a condition's members are part of it ("重病：第2位")
+                and slot.display(original[slot.name], original)
+                == slot.display(values[slot.name], values)
             }
             notes = [
                 ctx.say(

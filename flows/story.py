@@ -85,6 +85,8 @@ class StoryFlow(Flow):
             return bool(facts) or parse.hardship or not clear
         if parse.intent == "greet" and facts and len(ctx.text) >= GREETED:
             return True  # "你好我想问一哈 屋里四口人…": the greeting opens an account
+        if parse.hardship and set(facts) == {"household_size"} and _tells_a_loss(ctx.text):
+            return False  # "俺家老头走了 剩我一个 咋整啊": grief, the hardship offer's words
         return len(facts) >= SEVERAL or (parse.hardship and len(facts) >= 1)
 
     def facts(self, ctx: TurnContext) -> dict[str, Any]:
@@ -396,3 +398,11 @@ def _money(ctx: TurnContext, facts: dict[str, Any]) -> list[str]:
         if isinstance(count, int) and not isinstance(count, bool):
             parts.append(say(f"story.{key}", n=count) if count else say(f"story.no_{key}"))
     return parts
+
+
+def _tells_a_loss(text: str) -> bool:
+    """A death told ("老头走了", "去世了"): a household of one said with it is no account
+    to say back ("一个人生活"), but someone left alone."""
+    from nlu.finders._words import words
+
+    return any(word in text for word in words("members")["deceased"])
