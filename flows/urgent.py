@@ -71,6 +71,15 @@ def names_place(ctx: TurnContext) -> bool:
     return is_place(ctx.text, ctx.services.region)
 
 
+SMALL_TALK = ("greet", "thanks", "goodbye")
+SMALL_TALK_CHARS = 6  # "你好", "谢谢你们": longer messages are read for what they tell
+
+
+def _small_talk(ctx: TurnContext) -> bool:
+    """A greeting or thanks alone ("你好", "谢谢"): no place, no phone, nothing to note."""
+    return ctx.parse.intent in SMALL_TALK and len(ctx.text.strip()) <= SMALL_TALK_CHARS
+
+
 def is_place(text: str, region: str) -> bool:
     """``names_place`` on a text of ``region``."""
     text = text.strip()
@@ -176,6 +185,8 @@ class UrgentFlow(Form):
                 values["from_opener"] = [*values.get("from_opener", []), "what"]
             values["situation_told"] = True
             return [noted, *await self._advance(ctx)]
+        if ctx.payload is None and ctx.session.step in ("place", "phone") and _small_talk(ctx):
+            return await self.resume(ctx)  # "你好" at a question: asked again, nothing noted
         if ctx.payload is None and ctx.session.step == "place" and not names_place(ctx):
             return await self._not_place(ctx)
         if ctx.payload is None and ctx.session.step == "phone" and wants_to_talk(ctx):
