@@ -1130,12 +1130,7 @@ class ScreeningFlow(Form):
             return False
         if result_question(ctx):
             return True
-        try:
-            at = dt.datetime.fromisoformat(str(shown["at"]))
-        except ValueError:
-            return False
-        minutes = float(ctx.texts.raw("screening.reopen_minutes"))
-        if dt.datetime.now(dt.UTC) - at > dt.timedelta(minutes=minutes):
+        if not _shown_recently(ctx, shown):
             return False
         said = prepare(ctx.text).text
         if not any(word in said for word in ctx.texts.raw("screening.reopen_words")):
@@ -1275,18 +1270,23 @@ def _failing_reasons(ctx: TurnContext, unlikely: list[dict[str, Any]]) -> list[s
     return why
 
 
+def _shown_recently(ctx: TurnContext, shown: dict[str, Any]) -> bool:
+    """Whether the result was shown within ``screening.reopen_minutes``."""
+    try:
+        at = dt.datetime.fromisoformat(str(shown["at"]))
+    except ValueError:
+        return False
+    minutes = float(ctx.texts.raw("screening.reopen_minutes"))
+    return dt.datetime.now(dt.UTC) - at <= dt.timedelta(minutes=minutes)
+
+
 def result_question(ctx: TurnContext) -> bool:
     """ "咁即系点？我阿妈唔可以申请？", "系咪因为佢有积蓄？" just after the result: a
     question about it, to be explained — no new fact, no dispute ("不对…")."""
     shown = ctx.session.slots.get("screening") or {}
     if ctx.payload is not None or not shown.get("result") or not shown.get("at"):
         return False
-    try:
-        at = dt.datetime.fromisoformat(str(shown["at"]))
-    except ValueError:
-        return False
-    minutes = float(ctx.texts.raw("screening.reopen_minutes"))
-    if dt.datetime.now(dt.UTC) - at > dt.timedelta(minutes=minutes):
+    if not _shown_recently(ctx, shown):
         return False
     said = prepare(ctx.text).text
     if any(word in said for word in ctx.texts.raw("screening.reopen_words")):

@@ -322,25 +322,7 @@ class UrgentFlow(Form):
         if waiting is None or waiting.case_no != case_no:
             return [ctx.say("urgent.false_alarm_done", case_no=case_no)]
         keep_open = DESPAIR in kinds or "violence" in kinds
-        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-        try:
-            await call(
-                ctx,
-                ctx.services.chat_cases.false_alarm,
-                case_no,
-                ctx.texts("urgent.mistake_note", text=said),
-                staff_text=ctx.texts(
-                    "urgent.mistake_staff_note",
-                    case_no=case_no,
-                    text=said,
-                    keep_open=keep_open,
-                    closed=not keep_open,
-                ),
-                lower=not keep_open,
-                close=not keep_open,
-            )
-        except Exception:
-            log.exception("false alarm could not be noted")
+        if not await _note_false_alarm(ctx, case_no, keep_open=keep_open, close=not keep_open):
             return [ctx.say("urgent.note_failed", case_no=case_no)]
         if DESPAIR in kinds:
             return [ctx.say(despair_retracted_key(ctx), case_no=case_no)]
@@ -440,32 +422,41 @@ class UrgentFlow(Form):
         case_no = str(values.get("case_no", ""))
         kinds = list(values.get("kinds", []))
         keep_open = DESPAIR in kinds or "violence" in kinds
+        # opened by the mistaken message: closed as a false alarm
         lower = bool(values.get("opened_here")) and not keep_open
-        said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
-        noted = True
-        try:
-            await call(
-                ctx,
-                ctx.services.chat_cases.false_alarm,
-                case_no,
-                ctx.texts("urgent.mistake_note", text=said),
-                staff_text=ctx.texts(
-                    "urgent.mistake_staff_note",
-                    case_no=case_no,
-                    text=said,
-                    keep_open=keep_open,
-                    closed=lower,
-                ),
-                lower=lower,
-                close=lower,  # opened by the mistaken message: closed as a false alarm
-            )
-        except Exception:
-            log.exception("false alarm could not be noted")
-            noted = False
+        noted = await _note_false_alarm(ctx, case_no, keep_open=keep_open, close=lower)
         ctx.session.end_flow()
         key = despair_retracted_key(ctx) if DESPAIR in kinds else "urgent.mistake"
         replies = [ctx.say(key, case_no=case_no, noted=noted, keep_open=keep_open, closed=lower)]
         return replies, restore_kept(ctx.session, paused=False)
+
+
+async def _note_false_alarm(
+    ctx: TurnContext, case_no: str, *, keep_open: bool, close: bool
+) -> bool:
+    """The message, masked, on the case as a false alarm (staff told); ``close`` lowers
+    and closes the case. False (logged) when it could not be stored."""
+    said = mask_text(ctx.text.strip())[:SUMMARY_LIMIT]
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.false_alarm,
+            case_no,
+            ctx.texts("urgent.mistake_note", text=said),
+            staff_text=ctx.texts(
+                "urgent.mistake_staff_note",
+                case_no=case_no,
+                text=said,
+                keep_open=keep_open,
+                closed=close,
+            ),
+            lower=close,
+            close=close,
+        )
+    except Exception:
+        log.exception("false alarm could not be noted")
+        return False
+    return True
 
 
 def wants_to_talk(ctx: TurnContext) -> bool:
