@@ -2,7 +2,7 @@
 
     python benchmarks/answers_bench.py [CORPUS.yml ...] [--failures] [--no-applicant-hint]
 
-Default corpora: nlu/data/answers/dev.yml and the blind parts blind.yml, blind2.yml, blind3.yml and blind4.yml.
+Default corpora: nlu/data/answers/dev.yml and the blind parts blind.yml, blind2.yml, blind3.yml, blind4.yml and blind5.yml.
 Each item (format: the corpus brief) has the question asked (``slot``), the persona
 that wrote it, the answer, and every fact a careful reader takes from it. For each,
 the reader of that slot runs (its facts come from ``nlu.facts.extract_facts``), and
@@ -62,6 +62,7 @@ DEFAULT_CORPORA = (
     ROOT / "nlu/data/answers/blind2.yml",
     ROOT / "nlu/data/answers/blind3.yml",
     ROOT / "nlu/data/answers/blind4.yml",
+    ROOT / "nlu/data/answers/blind5.yml",
 )
 # The fact keys each question answers: reading one the item lacks is a misread.
 SLOT_KEYS: dict[str, tuple[str, ...]] = {
