@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from nlu.finders.members import SPEAKER_WORDS, find_mentions
-from nlu.finders.money import age_before_none
+from nlu.finders.money import age_before_none, in_age_list
 from nlu.finders.negation import is_negated
 from nlu.finders.text import (
     CLAUSE_END,
@@ -402,6 +402,7 @@ def member_ages(
         ]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
         cue = cue or age_before_none(text, match.start(), match.end())
+        cue = cue or in_age_list(text, match.start(), match.end())
         if has_years or near or cue or asked:
             person = near[-1] if near else None
             ages.append(

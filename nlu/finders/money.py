@@ -334,6 +334,8 @@ def find_amounts(
         unit_end, is_money, other_unit = _unit_after(text, end)
         if other_unit and not token.scaled:
             continue
+        if not is_money and not token.scaled and in_age_list(text, start, end):
+            continue  # "不是2个人 是5个人 46、48、20、14、78": ages, never a bill
         if (
             not is_money
             and not token.scaled
@@ -562,6 +564,32 @@ def _other_money(text: str, start: int) -> bool:
             or _last_role(masked(text[max(0, token.start - 6) : token.start]))
         ):
             return True
+    return False
+
+
+# "是5个人 46/48/20/14/78", "46 48 20 14 78岁": three or more bare numbers up to 120,
+# listed with nothing but separators between, standing apart from any money word or unit
+# ("花了20/30/40块", "每月,50,60,80" stay money), are the household's ages.
+_AGE_LIST = re.compile(r"(?<![\d.])\d{1,3}(?:[/, ]+\d{1,3}){2,}(?![\d.])")
+AGE_LIST_MIN = 3
+
+
+def in_age_list(text: str, start: int, end: int) -> bool:
+    """The number at ``start:end`` is one of a listed run of ages (``_AGE_LIST``)."""
+    for match in _AGE_LIST.finditer(text):
+        if not match.start() <= start < end <= match.end():
+            continue
+        before = text[: match.start()].rstrip(" ")
+        after = text[match.end() :].lstrip(" ")
+        if (before and before[-1] not in CLAUSE_END) or (
+            after and after[0] not in CLAUSE_END and not after.startswith("岁")
+        ):
+            return False  # a word or unit joins the run to something else
+        clause = before[clause_start(before, len(before.rstrip(CLAUSE_END))) :]
+        if _last_role(clause) or _period(clause, "") or _unit_after(text, match.end())[1]:
+            return False  # "每月,50,60,80", "药费,20/30/40": amounts of that money
+        numbers = re.split(r"[/, ]+", match.group())
+        return len(numbers) >= AGE_LIST_MIN and all(int(number) <= 120 for number in numbers)
     return False
 
 
