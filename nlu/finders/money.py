@@ -75,6 +75,7 @@ class Amount:
     total: bool = False  # said as the sum or average of the others ("加起来六千二")
     net: bool = False  # the own share after a reimbursement ("报了一些，自己出了一万")
     who: int = 0  # how many persons were named before it: another person, another bill
+    named: bool = False  # a role word of its own stands in its clause ("资料费一年三四百")
 
 
 def _value(match: re.Match[str]) -> tuple[int | Range, str | None]:
@@ -380,6 +381,8 @@ def find_amounts(
             role = carried or default  # "…让车给刮了，花了七千": money spent is no income
         if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
+        if role == "rent" and _school_lodging(clause):
+            role = "education"  # "一年学费住宿六千": boarding at school, a school cost
         gross = _net_of_costs(role, clause, amounts)
         if gross is not None:
             role = "income"  # "卖粮两万出头 除掉化肥农药剩个一万二": the net income
@@ -439,9 +442,17 @@ def find_amounts(
             continue  # "工资五六千 寄回家三千": part of the wage, not more
         if isinstance(value, int) and not total and _for_each_of_two(text, sentence_from, start):
             value = value * 2  # "我跟老伴每人每月有一百五": 300 for the two
-        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
+        named = _last_role(clause) is not None
+        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who, named))
         previous_end = unit_end
     return amounts
+
+
+def _school_lodging(clause: str) -> bool:
+    """A lodging word ("住宿") said with a school cost in the clause ("学费住宿", "住校伙食"):
+    the school's boarding, not a rent."""
+    lodging = any(word in clause for word in terms("money", "school_lodging"))
+    return lodging and any(word in clause for word in terms("money", "roles", "education"))
 
 
 def _spent(clause: str) -> bool:
@@ -756,7 +767,8 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     - an own share after a reimbursement ("报了一些，自己出了一万") replaces the bill;
     - a range an exact amount falls in is refined by it ("不到一千，大概九百几" → 900);
     - the same amount said again for another period is said once ("一年六千，一个月五百");
-    - a yearly figure said with a term's is the year's total ("一学期一百多，一年三四百").
+    - a yearly figure said with a term's is the year's total ("一学期一百多，一年三四百"),
+      unless it names a cost of its own ("学费一学期八百 资料费一年三四百": added up).
     """
     mine = [amount for amount in amounts if amount.role == role]
     if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
@@ -765,7 +777,9 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         return None, None, None
     if any(amount.value == UNKNOWN for amount in mine):
         return UNKNOWN, None, None
-    if any(amount.period == "year" for amount in mine):
+    if any(amount.period == "year" and not amount.named for amount in mine):
+        # "一学期一百多，一年三四百": the year's total of the same cost; "学费一学期八百
+        # 资料费一年三四百" names another cost for its year, and both are added
         mine = [amount for amount in mine if amount.period != "term"]
     exact = [amount for amount in mine if isinstance(amount.value, int)]
     mine = [  # refined by an exact amount of the same person ("崽有时候给几百" is more money)
