@@ -506,6 +506,27 @@ def _restated_lists(
     return ages
 
 
+def _named_again(
+    kept: list[tuple[int, int, str | None, str | None]],
+    before: list[tuple[int, int, str | None, str | None]],
+    after: list[tuple[int, int, str | None, str | None]],
+) -> bool:
+    """After a correction, each age said with a person who was given one age before it
+    (by the relation, one member only) is that person's age: it replaces theirs, in
+    their place, and is not one more member. False (nothing changed) unless every age
+    after the correction is such a person's."""
+    pairs = []
+    for age in after:
+        same = [b for b in before if age[2] is not None and b[2] == age[2]]
+        if len(same) != 1:
+            return False
+        pairs.append((same[0], age))
+    for earlier, later in pairs:
+        kept[kept.index(earlier)] = (earlier[0], later[1], earlier[2], earlier[3])
+        kept.remove(later)
+    return bool(pairs)
+
+
 def _apply_corrections(
     text: str, ages: list[tuple[int, int, str | None, str | None]]
 ) -> list[tuple[int, str | None, str | None]]:
@@ -518,7 +539,9 @@ def _apply_corrections(
                 before = [age for age in kept if age[0] < at]
                 after = [age for age in kept if age[0] > at]
                 again = [age for age in after if age[1] in {b[1] for b in before}]
-                if again and len(after) == 1:
+                if _named_again(kept, before, after):
+                    pass  # "年龄不对 婆娘49 我爸80": those persons' ages, said again
+                elif again and len(after) == 1:
                     kept.remove(again[0])  # "不对,不是我上学…我六十七了": 67 said again
                 elif before and after:
                     kept.remove(before[-1])
