@@ -796,6 +796,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     negated = rented = mentioned = owned_one = False
     for start, end, word in hits:
         if word in not_owned:
+            if _land_rented(text, end):
+                continue  # "租的地种", "租别人的田种": farmland rented, no home
             # "租房住", "住的是租的": renting, when asked or said of a home ("田租" is land)
             rented = rented or asked or any(w in text for w in owned) or word != "租"
             continue
@@ -809,6 +811,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             mentioned = True
             # "存款莫得 有个老房子", "就一间老屋": one owned, told without the question
             owned_one = owned_one or _HAS_ONE.search(text[max(0, start - 6) : start]) is not None
+            # "厝是自己的", "屋系自家嘅": the home is said to be their own
+            owned_one = owned_one or _OWN_AFTER.match(text[end : end + 8]) is not None
     if mentioned and (asked or (owned_one and not negated and not rented)):
         return 1
     if negated or rented:
@@ -822,6 +826,18 @@ def houses_of(text: str, asked: bool = False) -> int | None:
 _HAS_ONE = re.compile(
     r"(?:有|就|只有|就是)(?:一|1)?(?:个|间|栋|套|座|处|幢)?(?:自己的)?(?:旧|老|破)?的?$"
 )
+
+
+# "厝是自己的", "房子是俺自家的", "屋系自己嘅": a home said to be the household's own.
+_OWN_AFTER = re.compile(
+    r"^(?:是|系|也是|还是|倒是)(?:我们|我家|咱家|俺家|阮|俺|我|咱)?(?:自己|自家)(?:的|嘅|个|滴)"
+)
+
+
+def _land_rented(text: str, end: int) -> bool:
+    """A rent word followed by farmland ("租的地种", "租别人的田"): land, not a home."""
+    after = re.sub(r"^(?:了|的|别人|人家|别个)*(?:的)?", "", text[end : end + 8])
+    return after.startswith(terms("counts", "houses", "land"))
 
 
 def _ones_own(text: str, at: int) -> bool:

@@ -55,3 +55,25 @@ def test_a_listed_run_of_ages_is_ages_never_money(text: str) -> None:
 def test_listed_numbers_with_a_money_word_stay_money(text: str, key: str) -> None:
     facts = extract_facts(text, slot="event")
     assert "ages" not in facts and facts.get(key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["农村的在长春镇那边租的地种", "租别人的田种", "租了人家的地种菜"],
+)
+def test_renting_farmland_says_nothing_of_a_home(text: str) -> None:
+    assert "houses" not in extract_facts(text, slot="residence")
+
+
+@pytest.mark.parametrize(
+    ("text", "houses"),
+    [
+        ("厝是自己的", 1),  # 閩南: the house is our own
+        ("農村的 房子是自己的", 1),
+        ("屋系自己嘅", 1),
+        ("房子是租的", 0),
+        ("我们租了别人的地 房子是租的", 0),
+    ],
+)
+def test_a_home_said_to_be_ones_own_is_one_house(text: str, houses: int) -> None:
+    assert extract_facts(text).get("houses") == houses
