@@ -73,8 +73,8 @@ def is_correction(text: str) -> bool:
     from nlu.finders.text import prepare, terms
 
     body = prepare(text).text
-    if _INSTEAD.search(body):
-        return True
+    if _INSTEAD.search(body) or any(word in body for word in terms("situation", "not_recent")):
+        return True  # "火是前年烧的 不是这三个月": the event noted is taken back
     return len(segments(body)) > 1 or any(word in body for word in terms("text", "corrections"))
 
 
