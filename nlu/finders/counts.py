@@ -748,6 +748,10 @@ def _bare_no(text: str) -> bool:
 _HOUSE_COUNT = re.compile(rf"(\d+|[{CN_DIGITS}]{{1,2}})\s*(套|栋|处|间|座|幢|个)")
 
 
+# What may stand before "一间" that answers the houses question ("得一间", 粵: only one).
+_HOUSE_LEAD = re.compile(r"(?:就|只有|只|得|就是|有|都是)?")
+
+
 def houses_of(text: str, asked: bool = False) -> int | None:
     """Dwellings owned. Counts said ("两套", "1栋土砖屋", "住房一套") decide: the largest
     when one is above 1 ("两套，还有一套是老家的" is two), else how many were said;
@@ -769,7 +773,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             is_house = True
         if (
             unit == "间"
-            and match.start() == 0
+            and _HOUSE_LEAD.fullmatch(text[clause_start(text, match.start()) : match.start()])
+            and (match.start() == 0 or asked)
             and _ends_clause(text, match.end())
             and (asked or cn_int(match.group(1)) == 1)  # "两间" unasked may be two rooms
         ):

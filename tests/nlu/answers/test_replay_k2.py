@@ -77,3 +77,10 @@ def test_renting_farmland_says_nothing_of_a_home(text: str) -> None:
 )
 def test_a_home_said_to_be_ones_own_is_one_house(text: str, houses: int) -> None:
     assert extract_facts(text).get("houses") == houses
+
+
+def test_only_one_room_said_at_the_houses_question_is_one_house() -> None:
+    from nlu.answers import read_assets_count
+
+    assert read_assets_count("我哋住緊嘅單位，老公名下，得一間", "houses").value == 1
+    assert read_assets_count("老公名下，就一间", "houses").value == 1
