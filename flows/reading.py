@@ -9,6 +9,7 @@ far (a question may depend on them, like the ages on the household size).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -62,11 +63,18 @@ def facts_of(ctx: TurnContext, slot: str | None = None) -> dict[str, Any]:
     return extract_facts(ctx.text, region(ctx), applicant=applicant(ctx), slot=slot)
 
 
+# "不是2个人 是5个人", "唔系两个系五个": what was taken is denied and the right one said.
+_INSTEAD = re.compile(r"(?:不是|唔是|唔系|冇系)[^,.;!?]{1,10}?[,/ ]*(?:而|系|就)?是(?!不是)")
+
+
 def is_correction(text: str) -> bool:
-    """ "不对，是四口人", "刚才说错了": the message corrects what was said before."""
+    """ "不对，是四口人", "刚才说错了", "不是2个人 是5个人": the message corrects what was
+    said before."""
     from nlu.finders.text import prepare, terms
 
     body = prepare(text).text
+    if _INSTEAD.search(body) or any(word in body for word in terms("situation", "not_recent")):
+        return True  # "火是前年烧的 不是这三个月": the event noted is taken back
     return len(segments(body)) > 1 or any(word in body for word in terms("text", "corrections"))
 
 

@@ -834,6 +834,15 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
+    if member_added(ctx, values):
+        moved, kept = _household_corrected(ctx, values)
+        return ["household_size", "ages", *moved], ("ages", "household_size", *kept)
+    return _household_corrected(ctx, values)
+
+
+def _household_corrected(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]]:
     paid = compensation_corrected(ctx, values)
     if paid is None and _money_words_named(ctx) <= {"monthly_income"}:
         # "存款不对 是三千多 还有我哥…": a 还有 after another money answer adds no income
@@ -848,6 +857,40 @@ def household_corrected(
             return ["ages"], ("ages", "household_size")
         return [], ()
     return ["conditions"], WHO_KEEPS
+
+
+def member_added(ctx: TurnContext, values: dict[str, Any]) -> bool:
+    """ "不对 是五口人 还有我妈 七十六了" at the summary: a person named after an adding word
+    (还有, 另外 …) with their age, who is none of the members shown, is one more member —
+    their age is added to the ages and the size grows by them (the size said, if any, must
+    be that). False when the message is no such correction."""
+    ages = [int(age) for age in values.get("ages") or []]
+    size = values.get("household_size")
+    if ctx.payload or not ages or (size is not None and int(size) != len(ages)):
+        return False
+    body = prepare(ctx.text).text
+    said = member_ages(body, False, reading.applicant(ctx, values))
+    if not said or not all(relation and relation != "self" for _, relation, _ in said):
+        return False
+    adding = WORDS["member_adding"]
+    if not any(word in body for word in adding):
+        return False
+    known = {person["relation"] for person in base_members(values)} | set(
+        values.get("relation_words") or ()
+    )
+    if any(relation in known or word in known for _, relation, word in said):
+        return False  # "还有我哥其实46了": a member shown, whose age is corrected
+    told = household_size_of(body)
+    if told is not None and told != len(ages) + len(said):
+        return False
+    relations = list(values.get("relations") or [])
+    words = list(values.get("relation_words") or [])
+    values["ages"] = [*ages, *(age for age, _, _ in said)]
+    values["household_size"] = len(values["ages"])
+    if len(relations) == len(ages) and len(words) == len(ages):
+        values["relations"] = [*relations, *(relation for _, relation, _ in said)]
+        values["relation_words"] = [*words, *(word for _, _, word in said)]
+    return True
 
 
 def age_correction(ctx: TurnContext, values: dict[str, Any]) -> bool:

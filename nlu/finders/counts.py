@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from nlu.finders.members import SPEAKER_WORDS, find_mentions
-from nlu.finders.money import age_before_none
+from nlu.finders.money import age_before_none, in_age_list
 from nlu.finders.negation import is_negated
 from nlu.finders.text import (
     CLAUSE_END,
@@ -402,6 +402,7 @@ def member_ages(
         ]
         cue = _AGE_CUE_BEFORE.search(text[: match.start()]) is not None
         cue = cue or age_before_none(text, match.start(), match.end())
+        cue = cue or in_age_list(text, match.start(), match.end())
         if has_years or near or cue or asked:
             person = near[-1] if near else None
             ages.append(
@@ -505,6 +506,27 @@ def _restated_lists(
     return ages
 
 
+def _named_again(
+    kept: list[tuple[int, int, str | None, str | None]],
+    before: list[tuple[int, int, str | None, str | None]],
+    after: list[tuple[int, int, str | None, str | None]],
+) -> bool:
+    """After a correction, each age said with a person who was given one age before it
+    (by the relation, one member only) is that person's age: it replaces theirs, in
+    their place, and is not one more member. False (nothing changed) unless every age
+    after the correction is such a person's."""
+    pairs = []
+    for age in after:
+        same = [b for b in before if age[2] is not None and b[2] == age[2]]
+        if len(same) != 1:
+            return False
+        pairs.append((same[0], age))
+    for earlier, later in pairs:
+        kept[kept.index(earlier)] = (earlier[0], later[1], earlier[2], earlier[3])
+        kept.remove(later)
+    return bool(pairs)
+
+
 def _apply_corrections(
     text: str, ages: list[tuple[int, int, str | None, str | None]]
 ) -> list[tuple[int, str | None, str | None]]:
@@ -517,7 +539,9 @@ def _apply_corrections(
                 before = [age for age in kept if age[0] < at]
                 after = [age for age in kept if age[0] > at]
                 again = [age for age in after if age[1] in {b[1] for b in before}]
-                if again and len(after) == 1:
+                if _named_again(kept, before, after):
+                    pass  # "年龄不对 婆娘49 我爸80": those persons' ages, said again
+                elif again and len(after) == 1:
                     kept.remove(again[0])  # "不对,不是我上学…我六十七了": 67 said again
                 elif before and after:
                     kept.remove(before[-1])
@@ -724,6 +748,10 @@ def _bare_no(text: str) -> bool:
 _HOUSE_COUNT = re.compile(rf"(\d+|[{CN_DIGITS}]{{1,2}})\s*(套|栋|处|间|座|幢|个)")
 
 
+# What may stand before "一间" that answers the houses question ("得一间", 粵: only one).
+_HOUSE_LEAD = re.compile(r"(?:就|只有|只|得|就是|有|都是)?")
+
+
 def houses_of(text: str, asked: bool = False) -> int | None:
     """Dwellings owned. Counts said ("两套", "1栋土砖屋", "住房一套") decide: the largest
     when one is above 1 ("两套，还有一套是老家的" is two), else how many were said;
@@ -745,7 +773,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             is_house = True
         if (
             unit == "间"
-            and match.start() == 0
+            and _HOUSE_LEAD.fullmatch(text[clause_start(text, match.start()) : match.start()])
+            and (match.start() == 0 or asked)
             and _ends_clause(text, match.end())
             and (asked or cn_int(match.group(1)) == 1)  # "两间" unasked may be two rooms
         ):
@@ -772,6 +801,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     negated = rented = mentioned = owned_one = False
     for start, end, word in hits:
         if word in not_owned:
+            if _land_rented(text, end):
+                continue  # "租的地种", "租别人的田种": farmland rented, no home
             # "租房住", "住的是租的": renting, when asked or said of a home ("田租" is land)
             rented = rented or asked or any(w in text for w in owned) or word != "租"
             continue
@@ -785,6 +816,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             mentioned = True
             # "存款莫得 有个老房子", "就一间老屋": one owned, told without the question
             owned_one = owned_one or _HAS_ONE.search(text[max(0, start - 6) : start]) is not None
+            # "厝是自己的", "屋系自家嘅": the home is said to be their own
+            owned_one = owned_one or _OWN_AFTER.match(text[end : end + 8]) is not None
     if mentioned and (asked or (owned_one and not negated and not rented)):
         return 1
     if negated or rented:
@@ -798,6 +831,18 @@ def houses_of(text: str, asked: bool = False) -> int | None:
 _HAS_ONE = re.compile(
     r"(?:有|就|只有|就是)(?:一|1)?(?:个|间|栋|套|座|处|幢)?(?:自己的)?(?:旧|老|破)?的?$"
 )
+
+
+# "厝是自己的", "房子是俺自家的", "屋系自己嘅": a home said to be the household's own.
+_OWN_AFTER = re.compile(
+    r"^(?:是|系|也是|还是|倒是)(?:我们|我家|咱家|俺家|阮|俺|我|咱)?(?:自己|自家)(?:的|嘅|个|滴)"
+)
+
+
+def _land_rented(text: str, end: int) -> bool:
+    """A rent word followed by farmland ("租的地种", "租别人的田"): land, not a home."""
+    after = re.sub(r"^(?:了|的|别人|人家|别个)*(?:的)?", "", text[end : end + 8])
+    return after.startswith(terms("counts", "houses", "land"))
 
 
 def _ones_own(text: str, at: int) -> bool:

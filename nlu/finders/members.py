@@ -518,10 +518,20 @@ def _conditions(
         for start, end, _word in find_all(text, tuple(words("conditions")["employed"]))
     ):
         found["unemployed"] = []  # "我在东莞上班有工作的": at work, not out of it
-    if says_none_at_all(text) or (asked and _bare_no(text)):
+    if says_none_at_all(text if asked else _without_choice_denials(text)) or (
+        asked and _bare_no(text)
+    ):
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+def _without_choice_denials(text: str) -> str:
+    """ "都不是 是桃花仑社区" at the village question: "none of those" denies the choices
+    shown, so it says nothing of illness or disability unless the conditions were asked."""
+    for word in sorted(words("conditions")["choice_denials"], key=len, reverse=True):
+        text = text.replace(word, "_" * len(word))
+    return text
 
 
 @lru_cache(maxsize=1)

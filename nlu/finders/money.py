@@ -75,6 +75,7 @@ class Amount:
     total: bool = False  # said as the sum or average of the others ("加起来六千二")
     net: bool = False  # the own share after a reimbursement ("报了一些，自己出了一万")
     who: int = 0  # how many persons were named before it: another person, another bill
+    named: bool = False  # a role word of its own stands in its clause ("资料费一年三四百")
 
 
 def _value(match: re.Match[str]) -> tuple[int | Range, str | None]:
@@ -334,6 +335,8 @@ def find_amounts(
         unit_end, is_money, other_unit = _unit_after(text, end)
         if other_unit and not token.scaled:
             continue
+        if not is_money and not token.scaled and in_age_list(text, start, end):
+            continue  # "不是2个人 是5个人 46、48、20、14、78": ages, never a bill
         if (
             not is_money
             and not token.scaled
@@ -378,6 +381,8 @@ def find_amounts(
             role = carried or default  # "…让车给刮了，花了七千": money spent is no income
         if lead and not text[:start].strip(",是就为应该 ") and _last_role(lead):
             role = _last_role(lead)  # "五万不对四万我上个月取了一万": 四万 corrects 五万
+        if role == "rent" and _school_lodging(clause):
+            role = "education"  # "一年学费住宿六千": boarding at school, a school cost
         gross = _net_of_costs(role, clause, amounts)
         if gross is not None:
             role = "income"  # "卖粮两万出头 除掉化肥农药剩个一万二": the net income
@@ -437,9 +442,17 @@ def find_amounts(
             continue  # "工资五六千 寄回家三千": part of the wage, not more
         if isinstance(value, int) and not total and _for_each_of_two(text, sentence_from, start):
             value = value * 2  # "我跟老伴每人每月有一百五": 300 for the two
-        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who))
+        named = _last_role(clause) is not None
+        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who, named))
         previous_end = unit_end
     return amounts
+
+
+def _school_lodging(clause: str) -> bool:
+    """A lodging word ("住宿") said with a school cost in the clause ("学费住宿", "住校伙食"):
+    the school's boarding, not a rent."""
+    lodging = any(word in clause for word in terms("money", "school_lodging"))
+    return lodging and any(word in clause for word in terms("money", "roles", "education"))
 
 
 def _spent(clause: str) -> bool:
@@ -562,6 +575,32 @@ def _other_money(text: str, start: int) -> bool:
             or _last_role(masked(text[max(0, token.start - 6) : token.start]))
         ):
             return True
+    return False
+
+
+# "是5个人 46/48/20/14/78", "46 48 20 14 78岁": three or more bare numbers up to 120,
+# listed with nothing but separators between, standing apart from any money word or unit
+# ("花了20/30/40块", "每月,50,60,80" stay money), are the household's ages.
+_AGE_LIST = re.compile(r"(?<![\d.])\d{1,3}(?:[/, ]+\d{1,3}){2,}(?![\d.])")
+AGE_LIST_MIN = 3
+
+
+def in_age_list(text: str, start: int, end: int) -> bool:
+    """The number at ``start:end`` is one of a listed run of ages (``_AGE_LIST``)."""
+    for match in _AGE_LIST.finditer(text):
+        if not match.start() <= start < end <= match.end():
+            continue
+        before = text[: match.start()].rstrip(" ")
+        after = text[match.end() :].lstrip(" ")
+        if (before and before[-1] not in CLAUSE_END) or (
+            after and after[0] not in CLAUSE_END and not after.startswith("岁")
+        ):
+            return False  # a word or unit joins the run to something else
+        clause = before[clause_start(before, len(before.rstrip(CLAUSE_END))) :]
+        if _last_role(clause) or _period(clause, "") or _unit_after(text, match.end())[1]:
+            return False  # "每月,50,60,80", "药费,20/30/40": amounts of that money
+        numbers = re.split(r"[/, ]+", match.group())
+        return len(numbers) >= AGE_LIST_MIN and all(int(number) <= 120 for number in numbers)
     return False
 
 
@@ -728,7 +767,8 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     - an own share after a reimbursement ("报了一些，自己出了一万") replaces the bill;
     - a range an exact amount falls in is refined by it ("不到一千，大概九百几" → 900);
     - the same amount said again for another period is said once ("一年六千，一个月五百");
-    - a yearly figure said with a term's is the year's total ("一学期一百多，一年三四百").
+    - a yearly figure said with a term's is the year's total ("一学期一百多，一年三四百"),
+      unless it names a cost of its own ("学费一学期八百 资料费一年三四百": added up).
     """
     mine = [amount for amount in amounts if amount.role == role]
     if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
@@ -737,7 +777,9 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
         return None, None, None
     if any(amount.value == UNKNOWN for amount in mine):
         return UNKNOWN, None, None
-    if any(amount.period == "year" for amount in mine):
+    if any(amount.period == "year" and not amount.named for amount in mine):
+        # "一学期一百多，一年三四百": the year's total of the same cost; "学费一学期八百
+        # 资料费一年三四百" names another cost for its year, and both are added
         mine = [amount for amount in mine if amount.period != "term"]
     exact = [amount for amount in mine if isinstance(amount.value, int)]
     mine = [  # refined by an exact amount of the same person ("崽有时候给几百" is more money)

@@ -184,6 +184,8 @@ def event_of(text: str, asked: bool = False) -> str | None:
     events = [event for event in EVENT_ORDER if event in named]
     if events:
         return events[0]
+    if older != text and any(word in text for word in terms("situation", "not_recent")):
+        return "none"  # "火是前年烧的 不是这三个月": what happened is older than the 3 months
     if "none" in named:
         return "none"
     if asked and _EVENT_DENIED.search(text):
@@ -216,13 +218,26 @@ def _older_masked(text: str) -> str:
     old = terms("situation", "old_times")
     events = tuple(word for choice in event_choices() for word in choice.words)
     parts = re.split(r"([,.;!?:~\n])", text)
+    recent = terms("situation", "recent_times")
+    happened = tuple(
+        word for choice in event_choices() if choice.value != "none" for word in choice.words
+    )
     masked: list[str] = []
     sentence = 0  # where the sentence of the clause begins, in ``masked``
+    carried = False  # an older time was said: the clauses after it go on about that time
     for part in parts:
         if part and part in ".;!?\n":
             sentence = len(masked) + 1
+            carried = False
         years_ago = _YEARS_AGO.fullmatch(part) is not None
+        if carried and any(word in part for word in recent):
+            carried = False
+        elif carried and any(word in part for word in happened):
+            # "前年屋里失过火,烧了半边屋": the fire of 前年 told on, no newer time said
+            masked.append("_" * len(part))
+            continue
         if years_ago or any(word in part for word in old) or _YEARS_SINCE.search(part):
+            carried = True
             back = years_ago or any(word in part for word in _BACK)
             if back and not any(w in part for w in events):
                 # "涨水淹了菜园,那是半年前了": the time said after the event it dates
