@@ -250,7 +250,10 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             # A household of one is the applicant, once its size is said ("我妈尿毒症"
             # with only the father's age known waits: the mother may live with him).
             alone = len(members) == 1 and (values.get("household_size") == 1 or who is None)
-            if alone or who in ("self", members[0].get("said") or "self"):
+            own = who in ("self", members[0].get("said") or "self")
+            if alone and not own and who not in (None, "other"):
+                continue  # "老伴看病都花光了" told alone: a spouse gone or apart, never 本人
+            if alone or own:
                 pairs.append((group[0], 0))
                 continue
             if who is None or not sized:
