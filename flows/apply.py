@@ -46,6 +46,7 @@ from services.applications import ApplicationOutcome, ApplicationRequest
 from services.chat import application_channel
 from services.consents import APPLICATION_CONSENTS
 from services.consents import consent as consent_text
+from services.household import place
 
 # The household questions an application asks; the others (assets, medical costs, an
 # event) are kept when the resident says them or said them in the screening, and are
@@ -182,6 +183,17 @@ def consent_slot(kind: str) -> Slot:
 ASKED_FOR = {"medical": "medical", "education": "education"}
 
 
+def _anyone_ill(values: dict[str, Any]) -> bool:
+    """A member said to be seriously ill (尿毒症透析, 肝癌化疗): the costs the household
+    pays itself are a 刚性支出 any program deducts (domain.md), so they are asked."""
+    placed, pending = place(values)
+    return bool(placed.get("ill") or pending.get("ill"))
+
+
+# Questions asked beyond their program when the household's answers call for them.
+ASKED_WHEN = {"medical": _anyone_ill}
+
+
 def _kept(slot: Slot) -> Slot:
     """A household question the application does not ask: kept when said."""
     if slot.name in ASKED:
@@ -194,7 +206,8 @@ def _kept(slot: Slot) -> Slot:
         def ask_if(values: dict[str, Any]) -> bool:
             if name in values:
                 return True  # said anyway: shown and kept, like the questions not asked
-            if program not in programs_of(values.get("program")):
+            also = ASKED_WHEN.get(name)
+            if program not in programs_of(values.get("program")) and not (also and also(values)):
                 return False
             return wanted is None or wanted(values)
 

@@ -676,6 +676,15 @@ class Form(Flow):
                 if slot.name in values
             ]
             return [*notes, *await self._advance(ctx)]
+        if facts.get("cleared") and values.get("conditions") is not None:
+            # "我没得重病" when 本人 was not marked ill: said back as it is, not asked again
+            slot = self.slot("conditions")
+            note = ctx.say(
+                "forms.already_so",
+                label=self._label(ctx, slot) if slot.label else slot.name,
+                value=slot.display(values[slot.name], values),
+            )
+            return [note, *await self._advance(ctx)]
         named = self._named(ctx)
         if named is not None:
             self._clear(ctx, named.name)

@@ -530,9 +530,17 @@ def _any_student(values: dict[str, Any]) -> bool:
 def _illness_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
     plain: list[str] = WORDS["not_illness_names"]
     said = [str(word) for word in facts.get("illness") or [] if str(word) not in plain]
-    if not said:
+    if not said or _ill_outside(facts, values):
         return None
     return list(dict.fromkeys([*(values.get("illness") or []), *said]))
+
+
+def _ill_outside(facts: dict[str, Any], values: dict[str, Any]) -> bool:
+    """ "脑溢血是老伴的" told by one living alone: the illness is of relatives outside
+    the household (gone, or living apart), no illness of anyone in it."""
+    whos = set(facts.get("ill") or [])
+    own = {None, "self", "other"}  # the facts name members as the applicant sees them
+    return values.get("household_size") == 1 and bool(whos) and not whos & own
 
 
 def _has_event(values: dict[str, Any]) -> bool:
@@ -756,6 +764,12 @@ def _kinds_named(body: str, applicant: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _clauses_of(body: str, kind: str, applicant: str) -> str:
+    """The clauses of ``body`` that name ``kind`` ("上学的是我"), joined; empty if none."""
+    parts = [part for part in re.split(r"[,.;!?]", body) if part]
+    return ",".join(part for part in parts if kind in _kinds_named(part, applicant))
+
+
 def members_named(ctx: TurnContext, values: dict[str, Any], body: str) -> list[int]:
     """The members a message points at, by an age they have ("59岁那个") or a relation
     said with their age ("我妈"), leaving out the ones it denies ("不是62岁的")."""
@@ -800,8 +814,12 @@ def who_correction(
     moves: dict[str, list[int]] = {}
     for kind in named_kinds:
         off = cleared_of(body, reading.applicant(ctx, values)).get(kind) or []
+        # "申请人是奶奶72岁 我是她孙女16岁 上学的是我": the clause naming the kind says whom
+        near = members_named(ctx, values, _clauses_of(body, kind, reading.applicant(ctx, values)))
         # "我没有生病，生病的是我老婆，你把我去掉": the one taken off is not pointed at
-        who = [i for i in pointed if ("self" if i == 0 else people[i]["relation"]) not in off]
+        who = [
+            i for i in near or pointed if ("self" if i == 0 else people[i]["relation"]) not in off
+        ]
         if not who:
             return None
         moves[kind] = who
@@ -844,6 +862,8 @@ def _household_corrected(
     ctx: TurnContext, values: dict[str, Any]
 ) -> tuple[list[str], tuple[str, ...]]:
     paid = compensation_corrected(ctx, values)
+    if paid is None:
+        paid = once_corrected(ctx, values)
     if paid is None and _money_words_named(ctx) <= {"monthly_income"}:
         # "存款不对 是三千多 还有我哥…": a 还有 after another money answer adds no income
         paid = income_added(ctx, values)
@@ -1003,6 +1023,30 @@ def money_named(
     facts = extract_facts(ctx.text, reading.region(ctx), applicant=reading.applicant(ctx, values))
     others = tuple(key for key in MONEY_SLOTS if key != named[0] and key in facts)
     return ([], others) if named[0] in facts and others else None
+
+
+def once_corrected(
+    ctx: TurnContext, values: dict[str, Any]
+) -> tuple[list[str], tuple[str, ...]] | None:
+    """ "等一下 那一萬二是這次住院一次的 不是每個月": an amount said to be paid once that a
+    monthly answer holds (每月自付医药费 12000) is taken out of it — that answer is asked
+    again — and kept as the event's one-off cost. None: no such amount."""
+    text = prepare(ctx.text).text
+    said = [*WORDS["once_words"], *WORDS["not_monthly"]]
+    if ctx.payload or not any(word in text for word in said):
+        return None
+    facts = extract_facts(ctx.text, reading.region(ctx), applicant=reading.applicant(ctx, values))
+    amounts = {v for k, v in facts.items() if k in MONEY_SLOTS and isinstance(v, int) and v > 0}
+    monthly = [
+        name for name in ("medical", "education", "monthly_income") if values.get(name) in amounts
+    ]
+    if not monthly:
+        return None
+    amount = values[monthly[0]]
+    values.pop(monthly[0])
+    values.setdefault("_approx", {}).pop(monthly[0], None)
+    values["one_off_cost"] = amount
+    return [monthly[0], "one_off_cost"], MONEY_SLOTS
 
 
 def compensation_corrected(

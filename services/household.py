@@ -250,7 +250,13 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             # A household of one is the applicant, once its size is said ("我妈尿毒症"
             # with only the father's age known waits: the mother may live with him).
             alone = len(members) == 1 and (values.get("household_size") == 1 or who is None)
-            if alone or who in ("self", members[0].get("said") or "self"):
+            own = who in ("self", members[0].get("said") or "self")
+            if alone and not own and who == "spouse":
+                # "老伴看病都花光了" told by one living alone: the spouse is gone or apart,
+                # never 本人. (Other relations still fall to 本人: the readers may reach
+                # back to a 儿子 said clauses before "腿有残疾".)
+                continue
+            if alone or own:
                 pairs.append((group[0], 0))
                 continue
             if who is None or not sized:

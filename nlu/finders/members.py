@@ -883,8 +883,10 @@ def _only_me(text: str, term: _Term, mentions: list[Mention]) -> bool:
     message says that kind (for illness: any illness named) of someone else — the
     speaker alone, not the household ("我自己没失业…老婆得了癌" still denies for all)."""
     before = [m for m in mentions if m.end <= term.start]
-    if not before or before[-1].word not in _ONLY_ME or before[-1].relation != "self":
+    if not before or before[-1].relation != "self":
         return False
+    if before[-1].word not in _ONLY_ME:
+        return term.kind == "ill" and _illness_elsewhere(text, term, before[-1], mentions)
     rest = text[term.end :]
     others = [m for m in mentions if m.start >= term.end and m.relation != "self"]
     if not others:
@@ -894,6 +896,20 @@ def _only_me(text: str, term: _Term, mentions: list[Mention]) -> bool:
             t.kind in ("ill", "disabled") for t in _find_terms(rest) if not t.generic
         )
     return any(t.kind == term.kind for t in _find_terms(rest))
+
+
+def _illness_elsewhere(text: str, term: _Term, speaker: Mention, mentions: list[Mention]) -> bool:
+    """ "脑溢血是老伴的 我没得重病", "我没病 是我男人尿毒症": a plain 我 denying an illness
+    in its own clause, while another clause gives an illness to another person — the
+    speaker alone is denied, not the household."""
+    low, high = clause_start_of(text, term.start), clause_end_of(text, term.end)
+    if speaker.start < low:
+        return False
+    others = [m for m in mentions if m.relation != "self" and not low <= m.start < high]
+    rest = text[:low] + "," + text[high:]
+    return bool(others) and bool(
+        illnesses_of(rest) or any(t.kind == "ill" for t in _find_terms(rest))
+    )
 
 
 _JOINERS = ("", "和", "跟", "与", "/", "还有", "及", "同")

@@ -431,7 +431,7 @@ def find_amounts(
         )
         if (
             net
-            and role == "medical"
+            and role in ("medical", "income")  # "自己要畀一萬二": a share paid, never earned
             and period is None
             and any(amount.role == "one_off" for amount in amounts)
         ):

@@ -12,6 +12,10 @@ from nlu.facts import extract_facts
     [
         "醫療就助是什麼 住院花了三萬多 報銷完還要自己出一萬二",
         "住院花了三万多，报销完还要自己出一万二",
+        "住院花了三万多 报销完自己还要掏一万二",
+        "住院花了三万多报销完还要自己出一万二",
+        "住院用咗三萬幾 報咗之後自己要畀一萬二",
+        "上个月住院花了两万多 新农合报了一部分 自己掏了一万二",
     ],
 )
 def test_the_own_share_of_a_stay_in_hospital_is_one_off(text: str) -> None:
