@@ -117,6 +117,7 @@ class CheckinFlow(Form):
         Slot(
             "name",
             "checkin.ask_name",
+            label="labels.name",  # said back when the first message gave it
             read=identity.name,
             fact="name",
             validate=identity.name_problem,
@@ -164,7 +165,11 @@ class CheckinFlow(Form):
                 return [ctx.say("checkin.bind_locked", buttons=help_buttons(ctx))]
             ctx.session.start_flow(self.name)
             ctx.session.form["asked"] = []
-            return [ctx.say("checkin.bind_intro"), *await self._advance(ctx)]
+            # "我来季度签到 我是低保户 叫吴春生": what the first message told is not asked again
+            values = self.values(ctx)
+            noted = self.take_facts(ctx, self.opening_facts(ctx), values)
+            told = self._noted(ctx, noted)
+            return [ctx.say("checkin.bind_intro"), *told, *await self._advance(ctx)]
         done = await already_done(ctx, recipient)
         if done is not None:
             return [done]
