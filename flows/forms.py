@@ -472,6 +472,9 @@ class Form(Flow):
         else:
             if _for_someone_else(ctx):
                 return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
+            if _asks(ctx.text.replace(" ", ""), ctx.texts.raw("forms.consent_later_words")):
+                # "我要先跟娃儿他爸说一声 晚点再回你": the form waits; how to come back
+                return [ctx.say("forms.consent_later", title=slot.label_values.get("title", ""))]
             answer = consent_answer(ctx, slot.name)
             if answer is not None:  # "会不会要我还钱": answered; a question is never agreement
                 return [BotReply(answer), self._consent_again(ctx, slot)]
