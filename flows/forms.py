@@ -472,9 +472,6 @@ class Form(Flow):
         else:
             if _for_someone_else(ctx):
                 return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
-            if _asks(ctx.text.replace(" ", ""), ctx.texts.raw("forms.consent_later_words")):
-                # "我要先跟娃儿他爸说一声 晚点再回你": the form waits; how to come back
-                return [ctx.say("forms.consent_later", title=slot.label_values.get("title", ""))]
             answer = consent_answer(ctx, slot.name)
             if answer is not None:  # "会不会要我还钱": answered; a question is never agreement
                 return [BotReply(answer), self._consent_again(ctx, slot)]
@@ -495,6 +492,12 @@ class Form(Flow):
         text = (self.questions or ctx.texts)(
             slot.refused, refused=value == "refuse", **slot.label_values
         )
+        if ctx.payload is None and _asks(
+            ctx.text.replace(" ", ""), ctx.texts.raw("forms.consent_later_words")
+        ):
+            # "我要先跟娃儿他爸说一声 晚点再回你": not agreed, and the form waits — how to come back
+            later = ctx.texts("forms.consent_later", title=slot.label_values.get("title", ""))
+            text = f"{text.rstrip()}\n{later}"
         return [BotReply(text, buttons)]
 
     def _consent_again(self, ctx: TurnContext, slot: Slot) -> BotReply:
