@@ -45,6 +45,9 @@ LOCKED_UNTIL = "checkin_bind_locked_until"
 NOT_FOUND_AT = "checkin_not_found_at"
 # Set when this chat checked in: a 补充 told after it ("老头子住院了") is offered as a change.
 CHECKED_IN = "checkin_done_at"
+# The change this chat reported last ({case_no, at}): more told within the hours of
+# ``checkin.change_more_hours`` ("我还想补充一下 老头子上个礼拜住院了") goes on that case.
+CHANGE_REPORTED = "_change_reported"
 NOT_FOUND_MINUTES = 30
 
 
@@ -117,6 +120,7 @@ class CheckinFlow(Form):
         Slot(
             "name",
             "checkin.ask_name",
+            label="labels.name",  # said back when the first message gave it
             read=identity.name,
             fact="name",
             validate=identity.name_problem,
@@ -164,7 +168,11 @@ class CheckinFlow(Form):
                 return [ctx.say("checkin.bind_locked", buttons=help_buttons(ctx))]
             ctx.session.start_flow(self.name)
             ctx.session.form["asked"] = []
-            return [ctx.say("checkin.bind_intro"), *await self._advance(ctx)]
+            # "我来季度签到 我是低保户 叫吴春生": what the first message told is not asked again
+            values = self.values(ctx)
+            noted = self.take_facts(ctx, self.opening_facts(ctx), values)
+            told = self._noted(ctx, noted)
+            return [ctx.say("checkin.bind_intro"), *told, *await self._advance(ctx)]
         done = await already_done(ctx, recipient)
         if done is not None:
             return [done]
@@ -220,6 +228,8 @@ class CheckinFlow(Form):
             chat_channel=ctx.message.channel,
         )
         ctx.session.slots[CHECKED_IN] = dt.datetime.now(dt.UTC).isoformat()
+        if outcome.change_case is not None:
+            _remember_change(ctx, outcome.change_case.case_no)
         return recorded_replies(ctx, quarter, outcome)
 
 
@@ -256,7 +266,38 @@ class ReportChangeFlow(Form):
     confirm = False
     slots = (Slot("changes", "checkin.ask_change_alone", read=description),)
 
+    def claims(self, ctx: TurnContext) -> bool:
+        """ "我还想补充一下 老头子上个礼拜住院了" soon after a change was reported: more
+        of that change (``submit`` adds it to the same case)."""
+        if ctx.payload is not None or _change_reported(ctx) is None:
+            return False
+        said = ctx.text.replace(" ", "")
+        return any(word in said for word in ctx.texts.raw("checkin.change_more_words"))
+
+    def prefill(self, ctx: TurnContext) -> dict[str, Any]:
+        """ "人还是那几个 就是我儿子出去打工了 一个月三千": the change is told in the
+        first message — taken as told, not asked for again; "家里情况有变化" alone asks."""
+        if ctx.payload is not None:
+            return {}
+        rest = ctx.text.replace(" ", "")
+        for phrase in sorted(ctx.texts.raw("checkin.change_phrases"), key=len, reverse=True):
+            rest = rest.replace(phrase, "")
+        told = read_change(rest).value == "changed" or bool(reading.facts_of(ctx))
+        return {"changes": ctx.text.strip()} if told else {}
+
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
+        earlier = _change_reported(ctx)
+        if earlier is not None:
+            text = mask_text(values["changes"])
+            note = ctx.texts("checkin.change_more_note", text=text)
+            staff = ctx.texts("checkin.change_more_staff", case_no=earlier, text=text)
+            try:
+                await call(ctx, ctx.services.chat_cases.add_note, earlier, note, staff_text=staff)
+            except Exception:
+                log.exception("change note could not be stored; a new report is opened")
+            else:
+                _remember_change(ctx, earlier)
+                return [ctx.say("checkin.change_more_added", case_no=earlier)]
         opened = await call(
             ctx,
             ctx.services.chat_cases.change_report,
@@ -265,7 +306,28 @@ class ReportChangeFlow(Form):
             summary=ctx.texts("checkin.change_alone_summary", text=mask_text(values["changes"])),
             **known_place(ctx),
         )
-        return [ctx.say("checkin.change_reported", case=opened.case, bound=opened.bound)]
+        _remember_change(ctx, opened.case.case_no)
+        told = mask_text(values["changes"])
+        return [ctx.say("checkin.change_reported", case=opened.case, bound=opened.bound, text=told)]
+
+
+def _remember_change(ctx: TurnContext, case_no: str) -> None:
+    ctx.session.slots[CHANGE_REPORTED] = {
+        "case_no": case_no,
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+
+
+def _change_reported(ctx: TurnContext) -> str | None:
+    """The change case this chat reported within the last hours, if any."""
+    told = ctx.session.slots.get(CHANGE_REPORTED) or {}
+    try:
+        at = dt.datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    hours = float(ctx.texts.raw("checkin.change_more_hours"))
+    fresh = dt.datetime.now(dt.UTC) - at <= dt.timedelta(hours=hours)
+    return str(told["case_no"]) if fresh and told.get("case_no") else None
 
 
 # -- helpers --------------------------------------------------------------------------

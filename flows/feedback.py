@@ -16,6 +16,7 @@ from base.privacy import mask_text
 from flows import identity, reading
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot, choices_from
+from flows.story import STORY, told_before
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
@@ -147,8 +148,18 @@ class FeedbackFlow(Form):
     )
 
     def claims(self, ctx: TurnContext) -> bool:
-        """More said right after a complaint or a tip-off was filed: added to it."""
-        if ctx.payload is not None or _told(ctx) is None or not _says_more(ctx.text):
+        """More said right after a complaint or a tip-off was filed: added to it; and
+        "我要反映个事 我们村支书他老表家里开的小车 … 年年吃低保": someone else's benefit
+        reported — a 举报, never the writer's own account."""
+        if ctx.payload is not None:
+            return False
+        said = ctx.text.replace(" ", "")
+        reports = any(word in said for word in ctx.texts.raw("feedback.report_words"))
+        if reports and ctx.session.flow is None:
+            earlier = told_before(ctx) or ""
+            if tells_of_tipoff(ctx.text) or tells_of_tipoff(earlier):
+                return True  # "不是我家 是举报" after that account: the account reported
+        if _told(ctx) is None or not _says_more(ctx.text):
             return False
         ctx.session.slots[MORE] = True
         return True
@@ -173,6 +184,11 @@ class FeedbackFlow(Form):
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         known = ctx.session.slots.pop(KNOWN_PLACE, "") or None
         said = ctx.text.strip()
+        earlier = told_before(ctx)
+        if earlier and not ctx.payload and tells_of_tipoff(earlier):
+            # "不是我家 是举报" after the account was said back: the account is the content
+            said = f"{earlier} {said}"
+            ctx.session.slots.pop(STORY, None)
         if ctx.payload or len(said) < OPENER_CONTENT:
             return {"place": known, "_place_told": bool(known) or None}
         named = _named_place(ctx, said) or known

@@ -492,6 +492,12 @@ class Form(Flow):
         text = (self.questions or ctx.texts)(
             slot.refused, refused=value == "refuse", **slot.label_values
         )
+        if ctx.payload is None and _asks(
+            ctx.text.replace(" ", ""), ctx.texts.raw("forms.consent_later_words")
+        ):
+            # "我要先跟娃儿他爸说一声 晚点再回你": not agreed, and the form waits — how to come back
+            later = ctx.texts("forms.consent_later", title=slot.label_values.get("title", ""))
+            text = f"{text.rstrip()}\n{later}"
         return [BotReply(text, buttons)]
 
     def _consent_again(self, ctx: TurnContext, slot: Slot) -> BotReply:

@@ -42,7 +42,16 @@ def name_problem(value: str, _: dict[str, Any]) -> str | None:
 
 
 def id_number(ctx: TurnContext, values: dict[str, Any]) -> Reading:
-    return reading.id_number(ctx, values)
+    found = reading.id_number(ctx, values)
+    body = prepare(ctx.text).text
+    if (
+        found.value is None
+        and found.problem is None
+        and any(prepare(word).text in body for word in _WORDS["id_later"])
+    ):
+        # "身份证号码忘带了 明天补": not "没找到身份证号" again — the form waits
+        return Reading(None, sure=False, facts=found.facts, problem=texts()("identity.id_later"))
+    return found
 
 
 def id_problem(value: str, _: dict[str, Any]) -> str | None:

@@ -146,6 +146,10 @@ def _detail(ctx: TurnContext, action: str) -> str:
     return ctx.text.strip() if told else ""
 
 
+# "别给我撤掉", "唔好帮我撤": a no said around the 撤 itself
+_NOT_WITHDRAW = re.compile(r"[不别莫唔冇勿没](?:要|用|想|好|给我|帮我|把它|把申请)?(?:撤|取消)")
+
+
 def _asks_at_confirm(ctx: TurnContext) -> bool:
     """A question at "确定要撤回吗？" — not a no ("不撤回", "先不撤") and not a yes."""
     said = ctx.text.replace(" ", "")
@@ -154,6 +158,21 @@ def _asks_at_confirm(ctx: TurnContext) -> bool:
     if any(w in said for w in ctx.texts.raw("manage.keep_words")):
         return False
     return len(said) > 4 and any(w in said for w in ctx.texts.raw("manage.question_marks"))
+
+
+def _restates_withdraw(ctx: TurnContext) -> bool:
+    """ "我是说 那个申请我要撤掉" at "确定要撤回吗？": the request said again is a yes —
+    unless a keep word or a question is in it ("不撤了", "撤了还能恢复吗")."""
+    said = ctx.text.replace(" ", "")
+    if any(w in said for w in ctx.texts.raw("manage.keep_words")) or _NOT_WITHDRAW.search(said):
+        return False
+    words: list[str] = ctx.texts.raw("manage.confirm_yes_words")
+    if not any(w in said for w in words):
+        return False
+    rest = said
+    for word in words:  # "不要了" is the request, not a question's 不
+        rest = rest.replace(word, "")
+    return not any(w in rest for w in ctx.texts.raw("manage.question_marks"))
 
 
 class ManageFlow(Flow):
@@ -477,7 +496,7 @@ class ManageFlow(Flow):
     async def _confirm(self, ctx: TurnContext) -> list[BotReply]:
         case_no = str(ctx.session.form["case_no"])
         yes = ctx.payload == "/affirm" or (ctx.payload is None and ctx.parse.intent == "affirm")
-        if yes:
+        if yes or (ctx.payload is None and _restates_withdraw(ctx)):
             return await self._act(ctx, case_no, "")
         if ctx.payload is None and _asks_at_confirm(ctx):
             # "等一下 我儿子不跟我们住一起 他有车也算我屋的吗": answered, asked again

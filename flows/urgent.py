@@ -143,7 +143,11 @@ class UrgentFlow(Form):
         values.update(opened.fills)
         values["from_opener"] = list(opened.fills)
         values.update(cadre=fit["cadre"], other=fit["other"])
-        received = ctx.say("urgent.received", case=opened.case, **fit, **answered(ctx))
+        hours = answered(ctx)
+        received = ctx.say("urgent.received", case=opened.case, **fit, **hours)
+        if hours["off_hours"] and fit["tonight"]:
+            # "今晚都唔知食乜" after hours: what to do tonight, and staff see it first thing
+            await _note_tonight(ctx, opened.case.case_no)
         return [received, *await self._advance(ctx)]
 
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
@@ -358,7 +362,10 @@ class UrgentFlow(Form):
                 session.end_flow()
                 return [*lines, ctx.say("urgent.life_not_recorded", **fit)]
             replies = await self._begin(ctx, opened.case.case_no, opened.fills, danger, True)
-            received = ctx.say("urgent.life_received", case=opened.case, **fit, **answered(ctx))
+            hours = answered(ctx)
+            received = ctx.say("urgent.life_received", case=opened.case, **fit, **hours)
+            if hours["off_hours"] and fit["tonight"]:
+                await _note_tonight(ctx, opened.case.case_no)
             if CHILD in danger.kinds:
                 await _noted(ctx, opened.case.case_no, "child")
             return [*lines, received, *replies]
@@ -751,18 +758,34 @@ def fitted(ctx: TurnContext, text: str, kinds: Any) -> dict[str, Any]:
     raw = ctx.texts.raw
     said = text.replace(" ", "")
     lines: dict[str, str] = raw("urgent.first_help")
+    need_now = any(word in said for word in raw("urgent.need_now_words"))
     if any(kind in raw("urgent.no_first_help_kinds") for kind in kinds):
         first_help = ""
-    elif any(word in said for word in raw("urgent.need_now_words")) and not any(
-        kind in raw("urgent.first_help_kinds") for kind in kinds
-    ):
+    elif need_now and not any(kind in raw("urgent.first_help_kinds") for kind in kinds):
         first_help = lines["need_now"]
     else:
         first_help = lines["event"]
     roles = "|".join(re.escape(role) for role in raw("urgent.cadre_roles"))
     cadre = re.search(rf"我是[^，。,.!！?？]{{0,10}}?(?:{roles})", said) is not None
     other = "alone_unseen" in kinds or any(w in said for w in raw("urgent.other_person_words"))
-    return {"first_help": first_help, "cadre": cadre, "other": other}
+    roofless = any(word in said for word in raw("urgent.shelter_words"))
+    tonight = ctx.texts("urgent.tonight", cadre=cadre) if need_now or roofless else ""
+    return {"first_help": first_help, "cadre": cadre, "other": other, "tonight": tonight}
+
+
+async def _note_tonight(ctx: TurnContext, case_no: str) -> None:
+    """An after-hours need of tonight (no food, no roof): staff are asked to call first
+    thing; a note that cannot be stored hides nothing from the resident."""
+    try:
+        await call(
+            ctx,
+            ctx.services.chat_cases.add_note,
+            case_no,
+            ctx.texts("urgent.tonight_note"),
+            staff_text=ctx.texts("urgent.tonight_staff_note", case_no=case_no),
+        )
+    except Exception:
+        log.exception("urgent tonight note could not be stored")
 
 
 def opening(ctx: TurnContext) -> tuple[str, str]:

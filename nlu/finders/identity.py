@@ -268,7 +268,10 @@ def _clean(text: str) -> str:
     body = re.sub(r"(?<=[人上])系", "是", body)  # 粤 "申请人係…", "身份證上係…"
     for old, new in (("俺", "我"), ("嗯", ""), ("那个", ""), ("就是", "")):
         body = body.replace(old, new)
-    return body
+    said: list[str] = _names()["already_said"]  # type: ignore[assignment]
+    for word in sorted(said, key=len, reverse=True):  # "刚说了 吴春生": said again
+        body = body.replace(word, ",")
+    return body.strip(",")
 
 
 def _after_cue(body: str, start: int) -> int:

@@ -117,6 +117,11 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
     said = _MEANS_SAID.search(text)  # "儿子 有。 能力 有。": typed one word at a time
     if said:
         return not said.group(1)
+    if any(
+        not is_negated(text, start, end)
+        for start, end, _ in find_all(text, terms("situation", "supporters", "estranged"))
+    ):
+        return UNKNOWN  # "儿子在深圳 好几年不回来 电话也不接": whether he could is not said
     if asked and is_unknown(text):
         return UNKNOWN
     body = strip_fillers(text).strip(",.;!?:~ ")
