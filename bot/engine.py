@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GREETING_REST_CHARS = 2  # "你好 我想问下低保": a request this long after the greeting is read
 FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
 LAMENT_SCREENING = 0.55  # a hardship read as screening below this gets the fuller offer
 # When the two likeliest services are this close (or none is sure enough), the engine
@@ -782,6 +783,10 @@ class Engine:
             return await flow.start(ctx)
         if parse.confidence >= FALLBACK_THRESHOLD and flow is None:
             if parse.intent == "greet":
+                asked = self._after_greeting(ctx)
+                if asked is not None:
+                    # "你好 我想问下低保": the request answered, not the bare menu
+                    return await self._idle(asked)
                 return [BotReply(self.texts("core.greet"), self.menu_buttons())]
             if parse.intent == "help":
                 return [self.menu(ctx.session)]
@@ -910,6 +915,29 @@ class Engine:
             if bare == _bare(title):
                 return payload
         return None
+
+    def _after_greeting(self, ctx: TurnContext) -> TurnContext | None:
+        """The turn without its opening greeting ("你好 我想问下低保" → "我想问下低保"),
+        when what follows is a request of its own; None for a greeting alone."""
+        if ctx.payload is not None:
+            return None
+        rest = ctx.text.strip()
+        words = sorted(self.texts.raw("core.greeting_words"), key=len, reverse=True)
+        while True:
+            bare = rest.lstrip(" ，,。.!！~～、")
+            word = next((w for w in words if bare.lower().startswith(w)), None)
+            if word is None:
+                break
+            rest = bare[len(word) :]
+        rest = rest.lstrip(" ，,。.!！~～、")
+        if len(rest) < GREETING_REST_CHARS:
+            return None
+        parse = self._parse(rest, None)
+        if parse.intent in (*_SMALL_TALK, "greet", "out_of_scope"):
+            return None
+        if parse.confidence < FALLBACK_THRESHOLD:
+            return None
+        return replace(ctx, text=rest, parse=parse)
 
     def _parse(self, text: str, payload: str | None) -> ParseResult:
         if payload is not None:
