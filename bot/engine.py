@@ -24,7 +24,7 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows import callback
-from flows.base import Flow, TurnContext
+from flows.base import CLARIFIED, Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
@@ -95,7 +95,6 @@ CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
 # In 转人工, a message this many characters longer than a word that ends it still does
 # ("算了 回到小助手"); a longer one goes to staff.
 END_HANDOFF_EXTRA = 8
-CLARIFIED = "_clarified"  # session slot: the message the last "which one?" asked about
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
 _SMALL_TALK = {
@@ -281,6 +280,12 @@ class Engine:
             told = self._parse(str(clarified), None)
             asked = TurnContext(session, message, str(clarified), told, self.services, None)
             return await urgent.start(asked), False
+        report = self.flows.get("report_other")
+        if clarified and parse.intent == "report_other" and payload and report is not None:
+            # 反映身边困难群众 chosen from an offer: the message it was about is the report
+            told = self._parse(str(clarified), None)
+            asked = TurnContext(session, message, str(clarified), told, self.services, None)
+            return await report.start(asked), False
         replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
 
