@@ -41,6 +41,7 @@ from flows.urgent import (
     despairing,
     follow_up,
     following,
+    keep_form,
     kept_reply,
     noted_better,
     restore_kept,
@@ -604,6 +605,13 @@ class Engine:
             # "不是变化 是刚才填错了 JZ20261202-0001 …" in another form: about that case
             session.end_flow()
             return await manage.start(ctx)
+        status = self.flows.get("status")
+        if flow is not None and status is not None and self._looks_up_case(ctx, flow):
+            # "查进度 JZ20261204-0003" inside a form: looked up, the form kept as 菜单 keeps it
+            keep_form(session)
+            session.end_flow()
+            replies = await status.start(ctx)
+            return [*replies, *self._status_done(ctx)]
         if (
             flow is not None
             and isinstance(manage, ManageFlow)
@@ -660,8 +668,31 @@ class Engine:
                 # handled, if any), said back, and the question asked again
                 case_no = await callback.record(ctx, left)
                 return [callback.said(ctx, left, case_no), *await flow.resume(ctx)]
-            return await flow.handle(ctx)
+            replies = await flow.handle(ctx)
+            if flow is status:
+                replies += self._status_done(ctx)
+            return replies
         return await self._idle(ctx)
+
+    def _looks_up_case(self, ctx: TurnContext, flow: Flow) -> bool:
+        """A status look-up naming a case number ("查进度 JZ20261204-0003") said inside
+        another form: never read as that form's answer."""
+        # the look-ups and withdrawals of a case read case numbers themselves
+        if ctx.payload is not None or flow.name in ("status", "manage", UrgentFlow.name):
+            return False
+        if flow.name == "staff_intake":
+            return False
+        if named_case(ctx.text) is None:
+            return False
+        said = ctx.parse.normalized or ctx.text
+        asks = any(word in said for word in self.texts.raw("status.look_up_words"))
+        return asks or ctx.parse.intent == "application_status"
+
+    def _status_done(self, ctx: TurnContext) -> list[BotReply]:
+        """The form a status look-up interrupted, given back (paused) once it is done."""
+        if ctx.session.flow is None and restore_kept(ctx.session, paused=True) is not None:
+            return [kept_reply(ctx)]
+        return []
 
     def _urgent_need(self, ctx: TurnContext) -> bool:
         """A need of today that is an emergency without danger to life (no food left)."""
@@ -870,7 +901,8 @@ class Engine:
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_cancel"))]
             cancelled = BotReply(flow.cancel(ctx), self.menu_buttons())
-            if isinstance(flow, UrgentFlow) and restore_kept(session, paused=True):
+            kept_by = isinstance(flow, UrgentFlow) or flow.name == "status"
+            if kept_by and restore_kept(session, paused=True):
                 return [cancelled, kept_reply(ctx)]  # the interrupted form is still there
             return [cancelled]
         if command == "restore":
