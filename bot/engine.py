@@ -688,6 +688,19 @@ class Engine:
         asks = any(word in said for word in self.texts.raw("status.look_up_words"))
         return asks or ctx.parse.intent == "application_status"
 
+    def _applies_for_other(self, ctx: TurnContext) -> bool:
+        """A wish to apply for someone else ("帮王大爷申请", "能不能帮他再申请")."""
+        said = ctx.parse.normalized or ctx.text
+        fors = "|".join(map(re.escape, self.texts.raw("urgent.apply_for_words")))
+        applies = "|".join(map(re.escape, self.texts.raw("urgent.apply_words")))
+        return (
+            re.search(
+                f"(?:{fors})(?!我|俺|咱|自己)[^，,。.!！?？\\s]{{1,5}}?(?:再|去)?(?:{applies})",
+                said,
+            )
+            is not None
+        )
+
     def _status_done(self, ctx: TurnContext) -> list[BotReply]:
         """The form a status look-up interrupted, given back (paused) once it is done."""
         if ctx.session.flow is None and restore_kept(ctx.session, paused=True) is not None:
@@ -734,6 +747,15 @@ class Engine:
             )
         ):
             return None  # "测一测我家能不能吃低保": another service asked for, it goes there
+        if self._applies_for_other(ctx):
+            # "我能不能在这里帮王大爷申请低保" after the alarm: how, answered, and copied
+            copied = await copy_question(ctx, case_no)
+            if copied is not None:
+                buttons = (
+                    Button(self.texts("staff.button_report_other"), "/report_other"),
+                    Button(self.texts("staff.button_apply"), "/apply"),
+                )
+                return [BotReply(self.texts("urgent.apply_for_other"), buttons), copied]
         question = policy.asked(ctx) if isinstance(policy, PolicyAnswerFlow) else None
         if isinstance(policy, PolicyAnswerFlow) and question is not None:
             # "这种情况能办孤儿的补助不 要么子材料": answered, and copied to the case
