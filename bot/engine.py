@@ -695,7 +695,7 @@ class Engine:
         applies = "|".join(map(re.escape, self.texts.raw("urgent.apply_words")))
         return (
             re.search(
-                f"(?:{fors})(?!我|俺|咱|自己)[^，,。.!！?？\\s]{{1,5}}?(?:再|去)?(?:{applies})",
+                f"(?:{fors})(?!我|俺|咱|自己|忙)[^，,。.!！?？\\s]{{1,5}}?(?:再|去)?(?:{applies})",
                 said,
             )
             is not None
