@@ -24,7 +24,7 @@ from base.textclean import clean_text
 from base.texts import compile_text, render
 from bot.texts import bot_text
 from flows import callback
-from flows.base import Flow, TurnContext
+from flows.base import CLARIFIED, Flow, TurnContext
 from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
@@ -41,6 +41,7 @@ from flows.urgent import (
     despairing,
     follow_up,
     following,
+    keep_form,
     kept_reply,
     noted_better,
     restore_kept,
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GREETING_REST_CHARS = 2  # "你好 我想问下低保": a request this long after the greeting is read
 FALLBACK_THRESHOLD = 0.45  # below this confidence the engine says it did not understand
 LAMENT_SCREENING = 0.55  # a hardship read as screening below this gets the fuller offer
 # When the two likeliest services are this close (or none is sure enough), the engine
@@ -94,7 +96,6 @@ CASE_NO = re.compile(r"JZ\d{8}-\d{4,}")
 # In 转人工, a message this many characters longer than a word that ends it still does
 # ("算了 回到小助手"); a longer one goes to staff.
 END_HANDOFF_EXTRA = 8
-CLARIFIED = "_clarified"  # session slot: the message the last "which one?" asked about
 _PAYLOAD = re.compile(r"/(\w+)(\{.*\})?", re.DOTALL)
 _LEGACY_INBOX, _LEGACY_SEEN = "_inbox", "_seen_notifications"  # session slots before 0005
 _SMALL_TALK = {
@@ -280,6 +281,12 @@ class Engine:
             told = self._parse(str(clarified), None)
             asked = TurnContext(session, message, str(clarified), told, self.services, None)
             return await urgent.start(asked), False
+        report = self.flows.get("report_other")
+        if clarified and parse.intent == "report_other" and payload and report is not None:
+            # 反映身边困难群众 chosen from an offer: the message it was about is the report
+            told = self._parse(str(clarified), None)
+            asked = TurnContext(session, message, str(clarified), told, self.services, None)
+            return await report.start(asked), False
         replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
 
@@ -598,6 +605,13 @@ class Engine:
             # "不是变化 是刚才填错了 JZ20261202-0001 …" in another form: about that case
             session.end_flow()
             return await manage.start(ctx)
+        status = self.flows.get("status")
+        if flow is not None and status is not None and self._looks_up_case(ctx, flow):
+            # "查进度 JZ20261204-0003" inside a form: looked up, the form kept as 菜单 keeps it
+            keep_form(session)
+            session.end_flow()
+            replies = await status.start(ctx)
+            return [*replies, *self._status_done(ctx)]
         if (
             flow is not None
             and isinstance(manage, ManageFlow)
@@ -654,8 +668,44 @@ class Engine:
                 # handled, if any), said back, and the question asked again
                 case_no = await callback.record(ctx, left)
                 return [callback.said(ctx, left, case_no), *await flow.resume(ctx)]
-            return await flow.handle(ctx)
+            replies = await flow.handle(ctx)
+            if flow is status:
+                replies += self._status_done(ctx)
+            return replies
         return await self._idle(ctx)
+
+    def _looks_up_case(self, ctx: TurnContext, flow: Flow) -> bool:
+        """A status look-up naming a case number ("查进度 JZ20261204-0003") said inside
+        another form: never read as that form's answer."""
+        # the look-ups and withdrawals of a case read case numbers themselves
+        if ctx.payload is not None or flow.name in ("status", "manage", UrgentFlow.name):
+            return False
+        if flow.name == "staff_intake":
+            return False
+        if named_case(ctx.text) is None:
+            return False
+        said = ctx.parse.normalized or ctx.text
+        asks = any(word in said for word in self.texts.raw("status.look_up_words"))
+        return asks or ctx.parse.intent == "application_status"
+
+    def _applies_for_other(self, ctx: TurnContext) -> bool:
+        """A wish to apply for someone else ("帮王大爷申请", "能不能帮他再申请")."""
+        said = ctx.parse.normalized or ctx.text
+        fors = "|".join(map(re.escape, self.texts.raw("urgent.apply_for_words")))
+        applies = "|".join(map(re.escape, self.texts.raw("urgent.apply_words")))
+        return (
+            re.search(
+                f"(?:{fors})(?!我|俺|咱|自己|忙)[^，,。.!！?？\\s]{{1,5}}?(?:再|去)?(?:{applies})",
+                said,
+            )
+            is not None
+        )
+
+    def _status_done(self, ctx: TurnContext) -> list[BotReply]:
+        """The form a status look-up interrupted, given back (paused) once it is done."""
+        if ctx.session.flow is None and restore_kept(ctx.session, paused=True) is not None:
+            return [kept_reply(ctx)]
+        return []
 
     def _urgent_need(self, ctx: TurnContext) -> bool:
         """A need of today that is an emergency without danger to life (no food left)."""
@@ -697,6 +747,15 @@ class Engine:
             )
         ):
             return None  # "测一测我家能不能吃低保": another service asked for, it goes there
+        if self._applies_for_other(ctx):
+            # "我能不能在这里帮王大爷申请低保" after the alarm: how, answered, and copied
+            copied = await copy_question(ctx, case_no)
+            if copied is not None:
+                buttons = (
+                    Button(self.texts("staff.button_report_other"), "/report_other"),
+                    Button(self.texts("staff.button_apply"), "/apply"),
+                )
+                return [BotReply(self.texts("urgent.apply_for_other"), buttons), copied]
         question = policy.asked(ctx) if isinstance(policy, PolicyAnswerFlow) else None
         if isinstance(policy, PolicyAnswerFlow) and question is not None:
             # "这种情况能办孤儿的补助不 要么子材料": answered, and copied to the case
@@ -782,6 +841,10 @@ class Engine:
             return await flow.start(ctx)
         if parse.confidence >= FALLBACK_THRESHOLD and flow is None:
             if parse.intent == "greet":
+                asked = self._after_greeting(ctx)
+                if asked is not None:
+                    # "你好 我想问下低保": the request answered, not the bare menu
+                    return await self._idle(asked)
                 return [BotReply(self.texts("core.greet"), self.menu_buttons())]
             if parse.intent == "help":
                 return [self.menu(ctx.session)]
@@ -860,7 +923,8 @@ class Engine:
             if flow is None:
                 return [BotReply(self.texts("core.nothing_to_cancel"))]
             cancelled = BotReply(flow.cancel(ctx), self.menu_buttons())
-            if isinstance(flow, UrgentFlow) and restore_kept(session, paused=True):
+            kept_by = isinstance(flow, UrgentFlow) or flow.name == "status"
+            if kept_by and restore_kept(session, paused=True):
                 return [cancelled, kept_reply(ctx)]  # the interrupted form is still there
             return [cancelled]
         if command == "restore":
@@ -910,6 +974,29 @@ class Engine:
             if bare == _bare(title):
                 return payload
         return None
+
+    def _after_greeting(self, ctx: TurnContext) -> TurnContext | None:
+        """The turn without its opening greeting ("你好 我想问下低保" → "我想问下低保"),
+        when what follows is a request of its own; None for a greeting alone."""
+        if ctx.payload is not None:
+            return None
+        rest = ctx.text.strip()
+        words = sorted(self.texts.raw("core.greeting_words"), key=len, reverse=True)
+        while True:
+            bare = rest.lstrip(" ，,。.!！~～、")
+            word = next((w for w in words if bare.lower().startswith(w)), None)
+            if word is None:
+                break
+            rest = bare[len(word) :]
+        rest = rest.lstrip(" ，,。.!！~～、")
+        if len(rest) < GREETING_REST_CHARS:
+            return None
+        parse = self._parse(rest, None)
+        if parse.intent in (*_SMALL_TALK, "greet", "out_of_scope"):
+            return None
+        if parse.confidence < FALLBACK_THRESHOLD:
+            return None
+        return replace(ctx, text=rest, parse=parse)
 
     def _parse(self, text: str, payload: str | None) -> ParseResult:
         if payload is not None:

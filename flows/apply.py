@@ -55,6 +55,7 @@ ASKED = ("residence", "household_size", "ages", "conditions", "who_ill", "who_di
          "who_students", "who_unemployed", "disability_grade", "disability_kind",
          "parents_unable", "monthly_income")  # fmt: skip
 AGREE = "agree"
+WANTS_CHARS = 40  # "低保和临时救助都想申请 还有医疗救助" is short; a story is longer
 
 
 def _program_choices() -> tuple[Choice, ...]:
@@ -250,6 +251,24 @@ class ApplyFlow(Form):
     def __init__(self, region: str) -> None:
         self.region = region
         self.slots = _slots(region)  # type: ignore[misc]
+
+    def claims(self, ctx: TurnContext) -> bool:
+        """ "低保和临时救助都想申请 还有医疗救助": wanting several programs, asked nothing
+        about them, starts one application for them all, never a policy card for each
+        (the classifier may read the programs' names as a policy question)."""
+        if ctx.payload is not None or len(ctx.text) > WANTS_CHARS:
+            return False  # a longer message is an account of the household (the story)
+        if len(_named_programs(ctx.text)) < 2:
+            return False
+        asks: list[str] = texts().raw("apply.program_question_words")
+        wants: list[str] = texts().raw("apply.wants_programs_words")
+        done: list[str] = texts().raw("apply.applied_before_words")
+        said = ctx.text
+        return (
+            any(w in said for w in wants)
+            and not any(w in said for w in asks)
+            and not any(w in said for w in done)
+        )
 
     def answers_itself(self, ctx: TurnContext) -> bool:
         """ "低保和医疗救助都要" at the program question: the answer, never a policy question

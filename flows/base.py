@@ -17,6 +17,9 @@ from flows.texts import Texts, texts
 from nlu.types import ParseResult
 
 T = TypeVar("T")
+# Session slot: the message a "which one?" question (the engine's, or a flow's offer of
+# services) asked about; the service chosen by its button starts with it as what was told.
+CLARIFIED = "_clarified"
 
 if TYPE_CHECKING:
     from services.container import Services

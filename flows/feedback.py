@@ -21,6 +21,8 @@ from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
 from nlu.finders.identity import names_in
+from nlu.normalize import simplify
+from policies.regions import load_region
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)
@@ -97,6 +99,13 @@ def _named_place(ctx: TurnContext, text: str) -> str | None:
     if not facts.get("township"):
         return None
     return f"{facts['township']}{facts.get('village') or ''}"
+
+
+def against_township(content: str) -> bool:
+    """Whether a complaint is about a township (街道) office or its staff ("在迎风桥镇民政办
+    窗口 那个女的把我材料甩出来"), not about a village or a person there."""
+    said = simplify(content)
+    return any(word in said for word in texts().raw("feedback.township_office_words"))
 
 
 class FeedbackFlow(Form):
@@ -236,7 +245,10 @@ class FeedbackFlow(Form):
             text=mask_text(values["content"]),
             place=mask_text(place) if place and not values.get("_place_told") else None,
         )
-        # A place named in the content (or asked) routes the case to that township's staff.
+        # A place named in the content (or asked) routes the case to that township's staff;
+        # a complaint about the township's own office goes to the district instead (no
+        # township: the district's administrators), never to the office complained of.
+        above = kind == "complaint" and against_township(str(values["content"]))
         opened = await call(
             ctx,
             ctx.services.chat_cases.open,
@@ -244,7 +256,7 @@ class FeedbackFlow(Form):
             chat_channel=ctx.message.channel,
             sender=ctx.message.sender_id,
             summary=summary,
-            place_text=f"{place or ''} {values['content']}",
+            place_text="" if above else f"{place or ''} {values['content']}",
             contact=contact,
         )
         ctx.session.slots[TOLD] = {
@@ -252,4 +264,12 @@ class FeedbackFlow(Form):
             "kind": kind,
             "at": datetime.now(UTC).isoformat(),
         }
-        return [ctx.say("feedback.done", case=opened.case, kind=kind, anonymous=contact is None)]
+        district = load_region(ctx.services.region).short_name if above else ""
+        done = ctx.say(
+            "feedback.done",
+            case=opened.case,
+            kind=kind,
+            anonymous=contact is None,
+            district=district,
+        )
+        return [done]

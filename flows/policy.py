@@ -46,7 +46,13 @@ ASPECTS: dict[str, str] = {
 }
 INTENT_OF = {aspect: intent for intent, aspect in ASPECTS.items()}
 # Aspects read from the question's words only; their buttons ask the nearest intent.
-WORD_ASPECTS = {"where": "ask_process", "timing": "ask_process", "contact": "ask_process"}
+WORD_ASPECTS = {
+    "where": "ask_process",
+    "timing": "ask_process",
+    "contact": "ask_process",
+    "frequency": "ask_policy",
+    "withdraw": "ask_amount",
+}
 BUTTON_ASPECTS = ("eligibility", "materials", "process", "amount")
 MAX_PROGRAMS = 3  # programs answered for in one turn
 MAX_ASPECTS = 2  # "要么子手续到哪里去搞": what to bring and where, no more
@@ -455,6 +461,8 @@ def _facts_of(program: Program, aspect: str) -> list[Any]:
         "timing": program.steps,
         "amount": [program.payment],
         "contact": [],
+        "frequency": [program.summary, program.where_to_apply],
+        "withdraw": [program.payment],
         "single": [program.single_member] if program.single_member else program.eligibility,
     }[aspect]
 

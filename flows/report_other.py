@@ -15,6 +15,7 @@ from flows import identity, reading
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
 from flows.texts import texts
+from nlu.finders.identity import is_surname
 from nlu.normalize import simplify
 
 # A first message this long already describes the situation ("隔壁李奶奶一个人住，病了没人
@@ -40,8 +41,9 @@ def _name_end(clause: str) -> int | None:
     joins = set(_words("person_joins"))
     end: int | None = None
     for found in re.finditer("|".join(map(re.escape, people)), clause):
-        if end is not None and clause[end : found.start()] not in joins:
-            break
+        gap = clause[end : found.start()] if end is not None else ""
+        if end is not None and gap not in joins and not is_surname(gap):
+            break  # "邻居张奶奶": a surname between two person words joins them
         end = found.end()
     return end
 
@@ -90,7 +92,7 @@ def told(text: str) -> tuple[str | None, str | None, bool]:
                 continue
             situation.append(clause)
             continue
-        name = clause[:end]
+        name = re.sub(r"^(我想|想)?(帮|替|给|代)", "", clause[:end])  # "帮邻居张奶奶申请"
         start = _own_start(name)
         other = start in _words("place_starts") or not start
         who = _shown(name) if other else name

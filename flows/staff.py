@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from backend.errors import BackendError
-from base.messages import BotReply
+from base.messages import BotReply, Button
 from base.privacy import mask_text
 from flows import identity, reading
 from flows.applicant import (
@@ -29,7 +29,7 @@ from flows.applicant import (
     unlisted_village,
 )
 from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
-from flows.base import Flow, TurnContext, call
+from flows.base import CLARIFIED, Flow, TurnContext, call
 from flows.forms import AGREE, CHANGE, CONFIRM, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
@@ -172,6 +172,8 @@ def contact_of(value: str, recorder: str) -> tuple[str | None, str | None]:
 # kept when the account (or a later answer) says them. The ages are asked when the
 # account did not give one for each member: what is filed is what was shown, and an
 # age is never made up (``_took_account``).
+# "口述办 帮邻居…" from a resident: an account this long gets the resident's ways to help.
+ABOUT_SOMEONE_CHARS = 4
 ASKED = ("residence", "household_size", "ages", "monthly_income")
 
 
@@ -220,10 +222,10 @@ class StaffIntakeFlow(Form):
     async def start(self, ctx: TurnContext) -> list[BotReply]:
         desk = ctx.services.desk
         staff = await call(ctx, desk.staff_for_chat, ctx.message.channel, ctx.message.sender_id)
+        account = _without(ctx.text, self.prefixes)
         if staff is None:
             ctx.session.end_flow()
-            return [ctx.say("staff.not_bound")]
-        account = _without(ctx.text, self.prefixes)
+            return [self._not_staff(ctx, account)]
         if asks_review(account):  # "口述办 陈桂英的特困被驳回了 帮她申请复核 编号JZ…"
             ctx.session.end_flow()
             return await staff_review(ctx, account, {})
@@ -341,6 +343,22 @@ class StaffIntakeFlow(Form):
             ctx.session.step = CONFIRM
             return [ctx.say("staff.other_person_kept", name=name), self._summary(ctx)]
         return replies
+
+    @staticmethod
+    def _not_staff(ctx: TurnContext, account: str) -> BotReply:
+        """ "口述办 帮邻居张奶奶申请低保…" from a resident: what a resident can do for a
+        neighbour (report her, or she or a relative applies), the account kept for the
+        report chosen by its button; the staff binding is said last."""
+        if len(account.strip()) < ABOUT_SOMEONE_CHARS:
+            return ctx.say("staff.not_bound")
+        ctx.session.slots[CLARIFIED] = account
+        return ctx.say(
+            "staff.not_bound_resident",
+            (
+                Button(ctx.texts("staff.button_report_other"), "/report_other"),
+                Button(ctx.texts("staff.button_apply"), "/apply"),
+            ),
+        )
 
     async def submit(self, ctx: TurnContext, values: dict[str, Any]) -> list[BotReply]:
         desk = ctx.services.desk

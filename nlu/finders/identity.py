@@ -207,6 +207,11 @@ def _surname_at(text: str, start: int, known_only: bool) -> int:
     return 0
 
 
+def is_surname(text: str) -> bool:
+    """Whether ``text`` is a known surname alone ("张", "欧阳"): "邻居张奶奶"."""
+    return bool(text) and _surname_at(text, 0, True) == len(text)
+
+
 def _name_at(text: str, start: int, known_only: bool) -> NameReading | None:
     """The name starting at ``start``: a surname and one or two more characters, ended
     by a particle, punctuation or an explanation of the characters ("耳东陈")."""
