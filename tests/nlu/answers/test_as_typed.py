@@ -374,6 +374,7 @@ _YES_WORDS = ["同意", "确认", "对", "好", "可以", "行", "提交", "确�
 # Questions asked before a final agreement ("查什么 查我工资吗 … 嗯 同意吧"), or after it
 # in a sentence of its own ("同意。要多久？"), do not undo it: they have their own property.
 _ASKED = terms("confirm", "consent", "asked_not_doubted")
+_NOTHING_TO_HIDE = terms("confirm", "consent", "nothing_to_hide")
 _CONSENT_HEDGES = tuple(word for word in terms("confirm", "consent", "hedge") if word not in _ASKED)
 _CONFIRM_HEDGES = (*terms("confirm", "confirm", "hedge"), *terms("confirm", "confirm", "change"))
 _IDIOMS = terms("confirm", "consent", "idioms")
@@ -396,9 +397,11 @@ def test_a_question_in_the_agreement_s_sentence_is_never_agreement(
 ) -> None:
     """After the agreement in its sentence, or before it in its clause, a question
     leaves it unsure ("同意吗", "同意什么", "多久同意"). 什么 after a negator in its
-    clause asks nothing ("我也没存什么钱": anything), so such texts are skipped."""
+    clause asks nothing ("我也没存什么钱": anything), so such texts are skipped, as are
+    the listed yes-idioms that hold a 什么 ("什么都可以": anything may be checked)."""
     text = before + (asked + middle + yes if asked_first else yes + middle + asked) + after
     assume(not re.search(f"[{NEGATOR_CHARS}][^,.;!?:~，。？ ]{{0,4}}(?<![为干是])什么", text))
+    assume(not any(idiom in text for idiom in _NOTHING_TO_HIDE))
     assert read_consent(text).value != "agree"
 
 
