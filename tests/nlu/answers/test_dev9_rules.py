@@ -1,0 +1,82 @@
+"""Rules added for the dev9 answers (闽南, 陕北, 湖北 words; an uncle as the applicant;
+the option's number at the event question), each tested on phrasing written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.answers import UNKNOWN, read_conditions, read_confirm, read_consent, read_money
+from nlu.facts import extract_facts
+
+REGION = "hunan-yiyang-ziyang"
+
+
+# -- 闽南 ------------------------------------------------------------------------------
+def test_minnan_children_at_school_are_both_students() -> None:
+    reading = read_conditions("阮后生读职校 查某囝读小学", region=REGION)
+    assert reading.value["students"] == ["child", "child"]
+
+
+def test_minnan_husband_is_the_spouse() -> None:
+    reading = read_conditions("阮翁中风 瘫咧床上", region=REGION)
+    assert reading.value["ill"] == ["spouse"]
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "value"),
+    [
+        ("一个月药钱两百外箍", "medical", 200),  # 外 after an amount: and a bit more
+        ("药钱一个月百外箍", "medical", 100),  # 百外: one hundred and more
+        ("毋知 阮无算过", "medical", UNKNOWN),
+    ],
+)
+def test_minnan_amounts(text: str, role: str, value: object) -> None:
+    assert read_money(text, role, region=REGION).value == value
+
+
+def test_minnan_consent_and_refusal() -> None:
+    assert read_consent("会使 你们查", region=REGION).value == "agree"
+    assert read_consent("阮毋愿 莫查", region=REGION).value == "refuse"
+
+
+def test_minnan_right_send_it_confirms() -> None:
+    assert read_confirm("着 送出去", region=REGION).value == "yes"
+
+
+# -- 陕北 and 湖北 -----------------------------------------------------------------------
+def test_shaanbei_e_is_me_and_laohan_my_husband() -> None:
+    reading = read_conditions("俄是肺癌 老汉尿毒症", region=REGION)
+    assert sorted(reading.value["ill"]) == ["self", "spouse"]
+
+
+def test_shaanbei_e_tells_her_own_age() -> None:
+    assert extract_facts("俄五十八 老汉六十一", REGION).get("ages") == [58, 61]
+
+
+def test_shaanbei_nothing_new_is_no_event() -> None:
+    assert extract_facts("没甚事", REGION, slot="event").get("hardship_event") == "none"
+
+
+def test_hubei_nothing_of_income_keeps_mozi() -> None:
+    # 冇得么 is 没有什么; 冇得么子 still reads whole
+    assert extract_facts("冇得么子事", REGION, slot="event").get("hardship_event") == "none"
+
+
+# -- an uncle as the applicant ---------------------------------------------------------
+def test_the_uncle_typed_for_is_the_applicant_and_the_nephew_no_member() -> None:
+    facts = extract_facts("我叔叔肝癌 我是他侄子 我身体好", REGION, applicant="uncle")
+    assert facts.get("ill") == ["self"]
+
+
+def test_an_uncle_named_by_someone_typing_for_themself_is_no_parent() -> None:
+    facts = extract_facts("我幺爸有尿毒症", REGION)
+    assert facts.get("ill") != ["parent"]
+
+
+# -- the event question ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "cost"),
+    [("3 车祸", None), ("3 车祸 花了两万", 20000), ("5000", 5000)],
+)
+def test_the_option_number_at_the_event_question_is_no_cost(text: str, cost: int | None) -> None:
+    assert extract_facts(text, REGION, slot="event").get("one_off_cost") == cost
