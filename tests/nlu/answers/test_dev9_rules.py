@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.answers import UNKNOWN, read_conditions, read_confirm, read_consent, read_money
+from nlu.answers import (
+    UNKNOWN,
+    read_conditions,
+    read_confirm,
+    read_consent,
+    read_event,
+    read_money,
+)
 from nlu.facts import extract_facts
 
 REGION = "hunan-yiyang-ziyang"
@@ -80,3 +87,26 @@ def test_an_uncle_named_by_someone_typing_for_themself_is_no_parent() -> None:
 )
 def test_the_option_number_at_the_event_question_is_no_cost(text: str, cost: int | None) -> None:
     assert extract_facts(text, REGION, slot="event").get("one_off_cost") == cost
+
+
+# -- events named in other words -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("上礼拜渔船翻了 人救上来了", "accident"),
+        ("老伴化疗反应很重 又住了一个月院", "sudden_illness"),
+        ("村里搞拆迁 铺面要拆了", "other"),
+    ],
+)
+def test_events_told_in_other_words(text: str, event: str) -> None:
+    assert read_event(text, region=REGION).value == event
+
+
+# -- money of two people, and money sent home ------------------------------------------
+def test_each_of_two_named_with_a_relative_counts_twice() -> None:
+    assert read_money("我和我哥每个月各给妈三百", "income", region=REGION).value == 600
+
+
+def test_money_the_husband_sends_home_is_part_of_his_wage() -> None:
+    text = "我老公在工地一个月四千 寄回来两千"
+    assert read_money(text, "income", region=REGION).value == 4000
