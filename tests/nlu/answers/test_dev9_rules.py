@@ -110,3 +110,9 @@ def test_each_of_two_named_with_a_relative_counts_twice() -> None:
 def test_money_the_husband_sends_home_is_part_of_his_wage() -> None:
     text = "我老公在工地一个月四千 寄回来两千"
     assert read_money(text, "income", region=REGION).value == 4000
+
+
+def test_savings_long_gone_are_zero() -> None:
+    facts = extract_facts("积蓄早就没有了 还欠亲戚两万", REGION, slot="deposits")
+    assert facts.get("deposits") == 0
+    assert facts.get("debt") == 20000
