@@ -116,3 +116,12 @@ def test_savings_long_gone_are_zero() -> None:
     facts = extract_facts("积蓄早就没有了 还欠亲戚两万", REGION, slot="deposits")
     assert facts.get("deposits") == 0
     assert facts.get("debt") == 20000
+
+
+# -- a spoken digit that starts a word is that word ------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["打我的 13986254713 幺爸听不见", "13986254713 一个人住", "幺三九 八六二五 四七幺三"],
+)
+def test_a_word_after_the_phone_is_no_digit_of_it(text: str) -> None:
+    assert extract_facts(text, REGION, slot="phone").get("phone") == "13986254713"
