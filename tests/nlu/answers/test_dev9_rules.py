@@ -125,3 +125,17 @@ def test_savings_long_gone_are_zero() -> None:
 )
 def test_a_word_after_the_phone_is_no_digit_of_it(text: str) -> None:
     assert extract_facts(text, REGION, slot="phone").get("phone") == "13986254713"
+
+
+# -- a house back home -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text", ["我们在这边租房住 这里没有房子 湖南老家有一间", "城里是租的 老家有一座"]
+)
+def test_a_house_in_the_home_village_is_owned(text: str) -> None:
+    assert extract_facts(text, REGION, slot="houses").get("houses") == 1
+
+
+# -- one spouse told twice -----------------------------------------------------------------
+def test_the_spouse_age_told_again_in_a_correction_is_one_person() -> None:
+    text = "我58岁 老伴61 。不是我 是老伴中风 他61岁"
+    assert extract_facts(text, REGION).get("ages") == [58, 61]
