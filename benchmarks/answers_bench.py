@@ -14,8 +14,8 @@ Printed: accuracy per slot kind, per persona, overall; the story figure
 confirmation or consent); and how many "no"/"cancel"/"refuse"/"unsure" answers were
 read as "yes"/"agree" — that must be 0.
 
-The persona ``daughter`` writes for her father: the reader is told so
-(``applicant="father"``), as a form that knows it is filled in for a parent would
+The persona ``daughter`` writes for her father, ``nephew`` for his uncle: the reader is
+told so (``applicant="father"``, ``"uncle"``), as a form that knows it is filled in for a parent would
 (``--no-applicant-hint`` measures without it). An item may say whom it was written
 for (``applicant: grandmother`` when a granddaughter writes), as the form would know.
 """
@@ -88,7 +88,7 @@ SLOT_KEYS: dict[str, tuple[str, ...]] = {
 }
 DENIALS = {"confirm": ("no", "cancel"), "consent": ("refuse", "unsure")}
 YES = {"confirm": "yes", "consent": "agree"}
-PERSONA_APPLICANT = {"daughter": "father"}
+PERSONA_APPLICANT = {"daughter": "father", "nephew": "uncle"}
 
 
 def read_item(item: dict[str, Any], applicant: str, region: str = REGION) -> dict[str, Any]:

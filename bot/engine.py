@@ -205,6 +205,8 @@ class Engine:
         else:
             parse = self._parse(text, payload)
             danger = find_danger(text, answering=answering) if payload is None else None
+        if danger is not None and self._named_at_question(session, text, danger):
+            danger = None  # "火灾" at the 变故 question: the event, read by the form
         if danger is None and payload is None and self._despair_again(session, text):
             danger = despair_again()  # "那我等不到了" after words of despair
         urgent = self.flows.get(UrgentFlow.name)
@@ -289,6 +291,14 @@ class Engine:
             return await report.start(asked), False
         replies = await self._route(ctx, danger)
         return replies, ctx.sensitive
+
+    def _named_at_question(self, session: Session, text: str, danger: Danger | None) -> bool:
+        """Danger words that only name what the form's question asks ("火灾", "家里失火了"
+        at 最近3个月有没有变故): no alarm and no urgent case, the form reads the event."""
+        if danger is None or danger.despair or not session.flow or session.paused:
+            return False
+        current = self.flows.get(session.flow)
+        return current is not None and current.danger_is_answer(session, text, danger.kinds)
 
     def _despair_again(self, session: Session, text: str) -> bool:
         """Words that mean danger after this chat's words of despair ("等不到了")."""
@@ -656,6 +666,9 @@ class Engine:
                 and flow.urgent_interrupt
                 and parse.intent == "urgent_help"
                 and parse.confidence >= URGENT_INTERRUPT
+                and not self._named_at_question(
+                    ctx.session, ctx.text, find_danger(ctx.text, answering=True)
+                )
             ):
                 return await urgent.start(ctx)
             left = callback.callback_in(ctx)

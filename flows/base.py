@@ -71,6 +71,11 @@ class Flow(ABC):
         for another flow (a question about the form's own question)."""
         return False
 
+    def danger_is_answer(self, session: Session, text: str, kinds: tuple[str, ...]) -> bool:
+        """Whether danger words in ``text`` only name what the current question asks
+        about ("火灾" at the 变故 question): a fact to record, not an alarm."""
+        return False
+
     def cancel(self, ctx: TurnContext) -> str:
         """取消: leave the flow; what is said (a form may keep its answers to undo it)."""
         ctx.session.end_flow()

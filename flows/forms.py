@@ -40,12 +40,14 @@ from typing import Any, ClassVar
 
 from backend.clock import utcnow
 from base.messages import BotReply, Button
+from base.session import Session
 from flows import reading
 from flows.base import Flow, TurnContext
 from flows.reading import Reader
-from flows.texts import Texts
+from flows.texts import Texts, texts
 from nlu.answers import Choice, Reading
 from nlu.answers.reading import fact_json
+from nlu.danger import said_now
 
 CANCELLED = "_cancelled"  # session slot: a form cancelled, until resumed or a new one starts
 # How long a cancelled form is kept for 「恢复」: idle turns and hours after the cancel.
@@ -124,6 +126,9 @@ class Slot:
     # again. (ctx, answers so far) → the reply, or None when the message is no such question.
     about: Callable[[TurnContext, dict[str, Any]], str | None] | None = None
     words: tuple[str, ...] = ()  # what names this answer at the summary ("电话", "名字")
+    # Danger kinds this question asks about as past events ("火灾" at the 变故 question):
+    # named in its answer they are a fact, not an alarm, unless told as happening now.
+    named_dangers: tuple[str, ...] = ()
 
     def wanted(self, values: dict[str, Any]) -> bool:
         return self.ask_if is None or self.ask_if(values)
@@ -225,6 +230,18 @@ class Form(Flow):
         a condition is about: "重病的是59岁的" is no new age): applied before the facts.
         The slots it changed, and the fact keys the facts may then not change."""
         return [], ()
+
+    def danger_is_answer(self, session: Session, text: str, kinds: tuple[str, ...]) -> bool:
+        """ "火灾", "家里失火了" answering 最近3个月有没有变故 is the event, recorded;
+        "着火了 快来", "现在还在烧" is happening now and stays an alarm."""
+        step = session.step
+        if session.flow != self.name or not step or not self.has_slot(step):
+            return False
+        named = self.slot(step).named_dangers
+        if not kinds or not set(kinds) <= set(named):
+            return False
+        now_words: list[str] = texts().raw("urgent.event_now_words")
+        return not said_now(text) and not any(word in text for word in now_words)
 
     def _clear(self, ctx: TurnContext, name: str) -> None:
         values = self.values(ctx)

@@ -726,6 +726,7 @@ SLOTS: tuple[Slot, ...] = (
         fact="hardship_event",
         choices=_choices("events"),
         words=("变故", "突发"),
+        named_dangers=("fire",),  # "火灾" here is the event of the last 3 months
     ),
     Slot(
         "one_off_cost",

@@ -62,6 +62,10 @@ SLOT_ROLE = {
     "debt": "debt",
 }
 MONEY_SLOTS = ("monthly_income", "income", "medical", "education", "one_off", "deposits", "debt")
+# A question answered by its options' numbers as well as by amounts: a single digit that
+# opens the answer is the option picked ("5 火灾", "3 车祸 花了两万"), never 5 or 3 yuan.
+CHOICE_SLOTS = ("event",)
+_CHOICE_NUMBER = re.compile(r"^\s*[1-9](?![\d.万千百块元毛角])")
 _NOT_WANTED = ("不要", "不申请", "不用", "不想", "就不", "算了", "不办")
 _REQUEST_WORDS = ("申请", "要", "想办", "办", "想要", "能不能", "可不可以", "能否", "帮我")
 
@@ -125,7 +129,8 @@ def _facts(
     if illness:
         facts["illness"] = illness
 
-    money = money_of(body, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
+    said = _CHOICE_NUMBER.sub("_", body, count=1) if slot in CHOICE_SLOTS else body
+    money = money_of(said, prepared.simple, SLOT_ROLE.get(slot or ""), slot in MONEY_SLOTS)
     for role, total in money.totals.items():
         facts[FACT_KEY[role]] = total
     if "medical" in facts and facts.get("illness"):

@@ -552,7 +552,26 @@ def _apply_corrections(
             same = [age for age in kept if age[1] == value]
             for age in same[:-1]:
                 kept.remove(age)
-    return [(value, relation, word) for _, value, relation, word in kept]
+    return [(value, relation, word) for _, value, relation, word in _once_each(kept)]
+
+
+_ONE_PERSON = ("self", "spouse")  # relations that name one person only
+
+
+def _once_each(
+    ages: list[tuple[int, int, str | None, str | None]],
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The same age of the one spouse (or of the writer) told again — an account and its
+    correction ("阮60歲 伊63 … 是阮翁中風 伊63歲") — is that person once, not two."""
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for age in ages:
+        key = (age[1], str(age[2]))
+        if age[2] in _ONE_PERSON and key in seen:
+            continue
+        seen.add(key)
+        kept.append(age)
+    return kept
 
 
 # -- disability grade --------------------------------------------------------------
@@ -748,6 +767,10 @@ def _bare_no(text: str) -> bool:
 _HOUSE_COUNT = re.compile(rf"(\d+|[{CN_DIGITS}]{{1,2}})\s*(套|栋|处|间|座|幢|个)")
 
 
+# A count said of the home village ("广西老家有一间", "老家还有一座"): a house owned there.
+_HOME_PLACE = re.compile(r"老家(?:还|也|倒)?(?:有|是)$")
+
+
 # What may stand before "一间" that answers the houses question ("得一间", 粵: only one).
 _HOUSE_LEAD = re.compile(r"(?:就|只有|只|得|就是|有|都是)?")
 
@@ -771,6 +794,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         )
         if unit in ("个", "间") and any(tail.startswith(word) for word in owned):
             is_house = True
+        if _HOME_PLACE.search(head) and (unit not in ("个", "间") or cn_int(match.group(1)) == 1):
+            is_house = True  # "这边是租的 老家有一间": the house back home (两间 may be rooms)
         if (
             unit == "间"
             and _HOUSE_LEAD.fullmatch(text[clause_start(text, match.start()) : match.start()])

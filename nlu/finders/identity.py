@@ -42,6 +42,14 @@ def digit_runs(text: str) -> list[str]:
     formal = _formal()
     chars = [spoken.get(char, spoken.get(char.lower(), char)) for char in plain]
     for at, char in enumerate(plain):
+        # A spoken digit that starts a word, with no digit said before it, is that word:
+        # "13986254713 幺爸耳朵不好" (幺爸 is the uncle), "…1234 一个人住" — no 12th digit.
+        before, after = plain[at - 1 : at] if at else "", plain[at + 1 : at + 2]
+        starts_word = "\u4e00" <= after <= "\u9fff" and after not in spoken and after not in formal
+        after_digit = before.isdigit() or before in spoken
+        if char in spoken and not char.isdigit() and starts_word and not after_digit:
+            chars[at] = char
+    for at, char in enumerate(plain):
         if char in formal:
             near = plain[max(0, at - 1) : at] + plain[at + 1 : at + 2]
             if any(c.isdigit() or c in formal or c in spoken for c in near):

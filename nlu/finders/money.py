@@ -512,11 +512,11 @@ def _yearly_occasion(stretch: str) -> bool:
 
 
 def _sent_home(text: str, clause_from: int, start: int, who: int, amounts: list[Amount]) -> bool:
-    """The one typing sends this home (寄回家, no other person named before it), and
-    their own income was said before: it is part of that income."""
-    if who or not any(word in text[clause_from:start] for word in terms("money", "sent_home")):
+    """Someone sends this home (寄回家, 寄回来) whose own income was said before (the one
+    typing, or the husband named: "我老公…一个月五千左右 寄回来三千"): part of it."""
+    if not any(word in text[clause_from:start] for word in terms("money", "sent_home")):
         return False
-    return any(amount.role == "income" and amount.who == 0 for amount in amounts)
+    return any(amount.role == "income" and amount.who == who for amount in amounts)
 
 
 def _for_each_of_two(text: str, sentence_from: int, start: int) -> bool:
