@@ -83,6 +83,7 @@ DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
 # Form slot of 口述办: the urgent case its account opened (more goes there, probeI H10).
 INTAKE_URGENT = "_urgent_case"
+INTAKE_ACCOUNT = "account"  # 口述办's first question: the account, read by the intake
 # Session slots: the case a staff message shown in a form came from, and the message asked
 # about ("这是回复工作人员的吗？"); the answers' payloads.
 STAFF_ASKED, STAFF_PENDING = "_staff_asked", "_staff_pending"
@@ -301,10 +302,15 @@ class Engine:
             # 口述办: staff tell someone's situation; the intake is kept, the lines said —
             # and danger happening now opens the urgent case at once (probeI H10).
             told = self._intake_urgent(ctx)  # the urgent case this intake opened
-            if danger.sure and (said_now(text) or told) and isinstance(urgent_flow, UrgentFlow):
+            # words of despair are no past hardship to record: the resident may still be
+            # at risk, so they open the urgent case too (probeM 2: "有时候想一了百了")
+            now = said_now(text) or danger.despair
+            if danger.sure and (now or told) and isinstance(urgent_flow, UrgentFlow):
                 aside = await urgent_flow.staff_alarm(ctx, danger, told)
-                if self._intake_urgent(ctx, mark=True):
+                marked = self._intake_urgent(ctx, mark=True)
+                if marked and ctx.session.step != INTAKE_ACCOUNT:
                     # "他现在还起不来 先给他报急难": told to the case, never a form answer
+                    # (the account itself, at its question, is read by the intake)
                     current = self.flows[str(ctx.session.flow)]
                     return [*aside, *await current.resume(ctx)]
             else:
@@ -349,6 +355,7 @@ class Engine:
                 return started
         if (
             payload is None
+            and not aside
             and isinstance(urgent_flow, UrgentFlow)
             and self._intake_urgent(ctx)
             and any(w in text for w in self.texts.raw("urgent.staff_urgent_words"))
