@@ -76,6 +76,11 @@ class Handoffs:
             self.backend, case_no, masked, staff_text=staff_text
         )
 
+    def staff_asked(self, case_no: str) -> str:
+        """The last message staff wrote in the hand-off ('' when none yet)."""
+        lines = conversation.conversation(self.backend, case_no)
+        return next((line.note for line in reversed(lines) if not line.by_resident), "")
+
     def answered_since(self, case_no: str, event_id: int) -> bool:
         """Whether staff wrote to the resident after the resident's message ``event_id``."""
         lines = conversation.conversation(self.backend, case_no, event_id)
