@@ -29,6 +29,7 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
+from flows.hours import asks_hours, hours_answer
 from flows.manage import ManageFlow, named_case, wanted
 from flows.policy import PolicyAnswerFlow, asks_supporter
 from flows.report_other import ReportOtherFlow
@@ -386,6 +387,20 @@ class Engine:
                 handoff.release(ctx)  # a button or command of the assistant: back to it
         if command == "end_handoff":
             return [BotReply(self.texts("handoff.not_attached"), self.menu_buttons())]
+        if (
+            command is None
+            and not notice
+            and asks_hours(ctx)
+            and (ctx.session.flow is None or ctx.session.paused)
+        ):
+            # "现在晚上十一点多 还有人上班吗…明天能不能去镇上办低保": the hours and
+            # tomorrow first, then the person asked for (probeM 17)
+            hours = hours_answer(ctx)
+            if hours is not None:
+                wants_person = self._asks_person(ctx) or ctx.parse.intent == "human_handoff"
+                if wants_person and isinstance(handoff, HandoffFlow):
+                    return [replace(hours, buttons=()), *await handoff.start(ctx)]
+                return [hours]
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)
