@@ -506,6 +506,7 @@ class CaseService:
         kind: str | None = None,
         since: datetime | None = None,
         township: str | None = None,
+        unplaced_kinds: tuple[str, ...] = (),
         limit: int = 50,
         offset: int = 0,
     ) -> list[CaseView]:
@@ -522,7 +523,7 @@ class CaseService:
                 since = since.replace(tzinfo=CHINA)
             query = query.where(Case.created_at >= since)
         if township is not None:
-            query = query.where(Case.township == township)
+            query = query.where(_in_township(township, unplaced_kinds))
         query = query.order_by(Case.id.desc())  # type: ignore[union-attr]  # newest first
         with self.db.session() as session:
             rows = session.execute(query.limit(limit).offset(offset)).all()
@@ -593,6 +594,7 @@ class CaseService:
         kind: str = "",
         channel: str = "",
         township: str | None = None,
+        unplaced_kinds: tuple[str, ...] = (),
         limit: int = 200,
     ) -> list[CaseView]:
         """Cases to handle: urgent ones first, then the nearest deadline, then the newest."""
@@ -611,7 +613,7 @@ class CaseService:
         if channel:
             query = query.where(Case.channel == channel)
         if township is not None:
-            query = query.where(Case.township == township)
+            query = query.where(_in_township(township, unplaced_kinds))
         query = query.order_by(
             sql_case((life, 0), (urgent, 1), else_=2),
             sql_case((Case.due_date.is_(None), 1), else_=0),  # type: ignore[union-attr]
@@ -1019,6 +1021,15 @@ class CaseService:
                 else view.applicant_name or ""
             ),
         }
+
+
+def _in_township(township: str, unplaced_kinds: tuple[str, ...]) -> Any:
+    """The cases of ``township`` — and those of ``unplaced_kinds`` whose place is not
+    known yet (an urgent case nobody has placed: every caseworker sees it)."""
+    if not unplaced_kinds:
+        return Case.township == township
+    unplaced = (Case.township == "") & Case.kind.in_(unplaced_kinds)  # type: ignore[attr-defined]
+    return or_(Case.township == township, unplaced)
 
 
 def actor_name(actor: str) -> str:

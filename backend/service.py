@@ -182,11 +182,19 @@ class Backend:
         kind: str | None = None,
         since: datetime | None = None,
         township: str | None = None,
+        unplaced_kinds: tuple[str, ...] = (),
         limit: int = 50,
         offset: int = 0,
     ) -> list[CaseView]:
+        """``unplaced_kinds``: with ``township``, cases of these kinds without one too."""
         return self.cases.list(
-            status=status, kind=kind, since=since, township=township, limit=limit, offset=offset
+            status=status,
+            kind=kind,
+            since=since,
+            township=township,
+            unplaced_kinds=unplaced_kinds,
+            limit=limit,
+            offset=offset,
         )
 
     def work_queue(
@@ -197,6 +205,7 @@ class Backend:
         kind: str = "",
         channel: str = "",
         township: str | None = None,
+        unplaced_kinds: tuple[str, ...] = (),
         limit: int = 200,
     ) -> list[CaseView]:
         """Cases to handle: urgent first, then the nearest deadline, then the newest."""
@@ -206,6 +215,7 @@ class Backend:
             kind=kind,
             channel=channel,
             township=township,
+            unplaced_kinds=unplaced_kinds,
             limit=limit,
         )
 

@@ -29,6 +29,7 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
+from flows.hours import asks_hours, hours_answer
 from flows.manage import ManageFlow, named_case, wanted
 from flows.policy import PolicyAnswerFlow, asks_supporter
 from flows.report_other import ReportOtherFlow
@@ -85,6 +86,7 @@ DANGER_CHECK = "_danger_check"
 DANGER_NOW, DANGER_PAST = "/danger_now", "/danger_past"
 # Form slot of 口述办: the urgent case its account opened (more goes there, probeI H10).
 INTAKE_URGENT = "_urgent_case"
+INTAKE_ACCOUNT = "account"  # 口述办's first question: the account, read by the intake
 # Session slots: the case a staff message shown in a form came from, and the message asked
 # about ("这是回复工作人员的吗？"); the answers' payloads.
 STAFF_ASKED, STAFF_PENDING = "_staff_asked", "_staff_pending"
@@ -318,10 +320,15 @@ class Engine:
             # 口述办: staff tell someone's situation; the intake is kept, the lines said —
             # and danger happening now opens the urgent case at once (probeI H10).
             told = self._intake_urgent(ctx)  # the urgent case this intake opened
-            if danger.sure and (said_now(text) or told) and isinstance(urgent_flow, UrgentFlow):
+            # words of despair are no past hardship to record: the resident may still be
+            # at risk, so they open the urgent case too (probeM 2: "有时候想一了百了")
+            now = said_now(text) or danger.despair
+            if danger.sure and (now or told) and isinstance(urgent_flow, UrgentFlow):
                 aside = await urgent_flow.staff_alarm(ctx, danger, told)
-                if self._intake_urgent(ctx, mark=True):
+                marked = self._intake_urgent(ctx, mark=True)
+                if marked and ctx.session.step != INTAKE_ACCOUNT:
                     # "他现在还起不来 先给他报急难": told to the case, never a form answer
+                    # (the account itself, at its question, is read by the intake)
                     current = self.flows[str(ctx.session.flow)]
                     return [*aside, *await current.resume(ctx)]
             else:
@@ -366,6 +373,7 @@ class Engine:
                 return started
         if (
             payload is None
+            and not aside
             and isinstance(urgent_flow, UrgentFlow)
             and self._intake_urgent(ctx)
             and any(w in text for w in self.texts.raw("urgent.staff_urgent_words"))
@@ -396,6 +404,20 @@ class Engine:
                 handoff.release(ctx)  # a button or command of the assistant: back to it
         if command == "end_handoff":
             return [BotReply(self.texts("handoff.not_attached"), self.menu_buttons())]
+        if (
+            command is None
+            and not notice
+            and asks_hours(ctx)
+            and (ctx.session.flow is None or ctx.session.paused)
+        ):
+            # "现在晚上十一点多 还有人上班吗…明天能不能去镇上办低保": the hours and
+            # tomorrow first, then the person asked for (probeM 17)
+            hours = hours_answer(ctx)
+            if hours is not None:
+                wants_person = self._asks_person(ctx) or ctx.parse.intent == "human_handoff"
+                if wants_person and isinstance(handoff, HandoffFlow):
+                    return [replace(hours, buttons=()), *await handoff.start(ctx)]
+                return [hours]
         if command is not None:
             return notice + await self._command(ctx, command)
         return notice + await self._route_on(ctx)

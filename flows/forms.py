@@ -50,6 +50,10 @@ from nlu.answers.reading import fact_json
 from nlu.danger import said_now
 
 CANCELLED = "_cancelled"  # session slot: a form cancelled, until resumed or a new one starts
+# Session slot: household facts told to staff in 转人工 (flows.handoff), taken by the next
+# form so it does not ask them again (probeM 9); only these facts are kept.
+HANDOFF_FACTS = "_handoff_facts"
+KEPT_FACTS = ("township", "village", "residence", "household_size", "ages")
 # How long a cancelled form is kept for 「恢复」: idle turns and hours after the cancel.
 KEEP_CANCELLED_TURNS = 20
 KEEP_CANCELLED_HOURS = 24
@@ -273,6 +277,11 @@ class Form(Flow):
         ctx.session.form["asked"] = []
         replies = [ctx.say(self.intro)] if self.intro else []
         noted = self.take_facts(ctx, self.opening_facts(ctx), values, overwrite=False)
+        told = ctx.session.slots.pop(HANDOFF_FACTS, None)
+        if told:  # "六十三了 新桥河镇枫树村的" said to staff: not asked again
+            noted += [
+                s for s in self.take_facts(ctx, told, values, overwrite=False) if s not in noted
+            ]
         replies += self._noted(ctx, noted)
         return replies + await self._advance(ctx)
 
@@ -496,6 +505,12 @@ class Form(Flow):
             if corrected:  # "收入不对…现在只有一千五": applied and said back, asked again
                 return [*corrected, self._consent_again(ctx, slot)]
             value = reading.consent(ctx, values).value
+            if value not in (AGREE, "refuse"):
+                # "有个儿子在广东打工 自己都顾不到": a fact of the household, recorded and
+                # said back; the consent asked again — neither agreement nor a refusal
+                told = self.take_facts(ctx, reading.facts_of(ctx), values)
+                if told:
+                    return [*self._noted(ctx, told), self._consent_again(ctx, slot)]
         if value == AGREE:
             values[slot.name] = AGREE
             ctx.session.form["tries"] = 0

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from base.datafiles import load_yaml
 from base.messages import BotReply, Button
 from base.privacy import mask_text
+from flows import reading
 from flows.base import Flow, TurnContext, call
+from flows.forms import HANDOFF_FACTS, KEPT_FACTS
 from flows.hours import answered, availability
 from flows.place import known_place
 from services.chat import ChatCase
@@ -111,6 +113,7 @@ class HandoffFlow(Flow):
         if _asks_policy(ctx):  # "佢系咪可以拎特困？一个月几多钱？"
             ctx.session.slots[ASKED] = {"case_no": case_no, "id": event_id, "text": ctx.text}
         await _place_named(ctx, case_no)
+        await _keep_facts(ctx, case_no)
         replies = _asides(ctx, case_no)
         when = availability(ctx)
         told = ctx.session.slots.get(TOLD_WHEN) or {}
@@ -237,6 +240,23 @@ async def _to_life_case(ctx: TurnContext, case: CaseView) -> BotReply:
         listen=listen,
         **answered(ctx),
     )
+
+
+async def _keep_facts(ctx: TurnContext, case_no: str) -> None:
+    """The household facts the resident tells staff ("六十三了 新桥河镇枫树村的" to
+    "您多大年纪，住哪个村？"), kept for the next form, which does not ask them again
+    (probeM 9). A bare number is an age only when staff asked the age."""
+    try:
+        asked = await call(ctx, ctx.services.handoffs.staff_asked, case_no)
+    except Exception:
+        log.exception("staff question could not be read")
+        asked = ""
+    said = asked.replace(" ", "")
+    slot = "ages" if any(w in said for w in ctx.texts.raw("handoff.age_asked_words")) else None
+    facts = {k: v for k, v in reading.facts_of(ctx, slot).items() if k in KEPT_FACTS}
+    if facts:
+        kept = ctx.session.slots.setdefault(HANDOFF_FACTS, {})
+        kept.update(facts)
 
 
 async def _place_named(ctx: TurnContext, case_no: str) -> None:

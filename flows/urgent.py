@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -143,6 +143,7 @@ class UrgentFlow(Form):
         values.update(opened.fills)
         values["from_opener"] = list(opened.fills)
         values.update(cadre=fit["cadre"], other=fit["other"])
+        child_writing(ctx, values)
         hours = answered(ctx)
         received = ctx.say("urgent.received", case=opened.case, **fit, **hours)
         if hours["off_hours"] and fit["tonight"]:
@@ -151,6 +152,29 @@ class UrgentFlow(Form):
         return [received, *await self._advance(ctx)]
 
     async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        """``_answer``; "我不知道怎么打120 手抖", "你们能帮我打吗" get how to dial first
+        (we cannot call for them, a neighbour can), staff told at once (probeM 5) — the
+        place or phone in the same message is still taken."""
+        if ctx.payload is None and asks_dial_help(ctx):
+            values = self.values(ctx)
+            case_no = str(values.get("case_no", ""))
+            await _noted(ctx, case_no, "dial", life=True)
+            step = ctx.session.step
+            told = ctx.text if step == "place" else str(values.get("place") or "")
+            found = match_place(told, ctx.services.region) if told else None
+            place = f"{found.township}{found.village or ''}" if found is not None else ""
+            again = bool(values.get("dial_helped"))
+            values["dial_helped"] = True
+            helped = ctx.say("urgent.dial_help", case_no=case_no, place=place, again=again)
+            answers = (step == "place" and match_place(ctx.text, ctx.services.region)) or (
+                step == "phone" and identity.phone(ctx, {}).value is not None
+            )
+            if not answers:
+                return [helped, *await self.resume(ctx)]
+            return [helped, *await self._answer(ctx)]
+        return await self._answer(ctx)
+
+    async def _answer(self, ctx: TurnContext) -> list[BotReply]:
         """An answer to the urgent questions — or a doubt whether to call at all, which is
         answered (yes) before the question is asked again."""
         said = ctx.text.replace(" ", "")
@@ -183,12 +207,25 @@ class UrgentFlow(Form):
             # "就是一个人在屋里 低保也冒得 …一分钱收入都冒得" at "您在哪里": her situation,
             # on the case at once, never the place; the place is asked again (probeG F13)
             values = self.values(ctx)
-            noted = await _note_more(ctx, str(values.get("case_no", "")))
+            case_no = str(values.get("case_no", ""))
             if "what" not in values:
                 values["what"] = ctx.text.strip()
                 values["from_opener"] = [*values.get("from_opener", []), "what"]
+            if child_writing(ctx, values) and not values.get("other"):
+                # a child at home with nothing to eat (probeM 6): what to do now, in a
+                # child's words, and staff told it is a child alone — no 低保 offer later
+                await _noted(ctx, case_no, "child", life=True)
+                return [ctx.say("urgent.child_hungry", case_no=case_no), *await self._advance(ctx)]
+            noted = await _note_more(ctx, case_no)
             values["situation_told"] = True
             return [noted, *await self._advance(ctx)]
+        if ctx.payload is None and ctx.session.step in ("place", "phone") and says_called(ctx):
+            # "我打了110了 警察说马上来": acknowledged and told to staff, the question
+            # asked again; the 110 is no phone number (probeM 4)
+            case_no = str(self.values(ctx).get("case_no", ""))
+            await _noted(ctx, case_no, "more")
+            ack = ctx.say("urgent.called_ack", case_no=case_no, step=ctx.session.step)
+            return [ack, *await self.resume(ctx)]
         if ctx.payload is None and ctx.session.step in ("place", "phone") and _small_talk(ctx):
             return await self.resume(ctx)  # "你好" at a question: asked again, nothing noted
         if ctx.payload is None and ctx.session.step == "place" and not names_place(ctx):
@@ -216,7 +253,9 @@ class UrgentFlow(Form):
         said_by_other = bool(values.get("other")) or any(
             word in ctx.text.replace(" ", "") for word in ctx.texts.raw("urgent.other_person_words")
         )
-        child = CHILD in values.get("kinds", []) and not said_by_other
+        child = (
+            CHILD in values.get("kinds", []) or child_writing(ctx, values)
+        ) and not said_by_other
         said = ctx.say("urgent.not_place", case_no=case_no, child=child, again=again, step=step)
         if again:
             values[step] = identity.SKIP
@@ -254,12 +293,14 @@ class UrgentFlow(Form):
         了"): the lines, and the urgent case opened at once as danger to life with their
         words and the recorder's name (or ``case_no``, the one this intake opened, told)
         — the intake goes on, nothing is asked here (probeI H10)."""
-        lines = life_lines(ctx, danger)
+        # words of despair told of a resident: what the caseworker does now (stay with
+        # her, 12356 together), not the lines spoken to the person herself (probeM 2)
+        lines = [ctx.say("urgent.staff_despair")] if danger.despair else life_lines(ctx, danger)
         if case_no:
             _remember_case(ctx.session, case_no, cadre=True)
             await _noted(ctx, case_no, "life", life=True)
             return [*lines, ctx.say("urgent.staff_alarm_added", case_no=case_no)]
-        opened = await open_urgent(ctx, life=True)
+        opened = await open_urgent(ctx, life=True, known=await _account_known(ctx))
         if opened is None:
             return [*lines, ctx.say("urgent.life_not_recorded", cadre=True)]
         case_no = opened.case.case_no
@@ -404,6 +445,7 @@ class UrgentFlow(Form):
         values["from_opener"] = [*fills, *told]
         values["kinds"] = list(danger.kinds) if danger is not None else []
         values["opened_here"] = opened_here
+        child_writing(ctx, values)
         fit = fitted(ctx, ctx.text, values["kinds"])
         values["cadre"] = fit["cadre"] or bool((ctx.session.slots.get(TOLD) or {}).get("cadre"))
         values["other"] = fit["other"]
@@ -464,6 +506,23 @@ async def _note_false_alarm(
         log.exception("false alarm could not be noted")
         return False
     return True
+
+
+def asks_dial_help(ctx: TurnContext) -> bool:
+    """ "我不知道怎么打120 手抖", "你们能帮我打吗": the resident cannot call the line."""
+    said = ctx.text.replace(" ", "")
+    return any(word in said for word in ctx.texts.raw("urgent.dial_help_words"))
+
+
+def says_called(ctx: TurnContext) -> bool:
+    """ "我打了110了 警察说马上来": the resident called a line already, and the message
+    gives no mobile number (that one is the answer) nor a place (at the place question)."""
+    said = ctx.text.replace(" ", "")
+    if not any(word in said for word in ctx.texts.raw("urgent.called_more_words")):
+        return False
+    if identity.phone(ctx, {}).value is not None:
+        return False
+    return ctx.session.step != "place" or match_place(ctx.text, ctx.services.region) is None
 
 
 def wants_to_talk(ctx: TurnContext) -> bool:
@@ -603,6 +662,10 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     asks_how = any(word in said for word in ctx.texts.raw("urgent.how_words"))
     if called:  # not told to call again: what to do while waiting
         replies = [ctx.say("urgent.life_called", lines="/".join(danger.lines[:1] or numbers))]
+    elif despair_only(ctx, danger):
+        # words of despair, nothing done yet: 12356 and a human word first; 120 / 110
+        # for the moment it turns into danger (domain.md's help lines; probeM 16)
+        return [ctx.say("urgent.despair_lines", **answered(ctx))]
     else:
         replies = [ctx.say("urgent.life_lines", lines=lines)]
     if called or asks_how:
@@ -615,7 +678,33 @@ def life_lines(ctx: TurnContext, danger: Danger) -> list[BotReply]:
     if CHILD in danger.kinds:
         other = any(w in said for w in ctx.texts.raw("urgent.other_person_words"))
         replies.append(ctx.say("urgent.child_alone", other=other))
+    elif writes_as_child(ctx.text):
+        # "家里就我一个 我13岁": a child writes — told what to do now in a child's words
+        replies.append(ctx.say("urgent.child_writer"))
     return replies
+
+
+def writes_as_child(text: str) -> bool:
+    """ "我13岁", "我今年十岁", "我读五年级": the writer says they are a child (under 14),
+    not of someone else ("他才9岁" is a report about a child)."""
+    said = text.replace(" ", "")
+    return any(re.search(p, said) for p in texts().raw("urgent.child_writer_patterns"))
+
+
+def child_writing(ctx: TurnContext, values: dict[str, Any]) -> bool:
+    """This urgent case's writer is a child (said in the opener or since)."""
+    if not values.get("child_writer") and writes_as_child(ctx.text):
+        values["child_writer"] = True
+    return bool(values.get("child_writer"))
+
+
+def despair_only(ctx: TurnContext, danger: Danger) -> bool:
+    """Words of despair alone ("有时候想一了百了", "活起冒得味 不想搞了"): no other kind
+    of danger and no act under way ("喝了农药", "站在楼顶") — those get 120 / 110 first."""
+    if not danger.despair or set(danger.kinds) != {DESPAIR}:
+        return False
+    said = ctx.text.replace(" ", "")
+    return not any(word in said for word in ctx.texts.raw("urgent.despair_act_words"))
 
 
 async def copy_question(ctx: TurnContext, case_no: str) -> BotReply | None:
@@ -768,6 +857,12 @@ def fitted(ctx: TurnContext, text: str, kinds: Any) -> dict[str, Any]:
     roles = "|".join(re.escape(role) for role in raw("urgent.cadre_roles"))
     cadre = re.search(rf"我是[^，。,.!！?？]{{0,10}}?(?:{roles})", said) is not None
     other = "alone_unseen" in kinds or any(w in said for w in raw("urgent.other_person_words"))
+    if (
+        other
+        and writes_as_child(text)
+        and not any(w in said for w in raw("urgent.other_person_words"))
+    ):
+        other = False  # "我妈没回来 家里就我一个 我13岁": the child writing needs the help
     roofless = any(word in said for word in raw("urgent.shelter_words"))
     tonight = ctx.texts("urgent.tonight", cadre=cadre) if need_now or roofless else ""
     return {"first_help": first_help, "cadre": cadre, "other": other, "tonight": tonight}
@@ -811,10 +906,106 @@ class UrgentOpened:
     fills: dict[str, str]  # what the first message already said ("what", "place")
 
 
-async def open_urgent(ctx: TurnContext, *, life: bool = False) -> UrgentOpened | None:
+@dataclass(frozen=True)
+class Known:
+    """What the form under way (or a 口述办 account) knows of the person: carried onto
+    the urgent case so it reaches their township and staff can find them (probeM 3)."""
+
+    township: str = ""
+    village: str = ""
+    name: str = ""
+    phone: str = ""
+    facts: str = ""  # said to staff with the summary ("姓名 周桂芳；52岁；城镇；1人")
+
+    def applicant(self) -> dict[str, str] | None:
+        found = {k: v for k, v in (("name", self.name), ("phone", self.phone)) if v}
+        return found or None
+
+
+def _mobile(value: Any) -> str:
+    """A mobile number kept by a form (not 跳过, a landline or 村部)."""
+    text = str(value or "")
+    return text if re.fullmatch(r"1[3-9]\d{9}", text) else ""
+
+
+def known_of(
+    *,
+    township: Any = "",
+    village: Any = "",
+    name: Any = "",
+    phone: Any = "",
+    age: Any = None,
+    residence: Any = "",
+    size: Any = None,
+) -> Known:
+    names: dict[str, str] = texts().raw("urgent.residence_names")
+    parts = [
+        f"姓名 {name}" if name else "",
+        f"{age}岁" if age else "",
+        names.get(str(residence or ""), ""),
+        f"{size}人" if size else "",
+        f"{township or ''}{village or ''}",
+    ]
+    # said only with something that finds the person (a name, a place): "城镇" alone
+    # tells staff nothing
+    said = "；".join(part for part in parts if part) if (name or township) else ""
+    return Known(
+        township=str(township or ""),
+        village=str(village or ""),
+        name=str(name or ""),
+        phone=_mobile(phone),
+        facts=texts()("urgent.form_facts", facts=said) if said else "",
+    )
+
+
+async def _account_known(ctx: TurnContext) -> Known:
+    """口述办: the resident the account tells of (name, phone, township), read by the
+    intake's own reader; what the intake already holds when the account says less."""
+    held = form_known(ctx)
+    try:
+        facts = await call(ctx, ctx.services.intake.extract, ctx.text)
+    except Exception:
+        log.exception("account could not be read for the urgent case")
+        return held
+    found = known_of(
+        township=facts.township or held.township,
+        village=(facts.village if facts.township else "") or held.village,
+        name=facts.name or held.name,
+        phone=facts.phone or held.phone,
+    )
+    return replace(found, facts="")  # the account itself is the case's summary
+
+
+def form_known(ctx: TurnContext) -> Known:
+    """What the form the emergency interrupts knows (an application, a screening, the
+    口述办 of a resident): township, village, name, phone, age and household."""
+    session = ctx.session
+    if not session.flow or session.flow == UrgentFlow.name:
+        return Known()
+    values = session.form.get("values") or {}
+    place = values.get("place") if isinstance(values.get("place"), dict) else {}
+    ages = values.get("ages") or []
+    return known_of(
+        township=place.get("township"),
+        village=values.get("village") or place.get("village"),
+        name=values.get("name"),
+        phone=values.get("phone"),
+        age=ages[0] if ages else None,
+        residence=values.get("residence"),
+        size=values.get("household_size"),
+    )
+
+
+async def open_urgent(
+    ctx: TurnContext, *, life: bool = False, known: Known | None = None
+) -> UrgentOpened | None:
     """Open the urgent case at once (staff are told); None when it could not be stored —
-    the hotlines are given all the same. ``life``: marked danger to life."""
+    the hotlines are given all the same. ``life``: marked danger to life. ``known``:
+    what a form knows of the person (default: the form the emergency interrupts)."""
     opener, summary = opening(ctx)
+    known = form_known(ctx) if known is None else known
+    if known.facts:
+        summary = f"{summary}{known.facts}"
     try:
         opened = await call(
             ctx,
@@ -824,6 +1015,9 @@ async def open_urgent(ctx: TurnContext, *, life: bool = False) -> UrgentOpened |
             summary=summary,
             life=life,
             place_text=opener,
+            township=known.township,
+            village=known.village,
+            applicant=known.applicant(),
         )
     except Exception:
         # Never let a database problem hide the hotlines from someone in danger.
@@ -897,6 +1091,7 @@ async def add_urgent_note(
             case_no=case_no,
             phone=noted.phone_shown,
             despair=despair,
+            life=bool(values.get("kinds")),  # danger to life: 尽快, not 今天 (probeM 5)
             **answered(ctx),
         )
     ]

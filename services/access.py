@@ -25,6 +25,16 @@ def covers(staff: StaffPublic, township: str | None) -> bool:
     return region is None or (township or "") == region
 
 
-def ensure_covers(staff: StaffPublic, township: str | None) -> None:
-    if not covers(staff, township):
+def ensure_covers(staff: StaffPublic, township: str | None, kind: str = "") -> None:
+    if not (covers(staff, township) or unplaced_for_all(township, kind)):
         raise NotAllowed(f"无权访问：该案件不在您的辖区（{staff.region}）。", staff.region)
+
+
+# An urgent case whose place nobody has told yet (the person skipped 「您现在在哪里」)
+# is seen by every caseworker, not by the administrator alone: a life case no township
+# sees is seen by no one on duty (probeM 3). Its place, once told, routes it as usual.
+UNPLACED_FOR_ALL = ("urgent",)
+
+
+def unplaced_for_all(township: str | None, kind: str) -> bool:
+    return not township and kind in UNPLACED_FOR_ALL

@@ -102,21 +102,29 @@ class ChatCases:
         summary: str,
         life: bool = False,
         place_text: str = "",
+        township: str = "",
+        village: str = "",
+        applicant: dict[str, Any] | None = None,
     ) -> ChatCase:
         """An emergency: opened before anything is asked, so staff hear of it at once.
         ``life``: the message may mean danger to life (priority ``life``, shown first);
-        the township ``place_text`` names, if any, so that township's staff see it."""
+        the township ``place_text`` names, if any, so that township's staff see it —
+        else the one the form under way knows (``township``/``village``, probeM 3);
+        ``applicant``: the name and phone that form (or a 口述办 account) gave."""
         from nlu.places import match_place
 
         place = match_place(place_text, self.region) if place_text else None
+        if place is not None:
+            township, village = place.township, place.village or ""
         return self._open(
             "urgent",
             chat_channel=chat_channel,
             sender=sender,
             summary=summary,
             priority="life" if life else "urgent",
-            township=place.township if place else "",
-            village=(place.village or "") if place else "",
+            township=township,
+            village=village if township else "",
+            applicant=applicant,
         )
 
     def waiting_urgent(self, *, chat_channel: str, sender: str) -> CaseView | None:

@@ -24,7 +24,7 @@ from backend.schemas import (
     TransitionRequest,
 )
 from backend.staff import actor_label
-from services.access import NotAllowed, ensure_covers, region_of
+from services.access import UNPLACED_FOR_ALL, NotAllowed, ensure_covers, region_of
 
 if TYPE_CHECKING:
     from backend.models import OutboxMessage
@@ -82,7 +82,7 @@ class Desk:
         case = self.backend.find_case(case_no)
         if case is None:
             raise NotFound(f"没有找到案件 {case_no.strip()}")
-        ensure_covers(staff, case.township)
+        ensure_covers(staff, case.township, case.kind)
         return case
 
     def may_act(self, staff: StaffPublic, case_no: str) -> bool:
@@ -226,6 +226,7 @@ class Desk:
             kind=where.kind,
             channel=where.channel,
             township=region if region is not None else where.township,
+            unplaced_kinds=UNPLACED_FOR_ALL if region is not None else (),
             limit=limit,
         )
 
@@ -251,6 +252,7 @@ class Desk:
             kind=kind,
             since=since,
             township=region_of(staff),
+            unplaced_kinds=UNPLACED_FOR_ALL if region_of(staff) is not None else (),
             limit=limit,
             offset=offset,
         )

@@ -45,6 +45,18 @@ def office_hours() -> OfficeHours:
 
 
 @dataclass(frozen=True)
+class OfficeDays:
+    """Office hours and the working days around today (China time)."""
+
+    hours: OfficeHours
+    open_now: bool
+    today: date
+    tomorrow: date
+    tomorrow_working: bool
+    next_day: date  # tomorrow when it is a working day, else the next working day
+
+
+@dataclass(frozen=True)
 class Availability:
     """Whether someone answers now, and else from when (China time)."""
 
@@ -75,6 +87,11 @@ class Handoffs:
         return conversation.add_resident_message(
             self.backend, case_no, masked, staff_text=staff_text
         )
+
+    def staff_asked(self, case_no: str) -> str:
+        """The last message staff wrote in the hand-off ('' when none yet)."""
+        lines = conversation.conversation(self.backend, case_no)
+        return next((line.note for line in reversed(lines) if not line.by_resident), "")
 
     def answered_since(self, case_no: str, event_id: int) -> bool:
         """Whether staff wrote to the resident after the resident's message ``event_id``."""
@@ -135,6 +152,22 @@ class Handoffs:
         if not (calendar.is_working_day(day) and local.time() < hours.open):
             day = _next_working_day(calendar.is_working_day, day)
         return Availability(False, datetime.combine(day, hours.open, tzinfo=CHINA))
+
+    def office_days(self, moment: datetime | None = None) -> OfficeDays:
+        """The office hours, and whether tomorrow is a working day (else the next one):
+        "明天能不能去镇上办" answered by the calendar (probeM 17)."""
+        local = (moment or utcnow()).astimezone(CHINA)
+        working = self.backend.rules.calendar.is_working_day
+        tomorrow = local.date() + timedelta(days=1)
+        next_day = tomorrow if working(tomorrow) else _next_working_day(working, tomorrow)
+        return OfficeDays(
+            hours=office_hours(),
+            open_now=self.availability(local).now,
+            today=local.date(),
+            tomorrow=tomorrow,
+            tomorrow_working=working(tomorrow),
+            next_day=next_day,
+        )
 
     # -- the staff side -----------------------------------------------------------------
     def conversation(self, staff: StaffPublic, case_no: str, after_id: int = 0) -> list[Line]:

@@ -99,3 +99,27 @@ def test_new_case_alerts_are_told_from_other_notifications(
     assert new_case_alert(created.case_no, created.key, created.payload) == case_no
     assert new_case_alert(moved.case_no, moved.key, moved.payload) is None
     assert new_case_alert(None, "x:created:staff", {}) is None
+
+
+def test_an_urgent_case_nobody_placed_is_seen_by_every_caseworker_until_it_is_placed(
+    services: Services, backend: Backend
+) -> None:
+    """probeM 3: a life case whose township nobody told (the resident skipped the place
+    question) was seen by the administrator alone; other kinds without a township are not."""
+    unplaced = backend.create_case("urgent", priority="life", summary="不想活了")
+    other_kind = backend.create_case("handoff", summary="想找工作人员")
+    theirs = backend.create_case("urgent", township=OTHER_TOWNSHIP, priority="life", summary="晕倒")
+    assert unplaced.case and other_kind.case and theirs.case
+    clerk, _ = backend.create_staff("李经办", "caseworker", TOWNSHIP)
+    desk = services.desk
+    listed = {c.case_no for c in desk.cases(clerk, kind="urgent")}
+    assert listed == {unplaced.case.case_no}
+    queued = {c.case_no for c in desk.queue(clerk, QueueFilter(status=ALL))}
+    assert queued == {unplaced.case.case_no}
+    assert desk.detail(clerk, unplaced.case.case_no).priority == "life"
+    with pytest.raises(NotAllowed):
+        desk.detail(clerk, other_kind.case.case_no)
+    backend.add_note(
+        unplaced.case.case_no, "地点：长春镇", staff_text="补充", township=OTHER_TOWNSHIP
+    )
+    assert desk.cases(clerk, kind="urgent") == []  # placed: its own township's now
