@@ -29,7 +29,7 @@ from flows.forms import restore_cancelled
 from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
-from flows.manage import ManageFlow, named_case, wanted
+from flows.manage import ManageFlow, just_filed, named_case, wanted
 from flows.policy import PolicyAnswerFlow, asks_supporter
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
@@ -736,8 +736,14 @@ class Engine:
             # "今天一粒米都冇得了 伢儿饿到现在": an emergency (临时救助), never a question
             return await urgent.start(ctx)
         manage = self.flows.get("manage")
-        if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
-            # 撤回 / 更正 / 复核 of one's own application: never a new application
+        screening = self.flows.get("screening")
+        # filed from a screening just shown: the screening reopens and notes every case
+        filed = just_filed(ctx.session.slots) is not None and not (
+            screening is not None and screening.claims(ctx)
+        )
+        if manage is not None and ctx.payload is None and wanted(ctx.text, filed=filed):
+            # 撤回 / 更正 / 复核 of one's own application: never a new application; just
+            # after filing, "刚才收入说错了 是九百 不是一千二" needs no case number
             return await manage.start(ctx)
         handoff = self.flows.get("handoff")
         supporter = (

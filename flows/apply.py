@@ -27,6 +27,7 @@ from flows.applicant import (
 from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
 from flows.household import screen_values
+from flows.manage import remember_filed
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import (
     applicant_moved,
@@ -320,6 +321,7 @@ class ApplyFlow(Form):
             ctx.session.slots["program"] = programs_of(values["program"])[0]
             if outcome.cases:  # the Rasa action sets its slot from it
                 ctx.session.slots["case_number"] = outcome.cases[0].case_no
+                remember_filed(ctx.session.slots, outcome.cases[0].case_no)
         return application_replies(ctx, outcome)
 
 

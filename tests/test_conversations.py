@@ -12,6 +12,7 @@ on a fresh SQLite database. A file holds a list of conversations:
           mine: true                 # opened from this conversation's chat account
       turns:
         - user: 你好                  # {{staff_token}} / {{case_no}} / {{case_no_typed}} are filled in
+                                     # ({{filed_case_no}}: this chat's newest case, filed in a turn)
           bot: [救助小助手]           # substrings that must appear in the replies
           bot_re: ["政策|申请"]        # regular expressions that must match
           not: [抱歉]                 # substrings that must not appear
@@ -241,3 +242,6 @@ async def test_conversation(
                 )
             _check_case(runtime, channel, sender, turn, where_, variables)
             _check_latest(runtime, turn, variables, where_)
+            own = runtime.backend.cases_for_sender(channel, sender)
+            if own:  # a case filed in the chat itself: {{filed_case_no}} in later turns
+                variables["filed_case_no"] = own[0].case_no
