@@ -36,6 +36,7 @@ from flows.screening import (
     household_corrected,
     household_filled,
     household_lines,
+    keep_told_members,
     with_applicant,
 )
 from flows.story import TOLD_VILLAGE, opening_facts
@@ -249,6 +250,7 @@ class ApplyFlow(Form):
         return super().answers_itself(ctx)
 
     def opening_facts(self, ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
+        keep_told_members(ctx)
         facts = opening_facts(ctx, keep)
         if ctx.payload:  # '/apply{"program":"dibao"}'
             named = [str(p) for p in ctx.parse.all("program")]

@@ -20,6 +20,7 @@ on a fresh SQLite database. A file holds a list of conversations:
           case: {kind: application, status: submitted, channel: 网上办}
                                      # the newest case of this sender, as the backend stored it
           cases: 1                   # how many cases this sender has
+          relations: [self, spouse]  # the relation of each member of the newest case
           latest_case: {channel: 口述办, recorded_by: staff}
                                      # the newest case of all (staff detail view); the
                                      # value `staff` stands for the staff member of setup
@@ -142,6 +143,12 @@ def _check_case(
         assert len(cases) == turn["cases"], (
             f"expected {turn['cases']} cases, got {len(cases)} — {where}"
         )
+    if "relations" in turn:  # who each member of the newest case is, applicant first
+        assert cases, f"no case stored — {where}"
+        household = runtime.backend.case_detail(cases[0].case_no).household
+        members = (household or {}).get("members") or []
+        relations = [member.get("relation") for member in members]
+        assert relations == turn["relations"], f"relations are {relations!r} — {where}"
     expected = turn.get("case")
     if expected is None:
         return
