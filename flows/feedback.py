@@ -7,6 +7,7 @@ contact number, if any, is kept only as the case's contact for the staff detail 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,11 +16,12 @@ from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity, reading
 from flows.base import TurnContext, call
-from flows.forms import Form, Slot, choices_from
+from flows.forms import CHANGE, CONFIRM, Form, Slot, choices_from
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
 from nlu.finders.identity import names_in
+from nlu.normalize import simplify
 
 KINDS: list[dict[str, Any]] = texts().raw("feedback.kinds")
 CHOICES = choices_from(KINDS)
@@ -38,6 +40,21 @@ KNOWN_PLACE = "_feedback_known_place"
 # said right after ("那个小舅子叫王大宝") is added to it (probeG F11)
 TOLD = "_feedback_told"
 MORE = "_feedback_more"  # for one start: the message is more about the case told
+# session slot: another item said at the summary ({text, contact}), opened once the one on
+# screen is submitted (probeM W12)
+NEXT = "_feedback_next"
+NEXT_CONTACT = "_feedback_next_contact"  # for one start: the contact just given
+
+
+def another_item(text: str) -> bool:
+    """ "还有个建议 你们这个字太小了", "不是改 是另外一个建议": a second item, not a change."""
+    said = simplify(text).replace(" ", "")
+    words: dict[str, list[str]] = {
+        key: texts().raw(f"feedback.{key}") for key in ("another_words", "another_kind_words")
+    }
+    return any(w in said for w in words["another_words"]) and any(
+        w in said for w in words["another_kind_words"]
+    )
 
 
 def tells_of_tipoff(text: str) -> bool:
@@ -172,11 +189,39 @@ class FeedbackFlow(Form):
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         known = ctx.session.slots.pop(KNOWN_PLACE, "") or None
+        contact = ctx.session.slots.pop(NEXT_CONTACT, None)  # given for the item before
         said = ctx.text.strip()
         if ctx.payload or len(said) < OPENER_CONTENT:
-            return {"place": known, "_place_told": bool(known) or None}
+            return {"place": known, "_place_told": bool(known) or None, "contact": contact}
         named = _named_place(ctx, said) or known
-        return {"content": said, "place": named, "_place_told": bool(named) or None}
+        return {
+            "content": said,
+            "place": named,
+            "_place_told": bool(named) or None,
+            "contact": contact,
+        }
+
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        at_summary = ctx.session.step in (CONFIRM, CHANGE)
+        if at_summary and ctx.payload is None and another_item(ctx.text):
+            # "还有个建议 …" at the complaint's summary: kept for after this one is filed
+            ctx.session.slots[NEXT] = ctx.text.strip()
+            ctx.session.step = CONFIRM
+            values = self.values(ctx)
+            kind = reading.choice(CHOICES, ctx, {}).value
+            kept = ctx.say("feedback.next_kept", kind=kind, current=values.get("kind"))
+            return [kept, self._summary(ctx)]
+        return await super().handle(ctx)
+
+    async def _next(self, ctx: TurnContext, contact: Any) -> list[BotReply]:
+        """The item said at the summary of the one just filed, opened as its own."""
+        pending = ctx.session.slots.pop(NEXT, None)
+        if not pending:
+            return []
+        ctx.session.slots[NEXT_CONTACT] = contact
+        later = replace(ctx, text=str(pending), payload=None)
+        kind = reading.choice(CHOICES, later, {}).value
+        return [ctx.say("feedback.next_opened", kind=kind), *await self.start(later)]
 
     async def _more(self, ctx: TurnContext) -> list[BotReply]:
         """ "俺再说一句 那个小舅子叫王大宝 你们可别说是俺说的啊": added to the case just
@@ -236,4 +281,5 @@ class FeedbackFlow(Form):
             "kind": kind,
             "at": datetime.now(UTC).isoformat(),
         }
-        return [ctx.say("feedback.done", case=opened.case, kind=kind, anonymous=contact is None)]
+        done = ctx.say("feedback.done", case=opened.case, kind=kind, anonymous=contact is None)
+        return [done, *await self._next(ctx, values.get("contact"))]
