@@ -52,6 +52,7 @@ from flows.urgent import TOLD as URGENT_TOLD
 from nlu.danger import Danger, despair_again, find_danger, said_now, says_mistake
 from nlu.finders.text import dialect_read
 from nlu.hardship import names_feedback
+from nlu.normalize import simplify
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -794,6 +795,9 @@ class Engine:
             if parse.intent in _SMALL_TALK:
                 return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
         top = parse.ranking[0][0] if parse.ranking else parse.intent
+        if flow is None and not parse.hardship and _chitchat(ctx):
+            # "我孙子…好久没回 想死他了 哈哈": a warm word, then what can be done
+            return [BotReply(self.texts("core.chitchat"), self.menu_buttons())]
         unsure = flow is not None or top != "out_of_scope" or parse.hardship
         # a hardship with a single likely service, or with none sure enough to be the
         # intent ("唉，这日子没法过了"), gets the fuller hardship offer below
@@ -1008,6 +1012,12 @@ def _asks_program(ctx: TurnContext) -> bool:
             or any(word in ctx.text for word in _ASKS)
         )
     )
+
+
+def _chitchat(ctx: TurnContext) -> bool:
+    """Talk about family and the day with a laugh or a longing in it, and no request."""
+    said = simplify(ctx.text).replace(" ", "")
+    return any(word in said for word in ctx.texts.raw("core.chitchat_words"))
 
 
 def _lament(parse: ParseResult) -> bool:

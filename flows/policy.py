@@ -81,6 +81,7 @@ def _words() -> dict[str, Any]:
             "before",
             "relative_years",
             "follow_up_chars",
+            "told_not_asked",
             "annual_review",
             "single_member",
             "eligibility_words",
@@ -232,6 +233,17 @@ def recent_context(ctx: TurnContext) -> dict[str, Any] | None:
     return context if since <= FOLLOW_UP_TURNS else None
 
 
+def _asks_by(text: str, cue: str, told: Any) -> bool:
+    """Whether ``cue`` stands in ``text`` as a question: once at least not followed by a
+    word that makes it a fact told ("好久没回" is no "要好久")."""
+    at = text.find(cue)
+    while at >= 0:
+        if not any(text.startswith(word, at + len(cue)) for word in told):
+            return True
+        at = text.find(cue, at + 1)
+    return False
+
+
 def read_question(
     ctx: TurnContext, catalog: Catalog, words: dict[str, Any], context: dict[str, Any] | None
 ) -> Question:
@@ -272,7 +284,7 @@ def read_question(
     # The aspects: the question's words, else the intent, else the last answer's.
     if ctx.payload is None:
         for aspect, cues in words["aspects"].items():
-            if any(cue in text for cue in cues):
+            if any(_asks_by(text, cue, words["told_not_asked"].get(aspect, ())) for cue in cues):
                 question.cued = True
                 found = ["materials", "where"] if aspect == "procedure" else [aspect]
                 question.aspects += [a for a in found if a not in question.aspects]
