@@ -30,7 +30,7 @@ from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
 from flows.manage import ManageFlow, just_filed, named_case, wanted
-from flows.policy import PolicyAnswerFlow, asks_supporter
+from flows.policy import PolicyAnswerFlow, asks_supporter, elsewhere
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
@@ -755,6 +755,9 @@ class Engine:
             return [*supporter, *await handoff.start(ctx)]
         if supporter:
             return supporter
+        not_here = elsewhere(ctx)
+        if not_here is not None:  # "她说给我申请那个高龄补贴": not these programs; where to ask
+            return [not_here]
         left = callback.callback_in(ctx)
         story = self.flows.get("story")
         if left is not None and not (

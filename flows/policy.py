@@ -394,6 +394,19 @@ def _as_status(ctx: TurnContext, program: str, words: dict[str, Any]) -> str:
     return ""
 
 
+def elsewhere(ctx: TurnContext) -> BotReply | None:
+    """A benefit named that is none of the programs here ("那个高龄补贴"): said plainly,
+    with the village, the township and 12345 as where to ask (probeM R23)."""
+    if ctx.payload is not None:
+        return None
+    said = ctx.text.replace(" ", "")
+    named: dict[str, list[str]] = texts().raw("policy_words.elsewhere")
+    for name, words in named.items():
+        if any(word in said for word in words):
+            return BotReply(ctx.texts("policy.elsewhere", name=name).strip())
+    return None
+
+
 def names_another_program(ctx: TurnContext, program: Program) -> bool:
     """Whether the message names some program in words the NLU did not place ("那个补贴")
     that are not words of ``program``'s own names (补贴 after 残疾人两项补贴 is that one)."""
