@@ -185,7 +185,9 @@ class FeedbackFlow(Form):
             ctx, ctx.services.chat_cases.place_of, ctx.message.channel, ctx.message.sender_id
         )
         ctx.session.slots[KNOWN_PLACE] = f"{township}{village}" if township else ""
-        return await super().start(ctx)
+        replies = await super().start(ctx)
+        note = self._children_note(ctx) if ctx.session.flow == self.name else []
+        return [*replies[:-1], *note, *replies[-1:]] if note else replies
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         known = ctx.session.slots.pop(KNOWN_PLACE, "") or None
@@ -211,7 +213,23 @@ class FeedbackFlow(Form):
             kind = reading.choice(CHOICES, ctx, {}).value
             kept = ctx.say("feedback.next_kept", kind=kind, current=values.get("kind"))
             return [kept, self._summary(ctx)]
-        return await super().handle(ctx)
+        asked_content = ctx.session.step == "content"
+        replies = await super().handle(ctx)
+        note = self._children_note(ctx) if asked_content and ctx.session.flow == self.name else []
+        return [*replies[:-1], *note, *replies[-1:]] if note and replies else replies
+
+    def _children_note(self, ctx: TurnContext) -> list[BotReply]:
+        """ "还说我有儿子就别想了" in a complaint: told once that a son does not by itself rule
+        低保 out."""
+        values = self.values(ctx)
+        said = simplify(str(values.get("content") or "")).replace(" ", "")
+        if values.get("_children_told") or values.get("kind") != "complaint":
+            return []
+        children = any(w in said for w in texts().raw("feedback.children_words"))
+        if not (children and any(w in said for w in texts().raw("feedback.ruled_out_words"))):
+            return []
+        values["_children_told"] = True
+        return [ctx.say("feedback.children_note")]
 
     async def _next(self, ctx: TurnContext, contact: Any) -> list[BotReply]:
         """The item said at the summary of the one just filed, opened as its own."""
