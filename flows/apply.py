@@ -372,7 +372,8 @@ def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[B
     if outcome.missing_consents:
         return [ctx.say("apply.must_agree")]
     if outcome.of("received"):  # a 身份证号 known from someone else: nothing about it
-        return [ctx.say("apply.received")]
+        numbers = [p.case.case_no for p in outcome.programs if p.case is not None]
+        return [BotReply(ctx.texts("apply.received", cases=numbers).strip())]
     status_button = (Button(ctx.texts("apply.button_status"), "/application_status"),)
     held = outcome.of("already_recipient")
     if len(held) == len(outcome.programs):
