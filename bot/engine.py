@@ -30,8 +30,8 @@ from flows.handoff import ATTACHED as HANDOFF_ATTACHED
 from flows.handoff import UNANSWERED as HANDOFF_UNANSWERED
 from flows.handoff import HandoffFlow, attached_case
 from flows.hours import asks_hours, hours_answer
-from flows.manage import ManageFlow, named_case, wanted
-from flows.policy import PolicyAnswerFlow, asks_supporter
+from flows.manage import ManageFlow, just_filed, named_case, wanted
+from flows.policy import PolicyAnswerFlow, asks_supporter, elsewhere
 from flows.report_other import ReportOtherFlow
 from flows.story import StoryFlow, next_person
 from flows.texts import texts
@@ -54,6 +54,7 @@ from flows.urgent import TOLD as URGENT_TOLD
 from nlu.danger import Danger, despair_again, find_danger, said_now, says_mistake
 from nlu.finders.text import dialect_read
 from nlu.hardship import names_feedback
+from nlu.normalize import simplify
 from nlu.types import INTENTS, Entity, ParseResult
 
 if TYPE_CHECKING:
@@ -830,8 +831,14 @@ class Engine:
             # "今天一粒米都冇得了 伢儿饿到现在": an emergency (临时救助), never a question
             return await urgent.start(ctx)
         manage = self.flows.get("manage")
-        if manage is not None and ctx.payload is None and wanted(ctx.text) is not None:
-            # 撤回 / 更正 / 复核 of one's own application: never a new application
+        screening = self.flows.get("screening")
+        # filed from a screening just shown: the screening reopens and notes every case
+        filed = just_filed(ctx.session.slots) is not None and not (
+            screening is not None and screening.claims(ctx)
+        )
+        if manage is not None and ctx.payload is None and wanted(ctx.text, filed=filed):
+            # 撤回 / 更正 / 复核 of one's own application: never a new application; just
+            # after filing, "刚才收入说错了 是九百 不是一千二" needs no case number
             return await manage.start(ctx)
         handoff = self.flows.get("handoff")
         supporter = (
@@ -842,6 +849,9 @@ class Engine:
             return [*supporter, *await handoff.start(ctx)]
         if supporter:
             return supporter
+        not_here = elsewhere(ctx)
+        if not_here is not None:  # "她说给我申请那个高龄补贴": not these programs; where to ask
+            return [not_here]
         left = callback.callback_in(ctx)
         story = self.flows.get("story")
         if left is not None and not (
@@ -886,6 +896,9 @@ class Engine:
             if parse.intent in _SMALL_TALK:
                 return [BotReply(self.texts(_SMALL_TALK[parse.intent]))]
         top = parse.ranking[0][0] if parse.ranking else parse.intent
+        if flow is None and not parse.hardship and _chitchat(ctx):
+            # "我孙子…好久没回 想死他了 哈哈": a warm word, then what can be done
+            return [BotReply(self.texts("core.chitchat"), self.menu_buttons())]
         unsure = flow is not None or top != "out_of_scope" or parse.hardship
         # a hardship with a single likely service, or with none sure enough to be the
         # intent ("唉，这日子没法过了"), gets the fuller hardship offer below
@@ -1124,6 +1137,12 @@ def _asks_program(ctx: TurnContext) -> bool:
             or any(word in ctx.text for word in _ASKS)
         )
     )
+
+
+def _chitchat(ctx: TurnContext) -> bool:
+    """Talk about family and the day with a laugh or a longing in it, and no request."""
+    said = simplify(ctx.text).replace(" ", "")
+    return any(word in said for word in ctx.texts.raw("core.chitchat_words"))
 
 
 def _lament(parse: ParseResult) -> bool:

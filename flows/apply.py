@@ -27,6 +27,7 @@ from flows.applicant import (
 from flows.base import TurnContext, call
 from flows.forms import Choice, Form, Slot
 from flows.household import screen_values
+from flows.manage import remember_filed
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import (
     applicant_moved,
@@ -35,6 +36,7 @@ from flows.screening import (
     household_corrected,
     household_filled,
     household_lines,
+    keep_told_members,
     with_applicant,
 )
 from flows.story import TOLD_VILLAGE, opening_facts
@@ -280,6 +282,7 @@ class ApplyFlow(Form):
         return super().answers_itself(ctx)
 
     def opening_facts(self, ctx: TurnContext, keep: bool = False) -> dict[str, Any]:
+        keep_told_members(ctx)
         facts = opening_facts(ctx, keep)
         if ctx.payload:  # '/apply{"program":"dibao"}'
             named = [str(p) for p in ctx.parse.all("program")]
@@ -352,6 +355,7 @@ class ApplyFlow(Form):
             ctx.session.slots["program"] = programs_of(values["program"])[0]
             if outcome.cases:  # the Rasa action sets its slot from it
                 ctx.session.slots["case_number"] = outcome.cases[0].case_no
+                remember_filed(ctx.session.slots, outcome.cases[0].case_no)
         return application_replies(ctx, outcome)
 
 
@@ -400,7 +404,8 @@ def application_replies(ctx: TurnContext, outcome: ApplicationOutcome) -> list[B
     if outcome.missing_consents:
         return [ctx.say("apply.must_agree")]
     if outcome.of("received"):  # a 身份证号 known from someone else: nothing about it
-        return [ctx.say("apply.received")]
+        numbers = [p.case.case_no for p in outcome.programs if p.case is not None]
+        return [BotReply(ctx.texts("apply.received", cases=numbers).strip())]
     status_button = (Button(ctx.texts("apply.button_status"), "/application_status"),)
     held = outcome.of("already_recipient")
     if len(held) == len(outcome.programs):

@@ -7,6 +7,7 @@ contact number, if any, is kept only as the case's contact for the staff detail 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from base.messages import BotReply
 from base.privacy import mask_text
 from flows import identity, reading
 from flows.base import TurnContext, call
-from flows.forms import Form, Slot, choices_from
+from flows.forms import CHANGE, CONFIRM, Form, Slot, choices_from
 from flows.story import STORY, told_before
 from flows.texts import texts
 from nlu.answers import Reading
@@ -41,6 +42,21 @@ KNOWN_PLACE = "_feedback_known_place"
 # said right after ("那个小舅子叫王大宝") is added to it (probeG F11)
 TOLD = "_feedback_told"
 MORE = "_feedback_more"  # for one start: the message is more about the case told
+# session slot: another item said at the summary ({text, contact}), opened once the one on
+# screen is submitted (probeM W12)
+NEXT = "_feedback_next"
+NEXT_CONTACT = "_feedback_next_contact"  # for one start: the contact just given
+
+
+def another_item(text: str) -> bool:
+    """ "还有个建议 你们这个字太小了", "不是改 是另外一个建议": a second item, not a change."""
+    said = simplify(text).replace(" ", "")
+    words: dict[str, list[str]] = {
+        key: texts().raw(f"feedback.{key}") for key in ("another_words", "another_kind_words")
+    }
+    return any(w in said for w in words["another_words"]) and any(
+        w in said for w in words["another_kind_words"]
+    )
 
 
 def tells_of_tipoff(text: str) -> bool:
@@ -188,10 +204,13 @@ class FeedbackFlow(Form):
             ctx, ctx.services.chat_cases.place_of, ctx.message.channel, ctx.message.sender_id
         )
         ctx.session.slots[KNOWN_PLACE] = f"{township}{village}" if township else ""
-        return await super().start(ctx)
+        replies = await super().start(ctx)
+        note = self._children_note(ctx) if ctx.session.flow == self.name else []
+        return [*replies[:-1], *note, *replies[-1:]] if note else replies
 
     def prefill(self, ctx: TurnContext) -> dict[str, Any]:
         known = ctx.session.slots.pop(KNOWN_PLACE, "") or None
+        contact = ctx.session.slots.pop(NEXT_CONTACT, None)  # given for the item before
         said = ctx.text.strip()
         earlier = told_before(ctx)
         if earlier and not ctx.payload and tells_of_tipoff(earlier):
@@ -199,9 +218,52 @@ class FeedbackFlow(Form):
             said = f"{earlier} {said}"
             ctx.session.slots.pop(STORY, None)
         if ctx.payload or len(said) < OPENER_CONTENT:
-            return {"place": known, "_place_told": bool(known) or None}
+            return {"place": known, "_place_told": bool(known) or None, "contact": contact}
         named = _named_place(ctx, said) or known
-        return {"content": said, "place": named, "_place_told": bool(named) or None}
+        return {
+            "content": said,
+            "place": named,
+            "_place_told": bool(named) or None,
+            "contact": contact,
+        }
+
+    async def handle(self, ctx: TurnContext) -> list[BotReply]:
+        at_summary = ctx.session.step in (CONFIRM, CHANGE)
+        if at_summary and ctx.payload is None and another_item(ctx.text):
+            # "还有个建议 …" at the complaint's summary: kept for after this one is filed
+            ctx.session.slots[NEXT] = ctx.text.strip()
+            ctx.session.step = CONFIRM
+            values = self.values(ctx)
+            kind = reading.choice(CHOICES, ctx, {}).value
+            kept = ctx.say("feedback.next_kept", kind=kind, current=values.get("kind"))
+            return [kept, self._summary(ctx)]
+        asked_content = ctx.session.step == "content"
+        replies = await super().handle(ctx)
+        note = self._children_note(ctx) if asked_content and ctx.session.flow == self.name else []
+        return [*replies[:-1], *note, *replies[-1:]] if note and replies else replies
+
+    def _children_note(self, ctx: TurnContext) -> list[BotReply]:
+        """ "还说我有儿子就别想了" in a complaint: told once that a son does not by itself rule
+        低保 out."""
+        values = self.values(ctx)
+        said = simplify(str(values.get("content") or "")).replace(" ", "")
+        if values.get("_children_told") or values.get("kind") != "complaint":
+            return []
+        children = any(w in said for w in texts().raw("feedback.children_words"))
+        if not (children and any(w in said for w in texts().raw("feedback.ruled_out_words"))):
+            return []
+        values["_children_told"] = True
+        return [ctx.say("feedback.children_note")]
+
+    async def _next(self, ctx: TurnContext, contact: Any) -> list[BotReply]:
+        """The item said at the summary of the one just filed, opened as its own."""
+        pending = ctx.session.slots.pop(NEXT, None)
+        if not pending:
+            return []
+        ctx.session.slots[NEXT_CONTACT] = contact
+        later = replace(ctx, text=str(pending), payload=None)
+        kind = reading.choice(CHOICES, later, {}).value
+        return [ctx.say("feedback.next_opened", kind=kind), *await self.start(later)]
 
     async def _more(self, ctx: TurnContext) -> list[BotReply]:
         """ "俺再说一句 那个小舅子叫王大宝 你们可别说是俺说的啊": added to the case just
@@ -272,4 +334,4 @@ class FeedbackFlow(Form):
             anonymous=contact is None,
             district=district,
         )
-        return [done]
+        return [done, *await self._next(ctx, values.get("contact"))]

@@ -22,6 +22,7 @@ from flows.status import SEEN_CASE, digits_meant, last6_with_case, padded, statu
 from flows.texts import texts
 from nlu.answers import read_id_last6
 from nlu.facts import extract_facts
+from nlu.normalize import simplify
 from policies.catalog import load_catalog
 
 ACTIONS = ("withdraw", "correct", "review")
@@ -43,9 +44,31 @@ REVIEW_ASKED = "_manage_review_asked"  # for one start: a question about that re
 CHANGEABLE = ("household_size", "monthly_income", "deposits", "vehicles", "houses", "ages")
 
 
-def wanted(text: str) -> str | None:
-    """Which of withdraw / correct / review the message asks for, if any."""
+# Session hint: the application this chat filed last ({case_no, at}), so a correction
+# right after ("刚才收入说错了 是九百 不是一千二") goes to it without its number (probeM W10).
+JUST_FILED = "_manage_just_filed"
+
+
+def remember_filed(slots: dict[str, Any], case_no: str) -> None:
+    slots[JUST_FILED] = {"case_no": case_no, "at": datetime.now(UTC).isoformat()}
+
+
+def just_filed(slots: dict[str, Any]) -> str | None:
+    """The case this chat filed within ``manage.just_filed_hours``, if any."""
+    told = slots.get(JUST_FILED) or {}
+    try:
+        at = datetime.fromisoformat(str(told.get("at", "")))
+    except ValueError:
+        return None
+    hours = float(texts().raw("manage.just_filed_hours"))
+    return str(told["case_no"]) if datetime.now(UTC) - at <= timedelta(hours=hours) else None
+
+
+def wanted(text: str, *, filed: bool = False) -> str | None:
+    """Which of withdraw / correct / review the message asks for, if any. ``filed``: this
+    chat filed an application just before — a correction of a figure needs no number."""
     words: dict[str, list[str]] = texts().raw("manage.words")
+    text = simplify(text)  # "剛才收入說錯了": the word lists are 简体
     bare = text.replace(" ", "")
     if asks_restore(bare):
         return "restore"
@@ -53,13 +76,24 @@ def wanted(text: str) -> str | None:
         if any(w in bare for w in words[action]):
             return action
     if named_case(bare) is None:
-        return None
+        return "correct" if filed and _corrects_filed(text) else None
     # a case named ("把JZ20261202-0001撤回"): the shorter words say it
     with_case: dict[str, list[str]] = texts().raw("manage.with_case_words")
     for action in ("withdraw", "correct"):
         if any(w in bare for w in with_case[action]):
             return action
     return "correct" if _INSTEAD.search(text) else None
+
+
+def _corrects_filed(text: str) -> bool:
+    """ "刚才收入说错了 一个月是九百 不是一千二", "人数填错了 是三口人": a word of a mistake
+    or "是…不是…", and a figure of the household it corrects."""
+    bare = text.replace(" ", "")
+    said = any(w in bare for w in texts().raw("manage.just_filed_words"))
+    if not (said or _INSTEAD.search(text)):
+        return False
+    found = extract_facts(text)
+    return any(found.get(k) not in (None, []) for k in CHANGEABLE)
 
 
 def asks_restore(text: str) -> bool:
@@ -194,7 +228,7 @@ class ManageFlow(Flow):
         if ctx.session.slots.pop(REVIEW_ASKED, None):
             return await self._review_asked(ctx)
         offered = ctx.session.slots.pop(OFFERED_WITHDRAW, None)
-        action = wanted(ctx.text)
+        action = wanted(ctx.text, filed=just_filed(ctx.session.slots) is not None)
         if action is None and offered and named_case(padded(ctx.text)) is not None:
             action = "withdraw"  # the case number asked for
         if action is None:
@@ -212,6 +246,9 @@ class ManageFlow(Flow):
         else:
             cases = await call(ctx, own.correctable, chat, sender)
         named = named_case(ctx.text)
+        filed = just_filed(ctx.session.slots)
+        if named is None and action == "correct" and any(c.case_no == filed for c in cases):
+            named = filed  # "刚才收入说错了" just after filing: that application
         if named is not None and all(c.case_no != named for c in cases):
             ctx.session.end_flow()
             return [ctx.say("manage.not_found_named", case_no=named, action=action)]

@@ -87,6 +87,7 @@ def _words() -> dict[str, Any]:
             "before",
             "relative_years",
             "follow_up_chars",
+            "told_not_asked",
             "annual_review",
             "single_member",
             "eligibility_words",
@@ -238,6 +239,17 @@ def recent_context(ctx: TurnContext) -> dict[str, Any] | None:
     return context if since <= FOLLOW_UP_TURNS else None
 
 
+def _asks_by(text: str, cue: str, told: Any) -> bool:
+    """Whether ``cue`` stands in ``text`` as a question: once at least not followed by a
+    word that makes it a fact told ("好久没回" is no "要好久")."""
+    at = text.find(cue)
+    while at >= 0:
+        if not any(text.startswith(word, at + len(cue)) for word in told):
+            return True
+        at = text.find(cue, at + 1)
+    return False
+
+
 def read_question(
     ctx: TurnContext, catalog: Catalog, words: dict[str, Any], context: dict[str, Any] | None
 ) -> Question:
@@ -278,7 +290,7 @@ def read_question(
     # The aspects: the question's words, else the intent, else the last answer's.
     if ctx.payload is None:
         for aspect, cues in words["aspects"].items():
-            if any(cue in text for cue in cues):
+            if any(_asks_by(text, cue, words["told_not_asked"].get(aspect, ())) for cue in cues):
                 question.cued = True
                 found = ["materials", "where"] if aspect == "procedure" else [aspect]
                 question.aspects += [a for a in found if a not in question.aspects]
@@ -386,6 +398,19 @@ def _as_status(ctx: TurnContext, program: str, words: dict[str, Any]) -> str:
             if said.endswith(suffix) or after.startswith(suffix):
                 return f"{short_name}{suffix}"
     return ""
+
+
+def elsewhere(ctx: TurnContext) -> BotReply | None:
+    """A benefit named that is none of the programs here ("那个高龄补贴"): said plainly,
+    with the village, the township and 12345 as where to ask (probeM R23)."""
+    if ctx.payload is not None:
+        return None
+    said = ctx.text.replace(" ", "")
+    named: dict[str, list[str]] = texts().raw("policy_words.elsewhere")
+    for name, words in named.items():
+        if any(word in said for word in words):
+            return BotReply(ctx.texts("policy.elsewhere", name=name).strip())
+    return None
 
 
 def names_another_program(ctx: TurnContext, program: Program) -> bool:

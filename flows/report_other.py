@@ -15,6 +15,7 @@ from flows import identity, reading
 from flows.base import TurnContext, call
 from flows.forms import Form, Slot
 from flows.texts import texts
+from nlu.answers import Reading
 from nlu.finders.identity import is_surname
 from nlu.normalize import simplify
 
@@ -134,6 +135,46 @@ def _free_answer(ctx: TurnContext, values: dict[str, Any]) -> Any:
     return free_text(ctx, values)
 
 
+# After a village's name: its group, team or house number ("二港村五组", "三队", "12号").
+_PLACE_TAIL = re.compile(r"[一二三四五六七八九十\d]+(?:组|队|号|栋|单元)")
+
+
+def _place_in(ctx: TurnContext) -> tuple[str | None, str]:
+    """The place an answer names, as typed ("长春镇二港村五组"), and the rest of it ("叫周建军
+    四十来岁"); (None, the answer) when it names no township or village literally."""
+    said = simplify(told_before_removed(ctx.text))
+    facts = reading.facts_of(ctx)
+    names = [str(facts[key]) for key in ("township", "village") if facts.get(key)]
+    spans = [(said.find(name), said.find(name) + len(name)) for name in names if name in said]
+    if not spans:
+        return None, said
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    tail = _PLACE_TAIL.match(said, end)
+    end = tail.end() if tail else end
+    rest = f"{said[:start]} {said[end:]}".strip(" ,，。、的")
+    return said[start:end], re.sub(r"^(?:叫|名叫|名字叫|他叫|她叫)", "", rest).strip(" ,，。、")
+
+
+def _who(ctx: TurnContext, values: dict[str, Any]) -> Any:
+    """Who needs help; a place in the answer is the place ("长春镇二港村五组" at "是谁"): kept
+    as the place, and who asked again — a place is never stored as the person (probeM W15)."""
+    place, rest = _place_in(ctx) if ctx.payload is None else (None, "")
+    if place is None:
+        return _free_answer(ctx, values)
+    values["place"] = values.get("place") or place  # not asked again
+    if len(rest) < 2:
+        return Reading(
+            None, sure=False, problem=texts()("report_other.who_after_place", place=place)
+        )
+    return Reading(rest)
+
+
+def _place(ctx: TurnContext, values: dict[str, Any]) -> Any:
+    """Where they live; a name told with it ("长春镇二港村五组 叫周建军") is not the place."""
+    place, _ = _place_in(ctx) if ctx.payload is None else (None, "")
+    return Reading(place) if place else free_text(ctx, values)
+
+
 def _shown(name: str) -> str:
     """The name without the writer's own start ("我们村汤嫂子" → "汤嫂子", "我家隔壁的
     刘奶奶" → "隔壁的刘奶奶"): staff read it without the writer."""
@@ -169,8 +210,8 @@ class ReportOtherFlow(Form):
     intents = ("report_other",)
     intro = "report_other.intro"
     slots = (
-        Slot("who", "report_other.ask_who", label="labels.report_who", read=_free_answer),
-        Slot("place", "report_other.ask_place", label="labels.report_place", read=free_text),
+        Slot("who", "report_other.ask_who", label="labels.report_who", read=_who),
+        Slot("place", "report_other.ask_place", label="labels.report_place", read=_place),
         Slot(
             "situation",
             "report_other.ask_situation",

@@ -40,7 +40,7 @@ from flows.household import (
     screen_values,
 )
 from flows.manage import changes as manage_changes
-from flows.story import MIN_AGES_FOR_SIZE, opening_facts
+from flows.story import MIN_AGES_FOR_SIZE, applicant_of, opening_facts, told_before
 from flows.texts import texts
 from nlu.answers import Reading
 from nlu.facts import extract_facts
@@ -57,6 +57,7 @@ from nlu.finders.text import prepare
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult
+from services.household import relation_fits
 
 WORDS: dict[str, Any] = texts().raw("screening_words.words")
 CONDITION_ORDER: tuple[str, ...] = ("serious", "disability", "student", "unemployed", "none")
@@ -1085,6 +1086,67 @@ def compensation_corrected(
     return moved, left_out
 
 
+# Form value: the members the form's first message named ("我52 老公55 女儿读初中"), as
+# [age or None, relation], so a bare list of ages answered later ("52 55 14") keeps who is
+# who (probeM W11: the case stored 老公 and 女儿 as relation "other").
+TOLD_MEMBERS = "_told_members"
+
+
+def keep_told_members(ctx: TurnContext) -> None:
+    """The members named in the account told before the form and in its first message."""
+    values = ctx.session.form.setdefault("values", {})
+    if reading.applicant(ctx, values) != "self":
+        return  # typed for a parent: who is who turns round; not guessed here
+    told: list[list[Any]] = []
+    for text in (told_before(ctx), None if ctx.payload else ctx.text):
+        if not text:
+            continue
+        body = prepare(text).text
+        aged = [[age, relation] for age, relation, _ in member_ages(body) if relation]
+        # the most one mention counts ("两个小孩"; "老婆…老婆身体不好" is one person)
+        mentions = find_mentions(body)
+        if applicant_of(ctx, text) != "self" or all(m.relation != "self" for m in mentions):
+            continue  # "看看我哥家…", "我妈一个人住": the writer is no member told of
+        counts: dict[str, int] = {}
+        for mention in mentions:
+            if mention.relation != "self":
+                counts[mention.relation] = max(counts.get(mention.relation, 0), mention.count)
+        for relation, count in counts.items():
+            left = count - sum(1 for _, said in aged if said == relation)  # not with an age
+            aged += [[None, relation]] * max(left, 0)
+        told = told or aged
+    if told:
+        values[TOLD_MEMBERS] = told
+
+
+def _told_relations(values: dict[str, Any]) -> list[str | None] | None:
+    """The relations of a bare ages answer from the members named before: each told age
+    at the member of that age, the ones told without an age at the members their
+    relation's ages fit, when just as many fit; None when nothing was named or fits."""
+    told = values.get(TOLD_MEMBERS) or []
+    ages = [int(age) for age in values.get("ages") or []]
+    if not told or len(ages) < 2:
+        return None
+    relations: list[str | None] = ["self", *[None] * (len(ages) - 1)]
+    for age, relation in [t for t in told if t[0] is not None]:
+        if relation == "self":
+            continue
+        free = [i for i in range(1, len(ages)) if relations[i] is None and ages[i] == age]
+        if free:
+            relations[free[0]] = relation
+    unaged = [str(t[1]) for t in told if t[0] is None]
+    for relation in dict.fromkeys(unaged):
+        free = [
+            i
+            for i in range(1, len(ages))
+            if relations[i] is None and relation_fits(relation, ages[0], ages[i])
+        ]
+        if len(free) == unaged.count(relation):  # "两个小孩" and two ages a child's
+            for i in free:
+                relations[i] = relation
+    return relations if any(r for r in relations[1:]) else None
+
+
 def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
     """What an answer about the household fills or clears beyond its own slot."""
     text = prepare(ctx.text).text
@@ -1113,6 +1175,11 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         else:
             values.pop("relations", None)
             values.pop("relation_words", None)
+        if not any(values.get("relations") or []):
+            told = _told_relations(values)  # "52 55 14" after "我52 老公55 女儿读初中"
+            if told is not None:
+                values["relations"] = told
+                values.pop("relation_words", None)
     if slot.name == "conditions":
         found, detail = conditions_detail(text, who, asked=True)
         if all(values["conditions"].get(kind) == found.get(kind) for kind in found) and found:
@@ -1205,6 +1272,7 @@ class ScreeningFlow(Form):
     slots = SLOTS
 
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
+        keep_told_members(ctx)
         return opening_facts(ctx)
 
     def claims(self, ctx: TurnContext) -> bool:

@@ -78,9 +78,12 @@ def program_names(ids: list[str]) -> list[str]:
     return [programs[p].short_name if p in programs else p for p in ids]
 
 
-def show_case(ctx: TurnContext, case: Any, reason: str = "") -> str:
-    """A case's stage and next step; a refusal with its reason and how to ask for 复核."""
-    return ctx.texts("status.case", case=case, programs=program_names(case.programs), reason=reason)
+def show_case(ctx: TurnContext, case: Any, reason: str = "", review: Any = None) -> str:
+    """A case's stage and next step; a refusal with its reason and how to ask for 复核, or
+    the review already under way."""
+    programs = program_names(case.programs)
+    shown = ctx.texts("status.case", case=case, programs=programs, reason=reason, review=review)
+    return shown.replace("。。", "。").replace("；。", "。").strip()
 
 
 class StatusFlow(Form):
@@ -203,7 +206,7 @@ def status_replies(ctx: TurnContext, outcome: StatusOutcome) -> list[BotReply]:
     """The case; or nothing about it, with the tries left; or the lock."""
     if outcome.result == "found" and outcome.case is not None:
         said = [ctx.texts("status.staff_message", text=text) for text in outcome.messages]
-        shown = show_case(ctx, outcome.case, outcome.reason)
+        shown = show_case(ctx, outcome.case, outcome.reason, outcome.review)
         return [BotReply("\n".join([shown, *said]).strip())]
     if outcome.result == "not_found":
         retry = (Button(ctx.texts("status.retry"), "/application_status"),)

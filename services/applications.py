@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 # "received": the 身份证号 is already known from someone else (another case, the roster)
 # and this applicant is not provably that person — filed as a case of its own, flagged
-# for staff as a possible conflict; the applicant is told only that it was received.
+# for staff as a possible conflict; the applicant is told it was received, with the number
+# of this case only (nothing about the other person's).
 Result = Literal["created", "duplicate", "already_recipient", "received"]
 
 
@@ -151,9 +152,9 @@ class Applications:
                 if outcome.duplicate
                 else "already_recipient"
             )
-            # A possible conflict: the applicant does not get a case number to look up
-            # (staff who recorded it do: they verify the person).
-            case = outcome.case if kind != "received" or request.recorded_by else None
+            # A possible conflict: the applicant still gets the number of the case filed
+            # (their own; nothing of the other person's case is told) — probeM R20.
+            case = outcome.case
             found.append(ProgramOutcome(program=program, result=kind, case=case))
         return ApplicationOutcome(programs=found, screening=screening)
 

@@ -119,6 +119,11 @@ def base_members(values: dict[str, Any]) -> list[dict[str, Any]]:
     return members
 
 
+def relation_fits(relation: str, applicant_age: int, age: int) -> bool:
+    """Whether a member of ``age`` may be the applicant's ``relation`` (``household.yml``)."""
+    return relation in rules()["relation_ages"] and _fits(relation, applicant_age, age)
+
+
 def _fits(relation: str, applicant_age: int, age: int) -> bool:
     rule: dict[str, int] = rules()["relation_ages"].get(relation) or {}
     gap = age - applicant_age  # > 0: older than the applicant

@@ -37,6 +37,7 @@ class StatusOutcome(BaseModel):
     minutes: int = 0  # how long a lock lasts
     messages: list[str] = []  # staff messages to the applicant (only when found)
     reason: str = ""  # a refusal's reason, as the applicant was told it (only when found)
+    review: CaseView | None = None  # the review (复核) of this refusal under way, if any
 
 
 def status_key(case_no: str) -> str:
@@ -81,6 +82,22 @@ class StatusLookup:
         """The refusal reasons of these (own) cases, by case number."""
         return {case.case_no: self.reason(case) for case in cases if case.status == REFUSED}
 
+    def review_of(self, case: CaseView) -> CaseView | None:
+        """The review (复核) of a refused case not finished yet, whoever asked for it: the
+        status of the refusal says it is under way (probeM R19)."""
+        if case.status != REFUSED:
+            return None
+        rules = self.backend.rules
+        return next(
+            (
+                review
+                for review in self.backend.list_cases(kind="review", limit=500)
+                if review.related_case_no == case.case_no
+                and not rules.is_terminal(review.kind, review.status)
+            ),
+            None,
+        )
+
     def locked(self, case_no: str) -> StatusOutcome | None:
         """The locked outcome when look-ups of this case are locked now, else None."""
         until = self.guard.locked_until(status_key(case_no))
@@ -101,6 +118,7 @@ class StatusLookup:
                 left=self.guard.limit.failures,
                 messages=self.backend.staff_messages(case.case_no),
                 reason=self.reason(case),
+                review=self.review_of(case),
             )
         key = status_key(case_no)
         failure = self.guard.fail(key)

@@ -12,6 +12,7 @@ on a fresh SQLite database. A file holds a list of conversations:
           mine: true                 # opened from this conversation's chat account
       turns:
         - user: 你好                  # {{staff_token}} / {{case_no}} / {{case_no_typed}} are filled in
+                                     # ({{filed_case_no}}: this chat's newest case, filed in a turn)
           bot: [救助小助手]           # substrings that must appear in the replies
           bot_re: ["政策|申请"]        # regular expressions that must match
           not: [抱歉]                 # substrings that must not appear
@@ -19,6 +20,7 @@ on a fresh SQLite database. A file holds a list of conversations:
           case: {kind: application, status: submitted, channel: 网上办}
                                      # the newest case of this sender, as the backend stored it
           cases: 1                   # how many cases this sender has
+          relations: [self, spouse]  # the relation of each member of the newest case
           latest_case: {channel: 口述办, recorded_by: staff}
                                      # the newest case of all (staff detail view); the
                                      # value `staff` stands for the staff member of setup
@@ -141,6 +143,12 @@ def _check_case(
         assert len(cases) == turn["cases"], (
             f"expected {turn['cases']} cases, got {len(cases)} — {where}"
         )
+    if "relations" in turn:  # who each member of the newest case is, applicant first
+        assert cases, f"no case stored — {where}"
+        household = runtime.backend.case_detail(cases[0].case_no).household
+        members = (household or {}).get("members") or []
+        relations = [member.get("relation") for member in members]
+        assert relations == turn["relations"], f"relations are {relations!r} — {where}"
     expected = turn.get("case")
     if expected is None:
         return
@@ -241,3 +249,6 @@ async def test_conversation(
                 )
             _check_case(runtime, channel, sender, turn, where_, variables)
             _check_latest(runtime, turn, variables, where_)
+            own = runtime.backend.cases_for_sender(channel, sender)
+            if own:  # a case filed in the chat itself: {{filed_case_no}} in later turns
+                variables["filed_case_no"] = own[0].case_no

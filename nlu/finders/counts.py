@@ -18,6 +18,7 @@ from nlu.finders.text import (
     CLAUSE_END,
     CN_DIGITS,
     clause_end,
+    clause_spans,
     clause_start,
     cn_int,
     find_all,
@@ -34,7 +35,12 @@ PARTICLES = "吧啊呀噻咯哦嘛的了呢哈"
 def _short_negated(text: str, start: int) -> bool:
     """ "不是四口", "没有3个": a negator just before a count negates it."""
     window = text[max(0, start - 3) : start]
-    return any(word in window for word in ("不是", "没有", "没", "不"))
+    for word in ("不是", "没有", "没", "不"):
+        at = window.rfind(word)
+        # "没车,1套房": the negator has its own word (车) before the count; not this count
+        if at >= 0 and not window[at + len(word) :].strip(CLAUSE_END + " "):
+            return True
+    return False
 
 
 # -- household size ----------------------------------------------------------------
@@ -809,6 +815,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
         if not is_house or _short_negated(text, match.start()):
             continue
         if _rented(text, match.start(), match.end()):
+            if not asked and "不算" in text[match.end() : clause_end(text, match.end())]:
+                return None  # "没车一套房租的不算" run together: rented, or one more? asked
             continue
         value = cn_int(match.group(1))
         if value is not None and 0 <= value <= 20:
@@ -821,6 +829,8 @@ def houses_of(text: str, asked: bool = False) -> int | None:
     if counts:
         if max(counts) == 0:
             return 0  # "零套"
+        if not asked and max(counts) == 1 and _rent_apart(text, owned, not_owned):
+            return None  # "没车 一套房 租的不算": that one rented, or one more? asked
         return max(counts) if max(counts) > 1 else len([count for count in counts if count])
     hits = find_all(text, (*owned, *not_owned))
     negated = rented = mentioned = owned_one = False
@@ -900,6 +910,17 @@ def _someone_elses(text: str, start: int, end: int) -> bool:
         # "我婆娘她哥的屋": the owner is the last person of the chain; the couple's own
         # ("先生名下的") is the household's.
         if people and people[-1].relation not in ("self", "spouse"):
+            return True
+    return False
+
+
+def _rent_apart(text: str, owned: tuple[str, ...], not_owned: tuple[str, ...]) -> bool:
+    """A clause of its own says something rented ("租的不算") beside a house counted in
+    another: whether the one counted is that rented one is not said."""
+    for start, end in clause_spans(text):
+        clause = text[start:end]
+        rent = any(w in clause for w in not_owned)
+        if rent and not any(w in clause for w in owned) and not _HOUSE_COUNT.search(clause):
             return True
     return False
 

@@ -851,6 +851,19 @@ def _sums_up(mine: list[Amount], amount: Amount) -> bool:
     return parts > 0 and abs(parts - value) <= SUM_TOLERANCE * parts
 
 
+# A date's numbers are never money ("2026年12月4日交的 收入写错了" read 4元, "2026-12-04"
+# 2042元); case numbers, phones and 身份证号 are masked by ``prepare`` already.
+_DATE = re.compile(
+    r"(?<!\d)(?:\d{4}[年/.-]\d{1,2}[月/.-]\d{1,2}[日号]?"
+    r"|\d{4}年\d{1,2}月(?:份)?|\d{1,2}月\d{1,2}(?:日|号)|\d{1,2}月份?(?=\d{1,2}(?:日|号)))(?!\d)"
+)
+
+
+def without_dates(text: str) -> str:
+    """``text`` with every date's characters blanked (same length: positions hold)."""
+    return _DATE.sub(lambda found: "_" * len(found.group()), text)
+
+
 _AGE_NOT_MONEY = re.compile(r"不是(\d+)(?:块钱|块|元),?是\1岁")
 # "医药费没有70,我是讲我2个都70好几岁了": the 70 taken back is an age said again.
 _NO_SUCH_AMOUNT = re.compile(r"(?:没有|不是)(\d+)(?=[,.;!?]).{0,14}?(?<!\d)\1(?:好几|多|几)?岁")
@@ -868,7 +881,7 @@ def money_of(
     periods: dict[str, str] = {}
     approx: dict[str, str] = {}
     lead = ""
-    for part in segments(prepared_text):
+    for part in segments(without_dates(prepared_text)):
         # "不是65块,是65岁": the amount read before was an age — withdrawn
         withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
         part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)

@@ -9,7 +9,9 @@ digits) after two steps of its own, then maps dialect words to the standard ones
 
 A 身份证号 or phone number typed in groups ("430902 19560315 002X", "186-0737-5521",
 "一五八 七三七一 二二四六") is masked in ``text`` (``_identifiers``): its digits are no
-money, age or count. The identity finders read ``simple``, where it stays.
+money, age or count. So is a case number ("JZ20261204-0008", "20261204-8") and a number
+written with leading zeros ("0008那个"): "改收入" next to one read 8元 (probeM H1). The
+identity finders read ``simple``, where it stays.
 """
 
 from __future__ import annotations
@@ -172,8 +174,18 @@ def _is_identifier(groups: list[str]) -> bool:
     return bool(re.fullmatch(r"[1-9]\d{14}|[1-9]\d{16}[\dx]", digits))
 
 
+# A case number: JZ, the 8-digit date and its serial ("jz20261204-0008", "jz,20261204,8"),
+# or the date and serial without the letters ("20261204-0008").
+_CASE_NUMBER = re.compile(
+    r"jz[,\s-]*\d{8}(?:[,\s\-—]*\d{1,6})?(?!\d)|(?<![\d.])20\d{6}[-—]\d{1,6}(?!\d)"
+)
+# "0008": a number typed with leading zeros is a serial, never an amount, age or count.
+_LEADING_ZEROS = re.compile(r"(?<![\d.])0{2,}\d+(?![\d.])|(?<![\d.])0\d{2,}(?![\d.])")
+
+
 def _identifiers(text: str) -> str:
     """``text`` with every identifier's characters (separators included) masked."""
+    text = _CASE_NUMBER.sub(lambda found: MASK * len(found.group()), text)
     table = str.maketrans(_SPOKEN_DIGITS, "00123456789" + "1")
 
     def mask(match: re.Match[str]) -> str:
@@ -184,7 +196,8 @@ def _identifiers(text: str) -> str:
             groups = [groups[0][2:], *groups[1:]] if len(groups[0]) > 2 else groups[1:]
         return MASK * len(run) if _is_identifier([g for g in groups if g]) else run
 
-    return _GROUPS.sub(mask, text)
+    text = _GROUPS.sub(mask, text)
+    return _LEADING_ZEROS.sub(lambda found: MASK * len(found.group()), text)
 
 
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlu.answers import UNKNOWN, read_ages, read_assets_count, read_count, read_grade
+from nlu.facts import extract_facts
 
 
 @pytest.mark.parametrize(
@@ -125,3 +126,21 @@ def test_assets_by_meaning(text: str, kind: str, value: int) -> None:
 def test_where_one_lives_is_not_owned_when_owning_is_denied() -> None:
     assert read_assets_count("房子冇得，住村里的安置房", "houses").value == 0
     assert read_assets_count("住村里的安置房", "houses").value == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "没车 一套房 租的不算",  # probeM W14: it stored 住房 0套 without asking
+        "没車 一套房 租的不算",
+        "没车一套房租的不算",  # voice, run together
+        "没得车 屋就一套 租的不算哈",
+    ],
+)
+def test_one_house_beside_a_rented_one_not_counted_is_asked(text: str) -> None:
+    assert extract_facts(text, slot="vehicles").get("houses") is None
+
+
+def test_a_negator_of_another_word_does_not_negate_the_house_count() -> None:
+    assert extract_facts("没车 一套房", slot="vehicles").get("houses") == 1
+    assert extract_facts("没车 一套房是租的", slot="vehicles").get("houses") == 0

@@ -212,3 +212,35 @@ def test_words_with_nian_that_name_no_period_do_not_make_an_amount_yearly(
 def test_an_age_corrected_at_the_summary_is_never_income() -> None:
     # a tester's correction at the summary: it once became 家庭月收入 6 元
     assert "monthly_income" not in extract_facts("对的 不过年纪我记错了 过了年是七十三", REGION)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是说已经交了的那个申请 JZ20261204-0008 要改收入",  # probeM H1: it read 8元
+        "jz20261204-8的收入填错了",
+        "jz 20261204 8 的收入要改",
+        "编号20261204-0008 收入不对",
+        "收入改 0008那个",
+        "2026年12月4日交的 收入写错了",  # it read 4元
+        "2026-12-04交的 收入填错了",  # it read 2042元
+        "收入改一下 12月1日以后没活干",
+        "我电话13974371122 收入要改",
+    ],
+)
+def test_case_numbers_dates_and_phones_are_never_money(text: str) -> None:
+    assert read_money(text, "income").value is None
+    assert "monthly_income" not in extract_facts(text, REGION, slot="monthly_income")
+
+
+@pytest.mark.parametrize(
+    ("text", "income"),
+    [
+        ("JZ20261204-0008 收入改成九百", 900),
+        ("2026年3月收入2000", 2000),
+        ("11月份收入2000", 2000),
+        ("每月15号发工资1800", 1800),
+    ],
+)
+def test_money_next_to_a_case_number_or_date_is_still_read(text: str, income: int) -> None:
+    assert extract_facts(text, REGION)["monthly_income"] == income
