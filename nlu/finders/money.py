@@ -28,6 +28,7 @@ from nlu.finders.members import find_mentions
 from nlu.finders.negation import masked, negated_after, negated_before
 from nlu.finders.text import (
     CLAUSE_END,
+    MESSAGE_BREAK,
     clause_start,
     cn_int,
     is_unknown,
@@ -826,7 +827,8 @@ def money_of(
     periods: dict[str, str] = {}
     approx: dict[str, str] = {}
     lead = ""
-    for part in segments(prepared_text):
+    parts = [piece for part in segments(prepared_text) for piece in part.split(MESSAGE_BREAK)]
+    for part in [part for part in parts if part.strip(CLAUSE_END + " /")]:
         # "不是65块,是65岁": the amount read before was an age — withdrawn
         withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
         part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)
