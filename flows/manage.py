@@ -22,6 +22,7 @@ from flows.status import SEEN_CASE, digits_meant, last6_with_case, padded, statu
 from flows.texts import texts
 from nlu.answers import read_id_last6
 from nlu.facts import extract_facts
+from nlu.normalize import simplify
 from policies.catalog import load_catalog
 
 ACTIONS = ("withdraw", "correct", "review")
@@ -52,6 +53,8 @@ def wanted(text: str) -> str | None:
     for action in ("review", "withdraw", "correct"):
         if any(w in bare for w in words[action]):
             return action
+    if _own_application_withdrawn(bare):
+        return "withdraw"
     if named_case(bare) is None:
         return None
     # a case named ("把JZ20261202-0001撤回"): the shorter words say it
@@ -60,6 +63,18 @@ def wanted(text: str) -> str | None:
         if any(w in bare for w in with_case[action]):
             return action
     return "correct" if _INSTEAD.search(text) else None
+
+
+def _own_application_withdrawn(bare: str) -> bool:
+    """ "俺那个临时救助的申请不想要了 能撤回不", "低保嘅申請唔要啦": the application (or a
+    program) named, then a withdrawing word after it — as plain as a case number (probeL 18)."""
+    plain = simplify(bare)
+    said: dict[str, list[str]] = texts().raw("manage.withdraw_named")
+    starts = [plain.find(w) for w in said["subjects"] if w in plain]
+    if not starts:
+        return False
+    rest = plain[min(starts) :]
+    return any(w in rest for w in said["words"]) and not any(w in plain for w in said["not"])
 
 
 def asks_restore(text: str) -> bool:
