@@ -204,6 +204,9 @@ class Form(Flow):
     slots: ClassVar[tuple[Slot, ...]] = ()
     confirm: ClassVar[bool] = True
     intro: ClassVar[str | None] = None  # reply-text key said once at the start
+    # A look-up (查进度): starting or cancelling it keeps a cancelled application for
+    # 「恢复」, as promised (一天内有效), instead of dropping it (probeL 17).
+    lookup: ClassVar[bool] = False
     # Where question and label keys live; default: flows/texts.
     questions: ClassVar[Texts | None] = None
 
@@ -253,7 +256,8 @@ class Form(Flow):
         return any(slot.name == name for slot in self.slots)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        ctx.session.slots.pop(CANCELLED, None)  # a new form: the cancelled one is gone
+        if not self.lookup:
+            ctx.session.slots.pop(CANCELLED, None)  # a new form: the cancelled one is gone
         ctx.session.start_flow(self.name)
         values = self.values(ctx)
         values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
@@ -591,7 +595,7 @@ class Form(Flow):
         """取消: the answers are kept for one more turn, so 「恢复」 takes it back."""
         values = self.values(ctx)
         answered = any(not key.startswith("_") for key in values)
-        if answered:
+        if answered and not (self.lookup and CANCELLED in ctx.session.slots):
             ctx.session.slots[CANCELLED] = {
                 "flow": self.name,
                 "step": ctx.session.step,
