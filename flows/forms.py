@@ -501,7 +501,10 @@ class Form(Flow):
             ctx.session.form["tries"] = 0
             self.on_filled(ctx, slot, values)
             return await self._advance(ctx)
+        # "应该可以吧" is no refusal: the 同意 button stays for when they are sure (probeL 28)
+        agree = () if value == "refuse" else choice_buttons(slot.choices)[:1]
         buttons = (
+            *agree,
             Button(ctx.texts("forms.button_reread"), "/reread"),
             Button(ctx.texts("forms.button_person"), "/human_handoff"),
             Button(ctx.texts("forms.button_cancel"), "/cancel"),
