@@ -47,7 +47,7 @@ from nlu.finders.members import cleared_of, conditions_of, find_mentions, illnes
 from nlu.finders.money import FACT_KEY, money_of
 from nlu.finders.negation import is_negated
 from nlu.finders.place import place_of
-from nlu.finders.situation import event_of, residence_of, supporters_of
+from nlu.finders.situation import event_of, relatives_gone, residence_of, supporters_of
 from nlu.finders.text import CLAUSE_END, joined_if_typed_slowly, prepare, segments
 
 # The question asked → the money role a bare amount answers.
@@ -101,6 +101,10 @@ def _facts(
             "disability_grade",
             grade_of(_without_program_names(part), asked=slot == "disability_grade"),
         )
+    if facts.get("hardship_event") == "other" and relatives_gone(
+        body, facts.get("supporters_able")
+    ):
+        del facts["hardship_event"]  # "公婆都過世了，沒有人能幫我們": who could help (probeL 10)
     ages = ages_of(body, asked=slot == "ages")
     if ages:
         facts["ages"] = ages
