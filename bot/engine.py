@@ -692,6 +692,8 @@ class Engine:
                 and not self._named_at_question(
                     ctx.session, ctx.text, find_danger(ctx.text, answering=True)
                 )
+                # "一分钱都没得了 还倒欠" at the deposits is 0, unless a need of today is said
+                and (self._urgent_need(ctx) or not flow.answered_here(ctx))
             ):
                 return await urgent.start(ctx)
             left = callback.callback_in(ctx)

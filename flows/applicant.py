@@ -145,6 +145,21 @@ def name_filled(ctx: TurnContext, values: dict[str, Any]) -> None:
         values["_applicant"] = "spouse"
 
 
+def _id_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "只有台灣居民居住證，可以用嗎？": no mainland ID card — who can apply, and staff
+    confirm the card; an 18-character number typed with it is read as the answer."""
+    from nlu.finders.identity import id_numbers_of
+    from nlu.finders.text import prepare
+
+    text = prepare(ctx.text).text
+    if id_numbers_of(prepare(ctx.text).simple)[0]:
+        return None
+    words: list[str] = texts().raw("applicant.id_about")
+    if any(prepare(word).text in text for word in words):
+        return texts()("applicant.id_about_answer")
+    return None
+
+
 def id_number_slot() -> Slot:
     return Slot(
         "id_number",
@@ -155,6 +170,7 @@ def id_number_slot() -> Slot:
         validate=identity.id_problem,
         show=identity.show_id,
         unclear="applicant.id_unclear",
+        about=_id_about,
         words=("身份证",),
     )
 

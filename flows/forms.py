@@ -173,6 +173,10 @@ def choice_buttons(choices: tuple[Choice, ...]) -> tuple[Button, ...]:
     return tuple(Button(choice.title, payload_of(choice)) for choice in choices)
 
 
+# The questions about money (flows.screening's slots; the application asks the same).
+MONEY_QUESTIONS = ("monthly_income", "medical", "education", "deposits", "debt", "one_off_cost")
+
+
 def read_answer(slot: Slot, ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """The answer to ``slot`` as its reader reads it: a button's payload chooses, else the
     slot's reader, else its choices (``read_choice``), else the text as typed."""
@@ -209,6 +213,9 @@ class Form(Flow):
     slots: ClassVar[tuple[Slot, ...]] = ()
     confirm: ClassVar[bool] = True
     intro: ClassVar[str | None] = None  # reply-text key said once at the start
+    # A look-up (查进度): starting or cancelling it keeps a cancelled application for
+    # 「恢复」, as promised (一天内有效), instead of dropping it (probeL 17).
+    lookup: ClassVar[bool] = False
     # Where question and label keys live; default: flows/texts.
     questions: ClassVar[Texts | None] = None
 
@@ -270,7 +277,8 @@ class Form(Flow):
         return any(slot.name == name for slot in self.slots)
 
     async def start(self, ctx: TurnContext) -> list[BotReply]:
-        ctx.session.slots.pop(CANCELLED, None)  # a new form: the cancelled one is gone
+        if not self.lookup:
+            ctx.session.slots.pop(CANCELLED, None)  # a new form: the cancelled one is gone
         ctx.session.start_flow(self.name)
         values = self.values(ctx)
         values.update({k: v for k, v in self.prefill(ctx).items() if v is not None})
@@ -318,6 +326,15 @@ class Form(Flow):
         values.pop(previous, None)
         self.on_cleared(ctx, previous, values)
         return self._ask(ctx, previous)
+
+    def answered_here(self, ctx: TurnContext) -> bool:
+        """At a money question an answer its reader reads ("一分钱都没得了 还倒欠" at the
+        deposits: 0) is the answer, not an emergency (probeL 13) — money words are no
+        danger; danger to life is still found first by the danger check."""
+        step = ctx.session.step
+        if ctx.payload is not None or step not in MONEY_QUESTIONS or not self.has_slot(step):
+            return False
+        return read_answer(self.slot(step), ctx, self.values(ctx)).value is not None
 
     def answers_itself(self, ctx: TurnContext) -> bool:
         """Whether this turn is a question about the current question, answered here
@@ -516,7 +533,10 @@ class Form(Flow):
             ctx.session.form["tries"] = 0
             self.on_filled(ctx, slot, values)
             return await self._advance(ctx)
+        # "应该可以吧" is no refusal: the 同意 button stays for when they are sure (probeL 28)
+        agree = () if value == "refuse" else choice_buttons(slot.choices)[:1]
         buttons = (
+            *agree,
             Button(ctx.texts("forms.button_reread"), "/reread"),
             Button(ctx.texts("forms.button_person"), "/human_handoff"),
             Button(ctx.texts("forms.button_cancel"), "/cancel"),
@@ -616,7 +636,7 @@ class Form(Flow):
         """取消: the answers are kept for one more turn, so 「恢复」 takes it back."""
         values = self.values(ctx)
         answered = any(not key.startswith("_") for key in values)
-        if answered:
+        if answered and not (self.lookup and CANCELLED in ctx.session.slots):
             ctx.session.slots[CANCELLED] = {
                 "flow": self.name,
                 "step": ctx.session.step,

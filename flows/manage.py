@@ -75,6 +75,8 @@ def wanted(text: str, *, filed: bool = False) -> str | None:
     for action in ("review", "withdraw", "correct"):
         if any(w in bare for w in words[action]):
             return action
+    if _own_application_withdrawn(bare):
+        return "withdraw"
     if named_case(bare) is None:
         return "correct" if filed and _corrects_filed(text) else None
     # a case named ("把JZ20261202-0001撤回"): the shorter words say it
@@ -94,6 +96,18 @@ def _corrects_filed(text: str) -> bool:
         return False
     found = extract_facts(text)
     return any(found.get(k) not in (None, []) for k in CHANGEABLE)
+
+
+def _own_application_withdrawn(bare: str) -> bool:
+    """ "俺那个临时救助的申请不想要了 能撤回不", "低保嘅申請唔要啦": the application (or a
+    program) named, then a withdrawing word after it — as plain as a case number (probeL 18)."""
+    plain = simplify(bare)
+    said: dict[str, list[str]] = texts().raw("manage.withdraw_named")
+    starts = [plain.find(w) for w in said["subjects"] if w in plain]
+    if not starts:
+        return False
+    rest = plain[min(starts) :]
+    return any(w in rest for w in said["words"]) and not any(w in plain for w in said["not"])
 
 
 def asks_restore(text: str) -> bool:

@@ -322,9 +322,10 @@ def _asks_together(ctx: TurnContext, named: list[str]) -> bool:
     """ "特困跟低保能一起领吗": whether 特困 and 低保 are paid together."""
     if ctx.payload is not None or not {"tekun", "dibao"} <= set(named):
         return False
-    text = ctx.parse.normalized or ctx.text
+    text = (ctx.parse.normalized or ctx.text).replace(" ", "")
+    typed = ctx.text.replace(" ", "")  # "两个 都 能 拿 吗": typed slowly
     words: list[str] = texts().raw("policy_words.together")
-    return any(word in text or word in ctx.text for word in words)
+    return any(word in text or word in typed for word in words)
 
 
 def _asks_single(ctx: TurnContext, words: dict[str, Any]) -> bool:

@@ -90,6 +90,7 @@ class StatusFlow(Form):
     name = "status"
     intents = ("application_status",)
     confirm = False
+    lookup = True
     slots = (
         Slot(
             "case_number",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from nlu.answers.confirm import yes_no_value
 from nlu.answers.reading import Reading, other_facts
 from nlu.finders.negation import is_negated
-from nlu.finders.situation import event_of, residence_of, supporters_of
+from nlu.finders.situation import event_of, relatives_gone, residence_of, supporters_of
 from nlu.finders.text import find_all, joined_slowly_typed, prepare, terms
 from nlu.finders.values import UNKNOWN
 
@@ -37,8 +37,11 @@ def read_supporters(text: str, *, region: str | None = None, applicant: str = "s
 def read_event(text: str, *, region: str | None = None, applicant: str = "self") -> Reading:
     """The event value and, in ``facts``, its one-off cost when a bill is named."""
     # "那 是 半年 前 了": a time typed slowly is one phrase ("半年前"), not four clauses
-    value = event_of(prepare(joined_slowly_typed(text)).text, asked=True)
+    said = prepare(joined_slowly_typed(text)).text
+    value = event_of(said, asked=True)
     facts = other_facts(text, "event", ("hardship_event",), region=region, applicant=applicant)
+    if value == "other" and relatives_gone(said, facts.get("supporters_able")):
+        value = None  # "公婆都過世了，沒有人能幫我們": who could help; the question again
     return Reading(value, sure=value is not None, facts=facts)
 
 

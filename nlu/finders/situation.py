@@ -171,6 +171,13 @@ _MEANS_SAID = re.compile(
 _LEAD_TIME = re.compile(r"^(?:暂时|目前|现在|最近|暂|还|也|都)+")
 
 
+def relatives_gone(said: str, supporters: object) -> bool:
+    """A death told with no one left to help, not said to be recent ("公婆都過世了，沒有
+    人能幫我們", probeL 10): an answer about supporters, not a sudden event."""
+    recent = any(word in said for word in terms("situation", "recent_times"))
+    return supporters is False and not recent
+
+
 def event_of(text: str, asked: bool = False) -> str | None:
     """The sudden event of the last 3 months (domain.md ``hardship_event``).
 
