@@ -311,6 +311,9 @@ def _income_problem(value: Any, values: dict[str, Any]) -> str | None:
 
 
 # -- how answers read ---------------------------------------------------------------
+TEN_THOUSAND = 10000  # "1万多元" reads better than "10000多元"
+
+
 def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> str:
     """ "1200元", "约8000元" (an approximation), "1000–9000元（范围）", "不清楚"."""
     if value == UNKNOWN:
@@ -318,7 +321,13 @@ def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> st
     if is_range(value):
         return texts()("labels.show_range", low=value["min"], high=value["max"])
     approx = ((values or {}).get("_approx") or {}).get(slot)
-    return texts()("labels.show_yuan", v=f"{float(value):g}", approx=bool(approx))
+    shown = f"{float(value):g}"
+    if approx == "more":  # "万几蚊", "一万多": said back as said, not as "约10000元"
+        number = float(value)
+        if number >= TEN_THOUSAND and number % TEN_THOUSAND == 0:
+            shown = f"{number / TEN_THOUSAND:g}万"
+        return texts()("labels.show_yuan_more", v=shown)
+    return texts()("labels.show_yuan", v=shown, approx=bool(approx))
 
 
 def _money_show(slot: str) -> Any:
