@@ -53,7 +53,7 @@ from nlu.finders.members import (
     illnesses_of,
 )
 from nlu.finders.negation import is_negated
-from nlu.finders.text import prepare
+from nlu.finders.text import prepare, terms
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult
@@ -101,6 +101,24 @@ def _conditions_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
     if illness:
         return texts()("screening.about_not_serious", illness=illness)
     return texts()("screening.about_conditions")
+
+
+def _vehicles_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "没车 电动车算不算": an electric bike, a bicycle, a mobility scooter is no motor
+    vehicle (nlu counts.yml ``not_motor``) — said, and "没车" is still taken."""
+    body = prepare(ctx.text).text
+    cues = [*WORDS["asks_about"], *WORDS["asks_about_vehicles"]]
+    if not any(word in body for word in cues):
+        return None
+    motor = terms("counts", "vehicles", "motor")
+    kinds = [
+        w
+        for w in terms("counts", "vehicles", "not_motor")
+        if w in body and not any(w in m and m != w and m in body for m in motor)  # 电单车
+    ]
+    if not kinds:
+        return None
+    return texts()("screening.about_not_motor", kind=kinds[0])
 
 
 def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
@@ -704,6 +722,8 @@ SLOTS: tuple[Slot, ...] = (
         fact="vehicles",
         choices=_choices("vehicles"),
         show=_count_shown("辆"),
+        about=_vehicles_about,
+        about_keeps_answer=True,
         words=("车",),
     ),
     Slot(
