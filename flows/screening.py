@@ -329,7 +329,7 @@ def _income_problem(value: Any, values: dict[str, Any]) -> str | None:
 
 
 # -- how answers read ---------------------------------------------------------------
-TEN_THOUSAND = 10000  # "1万多元" reads better than "10000多元"
+TEN_THOUSAND = 10000  # "1万多元", "2万多元": a sum in 万 said with 多
 
 
 def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> str:
@@ -340,11 +340,10 @@ def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> st
         return texts()("labels.show_range", low=value["min"], high=value["max"])
     approx = ((values or {}).get("_approx") or {}).get(slot)
     shown = f"{float(value):g}"
-    if approx == "more":  # "万几蚊", "一万多": said back as said, not as "约10000元"
-        number = float(value)
-        if number >= TEN_THOUSAND and number % TEN_THOUSAND == 0:
-            shown = f"{number / TEN_THOUSAND:g}万"
-        return texts()("labels.show_yuan_more", v=shown)
+    number = float(value)
+    if approx == "more" and number >= TEN_THOUSAND and number % TEN_THOUSAND == 0:
+        # "万几蚊", "一万多": said back as said — "约10000元" reads as a round ten thousand
+        return texts()("labels.show_yuan_more", v=f"{number / TEN_THOUSAND:g}万")
     return texts()("labels.show_yuan", v=shown, approx=bool(approx))
 
 
