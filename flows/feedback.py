@@ -94,6 +94,20 @@ def _says_more(text: str) -> bool:
     return "叫" in said and names_in(text).name is not None
 
 
+def _added_content(ctx: TurnContext) -> str | None:
+    """What a summary answer asks to add to the content, after its cue ("要写上…"), or None."""
+    said = ctx.text.strip()
+    cues = [c for c in texts().raw("feedback.add_to_content") if c in said]
+    if not cues:
+        return None
+    end = max(said.rfind(c) + len(c) for c in cues)
+    added = said[end:].lstrip(str(texts().raw("feedback.add_lead"))).strip()
+    return added if len(added) >= ADDED_CHARS else None
+
+
+ADDED_CHARS = 4  # fewer characters after "要写上" say nothing to add
+
+
 def _place(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """Where it happened, as said ("龙洞村", "镇上民政办"), or SKIP (跳过, 不方便说)."""
     if identity.says_skip(ctx.text):
@@ -188,6 +202,18 @@ class FeedbackFlow(Form):
             return False
         ctx.session.slots[MORE] = True
         return True
+
+    def correct_first(
+        self, ctx: TurnContext, values: dict[str, Any]
+    ) -> tuple[list[str], tuple[str, ...]]:
+        """ "内容不全 要写上他家开的小车 城里还有两间门面" at the summary: the words are added
+        to the content (not the 修改 menu, not the story's facts)."""
+        added = _added_content(ctx)
+        if ctx.payload is not None or not added or not values.get("content"):
+            return [], ()
+        values["content"] = f"{values['content']}；{added}"
+        facts = extract_facts(ctx.text, ctx.services.region)
+        return ["content"], tuple(facts)
 
     def opening_facts(self, ctx: TurnContext) -> dict[str, Any]:
         if ctx.payload:

@@ -129,6 +129,8 @@ class Slot:
     # A question about the question ("有高血压 算不算病"): its answer, then the question
     # again. (ctx, answers so far) → the reply, or None when the message is no such question.
     about: Callable[[TurnContext, dict[str, Any]], str | None] | None = None
+    # … and when the same message answers it too ("没车 电动车算不算"), that answer is taken
+    about_keeps_answer: bool = False
     words: tuple[str, ...] = ()  # what names this answer at the summary ("电话", "名字")
     # Danger kinds this question asks about as past events ("火灾" at the 变故 question):
     # named in its answer they are a fact, not an alarm, unless told as happening now.
@@ -349,7 +351,13 @@ class Form(Flow):
         values = self.values(ctx)
         answer = slot.about(ctx, values) if slot.about and ctx.payload is None else None
         if answer is not None:
+            if slot.about_keeps_answer and read_answer(slot, ctx, values).value is not None:
+                return [BotReply(answer), *await self._take_answer(ctx, slot)]
             return [BotReply(answer), *self._ask(ctx, slot.name)]
+        return await self._take_answer(ctx, slot)
+
+    async def _take_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
+        values = self.values(ctx)
         found = read_answer(slot, ctx, values)
         overwrite = reading.is_correction(ctx.text)
         facts = _support_for_none(ctx, found.facts, values)

@@ -64,6 +64,7 @@ FOLLOW_UP_TURNS = 2  # a follow-up may come this many messages after the answer
 FOLLOW_UP_WITHIN = dt.timedelta(minutes=30)
 # A message read as a policy question by its words (``claims``) stops being one past this.
 QUESTION_CHARS = 80
+ACCOUNT_FACTS = 2  # facts of the household that make a follow-up an account (flows.story)
 SURE = 0.8  # the NLU this sure of another service keeps the message from policy
 WEAK_INTENTS = ("inform", "out_of_scope", "self_screening", "deny", "affirm")
 # A message of these intents asks the last answer's aspect again ("那农村的呢": how much).
@@ -148,6 +149,8 @@ class PolicyAnswerFlow(Flow):
                 return True  # "…五保要么子手续到哪里去搞"
         if context is None or len(text) > int(words["follow_up_chars"]):
             return False
+        if not question.cued and not question.via and _tells_household(ctx):
+            return False  # "我 74岁 了 一个人 住 在 村里 老伴 走了": an account, not "那农村的呢"
         top = parse.ranking[0][0] if parse.ranking else parse.intent
         named = bool(ctx.parse.all("program"))
         return bool(
@@ -491,6 +494,19 @@ def _facts_of(program: Program, aspect: str) -> list[Any]:
         "withdraw": [program.payment],
         "single": [program.single_member] if program.single_member else program.eligibility,
     }[aspect]
+
+
+def _tells_household(ctx: TurnContext) -> bool:
+    """Whether a short message after a policy answer tells the writer's own household —
+    two facts or more besides the program ("我七十四了 一个人住村里", "屋里就我一个 六十八咯
+    住乡下"): an account to say back and screen, never the last card again."""
+    facts = account_facts(ctx, ctx.text)
+    told = [
+        k
+        for k, v in facts.items()
+        if k not in ("programs", "name_hint", "approx") and v not in (None, [])
+    ]
+    return len(told) >= ACCOUNT_FACTS
 
 
 def single_member_figures(

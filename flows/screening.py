@@ -53,7 +53,7 @@ from nlu.finders.members import (
     illnesses_of,
 )
 from nlu.finders.negation import is_negated
-from nlu.finders.text import prepare
+from nlu.finders.text import prepare, terms
 from policies.catalog import load_catalog
 from policies.household import InvalidHousehold
 from policies.screening import ScreeningResult
@@ -102,6 +102,24 @@ def _conditions_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
     if illness:
         return texts()("screening.about_not_serious", illness=illness)
     return texts()("screening.about_conditions")
+
+
+def _vehicles_about(ctx: TurnContext, values: dict[str, Any]) -> str | None:
+    """ "没车 电动车算不算": an electric bike, a bicycle, a mobility scooter is no motor
+    vehicle (nlu counts.yml ``not_motor``) — said, and "没车" is still taken."""
+    body = prepare(ctx.text).text
+    cues = [*WORDS["asks_about"], *WORDS["asks_about_vehicles"]]
+    if not any(word in body for word in cues):
+        return None
+    motor = terms("counts", "vehicles", "motor")
+    kinds = [
+        w
+        for w in terms("counts", "vehicles", "not_motor")
+        if w in body and not any(w in m and m != w and m in body for m in motor)  # 电单车
+    ]
+    if not kinds:
+        return None
+    return texts()("screening.about_not_motor", kind=kinds[0])
 
 
 def _conditions_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> Any:
@@ -312,6 +330,9 @@ def _income_problem(value: Any, values: dict[str, Any]) -> str | None:
 
 
 # -- how answers read ---------------------------------------------------------------
+TEN_THOUSAND = 10000  # "1万多元", "2万多元": a sum in 万 said with 多
+
+
 def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> str:
     """ "1200元", "约8000元" (an approximation), "1000–9000元（范围）", "不清楚"."""
     if value == UNKNOWN:
@@ -319,7 +340,12 @@ def yuan(value: Any, values: dict[str, Any] | None = None, slot: str = "") -> st
     if is_range(value):
         return texts()("labels.show_range", low=value["min"], high=value["max"])
     approx = ((values or {}).get("_approx") or {}).get(slot)
-    return texts()("labels.show_yuan", v=f"{float(value):g}", approx=bool(approx))
+    shown = f"{float(value):g}"
+    number = float(value)
+    if approx == "more" and number >= TEN_THOUSAND and number % TEN_THOUSAND == 0:
+        # "万几蚊", "一万多": said back as said — "约10000元" reads as a round ten thousand
+        return texts()("labels.show_yuan_more", v=f"{number / TEN_THOUSAND:g}万")
+    return texts()("labels.show_yuan", v=shown, approx=bool(approx))
 
 
 def _money_show(slot: str) -> Any:
@@ -696,6 +722,8 @@ SLOTS: tuple[Slot, ...] = (
         fact="vehicles",
         choices=_choices("vehicles"),
         show=_count_shown("辆"),
+        about=_vehicles_about,
+        about_keeps_answer=True,
         words=("车",),
     ),
     Slot(

@@ -35,7 +35,8 @@ from flows.screening import SLOTS as HOUSEHOLD_SLOTS
 from flows.screening import WORDS, household_answers, household_cleared, household_filled
 from flows.texts import texts
 from nlu.answers import Reading
-from nlu.finders.identity import full_names, id_numbers_of
+from nlu.finders.identity import full_names, id_numbers_of, placed_name
+from nlu.normalize import simplify
 from policies.catalog import load_catalog
 from services.access import NotAllowed
 from services.consents import APPLICATION_CONSENTS
@@ -100,12 +101,42 @@ def landline(text: str) -> str | None:
     return f"{found.group(1)}-{found.group(2)}" if found else None
 
 
+OWNER = "#"  # "13874650321#隔壁彭三嫂": a number and whose it is, when not the resident's
+_OWNED = re.compile(
+    r"([\u4e00-\u9fff]{1,10}?)的?(?:电话|手机|号码)|(?:电话|手机|号码)(?:是|留|打)([\u4e00-\u9fff]{2,8}?)的"
+    r"|(?:打|找|留|联系)([\u4e00-\u9fff]{1,8}?)的?(?=\d)"
+)
+
+
+def phone_owner(text: str) -> str | None:
+    """Whose number a phone answer gives when it is not the resident's ("有事打隔壁彭三嫂的
+    电话", "电话留他侄子的"): that person as said, or None (the resident's own)."""
+    words = texts().raw
+    plain = simplify(text).replace(" ", "")
+    for match in _OWNED.finditer(plain):
+        owner = match.group(1) or match.group(2) or match.group(3) or ""
+        for lead in words("staff.phone_owner_lead"):  # "有事打隔壁…": after the last verb
+            at = owner.rfind(lead)
+            if at >= 0 and at + len(lead) < len(owner):
+                owner = owner[at + len(lead) :]
+        if any(word in owner for word in words("staff.phone_owner_words")):
+            return owner
+    return None
+
+
+def with_owner(phone: str, text: str) -> str:
+    """The phone, with whose it is when the text says it is someone else's."""
+    owner = phone_owner(text)
+    return f"{phone}{OWNER}{owner}" if owner else phone
+
+
 def _contact(ctx: TurnContext, values: dict[str, Any]) -> Reading:
-    """The resident's mobile; or a landline ("留村部座机 0737-1234567"); or, with no phone
-    at all ("他没手机", "无", "跳过"), the village office or the recorder to call."""
+    """The resident's mobile — or someone else's, kept with whose it is ("打隔壁彭三嫂的
+    电话 138…"); or a landline ("留村部座机 0737-1234567"); or, with no phone at all
+    ("他没手机", "无", "跳过"), the village office or the recorder to call."""
     found = identity.phone(ctx, values)
     if found.value is not None:
-        return found
+        return replace(found, value=with_owner(str(found.value), ctx.text))
     number = landline(ctx.text)
     if number is not None:
         return Reading(number, facts=found.facts)
@@ -123,12 +154,15 @@ def _contact(ctx: TurnContext, values: dict[str, Any]) -> Reading:
 def _contact_problem(value: str, values: dict[str, Any]) -> str | None:
     if value in (VILLAGE, RECORDER) or landline(value) == value:
         return None
-    return identity.phone_check(value, values)
+    return identity.phone_check(value.split(OWNER)[0], values)
 
 
 def _contact_shown(value: str) -> str:
     if value in (VILLAGE, RECORDER):
         return texts()(f"staff.{value}")
+    if OWNER in value:
+        phone, owner = value.split(OWNER, 1)
+        return texts()("staff.contact_whose", phone=identity.show_phone(phone), owner=owner)
     if landline(value) == value:
         return texts()("staff.contact_landline", number=value)
     return identity.show_phone(value)
@@ -165,6 +199,9 @@ def contact_of(value: str, recorder: str) -> tuple[str | None, str | None]:
         return None, texts()("staff.contact_recorder_named", name=recorder)
     if landline(value) == value:
         return None, texts()("staff.contact_landline", number=value)
+    if OWNER in value:  # the number is filed, with whose it is for the caseworker
+        phone, owner = value.split(OWNER, 1)
+        return phone, texts()("staff.contact_whose_note", owner=owner)
     return value, None
 
 
@@ -270,6 +307,8 @@ class StaffIntakeFlow(Form):
                 filled.append(name)
         if not values.get("place") and (told := unlisted_village(account, None)):
             values[TOLD_VILLAGE] = told  # not on the list: its township is asked
+        if values.get("phone") and OWNER not in str(values["phone"]):
+            values["phone"] = with_owner(str(values["phone"]), account)  # "打隔壁彭三嫂的电话"
         if not values.get("phone") and landline(account):
             values["phone"] = landline(account)  # "电话没有 留村部的0737-1234567"
         place_filled(values)
@@ -282,8 +321,10 @@ class StaffIntakeFlow(Form):
                 household_filled(ctx, slot, values)
         labels = field_labels()
         approx = facts.household.get("_approx") or {}
+        phone = str(values.get("phone") or "")
         lines = [
-            f"{labels[k]}：{'约' if k in approx else ''}{_shown(k, v)}"
+            f"{labels[k]}：{'约' if k in approx else ''}"
+            + (_contact_shown(phone) if k == "phone" and OWNER in phone else _shown(k, v))
             for k, v in facts.model_dump().items()
             if k in labels and v not in (None, [], "")
         ]
@@ -502,6 +543,8 @@ def _carried(ctx: TurnContext, account: str, facts: IntakeFacts) -> IntakeFacts:
     names = full_names(account)
     if facts.name is None and len(names) == 1:
         update["name"] = names[0]
+    elif facts.name is None and not names and (placed := placed_name(account)):
+        update["name"] = placed  # "二港村五组的彭桂生 男的": after the place, on this line only
     last = ctx.session.slots.get(LAST_PLACE)
     same = any(word in account for word in ctx.texts.raw("staff.same_village_words"))
     if (

@@ -397,7 +397,11 @@ def member_ages(
             continue  # "我一百多": money, nobody is a hundred and some
         if any(after.startswith(unit) for unit in _NOT_AGE_AFTER) and not after.startswith("岁"):
             continue
-        if text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差", "老"):
+        named_just_before = any(m.end == match.start() for m in mentions)  # "老大15"
+        if (
+            text[max(0, match.start() - 1) : match.start()] in ("第", "大", "小", "差", "老")
+            and not named_just_before
+        ):
             continue  # "第2", "比我大两岁": not an age
         has_years = after.startswith(("岁", "周岁"))
         near = [

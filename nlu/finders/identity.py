@@ -97,6 +97,10 @@ def _split_run(pieces: list[str]) -> list[str]:
         tail = "".join(pieces[index:])
         if len(tail) in _NUMBER_LENGTHS:
             return ["".join(pieces[:index]), tail]
+    for index in range(len(pieces) - 1, 0, -1):
+        head = "".join(pieces[:index])
+        if len(head) in _NUMBER_LENGTHS:  # "身份证4309…4012 一个月就…": the number, then words
+            return [head, "".join(pieces[index:])]
     return [whole]
 
 
@@ -525,6 +529,25 @@ def _title_hint(body: str) -> str | None:
 
 
 _AFTER_FULL_NAME = "的了是在说和跟要也今年岁家住,.;!?:~ /0123456789"
+
+
+# 口述办's first line names the resident after their place ("二港村五组的彭桂生 男的 七十六岁"):
+# only there is a name right after 村的/组的 one, ended by a space, a comma or 男/女 (read
+# everywhere, 的 after a place finds "周围邻…" in "村里的周围邻居").
+_PLACED_NAME = re.compile(
+    r"(?:村|组|社区|屯|队|居委会)的([\u4e00-\u9fff]{2,4}?)(?=\s|[,，。、;；:：]|男|女|$)"
+)
+
+
+def placed_name(text: str) -> str | None:
+    """The resident's full name after their village or group (``_PLACED_NAME``), or None."""
+    for match in _PLACED_NAME.finditer(simplify(text)):
+        said = match.group(1)
+        surname = _surname_at(said, 0, known_only=True)
+        reading = _name_at(said, 0, known_only=True)
+        if surname and reading is not None and reading.name == said and len(said) == surname + 2:
+            return _as_typed(text, said)
+    return None
 
 
 def full_names(text: str) -> list[str]:

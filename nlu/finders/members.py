@@ -348,13 +348,17 @@ def _disability_details(text: str, start: int, end: int) -> dict[str, Any]:
     details: dict[str, Any] = {}
     match = _GRADE.search(window)
     position = clause_to
-    for _ in range(2):  # "残疾,听力,一级", "智力残疾,有证,二级的": short clauses after it
-        if match is not None or position >= len(text):
+    kinds = [word for kind_words in data["kinds"].values() for word in kind_words]
+    for _ in range(2):  # "残疾,听力,一级", "智力残疾,有证,二级的", "残疾证,3级,肢体"
+        has_kind = any(word in window for word in kinds)
+        if (match is not None and has_kind) or position >= len(text):
             break
         nxt = text[position + 1 : clause_end_of(text, position + 1)]
         if len(nxt) > 6 or any(word in nxt for word in member_words()):
             break  # a new person, or more than a grade said
-        match = _GRADE.search(nxt)
+        if match is not None and not any(word in nxt for word in kinds):
+            break  # the grade is said; a clause without the kind is about something else
+        match = match or _GRADE.search(nxt)
         window += "," + nxt
         position += 1 + len(nxt)
     if match:

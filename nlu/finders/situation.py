@@ -99,6 +99,7 @@ def supporters_of(text: str, asked: bool = False) -> bool | str | None:
     with 有 is yes (only when asked); "不知道" is unknown.
     """
     # 养老金 is an income, not 养老 of the parents by a child: it says nothing of supporters
+    text = _NONE_TYPED_APART.sub(r"\1\2", text)  # "没得 儿女" typed word by word
     context = re.sub("养老金|养老保险|养老钱", "", text)
     if not asked and not any(word in context for word in terms("situation", "supporter_context")):
         away = _relative_away(context)
@@ -165,6 +166,7 @@ def _said_of_relative(text: str, start: int) -> str:
 _OF_THEM = ("他", "她", "自己")  # "她自己家里也难": still the relative
 _SELF_CLAUSE = re.compile(r",(?=(?:我|我们)(?!女儿|儿子|哥|姐|弟|妹))")
 _EVENT_DENIED = re.compile(r"(?:变故|大事|意外)(?:倒是|倒|是|都|也|就|呢|嘛)*(?:没有|没|无)")
+_NONE_TYPED_APART = re.compile(r"(没有|无|冇)[,\s]+(儿女|子女|儿子|女儿|亲人|亲属)")
 _MEANS_SAID = re.compile(
     r"(?<![没无不])(?:赡养能力|能力|条件)[,.]*(?:是|也|都)?(?:(没有|没|无)|有)(?=$|[,.;!?:~])"
 )

@@ -97,8 +97,13 @@ def prepare(text: str) -> Prepared:
     raw = _SPACES.sub(",", raw).replace("、", "/").replace("～", "~")
     raw = raw.replace("唯一", "唯独")  # "唯一一台" is one, not 11
     raw = _spoken_amounts(simplify(raw)).replace("廿", "二十").replace("卅", "三十")
+    if "老大" in raw:  # children by birth order: "老二十歲" is 老二 ten, not 老 twenty
+        raw = _BIRTH_ORDER_AGE.sub(r"\1,", raw)
     normalised = _identifiers(normalize(raw).text.lower())
     return Prepared(text, simplify(text).strip(), _dialect(normalised))
+
+
+_BIRTH_ORDER_AGE = re.compile(r"(老[二三四五六])(?=[一二三四五六七八九十])")
 
 
 def _cjk(char: str) -> bool:
