@@ -24,6 +24,8 @@ from flows.applicant import unlisted_village
 from flows.base import Flow, TurnContext
 from nlu.facts import extract_facts
 from nlu.finders.identity import callback_of
+from nlu.finders.members import find_mentions
+from nlu.finders.text import prepare
 from nlu.finders.values import Range
 from nlu.validators import mask_phone
 from policies.catalog import load_catalog
@@ -44,6 +46,8 @@ READ_AS_STORY = ("self_screening", "inform", "out_of_scope")
 # 能不能办低保"): with the household's facts told, screening answers it (docs/nlu.md).
 SCREENS = ("self_screening", "ask_eligibility")
 NOT_FACTS = ("programs", "name_hint")
+# Read as a correction of the account when one was just said back and the message has facts.
+CORRECTS_ACCOUNT = ("report_change",)
 
 
 def _amount(value: Any) -> int | None:
@@ -70,6 +74,10 @@ class StoryFlow(Flow):
             # whether it qualifies: the conditions (policy), unless it tells its own facts
             own: list[str] = ctx.texts.raw("story.own_words")
             return any(w in ctx.text for w in own) and bool(self.household_facts(ctx))
+        if clear and parse.intent in CORRECTS_ACCOUNT and told_before(ctx) is not None:
+            # "我工资说多了 实际到手一千八" just after the account was said back: a correction
+            # of the account ("说得不对的地方直接告诉我"), not a recipient's change to report
+            return bool(self.facts(ctx))
         if clear and parse.intent not in READ_AS_STORY:
             return False
         if (
@@ -108,7 +116,7 @@ class StoryFlow(Flow):
         if ctx.parse.intent in self.intents and ctx.payload is not None:
             return await self._continue(ctx)
         earlier = told_before(ctx)
-        story = f"{earlier}。{ctx.text}" if earlier else ctx.text  # a later part corrects
+        story = joined(ctx, earlier, ctx.text) if earlier else ctx.text  # a later part corrects
         facts = account_facts(ctx, story)
         ctx.session.slots[STORY] = {"text": story, "at": datetime.now(UTC).isoformat()}
         remember_applicant(ctx, story)
@@ -166,6 +174,25 @@ HOUSEHOLD_SLOTS = (
     STORY,
     TOLD_VILLAGE,
 )
+
+
+MONEY_KEYS = ("monthly_income", "medical", "education", "deposits", "debt", "one_off_cost")
+
+
+def joined(ctx: TurnContext, earlier: str, text: str) -> str:
+    """The account and a message just after it, as one account. A message naming money the
+    account named, with no word adding to it and no other person, corrects that figure
+    ("一年也就两万" after "一年两万四"): it is joined after a correction word, so it replaces
+    the figure said back instead of adding to it."""
+    before = account_facts(ctx, earlier)
+    now = account_facts(ctx, text)
+    again = [key for key in MONEY_KEYS if key in now and key in before]
+    adds = any(word in text for word in ctx.texts.raw("story.adding_words"))
+    prepared = prepare(text).text
+    others = [m for m in find_mentions(prepared) if m.relation != "self"]
+    if again and not adds and not others:
+        return f"{earlier}。{ctx.texts.raw('story.follow_up_correction')}，{text}"
+    return f"{earlier}。{text}"
 
 
 def next_person(ctx: TurnContext) -> bool:

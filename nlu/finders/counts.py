@@ -217,6 +217,13 @@ def _ends_clause(text: str, end: int) -> bool:
     return not following or following in CLAUSE_END + PARTICLES + "住过"
 
 
+def _earning(text: str, end: int) -> bool:
+    """ "就我一个人挣钱", "只有我一个人上班": the clause goes on with an earner's verb."""
+    rest = text[end : clause_end(text, end)].removeprefix("人")
+    rest = rest.lstrip("在")
+    return any(rest.startswith(word) for word in terms("counts", "household", "earner_verbs"))
+
+
 def _caring(text: str, end: int) -> bool:
     """ "我一个人在屋头照顾他", "一个人带着儿子": alone in caring for someone, who lives
     there too — the clause goes on with a carer's verb."""
@@ -259,7 +266,9 @@ def _says_alone(text: str) -> bool:
         while at >= 0:
             following = text[at + len(word) : at + len(word) + 1]
             ends = not following or following in CLAUSE_END + "人" + PARTICLES + "住过在"
-            if ends and not _caring(text, at + len(word)):
+            if ends and _earning(text, at + len(word)):
+                pass  # "全家就我一个人挣钱": the one earner, not a household of one
+            elif ends and not _caring(text, at + len(word)):
                 return True
             at = text.find(word, at + 1)
     return False
