@@ -827,6 +827,10 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             owned_one = owned_one or _HAS_ONE.search(text[max(0, start - 6) : start]) is not None
             # "厝是自己的", "屋系自家嘅": the home is said to be their own
             owned_one = owned_one or _OWN_AFTER.match(text[end : end + 8]) is not None
+            # "住的是自己的老房子", "住自己家的房子": the home they live in is their own
+            owned_one = (
+                owned_one or _OWN_BEFORE.search(text[max(0, start - 12) : start]) is not None
+            )
     if mentioned and (asked or (owned_one and not negated and not rented)):
         return 1
     if negated or rented:
@@ -839,6 +843,13 @@ def houses_of(text: str, asked: bool = False) -> int | None:
 # "有个", "有一间", "就一套", "有栋自己的旧": a house said to be had, one of it.
 _HAS_ONE = re.compile(
     r"(?:有|就|只有|就是)(?:一|1)?(?:个|间|栋|套|座|处|幢)?(?:自己的)?(?:旧|老|破)?的?$"
+)
+
+
+# "住的是自己的老房子", "住自己家的房子", "住着俺自家的旧屋": the home lived in is their own.
+_OWN_BEFORE = re.compile(
+    r"住(?:的是|的|着|在|嘅系|系)?(?:我们|我家|咱家|俺家|阮|俺|我|咱)?(?:自己|自家)(?:家)?(?:盖|建|起|买|修)?"
+    r"(?:的|嘅|个|滴)?(?:一套|一间|一栋)?(?:旧|老|破)?的?$"
 )
 
 
