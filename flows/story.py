@@ -22,11 +22,12 @@ from base.messages import BotReply, Button
 from flows import callback
 from flows.applicant import unlisted_village
 from flows.base import Flow, TurnContext
-from nlu.facts import extract_facts
+from nlu.facts import extract_facts, writer_apart
 from nlu.finders.identity import callback_of
 from nlu.finders.members import find_mentions
-from nlu.finders.text import prepare
+from nlu.finders.text import MESSAGE_BREAK, prepare, segments
 from nlu.finders.values import Range
+from nlu.normalize import simplify
 from nlu.validators import mask_phone
 from policies.catalog import load_catalog
 
@@ -122,7 +123,7 @@ class StoryFlow(Flow):
         remember_applicant(ctx, story)
         remember_village(ctx, story, facts)
         told = ctx if not earlier else replace(ctx, parse=ctx.services.interpreter.parse(story))
-        said = said_back(told, facts)
+        said = said_back(told, facts, applicant_of(ctx, story))
         left = callback_of(ctx.text)
         if left is not None:  # "有事打我女儿电话 139…": kept for the chat (and its open case)
             await callback.record(ctx, left)
@@ -176,25 +177,6 @@ HOUSEHOLD_SLOTS = (
 )
 
 
-MONEY_KEYS = ("monthly_income", "medical", "education", "deposits", "debt", "one_off_cost")
-
-
-def joined(ctx: TurnContext, earlier: str, text: str) -> str:
-    """The account and a message just after it, as one account. A message naming money the
-    account named, with no word adding to it and no other person, corrects that figure
-    ("一年也就两万" after "一年两万四"): it is joined after a correction word, so it replaces
-    the figure said back instead of adding to it."""
-    before = account_facts(ctx, earlier)
-    now = account_facts(ctx, text)
-    again = [key for key in MONEY_KEYS if key in now and key in before]
-    adds = any(word in text for word in ctx.texts.raw("story.adding_words"))
-    prepared = prepare(text).text
-    others = [m for m in find_mentions(prepared) if m.relation != "self"]
-    if again and not adds and not others:
-        return f"{earlier}。{ctx.texts.raw('story.follow_up_correction')}，{text}"
-    return f"{earlier}。{text}"
-
-
 def next_person(ctx: TurnContext) -> bool:
     """ "好 下一个 隔壁刘老倌…": the message starts another person's household (a
     caseworker entering one resident after another); nothing of the last one carries
@@ -209,12 +191,67 @@ def next_person(ctx: TurnContext) -> bool:
     return True
 
 
+# Between two messages of one account the later one's figures replace the earlier ones
+# (nlu.finders.text.MESSAGE_BREAK), unless it says it adds to them.
+ASKED_NEAR = 8  # characters: the parent or 她/他 this close before the question
+
+
+def joined(ctx: TurnContext, earlier: str, text: str) -> str:
+    """An account and the message that follows it, as one text: "…工资五千多" then "不对
+    …我妈就每个月一百多的养老金" reads 100, not 5000 + 100 (probeL 1); "一年也就两万"
+    after "一年两万四" is the year's 20000 (probeN F1). A message that adds money ("还有…",
+    "我老婆一个月还有三百的补贴": an adding word or another person's money, and no
+    correction word) adds to the account's figures."""
+    adds: list[str] = ctx.texts.raw("story.adds_words")
+    if text.lstrip(" ，,。").startswith(tuple(adds)) or _adds_money(ctx, earlier, text):
+        return f"{earlier}。{text}"
+    return f"{earlier}。{MESSAGE_BREAK}{text}"
+
+
+def _adds_money(ctx: TurnContext, earlier: str, text: str) -> bool:
+    """More money told besides the account's: an adding word anywhere or a person other
+    than the applicant named, and nothing said to correct ("说错了", "不是…")."""
+    prepared = prepare(text).text
+    if len(segments(prepared)) > 1 or "不是" in prepared:
+        return False  # "还有保洁工资说错了 现在涨到一千三了": a correction
+    adds = any(word in prepared for word in ctx.texts.raw("story.adding_words"))
+    applicant = applicant_of(ctx, f"{earlier}。{text}")
+    others = [m for m in find_mentions(prepared, applicant) if m.relation != "self"]
+    return adds or bool(others)
+
+
 def applicant_of(ctx: TurnContext, text: str) -> str:
-    """ "father"/"mother" when a son or daughter writes for a parent ("替我爸问的"), else "self"."""
+    """ "father"/"mother" when a son or daughter writes for a parent ("替我爸问的", or the
+    parent named and then asked about: "我妈在老家瘫在床上…她能不能吃低保"), else "self"."""
     table: dict[str, list[str]] = ctx.texts.raw("story.for_parent")
     for parent, words in table.items():
         if any(w in text for w in words):
             return parent
+    return _parent_asked_about(ctx, text)
+
+
+def _parent_asked_about(ctx: TurnContext, text: str) -> str:
+    """The parent named ("我妈", "俺娘", "我媽") and then the question about them ("她能不能",
+    "我妈能不能吃低保", "符不符合") with the parent or 她/他 just before it, no one else
+    named in between: the parent is the applicant."""
+    plain = simplify(text).replace(" ", "")
+    asked: dict[str, Any] = ctx.texts.raw("story.parent_asked")
+    for parent, nouns in asked["parents"].items():
+        named = [plain.find(noun) for noun in nouns if noun in plain]
+        if not named:
+            continue
+        first = min(named)
+        near = (*nouns, asked["pronouns"][parent])
+        for head in asked["questions"]:
+            at = plain.find(head, first)
+            while at >= 0:
+                between = plain[first:at]
+                before = plain[max(first, at - ASKED_NEAR) : at]
+                if any(w in before for w in near) and not any(
+                    w in between for w in asked["others"]
+                ):
+                    return str(parent)
+                at = plain.find(head, at + 1)
     return "self"
 
 
@@ -242,7 +279,15 @@ def parents_gone(ctx: TurnContext, text: str) -> bool:
     """Whether an account says a child's parents both cannot raise it: each parent named
     in a clause with a gone word ("父坐牢 母跑了"), and a child or grandchild named."""
     say = ctx.texts.raw
-    writer_is_child = applicant_of(ctx, text) in say("story.child_writes_for")
+    applicant = applicant_of(ctx, text)
+    writer_is_child = applicant in say("story.child_writes_for")
+    parents: dict[str, list[str]] = say("story.parent_asked")["parents"]
+    if applicant in parents:
+        # a son writing for his mother: "我爸前年走了" is her husband, and the writer's
+        # children are not hers (probeL 1) — no child of this household lost its parents
+        text = writer_apart(text, applicant)
+        for noun in sorted((n for ns in parents.values() for n in ns), key=len, reverse=True):
+            text = text.replace(noun, "＿" * len(noun))
     if not writer_is_child and not any(word in text for word in say("story.child_words")):
         return False
     father = mother = False
@@ -317,11 +362,12 @@ def urgent_fits(ctx: TurnContext, facts: dict[str, Any]) -> bool:
     )
 
 
-def said_back(ctx: TurnContext, facts: dict[str, Any]) -> str:
-    """The facts in one sentence, in the order a caseworker would say them."""
+def said_back(ctx: TurnContext, facts: dict[str, Any], applicant: str | None = None) -> str:
+    """The facts in one sentence, in the order a caseworker would say them; ``applicant``
+    as the whole account tells it (a correction after it need not say 她能不能)."""
     say = ctx.texts
     who: dict[str, str] = dict(say.raw("story.who"))
-    applicant = applicant_of(ctx, ctx.text)
+    applicant = applicant or applicant_of(ctx, ctx.text)
     if applicant != "self":
         who["self"] = say.raw("story.applicant_is")[applicant]
         who["spouse"] = say.raw("story.applicant_spouse")[applicant]

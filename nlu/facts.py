@@ -43,12 +43,12 @@ from nlu.finders.identity import (
     phones_of,
     tail_corrected,
 )
-from nlu.finders.members import cleared_of, conditions_of, illnesses_of
+from nlu.finders.members import cleared_of, conditions_of, find_mentions, illnesses_of
 from nlu.finders.money import FACT_KEY, money_of
 from nlu.finders.negation import is_negated
 from nlu.finders.place import place_of
 from nlu.finders.situation import event_of, residence_of, supporters_of
-from nlu.finders.text import joined_if_typed_slowly, prepare, segments
+from nlu.finders.text import CLAUSE_END, joined_if_typed_slowly, prepare, segments
 
 # The question asked → the money role a bare amount answers.
 SLOT_ROLE = {
@@ -86,7 +86,7 @@ def _facts(
     text: str, region: str | None, applicant: str, slot: str | None, _today: date
 ) -> dict[str, Any]:
     prepared = prepare(text)
-    body = prepared.text
+    body = writer_apart(prepared.text, applicant)  # the household's facts, not the writer's
     facts: dict[str, Any] = {}
 
     for part in segments(body):  # a later segment is a correction of an earlier one
@@ -166,7 +166,7 @@ def _facts(
     cases = case_numbers_of(text)
     if cases:
         facts["case_number"] = cases[-1]
-    programs = programs_of(body)
+    programs = programs_of(prepared.text)  # "我想问她能不能吃低保": asked by the writer
     if programs:
         facts["programs"] = programs
     return facts
@@ -188,6 +188,52 @@ def _take_off(facts: dict[str, Any], cleared: dict[str, list[str]]) -> None:
             facts[kind] = kept
         else:
             del facts[kind]
+
+
+WRITER_FILLER = "＿"  # no word, digit or clause break of any reader
+
+
+def writer_apart(body: str, applicant: str) -> str:
+    """``body`` without what a relative writing for the applicant says of themselves
+    (probeL 1: "我一个月工资五千多还要租房子养两个小孩", "五千是我的工资不是我妈的"):
+    from the writer's 我 to the next person of the applicant's household or the clause's
+    end, with a thing said just before "是我…" ("房子是我在深圳租的"), blanked, same
+    length. Kept when the writer says they live together, and when the writer gives to
+    the applicant ("我每个月给我妈寄五百" is her money)."""
+    table = words("members")["writer_apart"]
+    if applicant not in table["applies_to"]:
+        return body
+    for word in table["together"]:
+        at = body.find(word)
+        if at >= 0 and not is_negated(body, at, at + len(word)):
+            return body
+    writer = tuple(str(w) for w in table["writer"])
+    mentions = find_mentions(body, applicant)
+    chars = list(body)
+    for index, mention in enumerate(mentions):
+        if mention.word not in writer or mention.relation == "self":
+            continue
+        end = next(
+            (m.start for m in mentions[index + 1 :] if m.relation in ("self", "spouse")),
+            len(body),
+        )
+        stop = next((i for i in range(mention.end, end) if body[i] in CLAUSE_END), end)
+        stretch = body[mention.start : stop]
+        if stop == end < len(body) and any(w in stretch for w in table["giving"]):
+            continue  # "我每个月给我妈寄五百": money for the applicant
+        start = mention.start
+        if body[:start].endswith("是"):
+            owned = _owned_pattern().search(body[: start - 1])
+            start = owned.start() if owned else start - 1
+        chars[start:stop] = WRITER_FILLER * (stop - start)
+    return "".join(chars)
+
+
+@lru_cache(maxsize=1)
+def _owned_pattern() -> re.Pattern[str]:
+    nouns = sorted((str(w) for w in words("members")["writer_apart"]["owned_before"]), key=len)
+    alternatives = "|".join(map(re.escape, reversed(nouns)))
+    return re.compile(rf"(?:\d+(?:\.\d+)?(?:多|来)?(?:块钱|块|元)?|{alternatives})$")
 
 
 def _size_of_some(facts: dict[str, Any], ages: list[int], body: str, slot: str | None) -> bool:

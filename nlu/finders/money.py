@@ -29,6 +29,7 @@ from nlu.finders.members import find_mentions
 from nlu.finders.negation import masked, negated_after, negated_before
 from nlu.finders.text import (
     CLAUSE_END,
+    MESSAGE_BREAK,
     clause_start,
     cn_int,
     is_unknown,
@@ -1005,7 +1006,8 @@ def money_of(
     approx: dict[str, str] = {}
     lead = ""
     kept: dict[str, list[Amount]] = {}  # each role's amounts of the segment that set it
-    for part in segments(prepared_text):
+    pieces = [piece for part in segments(prepared_text) for piece in part.split(MESSAGE_BREAK)]
+    for part in [piece for piece in pieces if piece.strip(CLAUSE_END + " /")]:
         # "不是65块,是65岁": the amount read before was an age — withdrawn
         withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
         part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)

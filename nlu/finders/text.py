@@ -331,6 +331,11 @@ def strip_fillers(text: str) -> str:
     return text
 
 
+# Between two messages of one account (flows.story): the later one's figures replace the
+# earlier ones of the same role (nlu.finders.money.money_of), probeL 1.
+MESSAGE_BREAK = "§"
+
+
 def segments(text: str) -> list[str]:
     """The answer cut at each correction ("四个人吧不对是三个人" → two segments).
 
