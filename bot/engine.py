@@ -642,6 +642,8 @@ class Engine:
                 and flow.urgent_interrupt
                 and parse.intent == "urgent_help"
                 and parse.confidence >= URGENT_INTERRUPT
+                # "一分钱都没得了 还倒欠" at the deposits is 0, unless a need of today is said
+                and (self._urgent_need(ctx) or not flow.answered_here(ctx))
             ):
                 return await urgent.start(ctx)
             left = callback.callback_in(ctx)

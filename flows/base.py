@@ -68,6 +68,11 @@ class Flow(ABC):
         for another flow (a question about the form's own question)."""
         return False
 
+    def answered_here(self, ctx: TurnContext) -> bool:
+        """Whether this turn is plainly the answer to the flow's own question, so a
+        classifier sure of another intent (urgent_help) does not take it away."""
+        return False
+
     def cancel(self, ctx: TurnContext) -> str:
         """取消: leave the flow; what is said (a form may keep its answers to undo it)."""
         ctx.session.end_flow()

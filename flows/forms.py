@@ -164,6 +164,10 @@ def choice_buttons(choices: tuple[Choice, ...]) -> tuple[Button, ...]:
     return tuple(Button(choice.title, payload_of(choice)) for choice in choices)
 
 
+# The questions about money (flows.screening's slots; the application asks the same).
+MONEY_QUESTIONS = ("monthly_income", "medical", "education", "deposits", "debt", "one_off_cost")
+
+
 def read_answer(slot: Slot, ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """The answer to ``slot`` as its reader reads it: a button's payload chooses, else the
     slot's reader, else its choices (``read_choice``), else the text as typed."""
@@ -292,6 +296,15 @@ class Form(Flow):
         values.pop(previous, None)
         self.on_cleared(ctx, previous, values)
         return self._ask(ctx, previous)
+
+    def answered_here(self, ctx: TurnContext) -> bool:
+        """At a money question an answer its reader reads ("一分钱都没得了 还倒欠" at the
+        deposits: 0) is the answer, not an emergency (probeL 13) — money words are no
+        danger; danger to life is still found first by the danger check."""
+        step = ctx.session.step
+        if ctx.payload is not None or step not in MONEY_QUESTIONS or not self.has_slot(step):
+            return False
+        return read_answer(self.slot(step), ctx, self.values(ctx)).value is not None
 
     def answers_itself(self, ctx: TurnContext) -> bool:
         """Whether this turn is a question about the current question, answered here

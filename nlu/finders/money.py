@@ -368,6 +368,8 @@ def find_amounts(
             and _is_age(text, start, end, people)
         ):
             continue  # "老伴50", "小儿子28，": a person's age, not money
+        if not is_money and not token.scaled and _age_said_loosely(text, start, end, people):
+            continue  # "还有个婆婆七十几了", "爷爷八十多了": an age (probeL 14)
         value, rule = token.value, token.rule
         if _below(text, token, unit_end) and isinstance(value, int):
             value, rule = Range(0, value), "below"
@@ -402,6 +404,8 @@ def find_amounts(
             role = default  # "存款基本没有了，看病花光了，可能就几千块": what is left of it
         if role == "rent" and any(word in text for word in terms("money", "rented_out")):
             role = "income"  # "地租给别人了，一年租金一千二": rent received
+        if role == "rent" and any(word in clause for word in terms("money", "roles", "education")):
+            role = "education"  # "读高中一年学费住宿要三千多": boarding at school (probeL 14)
         if (
             role == "income"
             and not _last_role(clause)
@@ -439,6 +443,14 @@ def find_amounts(
             # ("全年加起来也就两万"), of money that has one (not the deposits said last)
             timed = [a for a in amounts if (a.role in MONTHLY_ROLES) == (period in PERIODIC)]
             role = (timed or amounts)[-1].role
+        if (
+            role is None
+            and amounts
+            and amounts[-1].role in ("education", "medical")
+            and sum(1 for person in others if person <= start) > amounts[-1].who
+            and text[amounts[-1].end : start].count(",") <= 1
+        ):
+            role = amounts[-1].role  # "大娃学费三千多 小娃一年几百块": the next child's too
         if role is None and default is None and (is_money or period) and not _spent(clause):
             role = "income"  # a story's bare "一个月两千块": what the household lives on
         if role is None and default is None and _spent_just_before(text, start, end):
@@ -731,6 +743,22 @@ def _is_age(text: str, start: int, end: int, people: list[int]) -> bool:
         return False
     # "一个月给孩子50": a period said before the person makes it money
     return _period(text[max(0, close[-1] - 8) : close[-1]], "") is None
+
+
+def _age_said_loosely(text: str, start: int, end: int, people: list[int]) -> bool:
+    """ "婆婆七十几了", "我都四十几了", "七十多岁": a number up to 120 with 多/几/来, then 岁,
+    or 了 after a person named just before it — an age, never money."""
+    number = text[start:end]
+    if not number.isdigit() or int(number) > 120 or text[end : end + 1] not in ("多", "几", "来"):
+        return False
+    after = text[end + 1 : end + 2]
+    if after == "岁":
+        return True
+    if after != "了":
+        return False
+    return any(
+        0 <= start - person <= 4 and _AGE_GAP.fullmatch(text[person:start]) for person in people
+    )
 
 
 def _not_known(text: str, start: int, end: int) -> bool:
