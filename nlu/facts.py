@@ -219,7 +219,7 @@ def writer_apart(body: str, applicant: str) -> str:
         )
         stop = next((i for i in range(mention.end, end) if body[i] in CLAUSE_END), end)
         stretch = body[mention.start : stop]
-        if stop == end < len(body) and any(w in stretch for w in table["giving"]):
+        if any(w in stretch for w in table["giving"]):
             continue  # "我每个月给我妈寄五百": money for the applicant
         start = mention.start
         if body[:start].endswith("是"):
