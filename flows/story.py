@@ -24,7 +24,8 @@ from flows.applicant import unlisted_village
 from flows.base import Flow, TurnContext
 from nlu.facts import extract_facts, writer_apart
 from nlu.finders.identity import callback_of
-from nlu.finders.text import MESSAGE_BREAK
+from nlu.finders.members import find_mentions
+from nlu.finders.text import MESSAGE_BREAK, prepare, segments
 from nlu.finders.values import Range
 from nlu.normalize import simplify
 from nlu.validators import mask_phone
@@ -46,6 +47,8 @@ READ_AS_STORY = ("self_screening", "inform", "out_of_scope")
 # 能不能办低保"): with the household's facts told, screening answers it (docs/nlu.md).
 SCREENS = ("self_screening", "ask_eligibility")
 NOT_FACTS = ("programs", "name_hint")
+# Read as a correction of the account when one was just said back and the message has facts.
+CORRECTS_ACCOUNT = ("report_change",)
 
 
 def _amount(value: Any) -> int | None:
@@ -72,6 +75,10 @@ class StoryFlow(Flow):
             # whether it qualifies: the conditions (policy), unless it tells its own facts
             own: list[str] = ctx.texts.raw("story.own_words")
             return any(w in ctx.text for w in own) and bool(self.household_facts(ctx))
+        if clear and parse.intent in CORRECTS_ACCOUNT and told_before(ctx) is not None:
+            # "我工资说多了 实际到手一千八" just after the account was said back: a correction
+            # of the account ("说得不对的地方直接告诉我"), not a recipient's change to report
+            return bool(self.facts(ctx))
         if clear and parse.intent not in READ_AS_STORY:
             return False
         if (
@@ -191,11 +198,26 @@ ASKED_NEAR = 8  # characters: the parent or 她/他 this close before the questi
 
 def joined(ctx: TurnContext, earlier: str, text: str) -> str:
     """An account and the message that follows it, as one text: "…工资五千多" then "不对
-    …我妈就每个月一百多的养老金" reads 100, not 5000 + 100 (probeL 1)."""
+    …我妈就每个月一百多的养老金" reads 100, not 5000 + 100 (probeL 1); "一年也就两万"
+    after "一年两万四" is the year's 20000 (probeN F1). A message that adds money ("还有…",
+    "我老婆一个月还有三百的补贴": an adding word or another person's money, and no
+    correction word) adds to the account's figures."""
     adds: list[str] = ctx.texts.raw("story.adds_words")
-    if text.lstrip(" ，,。").startswith(tuple(adds)):
+    if text.lstrip(" ，,。").startswith(tuple(adds)) or _adds_money(ctx, earlier, text):
         return f"{earlier}。{text}"
     return f"{earlier}。{MESSAGE_BREAK}{text}"
+
+
+def _adds_money(ctx: TurnContext, earlier: str, text: str) -> bool:
+    """More money told besides the account's: an adding word anywhere or a person other
+    than the applicant named, and nothing said to correct ("说错了", "不是…")."""
+    prepared = prepare(text).text
+    if len(segments(prepared)) > 1 or "不是" in prepared:
+        return False  # "还有保洁工资说错了 现在涨到一千三了": a correction
+    adds = any(word in prepared for word in ctx.texts.raw("story.adding_words"))
+    applicant = applicant_of(ctx, f"{earlier}。{text}")
+    others = [m for m in find_mentions(prepared, applicant) if m.relation != "self"]
+    return adds or bool(others)
 
 
 def applicant_of(ctx: TurnContext, text: str) -> str:

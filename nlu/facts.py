@@ -129,6 +129,7 @@ def _facts(
     cleared = cleared_of(body, applicant)
     if cleared:
         facts["cleared"] = cleared  # "老伴高血压不算重病": these members are taken off
+        _take_off(facts, cleared)
     illness = illnesses_of(body)
     if illness:
         facts["illness"] = illness
@@ -178,6 +179,24 @@ def _facts(
     if programs:
         facts["programs"] = programs
     return facts
+
+
+def _take_off(facts: dict[str, Any], cleared: dict[str, list[str]]) -> None:
+    """ "我56 自己也有糖尿病…。我那个糖尿病不算啥重病": a member said in the same text not
+    to have a condition is not listed with it (the forms take them off what was kept)."""
+    for kind, members in cleared.items():
+        entries = facts.get(kind)
+        if not isinstance(entries, list):
+            continue
+        kept = [
+            entry
+            for entry in entries
+            if (entry.get("who") if isinstance(entry, dict) else entry) not in members
+        ]
+        if kept:
+            facts[kind] = kept
+        else:
+            del facts[kind]
 
 
 WRITER_FILLER = "＿"  # no word, digit or clause break of any reader

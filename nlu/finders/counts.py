@@ -223,6 +223,13 @@ def _ends_clause(text: str, end: int) -> bool:
     return not following or following in CLAUSE_END + PARTICLES + "住过"
 
 
+def _earning(text: str, end: int) -> bool:
+    """ "就我一个人挣钱", "只有我一个人上班": the clause goes on with an earner's verb."""
+    rest = text[end : clause_end(text, end)].removeprefix("人")
+    rest = rest.lstrip("在")
+    return any(rest.startswith(word) for word in terms("counts", "household", "earner_verbs"))
+
+
 def _caring(text: str, end: int) -> bool:
     """ "我一个人在屋头照顾他", "一个人带着儿子": alone in caring for someone, who lives
     there too — the clause goes on with a carer's verb."""
@@ -265,7 +272,9 @@ def _says_alone(text: str) -> bool:
         while at >= 0:
             following = text[at + len(word) : at + len(word) + 1]
             ends = not following or following in CLAUSE_END + "人" + PARTICLES + "住过在"
-            if ends and not _caring(text, at + len(word)):
+            if ends and _earning(text, at + len(word)):
+                pass  # "全家就我一个人挣钱": the one earner, not a household of one
+            elif ends and not _caring(text, at + len(word)):
                 return True
             at = text.find(word, at + 1)
     return False
@@ -857,6 +866,10 @@ def houses_of(text: str, asked: bool = False) -> int | None:
             owned_one = owned_one or _HAS_ONE.search(text[max(0, start - 6) : start]) is not None
             # "厝是自己的", "屋系自家嘅": the home is said to be their own
             owned_one = owned_one or _OWN_AFTER.match(text[end : end + 8]) is not None
+            # "住的是自己的老房子", "住自己家的房子": the home they live in is their own
+            owned_one = (
+                owned_one or _OWN_BEFORE.search(text[max(0, start - 12) : start]) is not None
+            )
     if mentioned and (asked or (owned_one and not negated and not rented)):
         return 1
     if negated or rented:
@@ -869,6 +882,13 @@ def houses_of(text: str, asked: bool = False) -> int | None:
 # "有个", "有一间", "就一套", "有栋自己的旧": a house said to be had, one of it.
 _HAS_ONE = re.compile(
     r"(?:有|就|只有|就是)(?:一|1)?(?:个|间|栋|套|座|处|幢)?(?:自己的)?(?:旧|老|破)?的?$"
+)
+
+
+# "住的是自己的老房子", "住自己家的房子", "住着俺自家的旧屋": the home lived in is their own.
+_OWN_BEFORE = re.compile(
+    r"住(?:的是|的|着|在|嘅系|系)?(?:我们|我家|咱家|俺家|阮|俺|我|咱)?(?:自己|自家)(?:家)?(?:盖|建|起|买|修)?"
+    r"(?:的|嘅|个|滴)?(?:一套|一间|一栋)?(?:旧|老|破)?的?$"
 )
 
 

@@ -21,9 +21,10 @@ Approximations, each a named rule:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from nlu.finders._words import words
 from nlu.finders.members import find_mentions
 from nlu.finders.negation import masked, negated_after, negated_before
 from nlu.finders.text import (
@@ -77,6 +78,11 @@ class Amount:
     net: bool = False  # the own share after a reimbursement ("报了一些，自己出了一万")
     who: int = 0  # how many persons were named before it: another person, another bill
     named: bool = False  # a role word of its own stands in its clause ("资料费一年三四百")
+    # the amount it is said against ("不是两千七 全家一个月就一千二", "是一年两万 不是一个月
+    # 两万"): (value, period) of the one taken back — an earlier amount equal to it, or the
+    # earlier ones summing to it, are replaced by this one
+    denied: tuple[int, str | None] | None = None
+    parts: frozenset[str] = frozenset()  # the income parts its clause names (wage, pension …)
 
 
 def _value(match: re.Match[str]) -> tuple[int | Range, str | None]:
@@ -161,6 +167,13 @@ def _without_not_periods(text: str) -> str:
     return _STAY.sub(lambda found: "_" * len(found.group()), text)
 
 
+def _totals_only(stretch: str) -> bool:
+    """The once words of ``stretch`` are all total words ("总共", "一共"): they sum a
+    period's money said with them, they say nothing of it being paid once."""
+    once = [word for word in terms("money", "periods", "once") if word in stretch]
+    return bool(once) and all(word in terms("money", "total_words") for word in once)
+
+
 # How long a stay lasted ("住了12天", "在icu待了半个月"): a duration, not how often a cost is.
 _STAY = re.compile(
     r"(?:住院?了?|待了?|呆了?|躺了)(?:\d+|[一二两三四五六七八九十半几]+)(?:多)?(?:个)?(?:天|星期|礼拜|周|月)"
@@ -171,11 +184,16 @@ def _period(stretch: str, after: str) -> str | None:
     """The period word nearest before the amount (in its stretch), else just after it."""
     plain, after = _without_not_periods(stretch), _without_not_periods(after)
     best: tuple[str | None, int] = (None, -1)
+    periodic: str | None = None
     for period in ("month", "year", "term", "week", "day", "once"):
         for word in terms("money", "periods", period):
             at = plain.rfind(word)
             if at >= 0 and at + len(word) > best[1]:
                 best = (period, at + len(word))
+                if period != "once":
+                    periodic = period
+    if best[0] == "once" and periodic and _totals_only(plain):
+        return periodic  # "全年总共两万块": the year's total, not a sum paid once
     if best[0] is not None:
         return best[0]
     head = after[:4]
@@ -327,6 +345,8 @@ def find_amounts(
     amounts: list[Amount] = []
     previous_end = 0
     carried: str | None = None  # the role of an amount taken back ("不是三千，是两千五")
+    # the amount taken back, not yet placed: value, period, where, the parts its clause names
+    denial: tuple[int, str | None, int, frozenset[str]] | None = None
     mentions = find_mentions(text)
     people = [m.end for m in mentions]
     # The persons a cost may be of: "自己出了一万" names the payer, not another person.
@@ -354,12 +374,21 @@ def find_amounts(
         if _below(text, token, unit_end) and isinstance(value, int):
             value, rule = Range(0, value), "below"
         elif _short_negation(text, start):
+            said = masked(text[max(previous_end, clause_start(text, start)) : start])
             carried = role_of(
-                masked(text[max(previous_end, clause_start(text, start)) : start]),
+                said,
                 "",
                 masked(text[previous_end:start]),  # "存款 不是 五千。 三千。"
                 None,
                 lead,
+            )
+            if carried is None and isinstance(value, int):
+                carried = _role_said_back(amounts, value)  # "不是两千七": the income said back
+            amounts = _settle(text, amounts, denial)
+            denial = (
+                (value, _period(said, text[unit_end:]), start, _parts_of(said))
+                if isinstance(value, int)
+                else None
             )
             previous_end = unit_end
             continue  # "是两千五不是两千"
@@ -410,7 +439,10 @@ def find_amounts(
         if role is None and amounts and _added_to(text, previous_end, start):
             role = amounts[-1].role  # "一个月就一千 再加一百五": more of the same money
         if role is None and amounts and _said_as_total(text, previous_end, start):
-            role = amounts[-1].role  # "少的时候一千多…平均也就一千五": the same money's average
+            # "少的时候一千多…平均也就一千五": the same money's average; said for a period
+            # ("全年加起来也就两万"), of money that has one (not the deposits said last)
+            timed = [a for a in amounts if (a.role in MONTHLY_ROLES) == (period in PERIODIC)]
+            role = (timed or amounts)[-1].role
         if (
             role is None
             and amounts
@@ -438,7 +470,10 @@ def find_amounts(
             previous_end = unit_end
             continue  # "三万来块 就是 嗯 三万左右": the same amount said again
         near = text[max(previous_end, start - 6) : start]
-        total = gross is not None or any(word in near for word in terms("money", "total_words"))
+        # "平均下来一个月也就一千二", "全家一个月就一千二": a total word in its clause
+        total = gross is not None or any(
+            word in near or word in clause for word in terms("money", "total_words")
+        )
         net = any(word in clause for word in terms("money", "own_share")) and any(
             word in text[:start] for word in terms("money", "reimbursed")
         )
@@ -456,9 +491,60 @@ def find_amounts(
         if isinstance(value, int) and not total and _for_each_of_two(text, sentence_from, start):
             value = value * 2  # "我跟老伴每人每月有一百五": 300 for the two
         named = _last_role(clause) is not None
-        amounts.append(Amount(value, start, unit_end, role, period, approx, total, net, who, named))
+        denied = None
+        parts = _parts_of(text[clause_start(text, start) : unit_end])
+        if denial is not None and _same_sentence(text, denial[2], start):
+            # "不是两千七 全家一个月就一千二", "我工资不是两千 是两千五"
+            denied, parts, denial = denial[:2], parts | denial[3], None
+        else:
+            amounts = _settle(text, amounts, denial)
+            denial = None
+        amounts.append(
+            Amount(
+                value, start, unit_end, role, period, approx, total, net, who, named, denied, parts
+            )
+        )
         previous_end = unit_end
-    return amounts
+    return _settle(text, amounts, denial)
+
+
+def _role_said_back(amounts: list[Amount], value: int) -> str | None:
+    """The role of the amounts said before that are ``value``, one of them or together
+    ("不是两千七" after 一千五 and 一千二 of income)."""
+    for amount in reversed(amounts):
+        if amount.value == value:
+            return amount.role
+    for role in MONTHLY_ROLES:
+        said = [_monthly(a, role) for a in amounts if a.role == role]
+        if len(said) > 1 and None not in said and abs(sum(filter(None, said)) - value) < 1:
+            return role
+    return None
+
+
+def _same_sentence(text: str, start: int, end: int) -> bool:
+    return not any(mark in text[start:end] for mark in ".!?;")
+
+
+def _settle(
+    text: str, amounts: list[Amount], denial: tuple[int, str | None, int, frozenset[str]] | None
+) -> list[Amount]:
+    """An amount taken back with no amount after it in its sentence ("全年总共两万块 不是
+    两万四", "是一年两万 不是一个月两万") is said against the amount just before it."""
+    if denial is None or not amounts:
+        return amounts
+    last = amounts[-1]
+    if last.denied is not None or not _same_sentence(text, last.start, denial[2]):
+        return amounts
+    return [*amounts[:-1], replace(last, denied=denial[:2], parts=last.parts | denial[3])]
+
+
+def _parts_of(clause: str) -> frozenset[str]:
+    """The income parts named in ``clause`` (``income_parts``: wage, pension …) and the
+    persons other than the writer it names ("儿子给的" → support, 'son')."""
+    table: dict[str, list[str]] = words("money")["income_parts"]
+    kinds = {part for part, said in table.items() if any(str(word) in clause for word in said)}
+    persons = {f"@{m.relation}" for m in find_mentions(clause) if m.relation != "self"}
+    return frozenset(kinds | persons)
 
 
 def _school_lodging(clause: str) -> bool:
@@ -707,7 +793,15 @@ def _in_the_past(text: str, start: int) -> bool:
 def _short_negation(text: str, start: int) -> bool:
     """A negator just before an amount ("不是两千", "没有三千", "哪有四十多万") negates it."""
     window = text[max(0, start - 3) : start]
-    return any(word in window for word in terms("money", "denied"))
+    if any(word in window for word in terms("money", "denied")):
+        return True
+    before = text[:start]  # "不是一个月两万", "不是每年两万": the period said between
+    periods = (word for period in PERIODIC for word in terms("money", "periods", period))
+    said = next((word for word in periods if before.endswith(word)), None)
+    if said is None:
+        return False
+    before = before[: -len(said)]
+    return any(before.endswith(word) for word in terms("money", "denied"))
 
 
 def _clause_end(text: str, start: int, width: int) -> int:
@@ -788,8 +882,8 @@ def _monthly(amount: Amount, role: str) -> float | None:
     return amount.value * factor
 
 
-def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | None]:
-    """One role's amounts as one figure: a monthly sum for the monthly roles (a yearly
+def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | None, list[Amount]]:
+    """One role's amounts as one figure (and the amounts it is made of): a monthly sum for the monthly roles (a yearly
     figure ÷ 12), a plain sum for the others. Rules before the sum:
 
     - a total said ("加起来六千二", "平均下来五千多") is the figure: the last one said;
@@ -803,9 +897,9 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     if role == "debt":  # "每个月还房贷1600" is a repayment, not what is owed
         mine = [amount for amount in mine if amount.period in (None, "once")]
     if not mine:
-        return None, None, None
+        return None, None, None, []
     if any(amount.value == UNKNOWN for amount in mine):
-        return UNKNOWN, None, None
+        return UNKNOWN, None, None, []
     if any(amount.period == "year" and not amount.named for amount in mine):
         # "一学期一百多，一年三四百": the year's total of the same cost; "学费一学期八百
         # 资料费一年三四百" names another cost for its year, and both are added
@@ -823,7 +917,7 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
             )
         )
     ]
-    mine = _said_once(mine, role)
+    mine = _said_once(_denials(mine, role), role)
     totals = [amount for amount in mine if amount.total or _sums_up(mine, amount)]
     if totals:  # the last total said, and what is said after it ("另外我每月给一千")
         mine = [totals[-1], *(amount for amount in mine if amount.start > totals[-1].start)]
@@ -847,7 +941,29 @@ def _combine(amounts: list[Amount], role: str) -> tuple[Any, str | None, str | N
     if not isinstance(total, Range):
         total = round(total)
     approx = ",".join(dict.fromkeys(a.approx for a in mine if a.approx)) or None
-    return total, mine[0].period, approx
+    return total, mine[0].period, approx, mine
+
+
+def _denials(mine: list[Amount], role: str) -> list[Amount]:
+    """An amount said against one taken back replaces what that one was: the earlier amount
+    equal to it ("是一年两万 不是一个月两万": the 两万 read as a month's), else the earlier
+    amounts that sum to it ("不是两千七 全家一个月就一千二": the 1500 + 1200 said back)."""
+    for amount in [a for a in mine if a.denied is not None]:
+        if amount not in mine or amount.denied is None:
+            continue
+        value, period = amount.denied
+        said = value * PER_MONTH.get(period or "month", 1.0) if role in MONTHLY_ROLES else value
+        before = [a for a in mine if a.start < amount.start and isinstance(a.value, int)]
+        same = [a for a in before if a.value == value or abs((_monthly(a, role) or -9) - said) < 1]
+        if same:
+            mine = [a for a in mine if a is not same[-1]]
+        elif (before and abs(sum(_monthly(a, role) or 0 for a in before) - said) < 1) or (
+            not amount.parts and not any(a.denied for a in before)
+        ):
+            # the sum said back, or a figure said against one nobody said ("是一年两万 不是
+            # 一个月两万"): it is the whole figure, unless it names a part of its own
+            mine = [a for a in mine if a not in before]
+    return mine
 
 
 def _said_once(mine: list[Amount], role: str) -> list[Amount]:
@@ -893,6 +1009,26 @@ def without_dates(text: str) -> str:
     return _DATE.sub(lambda found: "_" * len(found.group()), text)
 
 
+def _part_corrected(
+    before: list[Amount], now: list[Amount], role: str, named: frozenset[str], total: Any
+) -> tuple[Any, list[Amount]]:
+    """A correction of one part of an income of several ("还有保洁工资说错了 现在涨到
+    一千三了" after 保洁一千二 and the son's 500): that part changes, the others stay.
+    Otherwise (a total, no part named, or several parts alike) the correction is the figure."""
+    if len(before) < 2 or len(now) != 1 or now[0].total or role not in MONTHLY_ROLES:
+        return total, now
+    [amount] = now
+    said = amount.parts | named
+    alike = [other for other in before if other.parts & said]
+    if len(alike) > 1:  # "我工资说多了": the kind of income first, then the person
+        kinds = {part for part in said if not part.startswith("@")}
+        alike = [other for other in alike if other.parts & kinds] or alike
+    if len(alike) != 1 or not all(isinstance(a.value, int) for a in (*before, amount)):
+        return total, now
+    parts = [*(other for other in before if other is not alike[0]), amount]
+    return round(sum(_monthly(a, role) or 0 for a in parts)), parts
+
+
 _AGE_NOT_MONEY = re.compile(r"不是(\d+)(?:块钱|块|元),?是\1岁")
 # "医药费没有70,我是讲我2个都70好几岁了": the 70 taken back is an age said again.
 _NO_SUCH_AMOUNT = re.compile(r"(?:没有|不是)(\d+)(?=[,.;!?]).{0,14}?(?<!\d)\1(?:好几|多|几)?岁")
@@ -910,12 +1046,13 @@ def money_of(
     periods: dict[str, str] = {}
     approx: dict[str, str] = {}
     lead = ""
-    parts = [
+    kept: dict[str, list[Amount]] = {}  # each role's amounts of the segment that set it
+    pieces = [
         piece
         for part in segments(without_dates(prepared_text))
         for piece in part.split(MESSAGE_BREAK)
     ]
-    for part in [part for part in parts if part.strip(CLAUSE_END + " /")]:
+    for part in [piece for piece in pieces if piece.strip(CLAUSE_END + " /")]:
         # "不是65块,是65岁": the amount read before was an age — withdrawn
         withdrawn = {int(said.group(1)) for said in _AGE_NOT_MONEY.finditer(part)}
         part = _AGE_NOT_MONEY.sub(lambda found: "_" * len(found.group()), part)
@@ -924,10 +1061,15 @@ def money_of(
             low, high = said.span(1)
             part = f"{part[:low]}{'_' * (high - low)}{part[high:]}"
         amounts = find_amounts(part, simple, default, lead)
+        named = _parts_of(lead)  # "还有保洁工资说错了": the part the correction is about
         lead = part[clause_start(part, len(part)) :] if part else ""
         zeros = zero_roles(part, default, bare_zero)
         for role in ROLES:
-            total, period, rule = _combine(amounts, role)
+            total, period, rule, mine = _combine(amounts, role)
+            if mine and role in kept:
+                total, mine = _part_corrected(kept[role], mine, role, named, total)
+            if mine:
+                kept[role] = mine
             if total is None and role in zeros:
                 total = 0
             if total is None:

@@ -74,7 +74,8 @@ def _dialect_pattern() -> re.Pattern[str]:
 
 # One space inside a number typed slowly ("七十 六", "一千 二", "三 级"): no clause break.
 _SPLIT_NUMBER = re.compile(
-    "(?<=[十百千万]) (?=[一二三四五六七八九](?![十百千万]))|(?<=[一二两三四五六七八九十]) (?=[级岁])"
+    "(?<=[十百千万]) (?=[一二三四五六七八九](?![十百千万套间辆台个口亩栋处部张人年次位名只头户]))"
+    "|(?<=[一二两三四五六七八九十]) (?=[级岁])"
 )
 
 
