@@ -51,6 +51,7 @@ from nlu.finders.members import (
     conditions_of,
     find_mentions,
     illnesses_of,
+    unnamed_kinds,
 )
 from nlu.finders.negation import is_negated
 from nlu.finders.text import prepare
@@ -852,10 +853,40 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
+    unnamed = _said_of_nobody(ctx, values)
     if member_added(ctx, values):
         moved, kept = _household_corrected(ctx, values)
-        return ["household_size", "ages", *moved], ("ages", "household_size", *kept)
-    return _household_corrected(ctx, values)
+        return ["household_size", "ages", *moved], ("ages", "household_size", *kept, *unnamed)
+    moved, kept = _household_corrected(ctx, values)
+    return moved, (*kept, *unnamed)
+
+
+def _said_of_nobody(ctx: TurnContext, values: dict[str, Any]) -> tuple[str, ...]:
+    """ "是去年就开始洗肾了", "每月上学花销改成330": a condition named at the summary
+    without saying whose it is, when the summary already places it on someone. Read alone
+    it falls to the applicant; as a correction it moves nobody — who has it is kept (the
+    kinds whose facts are not applied)."""
+    current = values.get("conditions")
+    if ctx.payload or not isinstance(current, dict):
+        return ()
+    body = prepare(ctx.text).text
+    applicant = reading.applicant(ctx, values)
+    kept = {kind for kind in unnamed_kinds(body, applicant) if current.get(kind)}
+    facts = reading.facts_of(ctx)
+    pairs, _pending = placements(values)
+    people = base_members(values)
+    for kind, cost in COST_OF_KIND.items():
+        said = facts.get(kind)
+        holders = [("self" if i == 0 else people[i]["relation"]) for _, i in pairs.get(kind, [])]
+        if cost not in facts or not said or not holders or kind in (facts.get("cleared") or {}):
+            continue
+        if len(said) <= len(holders) and all(relation in holders for relation in said):
+            kept.add(kind)  # "娃儿读书一个月要三百三": the cost of the children shown at school
+    return tuple(sorted(kept))
+
+
+# The cost a condition brings: a correction of it names the condition only to say whose cost.
+COST_OF_KIND = {"students": "education", "ill": "medical"}
 
 
 def _household_corrected(

@@ -801,13 +801,18 @@ def _first_persons(chunk: str, applicant: str) -> list[Mention]:
 def _asked_back(text: str) -> set[str]:
     """The kinds a rhetorical question denies: "都六十多了上啥学" (上学 with 什么 inside,
     "what schooling?") says nobody is at school; "上什么学校" asks which school."""
-    kinds: set[str] = set()
+    return {kind for kind, _at in _asked_back_at(text)}
+
+
+def _asked_back_at(text: str) -> list[tuple[str, int]]:
+    """``_asked_back``'s kinds, each with where its question starts."""
+    found: list[tuple[str, int]] = []
     for word, kind, _generic in _terms():
         if kind and len(word) == 2:
             at = text.find(word[0] + "什么" + word[1])
             if at >= 0 and text[at + 4 : at + 5] not in ("校", "的"):
-                kinds.add(kind)
-    return kinds
+                found.append((kind, at))
+    return found
 
 
 def _said_of_someone(text: str, term: _Term, mentions: list[Mention]) -> bool:
@@ -1028,6 +1033,18 @@ def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[st
                 continue
             if who is not None and who.relation not in cleared.get(term.kind, []):
                 cleared.setdefault(term.kind, []).append(who.relation)
+        for kind, at in _asked_back_at(part):
+            # "我四十几的人了还读什么书 上学的是两个孩子": the speaker's own "what schooling?",
+            # while others are said to have it — the speaker alone is taken off
+            who = who_at(part, at, mentions)
+            others = [
+                entry
+                for entry in _conditions(part, applicant, False)[0].get(kind) or []
+                if entry != "self"
+            ]
+            mine = who is not None and who.relation == "self"
+            if mine and others and "self" not in cleared.get(kind, []):
+                cleared.setdefault(kind, []).append("self")
     return cleared
 
 
@@ -1051,6 +1068,19 @@ def conditions_detail(
         for kind in found:
             details[kind] = said.get(kind, [])
     return result, details
+
+
+def unnamed_kinds(prepared_text: str, applicant: str = "self") -> set[str]:
+    """The kinds of condition the text sets without naming anyone ("是去年就开始洗肾了",
+    "每月上学花销改成330") or with a bare pronoun ("他是去年开始透析的"): read alone they
+    fall to the applicant (or "someone"); a correction says nothing of whose they are."""
+    pronouns = {str(word) for word in words("members")["pronouns"]}
+    found, details = conditions_detail(prepared_text, applicant)
+    return {
+        kind
+        for kind, said in details.items()
+        if found.get(kind) and all(entry.get("word") in (None, *pronouns) for entry in said)
+    }
 
 
 @lru_cache(maxsize=1)
