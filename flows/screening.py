@@ -1122,7 +1122,8 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
     if slot.name in ("ages", "household_size"):
         values.pop("_ages_part", None)  # completed, or the household changed
         for kind in KINDS:
-            values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
+            chosen = values.pop(f"who_{kind}", None)  # the members changed: asked again
+            _drop_removed(values, kind, chosen)
     if slot.name == "ages":
         values.pop(PARTIAL_AGES, None)
         said = member_ages(text, True, who)  # the answer to the ages question …
@@ -1175,6 +1176,56 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         index = needs_kind(values)
         if index is not None:
             values.setdefault("disability_kinds", {})[str(index)] = kind
+
+
+def _drop_removed(values: dict[str, Any], kind: str, chosen: list[Any] | None) -> None:
+    """ "还是只算我爸一个人" after the brother was named 失业: a member no longer in the
+    household takes their condition with them — it never falls to the ones left (the
+    applicant stays 本人; another member left is asked about again)."""
+    conditions = values.get("conditions")
+    if not isinstance(conditions, dict) or not conditions.get(kind):
+        return
+    size = int(values.get("household_size") or len(values.get("ages") or []) or 1)
+    me = SPOUSE_VIEW["self"] if values.get("_applicant") == "spouse" else "self"
+    if chosen:
+        places = [int(i) for i in chosen if str(i).isdigit()]
+        kept = [i for i in places if i < size]
+        if len(kept) == len(places):
+            return  # nobody left the household: who is who is asked again as before
+        entries: list[Any] = [me if i == 0 else None for i in kept]
+        if kind == "disabled":
+            entries = [{"who": entry} for entry in entries]
+            values.pop("grades", None)
+            values.pop("disability_kinds", None)
+        conditions[kind] = entries
+        values.pop("_condition_detail", None)
+        return
+    ages = values.get("ages") or []
+    if len(ages) <= size:
+        return
+    # placed by relation among the members there were (the ages not yet asked again)
+    before = {**values, "household_size": len(ages)}
+    pairs, _pending = placements(before)
+    gone: dict[Any, int] = {}
+    for entry, index in pairs.get(kind, []):
+        if index >= size:
+            gone[entry.get("who")] = gone.get(entry.get("who"), 0) + 1
+    if not gone:
+        return
+    swap = SPOUSE_VIEW if values.get("_applicant") == "spouse" else {}
+    left: list[Any] = []
+    for item in reversed(conditions[kind]):
+        who = swap.get(_who_of(item), _who_of(item))
+        if gone.get(who):
+            gone[who] -= 1
+            continue
+        left.insert(0, item)
+    conditions[kind] = left
+    values.pop("_condition_detail", None)
+
+
+def _who_of(item: Any) -> Any:
+    return item.get("who") if isinstance(item, dict) else item
 
 
 # The relation of the one who was first, to a member made the applicant ("申请人写我老汉儿":
