@@ -903,11 +903,50 @@ def _household_corrected(
     named = money_named(ctx, values)
     if named is not None:
         return named
+    if relation_correction(ctx, values):
+        return ["conditions"], WHO_KEEPS
     if who_correction(ctx, values) is None:
         if age_correction(ctx, values):
             return ["ages"], ("ages", "household_size")
         return [], ()
     return ["conditions"], WHO_KEEPS
+
+
+# "最小的那个也是孙子": a member pointed at by rank, then 是 and what they are to the applicant
+_RANKED = re.compile(r"(最小的|最大的|小的|大的|老大|老幺)(?:那个|那位|那一个)?(?:也|其实|就)?是")
+
+
+def relation_correction(ctx: TurnContext, values: dict[str, Any]) -> bool:
+    """ "最小的那个也是孙子 不是我儿子": the youngest (or eldest) member besides the applicant
+    is another relation than the summary shows — only that member's relation changes.
+    False when the message is no such correction."""
+    relations = list(values.get("relations") or [])
+    ages = [int(age) for age in values.get("ages") or []]
+    if ctx.payload or len(ages) < 2 or len(relations) != len(ages):
+        return False
+    body = prepare(ctx.text).text
+    ranked = _RANKED.search(body)
+    if ranked is None:
+        return False
+    said = [
+        m
+        for m in find_mentions(body, reading.applicant(ctx, values))
+        if m.start >= ranked.end() and m.relation != "self" and not is_negated(body, m.start, m.end)
+    ]
+    if not said:
+        return False
+    others = sorted(range(1, len(ages)), key=lambda i: (ages[i], i))
+    eldest = ranked.group(1) in ("最大的", "大的", "老大")
+    index = others[-1] if eldest else others[0]
+    if relations[index] == said[0].relation:
+        return False
+    relations[index] = said[0].relation
+    values["relations"] = relations
+    words = list(values.get("relation_words") or [])
+    if len(words) == len(ages):
+        words[index] = said[0].word
+        values["relation_words"] = words
+    return True
 
 
 def member_added(ctx: TurnContext, values: dict[str, Any]) -> bool:
