@@ -216,6 +216,7 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
 # Form value: the ages of an answer that gave fewer than the household ("一个八岁一个五岁")
 # and whether the applicant's was first among them; the next answer may give the rest.
 PARTIAL_AGES = "_ages_partial"
+SAID_MEMBERS = "_size_members"  # who the size answer named ("两个 我和我男人")
 
 
 def _ages_completed(ctx: TurnContext, values: dict[str, Any], found: Reading, size: int) -> Reading:
@@ -1183,6 +1184,23 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         else:
             values.pop("relations", None)
             values.pop("relation_words", None)
+        named = values.get(SAID_MEMBERS) or []
+        if len(named) == len(values["ages"]) == 2 and not any((values.get("relations") or [])[1:]):
+            # "两个 我和我男人", then "66 68": the two said at the size question, in order
+            values["relations"] = [relation for relation, _ in named]
+            values["relation_words"] = [word for _, word in named]
+    if slot.name == "household_size":
+        values.pop(SAID_MEMBERS, None)
+        mentions = find_mentions(text, who)
+        starts = {m.start for m in mentions}
+        said = [
+            m
+            for m in mentions
+            if not is_negated(text, m.start, m.end)
+            and not (m.relation == "self" and m.end in starts)  # "我男人": whose, not who
+        ]
+        if len(said) == 2 and said[0].relation == "self" and said[1].relation != "self":
+            values[SAID_MEMBERS] = [[m.relation, m.word] for m in said]
     if slot.name == "conditions":
         found, detail = conditions_detail(text, who, asked=True)
         if all(values["conditions"].get(kind) == found.get(kind) for kind in found) and found:
