@@ -752,6 +752,19 @@ class Form(Flow):
             )
             return [note, *await self._advance(ctx)]
         named = self._named(ctx)
+        if (
+            named is not None
+            and named.fact is not None
+            and named.name in values
+            and named.from_facts(facts, values, True) == values[named.name]
+        ):
+            # "洗肾是去年的事 这三个月没啥变故" when it already says 没有: said back, not asked
+            note = ctx.say(
+                "forms.already_so",
+                label=self._label(ctx, named) if named.label else named.name,
+                value=named.display(values[named.name], values),
+            )
+            return [note, *await self._advance(ctx)]
         if named is not None:
             self._clear(ctx, named.name)
             return [ctx.say("forms.change_this"), *self._ask(ctx, named.name)]

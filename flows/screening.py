@@ -51,6 +51,7 @@ from nlu.finders.members import (
     conditions_of,
     find_mentions,
     illnesses_of,
+    unnamed_kinds,
 )
 from nlu.finders.negation import is_negated
 from nlu.finders.text import prepare, terms
@@ -234,6 +235,7 @@ def _ages(ctx: TurnContext, values: dict[str, Any]) -> Reading:
 # Form value: the ages of an answer that gave fewer than the household ("一个八岁一个五岁")
 # and whether the applicant's was first among them; the next answer may give the rest.
 PARTIAL_AGES = "_ages_partial"
+SAID_MEMBERS = "_size_members"  # who the size answer named ("两个 我和我男人")
 
 
 def _ages_completed(ctx: TurnContext, values: dict[str, Any], found: Reading, size: int) -> Reading:
@@ -882,10 +884,40 @@ def household_corrected(
     """At the summary, before its facts are applied: a correction of who a condition is
     about moves it (``who_correction``); the facts it names to say so are not applied.
     The slots changed and the fact keys left out (none when it is no such correction)."""
+    unnamed = _said_of_nobody(ctx, values)
     if member_added(ctx, values):
         moved, kept = _household_corrected(ctx, values)
-        return ["household_size", "ages", *moved], ("ages", "household_size", *kept)
-    return _household_corrected(ctx, values)
+        return ["household_size", "ages", *moved], ("ages", "household_size", *kept, *unnamed)
+    moved, kept = _household_corrected(ctx, values)
+    return moved, (*kept, *unnamed)
+
+
+def _said_of_nobody(ctx: TurnContext, values: dict[str, Any]) -> tuple[str, ...]:
+    """ "是去年就开始洗肾了", "每月上学花销改成330": a condition named at the summary
+    without saying whose it is, when the summary already places it on someone. Read alone
+    it falls to the applicant; as a correction it moves nobody — who has it is kept (the
+    kinds whose facts are not applied)."""
+    current = values.get("conditions")
+    if ctx.payload or not isinstance(current, dict):
+        return ()
+    body = prepare(ctx.text).text
+    applicant = reading.applicant(ctx, values)
+    kept = {kind for kind in unnamed_kinds(body, applicant) if current.get(kind)}
+    facts = reading.facts_of(ctx)
+    pairs, _pending = placements(values)
+    people = base_members(values)
+    for kind, cost in COST_OF_KIND.items():
+        said = facts.get(kind)
+        holders = [("self" if i == 0 else people[i]["relation"]) for _, i in pairs.get(kind, [])]
+        if cost not in facts or not said or not holders or kind in (facts.get("cleared") or {}):
+            continue
+        if len(said) <= len(holders) and all(relation in holders for relation in said):
+            kept.add(kind)  # "娃儿读书一个月要三百三": the cost of the children shown at school
+    return tuple(sorted(kept))
+
+
+# The cost a condition brings: a correction of it names the condition only to say whose cost.
+COST_OF_KIND = {"students": "education", "ill": "medical"}
 
 
 def _household_corrected(
@@ -902,11 +934,50 @@ def _household_corrected(
     named = money_named(ctx, values)
     if named is not None:
         return named
+    if relation_correction(ctx, values):
+        return ["conditions"], WHO_KEEPS
     if who_correction(ctx, values) is None:
         if age_correction(ctx, values):
             return ["ages"], ("ages", "household_size")
         return [], ()
     return ["conditions"], WHO_KEEPS
+
+
+# "最小的那个也是孙子": a member pointed at by rank, then 是 and what they are to the applicant
+_RANKED = re.compile(r"(最小的|最大的|小的|大的|老大|老幺)(?:那个|那位|那一个)?(?:也|其实|就)?是")
+
+
+def relation_correction(ctx: TurnContext, values: dict[str, Any]) -> bool:
+    """ "最小的那个也是孙子 不是我儿子": the youngest (or eldest) member besides the applicant
+    is another relation than the summary shows — only that member's relation changes.
+    False when the message is no such correction."""
+    relations = list(values.get("relations") or [])
+    ages = [int(age) for age in values.get("ages") or []]
+    if ctx.payload or len(ages) < 2 or len(relations) != len(ages):
+        return False
+    body = prepare(ctx.text).text
+    ranked = _RANKED.search(body)
+    if ranked is None:
+        return False
+    said = [
+        m
+        for m in find_mentions(body, reading.applicant(ctx, values))
+        if m.start >= ranked.end() and m.relation != "self" and not is_negated(body, m.start, m.end)
+    ]
+    if not said:
+        return False
+    others = sorted(range(1, len(ages)), key=lambda i: (ages[i], i))
+    eldest = ranked.group(1) in ("最大的", "大的", "老大")
+    index = others[-1] if eldest else others[0]
+    if relations[index] == said[0].relation:
+        return False
+    relations[index] = said[0].relation
+    values["relations"] = relations
+    words = list(values.get("relation_words") or [])
+    if len(words) == len(ages):
+        words[index] = said[0].word
+        values["relation_words"] = words
+    return True
 
 
 def member_added(ctx: TurnContext, values: dict[str, Any]) -> bool:
@@ -1182,7 +1253,8 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
     if slot.name in ("ages", "household_size"):
         values.pop("_ages_part", None)  # completed, or the household changed
         for kind in KINDS:
-            values.pop(f"who_{kind}", None)  # the members changed: who is who is asked again
+            chosen = values.pop(f"who_{kind}", None)  # the members changed: asked again
+            _drop_removed(values, kind, chosen)
     if slot.name == "ages":
         values.pop(PARTIAL_AGES, None)
         said = member_ages(text, True, who)  # the answer to the ages question …
@@ -1203,11 +1275,28 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         else:
             values.pop("relations", None)
             values.pop("relation_words", None)
+        named = values.get(SAID_MEMBERS) or []
+        if len(named) == len(values["ages"]) == 2 and not any((values.get("relations") or [])[1:]):
+            # "两个 我和我男人", then "66 68": the two said at the size question, in order
+            values["relations"] = [relation for relation, _ in named]
+            values["relation_words"] = [word for _, word in named]
         if not any(values.get("relations") or []):
             told = _told_relations(values)  # "52 55 14" after "我52 老公55 女儿读初中"
             if told is not None:
                 values["relations"] = told
                 values.pop("relation_words", None)
+    if slot.name == "household_size":
+        values.pop(SAID_MEMBERS, None)
+        mentions = find_mentions(text, who)
+        starts = {m.start for m in mentions}
+        said = [
+            m
+            for m in mentions
+            if not is_negated(text, m.start, m.end)
+            and not (m.relation == "self" and m.end in starts)  # "我男人": whose, not who
+        ]
+        if len(said) == 2 and said[0].relation == "self" and said[1].relation != "self":
+            values[SAID_MEMBERS] = [[m.relation, m.word] for m in said]
     if slot.name == "conditions":
         found, detail = conditions_detail(text, who, asked=True)
         if all(values["conditions"].get(kind) == found.get(kind) for kind in found) and found:
@@ -1240,6 +1329,56 @@ def household_filled(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> No
         index = needs_kind(values)
         if index is not None:
             values.setdefault("disability_kinds", {})[str(index)] = kind
+
+
+def _drop_removed(values: dict[str, Any], kind: str, chosen: list[Any] | None) -> None:
+    """ "还是只算我爸一个人" after the brother was named 失业: a member no longer in the
+    household takes their condition with them — it never falls to the ones left (the
+    applicant stays 本人; another member left is asked about again)."""
+    conditions = values.get("conditions")
+    if not isinstance(conditions, dict) or not conditions.get(kind):
+        return
+    size = int(values.get("household_size") or len(values.get("ages") or []) or 1)
+    me = SPOUSE_VIEW["self"] if values.get("_applicant") == "spouse" else "self"
+    if chosen:
+        places = [int(i) for i in chosen if str(i).isdigit()]
+        kept = [i for i in places if i < size]
+        if len(kept) == len(places):
+            return  # nobody left the household: who is who is asked again as before
+        entries: list[Any] = [me if i == 0 else None for i in kept]
+        if kind == "disabled":
+            entries = [{"who": entry} for entry in entries]
+            values.pop("grades", None)
+            values.pop("disability_kinds", None)
+        conditions[kind] = entries
+        values.pop("_condition_detail", None)
+        return
+    ages = values.get("ages") or []
+    if len(ages) <= size:
+        return
+    # placed by relation among the members there were (the ages not yet asked again)
+    before = {**values, "household_size": len(ages)}
+    pairs, _pending = placements(before)
+    gone: dict[Any, int] = {}
+    for entry, index in pairs.get(kind, []):
+        if index >= size:
+            gone[entry.get("who")] = gone.get(entry.get("who"), 0) + 1
+    if not gone:
+        return
+    swap = SPOUSE_VIEW if values.get("_applicant") == "spouse" else {}
+    left: list[Any] = []
+    for item in reversed(conditions[kind]):
+        who = swap.get(_who_of(item), _who_of(item))
+        if gone.get(who):
+            gone[who] -= 1
+            continue
+        left.insert(0, item)
+    conditions[kind] = left
+    values.pop("_condition_detail", None)
+
+
+def _who_of(item: Any) -> Any:
+    return item.get("who") if isinstance(item, dict) else item
 
 
 # The relation of the one who was first, to a member made the applicant ("申请人写我老汉儿":

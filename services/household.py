@@ -264,6 +264,10 @@ def placements(values: dict[str, Any]) -> tuple[Placed, dict[str, list[dict[str,
             if alone or own:
                 pairs.append((group[0], 0))
                 continue
+            if who is None and sized and len(group) == len(members) - 1 > 1:
+                # "三个都在上学" by a grandmother living with three: all but the one typing
+                pairs += [(entry, i) for i, entry in enumerate(group, 1)]
+                continue
             if who is None or not sized:
                 left += group
                 continue

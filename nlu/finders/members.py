@@ -64,6 +64,7 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
     pronouns = tuple(str(word) for word in words("members")["pronouns"])
     counted = tuple(str(word) for word in words("members")["count_nouns"])
     pairs = tuple(str(word) for word in words("members")["pairs"])
+    ranked = {str(word) for word in words("members")["ranked"]}
     speakers = _speakers(text)
     for start, end, word in find_all(text, (*table, *pronouns)):
         if word in pronouns and text[max(0, start - 1) : start] == "其":
@@ -101,6 +102,12 @@ def find_mentions(text: str, applicant: str = "self", orphans: bool = False) -> 
         if after and word in counted and count == 1:
             count = cn_int(after.group(1)) or 1  # "孩子两个都在上学"
         relation = table[word]
+        if (
+            relation == "child"
+            and word in ranked
+            and "grandchild" in {m.relation for m in mentions}
+        ):
+            relation = "grandchild"  # "大孙子13 孙女10 小的6岁": the youngest grandchild
         if applicant == "self" and _addressed(text, start, word):
             relation = "self"  # "孙爹84岁": the applicant, by surname and title
         if word in pairs:
@@ -454,6 +461,22 @@ def _conditions(
                     )
                 found.setdefault(term.kind, []).append(entry)
                 details.setdefault(term.kind, []).append(said)
+        if (
+            who is not None
+            and who.word in words("members")["ranked"]
+            and any(key[0] == "count" for key in seen[term.kind])
+        ):
+            continue  # "三个都在上学 小的上幼儿园": the youngest is one of the three
+        counted = _bare_count(text, term.start) if who is None else 0
+        if counted and term.kind != "disabled":
+            # "三个都在上学": that many persons, who they are still to be said
+            if ("count", counted) not in seen[term.kind]:
+                seen[term.kind].add(("count", counted))
+                found.setdefault(term.kind, []).extend([None] * counted)
+                details.setdefault(term.kind, []).extend(
+                    {"who": None, "word": None, "term": term.word} for _ in range(counted)
+                )
+            continue
         relation = who.relation if who else "self"
         key = _person_key(who)
         if key in seen[term.kind]:
@@ -528,6 +551,23 @@ def _conditions(
         for kind in KINDS:
             found.setdefault(kind, [])
     return found, details
+
+
+# "三个都在上学", "两个都在读书": a count and 都 with nobody named, then the condition
+_BARE_COUNT = re.compile(
+    r"(?:^|[,.;!?])(\d+|[两二三四五六七八九仨俩])个?(?:人|娃)?(?:都|全|全都)(?:在|是)?$"
+)
+
+
+def _bare_count(text: str, position: int) -> int:
+    """The number of persons a clause counts right before ``position`` without naming
+    them ("三个都在上学" → 3); 0 when it names none that way. "仨"/"俩" are 3 and 2."""
+    match = _BARE_COUNT.search(text[:position])
+    if match is None:
+        return 0
+    said = match.group(1)
+    number = {"仨": 3, "俩": 2}.get(said) or cn_int(said) or 0
+    return number if 2 <= number <= 10 else 0
 
 
 def _without_choice_denials(text: str) -> str:
@@ -805,13 +845,18 @@ def _first_persons(chunk: str, applicant: str) -> list[Mention]:
 def _asked_back(text: str) -> set[str]:
     """The kinds a rhetorical question denies: "都六十多了上啥学" (上学 with 什么 inside,
     "what schooling?") says nobody is at school; "上什么学校" asks which school."""
-    kinds: set[str] = set()
+    return {kind for kind, _at in _asked_back_at(text)}
+
+
+def _asked_back_at(text: str) -> list[tuple[str, int]]:
+    """``_asked_back``'s kinds, each with where its question starts."""
+    found: list[tuple[str, int]] = []
     for word, kind, _generic in _terms():
         if kind and len(word) == 2:
             at = text.find(word[0] + "什么" + word[1])
             if at >= 0 and text[at + 4 : at + 5] not in ("校", "的"):
-                kinds.add(kind)
-    return kinds
+                found.append((kind, at))
+    return found
 
 
 def _said_of_someone(text: str, term: _Term, mentions: list[Mention]) -> bool:
@@ -1032,6 +1077,18 @@ def cleared_of(prepared_text: str, applicant: str = "self") -> dict[str, list[st
                 continue
             if who is not None and who.relation not in cleared.get(term.kind, []):
                 cleared.setdefault(term.kind, []).append(who.relation)
+        for kind, at in _asked_back_at(part):
+            # "我四十几的人了还读什么书 上学的是两个孩子": the speaker's own "what schooling?",
+            # while others are said to have it — the speaker alone is taken off
+            who = who_at(part, at, mentions)
+            others = [
+                entry
+                for entry in _conditions(part, applicant, False)[0].get(kind) or []
+                if entry != "self"
+            ]
+            mine = who is not None and who.relation == "self"
+            if mine and others and "self" not in cleared.get(kind, []):
+                cleared.setdefault(kind, []).append("self")
     return cleared
 
 
@@ -1055,6 +1112,19 @@ def conditions_detail(
         for kind in found:
             details[kind] = said.get(kind, [])
     return result, details
+
+
+def unnamed_kinds(prepared_text: str, applicant: str = "self") -> set[str]:
+    """The kinds of condition the text sets without naming anyone ("是去年就开始洗肾了",
+    "每月上学花销改成330") or with a bare pronoun ("他是去年开始透析的"): read alone they
+    fall to the applicant (or "someone"); a correction says nothing of whose they are."""
+    pronouns = {str(word) for word in words("members")["pronouns"]}
+    found, details = conditions_detail(prepared_text, applicant)
+    return {
+        kind
+        for kind, said in details.items()
+        if found.get(kind) and all(entry.get("word") in (None, *pronouns) for entry in said)
+    }
 
 
 @lru_cache(maxsize=1)

@@ -368,8 +368,15 @@ def find_amounts(
             and _is_age(text, start, end, people)
         ):
             continue  # "老伴50", "小儿子28，": a person's age, not money
-        if not is_money and not token.scaled and _age_said_loosely(text, start, end, people):
-            continue  # "还有个婆婆七十几了", "爷爷八十多了": an age (probeL 14)
+        if (
+            not is_money
+            and not token.scaled
+            and (
+                _age_said_loosely(text, start, end, people)  # "还有个婆婆七十几了" (probeL 14)
+                or _age_remark(text, token.end, start, people)  # "我都四十几了读啥子书"
+            )
+        ):
+            continue  # years said of a person, never a bill
         value, rule = token.value, token.rule
         if _below(text, token, unit_end) and isinstance(value, int):
             value, rule = Range(0, value), "below"
@@ -755,6 +762,24 @@ def _age_said_loosely(text: str, start: int, end: int, people: list[int]) -> boo
     if after == "岁":
         return True
     if after != "了":
+        return False
+    return any(
+        0 <= start - person <= 4 and _AGE_GAP.fullmatch(text[person:start]) for person in people
+    )
+
+
+# "四十几了", "五十多的人了", "七十来岁了": an about-number of years ending the remark
+_YEARS_REMARK = re.compile(r"^(?:几|多|来|好几)?岁?(?:了|的人了|的人)")
+
+
+def _age_remark(text: str, end: int, start: int, people: list[int]) -> bool:
+    """An about-number right after a person (and 都/已经 …) and ending in 了 / 的人了
+    ("我都四十几了", "我四十几的人了"): how old they are, not money."""
+    match = _YEARS_REMARK.match(text[end:])
+    if match is None:
+        return False
+    number = re.sub(r"\D", "", text[start:end])
+    if not number or int(number) > 120:
         return False
     return any(
         0 <= start - person <= 4 and _AGE_GAP.fullmatch(text[person:start]) for person in people
