@@ -222,6 +222,8 @@ def writer_apart(body: str, applicant: str) -> str:
     for index, mention in enumerate(mentions):
         if mention.word not in writer or mention.relation == "self":
             continue
+        if body[mention.end : mention.end + 1] in ("们", "家", "屋"):
+            continue  # "我们家是三口人", "我家": the family written for, not the writer alone
         end = next(
             (m.start for m in mentions[index + 1 :] if m.relation in ("self", "spouse")),
             len(body),
