@@ -101,7 +101,8 @@ def _facts(
             "disability_grade",
             grade_of(_without_program_names(part), asked=slot == "disability_grade"),
         )
-    ages = ages_of(body, asked=slot == "ages")
+    # where money was asked, "一个人 八十" is the money, not the one person's age
+    ages = ages_of(body, asked=slot == "ages", alone=slot not in MONEY_SLOTS)
     if ages:
         facts["ages"] = ages
         size = _speaker_besides(body, applicant, ages, slot)
