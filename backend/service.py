@@ -26,7 +26,7 @@ from backend.checkins import CheckInService
 from backend.clock import local_day, utcnow
 from backend.db import Database, migrate_engine
 from backend.limits import Limits
-from backend.models import OutboxMessage
+from backend.models import Case, OutboxMessage
 from backend.outbox import Dispatcher, Sink, inbox_is_empty_now, take_inbox
 from backend.pii import PersonalData
 from backend.roster import RosterService
@@ -427,10 +427,18 @@ class Backend:
             )
 
     def notifications(
-        self, *, township: str | None = None, after_id: int = 0, limit: int = 50
+        self,
+        *,
+        township: str | None = None,
+        unplaced_kinds: tuple[str, ...] = (),
+        after_id: int = 0,
+        limit: int = 50,
     ) -> list[OutboxMessage]:
-        """The staff notification feed (outbox rows of the ``staff:…`` sinks), oldest first."""
-        from sqlalchemy import select
+        """The staff notification feed (outbox rows of the ``staff:…`` sinks), oldest first.
+        With ``township``: its rows, and the rows without a township of a case of
+        ``unplaced_kinds`` that is still unplaced or has been placed there since — the
+        same cases the case list shows (``CaseService.list``)."""
+        from sqlalchemy import or_, select
 
         query = (
             select(OutboxMessage)
@@ -442,6 +450,14 @@ class Backend:
             .limit(limit)
         )
         if township is not None:
-            query = query.where(OutboxMessage.township == township)
+            here = OutboxMessage.township == township
+            if unplaced_kinds:
+                unplaced = select(Case.case_no).where(
+                    Case.kind.in_(unplaced_kinds),  # type: ignore[attr-defined]
+                    Case.township.in_(("", township)),  # type: ignore[attr-defined]
+                )
+                of_case = OutboxMessage.case_no.in_(unplaced)  # type: ignore[union-attr]
+                here = or_(here, (OutboxMessage.township == "") & of_case)
+            query = query.where(here)
         with self.db.session() as session:
             return list(session.execute(query).scalars())

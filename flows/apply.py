@@ -182,8 +182,12 @@ def consent_slot(kind: str) -> Slot:
 
 
 # Questions asked only for the programs they decide: 医疗救助 needs the medical costs paid
-# by the household, 教育救助 the school costs.
-ASKED_FOR = {"medical": "medical", "education": "education"}
+# by the household, 教育救助 the school costs, 特困 whether a relative able to support
+# the applicant exists (domain.md: no supporter, or supporters unable).
+ASKED_FOR = {"medical": "medical", "education": "education", "supporters_able": "tekun"}
+# Asked for their program whatever the screening's reason to skip them: whoever applies
+# for 特困 is asked about supporters, labour capacity or not (staff judge it).
+ASKED_ALWAYS = ("supporters_able",)
 
 
 def _anyone_ill(values: dict[str, Any]) -> bool:
@@ -204,7 +208,7 @@ def _kept(slot: Slot) -> Slot:
     program = ASKED_FOR.get(slot.name)
     if program is not None:
         name = slot.name
-        wanted = slot.ask_if
+        wanted = None if name in ASKED_ALWAYS else slot.ask_if
 
         def ask_if(values: dict[str, Any]) -> bool:
             if name in values:

@@ -109,7 +109,8 @@ def _facts(
         body, facts.get("supporters_able")
     ):
         del facts["hardship_event"]  # "公婆都過世了，沒有人能幫我們": who could help (probeL 10)
-    ages = ages_of(body, asked=slot == "ages")
+    # where money was asked, "一个人 八十" is the money, not the one person's age
+    ages = ages_of(body, asked=slot == "ages", alone=slot not in MONEY_SLOTS)
     if ages:
         facts["ages"] = ages
         size = _speaker_besides(body, applicant, ages, slot)

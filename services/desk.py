@@ -261,7 +261,14 @@ class Desk:
         self, staff: StaffPublic, *, after_id: int = 0, limit: int = 50
     ) -> list[OutboxMessage]:
         """The staff notification feed of the staff member's region, oldest first."""
-        return self.backend.notifications(township=region_of(staff), after_id=after_id, limit=limit)
+        region = region_of(staff)
+        return self.backend.notifications(
+            township=region,
+            # an urgent case nobody has placed: in every caseworker's feed, as in the list
+            unplaced_kinds=UNPLACED_FOR_ALL if region is not None else (),
+            after_id=after_id,
+            limit=limit,
+        )
 
     def townships(self, staff: StaffPublic, known: list[str]) -> list[str]:
         """Townships to filter by: none for a caseworker (their own only); for an admin the

@@ -366,16 +366,17 @@ def _age_tokens(text: str) -> list[_Token]:
     return tokens
 
 
-def ages_of(text: str, asked: bool = False) -> list[int]:
+def ages_of(text: str, asked: bool = False, alone: bool = True) -> list[int]:
     """Ages in the order said. A number is an age when 岁 follows it, or a person is
     named just before it ("老伴50", "我今年65"), or — when the question was asked —
     it stands alone; never when another unit follows ("2个娃", "4口人", "3000块").
-    A correction ("六十九 不对 七十了") drops the age said just before it."""
-    return [age for age, _relation, _word in member_ages(text, asked)]
+    A correction ("六十九 不对 七十了") drops the age said just before it. ``alone``: a
+    bare number after a household of one is its age (not where money was asked)."""
+    return [age for age, _relation, _word in member_ages(text, asked, alone=alone)]
 
 
 def member_ages(
-    text: str, asked: bool = False, applicant: str = "self"
+    text: str, asked: bool = False, applicant: str = "self", *, alone: bool = True
 ) -> list[tuple[int, str | None, str | None]]:
     """The ages of ``ages_of``, each with the relation and the word of the person named
     just before it ("老伴50" → spouse, 老伴), or None when nobody is named there."""
@@ -434,6 +435,7 @@ def member_ages(
             )
     if not asked:
         ages += _lead_age(text, ages, mentions)
+        ages += _alone_age(text, ages) if alone else []
     ages += [(start, age, None, None) for start, age in _birth_years(text)]
     ages += _ages_from_differences(text, ages, differences, mentions)
     ages.sort()
@@ -461,6 +463,27 @@ def _lead_age(
     if not after or not any(0 <= start - after[0].end <= 3 for start in named):
         return []
     return [(0, value, None, None)]
+
+
+# A bare number said as a clause of its own right after a household of one ("农村 一个人
+# 六十八", "就我一个,七十了"): the one person's age (grown: "一个人,3" is an option).
+_ALONE_AGE = re.compile(r"(\d{2,3})(?:岁)?了?")
+
+
+def _alone_age(
+    text: str, ages: list[tuple[int, int, str | None, str | None]]
+) -> list[tuple[int, int, str | None, str | None]]:
+    """The age of a household of one, said bare in the clause after it ("1个人,68")."""
+    if ages:
+        return []
+    clauses = [(m.start(), m.group()) for m in re.finditer(r"[^,;: ]+", text)]
+    for (_at, before), (start, clause) in pairwise(clauses):
+        bare = _ALONE_AGE.fullmatch(clause)
+        if bare is None or not _LEAD_AGE_MIN <= int(bare.group(1)) <= 120:
+            continue
+        if household_size_of(before) == 1:
+            return [(start, int(bare.group(1)), None, None)]
+    return []
 
 
 # "老伴大我三岁", "老头儿比我大三岁", "小我两岁": a difference of age, not an age.

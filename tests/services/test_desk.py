@@ -123,3 +123,29 @@ def test_an_urgent_case_nobody_placed_is_seen_by_every_caseworker_until_it_is_pl
         unplaced.case.case_no, "地点：长春镇", staff_text="补充", township=OTHER_TOWNSHIP
     )
     assert desk.cases(clerk, kind="urgent") == []  # placed: its own township's now
+
+
+def test_the_feed_of_every_caseworker_shows_an_urgent_case_nobody_placed(
+    services: Services, backend: Backend
+) -> None:
+    """fixm3 3: the case list showed an unplaced urgent case to every caseworker, but the
+    notification feed filtered by township and never told them of it."""
+    unplaced = backend.create_case("urgent", priority="life", summary="不想活了")
+    other_kind = backend.create_case("handoff", summary="想找工作人员")
+    theirs = backend.create_case("urgent", township=OTHER_TOWNSHIP, priority="life", summary="晕倒")
+    assert unplaced.case and other_kind.case and theirs.case
+    clerk, _ = backend.create_staff("李经办", "caseworker", TOWNSHIP)
+    colleague, _ = backend.create_staff("王经办", "caseworker", OTHER_TOWNSHIP)
+    desk = services.desk
+    case_no = unplaced.case.case_no
+    assert {row.case_no for row in desk.notifications(clerk)} == {case_no}
+    assert {row.case_no for row in desk.notifications(colleague)} == {
+        case_no,
+        theirs.case.case_no,
+    }
+    everything = {row.case_no for row in desk.notifications(ENV_ADMIN)}
+    assert {case_no, other_kind.case.case_no, theirs.case.case_no} <= everything
+    # Placed in the colleague's township: its rows are theirs now, no longer everyone's.
+    backend.add_note(case_no, "地点：沙头镇", staff_text="补充", township=OTHER_TOWNSHIP)
+    assert {row.case_no for row in desk.notifications(clerk)} == set()
+    assert case_no in {row.case_no for row in desk.notifications(colleague)}
