@@ -73,10 +73,12 @@ def test_money_denied_is_not_an_illness_denied() -> None:
 
 
 def test_a_program_refused_is_no_income_of_0() -> None:
-    # "不要低保" refuses the program; "没有低保" says there is no 低保 money
+    # "不要低保" refuses the program; "没有低保" (not on it) says nothing of the other
+    # income either — never a 0 read from an unanswered question (replayL 17: "咋没说低保")
     assert extract_facts("不对 我要申请特困 不要低保") == {"programs": ["tekun"]}
     assert "monthly_income" not in extract_facts("不申请低保了")
-    assert extract_facts("没有低保")["monthly_income"] == 0
+    assert "monthly_income" not in extract_facts("没有低保")
+    assert extract_facts("没有低保 也没有别的收入")["monthly_income"] == 0
 
 
 def test_a_negated_program_is_not_asked_for() -> None:
