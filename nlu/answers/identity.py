@@ -87,5 +87,7 @@ def read_name(text: str, *, region: str | None = None, applicant: str = "self") 
     facts = other_facts(text, "name", ("name",), region=region, applicant=applicant)
     if found.hint and "name_hint" not in facts:
         facts["name_hint"] = found.hint
+    if found.name and found.name in (facts.get("township"), facts.get("village")):
+        return Reading(None, sure=False, facts=facts)  # "长春镇" at the name question: a place
     sure = found.name is not None and 2 <= len(found.name) <= 4
     return Reading(found.name, sure=sure, facts=facts)

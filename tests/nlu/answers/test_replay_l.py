@@ -46,3 +46,17 @@ def test_the_writers_own_wage_stays_out_of_the_parents_household() -> None:
         "我一个月工资五千多还要租房子养两个小孩 我妈一个月养老金一百多", applicant="mother"
     )
     assert facts["monthly_income"] == 100
+
+
+@pytest.mark.parametrize("text", ["农村", "城镇", "长春镇", "二港村"])
+def test_a_place_at_the_name_question_is_no_name(text: str) -> None:
+    from nlu.answers import read_name
+
+    assert read_name(text, region="hunan-yiyang-ziyang").value is None
+
+
+@pytest.mark.parametrize("text", ["王长春", "农秀英", "陈桂花 长春镇"])
+def test_names_near_places_stay_names(text: str) -> None:
+    from nlu.answers import read_name
+
+    assert read_name(text, region="hunan-yiyang-ziyang").value == text.split()[0]
