@@ -110,15 +110,13 @@ class ActionUrgentHelp(JiuzhuAction):
             log.exception("urgent note could not be stored")
             utter(dispatcher, [ctx.say("urgent.note_failed", case_no=case_no)])
         else:
-            despair = any(
-                (found := find_danger(text)) is not None and found.despair
-                for text in urgent_texts(tracker)
-            )
+            dangers = [found for text in urgent_texts(tracker) if (found := find_danger(text))]
             done = ctx.say(
                 "urgent.done",
                 case_no=case_no,
                 phone=noted.phone_shown,
-                despair=despair,
+                despair=any(found.despair for found in dangers),
+                life=bool(dangers),  # danger to life: 尽快, not 今天, as in the chat flow
                 **answered(ctx),
             )
             utter(dispatcher, [done])

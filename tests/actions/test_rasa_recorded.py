@@ -231,6 +231,8 @@ def test_the_recorded_emergency_opens_one_case_and_adds_the_answers(
     assert case_no in completed.texts[0] and "136****9876" in completed.texts[0]
     detail = services.backend.case_detail(case_no)
     assert detail.kind == "urgent" and detail.priority in ("urgent", "life")
+    if detail.priority == "life":  # a danger to life is called back 尽快, not "today"
+        assert "尽快" in completed.texts[0] and "今天会" not in completed.texts[0]
     assert detail.township == "大码头街道" and detail.phone_masked == "136****9876"
     assert [e.action for e in detail.events] == ["created", "resident_note"]
     assert completed.slots_set["urgent_case"] is None  # the form is done with
