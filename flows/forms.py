@@ -523,6 +523,8 @@ class Form(Flow):
         else:
             if _for_someone_else(ctx):
                 return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
+            if _asks(ctx.text.replace(" ", ""), ctx.texts.raw("forms.consent_drop_words")):
+                return [self._consent_drop(ctx, slot)]  # "这个低保我不要了": 取消 offered
             answer = consent_answer(ctx, slot.name)
             if answer is not None:  # "会不会要我还钱": answered; a question is never agreement
                 return [BotReply(answer), self._consent_again(ctx, slot)]
@@ -559,6 +561,22 @@ class Form(Flow):
             later = ctx.texts("forms.consent_later", title=slot.label_values.get("title", ""))
             text = f"{text.rstrip()}\n{later}"
         return [BotReply(text, buttons)]
+
+    def _consent_drop(self, ctx: TurnContext, slot: Slot) -> BotReply:
+        """ "这个低保我不要了" at a consent: nothing submitted yet, 取消 offered first; a
+        doubt about a relative's car ("我儿子在城里有车 批不下来") answered too."""
+        said = ctx.text.replace(" ", "")
+        relatives, assets = ctx.texts.raw("manage.withdraw_doubt_words")
+        doubt = any(w in said for w in relatives) and any(w in said for w in assets)
+        text = ctx.texts("forms.consent_drop", title=slot.label_values.get("title", ""))
+        if doubt:
+            text = f"{ctx.texts('manage.household_answer').rstrip()}\n{text}"
+        buttons = (
+            Button(ctx.texts("forms.button_cancel"), "/cancel"),
+            Button(ctx.texts("forms.button_reread"), "/reread"),
+            Button(ctx.texts("forms.button_person"), "/human_handoff"),
+        )
+        return BotReply(text, buttons)
 
     def _consent_again(self, ctx: TurnContext, slot: Slot) -> BotReply:
         title = slot.label_values.get("title", "")
