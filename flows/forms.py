@@ -369,6 +369,12 @@ class Form(Flow):
                 return notes + self._reask(ctx, slot, found.problem)
             if notes:  # the answer said other things: kept, and the question asked again
                 return notes + self._ask(ctx, slot.name)
+            if slot.name in MONEY_QUESTIONS and overwrite:
+                # "不对 刚才那个…说错了" at a money question: applied when it names an
+                # answer, else how to change one — never "没看明白是多少钱"
+                corrected = self._corrected_at_consent(ctx, values)
+                told = corrected or [ctx.say("forms.correction_how")]
+                return told + self._ask(ctx, slot.name)
             offer = self._offer_switch(ctx)
             if offer is not None:
                 return [offer]
