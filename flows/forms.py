@@ -529,7 +529,7 @@ class Form(Flow):
         else:
             if _for_someone_else(ctx):
                 return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
-            if _asks(ctx.text.replace(" ", ""), ctx.texts.raw("forms.consent_drop_words")):
+            if _drops(ctx):
                 return [self._consent_drop(ctx, slot)]  # "这个低保我不要了": 取消 offered
             answer = consent_answer(ctx, slot.name)
             if answer is not None:  # "会不会要我还钱": answered; a question is never agreement
@@ -916,6 +916,15 @@ def _also_confirms(ctx: TurnContext) -> bool:
 
     clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
     return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
+
+
+def _drops(ctx: TurnContext) -> bool:
+    """ "这个低保我不要了", "那个申请我要撤掉": not wanting the application at all ("不撤 继续办"
+    is no such wish)."""
+    said = ctx.text.replace(" ", "")
+    if _asks(said, ctx.texts.raw("manage.keep_words")):
+        return False
+    return _asks(said, ctx.texts.raw("forms.consent_drop_words"))
 
 
 def _asks(text: str, words: list[str]) -> bool:
