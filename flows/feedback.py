@@ -112,7 +112,31 @@ def _place(ctx: TurnContext, values: dict[str, Any]) -> Reading:
     """Where it happened, as said ("龙洞村", "镇上民政办"), or SKIP (跳过, 不方便说)."""
     if identity.says_skip(ctx.text):
         return Reading(identity.SKIP)
+    if not names_place(ctx, ctx.text):
+        return Reading(None, sure=False)  # "不是我家 是举报 …": asked again
     return _place_text(ctx, values)
+
+
+def names_place(ctx: TurnContext, text: str) -> bool:
+    """Whether a message names a place: one of the region's, or a place word that is not
+    part of a word naming people ("村支书")."""
+    if _named_place(ctx, text):
+        return True
+    said = simplify(text).replace(" ", "")
+    for word in texts().raw("feedback.not_place_words"):
+        said = said.replace(word, "")
+    return any(word in said for word in texts().raw("feedback.place_words"))
+
+
+def _place_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool) -> str | None:
+    """A region place said at a later question ("迎风桥镇 迎风桥村" at the phone question) is
+    kept for the place when none was given (or it was skipped); at the content question
+    ``on_filled`` takes it instead."""
+    if not facts.get("township") or "content" not in values:
+        return None
+    if values.get("place") not in (None, identity.SKIP) and not overwrite:
+        return None
+    return f"{facts['township']}{facts.get('village') or ''}"
 
 
 def _fears(ctx: TurnContext, values: dict[str, Any]) -> str | None:
@@ -165,6 +189,8 @@ class FeedbackFlow(Form):
             "feedback.ask_place",
             label="labels.feedback_place",
             read=_place,
+            fact=_place_fact,
+            merge=True,  # the rule itself keeps a place already given
             ask_if=lambda values: values.get("kind") in ASKS_PLACE,
             show=lambda value: (
                 texts()("feedback.place_skipped") if value == identity.SKIP else value

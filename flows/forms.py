@@ -369,6 +369,12 @@ class Form(Flow):
                 return notes + self._reask(ctx, slot, found.problem)
             if notes:  # the answer said other things: kept, and the question asked again
                 return notes + self._ask(ctx, slot.name)
+            if slot.name in MONEY_QUESTIONS and overwrite:
+                # "不对 刚才那个…说错了" at a money question: applied when it names an
+                # answer, else how to change one — never "没看明白是多少钱"
+                corrected = self._corrected_at_consent(ctx, values)
+                told = corrected or [ctx.say("forms.correction_how")]
+                return told + self._ask(ctx, slot.name)
             offer = self._offer_switch(ctx)
             if offer is not None:
                 return [offer]
@@ -523,6 +529,8 @@ class Form(Flow):
         else:
             if _for_someone_else(ctx):
                 return [BotReply(ctx.texts("forms.consent_proxy")), *self._ask(ctx, slot.name)]
+            if _drops(ctx):
+                return [self._consent_drop(ctx, slot)]  # "这个低保我不要了": 取消 offered
             answer = consent_answer(ctx, slot.name)
             if answer is not None:  # "会不会要我还钱": answered; a question is never agreement
                 return [BotReply(answer), self._consent_again(ctx, slot)]
@@ -559,6 +567,22 @@ class Form(Flow):
             later = ctx.texts("forms.consent_later", title=slot.label_values.get("title", ""))
             text = f"{text.rstrip()}\n{later}"
         return [BotReply(text, buttons)]
+
+    def _consent_drop(self, ctx: TurnContext, slot: Slot) -> BotReply:
+        """ "这个低保我不要了" at a consent: nothing submitted yet, 取消 offered first; a
+        doubt about a relative's car ("我儿子在城里有车 批不下来") answered too."""
+        said = ctx.text.replace(" ", "")
+        relatives, assets = ctx.texts.raw("manage.withdraw_doubt_words")
+        doubt = any(w in said for w in relatives) and any(w in said for w in assets)
+        text = ctx.texts("forms.consent_drop", title=slot.label_values.get("title", ""))
+        if doubt:
+            text = f"{ctx.texts('manage.household_answer').rstrip()}\n{text}"
+        buttons = (
+            Button(ctx.texts("forms.button_cancel"), "/cancel"),
+            Button(ctx.texts("forms.button_reread"), "/reread"),
+            Button(ctx.texts("forms.button_person"), "/human_handoff"),
+        )
+        return BotReply(text, buttons)
 
     def _consent_again(self, ctx: TurnContext, slot: Slot) -> BotReply:
         title = slot.label_values.get("title", "")
@@ -892,6 +916,15 @@ def _also_confirms(ctx: TurnContext) -> bool:
 
     clauses = [part for part in re.split(r"[,.;!?]", prepare(ctx.text).text) if part]
     return len(clauses) > 1 and any(read_confirm(part).value == "yes" for part in clauses)
+
+
+def _drops(ctx: TurnContext) -> bool:
+    """ "这个低保我不要了", "那个申请我要撤掉": not wanting the application at all ("不撤 继续办"
+    is no such wish)."""
+    said = ctx.text.replace(" ", "")
+    if _asks(said, ctx.texts.raw("manage.keep_words")):
+        return False
+    return _asks(said, ctx.texts.raw("forms.consent_drop_words"))
 
 
 def _asks(text: str, words: list[str]) -> bool:
