@@ -566,10 +566,15 @@ def _illness_fact(facts: dict[str, Any], values: dict[str, Any], overwrite: bool
 
 def _ill_outside(facts: dict[str, Any], values: dict[str, Any]) -> bool:
     """ "脑溢血是老伴的" told by one living alone: the illness is of relatives outside
-    the household (gone, or living apart), no illness of anyone in it."""
+    the household (gone, or living apart), no illness of anyone in it. At the conditions
+    question the relative is read into the answer, and "我没得重病" (the only member
+    cleared) says the same (replayL 04)."""
     whos = set(facts.get("ill") or [])
+    cleared = set((facts.get("cleared") or {}).get("ill") or [])
     own = {None, "self", "other"}  # the facts name members as the applicant sees them
-    return values.get("household_size") == 1 and bool(whos) and not whos & own
+    if values.get("household_size") != 1 or whos & own:
+        return False
+    return bool(whos) or "self" in cleared
 
 
 def _has_event(values: dict[str, Any]) -> bool:

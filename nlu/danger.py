@@ -88,6 +88,7 @@ class _Lists:
     aftercare: tuple[str, ...]
     retractions: tuple[str, ...]
     hedges: tuple[str, ...]
+    not_now_after: tuple[re.Pattern[str], ...]  # after a doubtful illness: someone else's
 
 
 def _words(spec: dict[str, Any], key: str) -> tuple[str, ...]:
@@ -129,6 +130,7 @@ def _lists() -> _Lists:
         aftercare=_words(data, "aftercare"),
         retractions=_words(data, "retractions"),
         hedges=_words(data, "hedges"),
+        not_now_after=tuple(re.compile(p) for p in data.get("not_now_after", ())),
     )
 
 
@@ -213,14 +215,29 @@ def _within(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in others)
 
 
+def _not_now(
+    text: str, span: tuple[int, int], doubtful: list[tuple[int, int]], lists: _Lists
+) -> bool:
+    """The span lies in a doubtful illness that a ``not_now_after`` phrase follows."""
+    return any(
+        start <= span[0] and span[1] <= end and any(p.match(text, end) for p in lists.not_now_after)
+        for start, end in doubtful
+    )
+
+
 def _found(text: str, kind: _Kind, lists: _Lists) -> int:
     """0 (not found), ``_DOUBTFUL`` (only within doubtful phrases) or ``_SURE``."""
     spans = _spans(text, kind.words)
     for pattern in kind.patterns:
         spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
-    counted = [span for span in spans if _counts(text, [span], lists)]
+    doubtful = _spans(text, lists.doubtful)
+    # an illness said to be a dead person's or another's ("脑溢血是老伴的"): not now
+    counted = [
+        span
+        for span in spans
+        if _counts(text, [span], lists) and not _not_now(text, span, doubtful, lists)
+    ]
     if counted:
-        doubtful = _spans(text, lists.doubtful)
         return _DOUBTFUL if all(_within(span, doubtful) for span in counted) else _SURE
     weak = [span for span in _spans(text, kind.weak) if _counts(text, [span], lists)]
     if not weak:

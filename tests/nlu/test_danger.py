@@ -398,3 +398,30 @@ def test_the_word_lists_read_staff_words_for_now_and_more_phrases(text: str, kin
 
 def test_the_past_is_still_the_past_with_the_staff_words_for_now() -> None:
     assert detect("该户老人糖尿病多年，去年低血糖昏迷过一次，申请医疗救助", None) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "脑溢血是老伴的 我没得重病 就是腰不好",  # replayL 04, inside the emergency flow
+        "心梗是我爸的，我没事",
+        "老伴脑溢血走了",
+        "我爸前阵子心梗没了 想申请低保",
+    ],
+)
+def test_an_illness_said_to_be_anothers_or_a_dead_persons_is_no_danger(text: str) -> None:
+    assert find_danger(text) is None
+    assert find_danger(text, answering=True) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "车祸了 是我儿子的车",  # "的" does not end the clause: whose car, not whose illness
+        "脑溢血是老伴的 他现在叫不醒",  # a collapse word besides still counts
+        "我妈脑溢血了",
+        "我老伴突发脑溢血",
+    ],
+)
+def test_an_illness_now_is_still_danger_next_to_a_whose_phrase(text: str) -> None:
+    assert find_danger(text) is not None
