@@ -163,6 +163,9 @@ def _ages_disagree(values: dict[str, Any]) -> bool:
     silently."""
     id_age = values.get(ID_AGE)
     ages = values.get("ages") or []
+    size = values.get("household_size")
+    if size is not None and len(ages) != int(size):
+        return False  # ages not all told yet ("我和我女儿她十二岁"): asked once they are
     return id_age is not None and bool(ages) and abs(int(ages[0]) - int(id_age)) > 1
 
 
