@@ -149,6 +149,85 @@ def _born(id_number: str) -> dt.date | None:
         return None
 
 
+def _age_on(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+# session value: the applicant's age the 身份证号 gives (set when the ID is filled)
+ID_AGE = "_id_age"
+
+
+def _ages_disagree(values: dict[str, Any]) -> bool:
+    """The ID's age and the applicant's stated age are more than a year apart (probeL 20:
+    "我六十九他七十一" then an ID born 1955): asked once which is right, never changed
+    silently."""
+    id_age = values.get(ID_AGE)
+    ages = values.get("ages") or []
+    size = values.get("household_size")
+    if size is not None and len(ages) != int(size):
+        return False  # ages not all told yet ("我和我女儿她十二岁"): asked once they are
+    return id_age is not None and bool(ages) and abs(int(ages[0]) - int(id_age)) > 1
+
+
+def _age_check_choices(values: dict[str, Any]) -> tuple[Choice, ...]:
+    say = texts()
+    id_age = values.get(ID_AGE)
+    ages = values.get("ages") or [None]
+    return (
+        Choice("id", say("apply.button_age_id", age=id_age), ("身份证", "证上", "按证")),
+        Choice("said", say("apply.button_age_said", age=ages[0]), ("我说的", "说的", "按说的")),
+        Choice("handoff", say("apply.button_age_person")),
+    )
+
+
+def age_check_slot() -> Slot:
+    return Slot(
+        "age_check",
+        "apply.ask_age_check",
+        ask_if=_ages_disagree,
+        choices_for=_age_check_choices,
+        question_values=lambda values: {
+            "id_age": values.get(ID_AGE),
+            "said": (values.get("ages") or [None])[0],
+        },
+    )
+
+
+def id_age_noted(values: dict[str, Any]) -> None:
+    """The 身份证号 was filled: the age it gives is kept for ``age_check_slot``."""
+    born = _born(str(values.get("id_number") or ""))
+    values.pop("age_check", None)  # a new ID: its age is checked anew
+    values.pop(ID_AGE, None)
+    if born is not None:
+        values[ID_AGE] = _age_on(born, dt.date.today())
+
+
+def age_check_taken(values: dict[str, Any]) -> None:
+    """The ID's age chosen: "申请人写我老汉儿" (the ID is another member's) puts that
+    member first; else the applicant's own age becomes the ID's. The stated age: kept."""
+    if values.get("age_check") != "id":
+        return
+    age = int(values[ID_AGE])
+    if not applicant_moved(values, age):
+        values["ages"] = [age, *list(values.get("ages") or [])[1:]]
+
+
+def age_check_cleared(values: dict[str, Any], name: str) -> None:
+    if name in ("id_number", "ages", "household_size"):
+        values.pop("age_check", None)  # asked again for the new answer
+    if name == "id_number":
+        values.pop(ID_AGE, None)
+
+
+def age_check_said(ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> list[BotReply]:
+    """Said back after the age question: which age the form now holds."""
+    chosen = values.get("age_check")
+    if slot.name != "age_check" or chosen not in ("id", "said"):
+        return []
+    age = values.get(ID_AGE) if chosen == "id" else (values.get("ages") or [None])[0]
+    return [BotReply(ctx.texts("apply.age_check_kept", age=age))]
+
+
 def programs_of(value: Any) -> list[str]:
     """The program slot's value as a list (one program, or several)."""
     if not value:
@@ -241,6 +320,7 @@ def _slots(region: str) -> tuple[Slot, ...]:
         program,
         name_slot(),
         id_number_slot(),
+        age_check_slot(),
         phone_slot(),
         *place_slots(region),
         *(_kept(slot) for slot in HOUSEHOLD_SLOTS),
@@ -323,14 +403,17 @@ class ApplyFlow(Form):
         if slot.name == "name":
             name_filled(ctx, values)
         if slot.name == "id_number":
-            born = _born(str(values.get("id_number") or ""))
-            if born is not None:
-                today = dt.date.today()
-                age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-                applicant_moved(values, age)  # "申请人写我老汉儿": the father comes first
+            id_age_noted(values)
+        if slot.name == "age_check":
+            age_check_taken(values)
         household_filled(ctx, slot, values)
 
+    async def _take_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
+        replies = await super()._take_answer(ctx, slot)
+        return age_check_said(ctx, slot, self.values(ctx)) + replies
+
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
+        age_check_cleared(values, name)
         household_cleared(values, name)
 
     def correct_first(

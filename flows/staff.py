@@ -28,7 +28,18 @@ from flows.applicant import (
     place_slots,
     unlisted_village,
 )
-from flows.apply import _program_choices, _programs, _programs_fact, _programs_shown, programs_of
+from flows.apply import (
+    _program_choices,
+    _programs,
+    _programs_fact,
+    _programs_shown,
+    age_check_cleared,
+    age_check_said,
+    age_check_slot,
+    age_check_taken,
+    id_age_noted,
+    programs_of,
+)
 from flows.base import CLARIFIED, Flow, TurnContext, call
 from flows.forms import AGREE, CHANGE, CONFIRM, Choice, Form, Slot, choices_from
 from flows.screening import SLOTS as HOUSEHOLD_SLOTS
@@ -234,6 +245,7 @@ def _intake_slots(region: str) -> tuple[Slot, ...]:
         ),
         name_slot(),
         id_number_slot(),
+        age_check_slot(),  # the ID's age against the account's (probeM 20)
         contact_slot(),
         *place_slots(region),
         *household,
@@ -312,6 +324,8 @@ class StaffIntakeFlow(Form):
         if not values.get("phone") and landline(account):
             values["phone"] = landline(account)  # "电话没有 留村部的0737-1234567"
         place_filled(values)
+        if "id_number" in filled:
+            id_age_noted(values)  # the account's ID against the account's age
         ages = list(values.get("ages") or [])
         if not ages and facts.age is not None and values.get("household_size") == 1:
             values["ages"] = [facts.age]  # alone, the age of the 身份证号
@@ -354,9 +368,18 @@ class StaffIntakeFlow(Form):
     def on_filled(self, ctx: TurnContext, slot: Slot, values: dict[str, Any]) -> None:
         if slot.name == "place":
             place_filled(values)
+        if slot.name == "id_number":
+            id_age_noted(values)
+        if slot.name == "age_check":
+            age_check_taken(values)
         household_filled(ctx, slot, values)
 
+    async def _take_answer(self, ctx: TurnContext, slot: Slot) -> list[BotReply]:
+        replies = await super()._take_answer(ctx, slot)
+        return age_check_said(ctx, slot, self.values(ctx)) + replies
+
     def on_cleared(self, ctx: TurnContext, name: str, values: dict[str, Any]) -> None:
+        age_check_cleared(values, name)
         household_cleared(values, name)
 
     async def _on_confirm(self, ctx: TurnContext) -> list[BotReply]:
