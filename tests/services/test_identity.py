@@ -165,7 +165,7 @@ APPLY_TURNS = (
     "长春镇二港村",
     "农村",
     "1",
-    "36",
+    "68",  # the ID's age: a stated age that differs is asked about first (q2)
     "都没有",
     "800",
     "同意",
