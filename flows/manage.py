@@ -55,12 +55,17 @@ def remember_filed(slots: dict[str, Any], case_no: str) -> None:
 
 def just_filed(slots: dict[str, Any]) -> str | None:
     """The case this chat filed within ``manage.just_filed_hours``, if any."""
-    told = slots.get(JUST_FILED) or {}
+    return _told_within(slots.get(JUST_FILED) or {}, "manage.just_filed_hours")
+
+
+def _told_within(told: dict[str, Any], hours_key: str) -> str | None:
+    """The case number of a {case_no, at} note kept in the session, if not older than
+    the hours the text ``hours_key`` gives."""
     try:
         at = datetime.fromisoformat(str(told.get("at", "")))
     except ValueError:
         return None
-    hours = float(texts().raw("manage.just_filed_hours"))
+    hours = float(texts().raw(hours_key))
     return str(told["case_no"]) if datetime.now(UTC) - at <= timedelta(hours=hours) else None
 
 
@@ -160,13 +165,7 @@ def review_questions(text: str) -> list[str]:
 
 def _reviewing(ctx: TurnContext) -> str | None:
     """The refused case whose review this chat spoke of in the last hours, if any."""
-    told = ctx.session.slots.get(REVIEWING) or {}
-    try:
-        at = datetime.fromisoformat(str(told.get("at", "")))
-    except ValueError:
-        return None
-    hours = float(texts().raw("manage.review_follow_hours"))
-    return str(told["case_no"]) if datetime.now(UTC) - at <= timedelta(hours=hours) else None
+    return _told_within(ctx.session.slots.get(REVIEWING) or {}, "manage.review_follow_hours")
 
 
 def _remember_review(ctx: TurnContext, case_no: str) -> None:
